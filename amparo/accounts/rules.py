@@ -1,0 +1,77 @@
+"""Whether a user may do X in an organisation: pure, cheap, no queries beyond the user's own
+memberships (loaded once per request and kept on the user object)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from amparo.accounts.enums import Role
+from amparo.accounts.permissions import MFA_EXEMPT_ROLES, ROLE_PERMISSIONS, Perm
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import Membership, Organisation, User
+
+_CACHE_ATTR = "_amparo_active_memberships"
+
+
+def active_memberships(user: User | AnonymousUser) -> list[Membership]:
+    """The user's active memberships in active organisations, one query per request."""
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        from amparo.accounts.models import Membership  # noqa: PLC0415 -- models import rules
+
+        cached = list(
+            Membership.objects.filter(
+                user=user, is_active=True, organisation__is_active=True
+            ).select_related("organisation")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user: User) -> None:
+    """Drop the per-request cache after a service changed the user's memberships."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def roles_in(user: User | AnonymousUser, organisation: Organisation) -> set[Role]:
+    return {
+        Role(m.role) for m in active_memberships(user) if m.organisation_id == organisation.pk
+    }
+
+
+def has_perm(user: User | AnonymousUser, organisation: Organisation, perm: Perm) -> bool:
+    return any(perm in ROLE_PERMISSIONS[role] for role in roles_in(user, organisation))
+
+
+def requires_mfa(user: User | AnonymousUser) -> bool:
+    """Staff must enrol a second factor; defenders and plain learners are only encouraged.
+
+    Platform operators (Django staff) always need one: they reach the administration site.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return any(Role(m.role) not in MFA_EXEMPT_ROLES for m in active_memberships(user))
+
+
+def can_view_organisation(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return has_perm(user, organisation, Perm.ORGANISATION_VIEW)
+
+
+def can_view_members(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return has_perm(user, organisation, Perm.MEMBERS_VIEW)
+
+
+def can_manage_members(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return has_perm(user, organisation, Perm.MEMBERS_MANAGE)
+
+
+def can_manage_invitations(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return has_perm(user, organisation, Perm.INVITATIONS_MANAGE)

@@ -1,0 +1,39 @@
+"""URL wiring. Public pages sit under i18n_patterns so a shared link keeps its language;
+private pages follow the signed-in user's saved language."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from amparo.core import views as core_views
+
+# The admin signs in through allauth, so MFA, axes and rate limits cover it too.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Amparo"
+
+urlpatterns = [
+    path("health", core_views.health, name="health"),
+    path("exit/", core_views.quick_exit, name="quick-exit"),
+    path("csp-report", core_views.csp_report, name="csp-report"),
+    path("language/", core_views.set_language, name="set-language"),
+    path("accounts/", include("amparo.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("dashboard/", core_views.dashboard, name="dashboard-redirect"),
+    path("", include("amparo.core.urls")),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("amparo.core.public_urls")),
+    prefix_default_language=True,
+)
+
+handler400 = "amparo.core.views.bad_request"
+handler403 = "amparo.core.views.permission_denied"
+handler404 = "amparo.core.views.page_not_found"
+handler500 = "amparo.core.views.server_error"
+
+if settings.DEBUG:  # pragma: no cover - development only
+    pass
