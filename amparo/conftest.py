@@ -1,0 +1,98 @@
+"""Personas shared by every app's tests. Ask for them by name.
+
+Their powers follow the roles they hold; `outsider` has real powers in another organisation,
+none of them here, so leaks show up as failures.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
+from amparo.accounts.models import Organisation, User
+from amparo.accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    staff_member,
+)
+
+#: The personas every permission matrix covers, in this order.
+PERSONAS = ["anonymous", "defender", "desk_officer", "desk_lead", "org_admin", "outsider"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_test_settings(settings: pytest.FixtureRequest) -> None:
+    # Keep tests off the network and fast: no quick-exit redirect to an outside site.
+    settings.QUICK_EXIT_URL = ""  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    """Casa Segura: the Colombia country office where most personas work."""
+    return OrganisationFactory(name="Casa Segura country office", slug="casa-segura", country="CO")
+
+
+@pytest.fixture
+def other_organisation(db: None) -> Organisation:
+    """Another country office, with records of its own that must never leak."""
+    return OrganisationFactory(name="Other country office", slug="other-office", country="KE")
+
+
+@pytest.fixture
+def collective(organisation: Organisation) -> Organisation:
+    """Río Claro: a community accompanied by Casa Segura."""
+    org = OrganisationFactory(
+        name="Comunidad Río Claro",
+        slug="rio-claro",
+        kind=OrganisationKind.COLLECTIVE,
+        collective_type=CollectiveType.COMMUNITY,
+    )
+    org.accompanied_by.add(organisation)
+    return org
+
+
+@pytest.fixture
+def anonymous() -> None:
+    """Nobody signed in."""
+    return None
+
+
+@pytest.fixture
+def defender(collective: Organisation) -> User:
+    """Ana defends land rights in Río Claro; no second factor (defenders are only encouraged)."""
+    person = UserFactory(email="ana@example.org", display_name="Ana")
+    MembershipFactory(user=person, organisation=collective, role=Role.DEFENDER)
+    return person
+
+
+@pytest.fixture
+def desk_officer(organisation: Organisation) -> User:
+    """Dora works cases on the Casa Segura desk."""
+    return staff_member(organisation, Role.DESK_OFFICER, email="dora@example.org", display_name="Dora")
+
+
+@pytest.fixture
+def desk_lead(organisation: Organisation) -> User:
+    """Lena leads the Casa Segura desk."""
+    return staff_member(organisation, Role.DESK_LEAD, email="lena@example.org", display_name="Lena")
+
+
+@pytest.fixture
+def org_admin(organisation: Organisation) -> User:
+    """Omar administers Casa Segura's accounts, not its casework."""
+    return staff_member(organisation, Role.ORG_ADMIN, email="omar@example.org", display_name="Omar")
+
+
+@pytest.fixture
+def outsider(other_organisation: Organisation) -> User:
+    """Xavier administers another organisation: real powers, none of them here."""
+    return staff_member(
+        other_organisation, Role.ORG_ADMIN, email="xavier@example.org", display_name="Xavier"
+    )
+
+
+@pytest.fixture
+def learner(db: None) -> User:
+    """Lea has an account but no organisation: a plain learner."""
+    return UserFactory(email="lea@example.org", display_name="Lea")
