@@ -58,7 +58,7 @@ demo-code: install ## Print the current MFA code of a demo persona (EMAIL=...)
 	@:
 
 collectstatic: install
-	@$(MANAGE) collectstatic --no-input -v0
+	@AMPARO_TESTING=true $(MANAGE) collectstatic --no-input -v0
 
 compilemessages: install
 	@$(MANAGE) compilemessages --ignore=.venv --ignore=.tools -v0

@@ -6,7 +6,11 @@ none of them here, so leaks show up as failures.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Organisation, User
@@ -17,14 +21,39 @@ from amparo.accounts.tests.factories import (
     staff_member,
 )
 
+pytest_plugins = ["amparo.testing.browser"]
+
 #: The personas every permission matrix covers, in this order.
 PERSONAS = ["anonymous", "defender", "desk_officer", "desk_lead", "org_admin", "outsider"]
+
+
+def _static_is_stale() -> bool:
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = Path(settings.BASE_DIR) / "static"
+    return any(path.stat().st_mtime > built for path in sources.rglob("*") if path.is_file())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static(django_db_blocker: object) -> None:
+    """Pages are rendered with the production static storage (hashed names from the manifest),
+    so the tests see what users get. `make test` collects first; this covers a bare `pytest`."""
+    if _static_is_stale():
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
 def _plain_test_settings(settings: pytest.FixtureRequest) -> None:
     # Keep tests off the network and fast: no quick-exit redirect to an outside site.
     settings.QUICK_EXIT_URL = ""  # type: ignore[attr-defined]
+    # argon2id at 64 MiB per hash would make every persona cost a tenth of a second; the real
+    # hasher's parameters are checked on their own in amparo/accounts/tests/test_passwords.py.
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "amparo.accounts.hashers.Argon2idHasher",
+    ]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 private pages follow the signed-in user's saved language."""
 
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -20,7 +19,6 @@ urlpatterns = [
     path("language/", core_views.set_language, name="set-language"),
     path("accounts/", include("amparo.accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("dashboard/", core_views.dashboard, name="dashboard-redirect"),
     path("", include("amparo.core.urls")),
     path("admin/", admin.site.urls),
 ]
@@ -34,6 +32,3 @@ handler400 = "amparo.core.views.bad_request"
 handler403 = "amparo.core.views.permission_denied"
 handler404 = "amparo.core.views.page_not_found"
 handler500 = "amparo.core.views.server_error"
-
-if settings.DEBUG:  # pragma: no cover - development only
-    pass

@@ -1,0 +1,132 @@
+"""Every URL of the project × every persona → the status the matrix declares.
+
+A new view without a row fails `test_every_url_name_has_a_matrix_row`, so each module must
+say, for each persona, what happens.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from amparo.accounts.enums import Role
+from amparo.accounts.tests.factories import InvitationFactory
+from amparo.testing.auth import login_fresh
+from amparo.testing.authz import PERSONAS, Route, World, declared_routes, every_url_name
+
+ROUTES = list(declared_routes())
+
+#: URL names with no matrix row, each with the reason it was reviewed and left out.
+EXEMPT = {
+    "account_signup": "sign-up is closed (AccountAdapter.is_open_for_signup); test_auth covers it",
+    "account_email": "allauth's email page; needs a session and re-authentication",
+    "account_confirm_email": "email verification is off: invitations prove the address",
+    "account_email_verification_sent": "email verification is off",
+    "account_confirm_login_code": "login by code is off",
+    "account_inactive": "allauth's static notice for deactivated accounts",
+    "account_reset_password_done": "allauth's static notice after a reset request",
+    "account_reset_password_from_key": "allauth's reset link; token-checked by allauth",
+    "account_reset_password_from_key_done": "allauth's static notice after a reset",
+    "account_set_password": "accounts always have a password; allauth redirects",
+    "mfa_authenticate": "second step of sign-in; allauth's stage, covered by the browser test",
+    "mfa_reauthenticate": "allauth's re-authentication with a factor",
+    "mfa_activate_totp": "allauth MFA page behind sign-in; covered by the invitation browser test",
+    "mfa_deactivate_totp": "allauth MFA page behind sign-in and re-authentication",
+    "mfa_view_recovery_codes": "allauth MFA page behind sign-in and re-authentication",
+    "mfa_generate_recovery_codes": "allauth MFA page behind sign-in and re-authentication",
+    "mfa_download_recovery_codes": "allauth MFA page behind sign-in and re-authentication",
+    "mfa_list_webauthn": "allauth MFA page behind sign-in",
+    "mfa_add_webauthn": "allauth MFA page behind sign-in and re-authentication",
+    "mfa_edit_webauthn": "allauth MFA page behind sign-in; object owned by the user",
+    "mfa_remove_webauthn": "allauth MFA page behind sign-in; object owned by the user",
+    "mfa_login_webauthn": "passkey sign-in endpoint; allauth checks the credential",
+    "mfa_reauthenticate_webauthn": "allauth's re-authentication with a passkey",
+}
+
+
+def test_every_url_name_has_a_matrix_row() -> None:
+    declared = {route.url_name for route in ROUTES}
+    names = {name for name in every_url_name() if not name.startswith("admin:")}
+
+    missing = names - declared - set(EXEMPT)
+    stale = (declared | set(EXEMPT)) - names
+
+    assert (sorted(missing), sorted(stale)) == ([], [])
+
+
+@pytest.fixture
+def matrix_world(request: pytest.FixtureRequest, organisation, other_organisation, collective):
+    people = {name: request.getfixturevalue(name) for name in PERSONAS}
+    officer_membership = people["desk_officer"].memberships.get()
+    invitation = InvitationFactory(organisation=organisation, role=Role.TRAINER)
+    # Same email and role in the other organisation: must not be reachable through this one.
+    InvitationFactory(organisation=other_organisation, email=invitation.email, role=Role.TRAINER)
+    return World(
+        organisation=organisation,
+        other_organisation=other_organisation,
+        collective=collective,
+        people=people,
+        extra={"officer_membership": officer_membership, "invitation": invitation},
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.key)
+def test_permission_matrix(route: Route, persona: str, matrix_world: World) -> None:
+    client = Client()
+    user = matrix_world.people[persona]
+    if user is not None:
+        login_fresh(client, user)
+    if route.setup:
+        route.setup(matrix_world, client)
+    url = reverse(route.url_name, args=route.args(matrix_world))
+
+    response = client.generic(
+        route.method,
+        url,
+        data=_encode(route.data(matrix_world)) if route.method != "GET" else "",
+        content_type="application/x-www-form-urlencoded",
+    ) if route.method != "GET" else client.get(url)
+
+    assert response.status_code == route.expected[persona], (
+        f"{route.key} as {persona}: {response.status_code} "
+        f"{response.headers.get('Location', '')}"
+    )
+    if response.status_code == 302 and persona == "anonymous" and route.expected[persona] == 302:
+        _assert_anonymous_redirect_is_harmless(route, response)
+
+
+def _encode(data: dict[str, object]) -> str:
+    from urllib.parse import urlencode  # noqa: PLC0415
+
+    return urlencode(data)
+
+
+def _assert_anonymous_redirect_is_harmless(route: Route, response) -> None:
+    """An anonymous 302 on a private page must lead to sign-in, nowhere else."""
+    public_redirects = {
+        "set-language",
+        "accounts:invitation-open",
+        "account_logout",
+        "public:home",
+    }
+    if route.url_name in public_redirects:
+        return
+    assert response["Location"].startswith(reverse("account_login")), response["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_is_closed_to_every_persona(persona: str, matrix_world: World) -> None:
+    """No persona is a platform operator: the admin sends each of them to sign in."""
+    client = Client()
+    user = matrix_world.people[persona]
+    if user is not None:
+        login_fresh(client, user)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
