@@ -6,6 +6,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -14,8 +15,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # People join an organisation by invitation only (accounts.views.invitation_accept).
         return False
 
-    def get_login_redirect_url(self, request: HttpRequest) -> str:
-        return str(super().get_login_redirect_url(request))
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        # Demo accounts have a published password: refused whenever DEBUG is off.
+        if user is not None and getattr(user, "is_demo", False) and not settings.DEBUG:
+            return None
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         # Write to the person in their own language when we know it.

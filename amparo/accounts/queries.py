@@ -12,6 +12,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts import rules
@@ -41,7 +42,16 @@ def organisations_visible_to(user: User | AnonymousUser) -> QuerySet[Organisatio
 def get_organisation_for_user(
     user: User | AnonymousUser, organisation_id: UUID, *, for_write: bool = False
 ) -> Organisation:
-    organisation = get_object_or_404(organisations_visible_to(user), pk=organisation_id)
+    # The person's memberships are loaded once per request already; they hold exactly the
+    # visible organisations, so no second query is needed.
+    visible = {
+        m.organisation_id: m.organisation
+        for m in rules.active_memberships(user)
+        if rules.has_perm(user, m.organisation, Perm.ORGANISATION_VIEW)
+    }
+    organisation = visible.get(organisation_id)
+    if organisation is None:
+        raise Http404
     if for_write and not rules.can_manage_members(user, organisation):
         raise PermissionDenied
     return organisation

@@ -54,5 +54,6 @@ def test_wrong_authenticator_code_is_refused(page, live_server, desk_officer: Us
     expect(page.locator('input[name="code"]')).to_be_visible()
     expect(page.get_by_text("Welcome, Dora")).to_have_count(0)
     assert _signed_in_user_id(session_cookie(page.context)) is None
-    page.goto("/dashboard/")
-    expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/dashboard/")
+    page.goto("/dashboard/")  # not signed in: allauth sends her back to the pending code step
+    expect(page).to_have_url(f"{live_server.url}{MFA_PATH}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
