@@ -78,7 +78,7 @@ lint: install ## ruff format --check and ruff check
 	$(VENV)/bin/ruff check .
 
 typecheck: install ## mypy (strict) on amparo/ and config/
-	$(VENV)/bin/mypy amparo config
+	DEBUG=true $(VENV)/bin/mypy amparo config
 
 messages: install ## Regenerate every catalogue, then compile
 	$(MANAGE) makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=.tools --ignore=var --ignore=bench

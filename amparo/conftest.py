@@ -84,7 +84,7 @@ def collective(organisation: Organisation) -> Organisation:
 @pytest.fixture
 def anonymous() -> None:
     """Nobody signed in."""
-    return None
+    return
 
 
 @pytest.fixture
@@ -98,7 +98,9 @@ def defender(collective: Organisation) -> User:
 @pytest.fixture
 def desk_officer(organisation: Organisation) -> User:
     """Dora works cases on the Casa Segura desk."""
-    return staff_member(organisation, Role.DESK_OFFICER, email="dora@example.org", display_name="Dora")
+    return staff_member(
+        organisation, Role.DESK_OFFICER, email="dora@example.org", display_name="Dora"
+    )
 
 
 @pytest.fixture

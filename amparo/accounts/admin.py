@@ -10,7 +10,16 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name", "kind", "country", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "slug"]
-    fields = ["name", "slug", "kind", "collective_type", "parent", "accompanied_by", "country", "is_active"]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "collective_type",
+        "parent",
+        "accompanied_by",
+        "country",
+        "is_active",
+    ]
     filter_horizontal = ["accompanied_by"]
 
 

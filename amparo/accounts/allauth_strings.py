@@ -200,12 +200,6 @@ STRINGS = (
         "This email confirmation link expired or is invalid. Please <a "
         'href="%(email_url)s">issue a new email confirmation request</a>.'
     ),
-    # templates/account/login.html
-    gettext_noop("Sign In"),
-    gettext_noop(
-        "If you have not created an account yet, then please %(link)ssign up%(end_link)s first."
-    ),
-    gettext_noop("Sign in with a passkey"),
     # templates/account/logout.html
     gettext_noop("Sign Out"),
     gettext_noop("Are you sure you want to sign out?"),
@@ -290,6 +284,7 @@ STRINGS = (
         "address</a>."
     ),
     # templates/mfa/authenticate.html
+    gettext_noop("Sign In"),
     gettext_noop("Two-Factor Authentication"),
     gettext_noop(
         "Your account is protected by two-factor authentication. Please enter an authenticator "

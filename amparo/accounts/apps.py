@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from amparo.accounts import checks  # noqa: F401 -- registers the system checks
+        from amparo.accounts import checks  # noqa: F401, PLC0415 -- registers the checks

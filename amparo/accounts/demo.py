@@ -94,7 +94,12 @@ class Persona:
 
 PERSONAS = [
     Persona("ana", "Ana (defender)", Role.DEFENDER, "collective-rio-claro"),
-    Persona("carlos", "Carlos (collective coordinator)", Role.COLLECTIVE_COORDINATOR, "collective-rio-claro"),
+    Persona(
+        "carlos",
+        "Carlos (collective coordinator)",
+        Role.COLLECTIVE_COORDINATOR,
+        "collective-rio-claro",
+    ),
     Persona("dora", "Dora (desk officer)", Role.DESK_OFFICER, "office-co"),
     Persona("lena", "Lena (desk lead)", Role.DESK_LEAD, "office-co"),
     Persona("omar", "Omar (organisation admin)", Role.ORG_ADMIN, "office-co"),
@@ -175,9 +180,9 @@ def current_code(email: str, *, at: float | None = None) -> str:
     authenticator = Authenticator.objects.get(
         user__email=email.lower(), user__is_demo=True, type=Authenticator.Type.TOTP
     )
-    secret = get_adapter().decrypt(authenticator.data["secret"])
+    secret = str(get_adapter().decrypt(authenticator.data["secret"]))
     counter = int(at if at is not None else time.time()) // settings.MFA_TOTP_PERIOD
-    return format_hotp_value(hotp_value(secret, counter))
+    return str(format_hotp_value(hotp_value(secret, counter)))
 
 
 def remove() -> int:

@@ -34,7 +34,7 @@ ALLOWED_WITHOUT_FACTOR = (
 
 
 def has_second_factor(user_id: object) -> bool:
-    return Authenticator.objects.filter(user_id=user_id, type__in=FACTOR_TYPES).exists()
+    return bool(Authenticator.objects.filter(user_id=user_id, type__in=FACTOR_TYPES).exists())
 
 
 class MFAEnrolmentMiddleware:

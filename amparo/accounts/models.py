@@ -42,9 +42,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=120, blank=True)
-    language = models.CharField(
-        _("language"), max_length=8, blank=True, choices=settings.LANGUAGES
-    )
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("platform operator"),
@@ -118,7 +116,8 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind=OrganisationKind.COLLECTIVE) | ~models.Q(collective_type=""),
+                condition=~models.Q(kind=OrganisationKind.COLLECTIVE)
+                | ~models.Q(collective_type=""),
                 name="collective_has_type",
             ),
             models.CheckConstraint(

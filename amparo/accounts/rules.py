@@ -40,9 +40,7 @@ def forget_memberships(user: User) -> None:
 
 
 def roles_in(user: User | AnonymousUser, organisation: Organisation) -> set[Role]:
-    return {
-        Role(m.role) for m in active_memberships(user) if m.organisation_id == organisation.pk
-    }
+    return {Role(m.role) for m in active_memberships(user) if m.organisation_id == organisation.pk}
 
 
 def has_perm(user: User | AnonymousUser, organisation: Organisation, perm: Perm) -> bool:

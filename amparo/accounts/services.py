@@ -106,7 +106,10 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
         raise InvitationError(_("This invitation is no longer valid. Ask for a new one."))
     if invitation.email.lower() != user.email.lower():
         raise InvitationError(
-            _("This invitation was sent to another email address. Sign out and open the link again.")
+            _(
+                "This invitation was sent to another email address. "
+                "Sign out and open the link again."
+            )
         )
     membership, created = Membership.objects.get_or_create(
         user=user,

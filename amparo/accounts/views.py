@@ -305,6 +305,8 @@ def _accept_signed_in(request: HttpRequest, invitation: Any, user: User) -> Http
 
 
 @login_not_required
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """axes' answer after too many failures: same page whether or not the account exists."""
     return render(request, "accounts/locked_out.html", status=429)

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 
-class EditConflict(Exception):  # noqa: N818 -- the domain's word for it
+class EditConflict(Exception):
     """Someone saved this record after you opened it."""
 
     def __init__(self, current: models.Model) -> None:
@@ -24,7 +24,7 @@ def save_versioned(instance: models.Model, *, expected_version: int, **changes: 
     Raises EditConflict (carrying the current row) when the version moved on.
     """
     model = type(instance)
-    fields = {name: value for name, value in changes.items()}
+    fields = dict(changes)
     if any(f.name == "updated_at" for f in model._meta.get_fields()):
         fields["updated_at"] = timezone.now()
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(

@@ -82,7 +82,7 @@ class UserLanguageMiddleware:
         language = getattr(user, "language", "") if user.is_authenticated else ""
         if language and not translation.get_language_from_path(request.path_info):
             translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language() or "en")
         return response

@@ -45,8 +45,8 @@ def test_a_weaker_hash_is_upgraded_at_sign_in(settings, client):
 
 
 def test_passwords_need_15_characters(client):
-    from django.contrib.auth.password_validation import validate_password  # noqa: PLC0415
-    from django.core.exceptions import ValidationError  # noqa: PLC0415
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
         validate_password("fourteen chars")
@@ -143,8 +143,8 @@ def test_demo_accounts_cannot_sign_in_when_debug_is_off(client):
 
 
 def test_demo_seed_refuses_when_debug_is_off():
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.core.management.base import CommandError  # noqa: PLC0415
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError):
         call_command("seed_demo")
@@ -154,10 +154,10 @@ def test_demo_seed_refuses_when_debug_is_off():
 
 
 def test_demo_seed_is_idempotent_and_codes_verify(settings):
-    from allauth.mfa.models import Authenticator  # noqa: PLC0415
-    from allauth.mfa.totp.internal.auth import TOTP  # noqa: PLC0415
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
 
-    from amparo.accounts import demo  # noqa: PLC0415
+    from amparo.accounts import demo
 
     settings.DEBUG = True
     demo.seed()

@@ -29,15 +29,21 @@ NEW_PASSWORD = "a quiet river runs under the old bridge"
 
 
 def test_invited_desk_officer_joins_and_enrols_a_second_factor(
-    page, new_context: NewContext, live_server, settings, org_admin: User, organisation: Organisation
+    page,
+    new_context: NewContext,
+    live_server,
+    settings,
+    org_admin: User,
+    organisation: Organisation,
 ) -> None:
     settings.SITE_URL = live_server.url
     sign_in(page, org_admin)
     page.goto(reverse("accounts:invitation-list", args=[organisation.pk]))
-    page.locator('input[name="email"]').fill(NEW_EMAIL)
-    page.locator('select[name="role"]').select_option(Role.DESK_OFFICER.value)
-    page.locator('select[name="language"]').select_option("en")
-    submit_button(page, "email").click()
+    invite = page.locator("main form", has=page.locator('[name="email"]'))
+    invite.locator('input[name="email"]').fill(NEW_EMAIL)
+    invite.locator('select[name="role"]').select_option(Role.DESK_OFFICER.value)
+    invite.locator('select[name="language"]').select_option("en")
+    invite.locator('button[type="submit"]').click()
     page.wait_for_load_state()
     reauthenticate_if_asked(page)
     expect(page.locator(".messages")).to_have_text(f"An invitation was sent to {NEW_EMAIL}.")
@@ -55,11 +61,12 @@ def test_invited_desk_officer_joins_and_enrols_a_second_factor(
         "You are invited to join Casa Segura country office as Desk officer."
     )
     screenshot(newcomer, "invitation-accept")
-    newcomer.locator('input[name="display_name"]').fill("Nia")
-    newcomer.locator('input[name="password1"]').fill(NEW_PASSWORD)
-    newcomer.locator('input[name="password2"]').fill(NEW_PASSWORD)
-    newcomer.locator('select[name="language"]').select_option("en")
-    submit_button(newcomer, "password1").click()
+    account = newcomer.locator("main form", has=newcomer.locator('[name="password1"]'))
+    account.locator('input[name="display_name"]').fill("Nia")
+    account.locator('input[name="password1"]').fill(NEW_PASSWORD)
+    account.locator('input[name="password2"]').fill(NEW_PASSWORD)
+    account.locator('select[name="language"]').select_option("en")
+    account.locator('button[type="submit"]').click()
     expect(newcomer).to_have_url(f"{live_server.url}{reverse('accounts:mfa-required')}")
     expect(newcomer.get_by_role("heading", level=1)).to_have_text(
         "Add a second factor before you continue"

@@ -45,9 +45,7 @@ def test_get_organisation_for_user_hides_foreign_ones(other_organisation, desk_o
         queries.get_organisation_for_user(desk_officer, other_organisation.pk)
 
 
-def test_get_organisation_for_write_is_forbidden_without_the_permission(
-    organisation, desk_officer
-):
+def test_get_organisation_for_write_is_forbidden_without_the_permission(organisation, desk_officer):
     with pytest.raises(PermissionDenied):
         queries.get_organisation_for_user(desk_officer, organisation.pk, for_write=True)
 
@@ -78,8 +76,8 @@ def test_a_desk_lead_sees_members_but_cannot_manage_them(organisation, desk_lead
 
 
 def test_an_org_admin_of_a_hub_has_no_power_in_its_country_offices(organisation):
-    from amparo.accounts.enums import OrganisationKind  # noqa: PLC0415
-    from amparo.accounts.tests.factories import OrganisationFactory  # noqa: PLC0415
+    from amparo.accounts.enums import OrganisationKind
+    from amparo.accounts.tests.factories import OrganisationFactory
 
     hub = OrganisationFactory(kind=OrganisationKind.REGIONAL_HUB, country="")
     organisation.parent = hub

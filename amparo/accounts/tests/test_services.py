@@ -46,12 +46,18 @@ def test_invite_member_stores_only_the_token_hash_and_mails_the_link(
 
 def test_invite_member_replaces_an_earlier_pending_invitation(organisation, org_admin):
     first, _ = services.invite_member(
-        organisation=organisation, email="a@example.org", role=Role.TRAINER, language="en",
+        organisation=organisation,
+        email="a@example.org",
+        role=Role.TRAINER,
+        language="en",
         actor=org_admin,
     )
 
     second, _ = services.invite_member(
-        organisation=organisation, email="a@example.org", role=Role.TRAINER, language="en",
+        organisation=organisation,
+        email="a@example.org",
+        role=Role.TRAINER,
+        language="en",
         actor=org_admin,
     )
 
@@ -64,8 +70,11 @@ def test_invite_member_refuses_someone_who_already_holds_the_role(
 ):
     with pytest.raises(services.InvitationError):
         services.invite_member(
-            organisation=organisation, email=desk_officer.email, role=Role.DESK_OFFICER,
-            language="en", actor=org_admin,
+            organisation=organisation,
+            email=desk_officer.email,
+            role=Role.DESK_OFFICER,
+            language="en",
+            actor=org_admin,
         )
 
     assert Invitation.objects.count() == 0

@@ -12,7 +12,9 @@ from amparo.testing.auth import login_fresh
 pytestmark = pytest.mark.django_db
 
 
-def test_member_list_shows_own_members_only(client, organisation, org_admin, desk_officer, outsider):
+def test_member_list_shows_own_members_only(
+    client, organisation, org_admin, desk_officer, outsider
+):
     login_fresh(client, org_admin)
 
     response = client.get(reverse("accounts:member-list", args=[organisation.pk]))
@@ -67,7 +69,9 @@ def test_dashboard_lists_the_persons_roles(client, desk_officer, django_assert_m
     ]
 
 
-def test_invitation_create_sends_the_email(client, organisation, org_admin, django_capture_on_commit_callbacks):
+def test_invitation_create_sends_the_email(
+    client, organisation, org_admin, django_capture_on_commit_callbacks
+):
     login_fresh(client, org_admin)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -152,11 +156,14 @@ def test_end_membership_by_admin(client, organisation, org_admin, desk_officer):
     membership.refresh_from_db()
     assert membership.is_active is False
     client.force_login(desk_officer)
-    assert client.get(reverse("accounts:organisation-detail", args=[organisation.pk])).status_code == 404
+    assert (
+        client.get(reverse("accounts:organisation-detail", args=[organisation.pk])).status_code
+        == 404
+    )
 
 
 def test_invitation_link_moves_the_token_out_of_the_address(client, organisation):
-    from amparo.accounts import queries  # noqa: PLC0415
+    from amparo.accounts import queries
 
     invitation = InvitationFactory(
         organisation=organisation, token_hash=queries.hash_token("secret-token")
@@ -171,7 +178,7 @@ def test_invitation_link_moves_the_token_out_of_the_address(client, organisation
 
 
 def test_invitation_accept_creates_account_and_sends_staff_to_mfa(client, organisation):
-    from amparo.accounts import queries  # noqa: PLC0415
+    from amparo.accounts import queries
 
     InvitationFactory(
         organisation=organisation, email="nia@example.org", token_hash=queries.hash_token("tok")
@@ -189,12 +196,14 @@ def test_invitation_accept_creates_account_and_sends_staff_to_mfa(client, organi
     )
     following = client.get(response["Location"])
 
-    assert Membership.objects.filter(user__email="nia@example.org", organisation=organisation).exists()
+    assert Membership.objects.filter(
+        user__email="nia@example.org", organisation=organisation
+    ).exists()
     assert following["Location"] == reverse("accounts:mfa-required")
 
 
 def test_invitation_accept_rejects_a_short_password_and_keeps_the_name(client, organisation):
-    from amparo.accounts import queries  # noqa: PLC0415
+    from amparo.accounts import queries
 
     InvitationFactory(organisation=organisation, token_hash=queries.hash_token("tok"))
     client.get(reverse("accounts:invitation-open") + "?t=tok")

@@ -1,4 +1,4 @@
-"""Every URL of the project × every persona → the status the matrix declares.
+"""Every URL of the project, for every persona → the status the matrix declares.
 
 A new view without a row fails `test_every_url_name_has_a_matrix_row`, so each module must
 say, for each persona, what happens.
@@ -83,23 +83,26 @@ def test_permission_matrix(route: Route, persona: str, matrix_world: World) -> N
         route.setup(matrix_world, client)
     url = reverse(route.url_name, args=route.args(matrix_world))
 
-    response = client.generic(
-        route.method,
-        url,
-        data=_encode(route.data(matrix_world)) if route.method != "GET" else "",
-        content_type="application/x-www-form-urlencoded",
-    ) if route.method != "GET" else client.get(url)
+    response = (
+        client.generic(
+            route.method,
+            url,
+            data=_encode(route.data(matrix_world)) if route.method != "GET" else "",
+            content_type="application/x-www-form-urlencoded",
+        )
+        if route.method != "GET"
+        else client.get(url)
+    )
 
     assert response.status_code == route.expected[persona], (
-        f"{route.key} as {persona}: {response.status_code} "
-        f"{response.headers.get('Location', '')}"
+        f"{route.key} as {persona}: {response.status_code} {response.headers.get('Location', '')}"
     )
     if response.status_code == 302 and persona == "anonymous" and route.expected[persona] == 302:
         _assert_anonymous_redirect_is_harmless(route, response)
 
 
 def _encode(data: dict[str, object]) -> str:
-    from urllib.parse import urlencode  # noqa: PLC0415
+    from urllib.parse import urlencode
 
     return urlencode(data)
 

@@ -30,9 +30,7 @@ PRIVATE_URLS = ["/dashboard/", "/accounts/settings/", "/accounts/2fa/", "/accoun
 
 def _directives(header: str) -> dict[str, str]:
     return {
-        part.strip().split(" ", 1)[0]: part.strip()
-        for part in header.split(";")
-        if part.strip()
+        part.strip().split(" ", 1)[0]: part.strip() for part in header.split(";") if part.strip()
     }
 
 
@@ -78,7 +76,9 @@ def test_public_home_may_be_cached(client):
 
 def test_templates_have_no_inline_script_style_or_handlers():
     offenders = []
-    pattern = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|\sstyle=|\son\w+=|javascript:")
+    pattern = re.compile(
+        r"<script(?![^>]*\bsrc=)(?![^>]*application/json)|\sstyle=|\son\w+=|javascript:"
+    )
     for path in (settings.BASE_DIR / "templates").rglob("*.html"):
         if pattern.search(path.read_text(encoding="utf-8")):
             offenders.append(str(path))
@@ -115,7 +115,7 @@ def test_session_and_csrf_cookie_flags(client, settings):
 
 
 def test_production_cookie_names_carry_the_host_prefix():
-    from config import settings as config_settings  # noqa: PLC0415
+    from config import settings as config_settings
 
     assert config_settings._cookie_prefix in {"", "__Host-"}
     assert settings.SESSION_COOKIE_NAME.endswith("amparo_session")

@@ -26,7 +26,8 @@ def _start(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PYTEST_CURRENT_TEST"}
+        if key
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PYTEST_CURRENT_TEST"}
     }
     environment.update(extra)
     return subprocess.run(  # noqa: S603 -- fixed argv, no shell
@@ -81,7 +82,7 @@ def test_booleans_are_only_true_or_false(monkeypatch, value):
 
 
 def test_sqlite_runs_in_wal_mode(db):
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
     if connection.vendor != "sqlite":
         pytest.skip("SQLite only")  # the PostgreSQL run checks its own engine below
@@ -109,7 +110,7 @@ def test_the_production_cache_is_redis_when_configured():
     url = _redis_url()
     if url is None:
         pytest.skip("no Redis on 127.0.0.1:6379 (CI always has one)")
-    from django.core.cache.backends.redis import RedisCache  # noqa: PLC0415
+    from django.core.cache.backends.redis import RedisCache
 
     config = cache_settings(url)["default"]
     cache = RedisCache(config["LOCATION"], {"KEY_PREFIX": config["KEY_PREFIX"]})
@@ -126,7 +127,7 @@ def test_without_redis_the_cache_is_shared_through_the_database():
 
 
 def test_locmem_cache_is_refused_in_production(settings):
-    from amparo.accounts.checks import check_production_cache  # noqa: PLC0415
+    from amparo.accounts.checks import check_production_cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -1,0 +1,103 @@
+"""Layout, navigation and error pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from amparo.core import views
+from amparo.testing.auth import login_fresh
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "persona", ["anonymous", "defender", "desk_officer", "desk_lead", "org_admin"]
+)
+def test_every_navigation_link_leads_to_a_page(client, request, persona):
+    user = request.getfixturevalue(persona)
+    if user:
+        login_fresh(client, user)
+
+    page = client.get(reverse("core:dashboard") if user else "/en/")
+    nav = re.search(rb'<nav class="site-nav".*?</nav>', page.content, re.S).group(0)
+    links = [href.decode() for href in re.findall(rb'href="([^"]+)"', nav)]
+
+    assert links, "the navigation is empty"
+    assert [(link, client.get(link).status_code) for link in links] == [
+        (link, 200) for link in links
+    ]
+
+
+def test_navigation_shows_members_only_to_those_who_may_see_them(client, desk_officer, desk_lead):
+    login_fresh(client, desk_officer)
+    officer_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
+    login_fresh(client, desk_lead)
+    lead_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
+
+    assert officer_keys == ["dashboard", "organisation", "account"]
+    assert lead_keys == ["dashboard", "organisation", "members", "account"]
+
+
+def test_layout_has_landmarks_skip_link_and_quick_exit(client):
+    content = client.get("/en/").content.decode()
+
+    assert '<a class="skip-link" href="#main">' in content
+    assert '<main id="main" tabindex="-1">' in content
+    assert '<form class="quick-exit" method="post" action="/exit/">' in content
+    assert '<html lang="en" dir="ltr">' in content
+    assert re.findall(r'<option value="(\w+)" lang=', content) == [
+        "en",
+        "es",
+        "fr",
+        "pt",
+        "id",
+        "th",
+        "sw",
+    ]
+
+
+def test_unknown_address_gets_the_translated_404_without_details(client):
+    response = client.get("/dashboard/nothing-here/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+    assert b"Traceback" not in response.content
+
+
+def test_the_500_page_is_plain_and_says_nothing_is_lost(rf):
+    response = views.server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    assert b"Nothing you saved before is lost" in response.content
+    assert b"Traceback" not in response.content
+
+
+def test_a_crash_shows_the_500_page(desk_officer, monkeypatch):
+    client = Client(raise_request_exception=False)
+    login_fresh(client, desk_officer)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr("amparo.core.views.rules.active_memberships", explode)
+    response = client.get(reverse("core:dashboard"))
+
+    assert response.status_code == 500
+    assert b"secret detail" not in response.content
+
+
+def test_health_touches_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health")
+
+    assert response.json() == {"status": "ok"}
+
+
+def test_root_sends_to_the_public_home_in_the_browser_language(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="sw")
+
+    assert response["Location"] == "/sw/"
