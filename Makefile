@@ -19,13 +19,14 @@ export
 
 # Settings for `check --deploy`: production-like, with throwaway values.
 DEPLOY_ENV := DEBUG=false SECRET_KEY=deploy-check-$$(openssl rand -hex 32 2>/dev/null || echo 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP) \
-	ALLOWED_HOSTS=amparo.example.org DATABASE_URL=sqlite:///$(CURDIR)/var/deploy-check.sqlite3 REDIS_URL=
+	ALLOWED_HOSTS=amparo.example.org SITE_URL=https://amparo.example.org \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/deploy-check.sqlite3 REDIS_URL=
 
 .PHONY: help install run serve migrate seed demo-code test e2e fmt lint typecheck messages \
 	messages-check migrations-check deploy-check collectstatic bench bench-quick check clean
 
 help: ## List every target
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

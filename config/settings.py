@@ -126,7 +126,7 @@ TEMPLATES = [
 
 # --- Database ---
 
-DATABASE_URL = env_str("DATABASE_URL", "")
+DATABASE_URL = env_secret("DATABASE_URL", default="")
 if not DATABASE_URL and not (DEBUG or TESTING):
     raise ImproperlyConfigured(
         "DATABASE_URL is not set; production needs an explicit database "
@@ -151,7 +151,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # --- Cache ---
 
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL", default="")
 
 
 def cache_settings(redis_url: str) -> dict[str, Any]:
@@ -243,7 +243,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # the audit log records sign-ins; axes keeps failures only
 AXES_USERNAME_CALLABLE = "amparo.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "amparo.accounts.views.locked_out"
+# Behind the TLS proxy, the client's address is the last one the proxy appended; axes (through
+# django-ipware) and allauth's rate limits must both count that, not the proxy's own address.
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = AXES_IPWARE_PROXY_COUNT
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
@@ -349,7 +352,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Amparo ---
 
 INVITATION_DAYS = env_int("INVITATION_DAYS", default=7)
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Links in emails (invitations) start with this; it must be the public address in production.
+SITE_URL = env_str("SITE_URL", "")
+if not SITE_URL:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured("SITE_URL is not set; see .env.example")
+    SITE_URL = "http://127.0.0.1:8000"
 
 # --- Logging ---
 

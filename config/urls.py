@@ -17,7 +17,7 @@ urlpatterns = [
     path("exit/", core_views.quick_exit, name="quick-exit"),
     path("csp-report", core_views.csp_report, name="csp-report"),
     path("language/", core_views.set_language, name="set-language"),
-    path("accounts/", include("amparo.accounts.urls")),
+    path("", include("amparo.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("amparo.core.urls")),
     path("admin/", admin.site.urls),

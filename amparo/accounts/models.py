@@ -7,12 +7,19 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amparo.accounts.enums import CollectiveType, InvitationStatus, OrganisationKind, Role
+from amparo.accounts.enums import (
+    ALLOWED_PARENTS,
+    CollectiveType,
+    InvitationStatus,
+    OrganisationKind,
+    Role,
+)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -131,6 +138,24 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:organisation-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        """Keep the tree's shape: hubs under the global team, offices under hubs, partners
+        under offices or hubs; collectives stand alone and are accompanied instead."""
+        allowed = ALLOWED_PARENTS[OrganisationKind(self.kind)]
+        parent_kind = self.parent.kind if self.parent_id and self.parent else None
+        if parent_kind is None and allowed and self.kind != OrganisationKind.PARTNER:
+            raise ValidationError({"parent": _("Choose the organisation this one is part of.")})
+        if parent_kind is not None and parent_kind not in allowed:
+            raise ValidationError(
+                {"parent": _("This kind of organisation cannot be part of the one chosen.")}
+            )
+        if self.kind == OrganisationKind.COLLECTIVE and not self.collective_type:
+            raise ValidationError({"collective_type": _("Choose the type of collective.")})
+        if self.kind != OrganisationKind.COLLECTIVE and self.collective_type:
+            raise ValidationError(
+                {"collective_type": _("Only defender collectives have a collective type.")}
+            )
 
     @property
     def is_collective(self) -> bool:

@@ -7,6 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/settings/", views.account_settings, name="settings"),
     path("accounts/security/required/", views.mfa_required, name="mfa-required"),
+    # Under /accounts/2fa/ so that people still enrolling may load it.
+    path("accounts/2fa/totp/qr.svg", views.totp_qr, name="totp-qr"),
     path("organisations/switch/", views.organisation_switch, name="organisation-switch"),
     path(
         "organisations/<uuid:organisation_id>/",

@@ -6,12 +6,15 @@ from typing import Any
 from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY as TOTP_SECRET_SESSION_KEY
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -66,6 +69,18 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "mfa_required": rules.requires_mfa(user),
     }
     return render(request, "accounts/settings.html", context, status=422 if form.errors else 200)
+
+
+@require_GET
+def totp_qr(request: HttpRequest) -> HttpResponse:
+    """The QR code of the secret being enrolled, as an image of this site (the CSP allows no
+    data: URIs). Only the secret already in this person's session is drawn."""
+    secret = request.session.get(TOTP_SECRET_SESSION_KEY)
+    if not secret:
+        raise Http404
+    adapter = get_mfa_adapter()
+    svg = adapter.build_totp_svg(adapter.build_totp_url(request.user, secret))
+    return HttpResponse(svg, content_type="image/svg+xml")
 
 
 # --- Organisations ---
@@ -274,6 +289,11 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(SESSION_INVITATION, None)
             login(request, new_user, backend="amparo.accounts.backends.AmparoAuthenticationBackend")
+            # They typed their new password a moment ago: enrolling a second factor next must
+            # not ask for it once more.
+            record_authentication(
+                request, new_user, method="password", email=new_user.email, reauthenticated=True
+            )
             request.session[SESSION_ORGANISATION] = str(invitation.organisation_id)
             messages.success(request, _("Welcome to Amparo."))
             return redirect("core:dashboard")

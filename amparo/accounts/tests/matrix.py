@@ -28,6 +28,8 @@ SIGNED_IN_200 = {
 }
 
 MATRIX = [
+    # No secret is being enrolled in these sessions: nothing to draw, for anyone.
+    Route("accounts:totp-qr", {**dict.fromkeys(SIGNED_IN_200, 404), "anonymous": 302}),
     Route("accounts:settings", SIGNED_IN_200),
     Route(
         "accounts:settings",

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
+from amparo.accounts.tests.factories import MembershipFactory, UserFactory
 from amparo.testing.browser import (
     NewContext,
     reauthenticate_if_asked,
@@ -96,3 +97,25 @@ def test_invited_desk_officer_joins_and_enrols_a_second_factor(
     assert sorted(factors) == [Authenticator.Type.RECOVERY_CODES, Authenticator.Type.TOTP]
     invitation = Invitation.objects.get(email=NEW_EMAIL)
     assert (invitation.accepted_by, invitation.accepted_at is not None) == (person, True)
+
+
+def test_authenticator_set_up_page_shows_a_scannable_qr_code(
+    page, live_server, organisation: Organisation
+) -> None:
+    person = UserFactory(email="newly.joined@example.org", display_name="Noor")
+    MembershipFactory(user=person, organisation=organisation, role=Role.DESK_OFFICER)
+    sign_in(page, person, totp_secret=None)
+    expect(page).to_have_url(f"{live_server.url}{reverse('accounts:mfa-required')}")
+
+    page.get_by_role("link", name="Use an authenticator app").click()
+    page.wait_for_load_state()
+    reauthenticate_if_asked(page)
+
+    expect(page).to_have_url(f"{live_server.url}{reverse('mfa_activate_totp')}")
+    secret = page.locator("#authenticator_secret").input_value()
+    assert len(secret) >= 32
+    qr_code = page.locator("main img")
+    expect(qr_code).to_have_count(1)
+    assert qr_code.evaluate("img => img.complete && img.naturalWidth > 0"), (
+        "the QR code did not load (blocked by the Content-Security-Policy?)"
+    )

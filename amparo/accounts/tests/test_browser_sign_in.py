@@ -10,6 +10,7 @@ from amparo.accounts.models import User
 from amparo.accounts.tests.factories import TEST_PASSWORD
 from amparo.testing.browser import (
     MFA_PATH,
+    screenshot,
     session_cookie,
     sign_in,
     submit_button,
@@ -37,6 +38,7 @@ def test_staff_member_signs_in_with_password_and_authenticator_code(
     roles = page.locator("#your-roles + ul.cards li")
     expect(roles).to_have_text(["Casa Segura country office · Desk officer"])
     assert _signed_in_user_id(session_cookie(page.context)) == str(desk_officer.pk)
+    screenshot(page, f"dashboard-{tab}")
 
 
 def test_wrong_authenticator_code_is_refused(page, live_server, desk_officer: User) -> None:

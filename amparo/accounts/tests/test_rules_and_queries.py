@@ -88,3 +88,34 @@ def test_an_org_admin_of_a_hub_has_no_power_in_its_country_offices(organisation)
     assert rules.can_manage_members(hub_admin, organisation) is False
     with pytest.raises(Http404):
         queries.get_organisation_for_user(hub_admin, organisation.pk)
+
+
+@pytest.mark.parametrize(
+    ("kind", "parent_kind", "valid"),
+    [
+        ("regional_hub", "global_team", True),
+        ("country_office", "regional_hub", True),
+        ("country_office", "global_team", False),
+        ("partner", "country_office", True),
+        ("regional_hub", None, False),
+        ("global_team", "regional_hub", False),
+        ("collective", "country_office", False),
+    ],
+)
+def test_the_organisation_tree_keeps_its_shape(kind, parent_kind, valid):
+    from django.core.exceptions import ValidationError
+
+    from amparo.accounts.models import Organisation
+    from amparo.accounts.tests.factories import OrganisationFactory
+
+    parent = OrganisationFactory(kind=parent_kind) if parent_kind else None
+    organisation = Organisation(
+        name="New", slug="new", kind=kind, parent=parent,
+        collective_type="community" if kind == "collective" else "",
+    )
+
+    if valid:
+        organisation.full_clean()
+    else:
+        with pytest.raises(ValidationError):
+            organisation.full_clean()

@@ -195,11 +195,14 @@ def test_invitation_accept_creates_account_and_sends_staff_to_mfa(client, organi
         },
     )
     following = client.get(response["Location"])
+    enrolment = client.get(reverse("mfa_activate_totp"))
 
     assert Membership.objects.filter(
         user__email="nia@example.org", organisation=organisation
     ).exists()
     assert following["Location"] == reverse("accounts:mfa-required")
+    # No second password prompt right after choosing the password.
+    assert enrolment.status_code == 200
 
 
 def test_invitation_accept_rejects_a_short_password_and_keeps_the_name(client, organisation):
@@ -240,3 +243,15 @@ def test_profile_update_saves_language(client, desk_officer):
 
     desk_officer.refresh_from_db()
     assert (desk_officer.display_name, desk_officer.language) == ("D.", "th")
+
+
+def test_totp_qr_draws_the_secret_being_enrolled(client, learner):
+    login_fresh(client, learner)
+    page = client.get(reverse("mfa_activate_totp"))
+
+    response = client.get(reverse("accounts:totp-qr"))
+
+    assert page.status_code == 200
+    assert b'src="/accounts/2fa/totp/qr.svg"' in page.content
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.lstrip().startswith(b"<?xml") and b"<svg" in response.content

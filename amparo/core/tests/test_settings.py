@@ -19,6 +19,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
     "ALLOWED_HOSTS": "amparo.example.org",
     "DATABASE_URL": "sqlite:////tmp/amparo-deploy-check.sqlite3",
+    "SITE_URL": "https://amparo.example.org",
 }
 
 
@@ -27,7 +28,7 @@ def _start(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
         key: value
         for key, value in os.environ.items()
         if key
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PYTEST_CURRENT_TEST"}
+        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "AMPARO_TESTING"}
     }
     environment.update(extra)
     return subprocess.run(  # noqa: S603 -- fixed argv, no shell
@@ -41,7 +42,7 @@ def _start(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
 def test_production_refuses_to_start_without(missing):
     extra = {key: value for key, value in PRODUCTION.items() if key != missing}
 
