@@ -133,3 +133,75 @@ def test_admin_is_closed_to_every_persona(persona: str, matrix_world: World) -> 
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+#: Views that answer without sign-in (SECURITY.md ACC-01), reviewed one by one.
+PUBLIC_VIEWS = {
+    "health": "latency baseline, no data",
+    "quick-exit": "must work for anyone, at any moment",
+    "csp-report": "browsers post reports without a session",
+    "set-language": "the language switch on public pages",
+    "public:home": "what Amparo is",
+    "accounts:invitation-open": "the emailed link, before the person has an account",
+    "accounts:invitation-accept": "creating the account from an invitation",
+}
+
+
+def _views_without_sign_in() -> set[str]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(
+                    pattern.url_patterns,
+                    f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix,
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                if getattr(pattern.callback, "login_required", True) is False:
+                    found.add(f"{prefix}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_only_reviewed_views_opt_out_of_sign_in() -> None:
+    ours = {
+        name
+        for name in _views_without_sign_in()
+        if ":" not in name or name.split(":")[0] in {"public", "accounts", "core"}
+    }
+    ours = {name for name in ours if not name.startswith(("account_", "mfa_", "admin:"))}
+
+    assert sorted(ours) == sorted(PUBLIC_VIEWS)
+
+
+#: Views that grant or take away power: the password is asked again when the last sign-in is
+#: older than ACCOUNT_REAUTHENTICATION_TIMEOUT (SECURITY.md AUTH-06).
+SENSITIVE = [
+    ("accounts:invitation-create", "organisation"),
+    ("accounts:membership-role", "membership"),
+    ("accounts:membership-end", "membership"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "target"), SENSITIVE)
+def test_sensitive_actions_ask_for_the_password_again(url_name, target, matrix_world):
+    client = Client()
+    client.force_login(matrix_world.people["org_admin"])  # signed in, but not just now
+    arg = (
+        matrix_world.organisation.pk
+        if target == "organisation"
+        else matrix_world.extra["officer_membership"].pk
+    )
+
+    response = client.post(reverse(url_name, args=[arg]), {"version": "1", "role": "trainer"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    membership = matrix_world.extra["officer_membership"]
+    membership.refresh_from_db()
+    assert (membership.role, membership.is_active) == (Role.DESK_OFFICER, True)
