@@ -41,10 +41,9 @@ INCLUDED = (
 )
 
 #: Sources behind features Amparo leaves off: sign-up (closed: only signup_closed.html shows),
-#: phone numbers, sign-in and reset by code, trusted browsers; and allauth's own layout, which
-#: templates/allauth/layouts/base.html replaces.
+#: phone numbers, sign-in and reset by code, trusted browsers. Templates Amparo overrides (same
+#: path under templates/ or an app's templates/) are left out as well, see `overridden`.
 EXCLUDED = (
-    "templates/allauth/layouts/",
     "templates/account/signup.html",
     "templates/account/signup_by_passkey.html",
     "templates/mfa/webauthn/signup_form.html",
@@ -107,8 +106,20 @@ def read_catalogue(path: Path) -> list[Message]:
     return messages
 
 
+def overridden(source: str) -> bool:
+    """True for an allauth template that one of Amparo's own templates replaces."""
+    if not source.startswith("templates/"):
+        return False
+    relative = source.removeprefix("templates/")
+    base = Path(settings.BASE_DIR)
+    directories = [base / "templates", *sorted(base.glob("amparo/*/templates"))]
+    return any((directory / relative).exists() for directory in directories)
+
+
 def is_used(source: str) -> bool:
-    return source.startswith(INCLUDED) and not source.startswith(EXCLUDED)
+    return (
+        source.startswith(INCLUDED) and not source.startswith(EXCLUDED) and not overridden(source)
+    )
 
 
 def select(messages: Iterable[Message]) -> list[tuple[str, Message]]:
