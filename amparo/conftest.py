@@ -44,6 +44,18 @@ def _collected_static(django_db_blocker: object) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the catalogues before Django loads any translation (`make test` does it too)."""
+    from amparo.core import catalogue_check  # noqa: PLC0415
+
+    locale = Path(__file__).resolve().parent.parent / "locale"
+    for po in locale.glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            catalogue_check.compile_catalogues()
+            break
+
+
 @pytest.fixture(autouse=True)
 def _plain_test_settings(settings: pytest.FixtureRequest) -> None:
     # Keep tests off the network and fast: no quick-exit redirect to an outside site.
