@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "amparo.core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "amparo.core.middleware.SessionLifetimeMiddleware",
     "amparo.core.middleware.UserLanguageMiddleware",
