@@ -87,10 +87,10 @@ messages: install ## Regenerate every catalogue, then compile
 	$(PY) -m amparo.core.catalogue_check --compile
 
 messages-check: install ## Fail when locale/ is stale (new strings not extracted)
-	$(PY) -m amparo.core.catalogue_check
+	DEBUG=true $(PY) -m amparo.core.catalogue_check
 
 migrations-check: install ## Fail when a model change has no migration
-	$(MANAGE) makemigrations --check --dry-run
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
 
 deploy-check: install ## check --deploy with production-like settings
 	@mkdir -p var
