@@ -2,8 +2,8 @@
 
 Every app declares, in `amparo/<app>/tests/matrix.py`, a list `MATRIX` of `Route` rows: one URL
 name, one method, and the status each persona must get.
-`amparo/core/tests/test_permission_matrix.py` walks every URL pattern of the project and fails when a URL name has no row (or no reviewed
-exemption), then requests each row as each persona.
+`amparo/core/tests/test_permission_matrix.py` walks every URL pattern of the project and fails
+when a URL name has no row (or no reviewed exemption), then requests each row as each persona.
 """
 
 from __future__ import annotations

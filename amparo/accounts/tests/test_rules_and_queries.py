@@ -110,7 +110,10 @@ def test_the_organisation_tree_keeps_its_shape(kind, parent_kind, valid):
 
     parent = OrganisationFactory(kind=parent_kind) if parent_kind else None
     organisation = Organisation(
-        name="New", slug="new", kind=kind, parent=parent,
+        name="New",
+        slug="new",
+        kind=kind,
+        parent=parent,
         collective_type="community" if kind == "collective" else "",
     )
 

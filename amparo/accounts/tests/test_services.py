@@ -18,7 +18,7 @@ def test_invite_member_stores_only_the_token_hash_and_mails_the_link(
     organisation, org_admin, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, token = services.invite_member(
+        _invitation, token = services.invite_member(
             organisation=organisation,
             email="New.Person@Example.org",
             role=Role.DESK_OFFICER,

@@ -159,9 +159,12 @@ def _views_without_sign_in() -> set[str]:
                     pattern.url_patterns,
                     f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix,
                 )
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                if getattr(pattern.callback, "login_required", True) is False:
-                    found.add(f"{prefix}{pattern.name}")
+            elif (
+                isinstance(pattern, URLPattern)
+                and pattern.name
+                and getattr(pattern.callback, "login_required", True) is False
+            ):
+                found.add(f"{prefix}{pattern.name}")
 
     walk(get_resolver().url_patterns, "")
     return found

@@ -27,8 +27,8 @@ def _start(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key
-        not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "AMPARO_TESTING"}
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"}
+        and key != "AMPARO_TESTING"
     }
     environment.update(extra)
     return subprocess.run(  # noqa: S603 -- fixed argv, no shell
