@@ -23,7 +23,7 @@ DEPLOY_ENV := DEBUG=false SECRET_KEY=deploy-check-$$(openssl rand -hex 32 2>/dev
 	DATABASE_URL=sqlite:///$(CURDIR)/var/deploy-check.sqlite3 REDIS_URL=
 
 .PHONY: help install run serve migrate seed demo-code test e2e fmt lint typecheck messages \
-	messages-check migrations-check deploy-check collectstatic bench bench-quick check clean
+	messages-check migrations-check deploy-check reqcheck collectstatic bench bench-quick check clean
 
 help: ## List every target
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -102,7 +102,10 @@ bench: install compilemessages ## Performance harness: latency, bytes, queries; 
 bench-quick: install compilemessages collectstatic ## Deterministic part of the harness: bytes and queries
 	$(PY) -m bench.run --quick $(ARGS)
 
-check: lint typecheck migrations-check messages-check deploy-check test ## Everything CI runs
+reqcheck: install ## Fail when a built SECURITY.md requirement has no marked test
+	$(PY) -m amparo.core.reqcheck
+
+check: lint typecheck migrations-check messages-check deploy-check reqcheck test ## Everything CI runs
 
 clean: ## Remove the environment and local data (var/)
 	rm -rf $(VENV) $(TOOLS) var/static var/*.sqlite3*

@@ -19,6 +19,7 @@ from amparo.accounts.tests.factories import TEST_PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.req("AUTH-03")
 def test_passwords_are_hashed_with_argon2id_at_the_pinned_cost(settings):
     settings.PASSWORD_HASHERS = ["amparo.accounts.hashers.Argon2idHasher"]
 
@@ -29,6 +30,7 @@ def test_passwords_are_hashed_with_argon2id_at_the_pinned_cost(settings):
     assert (decoded["memory_cost"], decoded["time_cost"], decoded["parallelism"]) == (65536, 3, 4)
 
 
+@pytest.mark.req("AUTH-03")
 def test_a_weaker_hash_is_upgraded_at_sign_in(settings, client):
     person = UserFactory(password="a very long test password")  # MD5 under tests
     settings.PASSWORD_HASHERS = [
@@ -44,6 +46,7 @@ def test_a_weaker_hash_is_upgraded_at_sign_in(settings, client):
     assert person.password.startswith("argon2$argon2id$")
 
 
+@pytest.mark.req("AUTH-03")
 def test_passwords_need_15_characters(client):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
@@ -59,6 +62,7 @@ def _attempt(client: Client, email: str, password: str, *, ip: str = "10.0.0.1")
     )
 
 
+@pytest.mark.req("AUTH-04")
 def test_sixth_failure_locks_the_account_from_that_address_only(client):
     person = UserFactory(email="locked@example.org")
     for _ in range(5):
@@ -71,6 +75,7 @@ def test_sixth_failure_locks_the_account_from_that_address_only(client):
     assert elsewhere.status_code == 302  # signed in from another place
 
 
+@pytest.mark.req("AUTH-08")
 def test_the_admin_signs_in_only_through_the_guarded_sign_in(client):
     """The admin has no password form of its own: it hands over to allauth's sign-in, which
     axes, rate limits and MFA guard; posting a password to it signs nobody in."""
@@ -86,6 +91,7 @@ def test_the_admin_signs_in_only_through_the_guarded_sign_in(client):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.req("AUTH-04")
 def test_lockout_lifts_after_the_cool_off(client):
     person = UserFactory(email="later@example.org")
     with time_machine.travel(timezone.now(), tick=False) as traveller:
@@ -102,6 +108,7 @@ def _error_text(response) -> str:
     return " ".join(str(e) for e in response.context["form"].non_field_errors())
 
 
+@pytest.mark.req("AUTH-05")
 def test_unknown_address_and_wrong_password_answer_the_same(client):
     UserFactory(email="known@example.org")
 
@@ -111,6 +118,7 @@ def test_unknown_address_and_wrong_password_answer_the_same(client):
     assert (unknown.status_code, _error_text(unknown)) == (wrong.status_code, _error_text(wrong))
 
 
+@pytest.mark.req("AUTH-05")
 def test_password_reset_answers_the_same_for_unknown_addresses(client):
     UserFactory(email="known@example.org")
 

@@ -11,6 +11,7 @@ from amparo.accounts.tests.factories import InvitationFactory, MembershipFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.req("AUTH-01")
 @pytest.mark.parametrize(
     ("role", "required"),
     [(role, role != Role.DEFENDER) for role in Role],
@@ -40,6 +41,7 @@ def test_organisations_visible_to_lists_only_own(organisation, other_organisatio
     assert list(queries.organisations_visible_to(desk_officer)) == [organisation]
 
 
+@pytest.mark.req("ACC-03")
 def test_get_organisation_for_user_hides_foreign_ones(other_organisation, desk_officer):
     with pytest.raises(Http404):
         queries.get_organisation_for_user(desk_officer, other_organisation.pk)

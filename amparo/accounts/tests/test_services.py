@@ -156,6 +156,7 @@ def test_accept_invitation_restarts_an_ended_membership(organisation):
     assert (membership.pk, ended.is_active, ended.version) == (ended.pk, True, 2)
 
 
+@pytest.mark.req("REL-02")
 def test_change_role_with_a_stale_version_raises_and_changes_nothing(
     organisation, org_admin, desk_officer
 ):

@@ -126,6 +126,7 @@ def test_role_change_by_admin(client, organisation, org_admin, desk_officer):
     assert (membership.role, membership.version) == (Role.DESK_LEAD, 2)
 
 
+@pytest.mark.req("REL-02")
 def test_role_change_conflict_shows_both_versions_and_keeps_the_other_change(
     client, organisation, org_admin, desk_officer
 ):

@@ -45,6 +45,7 @@ EXEMPT = {
 }
 
 
+@pytest.mark.req("ACC-04")
 def test_every_url_name_has_a_matrix_row() -> None:
     declared = {route.url_name for route in ROUTES}
     names = {name for name in every_url_name() if not name.startswith("admin:")}
@@ -71,6 +72,7 @@ def matrix_world(request: pytest.FixtureRequest, organisation, other_organisatio
     )
 
 
+@pytest.mark.req("ACC-04")
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.key)
@@ -170,6 +172,7 @@ def _views_without_sign_in() -> set[str]:
     return found
 
 
+@pytest.mark.req("ACC-01")
 def test_only_reviewed_views_opt_out_of_sign_in() -> None:
     ours = {
         name
@@ -190,6 +193,7 @@ SENSITIVE = [
 ]
 
 
+@pytest.mark.req("AUTH-06")
 @pytest.mark.django_db
 @pytest.mark.parametrize(("url_name", "target"), SENSITIVE)
 def test_sensitive_actions_ask_for_the_password_again(url_name, target, matrix_world):

@@ -34,6 +34,7 @@ def _directives(header: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.req("WEB-01")
 @pytest.mark.parametrize("url", PUBLIC_URLS + PRIVATE_URLS)
 @pytest.mark.parametrize("persona", ["anonymous", "desk_officer"])
 def test_security_headers_on_every_page(client, request, url, persona):
@@ -57,6 +58,7 @@ def test_security_headers_on_every_page(client, request, url, persona):
     assert "geolocation=()" in headers["Permissions-Policy"]
 
 
+@pytest.mark.req("WEB-02")
 @pytest.mark.parametrize("url", ["/accounts/login/", *PRIVATE_URLS])
 def test_private_and_sign_in_pages_are_never_stored(client, desk_officer, url):
     login_fresh(client, desk_officer)
@@ -74,6 +76,7 @@ def test_public_home_may_be_cached(client):
     assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
+@pytest.mark.req("WEB-01")
 def test_templates_have_no_inline_script_style_or_handlers():
     offenders = []
     pattern = re.compile(
@@ -89,6 +92,7 @@ def test_templates_have_no_inline_script_style_or_handlers():
     assert offenders == []
 
 
+@pytest.mark.req("SES-03")
 def test_session_and_csrf_cookie_flags(client, settings):
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     settings.SESSION_COOKIE_NAME = "__Host-amparo_session"
@@ -121,6 +125,7 @@ def test_production_cookie_names_carry_the_host_prefix():
     assert settings.SESSION_COOKIE_NAME.endswith("amparo_session")
 
 
+@pytest.mark.req("PRV-01")
 def test_quick_exit_ends_the_session_and_clears_the_site(client, desk_officer):
     login_fresh(client, desk_officer)
     old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -146,6 +151,7 @@ def test_quick_exit_neutral_page_forwards_to_the_configured_site(client, setting
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
 
 
+@pytest.mark.req("SES-02")
 def test_logout_is_post_only_and_ends_the_server_session(client, desk_officer):
     login_fresh(client, desk_officer)
     old_cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
@@ -160,6 +166,7 @@ def test_logout_is_post_only_and_ends_the_server_session(client, desk_officer):
     assert replay.get("/dashboard/").status_code == 302
 
 
+@pytest.mark.req("SES-01")
 def test_idle_session_ends_after_30_minutes(client, desk_officer):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         login_fresh(client, desk_officer)
@@ -173,6 +180,7 @@ def test_idle_session_ends_after_30_minutes(client, desk_officer):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+@pytest.mark.req("SES-01")
 def test_active_session_ends_after_8_hours(client, desk_officer):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         login_fresh(client, desk_officer)
@@ -185,6 +193,7 @@ def test_active_session_ends_after_8_hours(client, desk_officer):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+@pytest.mark.req("AUTH-01")
 @pytest.mark.parametrize("url", ["/dashboard/", "/accounts/settings/", "/admin/"])
 def test_staff_without_a_factor_reach_only_enrolment(client, organisation, url):
     person = UserFactory()

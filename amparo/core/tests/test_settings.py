@@ -52,6 +52,7 @@ def test_production_refuses_to_start_without(missing):
     assert f"{missing} is not set" in result.stderr
 
 
+@pytest.mark.req("WEB-02")
 def test_check_deploy_is_clean_with_production_settings():
     result = _start(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
 
