@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from amparo.accounts.enums import Role
+from amparo.core.tests.test_security import EXPECTED_CSP, _directives
 from amparo.accounts.tests.factories import InvitationFactory
 from amparo.testing.auth import login_fresh
 from amparo.testing.authz import PERSONAS, Route, World, declared_routes, every_url_name
@@ -101,6 +102,25 @@ def test_permission_matrix(route: Route, persona: str, matrix_world: World) -> N
     )
     if response.status_code == 302 and persona == "anonymous" and route.expected[persona] == 302:
         _assert_anonymous_redirect_is_harmless(route, response)
+    # Every answer of every URL, whoever asks, carries the headers of SECURITY.md WEB-01/02.
+    assert _security_headers(response) == EXPECTED_HEADERS
+    if user is not None:
+        assert "no-store" in response.headers["Cache-Control"]
+
+
+EXPECTED_HEADERS = {
+    "csp": _directives(EXPECTED_CSP),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def _security_headers(response) -> dict[str, str | None]:
+    headers = {name: response.headers.get(name) for name in EXPECTED_HEADERS if name != "csp"}
+    return {"csp": _directives(response.headers.get("Content-Security-Policy", "")), **headers}
 
 
 def _encode(data: dict[str, object]) -> str:
