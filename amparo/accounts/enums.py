@@ -24,11 +24,16 @@ class CollectiveType(models.TextChoices):
 
 
 class Role(models.TextChoices):
+    # Translators: a human rights defender who uses Amparo for their own protection.
     DEFENDER = "defender", _("Defender")
     COLLECTIVE_COORDINATOR = "collective_coordinator", _("Collective coordinator")
+    # Translators: staff of a Protection Desk, which accompanies defenders at risk over years.
     DESK_OFFICER = "desk_officer", _("Desk officer")
+    # Translators: the person who leads a Protection Desk.
     DESK_LEAD = "desk_lead", _("Desk lead")
     ORG_ADMIN = "org_admin", _("Organisation admin")
+    # Translators: edits the Focus Observatory, the public base of State policies that protect
+    # human rights defenders.
     OBSERVATORY_EDITOR = "observatory_editor", _("Observatory editor")
     TRIAL_OBSERVER = "trial_observer", _("Trial observer")
     TRAINER = "trainer", _("Trainer")
