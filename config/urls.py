@@ -14,6 +14,7 @@ admin.site.site_header = "Amparo"
 
 urlpatterns = [
     path("health", core_views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("exit/", core_views.quick_exit, name="quick-exit"),
     path("csp-report", core_views.csp_report, name="csp-report"),
     path("language/", core_views.set_language, name="set-language"),

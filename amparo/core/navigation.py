@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts import rules
+from amparo.accounts.middleware import SESSION_MFA_OK
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return [NavItem(reverse("public:home"), _("Home"), "home")]
+    if rules.requires_mfa(user) and not request.session.get(SESSION_MFA_OK):
+        return []  # every page but enrolment is closed to them until they add a factor
     items = [NavItem(reverse("core:dashboard"), _("Dashboard"), "dashboard")]
     organisation = getattr(request, "organisation", None)
     if organisation:

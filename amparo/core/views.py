@@ -32,6 +32,19 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own, even on the neutral quick-exit page. An empty
+    answer, with no template: a page there would set a CSRF cookie after the person has left."""
+    return HttpResponse(status=204)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Our own 403 page (Django's has inline CSS, which the CSP blocks); the reason stays out."""
+    return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
 @csrf_exempt  # on purpose (SECURITY.md PRV-01): the worst abuse is a forced sign-out
 @never_cache
 @require_http_methods(["GET", "POST"])

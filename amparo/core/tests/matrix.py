@@ -9,6 +9,7 @@ SIGNED_IN_200 = {**EVERYONE_200, "anonymous": 302}
 
 MATRIX = [
     Route("health", EVERYONE_200),
+    Route("favicon", dict.fromkeys(EVERYONE_200, 204)),
     Route("quick-exit", EVERYONE_200, note="the neutral page"),
     Route("quick-exit", dict.fromkeys(EVERYONE_200, 303), method="POST"),
     Route(

@@ -101,3 +101,33 @@ def test_root_sends_to_the_public_home_in_the_browser_language(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="sw")
 
     assert response["Location"] == "/sw/"
+
+
+def test_favicon_answers_empty_without_setting_cookies(client):
+    response = client.get("/favicon.ico")
+
+    assert (response.status_code, response.content, dict(response.cookies)) == (204, b"", {})
+
+
+def test_a_csrf_failure_shows_our_page_without_inline_css(desk_officer):
+    client = Client(enforce_csrf_checks=True)
+    login_fresh(client, desk_officer)
+
+    response = client.post(reverse("accounts:settings"), {"display_name": "x", "language": "en"})
+
+    assert response.status_code == 403
+    assert b"The form has expired" in response.content
+    assert b"<style" not in response.content
+
+
+def test_people_still_enrolling_see_no_navigation(client, organisation):
+    from amparo.accounts.enums import Role
+    from amparo.accounts.tests.factories import MembershipFactory, UserFactory
+
+    person = UserFactory()
+    MembershipFactory(user=person, organisation=organisation, role=Role.DESK_OFFICER)
+    login_fresh(client, person)
+
+    response = client.get(reverse("accounts:mfa-required"))
+
+    assert response.context["nav_items"] == []

@@ -160,6 +160,7 @@ def test_admin_is_closed_to_every_persona(persona: str, matrix_world: World) -> 
 #: Views that answer without sign-in (SECURITY.md ACC-01), reviewed one by one.
 PUBLIC_VIEWS = {
     "health": "latency baseline, no data",
+    "favicon": "an empty answer browsers ask for by themselves",
     "quick-exit": "must work for anyone, at any moment",
     "csp-report": "browsers post reports without a session",
     "set-language": "the language switch on public pages",
