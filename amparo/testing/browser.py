@@ -11,7 +11,6 @@ Set AMPARO_SCREENSHOT_DIR to keep screenshots of the pages the tests pass `scree
 from __future__ import annotations
 
 import os
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,13 +24,14 @@ from typing import Any
 import pyotp
 import pytest
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
+from django.urls import reverse
 from playwright.sync_api import (
     Browser,
     BrowserContext,
     Locator,
     Page,
     Playwright,
-    expect,
     sync_playwright,
 )
 
@@ -52,10 +52,6 @@ CHROMIUM_ARGS = [
 #: A phone held upright.
 VIEWPORT = {"width": 360, "height": 800}
 TIMEOUT_MS = 10_000
-
-LOGIN_PATH = "/accounts/login/"
-MFA_PATH = "/accounts/2fa/authenticate/"
-REAUTH_PATH = "/accounts/reauthenticate/"
 
 NewContext = Callable[..., BrowserContext]
 
@@ -104,7 +100,35 @@ def browser(_playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_context(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[NewContext]:
+def _static_files_as_in_production(live_server: Any) -> Iterator[None]:
+    """Serve /static/ through WhiteNoise from STATIC_ROOT, as production does.
+
+    pytest-django's live server answers /static/ with Django's finders, which know nothing of
+    the hashed names that the manifest storage puts in every page: CSS and JavaScript would 404.
+    For the test, the server's WSGI app is swapped for the bare Django handler (WhiteNoise is in
+    MIDDLEWARE), then put back.
+    """
+    if "Manifest" in settings.STORAGES["staticfiles"]["BACKEND"]:
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if not manifest.is_file():
+            pytest.fail(
+                f"{manifest} is missing: run `AMPARO_TESTING=true python manage.py "
+                "collectstatic --no-input` (or `make e2e`) first",
+                pytrace=False,
+            )
+    httpd = live_server.thread.httpd
+    original = httpd.get_app()
+    httpd.set_app(WSGIHandler())
+    try:
+        yield
+    finally:
+        httpd.set_app(original)
+
+
+@pytest.fixture
+def new_context(
+    browser: Browser, live_server: Any, transactional_db: None, _static_files_as_in_production: None
+) -> Iterator[NewContext]:
     """Open browser contexts (a fresh profile each: no cookies, no cache) on the live server;
     all are closed after the test. Keyword arguments go to `Browser.new_context`."""
     opened: list[BrowserContext] = []
@@ -146,7 +170,8 @@ def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
 
 
 def wrong_totp_code(secret: str = TEST_TOTP_SECRET) -> str:
-    """A six-digit code outside the window the server accepts (one step either side)."""
+    """A six-digit code the server refuses: outside its window of one step either side (and a
+    step more each way, so the clock may move on while the test runs)."""
     totp = pyotp.TOTP(secret)
     now = totp.timecode(datetime.now(tz=UTC))
     accepted = {totp.generate_otp(now + step) for step in (-2, -1, 0, 1, 2)}
@@ -157,6 +182,13 @@ def submit_button(page: Page, field_name: str) -> Locator:
     """The submit button of the form holding the field `field_name`."""
     form = page.locator("form", has=page.locator(f'[name="{field_name}"]'))
     return form.locator('button[type="submit"], input[type="submit"]').first
+
+
+def click_and_wait(page: Page, target: Locator) -> None:
+    """Click a link or a submit button, then wait until the page it leads to (after any
+    redirects) has loaded."""
+    with page.expect_navigation():
+        target.click()
 
 
 def path_of(page: Page) -> str:
@@ -172,27 +204,27 @@ def sign_in(
 ) -> None:
     """Sign in through the real forms: address and password, then the authenticator code when
     the account has a second factor. Returns on the first page after sign-in."""
-    page.goto(LOGIN_PATH)
+    page.goto(reverse("account_login"))
     page.locator('input[name="login"]').fill(user.email)
     page.locator('input[name="password"]').fill(password)
-    submit_button(page, "password").click()
-    page.wait_for_load_state()
-    if path_of(page) == MFA_PATH:
+    click_and_wait(page, submit_button(page, "password"))
+    if path_of(page) == reverse("mfa_authenticate"):
         assert totp_secret is not None, f"{user.email} was asked for a code but has no secret"
         page.locator('input[name="code"]').fill(totp_code(totp_secret))
-        submit_button(page, "code").click()
-        page.wait_for_load_state()
-    expect(page).not_to_have_url(_url_ending(LOGIN_PATH))
-    expect(page).not_to_have_url(_url_ending(MFA_PATH))
+        click_and_wait(page, submit_button(page, "code"))
+    assert path_of(page) not in {reverse("account_login"), reverse("mfa_authenticate")}, (
+        f"{user.email} could not sign in: {page.locator('main').inner_text()[:300]}"
+    )
 
 
 def reauthenticate_if_asked(page: Page, *, password: str = TEST_PASSWORD) -> bool:
-    """Answer allauth's "enter your password again" page if it is showing; True if it was."""
-    if path_of(page) != REAUTH_PATH:
+    """Answer allauth's "enter your password again" page if it is showing; True if it was.
+    allauth asks before sensitive changes even right after sign-in: only an explicit
+    re-authentication counts as recent."""
+    if path_of(page) != reverse("account_reauthenticate"):
         return False
     page.locator('input[name="password"]').fill(password)
-    submit_button(page, "password").click()
-    page.wait_for_load_state()
+    click_and_wait(page, submit_button(page, "password"))
     return True
 
 
@@ -204,8 +236,20 @@ def session_cookie(context: BrowserContext) -> str | None:
     return None
 
 
-def _url_ending(path: str) -> re.Pattern[str]:
-    return re.compile(re.escape(path) + r"(\?.*)?$")
+def cookie_names_soon_after(page: Page, url: str, *, window_ms: int = 1500) -> list[str]:
+    """Names of the cookies the browser holds for `url` at any moment during `window_ms`.
+
+    Once a page has loaded, the browser goes on with requests of its own that neither the page
+    nor Playwright sees (the tab's /favicon.ico, for one), and their answers may set cookies.
+    A single look right after loading would race them; this one keeps looking for a while.
+    """
+    seen: list[str] = []
+    for _ in range(max(1, window_ms // 100)):
+        seen = sorted(cookie["name"] for cookie in page.context.cookies(url))
+        if seen:
+            break
+        page.wait_for_timeout(100)
+    return seen
 
 
 @dataclass(frozen=True)
@@ -224,13 +268,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def get_with_session_cookie(url: str, cookie_value: str) -> PlainResponse:
-    """GET `url` outside the browser, sending only the given session cookie, without following
-    redirects: what someone replaying a copied cookie with curl would see."""
+def http_get(url: str, *, session: str | None = None) -> PlainResponse:
+    """GET `url` outside the browser, without following redirects, sending no cookie or only
+    the session cookie given: what someone replaying a copied cookie with curl would see."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
-    request = urllib.request.Request(  # noqa: S310 -- the live server's own http:// URL
-        url, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie_value}"}
-    )
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"} if session else {}
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 -- the live server's URL
     try:
         with opener.open(request, timeout=TIMEOUT_MS / 1000) as response:
             return PlainResponse(response.status, response.headers, response.read().decode())
