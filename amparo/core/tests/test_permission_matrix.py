@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from amparo.accounts.enums import Role
-from amparo.core.tests.test_security import EXPECTED_CSP, _directives
 from amparo.accounts.tests.factories import InvitationFactory
+from amparo.core.tests.test_security import EXPECTED_CSP, _directives
 from amparo.testing.auth import login_fresh
 from amparo.testing.authz import PERSONAS, Route, World, declared_routes, every_url_name
 
