@@ -20,6 +20,7 @@ export
 # Settings for `check --deploy`: production-like, with throwaway values.
 DEPLOY_ENV := DEBUG=false SECRET_KEY=deploy-check-$$(openssl rand -hex 32 2>/dev/null || echo 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP) \
 	ALLOWED_HOSTS=amparo.example.org SITE_URL=https://amparo.example.org \
+	AMPARO_MASTER_KEY=$$($(PY) -c "import base64,os;print(base64.b64encode(os.urandom(32)).decode())") \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/deploy-check.sqlite3 REDIS_URL=
 
 .PHONY: help install run serve migrate seed demo-code test e2e fmt lint typecheck messages \

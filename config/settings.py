@@ -59,6 +59,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "amparo.core",
     "amparo.accounts",
+    "amparo.audit",
+    "amparo.jobs",
+    "amparo.files",
+    "amparo.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,6 +79,8 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "template_partials",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -354,6 +360,33 @@ EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Amparo <no-reply@amparo.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background jobs ---
+
+# Jobs live in the database (django-tasks-db): one code path on SQLite and PostgreSQL, no broker.
+# Under tests they run at once, in the test's own thread.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Encryption ---
+
+# Envelope encryption (amparo/core/crypto): 32 random bytes, base64, from exactly one of
+# AMPARO_MASTER_KEY or AMPARO_MASTER_KEY_FILE. Never derived from SECRET_KEY.
+AMPARO_MASTER_KEY = env_secret("AMPARO_MASTER_KEY", default="")
+if not AMPARO_MASTER_KEY and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("AMPARO_MASTER_KEY is not set; see .env.example")
+# Development only: `make run` writes a demo key here and says so.
+AMPARO_DEMO_MASTER_KEY_PATH = VAR_DIR / "demo-master.key"
+# Backups are encrypted under their own key (not the master key, not SECRET_KEY).
+AMPARO_BACKUP_KEY = env_secret("AMPARO_BACKUP_KEY", default="")
 
 # --- Amparo ---
 

@@ -20,6 +20,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "amparo.example.org",
     "DATABASE_URL": "sqlite:////tmp/amparo-deploy-check.sqlite3",
     "SITE_URL": "https://amparo.example.org",
+    "AMPARO_MASTER_KEY": "q1bT3oI0m4b0mGfV8yQv3Hq3n1cK0e2Wm3p8Q7y0Z1A=",
 }
 
 
@@ -29,6 +30,7 @@ def _start(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
         for key, value in os.environ.items()
         if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"}
         and key != "AMPARO_TESTING"
+        and not key.startswith("AMPARO_MASTER_KEY")
     }
     environment.update(extra)
     return subprocess.run(  # noqa: S603 -- fixed argv, no shell
@@ -42,7 +44,9 @@ def _start(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "AMPARO_MASTER_KEY"]
+)
 def test_production_refuses_to_start_without(missing):
     extra = {key: value for key, value in PRODUCTION.items() if key != missing}
 
