@@ -1,0 +1,1 @@
+"""Amparo's performance harness: `make bench` and `make bench-quick` (see PERFORMANCE.md)."""

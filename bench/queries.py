@@ -1,0 +1,78 @@
+"""Queries and bytes per page, counted in this process with Django's test client against the
+bench database: deterministic, so they can gate `make check` where timings cannot."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.pages import Page
+from bench.weight import PageWeight, weigh
+
+
+@dataclass
+class Measured:
+    page: Page
+    status: int
+    queries: int
+    sql: list[str]
+    weight: PageWeight
+    problem: str  # why the page cannot be trusted; empty when it rendered as expected
+
+
+@dataclass
+class ListCheck:
+    name: str
+    queries: dict[int, int]  # rows -> queries
+
+    @property
+    def flat(self) -> bool:
+        return len(set(self.queries.values())) == 1
+
+
+def fetch(page: Page, sessions: dict[str, str]) -> Measured:
+    """The page's second request: the first fills per-process caches (templates, content
+    types) that a warm gunicorn worker already has, and would count queries it never makes."""
+    # A fresh client per page, so no persona's cookies leak into another's request.
+    client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+    if page.persona:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[page.persona]
+    client.get(page.path)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(page.path)
+    weight = weigh(response.content)
+    return Measured(
+        page=page,
+        status=response.status_code,
+        queries=len(captured.captured_queries),
+        sql=[query["sql"] for query in captured.captured_queries],
+        weight=weight,
+        problem=problem_with(response.status_code, response.get("Content-Type", ""), weight.h1),
+    )
+
+
+def problem_with(status: int, content_type: str, h1: str) -> str:
+    """A redirect (to sign-in, to MFA enrolment) or an error page would be measured as if it
+    were the page: cheap, and wrong. An HTML page must also have its heading."""
+    if status != 200:
+        return f"answered {status}, not 200"
+    if content_type.startswith("text/html") and not h1:
+        return "has no <h1>"
+    return ""
+
+
+def measure(pages: list[Page], sessions: dict[str, str]) -> list[Measured]:
+    return [fetch(page, sessions) for page in pages]
+
+
+def list_checks(measured: list[Measured]) -> list[ListCheck]:
+    by_name: dict[str, dict[int, int]] = defaultdict(dict)
+    for item in measured:
+        if item.page.rows is not None:
+            by_name[item.page.name][item.page.rows] = item.queries
+    return [ListCheck(name, counts) for name, counts in by_name.items()]
