@@ -21,6 +21,11 @@ urlpatterns = [
         name="member-list",
     ),
     path(
+        "memberships/<uuid:membership_id>/",
+        views.membership_detail,
+        name="membership-detail",
+    ),
+    path(
         "memberships/<uuid:membership_id>/role/",
         views.membership_change_role,
         name="membership-role",

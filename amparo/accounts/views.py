@@ -132,9 +132,17 @@ def member_list(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
         "page": page,
         "memberships": page.object_list,
         "can_manage": rules.can_manage_members(request.user, organisation),
-        "roles": Role.choices,
     }
     return render(request, "accounts/member_list.html", context)
+
+
+@require_GET
+def membership_detail(request: HttpRequest, membership_id: UUID) -> HttpResponse:
+    """Where an admin changes one person's role or ends it (one form per page keeps the member
+    list light enough for a phone)."""
+    membership = queries.get_membership_for_user(request.user, membership_id, for_write=True)
+    context = {"membership": membership, "roles": [(v, str(label)) for v, label in Role.choices]}
+    return render(request, "accounts/membership_detail.html", context)
 
 
 def _conflict(request: HttpRequest, error: EditConflict, mine: dict[str, Any]) -> HttpResponse:

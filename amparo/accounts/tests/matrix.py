@@ -83,6 +83,18 @@ MATRIX = [
         args=_org,
     ),
     Route(
+        "accounts:membership-detail",
+        {
+            "anonymous": 302,
+            "defender": 404,
+            "desk_officer": 404,
+            "desk_lead": 403,
+            "org_admin": 200,
+            "outsider": 404,
+        },
+        args=_officer_membership,
+    ),
+    Route(
         "accounts:membership-role",
         {
             "anonymous": 302,

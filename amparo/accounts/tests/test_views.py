@@ -257,3 +257,14 @@ def test_totp_qr_draws_the_secret_being_enrolled(client, learner):
     assert response["Content-Type"] == "image/svg+xml"
     assert response.content.lstrip().startswith(b"<?xml")
     assert b"<svg" in response.content
+
+
+def test_membership_page_offers_the_role_change(client, organisation, org_admin, desk_officer):
+    login_fresh(client, org_admin)
+    membership = desk_officer.memberships.get()
+
+    response = client.get(reverse("accounts:membership-detail", args=[membership.pk]))
+
+    assert response.context["membership"] == membership
+    assert [value for value, _label in response.context["roles"]] == [r.value for r in Role]
+    assert b'name="version" value="1"' in response.content
