@@ -57,10 +57,12 @@ def test_production_refuses_to_start_without(missing):
 
 
 @pytest.mark.req("WEB-02")
-def test_check_deploy_is_clean_with_production_settings():
-    result = _start(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}"}
 
-    assert (result.returncode, result.stderr.strip()) == (0, "")
+    result = _start({**PRODUCTION, **database}, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert (result.returncode, result.stderr.strip()) == (0, ""), result.stderr
     assert "no issues" in result.stdout
 
 
