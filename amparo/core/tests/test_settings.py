@@ -29,7 +29,7 @@ def _start(extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
         key: value
         for key, value in os.environ.items()
         if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"}
-        and key != "AMPARO_TESTING"
+        and key not in {"AMPARO_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # browser tests set it
         and not key.startswith("AMPARO_MASTER_KEY")
     }
     environment.update(extra)
