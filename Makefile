@@ -40,6 +40,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 install: $(VENV)/.synced ## Create .venv and install the locked dependencies
 
 run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000 (SQLite)
+	DEBUG=true $(MANAGE) amparo_keys init-demo
 	DEBUG=true $(MANAGE) migrate --no-input
 	$(PY) -m amparo.core.catalogue_check --compile
 	DEBUG=true $(MANAGE) seed_demo

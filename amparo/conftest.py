@@ -6,11 +6,15 @@ none of them here, so leaks show up as failures.
 
 from __future__ import annotations
 
+import base64
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Organisation, User
@@ -54,6 +58,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             catalogue_check.compile_catalogues()
             break
+
+
+#: A fresh master key per test session: no test can come to rely on a fixed one, and the
+#: canary test can look for this one in dumps and logs.
+TEST_MASTER_KEY = base64.b64encode(os.urandom(32)).decode("ascii")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_master_key() -> Iterator[None]:
+    """Encrypted fields and MFA secrets need a KEK; tests get their own, never the demo key."""
+    with override_settings(AMPARO_MASTER_KEY=TEST_MASTER_KEY):
+        yield
 
 
 @pytest.fixture(autouse=True)

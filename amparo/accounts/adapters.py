@@ -36,3 +36,14 @@ class MFAAdapter(DefaultMFAAdapter):
     def get_totp_label(self, user: Any) -> str:
         # Shown in the authenticator app of a phone that may be searched: no name, no email.
         return "Amparo"
+
+    def encrypt(self, text: str) -> str:
+        # TOTP secrets and recovery seeds are Tier-1 secrets: platform DEK, never plaintext.
+        from amparo.core.crypto import mfa  # noqa: PLC0415 -- needs the app registry
+
+        return mfa.encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        from amparo.core.crypto import mfa  # noqa: PLC0415 -- needs the app registry
+
+        return mfa.decrypt_text(encrypted_text)

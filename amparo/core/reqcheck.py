@@ -28,6 +28,11 @@ IMPLEMENTED = {
     "ACC-03",  # one access path, 404 for the invisible
     "ACC-04",  # the permission matrix covers every URL
     "REL-02",  # optimistic locking: a stale edit is refused with both versions shown
+    "CRY-01",  # AES-256-GCM amp1 fields, strict parsing, nonces never repeat
+    "CRY-02",  # AAD binds model, field, row, organisation, version
+    "CRY-04",  # per-organisation DEKs in the keyring, KEK-wrapped, status command
+    "ACC-08",  # API tokens: per user and organisation, hashed, expiring, no export or keys
+    "REL-07",  # schemathesis over the API per persona: no 5xx, conformant, no foreign canary
 }
 
 MARK = re.compile(r"""@pytest\.mark\.req\(\s*["']([A-Z]+-\d+)["']\s*\)""")
