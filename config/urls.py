@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("amparo.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("amparo.core.urls")),
+    path("", include("amparo.api.urls")),
+    path("api/v1/", include("amparo.api.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -33,6 +33,13 @@ def active_memberships(user: User | AnonymousUser) -> list[Membership]:
     return cached
 
 
+def scope_memberships(user: User, organisation_id: object) -> None:
+    """For this request, act only within one organisation (an API token's scope): every rule
+    and access path then sees the person's roles there and nowhere else."""
+    memberships = active_memberships(user)
+    setattr(user, _CACHE_ATTR, [m for m in memberships if m.organisation_id == organisation_id])
+
+
 def forget_memberships(user: User) -> None:
     """Drop the per-request cache after a service changed the user's memberships."""
     if hasattr(user, _CACHE_ATTR):

@@ -211,6 +211,7 @@ SENSITIVE = [
     ("accounts:invitation-create", "organisation"),
     ("accounts:membership-role", "membership"),
     ("accounts:membership-end", "membership"),
+    ("api:token-create", None),
 ]
 
 
@@ -220,13 +221,13 @@ SENSITIVE = [
 def test_sensitive_actions_ask_for_the_password_again(url_name, target, matrix_world):
     client = Client()
     client.force_login(matrix_world.people["org_admin"])  # signed in, but not just now
-    arg = (
-        matrix_world.organisation.pk
-        if target == "organisation"
-        else matrix_world.extra["officer_membership"].pk
-    )
+    args = {
+        "organisation": [matrix_world.organisation.pk],
+        "membership": [matrix_world.extra["officer_membership"].pk],
+        None: [],
+    }[target]
 
-    response = client.post(reverse(url_name, args=[arg]), {"version": "1", "role": "trainer"})
+    response = client.post(reverse(url_name, args=args), {"version": "1", "role": "trainer"})
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))

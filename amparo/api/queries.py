@@ -1,0 +1,59 @@
+"""The one access path to API tokens: each person sees only their own."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from amparo.api.models import ApiToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import User
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def api_tokens_visible_to(user: User | AnonymousUser) -> QuerySet[ApiToken]:
+    """The person's own tokens, newest first; nobody else's, not even an admin's view."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return (
+        ApiToken.objects.filter(user_id=user.pk)
+        .select_related("organisation")
+        .order_by("-created_at", "pk")
+    )
+
+
+def get_api_token_for_user(
+    user: User | AnonymousUser, token_id: UUID, *, for_write: bool = False
+) -> ApiToken:
+    # Owning a token is both seeing and revoking it.
+    del for_write
+    return get_object_or_404(api_tokens_visible_to(user), pk=token_id)
+
+
+def usable_token_for_secret(secret: str) -> ApiToken | None:
+    """The live token a presented secret opens, with its owner and organisation; None for an
+    unknown, revoked or expired one alike, so callers cannot tell the cases apart."""
+    if not secret:
+        return None
+    return (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(
+            token_hash=hash_secret(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
+            organisation__is_active=True,
+        )
+        .first()
+    )

@@ -1,0 +1,84 @@
+"""What the API answers, field by field (ACC-08: explicit fields, never `__all__`)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
+
+#: Largest page any list endpoint returns.
+MAX_PAGE = 100
+DEFAULT_PAGE = 50
+
+
+class ErrorOut(Schema):
+    detail: str = Field(examples=["Not Found"])
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+class OrganisationRef(Schema):
+    id: UUID
+    name: str = Field(examples=["Casa Segura country office"])
+
+
+class OwnMembershipOut(Schema):
+    organisation: OrganisationRef
+    role: Role
+
+
+class MeOut(Schema):
+    id: UUID
+    email: str = Field(examples=["ana@example.org"])
+    display_name: str = Field(examples=["Ana"])
+    language: str = Field(description="Saved interface language; empty for the browser's.")
+    memberships: list[OwnMembershipOut] = Field(
+        description="Active roles in the organisation this token was made for."
+    )
+
+
+class OrganisationOut(Schema):
+    id: UUID
+    name: str = Field(examples=["Casa Segura country office"])
+    slug: str = Field(examples=["casa-segura"])
+    kind: OrganisationKind
+    collective_type: CollectiveType | None = Field(description="Only for defender collectives.")
+    country: str = Field(description="ISO 3166-1 alpha-2; empty for regional and global teams.")
+    parent_id: UUID | None
+
+    @staticmethod
+    def resolve_collective_type(obj: Any) -> str | None:
+        return obj.collective_type or None
+
+
+class OrganisationPage(Schema):
+    items: list[OrganisationOut]
+    next_after: UUID | None = Field(
+        description="Pass as `after` to read the next page; null on the last page."
+    )
+
+
+class MemberPersonOut(Schema):
+    id: UUID
+    email: str
+    display_name: str
+
+
+class MemberOut(Schema):
+    id: UUID
+    person: MemberPersonOut = Field(alias="user")
+    role: Role
+    is_active: bool
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    next_after: UUID | None = Field(
+        description="Pass as `after` to read the next page; null on the last page."
+    )

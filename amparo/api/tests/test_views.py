@@ -1,0 +1,161 @@
+"""The token pages in account settings and the server-rendered API documentation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from amparo.api.models import ApiToken
+from amparo.api.tests.factories import bearer, issue_api_token
+from amparo.testing.auth import login_fresh
+
+pytestmark = pytest.mark.django_db
+
+SECRET = re.compile(r"amp_[A-Za-z0-9_-]{43}")
+
+
+def _create(client: Client, organisation, days: str = "30"):
+    return client.post(
+        reverse("api:token-create"),
+        {"name": "reporting script", "organisation": str(organisation.pk), "lifetime_days": days},
+    )
+
+
+@pytest.mark.req("ACC-08")
+def test_a_new_token_is_shown_once_and_works(client, desk_lead, organisation):
+    login_fresh(client, desk_lead)
+
+    created = _create(client, organisation)
+    secret = SECRET.findall(created.content.decode())
+    listed = client.get(reverse("api:token-list")).content.decode()
+    me = Client(**bearer(secret[0])).get("/api/v1/me")
+
+    assert (len(secret), SECRET.findall(listed), me.json()["id"]) == (1, [], str(desk_lead.pk))
+    assert list(ApiToken.objects.values_list("name", "user_id")) == [
+        ("reporting script", desk_lead.pk)
+    ]
+
+
+@pytest.mark.req("AUTH-06")
+def test_creating_a_token_asks_for_the_password_again(client, desk_lead, organisation):
+    client.force_login(desk_lead)  # signed in, but not just now
+
+    response = _create(client, organisation)
+
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert ApiToken.objects.count() == 0
+
+
+def test_a_lifetime_outside_the_offered_ones_is_refused(client, desk_lead, organisation):
+    login_fresh(client, desk_lead)
+
+    response = _create(client, organisation, days="365")
+
+    assert (response.status_code, ApiToken.objects.count()) == (422, 0)
+
+
+def test_a_revoked_token_is_refused_at_once(client, desk_lead):
+    token, secret = issue_api_token(desk_lead)
+    login_fresh(client, desk_lead)
+
+    client.post(reverse("api:token-revoke", args=[token.pk]))
+    token.refresh_from_db()
+    response = Client(**bearer(secret)).get("/api/v1/me")
+
+    assert (token.revoked_at is not None, response.status_code) == (True, 401)
+
+
+def test_nobody_revokes_another_persons_token(client, desk_lead, org_admin):
+    token, _secret = issue_api_token(desk_lead)
+    login_fresh(client, org_admin)
+
+    response = client.post(reverse("api:token-revoke", args=[token.pk]))
+
+    token.refresh_from_db()
+    assert (response.status_code, token.revoked_at) == (404, None)
+
+
+def test_token_list_shows_only_own_tokens(client, desk_lead, org_admin):
+    own, _ = issue_api_token(desk_lead)
+    issue_api_token(org_admin)
+    login_fresh(client, desk_lead)
+
+    response = client.get(reverse("api:token-list"))
+
+    assert [token.pk for token in response.context["tokens"]] == [own.pk]
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_token_list_query_count_is_flat(client, desk_lead, rows, django_assert_num_queries):
+    for _ in range(rows):
+        issue_api_token(desk_lead)
+    login_fresh(client, desk_lead)
+    client.get(reverse("api:token-list"))  # settle the session's once-per-session writes
+
+    # session, user, memberships, second-factor check, tokens with their organisation
+    with django_assert_num_queries(5):
+        response = client.get(reverse("api:token-list"))
+
+    assert len(response.context["tokens"]) == rows
+
+
+def test_settings_link_to_the_token_page(client, defender):
+    login_fresh(client, defender)
+
+    response = client.get(reverse("accounts:settings"))
+
+    assert reverse("api:token-list") in response.content.decode()
+
+
+def test_the_documentation_lists_every_operation_without_scripts(client, defender):
+    login_fresh(client, defender)
+
+    page = client.get(reverse("api:docs")).content.decode()
+
+    documented = re.findall(r'<h2 id="[^"]+"><code>(GET [^<]+)</code>', page)
+    assert documented == [
+        "GET /api/v1/me",
+        "GET /api/v1/organisations",
+        "GET /api/v1/organisations/{organisation_id}",
+        "GET /api/v1/organisations/{organisation_id}/members",
+    ]
+    assert ("<script" in page.split("</header>", 1)[-1].split("<footer", 1)[0]) is False
+    assert "Authorization: Bearer $AMPARO_TOKEN" in page
+
+
+def test_openapi_schema_is_served_to_token_holders(desk_lead):
+    _token, secret = issue_api_token(desk_lead)
+
+    schema = Client(**bearer(secret)).get("/api/v1/openapi.json").json()
+    anonymous = Client().get("/api/v1/openapi.json")
+
+    assert (schema["info"]["title"], anonymous.status_code) == ("Amparo API", 401)
+
+
+@pytest.mark.req("ACC-08")
+def test_every_api_and_token_url_takes_uuids_only():
+    from django.urls import URLPattern, get_resolver
+    from django.urls.converters import UUIDConverter
+
+    def walk(resolver, prefix=""):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern.pattern.converters
+            else:
+                yield from walk(pattern, prefix + str(pattern.pattern))
+
+    ours = {
+        route: sorted(name for name, c in found.items() if c.regex == UUIDConverter.regex)
+        for route, found in walk(get_resolver())
+        if route.startswith(("api/", "accounts/api-tokens/")) and found
+    }
+
+    # ninja names its UUID converter `uuidstr`; what matters is that only a UUID matches.
+    assert ours == {
+        "accounts/api-tokens/<uuid:token_id>/revoke/": ["token_id"],
+        "api/v1/organisations/<uuidstr:organisation_id>": ["organisation_id"],
+        "api/v1/organisations/<uuidstr:organisation_id>/members": ["organisation_id"],
+    }

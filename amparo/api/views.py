@@ -1,0 +1,94 @@
+"""Pages of the API domain: personal tokens in account settings, and the API documentation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+from uuid import UUID
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from amparo.accounts import queries as account_queries
+from amparo.accounts import rules as account_rules
+from amparo.accounts.models import User
+from amparo.api import docs, queries, rules, services
+from amparo.api.api import api
+from amparo.api.forms import ApiTokenForm
+
+View = Callable[..., HttpResponse]
+# allauth ships no type information; the decorator returns the view it wraps, same signature.
+reauthenticate = cast(Callable[[View], View], reauthentication_required)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 -- LoginRequiredMiddleware guarantees it
+    return user
+
+
+def _render_tokens(
+    request: HttpRequest, form: ApiTokenForm, *, secret: str = "", status: int = 200
+) -> HttpResponse:
+    user = _user(request)
+    context = {
+        "form": form,
+        "tokens": list(queries.api_tokens_visible_to(user)[:100]),
+        "can_create": rules.can_use_api(user) and bool(account_rules.active_memberships(user)),
+        "secret": secret,
+    }
+    return render(request, "api/token_list.html", context, status=status)
+
+
+@require_GET
+def token_list(request: HttpRequest) -> HttpResponse:
+    memberships = account_rules.active_memberships(request.user)
+    return _render_tokens(request, ApiTokenForm(memberships=memberships))
+
+
+@require_POST
+@reauthenticate
+def token_create(request: HttpRequest) -> HttpResponse:
+    """Issuing a token hands out the person's powers, so the password is asked again when the
+    last sign-in is old (AUTH-06). The secret is shown in this answer only: no redirect, so it
+    never sits in the session (a database row) waiting for the next page."""
+    user = _user(request)
+    form = ApiTokenForm(request.POST, memberships=account_rules.active_memberships(user))
+    if form.is_valid():
+        organisation = account_queries.get_organisation_for_user(
+            user, UUID(form.cleaned_data["organisation"])
+        )
+        try:
+            _token, secret = services.create_api_token(
+                user=user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                lifetime_days=form.cleaned_data["lifetime_days"],
+            )
+        except services.ApiTokenError as error:
+            form.add_error(None, str(error))
+        else:
+            memberships = account_rules.active_memberships(user)
+            return _render_tokens(request, ApiTokenForm(memberships=memberships), secret=secret)
+    return _render_tokens(request, form, status=422)
+
+
+@require_POST
+def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
+    # Revoking takes power away: no re-authentication, so a worried person can act at once.
+    token = queries.get_api_token_for_user(request.user, token_id, for_write=True)
+    services.revoke_api_token(token=token, actor=_user(request))
+    messages.success(request, _("The token was revoked. Programs using it are refused now."))
+    return redirect("api:token-list")
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API reference, rendered here from the OpenAPI schema: no scripts, no CDN."""
+    base_url = request.build_absolute_uri("/")
+    reference = docs.build(api.get_openapi_schema(), base_url)
+    return render(request, "api/docs.html", {"docs": reference})
