@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from amparo.accounts.models import User
     from amparo.api.models import ApiToken
 
+
 class TokenAuth(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
         # ninja's own parser logs the whole header when the scheme is wrong (with DEBUG on):
