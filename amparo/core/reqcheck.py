@@ -32,6 +32,8 @@ IMPLEMENTED = {
     "CRY-02",  # AAD binds model, field, row, organisation, version
     "CRY-04",  # per-organisation DEKs in the keyring, KEK-wrapped, status command
     "ACC-08",  # API tokens: per user and organisation, hashed, expiring, no export or keys
+    "REL-04",  # encrypted backup archive: chunked AES-256-GCM under its own key, manifest
+    "REL-05",  # restore into an empty instance only, verified first; restore drill
     "REL-07",  # schemathesis over the API per persona: no 5xx, conformant, no foreign canary
 }
 
