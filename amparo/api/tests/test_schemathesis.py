@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import CheckContext
@@ -18,6 +20,18 @@ from amparo.accounts.tests.factories import MembershipFactory, UserFactory
 from amparo.api.tests.factories import issue_token
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes "unusable" connections at each request's start and end, and a
+    connection inside the test's transaction looks unusable to it: on PostgreSQL that would end
+    the test's transaction. Django's test client unhooks these signals the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 #: One canary per office, in its name or its members' names: each persona's foreign one must
 #: never appear in what they get.
