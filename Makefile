@@ -23,7 +23,7 @@ DEPLOY_ENV := DEBUG=false SECRET_KEY=deploy-check-$$(openssl rand -hex 32 2>/dev
 	AMPARO_MASTER_KEY=$$($(PY) -c "import base64,os;print(base64.b64encode(os.urandom(32)).decode())") \
 	DATABASE_URL=sqlite:///$(CURDIR)/var/deploy-check.sqlite3 REDIS_URL=
 
-.PHONY: help install run serve migrate seed demo-code test e2e fmt lint typecheck messages \
+.PHONY: help install run serve migrate worker seed demo-code test e2e fmt lint typecheck messages \
 	messages-check migrations-check deploy-check reqcheck collectstatic bench bench-quick check clean
 
 help: ## List every target
@@ -49,6 +49,9 @@ run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000 (
 
 migrate: install ## Apply migrations
 	$(MANAGE) migrate --no-input
+
+worker: install ## Task worker plus periodic sweeps (requeues the tasks of dead workers)
+	DEBUG=$${DEBUG:-true} $(MANAGE) worker
 
 seed: install ## Load the demo data (refuses unless DEBUG=true)
 	DEBUG=true $(MANAGE) seed_demo

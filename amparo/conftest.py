@@ -73,7 +73,11 @@ def _test_master_key() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _plain_test_settings(settings: pytest.FixtureRequest) -> None:
+def _plain_test_settings(
+    settings: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Uploaded blobs of one test never meet another's, nor the developer's var/media.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
     # Keep tests off the network and fast: no quick-exit redirect to an outside site.
     settings.QUICK_EXIT_URL = ""  # type: ignore[attr-defined]
     # argon2id at 64 MiB per hash would make every persona cost a tenth of a second; the real

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "amparo.core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "amparo.audit.middleware.AuditReadsMiddleware",
     "amparo.core.middleware.SessionLifetimeMiddleware",
     "amparo.core.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -348,6 +349,11 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+
+# Uploads are encrypted while they stream in; no handler may spool plaintext to /tmp (CRY-07).
+FILE_UPLOAD_HANDLERS = ["amparo.files.upload.EncryptingUploadHandler"]
+# Per file. Photos and PDFs are checked and stripped in memory, so this bounds memory per upload.
+AMPARO_ATTACHMENT_MAX_BYTES = env_int("AMPARO_ATTACHMENT_MAX_BYTES", default=100 * 1024 * 1024)
 WHITENOISE_MAX_AGE = 31_536_000  # hashed names: a year in the cache, as PERFORMANCE.md asks
 
 # --- Email ---
@@ -387,6 +393,10 @@ if not AMPARO_MASTER_KEY and not (DEBUG or TESTING):
 AMPARO_DEMO_MASTER_KEY_PATH = VAR_DIR / "demo-master.key"
 # Backups are encrypted under their own key (not the master key, not SECRET_KEY).
 AMPARO_BACKUP_KEY = env_secret("AMPARO_BACKUP_KEY", default="")
+
+# Under tests, decrypting a Tier-1 value outside a request or an audit_context is an error, so
+# no read can escape the audit log unnoticed (SECURITY.md AUD-01).
+AMPARO_AUDIT_STRICT_READS = TESTING
 
 # --- Amparo ---
 

@@ -21,7 +21,10 @@ urlpatterns = [
     path("", include("amparo.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("amparo.core.urls")),
+    path("", include("amparo.audit.urls")),
     path("", include("amparo.api.urls")),
+    path("", include("amparo.files.urls")),
+    path("", include("amparo.jobs.urls")),
     path("api/v1/", include("amparo.api.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,4 +9,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from amparo.accounts import checks  # noqa: F401, PLC0415 -- registers the checks
+        # `checks` registers the system checks; `signals` connects the audit receivers.
+        from amparo.accounts import checks, signals  # noqa: F401, PLC0415 -- app registry
+
+        signals.connect()

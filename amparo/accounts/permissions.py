@@ -17,6 +17,7 @@ class Perm(models.TextChoices):
     MEMBERS_VIEW = "members.view", _("See the organisation's members and their roles")
     MEMBERS_MANAGE = "members.manage", _("Change members' roles and end memberships")
     INVITATIONS_MANAGE = "invitations.manage", _("Invite people and revoke invitations")
+    AUDIT_VIEW = "audit.view", _("Read the organisation's audit log")
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -25,7 +26,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
     role: frozenset({Perm.ORGANISATION_VIEW}) for role in _EVERY_ROLE
 }
 ROLE_PERMISSIONS[Role.ORG_ADMIN] = frozenset(
-    {Perm.ORGANISATION_VIEW, Perm.MEMBERS_VIEW, Perm.MEMBERS_MANAGE, Perm.INVITATIONS_MANAGE}
+    {
+        Perm.ORGANISATION_VIEW,
+        Perm.MEMBERS_VIEW,
+        Perm.MEMBERS_MANAGE,
+        Perm.INVITATIONS_MANAGE,
+        # The log shows who did what to whom across all the organisation's work.
+        Perm.AUDIT_VIEW,
+    }
 )
 # A desk lead plans the desk's work and needs to know who is on the team.
 ROLE_PERMISSIONS[Role.DESK_LEAD] = frozenset({Perm.ORGANISATION_VIEW, Perm.MEMBERS_VIEW})

@@ -17,10 +17,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from amparo.accounts import queries, rules
+# tasks imports this module: only its names are touched, inside functions (STYLE.md).
+from amparo.accounts import queries, rules, tasks
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
+from amparo.audit.services import record_event
+from amparo.core import crypto
 from amparo.core.locking import save_versioned
+
+INVITATION_TOKEN_LABEL = "accounts.Invitation.link_token"  # noqa: S105 -- a label, not a secret
 
 
 class InvitationError(Exception):
@@ -50,7 +55,8 @@ def invite_member(
     """Invite `email` into `role` in `organisation`; return the invitation and its secret token.
 
     Side effects: earlier pending invitations of the same address and role are revoked (the new
-    link replaces them); after commit, the invitation email is sent in `language`.
+    link replaces them); one audit event; after commit, the invitation email is sent in
+    `language`.
     Raises InvitationError when the address already holds that role there.
     """
     email = email.strip().lower()
@@ -76,21 +82,37 @@ def invite_member(
         invited_by=actor,
         expires_at=now + timedelta(days=settings.INVITATION_DAYS),
     )
-    transaction.on_commit(
-        partial(_send_invitation_email, invitation_id=str(invitation.pk), token=token)
+    record_event(
+        actor=actor, action="accounts.invitation_sent", organisation=organisation, target=invitation
     )
+    # The link's token must never sit readable in the task table: it travels sealed under the
+    # organisation's data key, and only the worker opens it.
+    sealed = crypto.encrypt(
+        token.encode(),
+        organisation_id=organisation.pk,
+        label=INVITATION_TOKEN_LABEL,
+        row_id=invitation.pk,
+    )
+    transaction.on_commit(partial(tasks.send_invitation_email.enqueue, str(invitation.pk), sealed))
     return invitation, token
 
 
 @transaction.atomic
 def revoke_invitation(*, invitation: Invitation, actor: User) -> Invitation:
-    """Revoke a pending invitation. Raises InvitationError when it is no longer pending."""
-    del actor  # recorded by the audit log once it exists (issue 3)
+    """Revoke a pending invitation; one audit event.
+
+    Raises InvitationError when it is no longer pending."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise InvitationError(_("Only a pending invitation can be revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    record_event(
+        actor=actor,
+        action="accounts.invitation_revoked",
+        organisation=invitation.organisation_id,
+        target=invitation,
+    )
     return invitation
 
 
@@ -98,8 +120,8 @@ def revoke_invitation(*, invitation: Invitation, actor: User) -> Invitation:
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     """Give `user` the invited role. The invitation must be pending and addressed to them.
 
-    Side effects: a membership is created, or an ended one with the same role is restarted.
-    Raises InvitationError otherwise.
+    Side effects: a membership is created, or an ended one with the same role is restarted;
+    one audit event. Raises InvitationError otherwise.
     """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
@@ -122,6 +144,14 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        actor=user,
+        action="accounts.invitation_accepted",
+        organisation=invitation.organisation_id,
+        target=invitation,
+        object_ids=[membership.pk],
+        subject_user=user,
+    )
     rules.forget_memberships(user)
     return membership
 
@@ -169,10 +199,10 @@ def change_role(
 ) -> Membership:
     """Move a membership to another role.
 
+    Side effects: one audit event when the role changes.
     Raises EditConflict when someone changed it meanwhile; MembershipError when the person holds
     that role already or the organisation would lose its last admin.
     """
-    del actor  # recorded by the audit log once it exists (issue 3)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role == membership.role and expected_version == membership.version:
         return membership
@@ -187,6 +217,7 @@ def change_role(
     ):
         raise MembershipError(_("This person already holds that role here."))
     save_versioned(membership, expected_version=expected_version, role=role)
+    _record_membership_event(membership, actor=actor, action="accounts.membership_role_changed")
     return membership
 
 
@@ -194,14 +225,24 @@ def change_role(
 def end_membership(*, membership: Membership, expected_version: int, actor: User) -> Membership:
     """End a membership; the person keeps their account and other roles.
 
-    Raises EditConflict or MembershipError as change_role does.
+    Side effects: one audit event. Raises EditConflict or MembershipError as change_role does.
     """
-    del actor
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if _would_orphan(membership, new_role=None):
         raise MembershipError(_("An organisation needs at least one active admin."))
     save_versioned(membership, expected_version=expected_version, is_active=False)
+    _record_membership_event(membership, actor=actor, action="accounts.membership_ended")
     return membership
+
+
+def _record_membership_event(membership: Membership, *, actor: User, action: str) -> None:
+    record_event(
+        actor=actor,
+        action=action,
+        organisation=membership.organisation_id,
+        target=membership,
+        subject_user=membership.user_id,
+    )
 
 
 def set_language(*, user: User, language: str) -> None:

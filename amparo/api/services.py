@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from amparo.api import queries, rules
 from amparo.api.models import ApiToken
+from amparo.audit.services import record_event
 
 if TYPE_CHECKING:
     from amparo.accounts.models import Organisation, User
@@ -38,16 +39,8 @@ class ApiTokenError(Exception):
 
 
 def _record_event(*, actor: User, action: str, token: ApiToken) -> None:
-    """AUDIT CALL SITE (AUD-01). `amparo.audit.services.record_event` did not exist when this
-    was written; once it lands this body becomes
-    `record_event(actor=actor, action=action, target=token)`. Until then only ids are logged."""
-    logger.info(
-        "audit action=%s actor=%s token=%s organisation=%s",
-        action,
-        actor.pk,
-        token.pk,
-        token.organisation_id,
-    )
+    """Token events go to the chain of the organisation the token works in (AUD-01)."""
+    record_event(actor=actor, action=action, organisation=token.organisation_id, target=token)
 
 
 @transaction.atomic

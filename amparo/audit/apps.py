@@ -7,3 +7,11 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audit log")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created  # noqa: PLC0415
+
+        from amparo.audit import reads, sqlite  # noqa: PLC0415 -- needs the app registry
+
+        reads.connect()
+        connection_created.connect(sqlite.on_connection_created, dispatch_uid="amparo-audit")

@@ -15,12 +15,20 @@ from django.core.exceptions import FieldError
 from django.db import connection, models, transaction
 from django.test.utils import isolate_apps
 
+from amparo.audit.services import audit_context
 from amparo.core import crypto
 from amparo.core.crypto import keyring, rotation
 from amparo.core.crypto.fields import EncryptedJSONField, EncryptedTextField
 
 ORG_A = uuid.UUID("0a0a0a0a-0000-4000-8000-00000000000a")
 ORG_B = uuid.UUID("0b0b0b0b-0000-4000-8000-00000000000b")
+
+
+@pytest.fixture(autouse=True)
+def _audited() -> Iterator[None]:
+    """These tests read fields directly, as a job would: inside an audit scope."""
+    with audit_context(actor=None):
+        yield
 
 
 @pytest.fixture(scope="module")

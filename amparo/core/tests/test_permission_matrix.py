@@ -103,10 +103,17 @@ def test_permission_matrix(route: Route, persona: str, matrix_world: World) -> N
     if response.status_code == 302 and persona == "anonymous" and route.expected[persona] == 302:
         _assert_anonymous_redirect_is_harmless(route, response)
     # Every answer of every URL, whoever asks, carries the headers of SECURITY.md WEB-01/02.
-    assert _security_headers(response) == EXPECTED_HEADERS
+    expected = EXPECTED_HEADERS
+    if route.url_name in SANDBOXED and response.status_code == 200:
+        # Downloads of uploaded files add `sandbox` to the site policy (UPL-01).
+        expected = {**EXPECTED_HEADERS, "csp": {**EXPECTED_HEADERS["csp"], "sandbox": "sandbox"}}
+    assert _security_headers(response) == expected
     if user is not None:
         assert "no-store" in response.headers["Cache-Control"]
 
+
+#: Views that serve user files: the site policy plus `sandbox`, so a file never runs as a page.
+SANDBOXED = {"files:attachment-download", "files:attachment-original-download"}
 
 EXPECTED_HEADERS = {
     "csp": _directives(EXPECTED_CSP),

@@ -1,0 +1,133 @@
+"""Writing to the audit log. Module authors call `record_event` inside their own transaction:
+
+    from amparo.audit.services import record_event
+
+    record_event(actor=actor, action="desk.case_escalated", organisation=case.organisation,
+                 target=case, subject_user=case.defender.user)
+
+Jobs and commands that decrypt Tier-1 values wrap their work in `audit_context(actor=...)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from amparo.audit.chain import compute_hash
+from amparo.audit.context import AuditScope, current_scope, open_scope
+from amparo.audit.models import AuditChainHead, AuditEvent, chain_key
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import Organisation, User
+
+__all__ = ["TIER1_READ", "audit_context", "record_event", "record_reads"]
+
+#: The one event per request (or job) that lists the Tier-1 rows decrypted in it.
+TIER1_READ = "audit.tier1_read"
+
+
+def _pk(value: models.Model | UUID | str | None) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _head_for_update(chain: str) -> AuditChainHead:
+    """The chain's head row, locked until the caller's transaction ends. Created on first use;
+    two first appenders race on the unique chain key and the loser simply locks the winner's."""
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(chain=chain)
+        except IntegrityError:
+            pass
+        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    return head
+
+
+def record_event(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    organisation: Organisation | UUID | None,
+    target: models.Model | None = None,
+    object_ids: Iterable[UUID | str | int] = (),
+    subject_user: User | UUID | None = None,
+    object_type: str | None = None,
+) -> AuditEvent:
+    """Append one event to the organisation's chain (the platform chain when None).
+
+    Runs inside the caller's transaction and takes no savepoint of its own around the insert:
+    when the audit insert fails, the caller's write rolls back with it (AUD-01). Holds the
+    chain's head row locked until that transaction ends, so appends to one chain queue.
+    `target` gives the object type (`app.Model`) and the first id; `object_ids` adds more;
+    `object_type` overrides the type. Never pass content: only ids are stored.
+    """
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    ids = ([target.pk] if target is not None else []) + list(object_ids)
+    scope = current_scope()
+    organisation_id = _pk(organisation)
+    with transaction.atomic(savepoint=False):
+        chain = chain_key(organisation_id)
+        head = _head_for_update(chain)
+        event = AuditEvent(
+            chain=chain,
+            seq=head.seq + 1,
+            occurred_at=timezone.now(),
+            actor_id=actor_id,
+            organisation_id=organisation_id,
+            action=action,
+            object_type=(
+                object_type
+                if object_type is not None
+                else target._meta.label
+                if target is not None
+                else ""
+            )[:100],
+            object_ids=[str(item).lower() for item in ids],
+            subject_user_id=_pk(subject_user),
+            request_id=scope.request_id if scope is not None else None,
+            prev_hash=head.hash,
+        )
+        event.hash = compute_hash(head.hash, event)
+        event.save(force_insert=True)
+        AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, hash=event.hash)
+    return event
+
+
+def record_reads(scope: AuditScope) -> list[AuditEvent]:
+    """One `audit.tier1_read` event per organisation chain for the rows read in `scope`."""
+    events = []
+    for organisation_id, by_label in sorted(scope.reads.items(), key=lambda item: str(item[0])):
+        models_read = sorted({label.rsplit(".", 1)[0] for label in by_label})
+        row_ids = sorted({str(row_id) for rows in by_label.values() for row_id in rows})
+        # Several models may be read in one request; the type lists them all.
+        events.append(
+            record_event(
+                actor=scope.actor,
+                action=TIER1_READ,
+                organisation=organisation_id,
+                object_ids=row_ids,
+                object_type=",".join(models_read),
+            )
+        )
+    scope.reads.clear()
+    return events
+
+
+@contextmanager
+def audit_context(*, actor: User | None) -> Iterator[AuditScope]:
+    """Run a job or command as `actor` (None for the system): Tier-1 values decrypted inside
+    are logged as one read event per organisation when the block ends, even when it fails."""
+    with open_scope(actor) as scope:
+        try:
+            yield scope
+        finally:
+            if scope.reads and not transaction.get_connection().needs_rollback:
+                record_reads(scope)

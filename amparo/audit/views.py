@@ -1,0 +1,71 @@
+"""Reading the audit log: an organisation's chain for its admins, and for everyone the
+list of who opened records about them."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from amparo.accounts import queries as account_queries
+from amparo.audit import queries
+from amparo.audit.forms import AuditFilterForm
+from amparo.audit.models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def _page(events: Any, before: int | None, *, key: str) -> tuple[list[AuditEvent], int | None]:
+    """Keyset pagination: rows below `before`, and the key of the next page when there is
+    one. Fetching one row more than the page tells whether it exists, without a COUNT."""
+    if before:
+        events = events.filter(**{f"{key}__lt": before})
+    rows = list(events[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, getattr(rows[-1], key) if more else None
+
+
+@require_GET
+def organisation_log(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+    organisation = queries.get_audit_organisation_for_user(request.user, organisation_id)
+    memberships = account_queries.memberships_visible_to(request.user).filter(
+        organisation=organisation
+    )
+    people = sorted({(str(m.user_id), str(m.user)) for m in memberships}, key=lambda p: p[1])
+    form = AuditFilterForm(request.GET or None, people=people)
+    filters: dict[str, Any] = {}
+    before = None
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "action": data["action"],
+            "actor_id": UUID(data["actor"]) if data["actor"] else None,
+            "since": data["since"],
+            "until": data["until"],
+        }
+        before = data["before"]
+    events = queries.organisation_events(request.user, organisation, **filters)
+    rows, next_before = _page(events, before, key="seq")
+    query = request.GET.copy()
+    if next_before:
+        query["before"] = str(next_before)
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "events": rows,
+        "next_query": query.urlencode() if next_before else "",
+    }
+    return render(request, "audit/organisation_log.html", context, status=200)
+
+
+@require_GET
+def reads_about_me(request: HttpRequest) -> HttpResponse:
+    before_raw = request.GET.get("before", "")
+    before = int(before_raw) if before_raw.isdigit() else None
+    rows, next_before = _page(queries.reads_about(request.user), before, key="pk")
+    context = {"events": rows, "next_before": next_before}
+    return render(request, "audit/reads_about_me.html", context)

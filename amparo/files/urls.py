@@ -1,0 +1,23 @@
+from django.urls import path
+
+from amparo.files import views
+
+app_name = "files"
+
+urlpatterns = [
+    path(
+        "organisations/<uuid:organisation_id>/attachments/",
+        views.attachment_list,
+        name="attachment-list",
+    ),
+    path(
+        "attachments/<uuid:attachment_id>/download/",
+        views.attachment_download,
+        name="attachment-download",
+    ),
+    path(
+        "attachments/<uuid:attachment_id>/original/",
+        views.attachment_original_download,
+        name="attachment-original-download",
+    ),
+]
