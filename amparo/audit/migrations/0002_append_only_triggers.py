@@ -2,7 +2,7 @@
 
 Events can be neither updated nor deleted; chain heads only move forward and are never
 deleted. In production the PostgreSQL role the application uses should also lack UPDATE,
-DELETE and TRUNCATE on audit_auditevent (docs/security/audit.md): the triggers stop bugs, the
+DELETE and TRUNCATE on audit_auditevent (docs/security.md, "Audit log"): the triggers stop bugs, the
 grants stop a compromised application, and verification with off-host anchors catches the
 rest. See amparo/audit/sqlite.py for the SQLite function the triggers call.
 """

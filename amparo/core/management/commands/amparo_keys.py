@@ -111,7 +111,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Destroyed {count} data keys of {org}. Re-export the keyring now and destroy "
-                "older keyring exports once the new one verifies (docs/security/encryption.md)."
+                "older keyring exports once the new one verifies (docs/security.md)."
             )
         )
 
