@@ -142,3 +142,16 @@ def test_no_key_outside_debug_raises(settings):
 
     with pytest.raises(crypto.MasterKeyMissing):
         crypto.encrypt(b"x", organisation_id=None, label="a.B.c", row_id=mfa.ROW_ID)
+
+
+@pytest.mark.req("AUD-01")
+def test_key_operations_are_audited(organisation, desk_officer, settings, tmp_path):
+    from amparo.audit.models import AuditEvent
+
+    call_command("amparo_keys", "rotate-dek", "--org", organisation.slug, stdout=StringIO())
+    call_command("amparo_keys", "shred", "--org", organisation.slug, "--yes", stdout=StringIO())
+
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="core.").values_list("action", flat=True)
+    )
+    assert sorted(actions) == ["core.data_key_rotated", "core.organisation_keys_shredded"]

@@ -8,8 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 
+from amparo.audit.services import record_event
 from amparo.core.crypto import keyring, rotation
 from amparo.core.crypto.errors import CryptoError
 from amparo.core.crypto.master import create_demo_key, master_key, parse_key
@@ -74,7 +75,10 @@ class Command(BaseCommand):
 
     def do_rotate_kek(self, *, old_key_file: Path, **options: Any) -> None:
         old = parse_key(old_key_file.read_text(encoding="ascii"))
-        count = keyring.rewrap_all(old_kek=old, new_kek=master_key())
+        # Key operations are audited in the same transaction as the change (AUD-01).
+        with transaction.atomic():
+            count = keyring.rewrap_all(old_kek=old, new_kek=master_key())
+            record_event(actor=None, action="core.master_key_rotated", organisation=None)
         self.stdout.write(self.style.SUCCESS(f"Re-wrapped {count} data keys."))
 
     def do_rotate_dek(self, **options: Any) -> None:
@@ -87,7 +91,9 @@ class Command(BaseCommand):
             owners = [_organisation_id(options["org"])]
         for owner in owners:
             if not options["resume"]:
-                version = keyring.add_version(organisation_id=owner)
+                with transaction.atomic():
+                    version = keyring.add_version(organisation_id=owner)
+                    record_event(actor=None, action="core.data_key_rotated", organisation=owner)
                 self.stdout.write(f"{owner or 'platform'}: new data key v{version}")
             total = rotation.reencrypt_organisation(
                 organisation_id=owner,
@@ -103,7 +109,16 @@ class Command(BaseCommand):
             answer = input(prompt)
             if answer.strip() != org:
                 raise CommandError("Not confirmed; nothing destroyed.")
-        count = keyring.destroy(organisation_id=organisation_id)
+        with transaction.atomic():
+            count = keyring.destroy(organisation_id=organisation_id)
+            # On the platform chain: the organisation's own chain may be the next thing erased.
+            record_event(
+                actor=None,
+                action="core.organisation_keys_shredded",
+                organisation=None,
+                object_ids=[organisation_id],
+                object_type="accounts.Organisation",
+            )
         # The erased key bytes may linger in free database pages until they are reused.
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
