@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Organisation, User
@@ -70,6 +71,15 @@ def _test_master_key() -> Iterator[None]:
     """Encrypted fields and MFA secrets need a KEK; tests get their own, never the demo key."""
     with override_settings(AMPARO_MASTER_KEY=TEST_MASTER_KEY):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _english_to_start_with() -> Iterator[None]:
+    """Django's LocaleMiddleware leaves the last request's language active in the thread; a
+    service called directly by the next test must not speak Swahili because of it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ class Perm(models.TextChoices):
     MEMBERS_MANAGE = "members.manage", _("Change members' roles and end memberships")
     INVITATIONS_MANAGE = "invitations.manage", _("Invite people and revoke invitations")
     AUDIT_VIEW = "audit.view", _("Read the organisation's audit log")
+    KEYS_MANAGE = "keys.manage", _("Re-encrypt the organisation's records under a new key")
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -33,6 +34,7 @@ ROLE_PERMISSIONS[Role.ORG_ADMIN] = frozenset(
         Perm.INVITATIONS_MANAGE,
         # The log shows who did what to whom across all the organisation's work.
         Perm.AUDIT_VIEW,
+        Perm.KEYS_MANAGE,
     }
 )
 # A desk lead plans the desk's work and needs to know who is on the team.

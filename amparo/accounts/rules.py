@@ -78,5 +78,9 @@ def can_manage_members(user: User | AnonymousUser, organisation: Organisation) -
     return has_perm(user, organisation, Perm.MEMBERS_MANAGE)
 
 
+def can_manage_keys(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    return has_perm(user, organisation, Perm.KEYS_MANAGE)
+
+
 def can_manage_invitations(user: User | AnonymousUser, organisation: Organisation) -> bool:
     return has_perm(user, organisation, Perm.INVITATIONS_MANAGE)

@@ -110,6 +110,7 @@ def organisation_detail(request: HttpRequest, organisation_id: UUID) -> HttpResp
         "accompanying": list(organisation.accompanied_by.filter(is_active=True)),
         "can_view_members": rules.can_view_members(request.user, organisation),
         "can_manage_invitations": rules.can_manage_invitations(request.user, organisation),
+        "can_manage_keys": rules.can_manage_keys(request.user, organisation),
     }
     return render(request, "accounts/organisation_detail.html", context)
 

@@ -6,4 +6,9 @@ app_name = "core"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path(
+        "organisations/<uuid:organisation_id>/keys/rotate/",
+        views.organisation_key_rotate,
+        name="organisation-key-rotate",
+    ),
 ]

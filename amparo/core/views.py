@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from uuid import UUID
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -18,6 +21,9 @@ from django.views.i18n import set_language as django_set_language
 from amparo.accounts import rules, services
 from amparo.accounts.forms import LanguageForm
 from amparo.accounts.models import User
+from amparo.accounts.queries import get_organisation_for_user
+from amparo.accounts.rules import can_manage_keys
+from amparo.core import key_services
 
 logger = logging.getLogger("amparo.csp")
 
@@ -129,3 +135,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader  # noqa: PLC0415
 
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@require_POST
+@reauthentication_required
+def organisation_key_rotate(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
+    """An organisation admin re-encrypts the organisation's records under a new data key, as a
+    background job whose progress page they are sent to."""
+    organisation = get_organisation_for_user(request.user, organisation_id)
+    if not can_manage_keys(request.user, organisation):
+        raise PermissionDenied
+    assert isinstance(request.user, User)  # noqa: S101 -- LoginRequiredMiddleware guarantees it
+    job = key_services.start_key_rotation(organisation=organisation, actor=request.user)
+    return redirect("jobs:job-detail", job.pk)

@@ -25,6 +25,20 @@ MATRIX = [
         data=lambda world: {"language": "sw", "next": "/"},
     ),
     Route("core:dashboard", SIGNED_IN_200),
+    # Only the organisation's admin starts a re-encryption; they are sent to its progress page.
+    Route(
+        "core:organisation-key-rotate",
+        {
+            "anonymous": 302,
+            "defender": 404,
+            "desk_officer": 403,
+            "desk_lead": 403,
+            "org_admin": 302,
+            "outsider": 404,
+        },
+        method="POST",
+        args=lambda world: [world.organisation.pk],
+    ),
     # Signed-in people are taken to their dashboard from the public home.
     Route("public:home", {**dict.fromkeys(EVERYONE_200, 302), "anonymous": 200}),
     # allauth's pages that Amparo shows: sign-in is public; the rest need a session.

@@ -219,6 +219,7 @@ SENSITIVE = [
     ("accounts:membership-role", "membership"),
     ("accounts:membership-end", "membership"),
     ("api:token-create", None),
+    ("core:organisation-key-rotate", "organisation"),
 ]
 
 
