@@ -24,3 +24,13 @@ def can_view_attachments(user: User | AnonymousUser, organisation: Organisation)
 
 def can_upload_attachment(user: User | AnonymousUser, organisation: Organisation) -> bool:
     return account_rules.has_perm(user, organisation, Perm.ORGANISATION_VIEW)
+
+
+def can_shred_attachment(user: User | AnonymousUser, attachment: object) -> bool:
+    """The person who uploaded it, or an admin of its organisation."""
+    organisation = attachment.organisation  # type: ignore[attr-defined]
+    if not can_view_attachments(user, organisation):
+        return False
+    if getattr(attachment, "uploaded_by_id", None) == getattr(user, "pk", None):
+        return True
+    return account_rules.has_perm(user, organisation, Perm.MEMBERS_MANAGE)

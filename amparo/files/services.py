@@ -166,3 +166,23 @@ def verify_blob(*, attachment: Attachment) -> bool:
     except crypto.DecryptionError:
         return False
     return bool(digest.hexdigest() == attachment.plaintext_sha256)
+
+
+@transaction.atomic
+def shred_attachment(*, attachment: Attachment, actor: User) -> None:
+    """Crypto-shred one attachment: its row, which alone holds the wrapped file keys, goes; its
+    blobs are unlinked once the deletion is committed. Copies of the blobs elsewhere (backups)
+    are unreadable without the row; backups that hold the row too expire with them.
+
+    Side effects: one audit event `files.attachment_shredded`; after commit, blob files removed.
+    """
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    names = [name for name in (attachment.blob_name, attachment.original_blob_name) if name]
+    _record_event(actor=actor, action="files.attachment_shredded", attachment=attachment)
+    attachment.delete()
+
+    def unlink() -> None:
+        for name in names:
+            storage.blob_path(name).unlink(missing_ok=True)
+
+    transaction.on_commit(unlink)

@@ -6,6 +6,11 @@ app_name = "files"
 
 urlpatterns = [
     path(
+        "attachments/<uuid:attachment_id>/shred/",
+        views.attachment_shred,
+        name="attachment-shred",
+    ),
+    path(
         "organisations/<uuid:organisation_id>/attachments/",
         views.attachment_list,
         name="attachment-list",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from uuid import UUID
 
 from csp.decorators import csp_update
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts import queries as account_queries
 from amparo.accounts.models import User
@@ -109,3 +111,14 @@ def attachment_original_download(
     request: HttpRequest, attachment_id: UUID
 ) -> StreamingHttpResponse:
     return _download(request, attachment_id, original=True)
+
+
+@require_POST
+def attachment_shred(request: HttpRequest, attachment_id: UUID) -> HttpResponse:
+    """Delete a file for good: without its key, no copy of the blob can be read again."""
+    attachment = queries.get_attachment_for_user(request.user, attachment_id)
+    if not rules.can_shred_attachment(request.user, attachment):
+        raise PermissionDenied
+    services.shred_attachment(attachment=attachment, actor=_user(request))
+    messages.success(request, _("The file was deleted for good."))
+    return redirect("files:attachment-list", attachment.organisation_id)

@@ -54,6 +54,14 @@ ORG_STAFF = {
 
 MATRIX = [
     Route("files:attachment-list", ORG_STAFF, args=_org),
+    # Dora uploaded it and Omar administers the office: either may shred it; Lena sees it only.
+    Route(
+        "files:attachment-shred",
+        {**ORG_STAFF, "desk_officer": 302, "desk_lead": 403, "org_admin": 302},
+        method="POST",
+        args=_attachment,
+        setup=_with_attachment,
+    ),
     # A POST without a file is a form error (422) for members; nothing for anyone else.
     Route(
         "files:attachment-list",

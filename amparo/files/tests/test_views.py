@@ -176,3 +176,28 @@ def test_attachment_list_query_count_is_flat(client, organisation, desk_officer)
 
     # Equal counts: no query per row, whatever the middleware in front adds.
     assert (one[0] == many[0], one[1], many[1]) == (True, 1, 12)
+
+
+def test_shredding_removes_the_row_the_blob_and_audits_it(
+    client, organisation, desk_officer, django_capture_on_commit_callbacks
+):
+    from amparo.audit.models import AuditEvent
+    from amparo.files import storage
+    from amparo.files.models import Attachment
+    from amparo.files.tests.factories import make_attachment
+    from amparo.testing.auth import login_fresh
+
+    attachment = make_attachment(organisation=organisation, actor=desk_officer)
+    blob = storage.blob_path(attachment.blob_name)
+    login_fresh(client, desk_officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("files:attachment-shred", args=[attachment.pk]))
+
+    assert response["Location"] == reverse("files:attachment-list", args=[organisation.pk])
+    assert (Attachment.objects.filter(pk=attachment.pk).exists(), blob.exists()) == (False, False)
+    assert list(
+        AuditEvent.objects.filter(action="files.attachment_shredded").values_list(
+            "object_ids", flat=True
+        )
+    ) == [[str(attachment.pk)]]
