@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -10,6 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from amparo.accounts.queries import hash_token
 from amparo.api.models import ApiToken
 
 if TYPE_CHECKING:
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from amparo.accounts.models import User
 
 
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+# One way to store a high-entropy secret, for invitation links and API tokens alike.
+hash_secret = hash_token
 
 
 def api_tokens_visible_to(user: User | AnonymousUser) -> QuerySet[ApiToken]:
