@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts import queries, rules, services
-from amparo.accounts.enums import Role
+from amparo.accounts.enums import InvitationStatus, Role
 from amparo.accounts.forms import (
     InvitationForm,
     InvitationRegistrationForm,
@@ -131,7 +132,7 @@ def member_list(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     context = {
         "organisation": organisation,
         "page": page,
-        "memberships": page.object_list,
+        "memberships": _with_labels(page.object_list, roles=True),
         "can_manage": rules.can_manage_members(request.user, organisation),
     }
     return render(request, "accounts/member_list.html", context)
@@ -199,6 +200,21 @@ def membership_end(request: HttpRequest, membership_id: UUID) -> HttpResponse:
     return redirect("accounts:member-list", membership.organisation_id)
 
 
+def _with_labels(rows: Iterable[Any], *, roles: bool = False, statuses: bool = False) -> list[Any]:
+    """Attach translated labels to a page of rows. `get_role_display()` translates every
+    choice of the field for each row it is called on: 450 lookups for 50 rows, most of a list
+    page's time. Translating each label once per page keeps lists within their budget."""
+    page = list(rows)
+    role_labels = {value: str(label) for value, label in Role.choices}
+    status_labels = {value: str(label) for value, label in InvitationStatus.choices}
+    for row in page:
+        if roles:
+            row.role_label = role_labels[row.role]
+        if statuses:
+            row.status_label = status_labels[row.status]
+    return page
+
+
 # --- Invitations ---
 
 
@@ -244,7 +260,7 @@ def _render_invitations(
         "organisation": organisation,
         "form": form,
         "page": page,
-        "invitations": page.object_list,
+        "invitations": _with_labels(page.object_list, roles=True, statuses=True),
     }
     return render(request, "accounts/invitation_list.html", context, status=status)
 
