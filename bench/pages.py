@@ -1,8 +1,8 @@
 """The pages the harness measures, and as whom.
 
 PERFORMANCE.md measures private pages as the desk officer. The member list needs a desk lead
-or an organisation admin, who sees a heavier page (a role form per row), so it is measured as
-both; invitations need the admin.
+or an organisation admin, who sees a heavier page (a "change" link per row), so it is measured
+as both; invitations and the audit log need the admin.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ def key_pages(world: World) -> list[Page]:
         Page("member-list", members, "desk_lead"),
         Page("member-list-admin", members, "org_admin"),
         Page("invitation-list", reverse("accounts:invitation-list", args=[home]), "org_admin"),
+        Page("audit-log", reverse("audit:organisation-log", args=[home]), "org_admin"),
+        Page("records-opened", reverse("audit:reads-about-me"), "desk_officer"),
+        Page("attachments", reverse("files:attachment-list", args=[home]), "desk_officer"),
+        Page("api-tokens", reverse("api:token-list"), "desk_officer"),
+        Page("api-docs", reverse("api:docs"), "desk_officer"),
     ]
 
 

@@ -118,13 +118,6 @@ def test_session_and_csrf_cookie_flags(client, settings):
     assert session["max-age"] == ""  # ends when the browser closes
 
 
-def test_production_cookie_names_carry_the_host_prefix():
-    from config import settings as config_settings
-
-    assert config_settings._cookie_prefix in {"", "__Host-"}
-    assert settings.SESSION_COOKIE_NAME.endswith("amparo_session")
-
-
 @pytest.mark.req("PRV-01")
 def test_quick_exit_ends_the_session_and_clears_the_site(client, desk_officer):
     login_fresh(client, desk_officer)

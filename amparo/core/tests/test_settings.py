@@ -140,3 +140,24 @@ def test_locmem_cache_is_refused_in_production(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
     assert [error.id for error in check_production_cache(None)] == ["amparo.E001"]
+
+
+@pytest.mark.req("SES-03")
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({}, "__Host-amparo_session __Host-amparo_csrf True"),
+        ({"DEBUG": "true"}, "amparo_session amparo_csrf False"),
+    ],
+    ids=["production", "development"],
+)
+def test_cookie_names_carry_the_host_prefix_in_production(tmp_path, extra, expected):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cookies.sqlite3'}"}
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE)"
+    )
+
+    result = _start({**PRODUCTION, **database, **extra}, "shell", "-c", code)
+
+    assert (result.returncode, result.stdout.strip().splitlines()[-1]) == (0, expected)
