@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django
 import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -62,6 +63,11 @@ INSTALLED_APPS = [
     "amparo.audit",
     "amparo.jobs",
     "amparo.files",
+    "amparo.defenders",
+    "amparo.incidents",
+    "amparo.actors",
+    "amparo.risk",
+    "amparo.plans",
     "amparo.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -117,7 +123,11 @@ SITE_NAME = "Amparo"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # Django's form templates after ours, for FORM_RENDERER below.
+        "DIRS": [
+            BASE_DIR / "templates",
+            Path(django.__file__).resolve().parent / "forms/templates",
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -130,6 +140,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through the engine above (cached templates, our overrides in
+# templates/django/forms/: the same HTML with fewer includes per <option>).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---
 

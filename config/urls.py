@@ -25,6 +25,11 @@ urlpatterns = [
     path("", include("amparo.api.urls")),
     path("", include("amparo.files.urls")),
     path("", include("amparo.jobs.urls")),
+    path("", include("amparo.defenders.urls")),
+    path("", include("amparo.incidents.urls")),
+    path("", include("amparo.risk.urls")),
+    path("", include("amparo.actors.urls")),
+    path("", include("amparo.plans.urls")),
     path("api/v1/", include("amparo.api.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,26 @@ class Perm(models.TextChoices):
     INVITATIONS_MANAGE = "invitations.manage", _("Invite people and revoke invitations")
     AUDIT_VIEW = "audit.view", _("Read the organisation's audit log")
     KEYS_MANAGE = "keys.manage", _("Re-encrypt the organisation's records under a new key")
+    # The protection method (issue 4): desk staff work on the defenders their unit keeps, and
+    # on those shared with it.
+    DEFENDERS_VIEW = "defenders.view", _("See the defenders the organisation accompanies")
+    DEFENDERS_EDIT = "defenders.edit", _("Record and correct defenders and collectives")
+    DEFENDERS_SHARE = "defenders.share", _("Share a defender's records with another organisation")
+    INCIDENTS_VIEW = "incidents.view", _("See the incident register")
+    INCIDENTS_EDIT = "incidents.edit", _("Record and complete incidents")
+    INCIDENTS_EVALUATE = "incidents.evaluate", _("Evaluate incidents as a team")
+    INCIDENTS_EXPORT = "incidents.export", _("Export incidents")
+    RISK_VIEW = "risk.view", _("See threat assessments, risk analyses and actor maps")
+    RISK_EDIT = "risk.edit", _("Assess threats, analyse risk and map actors")
+    PLANS_VIEW = "plans.view", _("See security plans")
+    PLANS_EDIT = "plans.edit", _("Write and review security plans")
+    # Inside a defender collective: its members see the collective's own records.
+    COLLECTIVE_VIEW = "collective.view", _("See the collective's own protection records")
+    COLLECTIVE_REPORT = "collective.report", _("Report incidents against the collective")
+    COLLECTIVE_EDIT = (
+        "collective.edit",
+        _("Work on the collective's own records: correct them, analyse risk, write plans"),
+    )
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -37,11 +57,49 @@ ROLE_PERMISSIONS[Role.ORG_ADMIN] = frozenset(
         Perm.KEYS_MANAGE,
     }
 )
-# A desk lead plans the desk's work and needs to know who is on the team.
-ROLE_PERMISSIONS[Role.DESK_LEAD] = frozenset({Perm.ORGANISATION_VIEW, Perm.MEMBERS_VIEW})
-ROLE_PERMISSIONS[Role.COLLECTIVE_COORDINATOR] = frozenset(
-    {Perm.ORGANISATION_VIEW, Perm.MEMBERS_VIEW}
+#: What a Protection Desk does with the defenders it accompanies (DOMAIN.md 2.1 to 2.5).
+_CASEWORK = frozenset(
+    {
+        Perm.DEFENDERS_VIEW,
+        Perm.DEFENDERS_EDIT,
+        Perm.INCIDENTS_VIEW,
+        Perm.INCIDENTS_EDIT,
+        Perm.INCIDENTS_EVALUATE,
+        Perm.RISK_VIEW,
+        Perm.RISK_EDIT,
+        Perm.PLANS_VIEW,
+        Perm.PLANS_EDIT,
+    }
 )
+ROLE_PERMISSIONS[Role.DESK_OFFICER] = frozenset({Perm.ORGANISATION_VIEW}) | _CASEWORK
+# A desk lead plans the desk's work and needs to know who is on the team; sharing a defender
+# outside the unit and bulk exports are their call (need-to-know, SECURITY.md ACC-06).
+ROLE_PERMISSIONS[Role.DESK_LEAD] = (
+    frozenset(
+        {
+            Perm.ORGANISATION_VIEW,
+            Perm.MEMBERS_VIEW,
+            Perm.DEFENDERS_SHARE,
+            Perm.INCIDENTS_EXPORT,
+        }
+    )
+    | _CASEWORK
+)
+# Members of a collective see its records and report what happens to it; the coordinator
+# works on the records with the desk (analyses and plans are made with the group, DEF-2).
+ROLE_PERMISSIONS[Role.DEFENDER] = frozenset(
+    {Perm.ORGANISATION_VIEW, Perm.COLLECTIVE_VIEW, Perm.COLLECTIVE_REPORT}
+)
+ROLE_PERMISSIONS[Role.COLLECTIVE_COORDINATOR] = frozenset(
+    {
+        Perm.ORGANISATION_VIEW,
+        Perm.MEMBERS_VIEW,
+        Perm.COLLECTIVE_VIEW,
+        Perm.COLLECTIVE_REPORT,
+        Perm.COLLECTIVE_EDIT,
+    }
+)
+
 
 #: Roles whose holders may sign in with a password alone (offered MFA, strongly encouraged).
 #: People with no membership at all are plain learners and are exempt too.

@@ -16,13 +16,71 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
+from ninja.openapi.schema import OpenAPISchema
 
+from amparo.actors.api import router as actors_router
 from amparo.api import accounts
 from amparo.api.auth import token_auth
+from amparo.api.schemas import TEXT
+from amparo.defenders.api import router as defenders_router
+from amparo.incidents.api import router as incidents_router
+from amparo.plans.api import router as plans_router
+from amparo.risk.api import router as risk_router
 
 NAMESPACE = "api-v1"
 
-api = NinjaAPI(
+#: What a string may carry that constrains it already: a format, a closed list, a constant.
+_CONSTRAINED = ("pattern", "format", "enum", "const", "$ref")
+
+
+def _refs(node: Any, components: dict[str, Any], found: set[str]) -> None:
+    """The names of the components `node` reaches, however deep."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.rsplit("/", 1)[-1] not in found:
+            name = ref.rsplit("/", 1)[-1]
+            found.add(name)
+            _refs(components.get(name, {}), components, found)
+        for value in node.values():
+            _refs(value, components, found)
+    elif isinstance(node, list):
+        for value in node:
+            _refs(value, components, found)
+
+
+def _no_nul(node: Any) -> None:
+    """Every free string under `node` declares that it takes no NUL character."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not any(key in node for key in _CONSTRAINED):
+            node["pattern"] = TEXT
+        for value in node.values():
+            _no_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_nul(value)
+
+
+class AmparoAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The schema as ninja builds it, plus one promise on the input side: the forms behind
+        every write refuse a NUL character, so every free input string says so. Declared here,
+        once, rather than on each field, so a new endpoint cannot forget it."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.get("components", {}).get("schemas", {})
+        inputs: set[str] = set()
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                _refs(operation.get("requestBody", {}), components, inputs)
+                for parameter in operation.get("parameters", []):
+                    _no_nul(parameter.get("schema", {}))
+        for name in inputs:
+            _no_nul(components[name])
+        return schema
+
+
+api = AmparoAPI(
     title="Amparo API",
     version="1",
     description=(
@@ -34,6 +92,11 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", accounts.router)
+api.add_router("/", defenders_router)
+api.add_router("/", incidents_router)
+api.add_router("/", risk_router)
+api.add_router("/", actors_router)
+api.add_router("/", plans_router)
 
 
 def _error(request: HttpRequest, detail: str, status: int) -> HttpResponse:

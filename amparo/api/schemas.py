@@ -10,6 +10,15 @@ from pydantic import Field
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 
+#: Text the forms accept: Django's forms refuse a NUL character and PostgreSQL cannot store one,
+#: so the schema says so and generated clients know. `amparo.api.api` adds this pattern to every
+#: input string that declares none.
+TEXT = r"^[^\x00]*$"
+#: Text that must say something: at least one character that is neither blank nor NUL.
+TEXT_REQUIRED = r"^[^\x00]*[^\x00\s][^\x00]*$"
+#: Plaintext (Tier-2) text: no control characters at all.
+PLAIN = r"^[^\x00-\x1f\x7f]*$"
+
 #: Largest page any list endpoint returns.
 MAX_PAGE = 100
 DEFAULT_PAGE = 50

@@ -33,3 +33,27 @@ def save_versioned(instance: models.Model, *, expected_version: int, **changes: 
     if updated == 0:
         raise EditConflict(model._default_manager.get(pk=instance.pk))
     instance.refresh_from_db()
+
+
+def save_versioned_instance(
+    instance: models.Model, *, expected_version: int, update_fields: list[str] | None = None
+) -> None:
+    """Save an instance whose fields were already assigned, if nobody saved it meanwhile.
+
+    For records with encrypted fields, which must go through `Model.save()` (the fields
+    encrypt in `pre_save` with the row's associated data) rather than a queryset update. The
+    conditional version bump takes the row lock first, so two editors cannot both win.
+    Call inside `transaction.atomic()` together with the audit event.
+    """
+    from django.db import transaction  # noqa: PLC0415 -- keep this module's imports light
+
+    model = type(instance)
+    with transaction.atomic():
+        bumped = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if bumped == 0:
+            raise EditConflict(model._default_manager.get(pk=instance.pk))
+        instance.version = expected_version + 1  # type: ignore[attr-defined]
+        fields = None if update_fields is None else [*update_fields, "version"]
+        instance.save(update_fields=fields)

@@ -13,7 +13,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts import rules
+from amparo.accounts.enums import Role
 from amparo.accounts.middleware import SESSION_MFA_OK
+from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 
 
 @dataclass(frozen=True)
@@ -47,5 +49,33 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
                     "members",
                 )
             )
+    items += _protection_items(user)
     items.append(NavItem(reverse("accounts:settings"), _("Account"), "account"))
+    return items
+
+
+def _protection_items(user: object) -> list[NavItem]:
+    """The protection method's modules, for the people who work with them anywhere (no query:
+    the memberships are already loaded for the request)."""
+    perms: set[Perm] = set()
+    roles: set[Role] = set()
+    for membership in rules.active_memberships(user):  # type: ignore[arg-type]
+        roles.add(Role(membership.role))
+        perms |= ROLE_PERMISSIONS[Role(membership.role)]
+    items = []
+    if roles & {Role.DEFENDER, Role.COLLECTIVE_COORDINATOR}:
+        # Defenders first reach their own record and a quick way to report what happened.
+        items.append(NavItem(reverse("defenders:my-record"), _("My record"), "my-record"))
+    if perms & {Perm.DEFENDERS_VIEW, Perm.COLLECTIVE_VIEW}:
+        items.append(NavItem(reverse("defenders:defender-list"), _("Defenders"), "defenders"))
+    if Perm.INCIDENTS_VIEW in perms:
+        items.append(NavItem(reverse("incidents:incident-list"), _("Incidents"), "incidents"))
+    elif Perm.COLLECTIVE_REPORT in perms:
+        items.append(
+            NavItem(reverse("incidents:quick-report"), _("Report an incident"), "incidents")
+        )
+    if perms & {Perm.RISK_VIEW, Perm.COLLECTIVE_VIEW}:
+        items.append(NavItem(reverse("risk:analysis-list"), _("Risk"), "risk"))
+    if perms & {Perm.PLANS_VIEW, Perm.COLLECTIVE_VIEW}:
+        items.append(NavItem(reverse("plans:plan-list"), _("Plans"), "plans"))
     return items

@@ -96,9 +96,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = rules.active_memberships(request.user)
+    from amparo.risk.queries import analyses_due_for  # noqa: PLC0415 -- core loads first
+
     context = {
         "memberships": memberships,
         "organisation": getattr(request, "organisation", None),
+        # INC-4: analyses marked for review after a new incident, or past their date.
+        "analyses_due": analyses_due_for(request.user),
     }
     return render(request, "core/dashboard.html", context)
 

@@ -60,8 +60,8 @@ def test_dashboard_lists_the_persons_roles(client, desk_officer, django_assert_m
     login_fresh(client, desk_officer)
     client.get(reverse("core:dashboard"))
 
-    # session, user, the user's memberships
-    with django_assert_max_num_queries(3):
+    # session, user, the user's memberships, the risk analyses due for review (issue #4's panel)
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("core:dashboard"))
 
     assert [str(m) for m in response.context["memberships"]] == [

@@ -25,7 +25,7 @@ ORG_B = uuid.UUID("0b0b0b0b-0000-4000-8000-00000000000b")
 
 
 @pytest.fixture(autouse=True)
-def _audited() -> Iterator[None]:
+def _audited(db: None) -> Iterator[None]:
     """These tests read fields directly, as a job would: inside an audit scope."""
     with audit_context(actor=None):
         yield

@@ -38,8 +38,31 @@ def test_navigation_shows_members_only_to_those_who_may_see_them(client, desk_of
     login_fresh(client, desk_lead)
     lead_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
 
-    assert officer_keys == ["dashboard", "organisation", "account"]
-    assert lead_keys == ["dashboard", "organisation", "members", "account"]
+    casework = ["defenders", "incidents", "risk", "plans"]
+    assert officer_keys == ["dashboard", "organisation", *casework, "account"]
+    assert lead_keys == ["dashboard", "organisation", "members", *casework, "account"]
+
+
+def test_navigation_of_defenders_and_admins(client, defender, org_admin):
+    login_fresh(client, defender)
+    defender_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
+    login_fresh(client, org_admin)
+    admin_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
+
+    # A defender reaches their record, reports incidents, sees the collective's analyses and
+    # plans; an organisation admin manages accounts, not casework.
+    assert defender_keys == [
+        "dashboard",
+        "organisation",
+        "my-record",
+        "defenders",
+        "incidents",
+        "risk",
+        "plans",
+        "account",
+    ]
+    assert "defenders" not in admin_keys
+    assert "incidents" not in admin_keys
 
 
 def test_layout_has_landmarks_skip_link_and_quick_exit(client):

@@ -1,0 +1,344 @@
+"""The one access path to defenders, for pages, API and jobs.
+
+Invisible defenders raise Http404: nobody can probe for a record they may not know exists.
+Visible records the person may not change raise PermissionDenied (403).
+
+Tier-1 text (pseudonyms, names) cannot be filtered in the database: search and the duplicate
+check decrypt the person's visible set in memory, bounded by `SEARCH_LIMIT` rows, newest first
+(SECURITY.md section 2: no blind indexes).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from amparo.accounts.enums import OrganisationKind
+from amparo.accounts.models import Organisation, User
+from amparo.accounts.permissions import Perm
+from amparo.audit.models import AuditEvent, chain_key
+from amparo.defenders import rules
+from amparo.defenders.enums import DefenderKind, DefenderStatus
+from amparo.defenders.models import (
+    ClosePerson,
+    CollectiveMember,
+    ConsentRecord,
+    ContactChannel,
+    Defender,
+    DefenderShare,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+#: Most rows decrypted for one search or duplicate check. Beyond it, the newest are searched
+#: and the page says so: narrowing by the Tier-2 filters brings older records into reach.
+SEARCH_LIMIT = 2000
+#: Most possible duplicates shown before creating a defender.
+DUPLICATES_SHOWN = 10
+#: How far back "who opened this record" looks.
+READ_LOG_WINDOW = timedelta(days=365)
+#: Tier-1 columns a list never shows: left in the database, never decrypted.
+LIST_DEFERRED = ("legal_name", "rights_defended", "location", "notes", "intersectional")
+
+
+def defenders_visible_to(user: User | AnonymousUser) -> QuerySet[Defender]:
+    return (
+        Defender.objects.filter(rules.visible_defenders_q(user))
+        .select_related("organisation")
+        .prefetch_related("categories")
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_defender_for_user(
+    user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
+) -> Defender:
+    """The defender with what its page shows prefetched. Members and collectives are limited to
+    those the person reaches: a collective's page must not reveal the pseudonyms of members
+    whose own records the reader may not open."""
+    queryset = defenders_visible_to(user).prefetch_related(
+        "channels",
+        "consents",
+        "close_people",
+        Prefetch("shares", queryset=DefenderShare.objects.select_related("organisation")),
+        Prefetch(
+            "members",
+            queryset=CollectiveMember.objects.filter(rules.visible_defenders_q(user, "member__"))
+            .select_related("member")
+            .order_by("created_at", "id"),
+        ),
+        Prefetch(
+            "collective_memberships",
+            queryset=CollectiveMember.objects.filter(
+                rules.visible_defenders_q(user, "collective__")
+            ).select_related("collective"),
+        ),
+    )
+    defender = get_object_or_404(queryset, pk=defender_id)
+    if for_write and not rules.can_edit_defender(user, defender):
+        raise PermissionDenied
+    return defender
+
+
+def defender_of_user(user: User | AnonymousUser) -> Defender | None:
+    """The person's own defender record (self-service), if any."""
+    if not user.is_authenticated:
+        return None
+    return Defender.objects.filter(user=user).first()
+
+
+def account_for_email(email: str) -> User | None:
+    """The active account a desk links to a record (self-service), found by its address."""
+    return User.objects.filter(email=email.strip().lower(), is_active=True).first()
+
+
+def account_is_linked_elsewhere(user: User, defender: Defender) -> bool:
+    return Defender.objects.filter(user=user).exclude(pk=defender.pk).exists()
+
+
+# --- lists, search, duplicates ---
+
+
+def filtered_defenders(
+    user: User | AnonymousUser,
+    *,
+    kind: str = "",
+    status: str = "",
+    category: str = "",
+    country: str = "",
+) -> QuerySet[Defender]:
+    """The visible set narrowed by Tier-2 filters. Without a status, archived records stay out
+    of the way: they are asked for by name."""
+    defenders = defenders_visible_to(user)
+    if kind:
+        defenders = defenders.filter(kind=kind)
+    if status:
+        defenders = defenders.filter(status=status)
+    else:
+        defenders = defenders.exclude(status=DefenderStatus.ARCHIVED)
+    if category:
+        # One row per (defender, code): the join cannot repeat a defender.
+        defenders = defenders.filter(categories__code=category)
+    if country:
+        defenders = defenders.filter(country=country.upper())
+    return defenders
+
+
+def normalise(text: str) -> str:
+    """Case- and accent-insensitive form for comparing names: "María  LÓPEZ" → "maria lopez"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.split())
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    defenders: list[Defender]
+    #: The visible set was larger than SEARCH_LIMIT: only the newest rows were searched.
+    truncated: bool
+
+
+def _bounded(defenders: QuerySet[Defender]) -> tuple[list[Defender], bool]:
+    rows = list(defenders.prefetch_related(None).defer(*LIST_DEFERRED)[: SEARCH_LIMIT + 1])
+    return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
+
+
+def search_defenders(defenders: QuerySet[Defender], text: str) -> SearchResult:
+    """Rows of `defenders` whose pseudonym contains `text`, or whose code is `text`. Decrypts at
+    most SEARCH_LIMIT pseudonyms; categories are not loaded (the caller prefetches a page)."""
+    wanted = normalise(text)
+    code = wanted.upper().removeprefix("D-")
+    rows, truncated = _bounded(defenders)
+    found = [
+        defender
+        for defender in rows
+        if wanted in normalise(defender.pseudonym) or (code and defender.code[2:] == code)
+    ]
+    return SearchResult(found, truncated)
+
+
+def _tokens(name: str) -> set[str]:
+    return set(name.split())
+
+
+def _alike(first: str, second: str) -> bool:
+    """Same name once case, accents and spacing are ignored, or every word of the shorter one
+    found in the longer one ("Maria Lopez" and "María López Gómez")."""
+    if first == second:
+        return True
+    shorter, longer = sorted((_tokens(first), _tokens(second)), key=len)
+    return bool(shorter) and shorter <= longer
+
+
+def possible_duplicates(user: User | AnonymousUser, names: list[str]) -> SearchResult:
+    """Visible defenders whose pseudonym or legal name looks like one of `names` (DEF-3)."""
+    wanted = [normalise(name) for name in names if normalise(name)]
+    if not wanted:
+        return SearchResult([], truncated=False)
+    defenders = Defender.objects.filter(rules.visible_defenders_q(user)).order_by(
+        "-created_at", "-id"
+    )
+    rows, truncated = _bounded(defenders.defer("rights_defended", "location", "notes"))
+    found = []
+    for defender in rows:
+        known = [normalise(defender.pseudonym), normalise(defender.legal_name)]
+        if any(_alike(new, old) for new in wanted for old in known if old):
+            found.append(defender)
+            if len(found) == DUPLICATES_SHOWN:
+                break
+    return SearchResult(found, truncated)
+
+
+def individuals_for_membership(
+    user: User | AnonymousUser, collective: Defender, text: str
+) -> SearchResult:
+    """Visible individual defenders not yet members of `collective`, matching `text`."""
+    candidates = (
+        defenders_visible_to(user)
+        .filter(kind=DefenderKind.INDIVIDUAL)
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .exclude(collective_memberships__collective=collective)
+    )
+    return search_defenders(candidates, text)
+
+
+# --- organisations offered in forms ---
+
+
+def organisations_for_creation(user: User | AnonymousUser) -> list[Organisation]:
+    """Where the person may record a new defender: their units holding defenders.edit."""
+    ids = rules.organisations_with(user, Perm.DEFENDERS_EDIT)
+    return list(Organisation.objects.active().filter(pk__in=ids).order_by("name", "id"))
+
+
+def shareable_organisations(defender: Defender) -> QuerySet[Organisation]:
+    """Any active unit of the tree (not a collective), other than the keeper and those the
+    record already went to."""
+    return (
+        Organisation.objects.active()
+        .exclude(kind=OrganisationKind.COLLECTIVE)
+        .exclude(pk=defender.organisation_id)
+        .exclude(shared_defenders__defender=defender)
+        .order_by("name", "id")
+    )
+
+
+def linkable_collective_organisations(defender: Defender) -> QuerySet[Organisation]:
+    """Collectives the keeping unit accompanies and that no other defender record stands for."""
+    return (
+        Organisation.objects.active()
+        .filter(kind=OrganisationKind.COLLECTIVE, accompanied_by=defender.organisation_id)
+        .filter(Q(defender_profile__isnull=True) | Q(defender_profile=defender))
+        .order_by("name", "id")
+    )
+
+
+# --- parts of a defender's record ---
+
+
+def _write_check(user: User | AnonymousUser, defender: Defender, for_write: bool) -> None:
+    if for_write and not rules.can_edit_defender(user, defender):
+        raise PermissionDenied
+
+
+def get_channel_for_user(
+    user: User | AnonymousUser, channel_id: UUID, *, for_write: bool = False
+) -> ContactChannel:
+    channels = ContactChannel.objects.filter(rules.visible_defenders_q(user, "defender__"))
+    channel = get_object_or_404(channels.select_related("defender"), pk=channel_id)
+    _write_check(user, channel.defender, for_write)
+    return channel
+
+
+def get_consent_for_user(
+    user: User | AnonymousUser, consent_id: UUID, *, for_write: bool = False
+) -> ConsentRecord:
+    consents = ConsentRecord.objects.filter(rules.visible_defenders_q(user, "defender__"))
+    consent = get_object_or_404(consents.select_related("defender"), pk=consent_id)
+    _write_check(user, consent.defender, for_write)
+    return consent
+
+
+def get_close_person_for_user(
+    user: User | AnonymousUser, close_person_id: UUID, *, for_write: bool = False
+) -> ClosePerson:
+    people = ClosePerson.objects.filter(rules.visible_defenders_q(user, "defender__"))
+    person = get_object_or_404(people.select_related("defender"), pk=close_person_id)
+    _write_check(user, person.defender, for_write)
+    return person
+
+
+def get_membership_for_user(
+    user: User | AnonymousUser, link_id: UUID, *, for_write: bool = False
+) -> CollectiveMember:
+    """A member's place in a collective: visible when both records are."""
+    links = CollectiveMember.objects.filter(
+        rules.visible_defenders_q(user, "collective__"),
+        rules.visible_defenders_q(user, "member__"),
+    )
+    link = get_object_or_404(links.select_related("collective", "member"), pk=link_id)
+    _write_check(user, link.collective, for_write)
+    return link
+
+
+def get_share_for_user(
+    user: User | AnonymousUser, share_id: UUID, *, for_write: bool = False
+) -> DefenderShare:
+    shares = DefenderShare.objects.filter(rules.visible_defenders_q(user, "defender__"))
+    share = get_object_or_404(shares.select_related("defender", "organisation"), pk=share_id)
+    if not rules.can_see_shares(user, share.defender):
+        raise PermissionDenied
+    if for_write and not rules.can_share_defender(user, share.defender):
+        raise PermissionDenied
+    return share
+
+
+def hidden_member_count(collective: Defender, shown: int) -> int:
+    """How many members the reader may not open: said as a number, never named."""
+    if not collective.is_collective:
+        return 0
+    # Not `collective.members.count()`: that counts the prefetched, already filtered rows.
+    return max(0, CollectiveMember.objects.filter(collective=collective).count() - shown)
+
+
+# --- who opened the record ---
+
+
+def read_log(
+    defender: Defender, *, before: int | None = None, limit: int = 50
+) -> tuple[list[AuditEvent], int | None]:
+    """Audit events of the keeping unit's chain, in the last READ_LOG_WINDOW, that name this
+    defender: Tier-1 reads (`audit.tier1_read`) and writes. Newest first, keyset by seq; the
+    second value is the `before` of the next page, None on the last.
+
+    Reads and writes of a defender land in the keeping unit's chain (the row's organisation),
+    whoever reads them, shared staff included. JSON containment is not portable between SQLite
+    and PostgreSQL, but the list as text is: the database narrows by substring, and Python keeps
+    exact matches only.
+    """
+    wanted = str(defender.pk).lower()
+    events = (
+        AuditEvent.objects.filter(
+            chain=chain_key(defender.organisation_id),
+            occurred_at__gte=timezone.now() - READ_LOG_WINDOW,
+        )
+        .annotate(ids_text=Cast("object_ids", TextField()))
+        .filter(ids_text__contains=wanted)
+        .select_related("actor")
+        .order_by("-seq")
+    )
+    if before is not None:
+        events = events.filter(seq__lt=before)
+    rows = list(events[: limit + 1])
+    next_before = rows[limit - 1].seq if len(rows) > limit else None
+    return [event for event in rows[:limit] if wanted in event.object_ids], next_before

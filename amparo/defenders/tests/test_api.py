@@ -1,0 +1,207 @@
+"""The defenders endpoints mirror the pages: same visibility, same checks, same services."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from amparo.audit.models import AuditEvent
+from amparo.defenders.models import Defender
+from amparo.defenders.tests.factories import ContactChannelFactory, DefenderFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/defenders"
+
+
+def _post(client, data):
+    return client.post(URL, json.dumps(data), content_type="application/json")
+
+
+def _patch(client, defender, data):
+    return client.patch(f"{URL}/{defender.pk}", json.dumps(data), content_type="application/json")
+
+
+def test_list_shows_the_visible_defenders_in_keyset_pages(
+    api_client, desk_officer, organisation, foreign_record
+):
+    mine = DefenderFactory.create_batch(3, organisation=organisation, categories=["land"])
+    client = api_client(desk_officer)
+
+    first = client.get(URL, {"limit": 2}).json()
+    second = client.get(URL, {"limit": 2, "after": first["next_after"]}).json()
+
+    ids = [item["id"] for item in first["items"] + second["items"]]
+    assert (ids, second["next_after"]) == (sorted(str(d.pk) for d in mine), None)
+    assert first["items"][0]["categories"] == ["land"]
+
+
+def test_list_filters_as_the_page_does(api_client, desk_officer, organisation, collective_record):
+    DefenderFactory(organisation=organisation)
+
+    body = api_client(desk_officer).get(URL, {"kind": "collective"}).json()
+
+    assert [(i["code"], i["pseudonym"], i["collective_type"]) for i in body["items"]] == [
+        (collective_record.code, "Comunidad Río Claro", "community")
+    ]
+
+
+def test_detail_holds_the_record_and_its_parts(api_client, desk_officer, record):
+    ContactChannelFactory(defender=record, value="+57 5")
+
+    body = api_client(desk_officer).get(f"{URL}/{record.pk}").json()
+
+    assert (body["legal_name"], body["version"], body["status"]) == (
+        "Lucía Mar Ortega",
+        1,
+        "active",
+    )
+    assert [(c["kind"], c["value"], c["is_safe"]) for c in body["channels"]] == [
+        ("signal", "+57 5", True)
+    ]
+    assert body["intersectional"]["age_group"] is None
+
+
+def test_foreign_and_missing_defenders_get_identical_404s(api_client, desk_officer, foreign_record):
+    client = api_client(desk_officer)
+
+    foreign = client.get(f"{URL}/{foreign_record.pk}")
+    missing = client.get(f"{URL}/{uuid.uuid4()}")
+
+    assert (foreign.status_code, foreign.content) == (404, missing.content)
+
+
+def test_a_defender_reads_their_own_record_with_their_token(api_client, defender, own_record):
+    body = api_client(defender).get(f"{URL}/{own_record.pk}").json()
+
+    assert (body["id"], body["has_own_account"]) == (str(own_record.pk), True)
+
+
+def test_create_records_a_draft_after_the_duplicate_check(api_client, desk_officer, record):
+    client = api_client(desk_officer)
+    data = {"kind": "individual", "pseudonym": "Lucía Mar", "categories": ["land"]}
+
+    held = _post(client, data)
+    created = _post(client, {**data, "confirm_not_duplicate": True, "channel": None})
+
+    assert held.status_code == 409
+    assert [d["id"] for d in held.json()["possible_duplicates"]] == [str(record.pk)]
+    assert created.status_code == 201
+    body = created.json()
+    assert (body["status"], body["categories"], body["organisation_id"]) == (
+        "draft",
+        ["land"],
+        str(record.organisation_id),
+    )
+    assert AuditEvent.objects.filter(action="defenders.defender_created").count() == 1
+
+
+def test_create_with_a_safe_channel(api_client, desk_officer, reading):
+    body = _post(
+        api_client(desk_officer),
+        {
+            "kind": "collective",
+            "collective_type": "network",
+            "pseudonym": "Red Norte",
+            "channel": {"kind": "email", "value": "red@example.org"},
+        },
+    ).json()
+
+    defender = Defender.objects.get(pk=body["id"])
+    assert (defender.collective_type, defender.channels.get().value) == (
+        "network",
+        "red@example.org",
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "collective", "pseudonym": "No type"},
+        {"kind": "organisation", "pseudonym": "Unknown kind"},
+        {"kind": "individual", "pseudonym": "  "},
+        {"kind": "individual", "pseudonym": "Rosa", "region": "Cauca\x00"},
+    ],
+)
+def test_create_refuses_bad_input(api_client, desk_officer, data):
+    response = _post(api_client(desk_officer), data)
+
+    assert (response.status_code, Defender.objects.count()) == (422, 0)
+
+
+@pytest.mark.parametrize("persona", ["defender", "org_admin", "outsider"])
+def test_create_is_for_people_who_edit_defenders(request, api_client, persona):
+    response = _post(
+        api_client(request.getfixturevalue(persona)), {"kind": "individual", "pseudonym": "Rosa"}
+    )
+
+    assert (response.status_code, Defender.objects.count()) == (403, 0)
+
+
+def test_update_saves_with_the_right_version(api_client, desk_officer, record, reading):
+    response = _patch(
+        api_client(desk_officer),
+        record,
+        {"version": 1, "pseudonym": "Lucía M.", "intersectional": {"religion": "Catholic"}},
+    )
+
+    saved = Defender.objects.get(pk=record.pk)
+    assert (response.status_code, response.json()["version"]) == (200, 2)
+    assert (saved.pseudonym, saved.legal_name, saved.intersectional) == (
+        "Lucía M.",
+        "Lucía Mar Ortega",  # left out: unchanged
+        {"religion": "Catholic"},
+    )
+
+
+def test_update_with_a_stale_version_answers_409_with_the_current_record(
+    api_client, desk_officer, record, reading
+):
+    client = api_client(desk_officer)
+    _patch(client, record, {"version": 1, "pseudonym": "First"})
+
+    response = _patch(client, record, {"version": 1, "pseudonym": "Second"})
+
+    assert response.status_code == 409
+    assert (response.json()["current"]["pseudonym"], response.json()["current"]["version"]) == (
+        "First",
+        2,
+    )
+    assert Defender.objects.get(pk=record.pk).pseudonym == "First"
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("defender", 404), ("org_admin", 404), ("outsider", 404)],
+)
+def test_update_follows_the_access_path(request, api_client, record, persona, status):
+    response = _patch(
+        api_client(request.getfixturevalue(persona)), record, {"version": 1, "pseudonym": "X"}
+    )
+
+    assert (response.status_code, Defender.objects.get(pk=record.pk).version) == (status, 1)
+
+
+def test_a_collective_member_reads_but_may_not_update(api_client, defender, collective_record):
+    client = api_client(defender)
+
+    read = client.get(f"{URL}/{collective_record.pk}")
+    write = _patch(client, collective_record, {"version": 1, "pseudonym": "X"})
+
+    assert (read.status_code, write.status_code) == (200, 403)
+
+
+def test_an_individual_keeps_no_collective_type(api_client, desk_officer, record):
+    response = _patch(
+        api_client(desk_officer), record, {"version": 1, "collective_type": "network"}
+    )
+
+    assert (response.status_code, response.json()["collective_type"]) == (200, None)
+
+
+def test_null_is_not_a_way_to_clear_a_name(api_client, desk_officer, record):
+    response = _patch(api_client(desk_officer), record, {"version": 1, "pseudonym": None})
+
+    assert (response.status_code, Defender.objects.get(pk=record.pk).version) == (422, 1)

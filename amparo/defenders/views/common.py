@@ -1,0 +1,146 @@
+"""What the defenders pages share: the signed-in user, labels translated once per page, and
+the detail page's context (sub-forms re-render it with their errors)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from amparo.accounts.models import User
+from amparo.defenders import queries, rules, sections
+from amparo.defenders.enums import (
+    AgeGroup,
+    Category,
+    CloseRelation,
+    CollectiveRole,
+    CollectiveType,
+    ConsentScope,
+    DefenderKind,
+    DefenderStatus,
+)
+from amparo.defenders.forms import (
+    INTERSECTIONAL,
+    ChannelForm,
+    ClosePersonForm,
+    ConsentForm,
+    ShareForm,
+    WithdrawConsentForm,
+)
+from amparo.defenders.models import Defender
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 -- LoginRequiredMiddleware guarantees it
+    return user
+
+
+def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def with_labels(rows: Iterable[Defender]) -> list[Defender]:
+    """Attach translated labels to a page of defenders. `get_FOO_display()` translates every
+    choice of the field for each row; translating each label once keeps a 50-row list cheap."""
+    kinds, statuses = _labels(DefenderKind.choices), _labels(DefenderStatus.choices)
+    categories, types = _labels(Category.choices), _labels(CollectiveType.choices)
+    page = list(rows)
+    for defender in page:
+        defender.kind_label = kinds.get(defender.kind, defender.kind)  # type: ignore[attr-defined]
+        defender.status_label = statuses.get(defender.status, defender.status)  # type: ignore[attr-defined]
+        defender.type_label = types.get(defender.collective_type, "")  # type: ignore[attr-defined]
+        defender.category_labels = [  # type: ignore[attr-defined]
+            categories.get(c.code, c.code) for c in defender.categories.all()
+        ]
+    return page
+
+
+def withdraw_form(consent: Any, data: Any = None) -> WithdrawConsentForm:
+    # One form per consent on the page: their ids must not collide.
+    return WithdrawConsentForm(
+        data,
+        auto_id=f"id_withdraw_{consent.pk.hex[:12]}_%s",
+        initial={"withdrawn_on": timezone.localdate()},
+    )
+
+
+def _intersectional(defender: Defender) -> list[tuple[str, str]]:
+    saved = defender.intersectional or {}
+    ages = _labels(AgeGroup.choices)
+    rows = []
+    for key, label in INTERSECTIONAL.items():
+        value = saved.get(key, "")
+        if value:
+            rows.append((str(label), ages.get(value, value) if key == "age_group" else value))
+    return rows
+
+
+def render_detail(
+    request: HttpRequest,
+    defender: Defender,
+    *,
+    status: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    """The defender's page. Sub-forms that failed come in `forms` (bound, with errors) and the
+    page answers 422 with what the person typed still in them."""
+    user = current_user(request)
+    can_edit = rules.can_edit_defender(user, defender)
+    can_share = rules.can_share_defender(user, defender)
+    can_see_shares = rules.can_see_shares(user, defender)
+    consents = list(defender.consents.all())
+    scopes, relations = _labels(ConsentScope.choices), _labels(CloseRelation.choices)
+    roles = _labels(CollectiveRole.choices)
+    failed_withdrawal = forms.pop("withdraw", None)
+    for consent in consents:
+        consent.scope_label = scopes.get(consent.scope, consent.scope)  # type: ignore[attr-defined]
+        consent.withdraw_form = (  # type: ignore[attr-defined]
+            failed_withdrawal[1]
+            if failed_withdrawal and failed_withdrawal[0] == consent.pk
+            else withdraw_form(consent)
+        )
+    close_people = list(defender.close_people.all())
+    for person in close_people:
+        person.relation_label = relations.get(person.relation, person.relation)  # type: ignore[attr-defined]
+    members = list(defender.members.all())
+    collectives = list(defender.collective_memberships.all())
+    for link in [*members, *collectives]:
+        link.role_label = roles.get(link.role, link.role)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "defender": with_labels([defender])[0],
+        "intersectional": _intersectional(defender),
+        "channels": list(defender.channels.all()),
+        "active_consents": [c for c in consents if c.is_active],
+        "withdrawn_consents": [c for c in consents if not c.is_active],
+        "close_people": close_people,
+        "members": members,
+        "hidden_members": queries.hidden_member_count(defender, len(members)),
+        "collectives": collectives,
+        "shares": list(defender.shares.all()) if can_see_shares else [],
+        "can_edit": can_edit,
+        "can_share": can_share,
+        "can_see_shares": can_see_shares,
+        "can_change_status": rules.can_change_status(user, defender),
+        "can_see_read_log": rules.can_see_read_log(user, defender),
+        "can_add_members": can_edit and defender.is_collective,
+        "is_self": defender.user_id is not None and defender.user_id == user.pk,
+        "is_draft": defender.status == DefenderStatus.DRAFT,
+        "related_sections": sections.rendered_for(user, defender),
+    }
+    if can_edit:
+        context["channel_form"] = forms.get("channel") or ChannelForm(
+            prefix="channel", initial={"is_safe": True}
+        )
+        context["consent_form"] = forms.get("consent") or ConsentForm(
+            prefix="consent", initial={"given_on": timezone.localdate()}
+        )
+        context["close_form"] = forms.get("close") or ClosePersonForm(prefix="close")
+    if can_share:
+        context["share_form"] = forms.get("share") or ShareForm(
+            prefix="share", organisations=list(queries.shareable_organisations(defender))
+        )
+    return render(request, "defenders/defender_detail.html", context, status=status)

@@ -1,0 +1,553 @@
+"""JSON API of the incidents module (/api/v1/), through the same access paths and services.
+
+Input is checked by the same Django forms as the pages, and an incident is created by the same
+one-flow service (event, victims, perpetrators, duplicate hints): a script cannot record what a
+person could not. Lists carry Tier-2 fields only; one incident carries the Tier-1 values its
+reader reaches, as its page does. Bulk export stays on the pages (ACC-08: tokens have no
+export right).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.params.functions import Query
+from ninja.responses import Status
+from pydantic import Field
+
+from amparo.accounts.models import User
+from amparo.api.schemas import (
+    DEFAULT_PAGE,
+    MAX_PAGE,
+    TEXT_REQUIRED,
+    ErrorOut,
+    ValidationErrorOut,
+)
+from amparo.core.locking import EditConflict
+from amparo.defenders.enums import DefenderKind
+from amparo.incidents import queries, rules, services
+from amparo.incidents.enums import (
+    AttackType,
+    Channel,
+    DatePrecision,
+    IncidentStatus,
+    LocationPrecision,
+    PerpetratorKind,
+    ViolationStatus,
+)
+from amparo.incidents.forms import IncidentEditForm, IncidentFactsForm
+from amparo.incidents.models import Incident
+
+router = Router(tags=["incidents"])
+
+READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 422: ValidationErrorOut}
+LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
+AFTER: Any = Query(None, description="The `next_after` of the previous page.")
+
+
+# --- schemas ---
+
+
+class _IncidentFields(Schema):
+    """Tier 2: what lists and statistics may show."""
+
+    id: UUID
+    code: str = Field(examples=["I-3F2A9C"])
+    organisation_id: UUID
+    status: IncidentStatus
+    occurred_on: date | None
+    date_end: date | None
+    date_precision: DatePrecision
+    country: str
+    region: str
+    location_precision: LocationPrecision
+    danger_now: bool = Field(alias="is_danger_now")
+    violation_status: ViolationStatus
+    channel: Channel
+    version: int = Field(description="Send it back with an update (optimistic locking).")
+    created_at: datetime
+    updated_at: datetime
+
+
+class IncidentSummaryOut(_IncidentFields):
+    act_types: list[str]
+    perpetrator_kinds: list[str]
+
+    @staticmethod
+    def resolve_act_types(obj: Incident) -> list[str]:
+        return sorted({act.act_type for act in obj.acts.all()})
+
+    @staticmethod
+    def resolve_perpetrator_kinds(obj: Incident) -> list[str]:
+        return sorted({inv.perpetrator.kind for inv in obj.involvements.all()})
+
+
+class IncidentPage(Schema):
+    items: list[IncidentSummaryOut]
+    next_after: UUID | None
+
+
+class ActOut(Schema):
+    id: UUID
+    victim_id: UUID
+    victim_pseudonym: str | None = Field(
+        description="Null when the reader does not reach this victim."
+    )
+    act_type: AttackType
+    consequences: str
+    version: int
+
+
+class InvolvementOut(Schema):
+    id: UUID
+    perpetrator_id: UUID
+    perpetrator_kind: PerpetratorKind
+    perpetrator_name: str
+    act_id: UUID | None
+    degree: str
+    attribution: str
+    intent: str
+    version: int
+
+
+class SourceOut(Schema):
+    id: UUID
+    connection: str
+    reliability: str
+    received_on: date | None
+    identity: str
+    notes: str
+    version: int
+
+
+class InterventionOut(Schema):
+    id: UUID
+    intervention_type: str
+    party: str
+    done_on: date | None
+    response: str
+    impact: str
+    priority: str
+    notes: str
+    version: int
+
+
+class EvaluationOut(Schema):
+    is_security_incident: str
+    is_work_related: str
+    is_known_threat: str
+    follow_up: str
+    notes: str | None = Field(description="Only for the desk that keeps the incident.")
+    lessons: str | None = Field(description="Only for the desk that keeps the incident.")
+    evaluated_at: datetime | None
+
+
+class IncidentOut(_IncidentFields):
+    act_types: list[str]
+    perpetrator_kinds: list[str]
+    title: str
+    description: str
+    location: str
+    impact: str
+    state_response: str
+    acts: list[ActOut]
+    involvements: list[InvolvementOut]
+    sources: list[SourceOut] = Field(description="Only for the desk that keeps the incident.")
+    interventions: list[InterventionOut]
+    evaluation: EvaluationOut
+
+
+class WhenIn(Schema):
+    """When it happened; leave the whole object out when the date is unknown."""
+
+    on: date = Field(description="The day, or any day of the month or year when less is known.")
+    precision: Literal["day", "month", "year"] = "day"
+    lasted_days: int = Field(0, ge=0, le=3650, description="For events over several days.")
+
+
+class FactsIn(Schema):
+    title: str = Field(
+        min_length=1, max_length=200, pattern=TEXT_REQUIRED, examples=["Two men followed Ana home"]
+    )
+    description: str = Field("", max_length=20000)
+    when: WhenIn | None = None
+    country: str = Field("", pattern=r"^([A-Za-z]{2})?$", examples=["CO"])
+    region: str = Field("", max_length=100, examples=["Cauca"])
+    location_precision: LocationPrecision = LocationPrecision.REGION
+    location: str = Field("", max_length=2000)
+    danger_now: bool = False
+    violation_status: ViolationStatus = ViolationStatus.UNKNOWN
+    channel: Channel = Channel.API
+
+
+class ExistingVictimIn(Schema):
+    defender_id: UUID = Field(description="A defender already recorded in the register.")
+    act_type: AttackType | None = Field(None, description="Default: the incident's type.")
+
+
+class NewVictimIn(Schema):
+    new_pseudonym: str = Field(min_length=1, max_length=200, pattern=TEXT_REQUIRED)
+    new_kind: DefenderKind = DefenderKind.INDIVIDUAL
+    act_type: AttackType | None = Field(None, description="Default: the incident's type.")
+    confirm_new: bool = Field(
+        False,
+        description="Record a new defender even though the pseudonym matches a recorded one.",
+    )
+
+
+class ExistingPerpetratorIn(Schema):
+    perpetrator_id: UUID = Field(description="A perpetrator already recorded in the register.")
+
+
+class NewPerpetratorIn(Schema):
+    new_kind: PerpetratorKind
+    new_name: str = Field(min_length=1, max_length=300, pattern=TEXT_REQUIRED)
+    confirm_new: bool = False
+
+
+class IncidentCreateIn(FactsIn):
+    organisation_id: UUID | None = Field(
+        None, description="The register to record in; needed only if you work in several."
+    )
+    act_type: AttackType = AttackType.UNCLASSIFIED
+    status: Literal["draft", "submitted"] = "submitted"
+    victims: list[ExistingVictimIn | NewVictimIn] = Field(default_factory=list, max_length=30)
+    perpetrators: list[ExistingPerpetratorIn | NewPerpetratorIn] = Field(
+        default_factory=list, max_length=30
+    )
+
+
+class IncidentUpdateIn(FactsIn):
+    impact: str = Field("", max_length=20000)
+    state_response: str = Field("", max_length=20000)
+    version: int = Field(ge=1, description="The version you read.")
+
+
+class DuplicateOut(Schema):
+    row: int
+    part: str = Field(description="victims or perpetrators")
+    matches: list[UUID]
+
+
+class DuplicatesOut(Schema):
+    detail: str
+    duplicates: list[DuplicateOut]
+
+
+class ConflictOut(Schema):
+    detail: str
+    current: IncidentOut
+
+
+# --- helpers ---
+
+
+def _caller(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)  # noqa: S101 -- every operation requires token_auth
+    return user
+
+
+def _invalid(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
+    detail = [
+        {"type": "value_error", "loc": ["body", field], "msg": message}
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    return Status(422, {"detail": detail})
+
+
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    renamed = {"is_danger_now": "danger_now", "__all__": "body"}
+    return {
+        renamed.get(name, name): [str(message) for message in messages]
+        for name, messages in form.errors.items()
+    }
+
+
+def _facts_data(body: FactsIn) -> dict[str, Any]:
+    """The pages' form fields from the API's shape (`when` carries the date range whole, so
+    a schema-valid body cannot put the end before the start)."""
+    data = body.model_dump(exclude={"danger_now", "when"})
+    data["is_danger_now"] = body.danger_now
+    when = body.when
+    data["occurred_on"] = when.on if when else ""
+    data["date_precision"] = when.precision if when else DatePrecision.UNKNOWN
+    data["date_end"] = (
+        when.on + timedelta(days=when.lasted_days) if when and when.lasted_days else ""
+    )
+    return {key: "" if value is None else value for key, value in data.items()}
+
+
+SUMMARY_ATTRIBUTES = (
+    "id",
+    "code",
+    "organisation_id",
+    "status",
+    "occurred_on",
+    "date_end",
+    "date_precision",
+    "country",
+    "region",
+    "location_precision",
+    "is_danger_now",
+    "violation_status",
+    "channel",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def _full(user: User, incident: Incident) -> dict[str, Any]:
+    """The incident as its page shows it to this reader."""
+    queries.with_parts(incident, files=False)
+    visible = queries.visible_victim_ids(user, incident)
+    is_desk = rules.is_keeping_desk(user, incident)
+    return {
+        **{name: getattr(incident, name) for name in SUMMARY_ATTRIBUTES},
+        "act_types": sorted({act.act_type for act in incident.acts.all()}),
+        "perpetrator_kinds": sorted({i.perpetrator.kind for i in incident.involvements.all()}),
+        "title": incident.title,
+        "description": incident.description,
+        "location": incident.location,
+        "impact": incident.impact or "",
+        "state_response": incident.state_response or "",
+        "acts": [
+            {
+                "id": act.pk,
+                "victim_id": act.victim_id,
+                "victim_pseudonym": act.victim.pseudonym if act.victim_id in visible else None,
+                "act_type": act.act_type,
+                "consequences": act.consequences,
+                "version": act.version,
+            }
+            for act in incident.acts.all()
+        ],
+        "involvements": [
+            {
+                "id": inv.pk,
+                "perpetrator_id": inv.perpetrator_id,
+                "perpetrator_kind": inv.perpetrator.kind,
+                "perpetrator_name": inv.perpetrator.name,
+                "act_id": inv.act_id,
+                "degree": inv.degree,
+                "attribution": inv.attribution,
+                "intent": inv.intent,
+                "version": inv.version,
+            }
+            for inv in incident.involvements.all()
+        ],
+        "sources": list(incident.sources.all()) if is_desk else [],
+        "interventions": list(incident.interventions.all()),
+        "evaluation": {
+            "is_security_incident": incident.is_security_incident,
+            "is_work_related": incident.is_work_related,
+            "is_known_threat": incident.is_known_threat,
+            "follow_up": incident.follow_up,
+            "notes": (incident.evaluation_notes or "") if is_desk else None,
+            "lessons": (incident.lessons or "") if is_desk else None,
+            "evaluated_at": incident.evaluated_at,
+        },
+    }
+
+
+def _duplicates(user: User, body: IncidentCreateIn) -> list[dict[str, Any]]:
+    """Rows naming a new defender or perpetrator whose name is already recorded (INC-3)."""
+    found: list[dict[str, Any]] = []
+    new_victims = [(row, v) for row, v in enumerate(body.victims) if isinstance(v, NewVictimIn)]
+    if any(not v.confirm_new for _row, v in new_victims):
+        by_name = queries.index_by_name(
+            queries.known_victims(user, limit=queries.DUPLICATE_SCAN_LIMIT)
+        )
+        for row, victim in new_victims:
+            matches = by_name.get(queries.normalise_name(victim.new_pseudonym), [])
+            if not victim.confirm_new and matches:
+                found.append({"row": row, "part": "victims", "matches": [m.id for m in matches]})
+    new_perpetrators = [
+        (row, p) for row, p in enumerate(body.perpetrators) if isinstance(p, NewPerpetratorIn)
+    ]
+    if any(not p.confirm_new for _row, p in new_perpetrators):
+        by_name = queries.index_by_name(
+            queries.known_perpetrators(user, limit=queries.DUPLICATE_SCAN_LIMIT)
+        )
+        for row, perpetrator in new_perpetrators:
+            matches = by_name.get(queries.normalise_name(perpetrator.new_name), [])
+            if not perpetrator.confirm_new and matches:
+                found.append(
+                    {"row": row, "part": "perpetrators", "matches": [m.id for m in matches]}
+                )
+    return found
+
+
+def _entries(
+    user: User, body: IncidentCreateIn, organisation_id: UUID
+) -> tuple[list[services.VictimEntry], list[services.PerpetratorEntry]]:
+    """The rows as service entries. A defender or perpetrator that is not in this register
+    (or does not exist) answers 404, as an invisible record does everywhere."""
+    defender_ids = [v.defender_id for v in body.victims if isinstance(v, ExistingVictimIn)]
+    perpetrator_ids = [
+        p.perpetrator_id for p in body.perpetrators if isinstance(p, ExistingPerpetratorIn)
+    ]
+    defenders = {
+        d.pk: d
+        for d in queries.victim_candidates(user).filter(
+            pk__in=defender_ids, organisation_id=organisation_id
+        )
+    }
+    perpetrators = {
+        p.pk: p
+        for p in queries.perpetrator_candidates(user).filter(
+            pk__in=perpetrator_ids, organisation_id=organisation_id
+        )
+    }
+    if set(defender_ids) - set(defenders) or set(perpetrator_ids) - set(perpetrators):
+        raise Http404
+    victims = [
+        services.VictimEntry(defender=defenders[v.defender_id], act_type=v.act_type or "")
+        if isinstance(v, ExistingVictimIn)
+        else services.VictimEntry(
+            new_pseudonym=v.new_pseudonym, new_kind=v.new_kind, act_type=v.act_type or ""
+        )
+        for v in body.victims
+    ]
+    entries = [
+        services.PerpetratorEntry(perpetrator=perpetrators[p.perpetrator_id])
+        if isinstance(p, ExistingPerpetratorIn)
+        else services.PerpetratorEntry(new_kind=p.new_kind, new_name=p.new_name)
+        for p in body.perpetrators
+    ]
+    return victims, entries
+
+
+# --- operations ---
+
+
+@router.get(
+    "/incidents",
+    response={200: IncidentPage, **READ},
+    url_name="incident-list",
+    summary="Incidents I can see (Tier-2 fields)",
+)
+def incident_list(  # noqa: PLR0917 -- ninja reads query parameters from the signature
+    request: HttpRequest,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+    act_type: AttackType | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    country: str = "",
+    perpetrator_kind: PerpetratorKind | None = None,
+    category: str = "",
+    status: IncidentStatus | None = None,
+    danger_now: bool = False,
+) -> dict[str, Any]:
+    filters = queries.IncidentFilters.from_mapping(
+        {
+            "act_type": act_type,
+            "date_from": date_from,
+            "date_to": date_to,
+            "country": country,
+            "perpetrator_kind": perpetrator_kind,
+            "category": category,
+            "status": status,
+            "danger_now": danger_now,
+        }
+    )
+    rows = queries.with_summary(
+        queries.filter_incidents(queries.incidents_visible_to(_caller(request)), filters)
+    ).order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    page = list(rows[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {"items": page, "next_after": page[-1].pk if more else None}
+
+
+@router.post(
+    "/incidents",
+    response={201: IncidentOut, 409: DuplicatesOut, **WRITE},
+    url_name="incident-list",
+    summary="Record an incident with its victims and perpetrators",
+    description=(
+        "The one-flow entry of the pages. A new pseudonym or perpetrator name that matches a "
+        "recorded one answers 409 with the matches: send their id instead, or `confirm_new`."
+    ),
+)
+def incident_create(request: HttpRequest, body: IncidentCreateIn) -> Any:
+    user = _caller(request)
+    if not rules.can_create_incidents(user):
+        raise PermissionDenied
+    desks = queries.report_targets(user).desk_organisations
+    if body.organisation_id is None and len(desks) > 1:
+        return _invalid({"organisation_id": ["You record in several registers: choose one."]})
+    wanted = body.organisation_id or desks[0].pk
+    organisation = next((o for o in desks if o.pk == wanted), None)
+    if organisation is None:
+        raise Http404  # not one of the person's registers
+    form = IncidentFactsForm(_facts_data(body))
+    if not form.is_valid():
+        return _invalid(_form_errors(form))
+    victims, perpetrators = _entries(user, body, organisation.pk)
+    duplicates = _duplicates(user, body)
+    if duplicates:
+        return Status(409, {"detail": "Possible duplicates", "duplicates": duplicates})
+    facts = {k: v for k, v in form.cleaned_data.items() if k in services.FACT_FIELDS}
+    try:
+        incident = services.record_incident(
+            organisation=organisation,
+            actor=user,
+            facts=facts,
+            act_type=body.act_type,
+            victims=victims,
+            perpetrators=perpetrators,
+            status=body.status,
+        )
+    except services.IncidentError as error:
+        return _invalid({"body": [error.message]})
+    return Status(201, _full(user, queries.get_incident_for_user(user, incident.pk)))
+
+
+@router.get(
+    "/incidents/{uuid:incident_id}",
+    response={200: IncidentOut, **READ},
+    url_name="incident-detail",
+    summary="One incident, with its acts, involvements, sources and interventions",
+)
+def incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
+    user = _caller(request)
+    return _full(user, queries.get_incident_for_user(user, incident_id))
+
+
+@router.put(
+    "/incidents/{uuid:incident_id}",
+    response={200: IncidentOut, 409: ConflictOut, **WRITE},
+    url_name="incident-detail",
+    summary="Change what, when and where",
+    description="Send every field and the `version` you read; 409 when someone saved first.",
+)
+def incident_update(request: HttpRequest, incident_id: UUID, body: IncidentUpdateIn) -> Any:
+    user = _caller(request)
+    incident = queries.get_incident_for_user(user, incident_id, for_write=True)
+    form = IncidentEditForm(_facts_data(body), instance=incident)
+    if not form.is_valid():
+        return _invalid(_form_errors(form))
+    facts = {k: v for k, v in form.cleaned_data.items() if k in services.FACT_FIELDS}
+    try:
+        services.update_incident(
+            incident=incident,
+            actor=user,
+            expected_version=form.cleaned_data["version"],
+            facts=facts,
+        )
+    except EditConflict as conflict:
+        current = queries.get_incident_for_user(user, conflict.current.pk)
+        return Status(409, {"detail": "Conflict", "current": _full(user, current)})
+    return _full(user, queries.get_incident_for_user(user, incident_id))

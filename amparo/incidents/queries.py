@@ -1,0 +1,638 @@
+"""The one access path to incidents, for pages, API, exports and jobs.
+
+Invisible incidents raise Http404, so nobody can probe for a record they may not know exists.
+Everything that lists or counts filters on Tier-2 columns only; Tier-1 values (pseudonyms,
+perpetrators' names) are decrypted in memory, for bounded sets, after the access check.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+
+from amparo.accounts.permissions import Perm
+from amparo.defenders.enums import DefenderKind, DefenderStatus
+from amparo.defenders.models import CollectiveMember, Defender, DefenderShare
+from amparo.defenders.rules import defender_q, organisations_with
+from amparo.incidents import rules
+from amparo.incidents.enums import DatePrecision, IncidentStatus, PerpetratorKind
+from amparo.incidents.models import (
+    Act,
+    Incident,
+    IncidentAttachment,
+    Intervention,
+    Involvement,
+    Perpetrator,
+    Source,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import Organisation, User
+
+    Person = User | AnonymousUser
+
+#: How many defenders or perpetrators a picker lists (pseudonyms are decrypted in memory).
+PICKER_LIMIT = 100
+#: How many of the most recent records the duplicate hints compare a new name against.
+DUPLICATE_SCAN_LIMIT = 1000
+#: INC-5: this many incidents in this many days sharing a perpetrator or a region.
+PATTERN_THRESHOLD: int = getattr(settings, "AMPARO_INCIDENT_PATTERN_THRESHOLD", 3)
+PATTERN_WINDOW_DAYS: int = getattr(settings, "AMPARO_INCIDENT_PATTERN_WINDOW_DAYS", 90)
+
+
+# --- visibility ---
+
+
+def _victim_reach_q(user: Person, prefix: str = "victim__") -> Q:
+    return defender_q(
+        user,
+        staff_perm=Perm.INCIDENTS_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix=prefix,
+    )
+
+
+def _through_victims(user: Person) -> QuerySet[Any]:
+    """Incident ids of the victims this person reaches other than as keeping staff."""
+    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
+    reached = Q(user_id=user.pk)
+    collectives = organisations_with(user, Perm.COLLECTIVE_VIEW)
+    if collectives:
+        reached |= Q(collective_organisation_id__in=collectives)
+    if staff:
+        shared = DefenderShare.objects.filter(organisation_id__in=staff).values("defender_id")
+        reached |= Q(pk__in=shared)
+    victims = Defender.objects.filter(reached).values("pk")
+    return Act.objects.filter(victim_id__in=victims).values("incident_id")
+
+
+def desk_only(user: Person) -> bool:
+    """Whether everything this person sees is in registers they keep as staff (one small
+    query). Then the organisation alone filters their lists, which the list index reads in
+    order: a page of a 100k-incident register in a millisecond, not a sort of all of it."""
+    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
+    if not user.is_authenticated or not staff:
+        return False
+    others = Q(pk__in=_through_victims(user)) | Q(
+        reported_by_id=user.pk, status=IncidentStatus.DRAFT
+    )
+    return not Incident.objects.filter(others).exclude(organisation_id__in=staff).exists()
+
+
+def visible_incidents_q(user: Person, prefix: str = "", *, desk_only: bool = False) -> Q:
+    """The keeping desk; anyone reaching a victim; the reporter of a draft. With
+    `prefix="incident__"` it filters records of incidents (acts, involvements) by a join.
+
+    Reaching a victim is `defender_q` on the acts' victims (`_victim_reach_q`). Its staff term
+    (the victim kept by an organisation where the person has `incidents.view`) adds nothing to
+    the organisation term below, because every victim of an incident is kept by the incident's
+    organisation (services refuse anything else). So the subquery here is built from the other
+    terms only (own record, collectives, shares): it finds a handful of defenders by unique
+    indexes instead of joining every act of the register with its victim. `test_queries.py`
+    checks that both definitions give the same incidents. `desk_only`: see `desk_only()`.
+    """
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
+    if staff and desk_only:
+        return Q(**{f"{prefix}organisation_id__in": staff})
+    through_victims = _through_victims(user)
+    q = Q(**{f"{prefix}id__in" if prefix else "pk__in": through_victims}) | Q(
+        **{f"{prefix}reported_by_id": user.pk, f"{prefix}status": IncidentStatus.DRAFT}
+    )
+    if staff:
+        q |= Q(**{f"{prefix}organisation_id__in": staff})
+    return q
+
+
+def visible_incidents_reference_q(user: Person) -> Q:
+    """The definition in words (DOMAIN rules), kept for the equivalence test: slower."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    through_victims = Act.objects.filter(_victim_reach_q(user)).values("incident_id")
+    q = Q(pk__in=through_victims) | Q(reported_by_id=user.pk, status=IncidentStatus.DRAFT)
+    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
+    if staff:
+        q |= Q(organisation_id__in=staff)
+    return q
+
+
+#: Newest first (undated ones by the day they were recorded); the index
+#: `incidents_list_order` serves exactly this order.
+LIST_ORDER = ("-listed_on", "-created_at", "-id")
+
+
+def incidents_visible_to(user: Person, *, narrow: bool = False) -> QuerySet[Incident]:
+    """Every access to incidents goes through here. `narrow=True` for lists and counts: one
+    more query, answered by `desk_only()`, so that a desk's list reads its index in order."""
+    only_desk = narrow and desk_only(user)
+    return Incident.objects.filter(visible_incidents_q(user, desk_only=only_desk)).order_by(
+        *LIST_ORDER
+    )
+
+
+@dataclass
+class Page:
+    """One page of a list, found by position rather than by counting (PERFORMANCE.md 6)."""
+
+    rows: list[Incident]
+    next_after: UUID | None
+    is_first: bool
+
+
+def _after_q(listed_on: date, created_at: Any, pk: UUID) -> Q:
+    """Rows that come after this one in LIST_ORDER."""
+    return (
+        Q(listed_on__lt=listed_on)
+        | Q(listed_on=listed_on, created_at__lt=created_at)
+        | Q(listed_on=listed_on, created_at=created_at, id__lt=pk)
+    )
+
+
+def keyset_page(queryset: QuerySet[Incident], *, after: UUID | None, size: int) -> Page:
+    """The `size` rows after the incident `after` (in LIST_ORDER), and the cursor of the next
+    page. The cursor only positions the page: the rows still come from `queryset`."""
+    if after is not None:
+        cursor = (
+            Incident.objects.filter(pk=after).values_list("listed_on", "created_at", "pk").first()
+        )
+        if cursor is not None:
+            queryset = queryset.filter(_after_q(*cursor))
+    rows = list(queryset[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
+
+
+def get_incident_for_user(
+    user: Person, incident_id: UUID, *, for_write: bool = False, for_coding: bool = False
+) -> Incident:
+    """404 when invisible; 403 when visible but the person may not change it."""
+    incident = get_object_or_404(
+        incidents_visible_to(user).select_related("organisation", "reported_by", "evaluated_by"),
+        pk=incident_id,
+    )
+    if for_write and not rules.can_edit_incident(user, incident):
+        raise PermissionDenied
+    if for_coding and not rules.can_code_incident(user, incident):
+        raise PermissionDenied
+    return incident
+
+
+def with_parts(incident: Incident, *, files: bool = True) -> Incident:
+    """Load acts, involvements, sources, interventions (and files) in a fixed number of
+    queries."""
+    from django.db.models import prefetch_related_objects  # noqa: PLC0415
+
+    lookups: list[Any] = [
+        Prefetch("acts", queryset=Act.objects.select_related("victim").order_by("created_at")),
+        Prefetch(
+            "involvements",
+            queryset=Involvement.objects.select_related("perpetrator", "act").order_by(
+                "created_at"
+            ),
+        ),
+        Prefetch("sources", queryset=Source.objects.order_by("created_at")),
+        Prefetch("interventions", queryset=Intervention.objects.order_by("done_on", "created_at")),
+    ]
+    if files:
+        lookups.append(
+            Prefetch(
+                "attachments",
+                queryset=IncidentAttachment.objects.select_related(
+                    "attachment", "attachment__uploaded_by"
+                ),
+            )
+        )
+    prefetch_related_objects([incident], *lookups)
+    return incident
+
+
+def visible_victim_ids(user: Person, incident: Incident) -> set[UUID]:
+    """The incident's victims this person reaches: only their pseudonyms are shown. Someone
+    who sees the incident through one victim must not learn who the other victims are."""
+    if rules.is_keeping_desk(user, incident):
+        return {act.victim_id for act in incident.acts.all()}
+    return set(
+        Act.objects.filter(incident=incident)
+        .filter(_victim_reach_q(user))
+        .values_list("victim_id", flat=True)
+    )
+
+
+def _part_for_user(
+    user: Person, model: type[Any], part_id: UUID, *, for_coding: bool = True
+) -> Any:
+    """A part of a visible incident; parts are changed only by the keeping desk."""
+    part = get_object_or_404(
+        model.objects.select_related("incident").filter(
+            incident__in=incidents_visible_to(user).values("pk")
+        ),
+        pk=part_id,
+    )
+    if for_coding and not rules.can_code_incident(user, part.incident):
+        raise PermissionDenied
+    return part
+
+
+def get_act_for_user(user: Person, act_id: UUID) -> Act:
+    act: Act = _part_for_user(user, Act, act_id)
+    return act
+
+
+def get_involvement_for_user(user: Person, involvement_id: UUID) -> Involvement:
+    involvement: Involvement = _part_for_user(user, Involvement, involvement_id)
+    return involvement
+
+
+def get_source_for_user(user: Person, source_id: UUID) -> Source:
+    # Sources are the keeping desk's alone, even to read.
+    source: Source = _part_for_user(user, Source, source_id)
+    return source
+
+
+def get_intervention_for_user(user: Person, intervention_id: UUID) -> Intervention:
+    intervention: Intervention = _part_for_user(user, Intervention, intervention_id)
+    return intervention
+
+
+def perpetrators_visible_to(user: Person) -> QuerySet[Perpetrator]:
+    return Perpetrator.objects.filter(
+        organisation_id__in=organisations_with(user, Perm.INCIDENTS_VIEW)
+    ).order_by("-created_at", "-id")
+
+
+def get_perpetrator_for_user(
+    user: Person, perpetrator_id: UUID, *, for_write: bool = False
+) -> Perpetrator:
+    perpetrator = get_object_or_404(perpetrators_visible_to(user), pk=perpetrator_id)
+    if for_write and not rules.can_edit_perpetrator(user, perpetrator):
+        raise PermissionDenied
+    return perpetrator
+
+
+# --- pickers and duplicate hints (INC-3, DEF-3) ---
+
+
+def normalise_name(name: str) -> str:
+    """Compare names as people mean them: case, accents, punctuation and spacing aside."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(
+        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
+    )
+    return " ".join(letters.split())
+
+
+@dataclass(frozen=True)
+class Known:
+    """One existing record a new name may duplicate: enough to offer it for reuse."""
+
+    id: UUID
+    label: str
+    code: str
+    organisation_id: UUID
+    kind: str
+
+
+def victim_candidates(user: Person) -> QuerySet[Defender]:
+    """Defenders this person may record acts against: those their desk keeps (a shared
+    defender is read only), not archived."""
+    return (
+        Defender.objects.filter(organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT))
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .order_by("-updated_at", "-id")
+    )
+
+
+def known_victims(user: Person, *, limit: int) -> list[Known]:
+    return [
+        Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind)
+        for d in victim_candidates(user).only("id", "organisation_id", "kind", "pseudonym")[:limit]
+    ]
+
+
+def perpetrator_candidates(user: Person) -> QuerySet[Perpetrator]:
+    return Perpetrator.objects.filter(
+        organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT)
+    ).order_by("-updated_at", "-id")
+
+
+def known_perpetrators(user: Person, *, limit: int) -> list[Known]:
+    return [
+        Known(p.pk, p.name, p.code, p.organisation_id, p.kind)
+        for p in perpetrator_candidates(user).only("id", "organisation_id", "kind", "name")[:limit]
+    ]
+
+
+def index_by_name(known: Iterable[Known]) -> dict[str, list[Known]]:
+    by_name: dict[str, list[Known]] = defaultdict(list)
+    for item in known:
+        by_name[normalise_name(item.label)].append(item)
+    return dict(by_name)
+
+
+# --- quick report ---
+
+
+@dataclass
+class ReportTargets:
+    """Whom this person can report an incident about."""
+
+    own: Defender | None = None
+    collectives: list[Defender] = field(default_factory=list)
+    #: Organisations where they record incidents as desk staff.
+    desk_organisations: list[Organisation] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.own or self.collectives or self.desk_organisations)
+
+
+def report_targets(user: Person) -> ReportTargets:
+    if not user.is_authenticated:
+        return ReportTargets()
+    from amparo.accounts import rules as account_rules  # noqa: PLC0415
+
+    own = (
+        Defender.objects.filter(user_id=user.pk)
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .select_related("organisation")
+        .first()
+    )
+    reporting = organisations_with(user, Perm.COLLECTIVE_REPORT)
+    collectives = (
+        list(
+            Defender.objects.filter(
+                kind=DefenderKind.COLLECTIVE, collective_organisation_id__in=reporting
+            )
+            .exclude(status=DefenderStatus.ARCHIVED)
+            .select_related("organisation")
+            .order_by("created_at")
+        )
+        if reporting
+        else []
+    )
+    desk_ids = organisations_with(user, Perm.INCIDENTS_EDIT)
+    desks = [
+        m.organisation
+        for m in account_rules.active_memberships(user)
+        if m.organisation_id in desk_ids
+    ]
+    unique_desks = list({o.pk: o for o in desks}.values())
+    return ReportTargets(own=own, collectives=collectives, desk_organisations=unique_desks)
+
+
+# --- the list ---
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    """Filters of the list, the export and the API: Tier-2 columns only."""
+
+    act_type: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    country: str = ""
+    region: str = ""
+    perpetrator_kind: str = ""
+    perpetrator: UUID | None = None
+    category: str = ""
+    status: str = ""
+    danger_now: bool = False
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> IncidentFilters:
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known and v not in (None, "")})
+
+
+def filter_incidents(queryset: QuerySet[Incident], filters: IncidentFilters) -> QuerySet[Incident]:
+    if filters.act_type:
+        queryset = queryset.filter(
+            pk__in=Act.objects.filter(act_type=filters.act_type).values("incident_id")
+        )
+    if filters.date_from:
+        queryset = queryset.filter(occurred_on__gte=filters.date_from)
+    if filters.date_to:
+        queryset = queryset.filter(occurred_on__lte=filters.date_to)
+    if filters.country:
+        queryset = queryset.filter(country=filters.country.upper())
+    if filters.region:
+        queryset = queryset.filter(region=filters.region)
+    if filters.perpetrator_kind:
+        queryset = queryset.filter(
+            pk__in=Involvement.objects.filter(perpetrator__kind=filters.perpetrator_kind).values(
+                "incident_id"
+            )
+        )
+    if filters.perpetrator:
+        queryset = queryset.filter(
+            pk__in=Involvement.objects.filter(perpetrator_id=filters.perpetrator).values(
+                "incident_id"
+            )
+        )
+    if filters.category:
+        queryset = queryset.filter(
+            pk__in=Act.objects.filter(victim__categories__code=filters.category).values(
+                "incident_id"
+            )
+        )
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.danger_now:
+        queryset = queryset.filter(is_danger_now=True)
+    return queryset
+
+
+def with_summary(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """What a list row shows (types, victims' kinds, perpetrators' kinds): two more queries,
+    whatever the number of rows."""
+    return queryset.prefetch_related(
+        Prefetch("acts", queryset=Act.objects.only("id", "incident_id", "act_type", "victim_id")),
+        Prefetch(
+            "involvements",
+            queryset=Involvement.objects.select_related("perpetrator").only(
+                "id", "incident_id", "degree", "perpetrator__id", "perpetrator__kind"
+            ),
+        ),
+    )
+
+
+def urgent_count(visible: QuerySet[Incident]) -> int:
+    """Reports sent with danger now that nobody has triaged yet (among `visible`, the
+    person's incidents): the desk sees this first."""
+    return visible.filter(is_danger_now=True, status=IncidentStatus.SUBMITTED).count()
+
+
+# --- patterns (INC-5) ---
+
+
+@dataclass
+class Patterns:
+    by_perpetrator: list[dict[str, Any]]
+    by_region: list[dict[str, Any]]
+    by_month: list[dict[str, Any]]
+    flagged_perpetrators: list[dict[str, Any]]
+    flagged_regions: list[dict[str, Any]]
+    window_days: int
+    threshold: int
+    since: date
+
+
+def _dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    return [dict(row) for row in rows]
+
+
+def _month_starts(today: date, months: int) -> list[date]:
+    first = today.replace(day=1)
+    starts = []
+    year, month = first.year, first.month
+    for _ in range(months):
+        starts.append(date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(starts))
+
+
+def patterns_for(user: Person, *, today: date, limit: int = 15) -> Patterns:
+    """Counts over the visible set in the last 12 months, grouped in the database on Tier-2
+    columns. The window keeps the cost to a year of incidents however long the register is
+    (undated incidents count by the day they were recorded)."""
+    months = _month_starts(today, 12)
+    visible = incidents_visible_to(user, narrow=True).order_by()
+    # Each count starts from the ids of the incidents in its window, which the list index
+    # (organisation, date) finds directly; the grouping then touches only those rows.
+    window_ids = visible.filter(listed_on__gte=months[0], listed_on__lte=today).values("pk")
+    in_window = Incident.objects.filter(pk__in=window_ids)
+    through_incident = Q(incident_id__in=window_ids)
+    by_perpetrator: list[dict[str, Any]] = _dicts(
+        Involvement.objects.filter(through_incident)
+        .values("perpetrator_id", "perpetrator__kind")
+        .annotate(incidents=Count("incident_id", distinct=True))
+        .order_by("-incidents", "perpetrator_id")[:limit]
+    )
+    by_region: list[dict[str, Any]] = _dicts(
+        in_window.values("country", "region")
+        .annotate(incidents=Count("id"))
+        .order_by("-incidents", "country", "region")[:limit]
+    )
+    monthly = dict(
+        # listed_on is occurred_on for dated incidents, and indexed.
+        in_window.filter(
+            occurred_on__isnull=False,
+            date_precision__in=[DatePrecision.DAY, DatePrecision.MONTH],
+        )
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(incidents=Count("id"))
+        .values_list("month", "incidents")
+    )
+    # TruncMonth gives a date on some databases and a datetime on others.
+    counts = Counter({(key.year, key.month): value for key, value in monthly.items()})
+    peak = max(counts.values(), default=0)
+    by_month = [
+        {
+            "month": start,
+            "incidents": counts[(start.year, start.month)],
+            "share": round(100 * counts[(start.year, start.month)] / peak) if peak else 0,
+        }
+        for start in months
+    ]
+    since = today - timedelta(days=PATTERN_WINDOW_DAYS)
+    recent_ids = visible.filter(
+        listed_on__gte=since, listed_on__lte=today, occurred_on__isnull=False
+    ).values("pk")
+    recent = Incident.objects.filter(pk__in=recent_ids)
+    flagged_perpetrators: list[dict[str, Any]] = _dicts(
+        Involvement.objects.filter(incident_id__in=recent_ids)
+        .values("perpetrator_id", "perpetrator__kind")
+        .annotate(
+            incidents=Count("incident_id", distinct=True),
+            victims=Count("incident__acts__victim_id", distinct=True),
+        )
+        .filter(incidents__gte=PATTERN_THRESHOLD)
+        .order_by("-incidents", "perpetrator_id")
+    )
+    flagged_regions: list[dict[str, Any]] = _dicts(
+        recent.exclude(region="")
+        .values("country", "region")
+        .annotate(
+            incidents=Count("id", distinct=True), victims=Count("acts__victim_id", distinct=True)
+        )
+        .filter(incidents__gte=PATTERN_THRESHOLD)
+        .order_by("-incidents", "country", "region")
+    )
+    for row in [*by_perpetrator, *flagged_perpetrators]:
+        row["perpetrator_code"] = f"P-{row['perpetrator_id'].hex[:6].upper()}"
+        row["kind_label"] = PerpetratorKind(row["perpetrator__kind"]).label
+    return Patterns(
+        by_perpetrator=by_perpetrator,
+        by_region=by_region,
+        by_month=by_month,
+        flagged_perpetrators=flagged_perpetrators,
+        flagged_regions=flagged_regions,
+        window_days=PATTERN_WINDOW_DAYS,
+        threshold=PATTERN_THRESHOLD,
+        since=since,
+    )
+
+
+# --- timeline ---
+
+
+def get_timeline_defender(user: Person, defender_id: UUID) -> Defender:
+    """A defender whose incidents this person may follow: reached with the incident register's
+    permissions (the desk, the defender themself, their collective, a shared-with desk)."""
+    reach = defender_q(
+        user,
+        staff_perm=Perm.INCIDENTS_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+    )
+    return get_object_or_404(Defender.objects.filter(reach), pk=defender_id)
+
+
+def timeline_victim_ids(defender: Defender) -> dict[UUID, str]:
+    """The defender, and for a collective its members too (attacks on members are attacks
+    on the collective's work, DEF-2 and DEF-4): id -> "self" or "member"."""
+    ids: dict[UUID, str] = {defender.pk: "self"}
+    if defender.is_collective:
+        for member_id in CollectiveMember.objects.filter(collective=defender).values_list(
+            "member_id", flat=True
+        ):
+            ids.setdefault(member_id, "member")
+    return ids
+
+
+def timeline_for(user: Person, defender: Defender) -> tuple[QuerySet[Incident], dict[UUID, str]]:
+    victims = timeline_victim_ids(defender)
+    # Not narrowed: the victims' acts already pick the few rows, so no extra query is needed.
+    incidents = incidents_visible_to(user).filter(
+        pk__in=Act.objects.filter(victim_id__in=list(victims)).values("incident_id")
+    )
+    return incidents, victims
+
+
+# --- export ---
+
+
+def exportable_incidents(user: Person, filters: IncidentFilters) -> QuerySet[Incident]:
+    """The filtered visible set, limited to the organisations where the person may export."""
+    return filter_incidents(incidents_visible_to(user, narrow=True), filters).filter(
+        organisation_id__in=organisations_with(user, Perm.INCIDENTS_EXPORT)
+    )

@@ -1,0 +1,222 @@
+"""The incidents API: the same access paths, forms and one-flow service as the pages."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from amparo.defenders.models import Defender
+from amparo.incidents import services
+from amparo.incidents.models import Incident, Perpetrator
+from amparo.incidents.tests.factories import (
+    make_collective_defender,
+    make_defender,
+    make_incident,
+    make_perpetrator,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/incidents"
+
+
+@pytest.fixture
+def api_client():
+    """Call the API as `user` with a fresh token of their first organisation."""
+    from django.test import Client
+
+    from amparo.api.tests.factories import bearer, issue_token
+
+    def make(user):
+        return Client(**bearer(issue_token(user)))
+
+    return make
+
+
+def _body(**extra):
+    return {
+        "title": "Threat at the gate",
+        "when": {"on": "2025-03-14", "lasted_days": 2},
+        "country": "co",
+        "region": "Cauca",
+        "act_type": "death_threat",
+        **extra,
+    }
+
+
+def test_list_is_tier_two_and_pages_by_key(api_client, organisation, desk_officer):
+    ana = make_defender(organisation, "Ana")
+    made = [make_incident(organisation, desk_officer, victims=[ana]) for _ in range(3)]
+    client = api_client(desk_officer)
+
+    first = client.get(URL, {"limit": 2}).json()
+    second = client.get(URL, {"limit": 2, "after": first["next_after"]}).json()
+
+    items = first["items"] + second["items"]
+    assert sorted(i["id"] for i in items) == sorted(str(i.pk) for i in made)
+    assert second["next_after"] is None
+    assert items[0]["act_types"] == ["threat"]
+    assert ("title" in items[0], "description" in items[0]) == (False, False)
+
+
+def test_list_filters_like_the_page(api_client, organisation, desk_officer):
+    make_incident(organisation, desk_officer, act_type="raid", is_danger_now=True)
+    make_incident(organisation, desk_officer, act_type="smear")
+
+    body = api_client(desk_officer).get(URL, {"danger_now": "true"}).json()
+
+    assert [item["danger_now"] for item in body["items"]] == [True]
+
+
+def test_detail_shows_a_collective_member_only_what_the_page_shows(
+    api_client, organisation, collective, defender, desk_officer
+):
+    river = make_collective_defender(organisation, collective)
+    other = make_defender(organisation, "Pedro")
+    incident = make_incident(organisation, desk_officer, victims=[river, other])
+    services.add_source(
+        incident=incident, actor=desk_officer, values={"connection": "witness", "identity": "X"}
+    )
+
+    body = api_client(defender).get(f"{URL}/{incident.pk}").json()
+
+    assert body["title"] == "Followed home"
+    assert sorted((a["victim_pseudonym"] or "") for a in body["acts"]) == ["", "Río Claro"]
+    assert body["sources"] == []
+    assert body["evaluation"]["notes"] is None
+
+
+def test_detail_of_another_office_is_404_like_a_missing_one(
+    api_client, organisation, outsider, desk_officer
+):
+    incident = make_incident(organisation, desk_officer)
+    client = api_client(outsider)
+
+    foreign = client.get(f"{URL}/{incident.pk}")
+    missing = client.get(f"{URL}/{uuid.uuid4()}")
+
+    assert (foreign.status_code, foreign.content) == (404, missing.content)
+
+
+def test_create_runs_the_one_flow(api_client, organisation, desk_officer):
+    ana = make_defender(organisation, "Ana")
+
+    response = api_client(desk_officer).post(
+        URL,
+        _body(
+            victims=[{"defender_id": str(ana.pk)}, {"new_pseudonym": "Beto"}],
+            perpetrators=[{"new_kind": "military", "new_name": "Battalion 14"}],
+        ),
+        content_type="application/json",
+    )
+
+    body = response.json()
+    assert response.status_code == 201
+    assert (body["country"], body["channel"]) == ("CO", "api")
+    assert sorted(a["victim_pseudonym"] for a in body["acts"]) == ["Ana", "Beto"]
+    assert body["involvements"][0]["degree"] == "suspected"
+
+
+def test_create_answers_409_with_the_duplicates_then_accepts_confirm_new(
+    api_client, organisation, desk_officer
+):
+    ana = make_defender(organisation, "Ana María")
+    battalion = make_perpetrator(organisation, "Battalion 14")
+    client = api_client(desk_officer)
+    victims = [{"new_pseudonym": "ana maria"}]
+    perpetrators = [{"new_kind": "military", "new_name": "BATTALION 14"}]
+
+    asked = client.post(
+        URL, _body(victims=victims, perpetrators=perpetrators), content_type="application/json"
+    )
+    confirmed = client.post(
+        URL,
+        _body(
+            victims=[{**victims[0], "confirm_new": True}],
+            perpetrators=[{"perpetrator_id": str(battalion.pk)}],
+        ),
+        content_type="application/json",
+    )
+
+    assert asked.status_code == 409
+    assert asked.json()["duplicates"] == [
+        {"row": 0, "part": "victims", "matches": [str(ana.pk)]},
+        {"row": 0, "part": "perpetrators", "matches": [str(battalion.pk)]},
+    ]
+    assert confirmed.status_code == 201
+    assert (Defender.objects.count(), Perpetrator.objects.count()) == (2, 1)
+
+
+def test_create_keeps_the_date_range_and_refuses_a_blank_title(
+    api_client, organisation, desk_officer
+):
+    client = api_client(desk_officer)
+
+    blank = client.post(URL, _body(title="   "), content_type="application/json")
+    made = client.post(URL, _body(), content_type="application/json")
+
+    assert blank.status_code == 422
+    assert (made.json()["occurred_on"], made.json()["date_end"]) == ("2025-03-14", "2025-03-16")
+    assert Incident.objects.count() == 1
+
+
+def test_create_is_forbidden_to_a_collective_member(api_client, organisation, defender):
+    response = api_client(defender).post(URL, _body(), content_type="application/json")
+
+    assert response.status_code == 403
+
+
+def test_create_refuses_a_defender_of_another_register(
+    api_client, organisation, other_organisation, desk_officer
+):
+    foreign = make_defender(other_organisation, "Elsewhere")
+
+    response = api_client(desk_officer).post(
+        URL, _body(victims=[{"defender_id": str(foreign.pk)}]), content_type="application/json"
+    )
+
+    assert response.status_code == 404  # not in this register: as if it did not exist
+    assert Incident.objects.count() == 0
+
+
+def test_update_with_a_stale_version_answers_409_with_the_current_incident(
+    api_client, organisation, desk_officer
+):
+    incident = make_incident(organisation, desk_officer)
+    client = api_client(desk_officer)
+    fields = {
+        "title": "Followed home",
+        "country": "CO",
+        "region": "Nariño",
+        "when": {"on": "2025-03-14"},
+    }
+
+    first = client.put(
+        f"{URL}/{incident.pk}", {**fields, "version": 1}, content_type="application/json"
+    )
+    second = client.put(
+        f"{URL}/{incident.pk}",
+        {**fields, "region": "Huila", "version": 1},
+        content_type="application/json",
+    )
+
+    assert (first.status_code, first.json()["version"]) == (200, 2)
+    assert second.status_code == 409
+    assert second.json()["current"]["region"] == "Nariño"
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_list_answers_in_six_queries_whatever_the_page_size(
+    api_client, organisation, desk_officer, rows, django_assert_max_num_queries
+):
+    from amparo.incidents.benchdata import bulk_seed
+
+    bulk_seed(organisation, [make_defender(organisation, "Ana")], rows, seed=4)
+    client = api_client(desk_officer)
+    client.get(URL)  # the token's first use is recorded once
+
+    with django_assert_max_num_queries(6):  # token, memberships, factor; rows, acts, parts
+        body = client.get(URL).json()
+
+    assert len(body["items"]) == rows

@@ -1,0 +1,304 @@
+"""JSON API of the plans module (/api/v1/), through the same access paths and services as the
+pages: a plan the pages would not show answers 404 here too, a write they would refuse, 403."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.params.functions import Query
+
+from amparo.accounts.models import User
+from amparo.api.schemas import DEFAULT_PAGE, MAX_PAGE, ErrorOut
+from amparo.core.locking import EditConflict
+from amparo.defenders.models import Defender
+from amparo.plans import queries, rules, services
+from amparo.plans.enums import PlanStatus
+from amparo.plans.models import SecurityPlan
+from amparo.plans.schemas import (
+    ConflictOut,
+    MeasureIn,
+    MeasureOut,
+    MeasureUpdateIn,
+    PlanDetailOut,
+    PlanErrorOut,
+    PlanFromAnalysisIn,
+    PlanIn,
+    PlanPage,
+    PlanStatusIn,
+    PlanUpdateIn,
+)
+from amparo.risk.models import RiskAnalysis, Threat, VCFactor
+
+router = Router(tags=["plans"])
+
+READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ConflictOut, 422: PlanErrorOut}
+
+LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
+AFTER: Any = Query(None, description="The `next_after` of the previous page.")
+
+
+class Refused(Exception):
+    """Input the services would refuse, found before calling them."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def _caller(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)  # noqa: S101 -- every operation requires token_auth
+    return user
+
+
+def _keyset(queryset: QuerySet[Any], after: UUID | None, limit: int) -> dict[str, Any]:
+    rows = queryset.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    page = list(rows[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {"items": page, "next_after": page[-1].pk if more else None}
+
+
+def _detail(user: User, plan_id: Any) -> SecurityPlan:
+    return queries.get_plan_for_user(user, plan_id, api=True)
+
+
+def _threats(ids: list[UUID]) -> list[Threat]:
+    threats = list(Threat.objects.filter(pk__in=ids))
+    if len(threats) != len(set(ids)):
+        raise Refused("Unknown threat.")
+    return threats
+
+
+def _refused(detail: str) -> Status[dict[str, Any]]:
+    """Input that names something unknown, or someone who may not be named: 422."""
+    return Status(422, {"detail": detail, "problems": []})
+
+
+def _refused_by_state(error: services.PlanError) -> Status[dict[str, Any]]:
+    """What the plan's state or the method's rules refuse: 409, with the problems to solve."""
+    problems = getattr(error, "problems", [])
+    return Status(409, {"detail": error.message, "problems": [vars(p) for p in problems]})
+
+
+def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
+    current: Any = error.current
+    return Status(409, {"detail": "Conflict", "current_version": current.version})
+
+
+@router.get(
+    "/plans",
+    response={200: PlanPage, 401: ErrorOut},
+    url_name="plan-list",
+    summary="Security plans I can read",
+)
+def plan_list(
+    request: HttpRequest,
+    status: PlanStatus | None = None,
+    subject_id: UUID | None = None,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
+    plans = queries.plans_visible_to(_caller(request))
+    if status is not None:
+        plans = plans.filter(status=status)
+    if subject_id is not None:
+        plans = plans.filter(subject_id=subject_id)
+    return _keyset(plans, after, limit)
+
+
+@router.get(
+    "/plans/{uuid:plan_id}",
+    response={200: PlanDetailOut, **READ},
+    url_name="plan-detail",
+    summary="One security plan, with its measures and protocols",
+)
+def plan_detail(request: HttpRequest, plan_id: UUID) -> SecurityPlan:
+    return _detail(_caller(request), plan_id)
+
+
+@router.post(
+    "/plans",
+    response={201: PlanDetailOut, **WRITE},
+    url_name="plan-create",
+    summary="Write a plan, from a risk analysis or for a defender",
+)
+def plan_create(request: HttpRequest, payload: PlanIn) -> Status[Any]:
+    user = _caller(request)
+    analysis: RiskAnalysis | None = None
+    if isinstance(payload, PlanFromAnalysisIn):
+        analysis = queries.get_analysis_for_plan(user, payload.analysis_id)
+        subject: Defender = analysis.subject
+    else:
+        subject = queries.get_subject_for_plans(user, payload.subject_id)
+        if not rules.can_write_plans_for(user, subject):
+            raise PermissionDenied
+    fields = payload.dict(exclude={"analysis_id", "subject_id", "focus_threat_ids"})
+    try:
+        plan = services.create_plan(
+            actor=user,
+            subject=subject,
+            analysis=analysis,
+            focus_threats=_threats(payload.focus_threat_ids),
+            **fields,
+        )
+    except Refused as error:
+        return _refused(error.detail)
+    except services.PlanError as error:
+        return _refused_by_state(error)
+    return Status(201, _detail(user, plan.pk))
+
+
+#: Fields an update may clear with null; the others ignore a null.
+_NULLABLE = {"next_review"}
+
+
+@router.patch(
+    "/plans/{uuid:plan_id}",
+    response={200: PlanDetailOut, **WRITE},
+    url_name="plan-update",
+    summary="Change a plan's fields (not its status)",
+)
+def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> Status[Any]:
+    user = _caller(request)
+    plan = queries.get_plan_for_user(user, plan_id, for_write=True)
+    sent = payload.model_fields_set - {"version", "analysis_id", "focus_threat_ids"}
+    changes = {
+        name: getattr(payload, name)
+        for name in sent
+        if getattr(payload, name) is not None or name in _NULLABLE
+    }
+    if "analysis_id" in payload.model_fields_set:
+        changes["analysis"] = (
+            queries.get_analysis_for_plan(user, payload.analysis_id)
+            if payload.analysis_id is not None
+            else None
+        )
+    try:
+        focus = None if payload.focus_threat_ids is None else _threats(payload.focus_threat_ids)
+        services.update_plan(
+            plan=plan,
+            actor=user,
+            expected_version=payload.version,
+            changes=changes,
+            focus_threats=focus,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except Refused as error:
+        return _refused(error.detail)
+    except services.PlanError as error:
+        return _refused_by_state(error)
+    return Status(200, _detail(user, plan.pk))
+
+
+@router.post(
+    "/plans/{uuid:plan_id}/status",
+    response={200: PlanDetailOut, **WRITE},
+    url_name="plan-status",
+    summary="Move a plan along its workflow (adopting checks PLAN-1, RISK-3, PLAN-3)",
+)
+def plan_status(request: HttpRequest, plan_id: UUID, payload: PlanStatusIn) -> Status[Any]:
+    user = _caller(request)
+    plan = queries.get_plan_for_user(user, plan_id, for_write=True)
+    try:
+        services.change_plan_status(
+            plan=plan,
+            actor=user,
+            to=payload.to,
+            expected_version=payload.version,
+            on=payload.adopted_on,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.PlanError as error:
+        return _refused_by_state(error)
+    return Status(200, _detail(user, plan.pk))
+
+
+def _measure_targets(plan: SecurityPlan, values: dict[str, Any]) -> dict[str, Any]:
+    """Ids in the payload to the objects the service takes; refused when unknown or, for the
+    owner, not someone who may be named responsible for this plan."""
+    fields = dict(values)
+    if "threat_id" in fields:
+        threat_id = fields.pop("threat_id")
+        fields["threat"] = _threats([threat_id])[0] if threat_id else None
+    if "factor_id" in fields:
+        factor_id = fields.pop("factor_id")
+        fields["factor"] = VCFactor.objects.filter(pk=factor_id).first() if factor_id else None
+        if factor_id and fields["factor"] is None:
+            raise Refused("Unknown vulnerability or capacity.")
+    if "owner_id" in fields:
+        owner_id = fields.pop("owner_id")
+        fields["owner"] = (
+            queries.owner_candidates(plan).filter(pk=owner_id).first() if owner_id else None
+        )
+        if owner_id and fields["owner"] is None:
+            raise Refused("This person cannot be responsible for a measure of this plan.")
+    return fields
+
+
+@router.post(
+    "/plans/{uuid:plan_id}/measures",
+    response={201: MeasureOut, **WRITE},
+    url_name="measure-create",
+    summary="Add a measure to a plan",
+)
+def measure_create(request: HttpRequest, plan_id: UUID, payload: MeasureIn) -> Status[Any]:
+    user = _caller(request)
+    plan = queries.get_plan_for_user(user, plan_id, for_write=True)
+    try:
+        fields = _measure_targets(plan, payload.dict())
+        measure = services.add_measure(plan=plan, actor=user, **fields)
+    except Refused as error:
+        return _refused(error.detail)
+    except services.PlanError as error:
+        return _refused_by_state(error)
+    return Status(201, measure)
+
+
+@router.patch(
+    "/measures/{uuid:measure_id}",
+    response={200: MeasureOut, **WRITE},
+    url_name="measure-update",
+    summary="Change a measure, its status included",
+)
+def measure_update(request: HttpRequest, measure_id: UUID, payload: MeasureUpdateIn) -> Status[Any]:
+    user = _caller(request)
+    measure = queries.get_measure_for_user(user, measure_id, for_write=True)
+    sent = payload.model_fields_set - {"version", "status"}
+    nullable = {"threat_id", "factor_id", "owner_id", "deadline"}
+    values = {
+        name: getattr(payload, name)
+        for name in sent
+        if getattr(payload, name) is not None or name in nullable
+    }
+    try:
+        with transaction.atomic():
+            version = payload.version
+            if values:
+                changes = _measure_targets(measure.plan, values)
+                measure = services.update_measure(
+                    measure=measure, actor=user, expected_version=version, changes=changes
+                )
+                version = measure.version
+            if payload.status is not None:
+                measure = services.set_measure_status(
+                    measure=measure, actor=user, expected_version=version, status=payload.status
+                )
+    except EditConflict as error:
+        return _conflict(error)
+    except Refused as error:
+        return _refused(error.detail)
+    except services.PlanError as error:
+        return _refused_by_state(error)
+    return Status(200, measure)

@@ -1,0 +1,269 @@
+"""The plans API mirrors the pages: same visibility, same services, same 404 and 403."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from amparo.audit.models import AuditEvent
+from amparo.plans.enums import MeasureStatus, PlanStatus
+from amparo.plans.models import Measure, SecurityPlan
+from amparo.plans.tests.factories import (
+    ThreatSpec,
+    make_analysis,
+    make_plan,
+    ready_plan,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _send(client, method: str, url: str, body: dict) -> object:
+    return client.generic(method, url, json.dumps(body), content_type="application/json")
+
+
+def test_plan_list_shows_only_visible_plans(api_client, desk_lead, subject, foreign_subject):
+    plan = make_plan(subject, title="Casa Segura plan")
+    make_plan(foreign_subject, title="Canary plan")
+
+    body = api_client(desk_lead).get("/api/v1/plans").json()
+
+    assert [(item["id"], item["title"], item["status"]) for item in body["items"]] == [
+        (str(plan.pk), "Casa Segura plan", "draft")
+    ]
+    assert body["next_after"] is None
+
+
+def test_plan_list_filters_and_pages(api_client, desk_lead, subject):
+    plans = [make_plan(subject, title=f"Plan {n}") for n in range(3)]
+    SecurityPlan.objects.filter(pk=plans[0].pk).update(status=PlanStatus.ADOPTED)
+    client = api_client(desk_lead)
+
+    adopted = client.get("/api/v1/plans", {"status": "adopted"}).json()
+    first = client.get("/api/v1/plans", {"limit": 2}).json()
+    second = client.get("/api/v1/plans", {"limit": 2, "after": first["next_after"]}).json()
+
+    assert [item["id"] for item in adopted["items"]] == [str(plans[0].pk)]
+    assert sorted(i["id"] for i in first["items"] + second["items"]) == sorted(
+        str(p.pk) for p in plans
+    )
+
+
+def test_plan_detail_carries_measures_and_protocols(api_client, defender, subject):
+    plan = ready_plan(subject)
+
+    body = api_client(defender).get(f"/api/v1/plans/{plan.pk}").json()
+
+    assert (body["title"], body["decider"], body["focus_threat_ids"]) == (
+        "Río Claro security plan",
+        "The coordination team",
+        [str(plan.focus_threats.get().pk)],
+    )
+    assert [(m["kind"], m["is_deterrence"]) for m in body["measures"]] == [("networking", True)]
+    assert [(p["situation"], p["steps"]) for p in body["protocols"]] == [
+        ("detention", ["Call the lawyer", "Tell the desk"])
+    ]
+
+
+def test_plan_detail_answers_the_same_404_for_invisible_and_missing(api_client, outsider, subject):
+    plan = make_plan(subject)
+    client = api_client(outsider)
+
+    foreign = client.get(f"/api/v1/plans/{plan.pk}")
+    missing = client.get(f"/api/v1/plans/{uuid.uuid4()}")
+
+    assert (foreign.status_code, foreign.content) == (404, missing.content)
+
+
+def test_plan_detail_query_count(api_client, desk_lead, subject, django_assert_max_num_queries):
+    plan = ready_plan(subject)
+    client = api_client(desk_lead)
+    client.get(f"/api/v1/plans/{plan.pk}")
+
+    # token, its use, memberships, plan, focus threats, measures, protocols, prerequisites,
+    # protocol threats; then the read audit event (head, insert, head update).
+    with django_assert_max_num_queries(12):
+        response = client.get(f"/api/v1/plans/{plan.pk}")
+
+    assert response.status_code == 200
+
+
+def test_create_from_an_analysis(api_client, desk_officer, subject):
+    analysis = make_analysis(subject, threats=[ThreatSpec("Death threats")])
+    threat = analysis.threats.get()
+
+    response = _send(
+        api_client(desk_officer),
+        "POST",
+        "/api/v1/plans",
+        {
+            "analysis_id": str(analysis.pk),
+            "title": "API plan",
+            "level": "community",
+            "focus_threat_ids": [str(threat.pk)],
+            "decider": "Assembly",
+        },
+    )
+
+    plan = SecurityPlan.objects.get()
+    assert (response.status_code, response.json()["id"], response.json()["decider"]) == (
+        201,
+        str(plan.pk),
+        "Assembly",
+    )
+    assert list(plan.focus_threats.all()) == [threat]
+    assert AuditEvent.objects.get(action="plans.plan_created").actor_id == desk_officer.pk
+
+
+@pytest.mark.parametrize(("persona", "status"), [("defender", 403), ("outsider", 404)])
+def test_create_is_refused_like_the_page(api_client, request, subject, persona, status):
+    analysis = make_analysis(subject)
+
+    response = _send(
+        api_client(request.getfixturevalue(persona)),
+        "POST",
+        "/api/v1/plans",
+        {"analysis_id": str(analysis.pk), "title": "X", "level": "community"},
+    )
+
+    assert (response.status_code, SecurityPlan.objects.count()) == (status, 0)
+
+
+def test_create_needs_an_analysis_or_a_subject(api_client, desk_officer):
+    response = _send(
+        api_client(desk_officer), "POST", "/api/v1/plans", {"title": "X", "level": "individual"}
+    )
+
+    assert response.status_code == 422
+    assert sorted(error["loc"][-1] for error in response.json()["detail"]) == [
+        "analysis_id",
+        "subject_id",
+    ]
+
+
+def test_create_for_a_defender_without_analysis(api_client, desk_officer, subject):
+    response = _send(
+        api_client(desk_officer),
+        "POST",
+        "/api/v1/plans",
+        {"subject_id": str(subject.pk), "title": "Plan", "level": "community"},
+    )
+
+    assert (response.status_code, response.json()["analysis_id"]) == (201, None)
+
+
+def test_update_with_a_stale_version_is_a_conflict(api_client, desk_officer, subject):
+    plan = make_plan(subject)
+    client = api_client(desk_officer)
+
+    first = _send(client, "PATCH", f"/api/v1/plans/{plan.pk}", {"version": 1, "title": "One"})
+    second = _send(client, "PATCH", f"/api/v1/plans/{plan.pk}", {"version": 1, "title": "Two"})
+
+    assert (first.status_code, first.json()["title"], first.json()["version"]) == (200, "One", 2)
+    assert (second.status_code, second.json()) == (
+        409,
+        {"detail": "Conflict", "current_version": 2, "problems": []},
+    )
+
+
+def test_adoption_through_the_api_lists_the_problems(api_client, desk_lead, subject):
+    plan = make_plan(subject)
+
+    response = _send(
+        api_client(desk_lead),
+        "POST",
+        f"/api/v1/plans/{plan.pk}/status",
+        {"version": 1, "to": "adopted"},
+    )
+
+    assert response.status_code == 409
+    assert [p["code"] for p in response.json()["problems"]][:3] == [
+        "threats",
+        "vulnerabilities",
+        "capacities",
+    ]
+    assert SecurityPlan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
+def test_adopting_a_ready_plan_through_the_api(api_client, desk_lead, subject):
+    plan = ready_plan(subject)
+
+    response = _send(
+        api_client(desk_lead),
+        "POST",
+        f"/api/v1/plans/{plan.pk}/status",
+        {"version": plan.version, "to": "adopted", "adopted_on": "2026-01-10"},
+    )
+
+    assert (response.status_code, response.json()["status"], response.json()["adopted_on"]) == (
+        200,
+        "adopted",
+        "2026-01-10",
+    )
+
+
+def test_measures_are_added_and_updated(api_client, desk_officer, subject):
+    plan = ready_plan(subject)
+    threat = plan.focus_threats.get()
+    client = api_client(desk_officer)
+
+    created = _send(
+        client,
+        "POST",
+        f"/api/v1/plans/{plan.pk}/measures",
+        {
+            "description": "Letter to the governor",
+            "kind": "networking",
+            "is_deterrence": True,
+            "threat_id": str(threat.pk),
+            "owner_id": str(desk_officer.pk),
+        },
+    )
+    measure_id = created.json()["id"]
+    updated = _send(
+        client,
+        "PATCH",
+        f"/api/v1/measures/{measure_id}",
+        {"version": 1, "resources": "Postage", "status": "in_place"},
+    )
+
+    assert created.status_code == 201
+    assert (updated.status_code, updated.json()["resources"], updated.json()["version"]) == (
+        200,
+        "Postage",
+        3,
+    )
+    assert Measure.objects.get(pk=measure_id).status == MeasureStatus.IN_PLACE
+
+
+def test_a_measure_owner_must_be_someone_of_the_plan(api_client, desk_officer, outsider, subject):
+    plan = ready_plan(subject)
+
+    response = _send(
+        api_client(desk_officer),
+        "POST",
+        f"/api/v1/plans/{plan.pk}/measures",
+        {"description": "X", "kind": "legal", "owner_id": str(outsider.pk)},
+    )
+
+    assert response.status_code == 422
+    assert plan.measures.count() == 1
+
+
+def test_a_collective_member_cannot_change_measures(api_client, defender, subject):
+    plan = ready_plan(subject)
+    measure = plan.measures.get()
+
+    response = _send(
+        api_client(defender),
+        "PATCH",
+        f"/api/v1/measures/{measure.pk}",
+        {"version": 1, "status": "dropped"},
+    )
+
+    assert (response.status_code, Measure.objects.get(pk=measure.pk).status) == (
+        403,
+        MeasureStatus.PROPOSED,
+    )

@@ -1,0 +1,301 @@
+"""The one access path to threat assessments and risk analyses, for pages, API, jobs and the
+plans module.
+
+Reading follows the reach rules of amparo/defenders/rules.py with the risk permissions: the
+desk that keeps the subject's record (`risk.view`), organisations it was shared with, the
+defender themselves, and the collective's members (`collective.view`). Invisible records
+raise Http404, so nobody can probe for them; visible ones that the person may not change
+raise PermissionDenied when asked `for_write`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from amparo.accounts.models import Membership, User
+from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
+from amparo.actors.models import Actor
+from amparo.defenders.models import Defender
+from amparo.defenders.rules import defender_q, organisations_with, reaches
+from amparo.incidents.models import Act, Incident
+from amparo.risk import rules
+from amparo.risk.enums import CURRENT_STATUSES, AnalysisStatus
+from amparo.risk.models import AlertDecision, RiskAnalysis, Threat, VCFactor
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+def _reach_q(user: User | AnonymousUser) -> Q:
+    return defender_q(
+        user,
+        staff_perm=Perm.RISK_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix="subject__",
+    )
+
+
+# --- subjects ---
+
+
+def subjects_visible_to(user: User | AnonymousUser) -> QuerySet[Defender]:
+    """Defenders and collectives whose threat assessments and analyses the person reads."""
+    return Defender.objects.filter(
+        defender_q(
+            user, staff_perm=Perm.RISK_VIEW, collective_perm=Perm.COLLECTIVE_VIEW, shares=True
+        )
+    ).select_related("organisation")
+
+
+def get_subject_for_user(
+    user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
+) -> Defender:
+    subject = get_object_or_404(subjects_visible_to(user), pk=defender_id)
+    if for_write and not rules.can_work_on(user, subject):
+        raise PermissionDenied
+    return subject
+
+
+# --- analyses ---
+
+
+def analyses_visible_to(user: User | AnonymousUser) -> QuerySet[RiskAnalysis]:
+    return (
+        RiskAnalysis.objects.filter(_reach_q(user))
+        .select_related("subject", "organisation")
+        .order_by("-analysed_on", "-created_at", "-id")  # total order: stable pages
+    )
+
+
+def _factors() -> Prefetch[Any]:
+    return Prefetch("factors", queryset=VCFactor.objects.order_by("kind", "category", "created_at"))
+
+
+def analysis_with_contents(queryset: QuerySet[RiskAnalysis]) -> QuerySet[RiskAnalysis]:
+    """What the detail page, the snapshot and the API need, in a fixed number of queries."""
+    return queryset.select_related("created_by", "concluded_by", "previous").prefetch_related(
+        "participants",
+        Prefetch(
+            "threats",
+            queryset=Threat.objects.select_related("source_actor").prefetch_related(
+                _factors(), "incidents"
+            ),
+        ),
+    )
+
+
+def get_analysis_for_user(
+    user: User | AnonymousUser, analysis_id: UUID, *, for_write: bool = False
+) -> RiskAnalysis:
+    analysis = get_object_or_404(analysis_with_contents(analyses_visible_to(user)), pk=analysis_id)
+    if for_write and not rules.can_edit_analysis(user, analysis):
+        raise PermissionDenied
+    return analysis
+
+
+def filter_analyses(
+    queryset: QuerySet[RiskAnalysis],
+    *,
+    status: str = "",
+    overdue: bool = False,
+    subject: Defender | None = None,
+    today: date | None = None,
+) -> QuerySet[RiskAnalysis]:
+    """The list filters: one status, only stale ones (RISK-4), one subject."""
+    if status:
+        queryset = queryset.filter(status=status)
+    if overdue:
+        queryset = queryset.filter(
+            status__in=CURRENT_STATUSES, next_review__lt=today or timezone.localdate()
+        )
+    if subject is not None:
+        queryset = queryset.filter(subject=subject)
+    return queryset
+
+
+def analyses_due_for(user: User | AnonymousUser, *, limit: int = 20) -> list[RiskAnalysis]:
+    """Dashboard panel (INC-4, RISK-4): analyses due for review, or in force past their review
+    date, that the person may work on. Most urgent first: the longest overdue."""
+    today = timezone.localdate()
+    queryset = RiskAnalysis.objects.filter(
+        defender_q(
+            user,
+            staff_perm=Perm.RISK_EDIT,
+            collective_perm=Perm.COLLECTIVE_EDIT,
+            shares=False,
+            prefix="subject__",
+        )
+    ).filter(
+        Q(status=AnalysisStatus.REVIEW_DUE)
+        | Q(status=AnalysisStatus.CONCLUDED, next_review__lt=today)
+    )
+    return list(queryset.select_related("subject").order_by("next_review", "id")[:limit])
+
+
+def current_analysis_for(user: User | AnonymousUser, subject: Defender) -> RiskAnalysis | None:
+    """The analysis in force for the subject (concluded, or concluded and due for review), as
+    the person sees it; None when there is none. The plans module starts plans from it."""
+    return (
+        analysis_with_contents(analyses_visible_to(user))
+        .filter(subject=subject, status__in=CURRENT_STATUSES)
+        .order_by("-revision", "-analysed_on")
+        .first()
+    )
+
+
+def versions_of(user: User | AnonymousUser, analysis: RiskAnalysis) -> list[RiskAnalysis]:
+    """Every version of the analysis the person sees, oldest first."""
+    return list(
+        analyses_visible_to(user)
+        .filter(lineage_id=analysis.lineage_id)
+        .select_related(None)
+        .order_by("revision")
+    )
+
+
+def open_draft_of(analysis: RiskAnalysis) -> RiskAnalysis | None:
+    """The version of this lineage that is still being written, if any."""
+    return (
+        RiskAnalysis.objects.filter(
+            lineage_id=analysis.lineage_id,
+            status__in=[AnalysisStatus.DRAFT, AnalysisStatus.IN_CONSULTATION],
+        )
+        .order_by("-revision")
+        .first()
+    )
+
+
+def participant_candidates(subject: Defender) -> QuerySet[User]:
+    """People who may be named as having taken part: the defender's own account, members of
+    the collective, and staff of the desk that keeps the record."""
+    staff_roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.RISK_VIEW in perms]
+    memberships = Membership.objects.filter(is_active=True).filter(
+        Q(organisation_id=subject.organisation_id, role__in=staff_roles)
+        | Q(organisation_id=subject.collective_organisation_id)
+    )
+    q = Q(pk__in=memberships.values("user_id"))
+    if subject.user_id is not None:
+        q |= Q(pk=subject.user_id)
+    return User.objects.filter(q, is_active=True).order_by("display_name", "email")
+
+
+def defender_participants(subject: Defender, users: Iterable[User]) -> list[User]:
+    """Which of these people are the defender or members of the collective (RISK-6)."""
+    people = list(users)
+    members: set[Any] = set()
+    if subject.collective_organisation_id is not None:
+        members = set(
+            Membership.objects.filter(
+                organisation_id=subject.collective_organisation_id,
+                is_active=True,
+                user_id__in=[p.pk for p in people],
+            ).values_list("user_id", flat=True)
+        )
+    return [p for p in people if p.pk == subject.user_id or p.pk in members]
+
+
+# --- threats ---
+
+
+def threats_visible_to(user: User | AnonymousUser) -> QuerySet[Threat]:
+    return (
+        Threat.objects.filter(_reach_q(user))
+        .select_related("subject", "analysis")
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_threat_for_user(
+    user: User | AnonymousUser, threat_id: UUID, *, for_write: bool = False
+) -> Threat:
+    threat = get_object_or_404(
+        threats_visible_to(user).select_related("source_actor").prefetch_related(_factors()),
+        pk=threat_id,
+    )
+    if for_write and not rules.can_edit_threat(user, threat):
+        raise PermissionDenied
+    return threat
+
+
+def get_factor_for_user(
+    user: User | AnonymousUser, factor_id: UUID, *, for_write: bool = False
+) -> VCFactor:
+    factor = get_object_or_404(
+        VCFactor.objects.filter(threat__in=threats_visible_to(user).values("pk")).select_related(
+            "threat__subject", "threat__analysis"
+        ),
+        pk=factor_id,
+    )
+    if for_write and not rules.can_edit_threat(user, factor.threat):
+        raise PermissionDenied
+    return factor
+
+
+def alert_history(threat: Threat) -> list[AlertDecision]:
+    """Every alert decision about this threat, in this version and in earlier ones."""
+    return list(
+        AlertDecision.objects.filter(lineage_id=threat.lineage_id).select_related("decided_by")
+    )
+
+
+def attachable_threats(subject: Defender) -> QuerySet[Threat]:
+    """Threat assessments of the subject that belong to no analysis yet."""
+    return Threat.objects.filter(subject=subject, analysis__isnull=True).order_by(
+        "-created_at", "-id"
+    )
+
+
+def source_actors_for(subject: Defender) -> QuerySet[Actor]:
+    """The source is picked among the actors mapped for the same subject."""
+    return Actor.objects.filter(subject=subject).order_by("created_at", "id")
+
+
+# --- incidents ---
+
+
+def _visible_incidents(user: User | AnonymousUser, subject: Defender) -> QuerySet[Incident]:
+    """Incidents the person sees through the register's own access path when it has one;
+    until then, those kept by the subject's desk or the person's own desks, for people who
+    reach the subject in the register."""
+    try:
+        # The register's access path, when present, is the one truth about who sees what.
+        from amparo.incidents.queries import (  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415
+            incidents_visible_to,
+        )
+    except ImportError:
+        if not reaches(
+            user, subject, staff_perm=Perm.INCIDENTS_VIEW, collective_perm=Perm.COLLECTIVE_VIEW
+        ):
+            return Incident.objects.none()
+        organisations = {subject.organisation_id} | organisations_with(user, Perm.INCIDENTS_VIEW)
+        return Incident.objects.filter(organisation_id__in=organisations)
+    visible: QuerySet[Incident] = incidents_visible_to(user)
+    return visible
+
+
+def incidents_for_linking(user: User | AnonymousUser, subject: Defender) -> QuerySet[Incident]:
+    """Incidents against the subject that the person sees: the ones a threat may link."""
+    against_subject = Act.objects.filter(victim=subject).values("incident_id")
+    return (
+        _visible_incidents(user, subject)
+        .filter(pk__in=against_subject)
+        .order_by("-occurred_on", "-created_at", "-id")
+    )
+
+
+def visible_linked_incidents(user: User | AnonymousUser, threat: Threat) -> list[Incident]:
+    """The threat's incidents, only those the person sees (a link is no way around access)."""
+    return list(
+        _visible_incidents(user, threat.subject)
+        .filter(threats=threat)
+        .order_by("-occurred_on", "-created_at", "-id")
+    )

@@ -1,0 +1,1 @@
+"""Pages of threat assessment and risk analysis: thin views over queries and services."""
