@@ -8,6 +8,8 @@ from allauth.account.auth_backends import AuthenticationBackend
 from django.conf import settings
 from django.http import HttpRequest
 
+from amparo.accounts import rules
+
 
 class AmparoAuthenticationBackend(AuthenticationBackend):
     def user_can_authenticate(self, user: Any) -> bool:
@@ -16,7 +18,23 @@ class AmparoAuthenticationBackend(AuthenticationBackend):
         return bool(super().user_can_authenticate(user))
 
     def get_user(self, user_id: Any) -> Any:
-        user = super().get_user(user_id)
+        """The person of a session, with their active memberships in the same query: every
+        signed-in page needs both, so a separate memberships query would be paid on each."""
+        from amparo.accounts.models import Membership  # noqa: PLC0415 -- models import backends
+
+        memberships = list(
+            rules.active_memberships_of(Membership.objects.select_related("user"), user_id)
+        )
+        if memberships:
+            person = memberships[0].user
+            for membership in memberships:
+                membership.user = person  # one instance, as a separate query would give
+            user = person if self.user_can_authenticate(person) else None
+        else:
+            user = super().get_user(user_id)
+            memberships = []
+        if user is not None:
+            rules.remember_memberships(user, memberships)
         # A demo session opened in development must not survive a switch to DEBUG=false.
         if user is not None and user.is_demo and not settings.DEBUG:
             return None

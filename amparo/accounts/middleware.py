@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -33,8 +34,16 @@ ALLOWED_WITHOUT_FACTOR = (
 )
 
 
+def second_factors(user_id: object) -> QuerySet[Authenticator]:
+    """The person's second factors (an `OuterRef` works too, to ask inside another query)."""
+    factors: QuerySet[Authenticator] = Authenticator.objects.filter(
+        user_id=user_id, type__in=FACTOR_TYPES
+    )
+    return factors
+
+
 def has_second_factor(user_id: object) -> bool:
-    return bool(Authenticator.objects.filter(user_id=user_id, type__in=FACTOR_TYPES).exists())
+    return bool(second_factors(user_id).exists())
 
 
 class MFAEnrolmentMiddleware:

@@ -9,7 +9,10 @@ from amparo.accounts.enums import Role
 from amparo.accounts.permissions import MFA_EXEMPT_ROLES, ROLE_PERMISSIONS, Perm
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
     from amparo.accounts.models import Membership, Organisation, User
 
@@ -17,20 +20,31 @@ _CACHE_ATTR = "_amparo_active_memberships"
 
 
 def active_memberships(user: User | AnonymousUser) -> list[Membership]:
-    """The user's active memberships in active organisations, one query per request."""
+    """The user's active memberships in active organisations, one query per request (none
+    when the sign-in backend loaded them with the person, see `backends.get_user`)."""
     if not user.is_authenticated:
         return []
     cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         from amparo.accounts.models import Membership  # noqa: PLC0415 -- models import rules
 
-        cached = list(
-            Membership.objects.filter(
-                user=user, is_active=True, organisation__is_active=True
-            ).select_related("organisation")
-        )
+        cached = list(active_memberships_of(Membership.objects.all(), user.pk))
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def active_memberships_of(
+    memberships: QuerySet[Membership], user_id: UUID | str
+) -> QuerySet[Membership]:
+    """The one definition of "active": the membership and its organisation both are."""
+    return memberships.filter(
+        user_id=user_id, is_active=True, organisation__is_active=True
+    ).select_related("organisation")
+
+
+def remember_memberships(user: User, memberships: list[Membership]) -> None:
+    """Keep memberships loaded elsewhere as this request's cache."""
+    setattr(user, _CACHE_ATTR, memberships)
 
 
 def scope_memberships(user: User, organisation_id: object) -> None:

@@ -38,7 +38,8 @@ class TokenAuth(HttpBearer):
         user = api_token.user
         if user.is_demo and not settings.DEBUG:
             return None  # as at sign-in: demo accounts exist only on development machines
-        if not rules.can_use_api(user):
+        has_factor: bool | None = getattr(api_token, "owner_has_factor", None)
+        if not rules.can_use_api(user, has_factor=has_factor):
             return None
         scope_to_token(user, api_token)
         services.record_token_use(token=api_token)

@@ -13,12 +13,15 @@ if TYPE_CHECKING:
     from amparo.accounts.models import Organisation, User
 
 
-def can_use_api(user: User | AnonymousUser) -> bool:
+def can_use_api(user: User | AnonymousUser, *, has_factor: bool | None = None) -> bool:
     """Staff without a second factor reach nothing but enrolment on the pages; a token must not
-    open a way around that (AUTH-01). Demo accounts sign in only while DEBUG is on."""
+    open a way around that (AUTH-01). Demo accounts sign in only while DEBUG is on.
+    `has_factor`, when the caller already knows it, saves asking the database again."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return not (account_rules.requires_mfa(user) and not has_second_factor(user.pk))
+    if not account_rules.requires_mfa(user):
+        return True
+    return has_factor if has_factor is not None else has_second_factor(user.pk)
 
 
 def can_create_api_token(user: User | AnonymousUser, organisation: Organisation) -> bool:

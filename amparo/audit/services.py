@@ -65,7 +65,8 @@ def record_event(
 
     Runs inside the caller's transaction and takes no savepoint of its own around the insert:
     when the audit insert fails, the caller's write rolls back with it (AUD-01). Holds the
-    chain's head row locked until that transaction ends, so appends to one chain queue.
+    chain's head row locked until that transaction ends, so appends to one chain queue; the
+    insert itself moves the head, by trigger.
     `target` gives the object type (`app.Model`) and the first id; `object_ids` adds more;
     `object_type` overrides the type. Never pass content: only ids are stored.
     """
@@ -96,8 +97,8 @@ def record_event(
             prev_hash=head.hash,
         )
         event.hash = compute_hash(head.hash, event)
+        # A trigger moves the head to this event in the same statement (migration 0003).
         event.save(force_insert=True)
-        AuditChainHead.objects.filter(pk=head.pk).update(seq=event.seq, hash=event.hash)
     return event
 
 

@@ -33,8 +33,8 @@ def test_member_list_query_count_is_flat(
     url = reverse("accounts:member-list", args=[organisation.pk])
     client.get(url)  # the first request after sign-in records the session's state once
 
-    # session, user, the user's memberships, count, page of memberships
-    with django_assert_num_queries(5):
+    # session, the user with their memberships (one query), count, page of memberships
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert len(response.context["memberships"]) == min(rows + 1, 50)  # 50 a page
@@ -49,8 +49,8 @@ def test_invitation_list_query_count_is_flat(
     url = reverse("accounts:invitation-list", args=[organisation.pk])
     client.get(url)
 
-    # session, user, the user's memberships, count, page of invitations
-    with django_assert_num_queries(5):
+    # session, the user with their memberships (one query), count, page of invitations
+    with django_assert_num_queries(4):
         response = client.get(url)
 
     assert len(response.context["invitations"]) == rows
@@ -60,8 +60,8 @@ def test_dashboard_lists_the_persons_roles(client, desk_officer, django_assert_m
     login_fresh(client, desk_officer)
     client.get(reverse("core:dashboard"))
 
-    # session, user, the user's memberships, the risk analyses due for review (issue #4's panel)
-    with django_assert_max_num_queries(4):
+    # session, the user with their memberships, the risk analyses due for review
+    with django_assert_max_num_queries(3):
         response = client.get(reverse("core:dashboard"))
 
     assert [str(m) for m in response.context["memberships"]] == [

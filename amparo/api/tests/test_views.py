@@ -96,8 +96,9 @@ def test_token_list_query_count_is_flat(client, desk_lead, rows, django_assert_n
     login_fresh(client, desk_lead)
     client.get(reverse("api:token-list"))  # settle the session's once-per-session writes
 
-    # session, user, memberships, second-factor check, tokens with their organisation
-    with django_assert_num_queries(5):
+    # session, the user with their memberships, second-factor check, tokens with their
+    # organisation
+    with django_assert_num_queries(4):
         response = client.get(reverse("api:token-list"))
 
     assert len(response.context["tokens"]) == rows
