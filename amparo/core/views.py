@@ -24,6 +24,7 @@ from amparo.accounts.models import User
 from amparo.accounts.queries import get_organisation_for_user
 from amparo.accounts.rules import can_manage_keys
 from amparo.core import key_services
+from amparo.core.dashboard import panels as dashboard_panels
 
 logger = logging.getLogger("amparo.csp")
 
@@ -96,13 +97,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = rules.active_memberships(request.user)
-    from amparo.risk.queries import analyses_due_for  # noqa: PLC0415 -- core loads first
-
     context = {
         "memberships": memberships,
         "organisation": getattr(request, "organisation", None),
-        # INC-4: analyses marked for review after a new incident, or past their date.
-        "analyses_due": analyses_due_for(request.user),
+        # What needs attention, from every module (amparo/core/dashboard.py).
+        "panels": dashboard_panels.rendered(request.user),
     }
     return render(request, "core/dashboard.html", context)
 

@@ -7,3 +7,9 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
     verbose_name = _("Incident register")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The dashboard shows desk staff the reports of danger now waiting for triage.
+        from amparo.incidents import panels  # noqa: PLC0415 -- models load only after ready
+
+        panels.register()

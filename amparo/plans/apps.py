@@ -10,4 +10,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the sweep that marks reviews due and measures lapsed (PLAN-4).
-        from amparo.plans import reviews  # noqa: F401, PLC0415 -- models load only after ready
+        from amparo.plans import panels, reviews  # noqa: F401, PLC0415 -- after the models
+
+        panels.register()  # plans due for review or with lapsed measures, on the dashboard

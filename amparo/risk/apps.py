@@ -10,7 +10,9 @@ class RiskConfig(AppConfig):
 
     def ready(self) -> None:
         # A new incident against a defender marks their current analysis for review (INC-4).
-        from amparo.risk import integration, receivers  # noqa: F401, PLC0415
+        from amparo.risk import integration, panels, receivers  # noqa: F401, PLC0415
 
-        # The defender's page shows their analyses; the incident's page offers an assessment.
+        # The defender's page shows their analyses; the incident's page offers an assessment;
+        # the dashboard lists the analyses due for review.
         integration.register()
+        panels.register()
