@@ -68,7 +68,8 @@ def _protection_items(user: object) -> list[NavItem]:
         items.append(NavItem(reverse("defenders:my-record"), _("My record"), "my-record"))
     if perms & {Perm.DEFENDERS_VIEW, Perm.COLLECTIVE_VIEW}:
         items.append(NavItem(reverse("defenders:defender-list"), _("Defenders"), "defenders"))
-    if Perm.INCIDENTS_VIEW in perms:
+    if perms & {Perm.INCIDENTS_VIEW, Perm.COLLECTIVE_VIEW}:
+        # Members of a collective see its incidents too; the list opens with "Quick report".
         items.append(NavItem(reverse("incidents:incident-list"), _("Incidents"), "incidents"))
     elif Perm.COLLECTIVE_REPORT in perms:
         items.append(

@@ -45,7 +45,10 @@ def test_navigation_shows_members_only_to_those_who_may_see_them(client, desk_of
 
 def test_navigation_of_defenders_and_admins(client, defender, org_admin):
     login_fresh(client, defender)
-    defender_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
+    defender_items = client.get("/dashboard/").context["nav_items"]
+    defender_keys = [item.key for item in defender_items]
+    # A collective's member reaches its incident list (which opens with "Quick report").
+    assert reverse("incidents:incident-list") in [item.url for item in defender_items]
     login_fresh(client, org_admin)
     admin_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
 
