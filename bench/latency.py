@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from bench.weight import weigh
 
@@ -30,7 +30,7 @@ LUA_SCRIPT = Path(__file__).with_name("wrk") / "p95.lua"
 class Target:
     name: str
     url: str
-    cookie: str  # the Cookie header; empty when anonymous
+    headers: dict[str, str]  # Cookie for a page, Authorization for the API; none if anonymous
     h1: str  # the heading the test client saw; gunicorn must serve the same (empty: JSON)
 
 
@@ -85,8 +85,8 @@ Sampler = Callable[[Target, int], Sample]
 def wrk_sample(target: Target, seconds: int) -> Sample:
     """`wrk -t1 -c1`: one request at a time, so the latency is the server's, not a queue's."""
     argv = ["wrk", "-t1", "-c1", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA_SCRIPT)]
-    if target.cookie:
-        argv += ["-H", f"Cookie: {target.cookie}"]
+    for name, value in target.headers.items():
+        argv += ["-H", f"{name}: {value}"]
     done = subprocess.run([*argv, target.url], capture_output=True, text=True, check=False)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if done.returncode or line is None:
@@ -104,7 +104,7 @@ def wrk_sample(target: Target, seconds: int) -> Sample:
 def python_sample(target: Target, seconds: int, connections: int = 1) -> Sample:
     """The stand-in when wrk is missing: slower per request, so compare ratios, not numbers."""
     parts = urlsplit(target.url)
-    headers = {"Cookie": target.cookie} if target.cookie else {}
+    headers = target.headers
     deadline = time.perf_counter() + seconds
     latencies: list[float] = []
     errors = [0]
@@ -117,7 +117,7 @@ def python_sample(target: Target, seconds: int, connections: int = 1) -> Sample:
             # A new connection per request, as gunicorn's sync workers close each one anyway.
             connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
             try:
-                connection.request("GET", parts.path or "/", headers=headers)
+                connection.request("GET", _target_path(parts), headers=headers)
                 response = connection.getresponse()
                 response.read()
                 failed += response.status >= 400
@@ -145,6 +145,10 @@ def python_sample(target: Target, seconds: int, connections: int = 1) -> Sample:
     )
 
 
+def _target_path(parts: SplitResult) -> str:
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
 def _percentile(ordered: list[float], percent: float) -> float:
     """Nearest rank, like wrk's histogram reports it."""
     index = max(0, min(len(ordered) - 1, round(percent / 100 * len(ordered)) - 1))
@@ -165,8 +169,7 @@ def verify(target: Target) -> str:
     parts = urlsplit(target.url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        headers = {"Cookie": target.cookie} if target.cookie else {}
-        connection.request("GET", parts.path, headers=headers)
+        connection.request("GET", _target_path(parts), headers=target.headers)
         response = connection.getresponse()
         body = response.read()
     finally:

@@ -3,6 +3,10 @@
 PERFORMANCE.md measures private pages as the desk officer. The member list needs a desk lead
 or an organisation admin, who sees a heavier page (a "change" link per row), so it is measured
 as both; invitations and the audit log need the admin.
+
+The protection method's pages (issue #4) are measured as the desk officer of the home office,
+whose register holds the large synthetic set (`--incidents`): cost must follow the page, not
+the table. API endpoints are called with the same persona's token.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import translation
 
-from bench.seed import World
+from bench.seed import CASE_DESK, World
 
 BASELINE = "health"
+API = "api-v1"  # the API's URL namespace
 
 
 @dataclass(frozen=True)
@@ -23,9 +28,14 @@ class Page:
     path: str
     persona: str | None  # None: an anonymous visitor
     rows: int | None = None  # list checks only: rows on the page
+    api: bool = False  # called with the persona's API token instead of its session
 
 
 def key_pages(world: World) -> list[Page]:
+    return accounts_pages(world) + protection_pages(world)
+
+
+def accounts_pages(world: World) -> list[Page]:
     home = world.home.pk
     members = reverse("accounts:member-list", args=[home])
     with translation.override("en"):  # the public home sits under the language prefix
@@ -48,8 +58,45 @@ def key_pages(world: World) -> list[Page]:
     ]
 
 
+def protection_pages(world: World) -> list[Page]:
+    """Defenders, incidents, risk, actors and plans, at the home office's full scale."""
+    case = world.casework
+    person, collective = case.individual.pk, case.collective.pk
+    desk = "desk_officer"
+    html = [
+        ("defender-list", reverse("defenders:defender-list")),
+        ("defender-detail", reverse("defenders:defender-detail", args=[person])),
+        ("incident-list", reverse("incidents:incident-list")),
+        ("incident-detail", reverse("incidents:incident-detail", args=[case.incident.pk])),
+        ("incident-patterns", reverse("incidents:patterns")),
+        ("defender-timeline", reverse("incidents:defender-timeline", args=[person])),
+        ("quick-report", reverse("incidents:quick-report")),
+        ("incident-new", reverse("incidents:incident-create")),
+        ("threat-detail", reverse("risk:threat-detail", args=[case.threat.pk])),
+        ("analysis-detail", reverse("risk:analysis-detail", args=[case.analysis.pk])),
+        ("analysis-compare", reverse("risk:analysis-compare", args=[case.review.pk])),
+        ("actor-map", reverse("actors:actor-map", args=[collective])),
+        ("space-of-action", reverse("actors:space-of-action", args=[collective])),
+        ("plan-detail", reverse("plans:plan-detail", args=[case.plan.pk])),
+        ("plan-print", reverse("plans:plan-print", args=[case.plan.pk])),
+    ]
+    api = [
+        ("api-incident-list", reverse(f"{API}:incident-list")),
+        ("api-incident-detail", reverse(f"{API}:incident-detail", args=[case.incident.pk])),
+        ("api-defender-list", reverse(f"{API}:defender-list")),
+        ("api-defender-detail", reverse(f"{API}:defender-detail", args=[person])),
+        ("api-plan-detail", reverse(f"{API}:plan-detail", args=[case.plan.pk])),
+        ("api-actor-list", reverse(f"{API}:actor-list", args=[collective])),
+    ]
+    return [Page(name, path, desk) for name, path in html] + [
+        Page(name, path, desk, api=True) for name, path in api
+    ]
+
+
 def list_pages(world: World) -> list[Page]:
-    """Each list at 1 and at 50 rows, as the admin of both list offices: only the rows differ."""
+    """Each list at 1 and at 50 rows: the accounts lists as the admin of both list offices,
+    the casework lists as the desk officer alone in that casework list office (casework lists
+    span every office a person works in). Only the rows differ."""
     pages = []
     for rows, org in sorted(world.lists.items()):
         members = reverse("accounts:member-list", args=[org.pk])
@@ -57,5 +104,30 @@ def list_pages(world: World) -> list[Page]:
         pages += [
             Page("member-list-admin", members, "list_admin", rows),
             Page("invitation-list", invitations, "list_admin", rows),
+        ]
+    for rows, subject in sorted(world.casework.lists.items()):
+        desk = CASE_DESK.format(rows=rows)
+        pages += [
+            Page("defender-list", reverse("defenders:defender-list"), desk, rows),
+            Page("incident-list", reverse("incidents:incident-list"), desk, rows),
+            Page(
+                "defender-timeline",
+                reverse("incidents:defender-timeline", args=[subject.pk]),
+                desk,
+                rows,
+            ),
+            Page("actor-map", reverse("actors:actor-map", args=[subject.pk]), desk, rows),
+            Page(
+                "space-of-action", reverse("actors:space-of-action", args=[subject.pk]), desk, rows
+            ),
+            Page("api-incident-list", reverse(f"{API}:incident-list"), desk, rows, api=True),
+            Page("api-defender-list", reverse(f"{API}:defender-list"), desk, rows, api=True),
+            Page(
+                "api-actor-list",
+                reverse(f"{API}:actor-list", args=[subject.pk]),
+                desk,
+                rows,
+                api=True,
+            ),
         ]
     return pages

@@ -28,6 +28,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--size", type=int, help="people in the data set (default 2000; 200 with --quick)"
     )
+    parser.add_argument(
+        "--incidents",
+        type=int,
+        help="incidents in the home office's register (default 100000; 300 with --quick)",
+    )
     parser.add_argument("--seed", type=int, default=20250106, help="random seed of the data set")
     parser.add_argument("--runs", type=int, default=3, help="timed runs kept (median of these)")
     parser.add_argument("--duration", type=int, default=6, help="seconds timed per endpoint")
@@ -45,8 +50,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.size is None:
         args.size = 200 if args.quick else 2000
+    if args.incidents is None:
+        # --quick runs in CI on every push: a few hundred incidents keep it to seconds. The
+        # page counts do not depend on the register's size; the full run's timings do.
+        args.incidents = 300 if args.quick else 100_000
     if min(args.runs, args.duration, args.workers) < 1 or args.warmup < 0:
         parser.error("--runs, --duration and --workers must be at least 1, --warmup at least 0")
+    if args.incidents < 0:
+        parser.error("--incidents must be at least 0")
     return args
 
 

@@ -1,5 +1,6 @@
 """Deterministic synthetic data: an organisation tree, thousands of fictional people, their
-memberships and invitations, and the personas the pages are measured as.
+memberships and invitations, the personas the pages are measured as, and the protection
+method's casework (`protection.py`).
 
 Same seed and size, same rows and the same UUIDs, so URLs and byte counts repeat from run to
 run. Rows go in with bulk_create: the point is a large table, not exercising services.
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
+from bench import protection
 
 K = OrganisationKind
 DOMAIN = "bench.amparo.test"
@@ -56,6 +58,10 @@ PERSONAS = {
     "org_admin": ("Omar Haddad", Role.ORG_ADMIN, "home"),
     "list_admin": ("Ines Sarmiento", Role.ORG_ADMIN, "lists"),
 }
+#: The desk officer alone in each casework list office (`list_desk_1`, `list_desk_50`).
+#: Organisation admins see no casework, and casework lists span every office a person works
+#: in, so each casework list office has a desk of its own, with nobody else in it.
+CASE_DESK = "list_desk_{rows}"
 
 
 @dataclass(frozen=True)
@@ -65,17 +71,29 @@ class World:
     personas: dict[str, User]
     home: Organisation
     lists: dict[int, Organisation]  # rows -> the office whose lists have that many rows
+    casework: protection.Casework
 
 
-def seed(*, size: int, seed: int, list_rows: tuple[int, ...]) -> World:
+def seed(*, size: int, seed: int, list_rows: tuple[int, ...], incidents: int) -> World:
     """`size` people in `size // 10` organisations (at least 20), the personas, memberships
     and invitations, and one list office per entry of `list_rows` (budgets.toml), whose
-    member and invitation lists have exactly that many rows. The database must be empty."""
+    member and invitation lists have exactly that many rows. Then the protection method's
+    casework: the home office's, with `incidents` more in its register, and one casework
+    list office per entry of `list_rows`. The database must be empty."""
     least = HOME_ROWS + sum(list_rows) + SPARE
     if size < least:
         raise ValueError(f"--size must be at least {least}")
     with transaction.atomic():
-        return _Seeder(seed, list_rows).run(size)
+        personas, home, lists, case_lists = _Seeder(seed, list_rows).run(size)
+    casework = protection.seed(
+        home=home,
+        desk=personas["desk_officer"],
+        lead=personas["desk_lead"],
+        lists=case_lists,
+        incidents=incidents,
+        seed=seed,
+    )
+    return World(personas=personas, home=home, lists=lists, casework=casework)
 
 
 class _Seeder:
@@ -91,7 +109,9 @@ class _Seeder:
     def days_ago(self) -> datetime:
         return ANCHOR - timedelta(days=self.rng.randrange(1, 900))
 
-    def run(self, size: int) -> World:
+    def run(
+        self, size: int
+    ) -> tuple[dict[str, User], Organisation, dict[int, Organisation], dict[int, Organisation]]:
         offices = self.organisations(count=max(size // 10, 20))
         home, lists = offices[0], {rows: offices[i + 1] for i, rows in enumerate(self.list_rows)}
         elsewhere = offices[len(self.list_rows) + 1 :]
@@ -117,9 +137,48 @@ class _Seeder:
         targets = [home] * HOME_ROWS + [org for rows, org in lists.items() for _ in range(rows)]
         targets += [self.rng.choice(elsewhere) for _ in range(len(offices) * 10)]
         self.invitations(targets, invited_by=personas["org_admin"])
+        # Last, so everything above keeps the ids it had before casework joined the bench.
+        case_lists = self.casework_lists(home, personas)
         for person in personas.values():
             TOTP.activate(person, TOTP_SECRET)  # staff need a factor; settings show it
-        return World(personas=personas, home=home, lists=lists)
+        return personas, home, lists, case_lists
+
+    def casework_lists(
+        self, home: Organisation, personas: dict[str, User]
+    ) -> dict[int, Organisation]:
+        """One office per entry of list_rows with its own desk officer and nobody else; the
+        protection seed gives it exactly that many defenders, incidents and actors."""
+        offices = {
+            rows: Organisation(
+                id=self.new_id(),
+                name=f"Casework list office with {rows}",
+                slug=f"bench-casework-list-{rows}",
+                kind=K.COUNTRY_OFFICE,
+                parent=home.parent,
+                country=home.country,
+                created_at=ANCHOR,
+            )
+            for rows in self.list_rows
+        }
+        Organisation.objects.bulk_create(offices.values())
+        for rows, office in offices.items():
+            key = CASE_DESK.format(rows=rows)
+            personas[key] = User(
+                id=self.new_id(),
+                email=f"{key.replace('_', '.')}@{DOMAIN}",
+                display_name=f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}",
+                password=UNUSABLE_PASSWORD,
+                created_at=ANCHOR,
+            )
+            personas[key].save(force_insert=True)
+            Membership.objects.create(
+                id=self.new_id(),
+                user=personas[key],
+                organisation=office,
+                role=Role.DESK_OFFICER,
+                created_at=ANCHOR,
+            )
+        return offices
 
     def odds(self, chance: float) -> bool:
         return self.rng.random() < chance
