@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "amparo.actors",
     "amparo.risk",
     "amparo.plans",
+    "amparo.observatory",
     "amparo.api",
     "django.contrib.admin",
     "django.contrib.auth",

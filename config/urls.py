@@ -36,6 +36,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("amparo.core.public_urls")),
+    path("observatory/", include("amparo.observatory.urls")),
     prefix_default_language=True,
 )
 

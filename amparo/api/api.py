@@ -24,6 +24,7 @@ from amparo.api.auth import token_auth
 from amparo.api.schemas import TEXT
 from amparo.defenders.api import router as defenders_router
 from amparo.incidents.api import router as incidents_router
+from amparo.observatory.api import router as observatory_router
 from amparo.plans.api import router as plans_router
 from amparo.risk.api import router as risk_router
 
@@ -97,6 +98,8 @@ api.add_router("/", incidents_router)
 api.add_router("/", risk_router)
 api.add_router("/", actors_router)
 api.add_router("/", plans_router)
+# Public and read-only: every operation sets auth=None (amparo/observatory/api.py).
+api.add_router("/", observatory_router)
 
 
 def _error(request: HttpRequest, detail: str, status: int) -> HttpResponse:

@@ -28,7 +28,10 @@ class NavItem:
 def navigation_for(request: HttpRequest) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return [NavItem(reverse("public:home"), _("Home"), "home")]
+        return [
+            NavItem(reverse("public:home"), _("Home"), "home"),
+            NavItem(reverse("observatory:home"), _("Focus Observatory"), "observatory"),
+        ]
     if rules.requires_mfa(user) and not request.session.get(SESSION_MFA_OK):
         return []  # every page but enrolment is closed to them until they add a factor
     items = [NavItem(reverse("core:dashboard"), _("Dashboard"), "dashboard")]

@@ -63,11 +63,15 @@ ModelRef = type[models.Model] | str
 
 #: Apps being written while the registry was made: their models are not checked yet. The lead
 #: removes an app from this set once its fields are declared below (the tests say when).
-PENDING_APPS: frozenset[str] = frozenset({"observatory"})
+PENDING_APPS: frozenset[str] = frozenset()
 
 #: Apps that hold the platform's own machinery rather than casework. Every other Amparo app is
 #: treated as casework, so a new app gets the strict free-text check until it is listed here.
 PLATFORM_APPS: frozenset[str] = frozenset({"core", "accounts", "audit", "jobs", "files", "api"})
+
+#: Apps whose content is published on purpose (public policy data, manuals): free text there
+#: is the point, and holds no casework. Their editorial machinery is still declared Tier 2.
+PUBLIC_APPS: frozenset[str] = frozenset({"observatory"})
 
 CORE: AppTiers = {
     "core.DataKey": {
@@ -685,6 +689,181 @@ API: AppTiers = {
     },
 }
 
+OBSERVATORY: AppTiers = {
+    # Public content of the observatory (published policy data) is PUBLIC; the editorial
+    # machinery (states, editors, timestamps, ids) is TIER2 (SECURITY.md section 2).
+    "observatory.DatasetState": {
+        "id": TIER2,
+        "version": TIER2,
+        "changed_at": TIER2,
+    },
+    "observatory.ChangeLogEntry": {
+        "id": TIER2,
+        "kind": PUBLIC,
+        "instrument": TIER2,
+        "country": TIER2,
+        "evaluation": TIER2,
+        "framework": TIER2,
+        "note": PUBLIC,
+        "occurred_at": TIER2,
+        "created_by": TIER2,
+    },
+    "observatory.Country": {
+        "code": TIER2,
+        "name_en": PUBLIC,
+        "region": PUBLIC,
+        "subregion": PUBLIC,
+    },
+    "observatory.CountryNarrative": {
+        "id": TIER2,
+        "country": TIER2,
+        "language": PUBLIC,
+        "text": PUBLIC,
+        "updated_at": TIER2,
+        "updated_by": TIER2,
+    },
+    "observatory.SubnationalUnit": {
+        "id": TIER2,
+        "country": TIER2,
+        "name": PUBLIC,
+        "code": PUBLIC,
+    },
+    "observatory.PolicyInstrument": {
+        "id": TIER2,
+        "key": PUBLIC,
+        "country": TIER2,
+        "jurisdiction_level": PUBLIC,
+        "subnational_unit": TIER2,
+        "scope_area": PUBLIC,
+        "instrument_type": PUBLIC,
+        "status": PUBLIC,
+        "adopted_on": PUBLIC,
+        "adopted_on_precision": PUBLIC,
+        "listed_on": PUBLIC,
+        "authority": PUBLIC,
+        "title_original": PUBLIC,
+        "original_language": PUBLIC,
+        "counts_as_national_policy": PUBLIC,
+        "is_verified": PUBLIC,
+        "editorial_state": TIER2,
+        "submitted_by": TIER2,
+        "first_published_at": TIER2,
+        "published_at": TIER2,
+        "search_text": PUBLIC,
+        "created_by": TIER2,
+        "updated_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "observatory.InstrumentTranslation": {
+        "id": TIER2,
+        "instrument": TIER2,
+        "language": PUBLIC,
+        "title": PUBLIC,
+        "summary": PUBLIC,
+        "is_official": PUBLIC,
+        "updated_at": TIER2,
+    },
+    "observatory.StatusChange": {
+        "id": TIER2,
+        "instrument": TIER2,
+        "status": PUBLIC,
+        "effective_on": PUBLIC,
+        "effective_on_precision": PUBLIC,
+        "note": PUBLIC,
+        "recorded_at": TIER2,
+        "recorded_by": TIER2,
+    },
+    "observatory.Source": {
+        "id": TIER2,
+        "instrument": TIER2,
+        "url": PUBLIC,
+        "title": PUBLIC,
+        "confidence": PUBLIC,
+        "note": PUBLIC,
+        "accessed_on": PUBLIC,
+        "created_at": TIER2,
+    },
+    "observatory.Document": {
+        "id": TIER2,
+        "instrument": TIER2,
+        "kind": PUBLIC,
+        "url": PUBLIC,
+        "title": PUBLIC,
+        "language": PUBLIC,
+        "created_at": TIER2,
+    },
+    "observatory.InstrumentRelation": {
+        "id": TIER2,
+        "instrument": TIER2,
+        "kind": PUBLIC,
+        "related": TIER2,
+        "note": PUBLIC,
+        "created_at": TIER2,
+    },
+    "observatory.Framework": {
+        "i18n": PUBLIC,
+        "id": TIER2,
+        "key": PUBLIC,
+        "version": TIER2,
+        "title": PUBLIC,
+        "description": PUBLIC,
+        "editorial_state": TIER2,
+        "published_at": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+    },
+    "observatory.Axis": {
+        "id": TIER2,
+        "i18n": PUBLIC,
+        "framework": TIER2,
+        "key": PUBLIC,
+        "position": PUBLIC,
+        "name": PUBLIC,
+        "description": PUBLIC,
+    },
+    "observatory.Criterion": {
+        "id": TIER2,
+        "i18n": PUBLIC,
+        "axis": TIER2,
+        "key": PUBLIC,
+        "position": PUBLIC,
+        "name": PUBLIC,
+        "question": PUBLIC,
+        "guidance": PUBLIC,
+        "good_practice": PUBLIC,
+    },
+    "observatory.Evaluation": {
+        "id": TIER2,
+        "series": TIER2,
+        "version": TIER2,
+        "framework": TIER2,
+        "instrument": TIER2,
+        "country": TIER2,
+        "evaluator_name": PUBLIC,
+        "evaluated_on": PUBLIC,
+        "summary": PUBLIC,
+        "language": PUBLIC,
+        "is_demo": TIER2,
+        "editorial_state": TIER2,
+        "coded_by": TIER2,
+        "reviewed_by": TIER2,
+        "published_at": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+    },
+    "observatory.CriterionScore": {
+        "id": TIER2,
+        "evaluation": TIER2,
+        "criterion": TIER2,
+        "score": PUBLIC,
+        "evidence": PUBLIC,
+        "source_url": PUBLIC,
+        "source_instrument": TIER2,
+    },
+}
+
 
 REGISTRY: dict[str, AppTiers] = {
     "core": CORE,
@@ -698,6 +877,7 @@ REGISTRY: dict[str, AppTiers] = {
     "risk": RISK,
     "plans": PLANS,
     "api": API,
+    "observatory": OBSERVATORY,
 }
 
 #: Fields whose data does not yet meet their declared tier: a Tier-1 field still in plaintext,
@@ -804,7 +984,7 @@ def tier1_labels(*, include_known_gaps: bool = True) -> frozenset[str]:
 
 def is_casework(model: ModelRef) -> bool:
     """Whether the model belongs to a casework app (every Amparo app but the platform's)."""
-    return _label(model).split(".", 1)[0] not in PLATFORM_APPS
+    return _label(model).split(".", 1)[0] not in PLATFORM_APPS | PUBLIC_APPS
 
 
 def stored_fields(model: type[models.Model]) -> list[models.Field]:  # type: ignore[type-arg]

@@ -161,7 +161,8 @@ def test_every_api_and_token_url_takes_uuids_only():
     }
 
     # ninja names its UUID converter `uuidstr`; what matters is that only a UUID matches an
-    # identifier. The one other parameter is a threat-assessment step number.
+    # identifier. The other parameters: a threat-assessment step number, and the public
+    # observatory's instrument key (published data: ACC-08 asks UUIDs of private URLs).
     assert "accounts/api-tokens/<uuid:token_id>/revoke/" in found_params
     assert "api/v1/organisations/<uuidstr:organisation_id>/members" in found_params
     assert {
@@ -169,4 +170,7 @@ def test_every_api_and_token_url_takes_uuids_only():
         for route, params in found_params.items()
         for name, is_uuid in params.items()
         if not is_uuid
-    } <= {("api/v1/risk/threats/<uuidstr:threat_id>/steps/<step>", "step")}
+    } <= {
+        ("api/v1/risk/threats/<uuidstr:threat_id>/steps/<step>", "step"),
+        ("api/v1/observatory/instruments/<instrument>", "instrument"),
+    }

@@ -16,6 +16,8 @@ MODULE_SEEDS = (
     "amparo.actors.demo",
     "amparo.risk.demo",
     "amparo.plans.demo",
+    # The public observatory: the real bundled seed set, published, and fictional evaluations.
+    "amparo.observatory.demo",
 )
 
 

@@ -1,0 +1,103 @@
+"""The observatory's demo data, for development only (`seed_demo` calls `seed`).
+
+The instruments are the real bundled seed set (bundled.py), published so the public pages
+have something to show. The evaluations are **fictional**: Amparo has evaluated nothing yet,
+so two evaluations with invented scores show how evaluations read, each flagged `is_demo`,
+signed by a fictional evaluator, with evidence that says it is invented. The pages label
+them as fiction, and without DEBUG they are never shown (queries.py).
+
+Idempotent: the load skips what exists, and the evaluations are made once.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import cycle
+
+from django.db import transaction
+
+from amparo.accounts.demo import refuse_without_debug
+from amparo.accounts.models import Organisation, User
+from amparo.observatory import bundled, services
+from amparo.observatory.enums import EditorialState, Score
+from amparo.observatory.models import Country, Criterion, Evaluation, Framework, PolicyInstrument
+
+DEMO_EVALUATOR = "Demo evaluator (fictional)"
+DEMO_EVIDENCE = (
+    "Fictional demo text, invented to show how an evaluation reads. It is not a finding about "
+    "this instrument or country. Criterion: {criterion}."
+)
+#: Documentation addresses (RFC 2606): nobody can mistake them for a real source.
+DEMO_SOURCE = "https://example.org/fictional-demo-evidence"
+#: The scores cycle through the scale; every fourth criterion stays unscored, to show that
+#: unscored is not absent (OBS-3).
+DEMO_SCALE = [Score.PARTIAL, Score.WEAK, Score.STRONG, Score.ABSENT, Score.NOT_APPLICABLE]
+INSTRUMENT_KEY = "hn-law-2015"
+COUNTRY_CODE = "CI"
+
+
+def seed(
+    organisation_by_slug: dict[str, Organisation], people_by_email: dict[str, User]
+) -> dict[str, int]:
+    refuse_without_debug()
+    report = bundled.load(publish=True)
+    counts = report.as_counts()
+    counts["observatory demo evaluations"] = _evaluations()
+    return counts
+
+
+@transaction.atomic
+def _evaluations() -> int:
+    if Evaluation.objects.filter(is_demo=True).exists():
+        return 0
+    framework = Framework.objects.filter(
+        key=bundled.read_framework()["key"], editorial_state=EditorialState.PUBLISHED
+    ).first()
+    instrument = PolicyInstrument.objects.filter(key=INSTRUMENT_KEY).first()
+    country = Country.objects.filter(code=COUNTRY_CODE).first()
+    if framework is None or instrument is None or country is None:
+        return 0
+    criteria = list(
+        Criterion.objects.filter(axis__framework=framework).select_related("axis__framework")
+    )
+    first = _evaluate(framework, criteria, instrument=instrument, on=date(2025, 3, 1))
+    # A second version of the same evaluation: the first becomes superseded, still readable.
+    _evaluate(framework, criteria, instrument=instrument, on=date(2026, 1, 15), previous=first)
+    _evaluate(framework, criteria, country=country, on=date(2025, 9, 1))
+    return 3
+
+
+def _evaluate(
+    framework: Framework,
+    criteria: list[Criterion],
+    *,
+    on: date,
+    instrument: PolicyInstrument | None = None,
+    country: Country | None = None,
+    previous: Evaluation | None = None,
+) -> Evaluation:
+    scale = cycle(DEMO_SCALE[1:] if previous else DEMO_SCALE)
+    scores = [
+        services.ScoreData(
+            criterion=criterion,
+            score=next(scale),
+            evidence=DEMO_EVIDENCE.format(criterion=criterion.name),
+            source_url="" if instrument else DEMO_SOURCE,
+            source_instrument=instrument,
+        )
+        for position, criterion in enumerate(criteria)
+        if position % 4 != 3  # noqa: PLR2004 -- every fourth criterion stays unscored
+    ]
+    evaluation = services.create_evaluation(
+        framework=framework,
+        evaluator_name=DEMO_EVALUATOR,
+        evaluated_on=on,
+        scores=scores,
+        actor=None,
+        instrument=instrument,
+        country=country,
+        summary="Fictional demo evaluation with invented scores, for trying the software.",
+        is_demo=True,
+        previous=previous,
+    )
+    return services.publish_evaluation(evaluation=evaluation, actor=None)

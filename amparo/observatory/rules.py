@@ -1,0 +1,47 @@
+"""Who may see and change the observatory.
+
+Reading needs nobody: published records are public, and everything else is visible to no
+reader at all, signed in or not (drafts reach editors through the editing pages only).
+Editing is for observatory editors (Role.OBSERVATORY_EDITOR) of any organisation: the
+observatory is one shared, public data set, not an organisation's records. A second editor
+publishes what the first submitted (DOMAIN.md 2.9, step 4: second-coder review).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from amparo.accounts import rules as account_rules
+from amparo.accounts.enums import Role
+from amparo.observatory.enums import EDITORIAL_TRANSITIONS, EditorialState
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import User
+    from amparo.observatory.models import PolicyInstrument
+
+
+def is_observatory_editor(user: User | AnonymousUser) -> bool:
+    return any(
+        membership.role == Role.OBSERVATORY_EDITOR
+        for membership in account_rules.active_memberships(user)
+    )
+
+
+def can_edit_observatory(user: User | AnonymousUser) -> bool:
+    """Create and correct instruments, frameworks and evaluations, and submit them."""
+    return is_observatory_editor(user)
+
+
+def can_move(state: str, target: str) -> bool:
+    return target in EDITORIAL_TRANSITIONS.get(state, frozenset())
+
+
+def can_publish_instrument(user: User | AnonymousUser, instrument: PolicyInstrument) -> bool:
+    """An editor other than the one who submitted it for review."""
+    return (
+        is_observatory_editor(user)
+        and instrument.editorial_state == EditorialState.REVIEW
+        and instrument.submitted_by_id != getattr(user, "pk", None)
+    )
