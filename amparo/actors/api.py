@@ -246,10 +246,15 @@ def _with_latest(actors: list[Actor]) -> list[Actor]:
 def actor_list(
     request: HttpRequest, defender_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    subject = queries.get_subject_for_user(_caller(request), defender_id)
+    """The actors come through the access path (their subject's reach), with the subject
+    joined: a page with rows proves the caller reaches the map, so the subject is not looked
+    up first. Only an empty page asks whether the map is there for them (404 otherwise)."""
+    user = _caller(request)
     page, next_after = _keyset(
-        queries.actors_visible_to(_caller(request)).filter(subject=subject), after, limit
+        queries.actors_visible_to(user).filter(subject_id=defender_id), after, limit
     )
+    if not page:
+        queries.get_subject_for_user(user, defender_id)
     return {"items": _with_latest(page), "next_after": next_after}
 
 

@@ -1,6 +1,10 @@
 """JSON API of the defenders module (/api/v1/), through the same access paths and services as
-the pages: `queries.get_defender_for_user` for every read, `services` for every write, the
-same duplicate check before creating (DEF-3) and the same version check before updating."""
+the pages: `queries` for every read, `services` for every write, the same duplicate check
+before creating (DEF-3) and the same version check before updating.
+
+A defender's detail answers the record itself with counts of its parts; the parts (contact
+channels, consents, members, collectives) are paginated sub-resources, so the detail costs
+the same whatever a record holds."""
 
 from __future__ import annotations
 
@@ -113,6 +117,9 @@ class DefenderIntersectional(Schema):
 
 
 class DefenderOut(DefenderSummaryOut):
+    """The record's own fields. Its parts are sub-resources, paginated: each count here says
+    how many rows the matching endpoint lists for you."""
+
     version: int = Field(description="Send it back with an update: a stale one gets 409.")
     legal_name: str
     rights_defended: str
@@ -121,13 +128,15 @@ class DefenderOut(DefenderSummaryOut):
     notes: str
     intersectional: DefenderIntersectional
     has_own_account: bool
-    channels: list[DefenderChannelOut]
-    consents: list[DefenderConsentOut]
-    members: list[DefenderMemberOut] = Field(
-        description="Of a collective: the members you can see."
+    channel_count: int = Field(description="Contact channels: `/defenders/{id}/channels`.")
+    consent_count: int = Field(
+        description="Consents, withdrawn ones included: `/defenders/{id}/consents`."
     )
-    collectives: list[DefenderMemberOut] = Field(
-        description="Collectives you can see this one is in."
+    member_count: int = Field(
+        description="Of a collective, the members you can see: `/defenders/{id}/members`."
+    )
+    collective_count: int = Field(
+        description="Collectives you can see this one is in: `/defenders/{id}/collectives`."
     )
 
     @staticmethod
@@ -141,28 +150,30 @@ class DefenderOut(DefenderSummaryOut):
     def resolve_has_own_account(obj: Defender) -> bool:
         return obj.user_id is not None
 
-    @staticmethod
-    def resolve_channels(obj: Defender) -> list[Any]:
-        return list(obj.channels.all())
-
-    @staticmethod
-    def resolve_consents(obj: Defender) -> list[Any]:
-        return list(obj.consents.all())
-
-    @staticmethod
-    def resolve_members(obj: Defender) -> list[Any]:
-        return list(obj.members.all())
-
-    @staticmethod
-    def resolve_collectives(obj: Defender) -> list[Any]:
-        return list(obj.collective_memberships.all())
-
 
 class DefenderPage(Schema):
     items: list[DefenderSummaryOut]
     next_after: UUID | None = Field(
         description="Pass as `after` to read the next page; null on the last page."
     )
+
+
+_NEXT = "Pass as `after` to read the next page; null on the last page."
+
+
+class DefenderChannelPage(Schema):
+    items: list[DefenderChannelOut]
+    next_after: UUID | None = Field(description=_NEXT)
+
+
+class DefenderConsentPage(Schema):
+    items: list[DefenderConsentOut]
+    next_after: UUID | None = Field(description=_NEXT)
+
+
+class DefenderMemberPage(Schema):
+    items: list[DefenderMemberOut]
+    next_after: UUID | None = Field(description=_NEXT)
 
 
 class DefenderChannelIn(Schema):
@@ -283,10 +294,79 @@ def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> di
     "/defenders/{uuid:defender_id}",
     response={200: DefenderOut, **NOT_FOUND},
     url_name="defender-detail",
-    summary="One defender, with channels, consents and members",
+    summary="One defender: the record, its categories, and how many of each part it has",
 )
 def defender_detail(request: HttpRequest, defender_id: UUID) -> Defender:
-    return queries.get_defender_for_user(_caller(request), defender_id)
+    return queries.get_defender_for_api(_caller(request), defender_id)
+
+
+class PartQuery(Schema):
+    limit: int = Field(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
+    after: UUID | None = Field(None, description="The `next_after` of the previous page.")
+
+
+def _part_page(
+    request: HttpRequest, defender_id: UUID, rows: QuerySet[Any], page: PartQuery
+) -> dict[str, Any]:
+    """A page of one of a defender's parts, oldest first. The rows come through the access
+    path, so a page with rows proves the caller reaches the defender; only an empty one asks
+    whether the defender itself is there for them (404 otherwise, as for the record)."""
+    items, next_after = queries.keyset_page(rows, page.after, page.limit)
+    if not items:
+        queries.get_defender_for_user(_caller(request), defender_id)
+    return {"items": items, "next_after": next_after}
+
+
+@router.get(
+    "/defenders/{uuid:defender_id}/channels",
+    response={200: DefenderChannelPage, **NOT_FOUND},
+    url_name="defender-channel-list",
+    summary="A defender's contact channels",
+)
+def defender_channels(
+    request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
+) -> dict[str, Any]:
+    rows = queries.channels_visible_to(_caller(request), defender_id)
+    return _part_page(request, defender_id, rows, page)
+
+
+@router.get(
+    "/defenders/{uuid:defender_id}/consents",
+    response={200: DefenderConsentPage, **NOT_FOUND},
+    url_name="defender-consent-list",
+    summary="A defender's consents, withdrawn ones included",
+)
+def defender_consents(
+    request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
+) -> dict[str, Any]:
+    rows = queries.consents_visible_to(_caller(request), defender_id)
+    return _part_page(request, defender_id, rows, page)
+
+
+@router.get(
+    "/defenders/{uuid:defender_id}/members",
+    response={200: DefenderMemberPage, **NOT_FOUND},
+    url_name="defender-member-list",
+    summary="The members of a collective you can see",
+)
+def defender_members(
+    request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
+) -> dict[str, Any]:
+    rows = queries.members_visible_to(_caller(request), defender_id)
+    return _part_page(request, defender_id, rows, page)
+
+
+@router.get(
+    "/defenders/{uuid:defender_id}/collectives",
+    response={200: DefenderMemberPage, **NOT_FOUND},
+    url_name="defender-collective-list",
+    summary="The collectives you can see a defender is a member of",
+)
+def defender_collectives(
+    request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
+) -> dict[str, Any]:
+    rows = queries.collectives_visible_to(_caller(request), defender_id)
+    return _part_page(request, defender_id, rows, page)
 
 
 @router.post(
@@ -333,7 +413,7 @@ def defender_create(request: HttpRequest, payload: DefenderCreateIn) -> Status[A
         status=DefenderStatus.DRAFT,
         channel=payload.channel.model_dump() if payload.channel else None,
     )
-    return Status(201, queries.get_defender_for_user(user, defender.pk))
+    return Status(201, queries.get_defender_for_api(user, defender.pk))
 
 
 @router.patch(
@@ -373,8 +453,8 @@ def defender_update(
             **changes,
         )
     except EditConflict:
-        current = queries.get_defender_for_user(user, defender_id)
+        current = queries.get_defender_for_api(user, defender_id)
         return Status(
             409, {"detail": "Someone saved this record after that version.", "current": current}
         )
-    return Status(200, queries.get_defender_for_user(user, defender_id))
+    return Status(200, queries.get_defender_for_api(user, defender_id))

@@ -13,15 +13,27 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from amparo.accounts import rules as account_rules
 from amparo.accounts.enums import OrganisationKind
 from amparo.accounts.models import Organisation, User
 from amparo.accounts.permissions import Perm
@@ -52,42 +64,140 @@ LIST_DEFERRED = ("legal_name", "rights_defended", "location", "notes", "intersec
 
 
 def defenders_visible_to(user: User | AnonymousUser) -> QuerySet[Defender]:
-    return (
-        Defender.objects.filter(rules.visible_defenders_q(user))
-        .select_related("organisation")
-        .prefetch_related("categories")
-        .order_by("-created_at", "-id")
-    )
+    """For lists: newest first, with the categories each row shows."""
+    return _reached(user).prefetch_related("categories").order_by("-created_at", "-id")
+
+
+def _reached(user: User | AnonymousUser) -> QuerySet[Defender]:
+    """The one filter every read of a defender goes through, with the keeping unit (its name
+    is on most pages; the join costs no query)."""
+    return Defender.objects.filter(rules.visible_defenders_q(user)).select_related("organisation")
 
 
 def get_defender_for_user(
     user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
 ) -> Defender:
-    """The defender with what its page shows prefetched. Members and collectives are limited to
-    those the person reaches: a collective's page must not reveal the pseudonyms of members
-    whose own records the reader may not open."""
-    queryset = defenders_visible_to(user).prefetch_related(
-        "channels",
-        "consents",
-        "close_people",
-        Prefetch("shares", queryset=DefenderShare.objects.select_related("organisation")),
-        Prefetch(
-            "members",
-            queryset=CollectiveMember.objects.filter(rules.visible_defenders_q(user, "member__"))
-            .select_related("member")
-            .order_by("created_at", "id"),
-        ),
-        Prefetch(
-            "collective_memberships",
-            queryset=CollectiveMember.objects.filter(
-                rules.visible_defenders_q(user, "collective__")
-            ).select_related("collective"),
-        ),
+    """The defender alone: forms and sub-pages load the parts they show themselves, so a form
+    does not pay for channels, consents or members it never displays."""
+    defender = get_object_or_404(_reached(user), pk=defender_id)
+    if for_write and not rules.can_edit_defender(user, defender):
+        raise PermissionDenied
+    return defender
+
+
+def get_defender_for_edit(user: User | AnonymousUser, defender_id: UUID) -> Defender:
+    """What the edit form fills itself from: categories, and the linked account's address."""
+    queryset = _reached(user).select_related("user").prefetch_related("categories")
+    defender = get_object_or_404(queryset, pk=defender_id)
+    if not rules.can_edit_defender(user, defender):
+        raise PermissionDenied
+    return defender
+
+
+def _count(rows: QuerySet[Any], by: str) -> Coalesce:
+    """How many of `rows` point at the outer defender through `by`, as a correlated subquery:
+    a number on the defender's own row instead of a query of its own (portable to SQLite and
+    PostgreSQL, unlike array aggregates)."""
+    counted = (
+        rows.filter(**{by: OuterRef("pk")})
+        .order_by()
+        .values(by)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _reader_shares(user: User | AnonymousUser) -> dict[str, Exists]:
+    """One flag per organisation of the reader: is the record shared with it? Sections of
+    other modules answer their own reach from these (rules.reads_defender) without a query."""
+    return {
+        f"shared_with_{number}": Exists(
+            DefenderShare.objects.filter(defender=OuterRef("pk"), organisation_id=organisation_id)
+        )
+        for number, organisation_id in enumerate(_reader_organisations(user))
+    }
+
+
+def _reader_organisations(user: User | AnonymousUser) -> list[Any]:
+    return sorted({m.organisation_id for m in account_rules.active_memberships(user)}, key=str)
+
+
+def get_defender_page(
+    user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
+) -> Defender:
+    """The defender as its page shows it, in four queries: the record with its counts, then
+    its categories, contact channels and consents. Close people and shares are counted here
+    and listed on their own pages; members and collectives come from `collective_links`.
+
+    The row carries `close_people_count`, `share_count` (every organisation it went to: the
+    page shows it only to those who may see shares), `member_total` (every member of a
+    collective, the hidden ones included) and `shared_with_reader`, the reader's
+    organisations this record is shared with."""
+    queryset = (
+        _reached(user)
+        .annotate(
+            close_people_count=_count(ClosePerson.objects.all(), "defender"),
+            share_count=_count(DefenderShare.objects.all(), "defender"),
+            member_total=_count(CollectiveMember.objects.all(), "collective"),
+            **_reader_shares(user),
+        )
+        .prefetch_related("categories", "channels", "consents")
     )
     defender = get_object_or_404(queryset, pk=defender_id)
     if for_write and not rules.can_edit_defender(user, defender):
         raise PermissionDenied
+    organisations = _reader_organisations(user)
+    defender.shared_with_reader = frozenset(  # type: ignore[attr-defined]
+        organisation_id
+        for number, organisation_id in enumerate(organisations)
+        if getattr(defender, f"shared_with_{number}")
+    )
     return defender
+
+
+def collective_links(
+    user: User | AnonymousUser, defender: Defender
+) -> tuple[list[CollectiveMember], list[CollectiveMember]]:
+    """The members of a collective and the collectives of an individual, in one query for both
+    directions, each limited to the records the reader reaches: a collective's page must not
+    reveal the pseudonyms of members whose own records the reader may not open."""
+    links = (
+        CollectiveMember.objects.filter(
+            Q(collective=defender) & rules.visible_defenders_q(user, "member__")
+            | Q(member=defender) & rules.visible_defenders_q(user, "collective__")
+        )
+        .select_related("collective", "member")
+        .order_by("created_at", "id")
+    )
+    members: list[CollectiveMember] = []
+    collectives: list[CollectiveMember] = []
+    for link in links:
+        (members if link.collective_id == defender.pk else collectives).append(link)
+    return members, collectives
+
+
+def get_defender_for_api(user: User | AnonymousUser, defender_id: UUID) -> Defender:
+    """The defender as the API's detail answers it: its own fields, categories, and how many
+    channels, consents, members and collectives the sub-resource endpoints list (the members
+    and collectives the reader reaches, as those endpoints do)."""
+    queryset = (
+        _reached(user)
+        .annotate(
+            channel_count=_count(ContactChannel.objects.all(), "defender"),
+            consent_count=_count(ConsentRecord.objects.all(), "defender"),
+            member_count=_count(
+                CollectiveMember.objects.filter(rules.visible_defenders_q(user, "member__")),
+                "collective",
+            ),
+            collective_count=_count(
+                CollectiveMember.objects.filter(rules.visible_defenders_q(user, "collective__")),
+                "member",
+            ),
+        )
+        .prefetch_related("categories")
+    )
+    return get_object_or_404(queryset, pk=defender_id)
 
 
 def defender_of_user(user: User | AnonymousUser) -> Defender | None:
@@ -304,11 +414,88 @@ def get_share_for_user(
 
 
 def hidden_member_count(collective: Defender, shown: int) -> int:
-    """How many members the reader may not open: said as a number, never named."""
+    """How many members the reader may not open: said as a number, never named. Needs the
+    `member_total` of `get_defender_page`."""
     if not collective.is_collective:
         return 0
-    # Not `collective.members.count()`: that counts the prefetched, already filtered rows.
-    return max(0, CollectiveMember.objects.filter(collective=collective).count() - shown)
+    total: int = collective.member_total  # type: ignore[attr-defined]
+    return max(0, total - shown)
+
+
+# --- pages of a record's parts (sub-pages and API sub-resources) ---
+
+#: Rows a sub-page or sub-resource shows at once.
+PART_PAGE = 50
+
+_Row = TypeVar("_Row", bound=Model)
+
+
+def _after(rows: QuerySet[_Row], after: UUID | None) -> QuerySet[_Row]:
+    """Rows after the one with id `after` in (created_at, id) order, in the same query: the
+    cursor row's time is a subquery, not a lookup of its own. The cursor is looked for among
+    `rows` only, so an id from elsewhere tells nothing about a row the caller cannot see (it
+    gives an empty page, as a missing one does)."""
+    if after is None:
+        return rows
+    then = Subquery(rows.filter(pk=after).order_by().values("created_at")[:1])
+    return rows.filter(Q(created_at__gt=then) | Q(created_at=then, pk__gt=after))
+
+
+def keyset_page(rows: QuerySet[_Row], after: UUID | None, limit: int) -> tuple[list[_Row], Any]:
+    """One page of `rows` in (created_at, id) order and the `after` of the next page (None on
+    the last): stable while rows are added, no COUNT, no OFFSET."""
+    page = list(_after(rows.order_by("created_at", "pk"), after)[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return page, page[-1].pk if more else None
+
+
+def close_people_of(defender: Defender) -> QuerySet[ClosePerson]:
+    """For a defender already loaded through the access path."""
+    return ClosePerson.objects.filter(defender=defender)
+
+
+def shares_of(defender: Defender) -> QuerySet[DefenderShare]:
+    """For a defender already loaded through the access path, and a reader who may see its
+    shares (rules.can_see_shares)."""
+    return DefenderShare.objects.filter(defender=defender).select_related("organisation")
+
+
+def channels_visible_to(user: User | AnonymousUser, defender_id: UUID) -> QuerySet[ContactChannel]:
+    """A defender's contact channels through the access path, without loading the defender:
+    a page of rows proves the reader reaches it; an empty page asks `get_defender_for_user`."""
+    return ContactChannel.objects.filter(
+        rules.visible_defenders_q(user, "defender__"), defender_id=defender_id
+    )
+
+
+def consents_visible_to(user: User | AnonymousUser, defender_id: UUID) -> QuerySet[ConsentRecord]:
+    """As `channels_visible_to`, for consents."""
+    return ConsentRecord.objects.filter(
+        rules.visible_defenders_q(user, "defender__"), defender_id=defender_id
+    )
+
+
+def members_visible_to(
+    user: User | AnonymousUser, collective_id: UUID
+) -> QuerySet[CollectiveMember]:
+    """The members of a collective the reader reaches, of a collective the reader reaches."""
+    return CollectiveMember.objects.filter(
+        rules.visible_defenders_q(user, "collective__"),
+        rules.visible_defenders_q(user, "member__"),
+        collective_id=collective_id,
+    )
+
+
+def collectives_visible_to(
+    user: User | AnonymousUser, member_id: UUID
+) -> QuerySet[CollectiveMember]:
+    """The collectives the reader reaches that a defender the reader reaches is a member of."""
+    return CollectiveMember.objects.filter(
+        rules.visible_defenders_q(user, "collective__"),
+        rules.visible_defenders_q(user, "member__"),
+        member_id=member_id,
+    )
 
 
 # --- who opened the record ---

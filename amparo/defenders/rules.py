@@ -95,6 +95,33 @@ def reaches(
     )
 
 
+def reads_defender(
+    user: User | AnonymousUser,
+    defender: Defender,
+    *,
+    staff_perm: Perm,
+    collective_perm: Perm | None,
+) -> bool:
+    """Whether the person reads this defender's records of a module (its staff permission,
+    shares included): what `defender_q(..., shares=True)` answers, for one defender.
+
+    On the defender's page it costs no query: `queries.get_defender_page` loaded, with the
+    record, the reader's organisations it is shared with (`shared_with_reader`). Sections of
+    other modules ask this instead of checking their reach again in the database. Any other
+    defender is asked about in the database."""
+    if reaches(user, defender, staff_perm=staff_perm, collective_perm=collective_perm):
+        return True
+    staff = organisations_with(user, staff_perm)
+    if not staff:
+        return False
+    shared: frozenset[Any] | None = getattr(defender, "shared_with_reader", None)
+    if shared is not None:
+        return bool(shared & staff)
+    from amparo.defenders.models import DefenderShare  # noqa: PLC0415 -- models import us
+
+    return DefenderShare.objects.filter(defender=defender, organisation_id__in=staff).exists()
+
+
 # --- the defenders module's own questions ---
 
 

@@ -14,7 +14,13 @@ A module registers one section, usually from its AppConfig.ready():
 The defender's page includes each registered section's template, in `order`; the template
 sees `defender` and `section`, the dictionary the `context` callable returned. The callable must use
 its module's own access path (it gets the reader) and return None when the reader may not see
-the section at all: nothing is then rendered. Keep each section to a fixed number of queries.
+the section at all: nothing is then rendered.
+
+The page has a budget of ten queries and spends nine before any section: keep a section to
+one query. Whether the reader reaches the defender with the module's permissions is answered
+without one by `rules.reads_defender(user, defender, staff_perm=..., collective_perm=...)`:
+the page loaded the defender with what that question needs. Show a summary (counts as
+annotations, the latest few rows) and link to the module's own page for the rest.
 """
 
 from __future__ import annotations

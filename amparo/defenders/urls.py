@@ -24,8 +24,9 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent-withdraw",
     ),
+    path("defenders/<uuid:defender_id>/close-people/", views.close_people, name="close-people"),
     path(
-        "defenders/<uuid:defender_id>/close-people/",
+        "defenders/<uuid:defender_id>/close-people/new/",
         views.close_person_add,
         name="close-person-add",
     ),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("defenders/<uuid:defender_id>/members/", views.member_add, name="member-add"),
     path("defenders/<uuid:defender_id>/members/new/", views.member_new, name="member-new"),
     path("defenders/members/<uuid:link_id>/remove/", views.member_remove, name="member-remove"),
-    path("defenders/<uuid:defender_id>/shares/", views.share_add, name="share-add"),
+    path("defenders/<uuid:defender_id>/shares/", views.shares, name="shares"),
+    path("defenders/<uuid:defender_id>/shares/new/", views.share_add, name="share-add"),
     path("defenders/shares/<uuid:share_id>/remove/", views.share_remove, name="share-remove"),
 ]

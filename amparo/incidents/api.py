@@ -3,8 +3,11 @@
 Input is checked by the same Django forms as the pages, and an incident is created by the same
 one-flow service (event, victims, perpetrators, duplicate hints): a script cannot record what a
 person could not. Lists carry Tier-2 fields only; one incident carries the Tier-1 values its
-reader reaches, as its page does. Bulk export stays on the pages (ACC-08: tokens have no
-export right).
+reader reaches, as its page does. An incident answers with its own fields and the number of
+each kind of its parts; the parts (acts, involvements, sources, interventions) are read page
+by page under `/incidents/{incident_id}/`, so every answer costs the same few queries however
+large the incident (PERFORMANCE.md: 6 per endpoint). Bulk export stays on the pages (ACC-08:
+tokens have no export right).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.params.functions import Query
@@ -21,6 +25,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from amparo.accounts.models import User
+from amparo.accounts.permissions import Perm
 from amparo.api.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -30,6 +35,7 @@ from amparo.api.schemas import (
 )
 from amparo.core.locking import EditConflict
 from amparo.defenders.enums import DefenderKind
+from amparo.defenders.rules import organisations_with
 from amparo.incidents import queries, rules, services
 from amparo.incidents.enums import (
     AttackType,
@@ -41,7 +47,7 @@ from amparo.incidents.enums import (
     ViolationStatus,
 )
 from amparo.incidents.forms import IncidentEditForm, IncidentFactsForm
-from amparo.incidents.models import Incident
+from amparo.incidents.models import Incident, Intervention, Involvement, Source
 
 router = Router(tags=["incidents"])
 
@@ -116,7 +122,7 @@ class InvolvementOut(Schema):
     version: int
 
 
-class SourceOut(Schema):
+class IncidentSourceOut(Schema):
     id: UUID
     connection: str
     reliability: str
@@ -138,7 +144,7 @@ class InterventionOut(Schema):
     version: int
 
 
-class EvaluationOut(Schema):
+class IncidentEvaluationOut(Schema):
     is_security_incident: str
     is_work_related: str
     is_known_threat: str
@@ -149,6 +155,10 @@ class EvaluationOut(Schema):
 
 
 class IncidentOut(_IncidentFields):
+    """The incident's own fields and the number of each kind of its parts. The parts are read
+    page by page: `/incidents/{incident_id}/acts`, `.../involvements`, `.../sources` (the
+    keeping desk only) and `.../interventions`."""
+
     act_types: list[str]
     perpetrator_kinds: list[str]
     title: str
@@ -156,11 +166,31 @@ class IncidentOut(_IncidentFields):
     location: str
     impact: str
     state_response: str
-    acts: list[ActOut]
-    involvements: list[InvolvementOut]
-    sources: list[SourceOut] = Field(description="Only for the desk that keeps the incident.")
-    interventions: list[InterventionOut]
-    evaluation: EvaluationOut
+    act_count: int
+    involvement_count: int
+    source_count: int | None = Field(description="Only for the desk that keeps the incident.")
+    intervention_count: int
+    evaluation: IncidentEvaluationOut
+
+
+class ActPage(Schema):
+    items: list[ActOut]
+    next_after: UUID | None
+
+
+class InvolvementPage(Schema):
+    items: list[InvolvementOut]
+    next_after: UUID | None
+
+
+class SourcePage(Schema):
+    items: list[IncidentSourceOut]
+    next_after: UUID | None
+
+
+class InterventionPage(Schema):
+    items: list[InterventionOut]
+    next_after: UUID | None
 
 
 class WhenIn(Schema):
@@ -240,7 +270,7 @@ class DuplicatesOut(Schema):
     duplicates: list[DuplicateOut]
 
 
-class ConflictOut(Schema):
+class IncidentConflictOut(Schema):
     detail: str
     current: IncidentOut
 
@@ -305,47 +335,25 @@ SUMMARY_ATTRIBUTES = (
 )
 
 
-def _full(user: User, incident: Incident) -> dict[str, Any]:
-    """The incident as its page shows it to this reader."""
-    queries.with_parts(incident, files=False)
-    visible = queries.visible_victim_ids(user, incident)
+def _full(user: User, incident_id: UUID) -> dict[str, Any]:
+    """The incident as its page shows it to this reader, without its parts."""
+    incident = queries.get_incident_for_api(user, incident_id)
+    act_types, perpetrator_kinds = queries.act_types_and_perpetrator_kinds(incident)
     is_desk = rules.is_keeping_desk(user, incident)
     return {
         **{name: getattr(incident, name) for name in SUMMARY_ATTRIBUTES},
-        "act_types": sorted({act.act_type for act in incident.acts.all()}),
-        "perpetrator_kinds": sorted({i.perpetrator.kind for i in incident.involvements.all()}),
+        "act_types": act_types,
+        "perpetrator_kinds": perpetrator_kinds,
         "title": incident.title,
         "description": incident.description,
         "location": incident.location,
         "impact": incident.impact or "",
         "state_response": incident.state_response or "",
-        "acts": [
-            {
-                "id": act.pk,
-                "victim_id": act.victim_id,
-                "victim_pseudonym": act.victim.pseudonym if act.victim_id in visible else None,
-                "act_type": act.act_type,
-                "consequences": act.consequences,
-                "version": act.version,
-            }
-            for act in incident.acts.all()
-        ],
-        "involvements": [
-            {
-                "id": inv.pk,
-                "perpetrator_id": inv.perpetrator_id,
-                "perpetrator_kind": inv.perpetrator.kind,
-                "perpetrator_name": inv.perpetrator.name,
-                "act_id": inv.act_id,
-                "degree": inv.degree,
-                "attribution": inv.attribution,
-                "intent": inv.intent,
-                "version": inv.version,
-            }
-            for inv in incident.involvements.all()
-        ],
-        "sources": list(incident.sources.all()) if is_desk else [],
-        "interventions": list(incident.interventions.all()),
+        **{
+            name: getattr(incident, name)
+            for name in ("act_count", "involvement_count", "intervention_count")
+        },
+        "source_count": getattr(incident, "source_count", 0) if is_desk else None,
         "evaluation": {
             "is_security_incident": incident.is_security_incident,
             "is_work_related": incident.is_work_related,
@@ -356,6 +364,27 @@ def _full(user: User, incident: Incident) -> dict[str, Any]:
             "evaluated_at": incident.evaluated_at,
         },
     }
+
+
+def _keyset(rows: QuerySet[Any], after: UUID | None, limit: int) -> dict[str, Any]:
+    rows = rows.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    page = list(rows[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {"items": page, "next_after": page[-1].pk if more else None}
+
+
+def _parts(
+    request: HttpRequest, incident_id: UUID, rows: QuerySet[Any], after: UUID | None, limit: int
+) -> dict[str, Any]:
+    """A page of the incident's parts. The rows come through the incident's access path, so
+    only an empty page asks whether the incident is visible (404 otherwise)."""
+    page = _keyset(rows, after, limit)
+    if not page["items"]:
+        queries.require_visible_incident(_caller(request), incident_id)
+    return page
 
 
 def _duplicates(user: User, body: IncidentCreateIn) -> list[dict[str, Any]]:
@@ -512,23 +541,118 @@ def incident_create(request: HttpRequest, body: IncidentCreateIn) -> Any:
         )
     except services.IncidentError as error:
         return _invalid({"body": [error.message]})
-    return Status(201, _full(user, queries.get_incident_for_user(user, incident.pk)))
+    return Status(201, _full(user, incident.pk))
 
 
 @router.get(
     "/incidents/{uuid:incident_id}",
     response={200: IncidentOut, **READ},
     url_name="incident-detail",
-    summary="One incident, with its acts, involvements, sources and interventions",
+    summary="One incident: its own fields, evaluation and the number of its parts",
+    description=(
+        "Its parts are read page by page at `/incidents/{incident_id}/acts`, `/involvements`, "
+        "`/sources` (the keeping desk only) and `/interventions`."
+    ),
 )
 def incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
+    return _full(_caller(request), incident_id)
+
+
+@router.get(
+    "/incidents/{uuid:incident_id}/acts",
+    response={200: ActPage, **READ},
+    url_name="incident-act-list",
+    summary="The acts of an incident, page by page: who suffered what",
+    description="`victim_pseudonym` is null for a victim you do not reach.",
+)
+def incident_act_list(
+    request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> dict[str, Any]:
     user = _caller(request)
-    return _full(user, queries.get_incident_for_user(user, incident_id))
+    page = _parts(request, incident_id, queries.acts_for_api(user, incident_id), after, limit)
+    page["items"] = [
+        {
+            "id": act.pk,
+            "victim_id": act.victim_id,
+            "victim_pseudonym": act.victim.pseudonym if act.reaches_victim else None,
+            "act_type": act.act_type,
+            "consequences": act.consequences,
+            "version": act.version,
+        }
+        for act in page["items"]
+    ]
+    return page
+
+
+@router.get(
+    "/incidents/{uuid:incident_id}/involvements",
+    response={200: InvolvementPage, **READ},
+    url_name="incident-involvement-list",
+    summary="The perpetrators of an incident and how they were involved, page by page",
+)
+def incident_involvement_list(
+    request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> dict[str, Any]:
+    user = _caller(request)
+    rows = queries.parts_of_incident(user, Involvement, incident_id).select_related("perpetrator")
+    page = _parts(request, incident_id, rows, after, limit)
+    page["items"] = [
+        {
+            "id": inv.pk,
+            "perpetrator_id": inv.perpetrator_id,
+            "perpetrator_kind": inv.perpetrator.kind,
+            "perpetrator_name": inv.perpetrator.name,
+            "act_id": inv.act_id,
+            "degree": inv.degree,
+            "attribution": inv.attribution,
+            "intent": inv.intent,
+            "version": inv.version,
+        }
+        for inv in page["items"]
+    ]
+    return page
+
+
+@router.get(
+    "/incidents/{uuid:incident_id}/sources",
+    response={200: SourcePage, 403: ErrorOut, **READ},
+    url_name="incident-source-list",
+    summary="The sources of an incident, page by page (the keeping desk only)",
+    description="Others who see the incident get 403: a witness is the desk's alone to know.",
+)
+def incident_source_list(
+    request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> dict[str, Any]:
+    user = _caller(request)
+    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
+    rows = queries.parts_of_incident(user, Source, incident_id).filter(
+        incident__organisation_id__in=staff
+    )
+    page = _keyset(rows, after, limit)
+    if not page["items"] and not rules.is_keeping_desk(
+        user, queries.require_visible_incident(user, incident_id)
+    ):
+        raise PermissionDenied
+    return page
+
+
+@router.get(
+    "/incidents/{uuid:incident_id}/interventions",
+    response={200: InterventionPage, **READ},
+    url_name="incident-intervention-list",
+    summary="What was done about an incident, page by page",
+)
+def incident_intervention_list(
+    request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> dict[str, Any]:
+    user = _caller(request)
+    rows = queries.parts_of_incident(user, Intervention, incident_id)
+    return _parts(request, incident_id, rows, after, limit)
 
 
 @router.put(
     "/incidents/{uuid:incident_id}",
-    response={200: IncidentOut, 409: ConflictOut, **WRITE},
+    response={200: IncidentOut, 409: IncidentConflictOut, **WRITE},
     url_name="incident-detail",
     summary="Change what, when and where",
     description="Send every field and the `version` you read; 409 when someone saved first.",
@@ -548,6 +672,5 @@ def incident_update(request: HttpRequest, incident_id: UUID, body: IncidentUpdat
             facts=facts,
         )
     except EditConflict as conflict:
-        current = queries.get_incident_for_user(user, conflict.current.pk)
-        return Status(409, {"detail": "Conflict", "current": _full(user, current)})
-    return _full(user, queries.get_incident_for_user(user, incident_id))
+        return Status(409, {"detail": "Conflict", "current": _full(user, conflict.current.pk)})
+    return _full(user, incident_id)

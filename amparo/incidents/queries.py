@@ -17,8 +17,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
@@ -193,29 +193,54 @@ def get_incident_for_user(
     return incident
 
 
-def with_parts(incident: Incident, *, files: bool = True) -> Incident:
-    """Load acts, involvements, sources, interventions (and files) in a fixed number of
-    queries."""
+def _reached_victim(user: Person) -> Case:
+    """On an act: whether the person reaches its victim (`_victim_reach_q`), as a column of
+    the acts' own query rather than a query of its own."""
+    return Case(When(_victim_reach_q(user), then=Value(True)), default=Value(False))
+
+
+def _acts(reader: Person | None) -> Prefetch[Any]:
+    acts = Act.objects.select_related("victim").order_by("created_at")
+    if reader is not None:
+        acts = acts.annotate(reaches_victim=_reached_victim(reader))
+    return Prefetch("acts", queryset=acts)
+
+
+def with_acts(incident: Incident, *, reader: Person | None = None) -> Incident:
+    """Load the acts with their victims (one query); see `with_parts` for `reader`."""
+    from django.db.models import prefetch_related_objects  # noqa: PLC0415
+
+    prefetch_related_objects([incident], _acts(reader))
+    return incident
+
+
+def with_parts(
+    incident: Incident,
+    *,
+    files: bool = True,
+    sources: bool = True,
+    reader: Person | None = None,
+) -> Incident:
+    """Load acts, involvements, interventions, and (for the keeping desk) sources and files,
+    in one query each. With a `reader`, each act also says whether they reach its victim
+    (`reaches_victim`), so `visible_victim_ids` needs no query of its own."""
     from django.db.models import prefetch_related_objects  # noqa: PLC0415
 
     lookups: list[Any] = [
-        Prefetch("acts", queryset=Act.objects.select_related("victim").order_by("created_at")),
+        _acts(reader),
         Prefetch(
             "involvements",
-            queryset=Involvement.objects.select_related("perpetrator", "act").order_by(
-                "created_at"
-            ),
+            queryset=Involvement.objects.select_related("perpetrator").order_by("created_at"),
         ),
-        Prefetch("sources", queryset=Source.objects.order_by("created_at")),
         Prefetch("interventions", queryset=Intervention.objects.order_by("done_on", "created_at")),
     ]
+    if sources:
+        lookups.append(Prefetch("sources", queryset=Source.objects.order_by("created_at")))
     if files:
         lookups.append(
             Prefetch(
                 "attachments",
-                queryset=IncidentAttachment.objects.select_related(
-                    "attachment", "attachment__uploaded_by"
-                ),
+                queryset=IncidentAttachment.objects.select_related("attachment"),
             )
         )
     prefetch_related_objects([incident], *lookups)
@@ -224,14 +249,99 @@ def with_parts(incident: Incident, *, files: bool = True) -> Incident:
 
 def visible_victim_ids(user: Person, incident: Incident) -> set[UUID]:
     """The incident's victims this person reaches: only their pseudonyms are shown. Someone
-    who sees the incident through one victim must not learn who the other victims are."""
+    who sees the incident through one victim must not learn who the other victims are. No
+    query when the acts were loaded by `with_parts(..., reader=user)`."""
     if rules.is_keeping_desk(user, incident):
         return {act.victim_id for act in incident.acts.all()}
+    acts = list(incident.acts.all())
+    if all(hasattr(act, "reaches_victim") for act in acts):
+        return {act.victim_id for act in acts if getattr(act, "reaches_victim", False)}
     return set(
         Act.objects.filter(incident=incident)
         .filter(_victim_reach_q(user))
         .values_list("victim_id", flat=True)
     )
+
+
+# --- the API: an incident's own fields, its parts page by page ---
+
+
+def _count_of(queryset: QuerySet[Any]) -> Coalesce:
+    """How many rows of `queryset` (filtered on the outer incident) as a subquery."""
+    return Coalesce(
+        Subquery(queryset.order_by().values("incident_id").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+    )
+
+
+def get_incident_for_api(user: Person, incident_id: UUID) -> Incident:
+    """The incident with the number of each kind of its parts (subqueries of one query)."""
+    of_incident = Q(incident_id=OuterRef("pk"))
+    return get_object_or_404(
+        incidents_visible_to(user)
+        .select_related("evaluated_by")
+        .annotate(
+            act_count=_count_of(Act.objects.filter(of_incident)),
+            involvement_count=_count_of(Involvement.objects.filter(of_incident)),
+            source_count=_count_of(Source.objects.filter(of_incident)),
+            intervention_count=_count_of(Intervention.objects.filter(of_incident)),
+        ),
+        pk=incident_id,
+    )
+
+
+def act_types_and_perpetrator_kinds(incident: Incident) -> tuple[list[str], list[str]]:
+    """The Tier-2 summary of an incident's parts, both lists in one query."""
+    # No ORDER BY inside a UNION (SQLite refuses it): the lists are sorted here.
+    acts = (
+        Act.objects.filter(incident=incident)
+        .order_by()
+        .annotate(part=Value("act"), value=F("act_type"))
+        .values_list("part", "value")
+    )
+    kinds = (
+        Involvement.objects.filter(incident=incident)
+        .order_by()
+        .annotate(part=Value("perpetrator"), value=F("perpetrator__kind"))
+        .values_list("part", "value")
+    )
+    rows = set(acts.union(kinds))
+    return (
+        sorted(value for part, value in rows if part == "act"),
+        sorted(value for part, value in rows if part == "perpetrator"),
+    )
+
+
+def require_visible_incident(user: Person, incident_id: UUID) -> Incident:
+    """404 unless the person sees the incident: asked when a page of its parts is empty (a
+    row found through `parts_of_incident` already proves it), or for the keeping desk's own
+    parts. Loads no Tier-1 value."""
+    return get_object_or_404(
+        incidents_visible_to(user).only("id", "organisation_id"), pk=incident_id
+    )
+
+
+def parts_of_incident(user: Person, model: type[Any], incident_id: UUID) -> QuerySet[Any]:
+    """The acts, involvements, sources or interventions of a visible incident."""
+    rows: QuerySet[Any] = model.objects.filter(
+        visible_incidents_q(user, prefix="incident__"), incident_id=incident_id
+    )
+    return rows
+
+
+def acts_for_api(user: Person, incident_id: UUID) -> QuerySet[Act]:
+    """The acts with their victims, and whether this person may see who each victim is: the
+    keeping desk sees all, others those they reach (`reaches_victim`, in the same query)."""
+    shown = _victim_reach_q(user)
+    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
+    if staff:
+        shown |= Q(incident__organisation_id__in=staff)
+    acts: QuerySet[Act] = (
+        parts_of_incident(user, Act, incident_id)
+        .select_related("victim")
+        .annotate(reaches_victim=Case(When(shown, then=Value(True)), default=Value(False)))
+    )
+    return acts
 
 
 def _part_for_user(

@@ -392,7 +392,9 @@ def quick_report(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(user: User, incident: Incident, **extra: Any) -> dict[str, Any]:
     is_desk = rules.is_keeping_desk(user, incident)
-    queries.with_parts(incident, files=is_desk)  # files are the keeping desk's alone
+    # Sources and files are the keeping desk's alone: not even read for anyone else. Whether
+    # others reach each victim comes with the acts (`reader`), not from a query of its own.
+    queries.with_parts(incident, files=is_desk, sources=is_desk, reader=None if is_desk else user)
     visible = queries.visible_victim_ids(user, incident)
     can_code = rules.can_code_incident(user, incident)
     acts: list[dict[str, Any]] = [
@@ -624,7 +626,7 @@ def act_edit(request: HttpRequest, act_id: UUID) -> HttpResponse:
 
 
 def _act_labels(user: User, incident: Incident) -> list[tuple[Any, str]]:
-    queries.with_parts(incident)
+    queries.with_acts(incident, reader=user)
     visible = queries.visible_victim_ids(user, incident)
     return [
         (

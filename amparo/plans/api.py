@@ -1,5 +1,7 @@
 """JSON API of the plans module (/api/v1/), through the same access paths and services as the
-pages: a plan the pages would not show answers 404 here too, a write they would refuse, 403."""
+pages: a plan the pages would not show answers 404 here too, a write they would refuse, 403.
+A plan answers with its own fields, focus threats and counts; its measures and protocols are
+read page by page under `/plans/{plan_id}/` (PERFORMANCE.md: 6 queries per endpoint)."""
 
 from __future__ import annotations
 
@@ -21,10 +23,11 @@ from amparo.plans import queries, rules, services
 from amparo.plans.enums import PlanStatus
 from amparo.plans.models import SecurityPlan
 from amparo.plans.schemas import (
-    ConflictOut,
     MeasureIn,
     MeasureOut,
+    MeasurePage,
     MeasureUpdateIn,
+    PlanConflictOut,
     PlanDetailOut,
     PlanErrorOut,
     PlanFromAnalysisIn,
@@ -32,13 +35,14 @@ from amparo.plans.schemas import (
     PlanPage,
     PlanStatusIn,
     PlanUpdateIn,
+    ProtocolPage,
 )
 from amparo.risk.models import RiskAnalysis, Threat, VCFactor
 
 router = Router(tags=["plans"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ConflictOut, 422: PlanErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: PlanConflictOut, 422: PlanErrorOut}
 
 LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
 AFTER: Any = Query(None, description="The `next_after` of the previous page.")
@@ -69,7 +73,18 @@ def _keyset(queryset: QuerySet[Any], after: UUID | None, limit: int) -> dict[str
 
 
 def _detail(user: User, plan_id: Any) -> SecurityPlan:
-    return queries.get_plan_for_user(user, plan_id, api=True)
+    return queries.get_plan_for_api(user, plan_id)
+
+
+def _part_page(
+    user: User, plan_id: UUID, rows: QuerySet[Any], after: UUID | None, limit: int
+) -> dict[str, Any]:
+    """A page of the plan's measures or protocols. The rows are filtered through the plan's
+    access path already, so only an empty page needs to ask whether the plan is visible."""
+    page = _keyset(rows, after, limit)
+    if not page["items"]:
+        queries.require_visible_plan(user, plan_id)
+    return page
 
 
 def _threats(ids: list[UUID]) -> list[Threat]:
@@ -120,10 +135,64 @@ def plan_list(
     "/plans/{uuid:plan_id}",
     response={200: PlanDetailOut, **READ},
     url_name="plan-detail",
-    summary="One security plan, with its measures and protocols",
+    summary="One security plan: its own fields, focus threats and counts",
+    description=(
+        "The measures and protocols are listed page by page at `/plans/{plan_id}/measures` "
+        "and `/plans/{plan_id}/protocols`."
+    ),
 )
 def plan_detail(request: HttpRequest, plan_id: UUID) -> SecurityPlan:
     return _detail(_caller(request), plan_id)
+
+
+@router.get(
+    "/plans/{uuid:plan_id}/measures",
+    response={200: MeasurePage, **READ},
+    url_name="plan-measure-list",
+    summary="The measures of a plan, page by page",
+)
+def plan_measure_list(
+    request: HttpRequest,
+    plan_id: UUID,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
+    user = _caller(request)
+    return _part_page(user, plan_id, queries.measures_of_plan(user, plan_id), after, limit)
+
+
+@router.get(
+    "/plans/{uuid:plan_id}/protocols",
+    response={200: ProtocolPage, **READ},
+    url_name="plan-protocol-list",
+    summary="The protocols of a plan, page by page, with the threats and measures they link",
+)
+def plan_protocol_list(
+    request: HttpRequest,
+    plan_id: UUID,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
+    user = _caller(request)
+    page = _part_page(user, plan_id, queries.protocols_of_plan(user, plan_id), after, limit)
+    protocols = page["items"]
+    links = queries.protocol_links([p.pk for p in protocols]) if protocols else {}
+    page["items"] = [
+        {
+            "id": protocol.pk,
+            "plan_id": protocol.plan_id,
+            "kind": protocol.kind,
+            "situation": protocol.situation,
+            "title": protocol.title,
+            "steps": protocol.steps,
+            "contacts": protocol.contacts,
+            "threat_ids": sorted(links.get(protocol.pk, ([], []))[0], key=str),
+            "prerequisite_ids": sorted(links.get(protocol.pk, ([], []))[1], key=str),
+            "version": protocol.version,
+        }
+        for protocol in protocols
+    ]
+    return page
 
 
 @router.post(

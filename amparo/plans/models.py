@@ -284,6 +284,13 @@ class ComplianceCheck(models.Model):
         ordering = ("-checked_on", "-created_at")
         verbose_name = _("compliance check")
         verbose_name_plural = _("compliance checks")
+        # The plan's list of checks, newest first (and its latest check, on the plan page).
+        indexes = [
+            models.Index(
+                fields=["plan", "-checked_on", "-created_at", "-id"],
+                name="plans_check_plan_newest",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"compliance check {self.pk}"

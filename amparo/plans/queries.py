@@ -6,11 +6,25 @@ plans the person may not change raise PermissionDenied on writes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.models import User
@@ -18,7 +32,7 @@ from amparo.accounts.permissions import Perm, roles_with
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q
 from amparo.plans import rules
-from amparo.plans.enums import MeasureStatus, PlanStatus
+from amparo.plans.enums import MeasureStatus, PlanStatus, ProtocolKind
 from amparo.plans.models import (
     ComplianceCheck,
     Measure,
@@ -46,64 +60,29 @@ def plans_visible_to(user: User | AnonymousUser) -> QuerySet[SecurityPlan]:
     )
 
 
-def _detail_prefetches() -> list[Prefetch[str] | str]:
-    measures = Measure.objects.select_related("factor", "threat", "owner").order_by(
-        "created_at", "id"
-    )
-    return [
-        Prefetch(
-            "analysis__threats",
-            queryset=Threat.objects.prefetch_related(
-                Prefetch("factors", queryset=VCFactor.objects.order_by("kind", "created_at"))
-            ).order_by("created_at", "id"),
-        ),
-        # Focus threats are shown and checked by id and sentence: their factors come with the
-        # analysis's threats above.
-        Prefetch("focus_threats", queryset=Threat.objects.order_by("created_at", "id")),
-        Prefetch("measures", queryset=measures),
-        Prefetch(
-            "protocols",
-            queryset=Protocol.objects.prefetch_related(
-                Prefetch("prerequisites", queryset=Measure.objects.order_by("created_at", "id")),
-                Prefetch("threats", queryset=Threat.objects.order_by("created_at", "id")),
-            ),
-        ),
-        Prefetch(
-            "compliance_checks",
-            queryset=ComplianceCheck.objects.select_related("checked_by").prefetch_related(
-                Prefetch("items", queryset=MeasureCheck.objects.select_related("measure"))
-            ),
-        ),
-    ]
-
-
 def get_plan_for_user(
     user: User | AnonymousUser,
     plan_id: UUID,
     *,
     for_write: bool = False,
-    detail: bool = False,
-    api: bool = False,
+    compliance: bool = False,
 ) -> SecurityPlan:
-    """One plan; `detail` also loads what the plan page, the print card and the validation
-    rules read (threats and factors, measures, protocols, compliance history); `api` what the
-    API's plan answer shows (measures, protocols and the ids they point at)."""
+    """One plan with its subject and analysis. `compliance` adds what the plan page's summary
+    of the compliance checks shows (`check_count`, `last_checked_on`, `last_check_result`), as
+    subqueries of the same query."""
     queryset = SecurityPlan.objects.filter(rules.plans_visible_q(user)).select_related(
         "subject", "analysis", "created_by"
     )
-    if detail:
-        queryset = queryset.prefetch_related(*_detail_prefetches())
-    elif api:
-        queryset = queryset.prefetch_related(
-            Prefetch("focus_threats", queryset=Threat.objects.only("id")),
-            Prefetch("measures", queryset=Measure.objects.order_by("created_at", "id")),
-            Prefetch(
-                "protocols",
-                queryset=Protocol.objects.prefetch_related(
-                    Prefetch("prerequisites", queryset=Measure.objects.only("id")),
-                    Prefetch("threats", queryset=Threat.objects.only("id")),
-                ),
+    if compliance:
+        checks = ComplianceCheck.objects.filter(plan=OuterRef("pk"))
+        latest = checks.order_by("-checked_on", "-created_at", "-id")
+        queryset = queryset.annotate(
+            check_count=Coalesce(
+                Subquery(checks.order_by().values("plan").annotate(n=Count("pk")).values("n")[:1]),
+                0,
             ),
+            last_checked_on=Subquery(latest.values("checked_on")[:1]),
+            last_check_result=Subquery(latest.values("result")[:1]),
         )
     plan = get_object_or_404(queryset, pk=plan_id)
     if for_write and not rules.can_edit_plan(user, plan):
@@ -111,13 +90,242 @@ def get_plan_for_user(
     return plan
 
 
-def get_plan_with_detail(plan_id: UUID) -> SecurityPlan:
-    """A plan with everything validation reads, for services that already checked access."""
-    return (
-        SecurityPlan.objects.select_related("subject", "analysis", "created_by")
-        .prefetch_related(*_detail_prefetches())
-        .get(pk=plan_id)
+@dataclass(frozen=True)
+class ProtocolRow:
+    """A protocol with the threats it answers and the measures it relies on."""
+
+    protocol: Protocol
+    threats: list[Threat]
+    prerequisites: list[Measure]
+
+
+@dataclass(frozen=True)
+class PlanContents:
+    """Everything the plan page and the rules of validation.py read about one plan.
+
+    `threats` are the threats the plan answers (its analysis's, or without one its focus
+    threats), in order, with their factors; each carries `is_plan_focus`. `focus` are the
+    plan's focus threats.
+    """
+
+    plan: SecurityPlan
+    threats: Sequence[Threat]
+    focus: Sequence[Threat]
+    measures: list[Measure]
+    protocols: list[ProtocolRow]
+
+    @property
+    def emergency(self) -> list[ProtocolRow]:
+        return [row for row in self.protocols if row.protocol.kind == ProtocolKind.EMERGENCY]
+
+    @property
+    def preventive(self) -> list[ProtocolRow]:
+        return [row for row in self.protocols if row.protocol.kind == ProtocolKind.PREVENTIVE]
+
+
+def _focus_links(plan: SecurityPlan) -> QuerySet[Any]:
+    through: Any = SecurityPlan.focus_threats.through
+    links: QuerySet[Any] = through.objects.filter(securityplan_id=plan.pk)
+    return links
+
+
+def _answers_plan_q(plan: SecurityPlan, prefix: str = "") -> Q:
+    """Threats the plan answers: its analysis's, or without one its focus threats."""
+    if plan.analysis_id is not None:
+        return Q(**{f"{prefix}analysis_id": plan.analysis_id})
+    return Q(**{f"{prefix}pk__in": _focus_links(plan).values("threat_id")})
+
+
+def protocol_links(protocol_ids: Any) -> dict[Any, tuple[list[Any], list[Any]]]:
+    """Protocol id -> (ids of the threats it answers, ids of the measures it relies on), for
+    the protocols `protocol_ids` (a list or a subquery): both link tables in one query."""
+    prerequisites: Any = Protocol.prerequisites.through
+    threats: Any = Protocol.threats.through
+    # No ORDER BY inside a UNION (SQLite refuses it): callers order what they show.
+    measure_links = (
+        prerequisites.objects.filter(protocol_id__in=protocol_ids)
+        .order_by()
+        .annotate(target=F("measure_id"), is_threat=Value(False))
+        .values_list("protocol_id", "target", "is_threat")
     )
+    threat_links = (
+        threats.objects.filter(protocol_id__in=protocol_ids)
+        .order_by()
+        .annotate(target=F("threat_id"), is_threat=Value(True))
+        .values_list("protocol_id", "target", "is_threat")
+    )
+    links: dict[Any, tuple[list[Any], list[Any]]] = {}
+    for protocol_id, target, is_threat in measure_links.union(threat_links, all=True):
+        answered, relied_on = links.setdefault(protocol_id, ([], []))
+        (answered if is_threat else relied_on).append(target)
+    return links
+
+
+def plan_contents(plan: SecurityPlan) -> PlanContents:
+    """The plan's threats, factors, measures and protocols in five queries, whatever their
+    number: the focus threats are a flag on the threats (not a query of their own), and both
+    link tables of the protocols are read in one query."""
+    focus_links = _focus_links(plan)
+    protocol_threats = Protocol.threats.through.objects.filter(protocol__plan_id=plan.pk)
+    threats = list(
+        Threat.objects.filter(
+            _answers_plan_q(plan)
+            | Q(pk__in=focus_links.values("threat_id"))
+            # A protocol may still answer a threat of the plan's previous analysis.
+            | Q(pk__in=protocol_threats.values("threat_id"))
+        )
+        .annotate(is_plan_focus=Exists(focus_links.filter(threat_id=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch(
+                "factors",
+                # Only the factors the page shows: those of the threats the plan answers.
+                queryset=VCFactor.objects.filter(_answers_plan_q(plan, "threat__")).order_by(
+                    "kind", "created_at"
+                ),
+            )
+        )
+        .order_by("created_at", "id")
+    )
+    measures = list(
+        Measure.objects.filter(plan=plan)
+        .select_related("factor", "threat", "owner")
+        .order_by("created_at", "id")
+    )
+    protocols = list(Protocol.objects.filter(plan=plan))
+    links = protocol_links([p.pk for p in protocols]) if protocols else {}
+    rows = []
+    for protocol in protocols:
+        threat_ids, measure_ids = (set(ids) for ids in links.get(protocol.pk, ([], [])))
+        rows.append(
+            ProtocolRow(
+                protocol=protocol,
+                threats=[t for t in threats if t.pk in threat_ids],
+                prerequisites=[m for m in measures if m.pk in measure_ids],
+            )
+        )
+    if plan.analysis_id is not None:
+        answered = [t for t in threats if t.analysis_id == plan.analysis_id]
+    else:
+        answered = [t for t in threats if t.is_plan_focus]
+    return PlanContents(
+        plan=plan,
+        threats=answered,
+        focus=[t for t in threats if t.is_plan_focus],
+        measures=measures,
+        protocols=rows,
+    )
+
+
+def get_plan_with_detail(plan_id: UUID) -> PlanContents:
+    """A plan with everything validation reads, for services that already checked access."""
+    plan = SecurityPlan.objects.select_related("subject", "analysis", "created_by").get(pk=plan_id)
+    return plan_contents(plan)
+
+
+def print_card(plan: SecurityPlan) -> dict[str, Any]:
+    """What the printable card carries: every protocol with its steps and contacts, the
+    measures in force or planned, and the focus threats. Three queries."""
+    return {
+        "focus": list(
+            Threat.objects.filter(pk__in=_focus_links(plan).values("threat_id")).order_by(
+                "created_at", "id"
+            )
+        ),
+        "protocols": list(Protocol.objects.filter(plan=plan)),
+        "measures": list(
+            Measure.objects.filter(plan=plan)
+            .exclude(status=MeasureStatus.DROPPED)
+            .select_related("owner")
+            .order_by("created_at", "id")
+        ),
+    }
+
+
+def compliance_checks_of(plan: SecurityPlan) -> QuerySet[ComplianceCheck]:
+    """The plan's compliance checks, newest first, with who checked and each measure's result
+    (two queries for a page)."""
+    return (
+        ComplianceCheck.objects.filter(plan=plan)
+        .select_related("checked_by")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=MeasureCheck.objects.select_related("measure").order_by(
+                    "measure__created_at", "measure__id"
+                ),
+            )
+        )
+        .order_by("-checked_on", "-created_at", "-id")
+    )
+
+
+def compliance_checks_after(
+    checks: QuerySet[ComplianceCheck], after: UUID | None
+) -> QuerySet[ComplianceCheck]:
+    """The checks that come after the check `after` in the list's order (keyset pagination;
+    the cursor is read by subqueries of the same query)."""
+    if after is None:
+        return checks
+    cursor = ComplianceCheck.objects.filter(pk=after)
+    on = Subquery(cursor.values("checked_on")[:1])
+    at = Subquery(cursor.values("created_at")[:1])
+    return checks.filter(
+        Q(checked_on__lt=on)
+        | Q(checked_on=on, created_at__lt=at)
+        | Q(checked_on=on, created_at=at, id__lt=after)
+    )
+
+
+# --- the API: the plan's own fields, its collections page by page ---
+
+
+def get_plan_for_api(user: User | AnonymousUser, plan_id: UUID) -> SecurityPlan:
+    """The plan with the ids of its focus threats and the counts of its measures and
+    protocols (two queries)."""
+    queryset = (
+        SecurityPlan.objects.filter(rules.plans_visible_q(user))
+        .annotate(
+            measure_count=Coalesce(
+                Subquery(
+                    Measure.objects.filter(plan=OuterRef("pk"))
+                    .order_by()
+                    .values("plan")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+            protocol_count=Coalesce(
+                Subquery(
+                    Protocol.objects.filter(plan=OuterRef("pk"))
+                    .order_by()
+                    .values("plan")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1]
+                ),
+                0,
+            ),
+        )
+        .prefetch_related(
+            Prefetch("focus_threats", queryset=Threat.objects.only("id").order_by("created_at"))
+        )
+    )
+    return get_object_or_404(queryset, pk=plan_id)
+
+
+def require_visible_plan(user: User | AnonymousUser, plan_id: UUID) -> None:
+    """404 unless the person reads the plan: asked only when a page of its parts is empty,
+    since a row found through `plans_visible_q` already proves it."""
+    if not SecurityPlan.objects.filter(rules.plans_visible_q(user), pk=plan_id).exists():
+        raise Http404
+
+
+def measures_of_plan(user: User | AnonymousUser, plan_id: UUID) -> QuerySet[Measure]:
+    return Measure.objects.filter(rules.plans_visible_q(user, prefix="plan__"), plan_id=plan_id)
+
+
+def protocols_of_plan(user: User | AnonymousUser, plan_id: UUID) -> QuerySet[Protocol]:
+    return Protocol.objects.filter(rules.plans_visible_q(user, prefix="plan__"), plan_id=plan_id)
 
 
 def get_measure_for_user(
@@ -138,9 +346,9 @@ def get_protocol_for_user(
     user: User | AnonymousUser, protocol_id: UUID, *, for_write: bool = False
 ) -> Protocol:
     protocol = get_object_or_404(
-        Protocol.objects.filter(rules.plans_visible_q(user, prefix="plan__"))
-        .select_related("plan", "plan__subject")
-        .prefetch_related("prerequisites", "threats"),
+        Protocol.objects.filter(rules.plans_visible_q(user, prefix="plan__")).select_related(
+            "plan", "plan__subject"
+        ),
         pk=protocol_id,
     )
     if for_write and not rules.can_edit_plan(user, protocol.plan):

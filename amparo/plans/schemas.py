@@ -63,27 +63,37 @@ class MeasureOut(Schema):
     version: int
 
 
+class MeasurePage(Schema):
+    items: list[MeasureOut]
+    next_after: UUID | None = Field(
+        description="Pass as `after` to read the next page; null on the last page."
+    )
+
+
 class ProtocolOut(Schema):
     id: UUID
+    plan_id: UUID
     kind: ProtocolKind
     situation: Situation
     title: str
     steps: list[str]
     contacts: str
     threat_ids: list[UUID]
-    prerequisite_ids: list[UUID]
+    prerequisite_ids: list[UUID] = Field(description="Measures of the plan it relies on.")
     version: int
 
-    @staticmethod
-    def resolve_threat_ids(obj: Any) -> list[UUID]:
-        return [threat.pk for threat in obj.threats.all()]
 
-    @staticmethod
-    def resolve_prerequisite_ids(obj: Any) -> list[UUID]:
-        return [measure.pk for measure in obj.prerequisites.all()]
+class ProtocolPage(Schema):
+    items: list[ProtocolOut]
+    next_after: UUID | None = Field(
+        description="Pass as `after` to read the next page; null on the last page."
+    )
 
 
 class PlanDetailOut(PlanOut):
+    """The plan's own fields. Its measures and protocols are read page by page at
+    `/plans/{plan_id}/measures` and `/plans/{plan_id}/protocols`."""
+
     objective_threats: str
     objective_vulnerabilities: str
     objective_capacities: str
@@ -91,20 +101,12 @@ class PlanDetailOut(PlanOut):
     sources: str
     distribution: str
     focus_threat_ids: list[UUID]
-    measures: list[MeasureOut]
-    protocols: list[ProtocolOut]
+    measure_count: int
+    protocol_count: int
 
     @staticmethod
     def resolve_focus_threat_ids(obj: Any) -> list[UUID]:
         return [threat.pk for threat in obj.focus_threats.all()]
-
-    @staticmethod
-    def resolve_measures(obj: Any) -> list[Any]:
-        return list(obj.measures.all())
-
-    @staticmethod
-    def resolve_protocols(obj: Any) -> list[Any]:
-        return list(obj.protocols.all())
 
 
 class PlanTexts(Schema):
@@ -211,7 +213,7 @@ class PlanErrorOut(Schema):
     problems: list[ProblemOut] = Field(default_factory=list)
 
 
-class ConflictOut(Schema):
+class PlanConflictOut(Schema):
     """The plan's current state refuses the write: someone saved it first (`current_version`),
     or its status or the method's rules do not allow it (`problems` for an adoption)."""
 

@@ -491,8 +491,8 @@ def record_compliance_check(
     return check
 
 
-@transaction.atomic
 def record_plan_printed(*, plan: SecurityPlan, actor: User | None) -> None:
     """Printing puts the plan on paper, out of Amparo's reach: the log says who did it and
-    when (the Tier-1 read itself is logged by the decryption)."""
+    when (the Tier-1 read itself is logged by the decryption). One write, which record_event
+    makes atomic itself: no savepoint of its own."""
     _event(actor, "plans.plan_printed", plan)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("plans/measures/<uuid:measure_id>/status/", views.measure_status, name="measure-status"),
     path("plans/<uuid:plan_id>/protocols/new/", views.protocol_create, name="protocol-create"),
     path("plans/protocols/<uuid:protocol_id>/edit/", views.protocol_edit, name="protocol-edit"),
+    path("plans/<uuid:plan_id>/compliance/", views.compliance_list, name="compliance-list"),
     path(
         "plans/<uuid:plan_id>/compliance/new/",
         views.compliance_create,

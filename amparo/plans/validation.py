@@ -1,12 +1,13 @@
 """What a plan needs before it is adopted: PLAN-1, RISK-3 and PLAN-3 (DOMAIN.md 2.3, 2.5).
 
 The plan page shows these as warnings while the plan is written; adopting (or putting a
-reviewed plan back in force) is refused while any remains. Pure functions over a plan loaded
-by `queries.get_plan_for_user(..., detail=True)`: they run no queries of their own.
+reviewed plan back in force) is refused while any remains. Pure functions over the contents
+`queries.plan_contents` loads: they run no queries of their own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from amparo.plans.enums import MeasureKind, MeasureStatus, ProtocolKind
 
 if TYPE_CHECKING:
-    from amparo.plans.models import Measure, SecurityPlan
+    from amparo.plans.models import Measure
+    from amparo.plans.queries import PlanContents, ProtocolRow
 
 #: A threat this likely is "clear and present" (RISK-3): high or very high likelihood.
 CLEAR_THREAT_LIKELIHOOD = 4
@@ -29,13 +31,6 @@ class Problem:
     rule: str  # PLAN-1, RISK-3, PLAN-3
     code: str  # stable, for tests and the API
     message: str
-
-
-def plan_threats(plan: SecurityPlan) -> list[Any]:
-    """The threats the plan answers: its analysis's, or its own focus threats without one."""
-    if plan.analysis is not None:
-        return list(plan.analysis.threats.all())
-    return list(plan.focus_threats.all())
 
 
 def is_focus_candidate(threat: Any) -> bool:
@@ -60,15 +55,16 @@ def _raises_the_cost(measure: Measure) -> bool:
     return measure.is_deterrence or measure.kind == MeasureKind.NETWORKING
 
 
-def plan_problems(plan: SecurityPlan, *, on: date | None = None) -> list[Problem]:
+def plan_problems(contents: PlanContents, *, on: date | None = None) -> list[Problem]:
     """Every problem that stops the plan from being adopted; empty when it may be.
 
     `on` is the adoption date being asked for; without it the plan's own date counts.
     """
-    threats = plan_threats(plan)
+    plan = contents.plan
+    threats = contents.threats
     factors = [factor for threat in threats for factor in threat.factors.all()]
-    measures = [m for m in plan.measures.all() if m.status != MeasureStatus.DROPPED]
-    protocols = list(plan.protocols.all())
+    measures = [m for m in contents.measures if m.status != MeasureStatus.DROPPED]
+    protocols = contents.protocols
     problems: list[Problem] = []
 
     def need(ok: bool, code: str, message: str, rule: str = "PLAN-1") -> None:
@@ -104,23 +100,22 @@ def plan_problems(plan: SecurityPlan, *, on: date | None = None) -> list[Problem
         _("Set the date of the next review."),
     )
     need(bool(plan.sources.strip()), "sources", _("Say what sources the plan rests on."))
-    _emergency_steps(plan, threats, protocols, need)
+    _emergency_steps(contents.focus, threats, protocols, need)
     _clear_threats(threats, measures, problems)
     _lapsed_prerequisites(protocols, problems)
     return problems
 
 
 def _emergency_steps(
-    plan: SecurityPlan, threats: list[Any], protocols: list[Any], need: Any
+    focus: Sequence[Any], threats: Sequence[Any], protocols: list[ProtocolRow], need: Any
 ) -> None:
-    focus = list(plan.focus_threats.all())
     if threats:
         need(bool(focus), "focus", _("Choose the focus threats the plan answers first."))
     answered = {
         threat.pk
-        for protocol in protocols
-        if protocol.kind == ProtocolKind.EMERGENCY and protocol.steps
-        for threat in protocol.threats.all()
+        for row in protocols
+        if row.protocol.kind == ProtocolKind.EMERGENCY and row.protocol.steps
+        for threat in row.threats
     }
     for threat in focus:
         if threat.pk not in answered:
@@ -132,7 +127,9 @@ def _emergency_steps(
             )
 
 
-def _clear_threats(threats: list[Any], measures: list[Measure], problems: list[Problem]) -> None:
+def _clear_threats(
+    threats: Sequence[Any], measures: list[Measure], problems: list[Problem]
+) -> None:
     for threat in threats:
         if (threat.likelihood or 0) < CLEAR_THREAT_LIKELIHOOD:
             continue
@@ -152,15 +149,14 @@ def _clear_threats(threats: list[Any], measures: list[Measure], problems: list[P
         )
 
 
-def _lapsed_prerequisites(protocols: list[Any], problems: list[Problem]) -> None:
-    for protocol in protocols:
-        broken = [m for m in protocol.prerequisites.all() if m.is_broken]
-        if broken:
+def _lapsed_prerequisites(protocols: list[ProtocolRow], problems: list[Problem]) -> None:
+    for row in protocols:
+        if any(m.is_broken for m in row.prerequisites):
             problems.append(
                 Problem(
                     "PLAN-3",
-                    f"prerequisites:{protocol.pk}",
+                    f"prerequisites:{row.protocol.pk}",
                     _("The protocol “%(protocol)s” relies on measures that lapsed or were dropped.")
-                    % {"protocol": protocol.title},
+                    % {"protocol": row.protocol.title},
                 )
             )

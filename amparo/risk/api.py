@@ -1,11 +1,15 @@
 """JSON API of the risk module (/api/v1/), through the same access paths and services as the
 pages: `queries` decides who sees what (404 for the invisible), `rules` who may write (403),
 `services` what the method allows (400 with the reason) and optimistic locking (409 with the
-saved version)."""
+saved version). An analysis or a threat answers with its own fields, ids and counts; its
+threats, or its vulnerabilities and capacities, are read page by page under its own path
+(PERFORMANCE.md: 6 queries per endpoint)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -36,12 +40,12 @@ router = Router(tags=["risk"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-class ConflictOut(Schema):
+class RiskConflictOut(Schema):
     detail: str = Field(examples=["Someone saved this record after you read it."])
     current_version: int
 
 
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: ConflictOut}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: RiskConflictOut}
 
 
 # --- schemas ---
@@ -69,7 +73,15 @@ class ThreatSummaryOut(Schema):
     version: int
 
 
+class FactorPage(Schema):
+    items: list[FactorOut]
+    next_after: UUID | None
+
+
 class ThreatOut(ThreatSummaryOut):
+    """The threat's own fields. Its vulnerabilities and capacities are read page by page at
+    `/risk/threats/{threat_id}/factors`."""
+
     nature: str
     directness: str
     domain: str
@@ -87,7 +99,7 @@ class ThreatOut(ThreatSummaryOut):
     intent: str
     conclusion: str
     incident_ids: list[UUID] = Field(description="Linked incidents you can see.")
-    factors: list[FactorOut]
+    factor_count: int = Field(description="Vulnerabilities and capacities recorded.")
     created_at: datetime
     updated_at: datetime
 
@@ -112,6 +124,9 @@ class AnalysisSummaryOut(Schema):
 
 
 class AnalysisOut(AnalysisSummaryOut):
+    """The analysis's own fields. Its threats are read page by page at
+    `/risk/analyses/{analysis_id}/threats`."""
+
     previous_id: UUID | None
     context: str
     participant_ids: list[UUID]
@@ -129,7 +144,7 @@ class AnalysisOut(AnalysisSummaryOut):
     decided_on: date | None
     review_triggers: list[str]
     review_reason: str
-    threats: list[ThreatOut]
+    threat_count: int
 
 
 class AnalysisPage(Schema):
@@ -201,15 +216,15 @@ def _keyset(queryset: QuerySet[Any], after: UUID | None, limit: int) -> dict[str
     return {"items": page, "next_after": page[-1].pk if more else None}
 
 
-def _factor_out(factor: Any) -> dict[str, Any]:
-    return {
-        "id": factor.pk,
-        "kind": factor.kind,
-        "category": factor.category,
-        "description": factor.description,
-        "lenses": list(factor.lenses or []),
-        "version": factor.version,
-    }
+def _page_of(
+    rows: QuerySet[Any], after: UUID | None, limit: int, require_parent: Callable[[], None]
+) -> dict[str, Any]:
+    """A page of an object's parts. The rows are filtered through the access path already,
+    so only an empty page needs to ask whether the object itself is visible (404)."""
+    page = _keyset(rows, after, limit)
+    if not page["items"]:
+        require_parent()
+    return page
 
 
 _THREAT_TEXT = (
@@ -232,9 +247,9 @@ _THREAT_TEXT = (
 )
 
 
-def _threat_out(user: User, threat: Threat, incident_ids: set[Any] | None = None) -> dict[str, Any]:
-    if incident_ids is None:
-        incident_ids = {i.pk for i in queries.visible_linked_incidents(user, threat)}
+def _threat_out(user: User, threat: Threat) -> dict[str, Any]:
+    """`threat` comes from `queries.get_threat_for_api` (with `factor_count`)."""
+    incident_ids = [i.pk for i in queries.visible_linked_incidents(user, threat)]
     return {
         "id": threat.pk,
         "subject_id": threat.subject_id,
@@ -247,10 +262,8 @@ def _threat_out(user: User, threat: Threat, incident_ids: set[Any] | None = None
         "is_focus": threat.is_focus,
         "bounded_to": list(threat.bounded_to or []),
         "source_actor_id": threat.source_actor_id,
-        "incident_ids": sorted(
-            (i.pk for i in threat.incidents.all() if i.pk in incident_ids), key=str
-        ),
-        "factors": [_factor_out(f) for f in threat.factors.all()],
+        "incident_ids": sorted(incident_ids, key=str),
+        "factor_count": getattr(threat, "factor_count", 0),
         "version": threat.version,
         "created_at": threat.created_at,
         "updated_at": threat.updated_at,
@@ -267,12 +280,11 @@ _ANALYSIS_TEXT = (
 )
 
 
-def _analysis_out(user: User, analysis: RiskAnalysis) -> dict[str, Any]:
-    threats = list(analysis.threats.all())
-    visible = set(
-        queries.incidents_for_linking(user, analysis.subject).values_list("pk", flat=True)
-    )
-    score = analysis.indicative_score()
+def _analysis_out(analysis: RiskAnalysis) -> dict[str, Any]:
+    """`analysis` comes from `queries.get_analysis_for_api` (with `threat_count` and
+    `score_tenths`)."""
+    tenths = getattr(analysis, "score_tenths", None)
+    score = (Decimal(tenths) / 10).quantize(Decimal("0.1")) if tenths is not None else None
     return {
         **{
             name: getattr(analysis, name)
@@ -300,8 +312,12 @@ def _analysis_out(user: User, analysis: RiskAnalysis) -> dict[str, Any]:
         "acceptability_reasons": list(analysis.acceptability_reasons),
         "review_triggers": list(analysis.review_triggers),
         "indicative_score": str(score) if score is not None else None,
-        "threats": [_threat_out(user, threat, visible) for threat in threats],
+        "threat_count": getattr(analysis, "threat_count", 0),
     }
+
+
+def _detail(user: User, analysis_id: UUID) -> dict[str, Any]:
+    return _analysis_out(queries.get_analysis_for_api(user, analysis_id))
 
 
 def _fields(payload: AnalysisFields, subject: Any) -> tuple[dict[str, Any], list[User] | None]:
@@ -381,11 +397,33 @@ def analysis_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     "/risk/analyses/{uuid:analysis_id}",
     response={200: AnalysisOut, **ERRORS},
     url_name="risk-analysis-detail",
-    summary="One risk analysis, with its threats, vulnerabilities and capacities",
+    summary="One risk analysis: its own fields, participants, number of threats and score",
+    description="Its threats are listed page by page at `/risk/analyses/{analysis_id}/threats`.",
 )
 def analysis_detail(request: HttpRequest, analysis_id: UUID) -> dict[str, Any]:
+    return _detail(_caller(request), analysis_id)
+
+
+@router.get(
+    "/risk/analyses/{uuid:analysis_id}/threats",
+    response={200: ThreatPage, **ERRORS},
+    url_name="risk-analysis-threat-list",
+    summary="The threats of a risk analysis, page by page",
+    description="A threat's vulnerabilities and capacities: `/risk/threats/{threat_id}/factors`.",
+)
+def analysis_threat_list(
+    request: HttpRequest,
+    analysis_id: UUID,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
     user = _caller(request)
-    return _analysis_out(user, queries.get_analysis_for_user(user, analysis_id))
+    return _page_of(
+        queries.threats_of_analysis(user, analysis_id),
+        after,
+        limit,
+        lambda: queries.require_visible_analysis(user, analysis_id),
+    )
 
 
 @router.post(
@@ -407,7 +445,7 @@ def analysis_create(request: HttpRequest, payload: AnalysisIn) -> Status[Any]:
         )
     except services.RiskRuleError as error:
         return _refused(error)
-    return Status(201, _analysis_out(user, queries.get_analysis_for_user(user, analysis.pk)))
+    return Status(201, _detail(user, analysis.pk))
 
 
 @router.patch(
@@ -434,7 +472,7 @@ def analysis_update(request: HttpRequest, analysis_id: UUID, payload: AnalysisPa
         return _refused(error)
     except EditConflict as error:
         return _conflict(error)
-    return Status(200, _analysis_out(user, queries.get_analysis_for_user(user, analysis_id)))
+    return Status(200, _detail(user, analysis_id))
 
 
 # --- threats ---
@@ -465,12 +503,45 @@ def threat_list(
     "/risk/threats/{uuid:threat_id}",
     response={200: ThreatOut, **ERRORS},
     url_name="risk-threat-detail",
-    summary="One threat assessment",
+    summary="One threat assessment: its own fields, linked incidents and number of factors",
+    description="Its vulnerabilities and capacities: `/risk/threats/{threat_id}/factors`.",
 )
 def threat_detail(request: HttpRequest, threat_id: UUID) -> dict[str, Any]:
     user = _caller(request)
-    threat = queries.get_threat_for_user(user, threat_id)
-    return _threat_out(user, threat)
+    return _threat_out(user, queries.get_threat_for_api(user, threat_id))
+
+
+@router.get(
+    "/risk/threats/{uuid:threat_id}/factors",
+    response={200: FactorPage, **ERRORS},
+    url_name="risk-threat-factor-list",
+    summary="The vulnerabilities and capacities of a threat, page by page",
+)
+def threat_factor_list(
+    request: HttpRequest,
+    threat_id: UUID,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
+    user = _caller(request)
+    page = _page_of(
+        queries.factors_of_threat(user, threat_id),
+        after,
+        limit,
+        lambda: queries.require_visible_threat(user, threat_id),
+    )
+    page["items"] = [
+        {
+            "id": factor.pk,
+            "kind": factor.kind,
+            "category": factor.category,
+            "description": factor.description,
+            "lenses": list(factor.lenses or []),
+            "version": factor.version,
+        }
+        for factor in page["items"]
+    ]
+    return page
 
 
 @router.post(
@@ -504,4 +575,4 @@ def threat_step(request: HttpRequest, threat_id: UUID, payload: StepIn, step: in
         return _refused(error)
     except EditConflict as error:
         return _conflict(error)
-    return Status(200, _threat_out(user, queries.get_threat_for_user(user, threat_id)))
+    return Status(200, _threat_out(user, queries.get_threat_for_api(user, threat_id)))

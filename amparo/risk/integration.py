@@ -1,7 +1,8 @@
 """What the risk module adds to other modules' pages, through their extension points:
 
-- the defender's page (amparo/defenders/sections.py): the analyses and threat assessments of
-  the defender or collective, the one in force first, stale ones flagged (RISK-4);
+- the defender's page (amparo/defenders/sections.py): the analyses of the defender or
+  collective, the one in force first, stale ones flagged (RISK-4), each with its number of
+  threats, and a link to all their threats and analyses;
 - the incident's page (amparo/incidents/links.py): "Assess as a threat", one link per victim
   the person may work on, which ticks the incident in the new assessment.
 
@@ -13,12 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from amparo.accounts.permissions import Perm
+from amparo.defenders.rules import reads_defender
 from amparo.risk import queries, rules
+from amparo.risk.enums import CURRENT_STATUSES, AnalysisStatus
+from amparo.risk.models import Threat
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -32,21 +38,40 @@ SECTION_ROWS = 5
 
 
 def defender_section(user: User | AnonymousUser, defender: Defender) -> dict[str, Any] | None:
-    """None when the reader does not reach the defender's risk records."""
-    if not queries.subjects_visible_to(user).filter(pk=defender.pk).exists():
+    """None when the reader does not reach the defender's risk records.
+
+    One query. The reach is answered from what the defender's page loaded with the record
+    (`reads_defender`: memberships, and the reader's organisations the record is shared
+    with), not asked again of the database. The analyses come through the risk access path,
+    the one in force first, superseded versions left out, each with how many threats it
+    weighs as a number on its row: the threats themselves, and those assessed outside an
+    analysis, are on the subject's risk page the section links to."""
+    if not reads_defender(
+        user, defender, staff_perm=Perm.RISK_VIEW, collective_perm=Perm.COLLECTIVE_VIEW
+    ):
         return None
-    analyses = list(queries.analyses_visible_to(user).filter(subject=defender)[: SECTION_ROWS + 1])
-    threats = list(
-        queries.threats_visible_to(user).filter(subject=defender, analysis__isnull=True)[
-            :SECTION_ROWS
-        ]
+    threats = (
+        Threat.objects.filter(analysis=OuterRef("pk"))
+        .order_by()
+        .values("analysis")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    analyses = list(
+        queries.analyses_visible_to(user)
+        .filter(subject=defender)
+        .exclude(status=AnalysisStatus.SUPERSEDED)
+        .select_related(None)
+        .annotate(
+            threat_count=Coalesce(Subquery(threats, output_field=IntegerField()), Value(0)),
+            in_force=Case(When(status__in=CURRENT_STATUSES, then=Value(0)), default=Value(1)),
+        )
+        .order_by("in_force", "-analysed_on", "-created_at", "-id")[: SECTION_ROWS + 1]
     )
     return {
         "analyses": analyses[:SECTION_ROWS],
         "more": len(analyses) > SECTION_ROWS,
-        "threats": threats,
         "can_edit": rules.can_work_on(user, defender),
-        "today": timezone.localdate(),
     }
 
 
@@ -54,7 +79,9 @@ def incident_links(user: User | AnonymousUser, incident: Incident) -> Iterator[I
     """ "Assess as a threat" for each victim of the incident the person may work on."""
     from amparo.incidents.links import IncidentLink  # noqa: PLC0415 -- loaded with the apps
 
-    victims = {act.victim_id: act.victim for act in incident.acts.select_related("victim")}
+    # The incident's page has loaded its acts with their victims (queries.with_parts): reuse
+    # them rather than ask for the acts a second time.
+    victims = {act.victim_id: act.victim for act in incident.acts.all()}
     workable = [v for v in victims.values() if rules.can_work_on(user, v)]
     for victim in sorted(workable, key=lambda v: v.code):
         url = reverse("risk:threat-create", args=[victim.pk])

@@ -16,7 +16,20 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -27,7 +40,7 @@ from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q, organisations_with, reaches
 from amparo.incidents.models import Act, Incident
 from amparo.risk import rules
-from amparo.risk.enums import CURRENT_STATUSES, AnalysisStatus
+from amparo.risk.enums import CURRENT_STATUSES, AnalysisStatus, FactorKind
 from amparo.risk.models import AlertDecision, RiskAnalysis, Threat, VCFactor
 
 if TYPE_CHECKING:
@@ -96,10 +109,82 @@ def analysis_with_contents(queryset: QuerySet[RiskAnalysis]) -> QuerySet[RiskAna
 def get_analysis_for_user(
     user: User | AnonymousUser, analysis_id: UUID, *, for_write: bool = False
 ) -> RiskAnalysis:
-    analysis = get_object_or_404(analysis_with_contents(analyses_visible_to(user)), pk=analysis_id)
+    """The analysis with what its page shows: participants, threats and their factors (not
+    the threats' incidents: the page does not list them, and services that copy or snapshot
+    them load the analysis again with `analysis_with_contents`)."""
+    analysis = get_object_or_404(
+        analyses_visible_to(user)
+        .select_related("created_by", "concluded_by")
+        .prefetch_related(
+            "participants",
+            Prefetch(
+                "threats",
+                queryset=Threat.objects.select_related("source_actor").prefetch_related(_factors()),
+            ),
+        ),
+        pk=analysis_id,
+    )
     if for_write and not rules.can_edit_analysis(user, analysis):
         raise PermissionDenied
     return analysis
+
+
+def _count_of(queryset: QuerySet[Any], key: str) -> Coalesce:
+    """The number of rows of `queryset` (filtered on an OuterRef) as a subquery: counting in
+    a subquery keeps the outer query one row per object, whatever else it joins."""
+    return Coalesce(
+        Subquery(queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
+
+
+def _score_tenths() -> Subquery:
+    """The analysis's indicative score (the highest of its threats', scoring.py), in tenths,
+    rounded half up as `threat_score` rounds: computed by the database on Tier-2 columns, so
+    an answer that shows only the score reads no threat. Integer arithmetic, the same on
+    SQLite and PostgreSQL: floor((20·L·I·(1+V) + (1+C)) / (2·(1+C))) = round(10·L·I·(1+V)/(1+C))."""
+    factors = VCFactor.objects.filter(threat=OuterRef("pk"))
+    vulnerabilities = _count_of(factors.filter(kind=FactorKind.VULNERABILITY), "threat")
+    capacities = _count_of(factors.filter(kind=FactorKind.CAPACITY), "threat")
+    tenths = ExpressionWrapper(
+        (
+            Value(20) * F("likelihood") * F("impact") * (Value(1) + vulnerabilities)
+            + Value(1)
+            + capacities
+        )
+        / (Value(2) * (Value(1) + capacities)),
+        output_field=IntegerField(),
+    )
+    rated = Threat.objects.filter(
+        analysis=OuterRef("pk"), likelihood__isnull=False, impact__isnull=False
+    )
+    return Subquery(rated.annotate(tenths=tenths).order_by("-tenths").values("tenths")[:1])
+
+
+def get_analysis_for_api(user: User | AnonymousUser, analysis_id: UUID) -> RiskAnalysis:
+    """The analysis's own fields, the ids of its participants, the number of its threats and
+    its indicative score (`score_tenths`), in two queries: the threats themselves are read
+    page by page (`threats_of_analysis`)."""
+    return get_object_or_404(
+        analyses_visible_to(user)
+        .annotate(
+            threat_count=_count_of(Threat.objects.filter(analysis=OuterRef("pk")), "analysis"),
+            score_tenths=_score_tenths(),
+        )
+        .prefetch_related(Prefetch("participants", queryset=User.objects.only("id"))),
+        pk=analysis_id,
+    )
+
+
+def threats_of_analysis(user: User | AnonymousUser, analysis_id: UUID) -> QuerySet[Threat]:
+    return threats_visible_to(user).filter(analysis_id=analysis_id)
+
+
+def require_visible_analysis(user: User | AnonymousUser, analysis_id: UUID) -> None:
+    """404 unless the person reads the analysis (asked when a page of its threats is empty)."""
+    if not analyses_visible_to(user).filter(pk=analysis_id).exists():
+        raise Http404
 
 
 def filter_analyses(
@@ -160,6 +245,15 @@ def versions_of(user: User | AnonymousUser, analysis: RiskAnalysis) -> list[Risk
         .select_related(None)
         .order_by("revision")
     )
+
+
+def open_draft_among(versions: Iterable[RiskAnalysis]) -> RiskAnalysis | None:
+    """The version still being written among the versions of one lineage (from
+    `versions_of`), if any: the same answer as `open_draft_of`, without a query."""
+    drafts = [
+        v for v in versions if v.status in (AnalysisStatus.DRAFT, AnalysisStatus.IN_CONSULTATION)
+    ]
+    return max(drafts, key=lambda v: v.revision, default=None)
 
 
 def open_draft_of(analysis: RiskAnalysis) -> RiskAnalysis | None:
@@ -224,6 +318,34 @@ def get_threat_for_user(
     if for_write and not rules.can_edit_threat(user, threat):
         raise PermissionDenied
     return threat
+
+
+def get_threat_for_api(user: User | AnonymousUser, threat_id: UUID) -> Threat:
+    """The threat's own fields and the number of its factors (one query): the factors are
+    read page by page (`factors_of_threat`)."""
+    return get_object_or_404(
+        threats_visible_to(user).annotate(
+            factor_count=_count_of(VCFactor.objects.filter(threat=OuterRef("pk")), "threat")
+        ),
+        pk=threat_id,
+    )
+
+
+def factors_of_threat(user: User | AnonymousUser, threat_id: UUID) -> QuerySet[VCFactor]:
+    reach = defender_q(
+        user,
+        staff_perm=Perm.RISK_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix="threat__subject__",
+    )
+    return VCFactor.objects.filter(reach, threat_id=threat_id)
+
+
+def require_visible_threat(user: User | AnonymousUser, threat_id: UUID) -> None:
+    """404 unless the person reads the threat (asked when a page of its factors is empty)."""
+    if not threats_visible_to(user).filter(pk=threat_id).exists():
+        raise Http404
 
 
 def get_factor_for_user(

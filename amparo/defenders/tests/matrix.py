@@ -218,6 +218,15 @@ MATRIX = [
         data=lambda world: {"withdrawn_on": date.today().isoformat()},  # noqa: DTZ011
         setup=_world,
     ),
+    Route("defenders:close-people", DESK, args=_record("other"), setup=_world),
+    Route("defenders:close-people", OWN, args=_record("own"), setup=_world),
+    Route(
+        "defenders:close-people",
+        {**DESK, "defender": 200},
+        args=_record("collective"),
+        setup=_world,
+        note="a member reads the collective's close people, without the form",
+    ),
     Route(
         "defenders:close-person-add",
         OWN_WRITE,
@@ -262,6 +271,21 @@ MATRIX = [
         args=_record("link"),
         setup=_world,
     ),
+    Route("defenders:shares", DESK, args=_record("other"), setup=_world),
+    Route(
+        "defenders:shares",
+        OWN,
+        args=_record("own"),
+        setup=_world,
+        note="Ana sees with whom her record is shared (she controls her data)",
+    ),
+    Route(
+        "defenders:shares",
+        {**DESK, "defender": 200},
+        args=_record("collective"),
+        setup=_world,
+        note="as do the collective's members, for the collective's record",
+    ),
     Route(
         "defenders:share-add",
         {**DESK, "desk_officer": 403, "desk_lead": 302},
@@ -290,6 +314,24 @@ MATRIX = [
         {**API_DESK, "defender": 200},
         args=_record("own"),
         setup=_with_token,
+    ),
+    *(
+        Route(f"api-v1:defender-{part}-list", API_DESK, args=_record("other"), setup=_with_token)
+        for part in ("channel", "consent", "member", "collective")
+    ),
+    *(
+        Route(
+            f"api-v1:defender-{part}-list",
+            {**API_DESK, "defender": 200},
+            args=_record(record),
+            setup=_with_token,
+        )
+        for part, record in (
+            ("channel", "own"),
+            ("consent", "own"),
+            ("member", "collective"),
+            ("collective", "own"),
+        )
     ),
     # The matrix sends form-encoded bodies; the API reads JSON, so every signed-in persona
     # gets 422 before any record is looked up (nothing about it leaks). test_api.py covers

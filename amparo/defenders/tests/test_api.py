@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 
 import pytest
 
 from amparo.audit.models import AuditEvent
 from amparo.defenders.models import Defender
-from amparo.defenders.tests.factories import ContactChannelFactory, DefenderFactory
+from amparo.defenders.tests.factories import (
+    ConsentFactory,
+    ContactChannelFactory,
+    DefenderFactory,
+    add_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +54,11 @@ def test_list_filters_as_the_page_does(api_client, desk_officer, organisation, c
     ]
 
 
-def test_detail_holds_the_record_and_its_parts(api_client, desk_officer, record):
+def test_detail_holds_the_record_and_counts_its_parts(
+    api_client, desk_officer, record, collective_record
+):
     ContactChannelFactory(defender=record, value="+57 5")
+    add_member(collective_record, record)
 
     body = api_client(desk_officer).get(f"{URL}/{record.pk}").json()
 
@@ -58,10 +67,85 @@ def test_detail_holds_the_record_and_its_parts(api_client, desk_officer, record)
         1,
         "active",
     )
-    assert [(c["kind"], c["value"], c["is_safe"]) for c in body["channels"]] == [
-        ("signal", "+57 5", True)
-    ]
     assert body["intersectional"]["age_group"] is None
+    counts = ("channel_count", "consent_count", "member_count", "collective_count")
+    assert [body[key] for key in counts] == [1, 0, 0, 1]
+    assert "channels" not in body  # a sub-resource, paginated
+
+
+def test_channels_are_a_sub_resource_in_keyset_pages(api_client, desk_officer, record):
+    made = [ContactChannelFactory(defender=record, value=f"+57 {n}") for n in range(3)]
+    client = api_client(desk_officer)
+    url = f"{URL}/{record.pk}/channels"
+
+    first = client.get(url, {"limit": 2}).json()
+    second = client.get(url, {"limit": 2, "after": first["next_after"]}).json()
+
+    expected = sorted(made, key=lambda channel: (channel.created_at, channel.pk))
+    assert [c["value"] for c in first["items"] + second["items"]] == [c.value for c in expected]
+    assert second["next_after"] is None
+
+
+def test_consents_are_a_sub_resource_with_the_withdrawn_ones(api_client, desk_officer, record):
+    ConsentFactory(defender=record, scope="store")
+    ConsentFactory(defender=record, scope="publish", withdrawn_on=date(2025, 2, 1))
+
+    body = api_client(desk_officer).get(f"{URL}/{record.pk}/consents").json()
+
+    assert sorted((c["scope"], c["withdrawn_on"]) for c in body["items"]) == [
+        ("publish", "2025-02-01"),
+        ("store", None),
+    ]
+
+
+def test_members_name_only_the_records_the_caller_reaches(
+    api_client, defender, collective_record, own_record, record
+):
+    add_member(collective_record, own_record)
+    add_member(collective_record, record)  # kept by the desk: Ana may not open it
+    client = api_client(defender)
+
+    detail = client.get(f"{URL}/{collective_record.pk}").json()
+    members = client.get(f"{URL}/{collective_record.pk}/members").json()
+    collectives = client.get(f"{URL}/{own_record.pk}/collectives").json()
+
+    assert detail["member_count"] == 1
+    assert [m["member_id"] for m in members["items"]] == [str(own_record.pk)]
+    assert [m["collective_id"] for m in collectives["items"]] == [str(collective_record.pk)]
+
+
+@pytest.mark.parametrize("part", ["channels", "consents", "members", "collectives"])
+def test_parts_of_unreachable_records_get_the_same_404_as_missing_ones(
+    api_client, desk_officer, foreign_record, part
+):
+    ContactChannelFactory(defender=foreign_record)
+    ConsentFactory(defender=foreign_record)
+    client = api_client(desk_officer)
+
+    foreign = client.get(f"{URL}/{foreign_record.pk}/{part}")
+    missing = client.get(f"{URL}/{uuid.uuid4()}/{part}")
+
+    assert (foreign.status_code, foreign.content) == (404, missing.content)
+
+
+def test_a_cursor_from_someone_elses_record_reveals_nothing(
+    api_client, desk_officer, record, foreign_record
+):
+    ContactChannelFactory(defender=record)
+    foreign = ContactChannelFactory(defender=foreign_record)
+    client = api_client(desk_officer)
+    url = f"{URL}/{record.pk}/channels"
+
+    with_foreign = client.get(url, {"after": str(foreign.pk)})
+    with_missing = client.get(url, {"after": str(uuid.uuid4())})
+
+    assert (with_foreign.status_code, with_foreign.content) == (200, with_missing.content)
+    assert with_foreign.json()["items"] == []
+
+
+@pytest.mark.parametrize("part", ["", "/channels", "/consents", "/members", "/collectives"])
+def test_reading_a_record_needs_a_token(client, record, part):
+    assert client.get(f"{URL}/{record.pk}{part}").status_code == 401
 
 
 def test_foreign_and_missing_defenders_get_identical_404s(api_client, desk_officer, foreign_record):

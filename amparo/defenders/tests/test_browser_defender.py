@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from amparo.accounts.models import User
 from amparo.defenders.models import Defender
+from amparo.defenders.tests.factories import DefenderFactory
 from amparo.testing.browser import click_and_wait, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -52,3 +53,28 @@ def test_desk_officer_records_a_defender_and_their_consent(
     defender.refresh_from_db(fields=["status"])
     assert (defender.status, defender.consents.count()) == ("active", 1)
     screenshot(page, f"defender-detail-{tab}")
+
+
+@pytest.mark.parametrize("tab", ["page", "page_no_js"])
+def test_close_people_are_one_link_away_from_the_record(
+    request: pytest.FixtureRequest, tab: str, live_server: object, desk_officer: User
+) -> None:
+    page = request.getfixturevalue(tab)
+    defender = DefenderFactory(
+        organisation=desk_officer.memberships.get().organisation, pseudonym="Rosa del Valle"
+    )
+    sign_in(page, desk_officer)
+
+    page.goto(reverse("defenders:defender-detail", args=[defender.pk]))
+    expect(page.get_by_text("No close person recorded.")).to_be_visible()
+    click_and_wait(page, page.get_by_role("link", name="See and add close people"))
+    page.get_by_label("Relation to the defender").select_option("child")
+    page.get_by_label("Name or pseudonym").fill("Tomás")
+    click_and_wait(page, page.get_by_role("button", name="Add the person"))
+
+    expect(page.get_by_text("The close person was added.")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Tomás")).to_contain_text("(Child)")
+    click_and_wait(page, page.get_by_role("link", name="Back to the record"))
+    expect(page.get_by_text("One close person is recorded.")).to_be_visible()
+    expect(page.get_by_text("Tomás")).to_have_count(0)
+    screenshot(page, f"defender-close-people-{tab}")

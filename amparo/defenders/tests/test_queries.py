@@ -11,11 +11,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from amparo.accounts.enums import Role
+from amparo.accounts.permissions import Perm
+from amparo.accounts.rules import active_memberships
 from amparo.accounts.tests.factories import MembershipFactory, OrganisationFactory, staff_member
 from amparo.audit.services import audit_context, record_event
-from amparo.defenders import queries
+from amparo.defenders import queries, rules
 from amparo.defenders.enums import DefenderStatus
-from amparo.defenders.models import Defender, DefenderShare
+from amparo.defenders.models import ClosePerson, Defender, DefenderShare
 from amparo.defenders.tests.factories import DefenderFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -116,14 +118,117 @@ def test_a_collective_page_names_only_members_the_reader_reaches(
     add_member(collective_record, own_record)
     add_member(collective_record, record)  # kept by the desk: Ana may not open it
 
-    as_ana = queries.get_defender_for_user(defender, collective_record.pk)
-    as_desk = queries.get_defender_for_user(desk_officer, collective_record.pk)
+    as_ana = queries.get_defender_page(defender, collective_record.pk)
+    as_desk = queries.get_defender_page(desk_officer, collective_record.pk)
+    ana_members, ana_collectives = queries.collective_links(defender, as_ana)
+    desk_members, _ = queries.collective_links(desk_officer, as_desk)
 
-    assert [link.member_id for link in as_ana.members.all()] == [own_record.pk]
-    assert queries.hidden_member_count(as_ana, 1) == 1
-    assert sorted(link.member_id for link in as_desk.members.all()) == sorted(
-        [own_record.pk, record.pk]
+    assert ([link.member_id for link in ana_members], ana_collectives) == ([own_record.pk], [])
+    assert queries.hidden_member_count(as_ana, len(ana_members)) == 1
+    assert sorted(link.member_id for link in desk_members) == sorted([own_record.pk, record.pk])
+    assert queries.hidden_member_count(as_desk, len(desk_members)) == 0
+
+
+@pytest.mark.usefixtures("reading")
+def test_an_individuals_page_lists_the_collectives_the_reader_reaches(
+    collective_record, own_record, organisation, other_organisation, defender
+):
+    add_member(collective_record, own_record)
+    add_member(DefenderFactory(organisation=other_organisation, kind="collective"), own_record)
+
+    page = queries.get_defender_page(defender, own_record.pk)
+    members, collectives = queries.collective_links(defender, page)
+
+    assert (members, [link.collective_id for link in collectives]) == ([], [collective_record.pk])
+
+
+def test_the_page_knows_which_of_the_readers_organisations_it_was_shared_with(
+    record, desk_officer, other_organisation, organisation
+):
+    hub_reader = staff_member(other_organisation, Role.DESK_OFFICER)
+    DefenderShare.objects.create(defender=record, organisation=other_organisation)
+
+    keeper = queries.get_defender_page(desk_officer, record.pk)
+    hub = queries.get_defender_page(hub_reader, record.pk)
+
+    assert (keeper.shared_with_reader, hub.shared_with_reader) == (
+        frozenset(),
+        frozenset({other_organisation.pk}),
     )
+    assert (keeper.share_count, hub.share_count) == (1, 1)
+
+
+@pytest.mark.parametrize(("shared", "reads"), [(True, True), (False, False)])
+def test_reads_defender_answers_shares_from_the_page_without_a_query(
+    record, other_organisation, shared, reads, django_assert_num_queries
+):
+    hub_reader = staff_member(other_organisation, Role.DESK_OFFICER)
+    if shared:
+        DefenderShare.objects.create(defender=record, organisation=other_organisation)
+        page = queries.get_defender_page(hub_reader, record.pk)
+    else:
+        # As the page would have it, had the reader reached the record some other way.
+        page = Defender.objects.get(pk=record.pk)
+        page.shared_with_reader = frozenset()
+    active_memberships(hub_reader)  # loaded with the person on every request
+
+    with django_assert_num_queries(0):
+        answer = rules.reads_defender(
+            hub_reader, page, staff_perm=Perm.RISK_VIEW, collective_perm=Perm.COLLECTIVE_VIEW
+        )
+
+    assert answer is reads
+
+
+@pytest.mark.parametrize(("shared", "reads"), [(True, True), (False, False)])
+def test_reads_defender_asks_the_database_about_any_other_defender(
+    record, other_organisation, shared, reads, django_assert_num_queries
+):
+    hub_reader = staff_member(other_organisation, Role.DESK_OFFICER)
+    if shared:
+        DefenderShare.objects.create(defender=record, organisation=other_organisation)
+    loaded = Defender.objects.get(pk=record.pk)
+    active_memberships(hub_reader)  # loaded with the person on every request
+
+    with django_assert_num_queries(1):  # the share, since the page did not load it
+        answer = rules.reads_defender(
+            hub_reader, loaded, staff_perm=Perm.RISK_VIEW, collective_perm=Perm.COLLECTIVE_VIEW
+        )
+
+    assert answer is reads
+
+
+def test_reads_defender_follows_the_module_permission(
+    record, organisation, django_assert_num_queries
+):
+    trainer = staff_member(organisation, Role.TRAINER)
+    page = Defender.objects.get(pk=record.pk)
+    active_memberships(trainer)  # loaded with the person on every request
+
+    with django_assert_num_queries(0):  # no risk.view anywhere: no share can help
+        answer = rules.reads_defender(
+            trainer, page, staff_perm=Perm.RISK_VIEW, collective_perm=Perm.COLLECTIVE_VIEW
+        )
+
+    assert answer is False
+
+
+def test_part_pages_go_by_creation_time_with_a_cursor(record, reading):
+    people = [
+        ClosePerson.objects.create(
+            organisation=record.organisation, defender=record, relation="child", name=f"P{n}"
+        )
+        for n in range(5)
+    ]
+    rows = queries.close_people_of(record)
+
+    first, after = queries.keyset_page(rows, None, 2)
+    second, after_second = queries.keyset_page(rows, after, 2)
+    last, none = queries.keyset_page(rows, after_second, 2)
+
+    expected = sorted(people, key=lambda person: (person.created_at, person.pk))
+    assert [p.pk for p in first + second + last] == [p.pk for p in expected]
+    assert none is None
 
 
 def test_read_log_lists_reads_and_writes_naming_this_defender_only(

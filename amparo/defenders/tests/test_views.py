@@ -11,10 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amparo.accounts.enums import Role
-from amparo.accounts.tests.factories import MembershipFactory, OrganisationFactory
+from amparo.accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    staff_member,
+)
 from amparo.audit.models import AuditEvent
 from amparo.defenders.enums import DefenderStatus
 from amparo.defenders.models import (
+    ClosePerson,
     CollectiveMember,
     ConsentRecord,
     ContactChannel,
@@ -432,14 +437,108 @@ def test_withdrawal_is_dated_and_never_before_consent(
     assert (response.status_code, ConsentRecord.objects.get().withdrawn_on) == (status, expected)
 
 
-def test_close_people_are_added_on_the_record(client, desk_officer, record, reading):
-    _signed_in(client, desk_officer).post(
+def test_close_people_are_added_on_their_own_page(client, desk_officer, record, reading):
+    response = _signed_in(client, desk_officer).post(
         reverse("defenders:close-person-add", args=[record.pk]),
         {"close-relation": "child", "close-name": "Tomás", "close-contact": "via school"},
     )
 
     person = record.close_people.get()
     assert (person.relation, person.name, person.contact) == ("child", "Tomás", "via school")
+    assert response["Location"] == reverse("defenders:close-people", args=[record.pk])
+
+
+def test_the_record_counts_close_people_and_names_none_of_them(
+    client, desk_officer, record, organisation
+):
+    ClosePerson.objects.create(
+        organisation=organisation, defender=record, relation="child", name="Tomás"
+    )
+
+    response = _signed_in(client, desk_officer).get(_detail(record))
+
+    html = response.content.decode()
+    assert "One close person is recorded." in html
+    assert "Tomás" not in html
+    assert reverse("defenders:close-people", args=[record.pk]) in html
+    read = AuditEvent.objects.get(action="audit.tier1_read")
+    assert "defenders.closeperson" not in read.object_type
+
+
+def test_the_close_people_page_lists_them_and_logs_the_read(
+    client, desk_officer, record, organisation
+):
+    person = ClosePerson.objects.create(
+        organisation=organisation, defender=record, relation="child", name="Tomás"
+    )
+
+    response = _signed_in(client, desk_officer).get(
+        reverse("defenders:close-people", args=[record.pk])
+    )
+
+    html = response.content.decode()
+    assert ("Tomás" in html, "Child" in html, "Add the person" in html) == (True, True, True)
+    read = AuditEvent.objects.get(action="audit.tier1_read")
+    assert str(person.pk) in read.object_ids
+
+
+def test_a_collective_member_reads_its_close_people_without_the_form(
+    client, defender, collective_record, organisation
+):
+    ClosePerson.objects.create(
+        organisation=organisation, defender=collective_record, relation="colleague", name="Eva"
+    )
+
+    response = _signed_in(client, defender).get(
+        reverse("defenders:close-people", args=[collective_record.pk])
+    )
+
+    html = response.content.decode()
+    assert ("Eva" in html, "Add the person" in html, "Remove" in html) == (True, False, False)
+
+
+def test_close_people_come_50_a_page(client, desk_officer, record, organisation):
+    ClosePerson.objects.bulk_create(
+        ClosePerson(organisation=organisation, defender=record, relation="child", name=f"P{n}")
+        for n in range(51)
+    )
+    url = reverse("defenders:close-people", args=[record.pk])
+    _signed_in(client, desk_officer)
+
+    first = client.get(url)
+    after = first.context["next_after"]
+    second = client.get(url, {"after": str(after)})
+
+    assert (len(first.context["people"]), len(second.context["people"])) == (50, 1)
+    assert f'href="?after={after}"' in first.content.decode()
+    assert second.context["next_after"] is None
+
+
+def test_a_close_person_without_a_name_comes_back_on_their_page(client, desk_officer, record):
+    response = _signed_in(client, desk_officer).post(
+        reverse("defenders:close-person-add", args=[record.pk]),
+        {"close-relation": "child", "close-contact": "Typed contact"},
+    )
+
+    assert response.status_code == 422
+    assert response.templates[0].name == "defenders/close_people.html"
+    assert "Typed contact" in response.content.decode()
+    assert ClosePerson.objects.count() == 0
+
+
+def test_removing_a_close_person_goes_back_to_their_page(
+    client, desk_officer, record, organisation
+):
+    person = ClosePerson.objects.create(
+        organisation=organisation, defender=record, relation="child", name="Tomás"
+    )
+
+    response = _signed_in(client, desk_officer).post(
+        reverse("defenders:close-person-remove", args=[person.pk])
+    )
+
+    assert response["Location"] == reverse("defenders:close-people", args=[record.pk])
+    assert ClosePerson.objects.count() == 0
 
 
 # --- members ---
@@ -503,15 +602,17 @@ def test_members_are_removed(client, desk_officer, collective_record, record):
 def test_the_desk_lead_shares_and_stops_sharing(client, desk_lead, record, other_organisation):
     _signed_in(client, desk_lead)
 
-    client.post(
+    added = client.post(
         reverse("defenders:share-add", args=[record.pk]),
         {"share-organisation": str(other_organisation.pk)},
     )
     share = DefenderShare.objects.get()
     shared_with = share.organisation
-    client.post(reverse("defenders:share-remove", args=[share.pk]))
+    removed = client.post(reverse("defenders:share-remove", args=[share.pk]))
 
     assert (shared_with, DefenderShare.objects.count()) == (other_organisation, 0)
+    shares_page = reverse("defenders:shares", args=[record.pk])
+    assert (added["Location"], removed["Location"]) == (shares_page, shares_page)
     assert list(
         AuditEvent.objects.filter(action__startswith="defenders.defender_")
         .order_by("seq")
@@ -526,6 +627,51 @@ def test_a_collective_cannot_be_chosen_to_share_with(client, desk_lead, record, 
     )
 
     assert (response.status_code, DefenderShare.objects.count()) == (422, 0)
+    assert response.templates[0].name == "defenders/shares.html"
+
+
+@pytest.mark.parametrize(("persona", "can_share"), [("desk_lead", True), ("desk_officer", False)])
+def test_the_sharing_page_lists_the_organisations_and_offers_the_form_to_the_lead(
+    request, client, record, persona, can_share
+):
+    other_organisation = request.getfixturevalue("other_organisation")
+    DefenderShare.objects.create(defender=record, organisation=other_organisation)
+
+    response = _signed_in(client, request.getfixturevalue(persona)).get(
+        reverse("defenders:shares", args=[record.pk])
+    )
+
+    html = response.content.decode()
+    assert other_organisation.name in html
+    assert ("Stop sharing" in html, response.context["form"] is not None) == (
+        can_share,
+        can_share,
+    )
+
+
+def test_the_record_says_how_far_it_is_shared_and_links_to_the_sharing_page(
+    client, desk_lead, record, other_organisation
+):
+    DefenderShare.objects.create(defender=record, organisation=other_organisation)
+
+    html = _signed_in(client, desk_lead).get(_detail(record)).content.decode()
+
+    assert "Staff of one other organisation can read this record." in html
+    assert reverse("defenders:shares", args=[record.pk]) in html
+    assert other_organisation.name not in html
+
+
+def test_staff_reading_through_a_share_see_no_sharing_panel(client, record, other_organisation):
+    reader = staff_member(other_organisation, Role.DESK_OFFICER)
+    DefenderShare.objects.create(defender=record, organisation=other_organisation)
+    _signed_in(client, reader)
+
+    detail = client.get(_detail(record))
+    page = client.get(reverse("defenders:shares", args=[record.pk]))
+
+    assert (detail.status_code, detail.context["can_see_shares"]) == (200, False)
+    assert reverse("defenders:shares", args=[record.pk]) not in detail.content.decode()
+    assert page.status_code == 403
 
 
 # --- self-service ---

@@ -4,6 +4,7 @@ consents, close people, members and shares (`parts`)."""
 from amparo.defenders.views.parts import (
     channel_add,
     channel_remove,
+    close_people,
     close_person_add,
     close_person_remove,
     consent_add,
@@ -13,6 +14,7 @@ from amparo.defenders.views.parts import (
     member_remove,
     share_add,
     share_remove,
+    shares,
 )
 from amparo.defenders.views.records import (
     defender_create,
@@ -27,6 +29,7 @@ from amparo.defenders.views.records import (
 __all__ = [
     "channel_add",
     "channel_remove",
+    "close_people",
     "close_person_add",
     "close_person_remove",
     "consent_add",
@@ -43,4 +46,5 @@ __all__ = [
     "my_record",
     "share_add",
     "share_remove",
+    "shares",
 ]

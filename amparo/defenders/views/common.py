@@ -15,7 +15,6 @@ from amparo.defenders import queries, rules, sections
 from amparo.defenders.enums import (
     AgeGroup,
     Category,
-    CloseRelation,
     CollectiveRole,
     CollectiveType,
     ConsentScope,
@@ -25,9 +24,7 @@ from amparo.defenders.enums import (
 from amparo.defenders.forms import (
     INTERSECTIONAL,
     ChannelForm,
-    ClosePersonForm,
     ConsentForm,
-    ShareForm,
     WithdrawConsentForm,
 )
 from amparo.defenders.models import Defender
@@ -43,19 +40,23 @@ def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def with_labels(rows: Iterable[Defender]) -> list[Defender]:
+def with_labels(rows: Iterable[Defender], *, categories: bool = True) -> list[Defender]:
     """Attach translated labels to a page of defenders. `get_FOO_display()` translates every
-    choice of the field for each row; translating each label once keeps a 50-row list cheap."""
+    choice of the field for each row; translating each label once keeps a 50-row list cheap.
+    With `categories`, the rows must come with their categories prefetched; pages that show
+    none (search results, possible duplicates) leave them out rather than query each row."""
     kinds, statuses = _labels(DefenderKind.choices), _labels(DefenderStatus.choices)
-    categories, types = _labels(Category.choices), _labels(CollectiveType.choices)
+    category_labels, types = _labels(Category.choices), _labels(CollectiveType.choices)
     page = list(rows)
     for defender in page:
         defender.kind_label = kinds.get(defender.kind, defender.kind)  # type: ignore[attr-defined]
         defender.status_label = statuses.get(defender.status, defender.status)  # type: ignore[attr-defined]
         defender.type_label = types.get(defender.collective_type, "")  # type: ignore[attr-defined]
-        defender.category_labels = [  # type: ignore[attr-defined]
-            categories.get(c.code, c.code) for c in defender.categories.all()
-        ]
+        defender.category_labels = (  # type: ignore[attr-defined]
+            [category_labels.get(c.code, c.code) for c in defender.categories.all()]
+            if categories
+            else []
+        )
     return page
 
 
@@ -86,15 +87,18 @@ def render_detail(
     status: int = 200,
     **forms: Any,
 ) -> HttpResponse:
-    """The defender's page. Sub-forms that failed come in `forms` (bound, with errors) and the
-    page answers 422 with what the person typed still in them."""
+    """The defender's page, for a defender from `queries.get_defender_page`. Sub-forms that
+    failed come in `forms` (bound, with errors) and the page answers 422 with what the person
+    typed still in them.
+
+    Close people and the sharing panel have pages of their own (`close-people`, `shares`):
+    the page counts them and links there. Relatives are the most sensitive part of a record,
+    so they are decrypted only when someone opens them, and the page stays within its query
+    budget whatever else is recorded."""
     user = current_user(request)
     can_edit = rules.can_edit_defender(user, defender)
-    can_share = rules.can_share_defender(user, defender)
-    can_see_shares = rules.can_see_shares(user, defender)
     consents = list(defender.consents.all())
-    scopes, relations = _labels(ConsentScope.choices), _labels(CloseRelation.choices)
-    roles = _labels(CollectiveRole.choices)
+    scopes, roles = _labels(ConsentScope.choices), _labels(CollectiveRole.choices)
     failed_withdrawal = forms.pop("withdraw", None)
     for consent in consents:
         consent.scope_label = scopes.get(consent.scope, consent.scope)  # type: ignore[attr-defined]
@@ -103,11 +107,7 @@ def render_detail(
             if failed_withdrawal and failed_withdrawal[0] == consent.pk
             else withdraw_form(consent)
         )
-    close_people = list(defender.close_people.all())
-    for person in close_people:
-        person.relation_label = relations.get(person.relation, person.relation)  # type: ignore[attr-defined]
-    members = list(defender.members.all())
-    collectives = list(defender.collective_memberships.all())
+    members, collectives = queries.collective_links(user, defender)
     for link in [*members, *collectives]:
         link.role_label = roles.get(link.role, link.role)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
@@ -116,14 +116,12 @@ def render_detail(
         "channels": list(defender.channels.all()),
         "active_consents": [c for c in consents if c.is_active],
         "withdrawn_consents": [c for c in consents if not c.is_active],
-        "close_people": close_people,
         "members": members,
         "hidden_members": queries.hidden_member_count(defender, len(members)),
         "collectives": collectives,
-        "shares": list(defender.shares.all()) if can_see_shares else [],
         "can_edit": can_edit,
-        "can_share": can_share,
-        "can_see_shares": can_see_shares,
+        "can_see_shares": rules.can_see_shares(user, defender),
+        "can_share": rules.can_share_defender(user, defender),
         "can_change_status": rules.can_change_status(user, defender),
         "can_see_read_log": rules.can_see_read_log(user, defender),
         "can_add_members": can_edit and defender.is_collective,
@@ -137,10 +135,5 @@ def render_detail(
         )
         context["consent_form"] = forms.get("consent") or ConsentForm(
             prefix="consent", initial={"given_on": timezone.localdate()}
-        )
-        context["close_form"] = forms.get("close") or ClosePersonForm(prefix="close")
-    if can_share:
-        context["share_form"] = forms.get("share") or ShareForm(
-            prefix="share", organisations=list(queries.shareable_organisations(defender))
         )
     return render(request, "defenders/defender_detail.html", context, status=status)

@@ -1,8 +1,9 @@
-"""The parts of a defender's record, each added or removed by a small form on its page:
-contact channels, consents, close people, collective members and shares.
+"""The parts of a defender's record, each added or removed by a small form: contact channels
+and consents on the defender's page; close people, members and shares on pages of their own,
+linked from it.
 
 Every form posts here and redirects back (post/redirect/get). A form with errors re-renders
-the defender's page with status 422 and what the person typed.
+the page it came from with status 422 and what the person typed.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.permissions import Perm
 from amparo.defenders import queries, rules, services
-from amparo.defenders.enums import DefenderKind
+from amparo.defenders.enums import CloseRelation, DefenderKind
 from amparo.defenders.forms import (
     ChannelForm,
     ClosePersonForm,
@@ -48,7 +49,8 @@ def channel_add(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     defender = queries.get_defender_for_user(user, defender_id, for_write=True)
     form = ChannelForm(request.POST, prefix="channel")
     if not form.is_valid():
-        return render_detail(request, defender, status=422, channel=form)
+        page = queries.get_defender_page(user, defender_id)
+        return render_detail(request, page, status=422, channel=form)
     services.add_channel(defender=defender, actor=user, **form.cleaned_data)
     messages.success(request, _("The contact channel was added."))
     return _back(defender, "channels")
@@ -72,7 +74,8 @@ def consent_add(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     defender = queries.get_defender_for_user(user, defender_id, for_write=True)
     form = ConsentForm(request.POST, prefix="consent")
     if not form.is_valid():
-        return render_detail(request, defender, status=422, consent=form)
+        page = queries.get_defender_page(user, defender_id)
+        return render_detail(request, page, status=422, consent=form)
     services.record_consent(defender=defender, actor=user, **form.cleaned_data)
     messages.success(request, _("The consent was recorded."))
     return _back(defender, "consents")
@@ -96,11 +99,52 @@ def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
             return _back(consent.defender, "consents")
     if error:
         form.add_error("withdrawn_on", error)
-    defender = queries.get_defender_for_user(user, consent.defender_id)
+    defender = queries.get_defender_page(user, consent.defender_id)
     return render_detail(request, defender, status=422, withdraw=(consent.pk, form))
 
 
 # --- close people ---
+
+
+def _after(request: HttpRequest) -> UUID | None:
+    """The `after` cursor of a sub-page; anything other than an id starts from the top."""
+    try:
+        return UUID(request.GET.get("after", ""))
+    except ValueError:
+        return None
+
+
+def _render_close_people(
+    request: HttpRequest,
+    defender: Defender,
+    *,
+    form: ClosePersonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = current_user(request)
+    can_edit = rules.can_edit_defender(user, defender)
+    people, next_after = queries.keyset_page(
+        queries.close_people_of(defender), _after(request), queries.PART_PAGE
+    )
+    relations = dict(CloseRelation.choices)
+    for person in people:
+        person.relation_label = relations.get(person.relation, person.relation)  # type: ignore[attr-defined]
+    context = {
+        "defender": defender,
+        "people": people,
+        "next_after": next_after,
+        "can_edit": can_edit,
+        "form": (form or ClosePersonForm(prefix="close")) if can_edit else None,
+    }
+    return render(request, "defenders/close_people.html", context, status=status)
+
+
+@require_GET
+def close_people(request: HttpRequest, defender_id: UUID) -> HttpResponse:
+    """Relatives, children and colleagues of the defender (DEF-4): their own page, so they are
+    decrypted (and the read audited) only when someone opens them."""
+    defender = queries.get_defender_for_user(current_user(request), defender_id)
+    return _render_close_people(request, defender)
 
 
 @require_POST
@@ -109,10 +153,10 @@ def close_person_add(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     defender = queries.get_defender_for_user(user, defender_id, for_write=True)
     form = ClosePersonForm(request.POST, prefix="close")
     if not form.is_valid():
-        return render_detail(request, defender, status=422, close=form)
+        return _render_close_people(request, defender, form=form, status=422)
     services.add_close_person(defender=defender, actor=user, **form.cleaned_data)
     messages.success(request, _("The close person was added."))
-    return _back(defender, "close-people")
+    return _to_close_people(defender)
 
 
 @require_POST
@@ -121,7 +165,11 @@ def close_person_remove(request: HttpRequest, close_person_id: UUID) -> HttpResp
     defender = person.defender
     services.remove_close_person(person=person, actor=current_user(request))
     messages.success(request, _("The close person was removed."))
-    return _back(defender, "close-people")
+    return _to_close_people(defender)
+
+
+def _to_close_people(defender: Defender) -> HttpResponse:
+    return redirect("defenders:close-people", defender_id=defender.pk)
 
 
 # --- members of a collective ---
@@ -152,11 +200,11 @@ def _render_members(
         "collective": collective,
         "search": search,
         "searching": bool(text),
-        "results": with_labels(found.defenders[:RESULTS_SHOWN]) if found else [],
+        "results": with_labels(found.defenders[:RESULTS_SHOWN], categories=False) if found else [],
         "truncated": bool(found and (found.truncated or len(found.defenders) > RESULTS_SHOWN)),
         "member_form": member_form or MemberForm(),
         "new_form": (new_form or NewMemberForm(prefix="new")) if can_create else None,
-        "duplicates": with_labels(duplicates or []),
+        "duplicates": with_labels(duplicates or [], categories=False),
     }
     return render(request, "defenders/member_add.html", context, status=status)
 
@@ -237,6 +285,42 @@ def member_remove(request: HttpRequest, link_id: UUID) -> HttpResponse:
 # --- shares ---
 
 
+def _render_shares(
+    request: HttpRequest,
+    defender: Defender,
+    *,
+    form: ShareForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = current_user(request)
+    can_share = rules.can_share_defender(user, defender)
+    shares, next_after = queries.keyset_page(
+        queries.shares_of(defender), _after(request), queries.PART_PAGE
+    )
+    if can_share and form is None:
+        organisations = list(queries.shareable_organisations(defender))
+        form = ShareForm(prefix="share", organisations=organisations)
+    context = {
+        "defender": defender,
+        "shares": shares,
+        "next_after": next_after,
+        "can_share": can_share,
+        "form": form if can_share else None,
+    }
+    return render(request, "defenders/shares.html", context, status=status)
+
+
+@require_GET
+def shares(request: HttpRequest, defender_id: UUID) -> HttpResponse:
+    """With whom the record is shared: the keeping desk, the defender themselves and their
+    collective see it (rules.can_see_shares); the desk lead changes it."""
+    user = current_user(request)
+    defender = queries.get_defender_for_user(user, defender_id)
+    if not rules.can_see_shares(user, defender):
+        raise PermissionDenied
+    return _render_shares(request, defender)
+
+
 @require_POST
 def share_add(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     user = current_user(request)
@@ -254,8 +338,8 @@ def share_add(request: HttpRequest, defender_id: UUID) -> HttpResponse:
             form.add_error("organisation", error.message)
         else:
             messages.success(request, _("The record is now shared."))
-            return _back(defender, "shares")
-    return render_detail(request, defender, status=422, share=form)
+            return _to_shares(defender)
+    return _render_shares(request, defender, form=form, status=422)
 
 
 @require_POST
@@ -264,4 +348,8 @@ def share_remove(request: HttpRequest, share_id: UUID) -> HttpResponse:
     defender = share.defender
     services.unshare_defender(share=share, actor=current_user(request))
     messages.success(request, _("The record is no longer shared with that organisation."))
-    return _back(defender, "shares")
+    return _to_shares(defender)
+
+
+def _to_shares(defender: Defender) -> HttpResponse:
+    return redirect("defenders:shares", defender_id=defender.pk)

@@ -112,7 +112,7 @@ def defender_create(request: HttpRequest) -> HttpResponse:
             return redirect(defender)
     context = {
         "form": form,
-        "duplicates": with_labels(duplicates.defenders),
+        "duplicates": with_labels(duplicates.defenders, categories=False),
         "duplicates_truncated": duplicates.truncated,
         "single_organisation": len(organisations) == 1,
     }
@@ -122,7 +122,7 @@ def defender_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def defender_detail(request: HttpRequest, defender_id: UUID) -> HttpResponse:
-    return render_detail(request, queries.get_defender_for_user(request.user, defender_id))
+    return render_detail(request, queries.get_defender_page(request.user, defender_id))
 
 
 def _edit_form(request: HttpRequest, defender: Defender, data: Any = None) -> DefenderEditForm:
@@ -146,7 +146,7 @@ def defender_edit(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     """Details as needed (DOMAIN.md 2.1 step 3), by the desk, the defender themselves or a
     collective's coordinator. A stale version answers 409 with both versions side by side."""
     user = current_user(request)
-    defender = queries.get_defender_for_user(user, defender_id, for_write=True)
+    defender = queries.get_defender_for_edit(user, defender_id)
     if request.method == "GET":
         form = _edit_form(request, defender)
         return render(request, "defenders/defender_edit.html", {"defender": defender, "form": form})

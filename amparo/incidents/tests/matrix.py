@@ -287,6 +287,27 @@ MATRIX = [
         setup=_with_incident_and_token,
     ),
     Route("api-v1:incident-detail", API_READ, args=_incident, setup=_with_incident_and_token),
+    Route("api-v1:incident-act-list", API_READ, args=_incident, setup=_with_incident_and_token),
+    Route(
+        "api-v1:incident-involvement-list",
+        API_READ,
+        args=_incident,
+        setup=_with_incident_and_token,
+    ),
+    # Sources are the keeping desk's alone: a victim collective's member sees the incident,
+    # not who told the desk about it.
+    Route(
+        "api-v1:incident-source-list",
+        {**API_READ, "defender": 403},
+        args=_incident,
+        setup=_with_incident_and_token,
+    ),
+    Route(
+        "api-v1:incident-intervention-list",
+        API_READ,
+        args=_incident,
+        setup=_with_incident_and_token,
+    ),
     Route(
         "api-v1:incident-detail",
         API_FORM_POST,

@@ -78,13 +78,76 @@ def test_detail_shows_a_collective_member_only_what_the_page_shows(
     services.add_source(
         incident=incident, actor=desk_officer, values={"connection": "witness", "identity": "X"}
     )
+    client = api_client(defender)
 
-    body = api_client(defender).get(f"{URL}/{incident.pk}").json()
+    body = client.get(f"{URL}/{incident.pk}").json()
+    acts = client.get(f"{URL}/{incident.pk}/acts").json()
+    sources = client.get(f"{URL}/{incident.pk}/sources")
 
     assert body["title"] == "Followed home"
-    assert sorted((a["victim_pseudonym"] or "") for a in body["acts"]) == ["", "Río Claro"]
-    assert body["sources"] == []
+    assert (body["act_count"], body["source_count"], body["act_types"]) == (2, None, ["threat"])
+    assert sorted((a["victim_pseudonym"] or "") for a in acts["items"]) == ["", "Río Claro"]
+    assert "Pedro" not in str(acts)
+    assert sources.status_code == 403
     assert body["evaluation"]["notes"] is None
+
+
+def test_the_keeping_desk_reads_every_part(api_client, organisation, desk_officer):
+    ana = make_defender(organisation, "Ana")
+    incident = make_incident(organisation, desk_officer, victims=[ana])
+    services.add_source(
+        incident=incident, actor=desk_officer, values={"connection": "witness", "identity": "X"}
+    )
+    services.add_intervention(
+        incident=incident,
+        actor=desk_officer,
+        values={"intervention_type": "legal_aid", "party": "Ombudsman"},
+    )
+    client = api_client(desk_officer)
+
+    body = client.get(f"{URL}/{incident.pk}").json()
+    parts = {
+        part: client.get(f"{URL}/{incident.pk}/{part}").json()["items"]
+        for part in ("acts", "involvements", "sources", "interventions")
+    }
+
+    assert (body["act_count"], body["source_count"], body["intervention_count"]) == (1, 1, 1)
+    assert [a["victim_pseudonym"] for a in parts["acts"]] == ["Ana"]
+    assert [s["identity"] for s in parts["sources"]] == ["X"]
+    assert [i["party"] for i in parts["interventions"]] == ["Ombudsman"]
+    assert parts["involvements"] == []
+
+
+@pytest.mark.parametrize("part", ["acts", "involvements", "sources", "interventions"])
+def test_parts_answer_401_and_the_same_404_as_a_missing_incident(
+    api_client, organisation, outsider, desk_officer, part
+):
+    from django.test import Client
+
+    incident = make_incident(organisation, desk_officer, victims=[make_defender(organisation)])
+    client = api_client(outsider)
+
+    anonymous = Client().get(f"{URL}/{incident.pk}/{part}")
+    foreign = client.get(f"{URL}/{incident.pk}/{part}")
+    missing = client.get(f"{URL}/{uuid.uuid4()}/{part}")
+
+    assert anonymous.status_code == 401
+    assert (foreign.status_code, foreign.content) == (404, missing.content)
+
+
+def test_parts_page_by_key(api_client, organisation, desk_officer):
+    victims = [make_defender(organisation, f"Victim {n}") for n in range(3)]
+    incident = make_incident(organisation, desk_officer, victims=victims)
+    client = api_client(desk_officer)
+
+    first = client.get(f"{URL}/{incident.pk}/acts", {"limit": 2}).json()
+    second = client.get(
+        f"{URL}/{incident.pk}/acts", {"limit": 2, "after": first["next_after"]}
+    ).json()
+
+    ids = [a["id"] for a in first["items"] + second["items"]]
+    assert ids == sorted(str(pk) for pk in incident.acts.values_list("pk", flat=True))
+    assert second["next_after"] is None
 
 
 def test_detail_of_another_office_is_404_like_a_missing_one(
@@ -112,10 +175,19 @@ def test_create_runs_the_one_flow(api_client, organisation, desk_officer):
     )
 
     body = response.json()
+    client = api_client(desk_officer)
+    acts = client.get(f"{URL}/{body['id']}/acts").json()["items"]
+    involvements = client.get(f"{URL}/{body['id']}/involvements").json()["items"]
     assert response.status_code == 201
-    assert (body["country"], body["channel"]) == ("CO", "api")
-    assert sorted(a["victim_pseudonym"] for a in body["acts"]) == ["Ana", "Beto"]
-    assert body["involvements"][0]["degree"] == "suspected"
+    assert (body["country"], body["channel"], body["perpetrator_kinds"]) == (
+        "CO",
+        "api",
+        ["military"],
+    )
+    assert sorted(a["victim_pseudonym"] for a in acts) == ["Ana", "Beto"]
+    assert [(i["degree"], i["perpetrator_name"]) for i in involvements] == [
+        ("suspected", "Battalion 14")
+    ]
 
 
 def test_create_answers_409_with_the_duplicates_then_accepts_confirm_new(
@@ -218,5 +290,59 @@ def test_list_answers_in_six_queries_whatever_the_page_size(
 
     with django_assert_max_num_queries(6):  # token, memberships, factor; rows, acts, parts
         body = client.get(URL).json()
+
+    assert len(body["items"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_detail_answers_in_six_queries_whatever_the_number_of_parts(
+    api_client, organisation, desk_officer, rows, django_assert_num_queries
+):
+    victims = [make_defender(organisation, f"Victim {n}") for n in range(rows)]
+    incident = make_incident(organisation, desk_officer, victims=victims)
+    client = api_client(desk_officer)
+    url = f"{URL}/{incident.pk}"
+    client.get(url)  # the token's first use is recorded once
+
+    # the token with its owner, the memberships, the incident with the number of each kind of
+    # part (subqueries), the act types and perpetrator kinds (one query over both tables);
+    # then the read audit event (head, insert).
+    with django_assert_num_queries(6):
+        body = client.get(url).json()
+
+    assert body["act_count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("part", ["acts", "involvements", "sources", "interventions"])
+def test_parts_answer_in_five_queries_whatever_the_page_size(
+    api_client, organisation, desk_officer, django_assert_num_queries, *, rows, part
+):
+    incident = make_incident(
+        organisation,
+        desk_officer,
+        victims=[make_defender(organisation, f"Victim {n}") for n in range(rows)],
+        perpetrators=[make_perpetrator(organisation, f"Perpetrator {n}") for n in range(rows)],
+    )
+    for n in range(rows):
+        services.add_source(
+            incident=incident,
+            actor=desk_officer,
+            values={"connection": "witness", "identity": f"S{n}"},
+        )
+        services.add_intervention(
+            incident=incident,
+            actor=desk_officer,
+            values={"intervention_type": "legal_aid", "party": f"P{n}"},
+        )
+    client = api_client(desk_officer)
+    url = f"{URL}/{incident.pk}/{part}"
+    client.get(url)
+
+    # the token with its owner, the memberships, the page of parts (through the incident's
+    # access path, the victims or perpetrators joined); then the read audit event (head,
+    # insert).
+    with django_assert_num_queries(5):
+        body = client.get(url).json()
 
     assert len(body["items"]) == rows

@@ -93,6 +93,7 @@ PAGES = [
     Route("plans:defender-plan-list", READ, args=_subject, setup=_with_plan),
     Route("plans:plan-detail", READ, args=_plan, setup=_with_plan),
     Route("plans:plan-print", READ, args=_plan, setup=_with_plan),
+    Route("plans:compliance-list", READ, args=_plan, setup=_with_plan),
     Route("plans:plan-edit", WRITE_PAGE, args=_plan, setup=_with_plan),
     Route(
         "plans:plan-edit", WRITE_POST, method="POST", args=_plan, data=_plan_data, setup=_with_plan
@@ -226,6 +227,8 @@ API_BAD_BODY = {**dict.fromkeys(SIGNED_IN, 422), "anonymous": 401}
 API = [
     Route("api-v1:plan-list", {**SIGNED_IN, "anonymous": 401}, setup=_api(_with_plan)),
     Route("api-v1:plan-detail", API_READ, args=_plan, setup=_api(_with_plan)),
+    Route("api-v1:plan-measure-list", API_READ, args=_plan, setup=_api(_with_plan)),
+    Route("api-v1:plan-protocol-list", API_READ, args=_plan, setup=_api(_with_plan)),
     Route("api-v1:plan-create", API_BAD_BODY, method="POST", setup=_api()),
     Route("api-v1:plan-update", API_BAD_BODY, method="PATCH", args=_plan, setup=_api(_with_plan)),
     Route("api-v1:plan-status", API_BAD_BODY, method="POST", args=_plan, setup=_api(_with_plan)),

@@ -13,7 +13,9 @@ from amparo.plans.models import Measure, SecurityPlan
 from amparo.plans.tests.factories import (
     ThreatSpec,
     make_analysis,
+    make_measure,
     make_plan,
+    make_protocol,
     ready_plan,
 )
 
@@ -51,7 +53,7 @@ def test_plan_list_filters_and_pages(api_client, desk_lead, subject):
     )
 
 
-def test_plan_detail_carries_measures_and_protocols(api_client, defender, subject):
+def test_plan_detail_carries_its_own_fields_and_counts(api_client, defender, subject):
     plan = ready_plan(subject)
 
     body = api_client(defender).get(f"/api/v1/plans/{plan.pk}").json()
@@ -61,10 +63,69 @@ def test_plan_detail_carries_measures_and_protocols(api_client, defender, subjec
         "The coordination team",
         [str(plan.focus_threats.get().pk)],
     )
-    assert [(m["kind"], m["is_deterrence"]) for m in body["measures"]] == [("networking", True)]
-    assert [(p["situation"], p["steps"]) for p in body["protocols"]] == [
-        ("detention", ["Call the lawyer", "Tell the desk"])
-    ]
+    assert (body["measure_count"], body["protocol_count"]) == (1, 1)
+    assert ("measures" in body, "protocols" in body) == (False, False)
+
+
+def test_plan_measures_and_protocols_are_sub_resources(api_client, defender, subject):
+    plan = ready_plan(subject)
+    threat = plan.focus_threats.get()
+    measure = plan.measures.get()
+    plan.protocols.get().prerequisites.add(measure)
+    client = api_client(defender)
+
+    measures = client.get(f"/api/v1/plans/{plan.pk}/measures").json()
+    protocols = client.get(f"/api/v1/plans/{plan.pk}/protocols").json()
+
+    assert [(m["kind"], m["is_deterrence"]) for m in measures["items"]] == [("networking", True)]
+    assert [
+        (p["situation"], p["steps"], p["threat_ids"], p["prerequisite_ids"])
+        for p in protocols["items"]
+    ] == [("detention", ["Call the lawyer", "Tell the desk"], [str(threat.pk)], [str(measure.pk)])]
+    assert (measures["next_after"], protocols["next_after"]) == (None, None)
+
+
+@pytest.mark.parametrize("part", ["measures", "protocols"])
+def test_plan_parts_page_by_key(api_client, desk_lead, subject, part):
+    plan = ready_plan(subject)
+    for n in range(4):
+        make_measure(plan, description=f"Measure {n}")
+        make_protocol(plan, title=f"Protocol {n}")
+    client = api_client(desk_lead)
+    url = f"/api/v1/plans/{plan.pk}/{part}"
+
+    first = client.get(url, {"limit": 3}).json()
+    second = client.get(url, {"limit": 3, "after": first["next_after"]}).json()
+
+    ids = [item["id"] for item in first["items"] + second["items"]]
+    expected = plan.measures if part == "measures" else plan.protocols
+    assert ids == sorted(str(pk) for pk in expected.values_list("pk", flat=True))
+    assert (len(first["items"]), second["next_after"]) == (3, None)
+
+
+@pytest.mark.parametrize("part", ["measures", "protocols"])
+def test_plan_parts_answer_401_and_the_same_404_as_a_missing_plan(
+    api_client, outsider, subject, part
+):
+    from django.test import Client
+
+    plan = ready_plan(subject)
+    client = api_client(outsider)
+
+    anonymous = Client().get(f"/api/v1/plans/{plan.pk}/{part}")
+    foreign = client.get(f"/api/v1/plans/{plan.pk}/{part}")
+    missing = client.get(f"/api/v1/plans/{uuid.uuid4()}/{part}")
+
+    assert anonymous.status_code == 401
+    assert (foreign.status_code, foreign.content) == (404, missing.content)
+
+
+def test_an_empty_page_of_a_visible_plan_is_an_empty_list(api_client, desk_lead, subject):
+    plan = make_plan(subject)
+
+    response = api_client(desk_lead).get(f"/api/v1/plans/{plan.pk}/protocols")
+
+    assert (response.status_code, response.json()) == (200, {"items": [], "next_after": None})
 
 
 def test_plan_detail_answers_the_same_404_for_invisible_and_missing(api_client, outsider, subject):
@@ -77,17 +138,53 @@ def test_plan_detail_answers_the_same_404_for_invisible_and_missing(api_client, 
     assert (foreign.status_code, foreign.content) == (404, missing.content)
 
 
-def test_plan_detail_query_count(api_client, desk_lead, subject, django_assert_max_num_queries):
-    plan = ready_plan(subject)
+@pytest.mark.parametrize("rows", [1, 50])
+def test_plan_detail_query_count(api_client, desk_lead, subject, rows, django_assert_num_queries):
+    analysis = make_analysis(subject, threats=[ThreatSpec(f"Threat {n}") for n in range(rows)])
+    plan = make_plan(subject, analysis=analysis, focus=analysis.threats.all())
+    for n in range(rows):
+        make_measure(plan, description=f"Measure {n}")
     client = api_client(desk_lead)
-    client.get(f"/api/v1/plans/{plan.pk}")
+    client.get(f"/api/v1/plans/{plan.pk}")  # the token's first use is recorded once
 
-    # token, its use, memberships, plan, focus threats, measures, protocols, prerequisites,
-    # protocol threats; then the read audit event (head, insert, head update).
-    with django_assert_max_num_queries(12):
+    # the token with its owner, the memberships, the plan with the counts of its measures and
+    # protocols (subqueries), the ids of its focus threats; then the read audit event (head,
+    # insert).
+    with django_assert_num_queries(6):
         response = client.get(f"/api/v1/plans/{plan.pk}")
 
-    assert response.status_code == 200
+    body = response.json()
+    assert (len(body["focus_threat_ids"]), body["measure_count"]) == (rows, rows)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize(
+    ("part", "expected"),
+    [
+        # token, memberships, the measures (through the plan's access path); audit (head,
+        # insert).
+        ("measures", 5),
+        # token, memberships, the protocols, their links to threats and measures (both tables
+        # in one query); audit (head, insert).
+        ("protocols", 6),
+    ],
+)
+def test_plan_parts_query_count_is_flat(
+    api_client, desk_lead, subject, django_assert_num_queries, *, rows, part, expected
+):
+    plan = ready_plan(subject)
+    threat = plan.focus_threats.get()
+    for n in range(rows - 1):
+        measure = make_measure(plan, description=f"Measure {n}")
+        make_protocol(plan, title=f"Protocol {n}", threats=[threat]).prerequisites.add(measure)
+    client = api_client(desk_lead)
+    url = f"/api/v1/plans/{plan.pk}/{part}"
+    client.get(url)
+
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+
+    assert len(response.json()["items"]) == rows
 
 
 def test_create_from_an_analysis(api_client, desk_officer, subject):

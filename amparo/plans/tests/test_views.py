@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from amparo.audit.models import AuditEvent
 from amparo.audit.services import audit_context
-from amparo.plans.enums import MeasureKind, MeasureStatus, PlanStatus
+from amparo.plans.enums import MeasureKind, MeasureStatus, PlanStatus, ProtocolKind, Situation
 from amparo.plans.models import Measure, Protocol, SecurityPlan
 from amparo.plans.tests.factories import (
     ThreatSpec,
     make_analysis,
     make_measure,
     make_plan,
+    make_protocol,
     ready_plan,
 )
 from amparo.testing.auth import login_fresh
@@ -291,13 +292,17 @@ def test_plan_page_query_count_is_flat(
     login_fresh(client, desk_officer)
     client.get(reverse("plans:plan-detail", args=[plan.pk]))
 
-    # session, the user with their memberships, plan; prefetches: analysis threats, their
-    # factors, focus threats, measures, protocols, prerequisites, protocol threats, compliance
-    # checks; then the read audit event (head, insert).
-    with django_assert_num_queries(13):
+    # session, the user with their memberships, the plan (with the summary of its compliance
+    # checks as subqueries), its threats (focus as a flag), their factors, measures, protocols,
+    # the protocols' links to threats and measures (both tables in one query); then the read
+    # audit event (head, insert).
+    with django_assert_num_queries(10):
         response = client.get(reverse("plans:plan-detail", args=[plan.pk]))
 
+    [row] = response.context["emergency"]
     assert response.context["measure_count"] == rows + 1
+    assert len(row.prerequisites) == rows
+    assert [t.is_plan_focus for t in response.context["threats"]] == [True]
 
 
 # --- editing, with conflicts ---
@@ -586,8 +591,12 @@ def test_compliance_check_from_the_page(client, desk_officer, subject):
         desk_officer.pk,
     )
     assert list(check.items.values_list("measure_id", "result")) == [(measure.pk, "not_followed")]
-    page = client.get(reverse("plans:plan-detail", args=[plan.pk]))
-    assert "Calls are skipped on weekends" in page.content.decode()
+    page = _text(client.get(reverse("plans:plan-detail", args=[plan.pk])))
+    checks = _text(client.get(reverse("plans:compliance-list", args=[plan.pk])))
+    assert "Partly followed" in page
+    assert reverse("plans:compliance-list", args=[plan.pk]) in page
+    assert "Calls are skipped on weekends" in checks
+    assert "Ask the ombudsman to call the mayor: Not followed" in checks
 
 
 def test_guide_adds_a_protocol_and_opens_it_to_adapt(client, desk_officer, subject):
@@ -655,3 +664,228 @@ def test_a_plan_whose_analysis_was_superseded_stays_editable(client, desk_office
     offered = [a.pk for a in page.context["form"].fields["analysis"].queryset]
     assert offered == [newer.pk, plan.analysis_id]
     assert response.status_code == 302
+
+
+def test_plan_page_shows_what_each_protocol_answers_and_relies_on(client, desk_officer, subject):
+    plan = ready_plan(subject)
+    protocol = plan.protocols.get()
+    lapsed = make_measure(plan, description="Keep the radio charged")
+    protocol.prerequisites.add(lapsed)
+    Measure.objects.filter(pk=lapsed.pk).update(status=MeasureStatus.LAPSED)
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("plans:plan-detail", args=[plan.pk]))
+
+    text = _text(response)
+    assert "<strong>Answers:</strong> Death threats by phone</p>" in text
+    assert 'Keep the radio charged <strong class="warning">Lapsed: this protocol may fail' in text
+    assert [p.code for p in response.context["problems"]] == [f"prerequisites:{protocol.pk}"]
+
+
+def test_a_plan_without_analysis_answers_its_focus_threats(client, desk_officer, subject):
+    analysis = make_analysis(
+        subject, threats=[ThreatSpec("Followed at night"), ThreatSpec("Office watched")]
+    )
+    followed, _watched = analysis.threats.order_by("created_at", "id")
+    plan = make_plan(subject)
+    plan.focus_threats.set([followed])
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("plans:plan-detail", args=[plan.pk]))
+
+    with audit_context(actor=None):
+        rows = [(t.summary, t.is_plan_focus) for t in response.context["threats"]]
+    assert rows == [("Followed at night", True)]
+
+
+# --- compliance checks ---
+
+
+def _check(plan, user, on, result="on_track", notes=""):
+    from amparo.plans import services
+
+    return services.record_compliance_check(
+        plan=plan, actor=user, checked_on=on, result=result, notes=notes, items=[]
+    )
+
+
+def test_plan_page_summarises_the_compliance_checks(client, desk_officer, subject):
+    plan = ready_plan(subject)
+    today = timezone.localdate()
+    _check(plan, desk_officer, today - timedelta(days=40), result="not_followed")
+    _check(plan, desk_officer, today - timedelta(days=5), result="partly")
+    login_fresh(client, desk_officer)
+
+    text = _text(client.get(reverse("plans:plan-detail", args=[plan.pk])))
+
+    last = (today - timedelta(days=5)).strftime("%m/%d/%Y")
+    assert f"Last check on {last}: Partly followed." in text
+    assert "See all 2 checks, with each measure" in text
+    assert "Not followed" not in text
+
+
+def test_compliance_list_pages_by_key_newest_first(client, desk_officer, subject, monkeypatch):
+    from amparo.plans.views import plans as plan_views
+
+    monkeypatch.setattr(plan_views, "PAGE_SIZE", 2)
+    plan = ready_plan(subject)
+    today = timezone.localdate()
+    for days in (1, 2, 3):
+        _check(plan, desk_officer, today - timedelta(days=days), notes=f"Check {days}")
+    login_fresh(client, desk_officer)
+    url = reverse("plans:compliance-list", args=[plan.pk])
+
+    first = client.get(url)
+    second = client.get(url, {"after": str(first.context["next_after"])})
+
+    with audit_context(actor=None):
+        pages = [
+            [c.notes for c in first.context["checks"]],
+            [c.notes for c in second.context["checks"]],
+        ]
+    assert pages == [["Check 1", "Check 2"], ["Check 3"]]
+    assert second.context["next_after"] is None
+    assert f'href="{url}?after={first.context["next_after"]}"' in first.content.decode()
+
+
+def test_compliance_list_of_an_invisible_plan_is_404(client, outsider, desk_officer, subject):
+    plan = ready_plan(subject)
+    _check(plan, desk_officer, timezone.localdate(), notes="Canary note")
+    login_fresh(client, outsider)
+
+    response = client.get(reverse("plans:compliance-list", args=[plan.pk]))
+
+    assert response.status_code == 404
+    assert "Canary note" not in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_compliance_list_query_count_is_flat(
+    client, desk_officer, subject, rows, django_assert_num_queries
+):
+    plan = ready_plan(subject)
+    measure = plan.measures.get()
+    from amparo.plans import services
+
+    for n in range(rows):
+        services.record_compliance_check(
+            plan=plan,
+            actor=desk_officer,
+            checked_on=timezone.localdate() - timedelta(days=n),
+            result="partly",
+            notes=f"Check {n}",
+            items=[(measure, "on_track")],
+        )
+    login_fresh(client, desk_officer)
+    url = reverse("plans:compliance-list", args=[plan.pk])
+    client.get(url)
+
+    # session, the user with their memberships, the plan, the checks with who checked, the
+    # measures' results; then the read audit event (head, insert).
+    with django_assert_num_queries(7):
+        response = client.get(url)
+
+    assert len(response.context["checks"]) == rows
+
+
+# --- the printable card ---
+
+
+def test_print_card_keeps_every_protocol_and_measure_in_force(client, desk_officer, subject):
+    plan = ready_plan(subject)
+    make_protocol(
+        plan,
+        kind=ProtocolKind.PREVENTIVE,
+        situation=Situation.TRAVEL,
+        title="Before travelling",
+        steps=["Share the route"],
+    )
+    make_protocol(plan, title="If the office is raided", steps=["Ask for the warrant"])
+    make_measure(plan, description="Dropped idea", status=MeasureStatus.DROPPED)
+    make_measure(plan, description="Night escort", owner_name="Luis")
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("plans:plan-print", args=[plan.pk]))
+
+    text = _text(response)
+    assert [
+        text.index(t) < text.index("Before acting")
+        for t in ("If someone is detained", "If the office is raided")
+    ] == [True, True]
+    assert "<ol><li>Share the route</li></ol>" in text
+    assert "<ol><li>Ask for the warrant</li></ol>" in text
+    assert "Night escort <small>(Luis)</small>" in text
+    assert "Ask the ombudsman to call the mayor" in text
+    assert "Dropped idea" not in text
+    assert "<h2>Focus threats</h2> <ul><li>Death threats by phone</li></ul>" in text
+    assert "Lawyer: +57 300 000 0000" in text
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_print_card_query_count_is_flat(
+    client, desk_officer, subject, rows, django_assert_num_queries
+):
+    plan = ready_plan(subject)
+    for n in range(rows):
+        make_measure(plan, description=f"Measure {n}", owner=desk_officer)
+        make_protocol(plan, title=f"Protocol {n}")
+    login_fresh(client, desk_officer)
+    url = reverse("plans:plan-print", args=[plan.pk])
+    client.get(url)
+
+    # session, the user with their memberships, the plan, its focus threats, its protocols,
+    # its measures with who is responsible; the printing's audit event (head, insert); then
+    # the read audit event (head, insert).
+    with django_assert_num_queries(10):
+        response = client.get(url)
+
+    assert (len(response.context["emergency"]), len(response.context["measures"])) == (
+        rows + 1,
+        rows + 1,
+    )
+
+
+# --- forms of a plan with many rows (PERFORMANCE.md: at most 10 queries) ---
+
+
+def _busy_plan(subject, rows):
+    """A plan whose analysis has `rows` threats and whose form lists `rows` measures."""
+    analysis = make_analysis(subject, threats=[ThreatSpec(f"Threat {n}") for n in range(rows)])
+    focus = list(analysis.threats.all()[:1])
+    plan = make_plan(subject, analysis=analysis, focus=focus)
+    for n in range(rows):
+        make_measure(plan, description=f"Measure {n}")
+    protocol = make_protocol(plan, threats=focus)
+    protocol.prerequisites.set(plan.measures.all())
+    return plan, protocol
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize(
+    ("url_name", "target", "expected"),
+    [
+        # session, user, plan; the form's focus threats, threat choices, analyses; audit read
+        # event (head, insert).
+        ("plans:plan-edit", "plan", 8),
+        # session, user, plan; the form's threats, factors, people; audit (head, insert).
+        ("plans:measure-create", "plan", 8),
+        # session, user, measure with its plan; threats, factors, people; audit.
+        ("plans:measure-edit", "measure", 8),
+        # session, user, protocol with its plan; its links (one query for both tables); the
+        # form's threats and measures; audit (head, insert).
+        ("plans:protocol-edit", "protocol", 8),
+    ],
+)
+def test_plan_forms_stay_within_the_budget(
+    client, desk_officer, subject, django_assert_num_queries, *, rows, url_name, target, expected
+):
+    plan, protocol = _busy_plan(subject, rows)
+    objects = {"plan": plan, "measure": plan.measures.first(), "protocol": protocol}
+    url = reverse(url_name, args=[objects[target].pk])
+    login_fresh(client, desk_officer)
+    client.get(url)
+
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+
+    assert response.status_code == 200

@@ -9,6 +9,7 @@ from amparo.plans.views.parts import (
     protocol_edit,
 )
 from amparo.plans.views.plans import (
+    compliance_list,
     defender_plan_list,
     plan_create,
     plan_detail,
@@ -21,6 +22,7 @@ from amparo.plans.views.plans import (
 
 __all__ = [
     "compliance_create",
+    "compliance_list",
     "defender_plan_list",
     "measure_create",
     "measure_edit",

@@ -202,13 +202,14 @@ def protocol_edit(request: HttpRequest, protocol_id: UUID) -> HttpResponse:
     user = user_of(request)
     protocol = queries.get_protocol_for_user(user, protocol_id, for_write=True)
     plan = protocol.plan
+    threat_ids, measure_ids = queries.protocol_links([protocol.pk]).get(protocol.pk, ([], []))
     initial = {
         "kind": protocol.kind,
         "situation": protocol.situation,
         "title": protocol.title,
         "contacts": protocol.contacts,
-        "threats": [t.pk for t in protocol.threats.all()],
-        "prerequisites": [m.pk for m in protocol.prerequisites.all()],
+        "threats": threat_ids,
+        "prerequisites": measure_ids,
         "version": protocol.version,
     }
     form = _protocol_form(

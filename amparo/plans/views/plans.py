@@ -22,6 +22,7 @@ from amparo.core.locking import EditConflict
 from amparo.defenders.models import Defender
 from amparo.plans import guide, queries, rules, services
 from amparo.plans.enums import (
+    ComplianceResult,
     MeasureStatus,
     PlanLevel,
     PlanStatus,
@@ -34,7 +35,7 @@ from amparo.plans.forms import (
     PlanStatusForm,
 )
 from amparo.plans.models import DEFAULT_REVIEW_DAYS, Measure, Protocol, SecurityPlan
-from amparo.plans.validation import is_focus_candidate, plan_problems, plan_threats
+from amparo.plans.validation import is_focus_candidate, plan_problems
 from amparo.plans.views.common import (
     PAGE_SIZE,
     conflict_rows,
@@ -235,28 +236,29 @@ def _measure_groups(measures: list[Measure]) -> list[dict[str, Any]]:
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     user = user_of(request)
-    plan = queries.get_plan_for_user(user, plan_id, detail=True)
+    plan = queries.get_plan_for_user(user, plan_id, compliance=True)
+    contents = queries.plan_contents(plan)
     can_edit = rules.can_edit_plan(user, plan) and plan.status != PlanStatus.SUPERSEDED
-    measures = list(plan.measures.all())
-    protocols = list(plan.protocols.all())
+    measures = contents.measures
+    last_result = getattr(plan, "last_check_result", None)
     problems = (
         []
         if plan.status == PlanStatus.SUPERSEDED
-        else plan_problems(plan, on=plan.adopted_on or timezone.localdate())
+        else plan_problems(contents, on=plan.adopted_on or timezone.localdate())
     )
     used = {m.guide_key for m in measures if m.guide_key} | {
-        p.guide_key for p in protocols if p.guide_key
+        row.protocol.guide_key for row in contents.protocols if row.protocol.guide_key
     }
     context = {
         "plan": plan,
         "subject": plan.subject,
         "can_edit": can_edit,
-        "threats": _threat_rows(plan),
+        "threats": contents.threats,
         "measure_groups": _measure_groups(measures),
         "measure_count": len(measures),
-        "emergency": [p for p in protocols if p.kind == ProtocolKind.EMERGENCY],
-        "preventive": [p for p in protocols if p.kind == ProtocolKind.PREVENTIVE],
-        "checks": list(plan.compliance_checks.all()),
+        "emergency": contents.emergency,
+        "preventive": contents.preventive,
+        "last_check_result": ComplianceResult(last_result).label if last_result else "",
         "problems": problems,
         "transitions": _transitions(plan) if can_edit else [],
         "guide": guide.checklist(used) if can_edit else [],
@@ -287,11 +289,6 @@ def _transitions(plan: SecurityPlan) -> list[dict[str, Any]]:
         }
         for target in services.TRANSITIONS[plan.status]
     ]
-
-
-def _threat_rows(plan: SecurityPlan) -> list[dict[str, Any]]:
-    focus = {t.pk for t in plan.focus_threats.all()}
-    return [{"threat": t, "is_focus": t.pk in focus} for t in plan_threats(plan)]
 
 
 @require_POST
@@ -348,16 +345,37 @@ def plan_print(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     """A compact card of the plan to print and carry (PLAN-2: usable under stress, offline).
     The printing is logged; the decryption logs the read itself."""
     user = user_of(request)
-    plan = queries.get_plan_for_user(user, plan_id, detail=True)
+    plan = queries.get_plan_for_user(user, plan_id)
+    card = queries.print_card(plan)
     services.record_plan_printed(plan=plan, actor=user)
-    protocols = list(plan.protocols.all())
+    protocols = card["protocols"]
     context = {
         "plan": plan,
         "subject": plan.subject,
-        "threats": _threat_rows(plan),
+        "focus": card["focus"],
         "emergency": [p for p in protocols if p.kind == ProtocolKind.EMERGENCY],
         "preventive": [p for p in protocols if p.kind == ProtocolKind.PREVENTIVE],
-        "measures": [m for m in plan.measures.all() if m.status != MeasureStatus.DROPPED],
+        "measures": card["measures"],
         "printed_on": timezone.localdate(),
     }
     return render(request, "plans/plan_print.html", context)
+
+
+@require_GET
+def compliance_list(request: HttpRequest, plan_id: UUID) -> HttpResponse:
+    """Every compliance check of the plan, newest first, with each measure's result: the plan
+    page shows the latest one and links here."""
+    user = user_of(request)
+    plan = queries.get_plan_for_user(user, plan_id)
+    after = uuid_param(request.GET.get("after"))
+    checks = queries.compliance_checks_after(queries.compliance_checks_of(plan), after)
+    rows = list(checks[: PAGE_SIZE + 1])
+    context = {
+        "plan": plan,
+        "subject": plan.subject,
+        "checks": rows[:PAGE_SIZE],
+        "next_after": rows[PAGE_SIZE - 1].pk if len(rows) > PAGE_SIZE else None,
+        "is_first": after is None,
+        "can_edit": rules.can_edit_plan(user, plan) and plan.status != PlanStatus.SUPERSEDED,
+    }
+    return render(request, "plans/compliance_list.html", context)

@@ -199,10 +199,12 @@ MATRIX = [
     Route("risk:factor-delete", WRITE, method="POST", args=_factor, setup=_world),
     Route("api-v1:risk-analysis-list", API_LIST, setup=_with_token),
     Route("api-v1:risk-analysis-detail", API_READ, args=_draft, setup=_with_token),
+    Route("api-v1:risk-analysis-threat-list", API_READ, args=_draft, setup=_with_token),
     Route("api-v1:risk-analysis-create", API_BODY, method="POST", setup=_with_token),
     Route("api-v1:risk-analysis-update", API_BODY, method="PATCH", args=_draft, setup=_with_token),
     Route("api-v1:risk-threat-list", API_LIST, setup=_with_token),
     Route("api-v1:risk-threat-detail", API_READ, args=_threat, setup=_with_token),
+    Route("api-v1:risk-threat-factor-list", API_READ, args=_threat, setup=_with_token),
     Route(
         "api-v1:risk-threat-step",
         API_BODY,

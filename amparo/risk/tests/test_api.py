@@ -7,11 +7,13 @@ import uuid
 
 import pytest
 
+from amparo.risk import queries
 from amparo.risk.enums import AnalysisStatus
 from amparo.risk.models import RiskAnalysis
 from amparo.risk.tests.factories import (
     collective_subject,
     complete_analysis,
+    incident_against,
     make_analysis,
     make_threat,
     record_steps,
@@ -50,8 +52,8 @@ def test_analysis_list_shows_only_the_visible(
     )
 
 
-def test_analysis_detail_carries_threats_and_factors(api_client, desk_officer, subject):
-    analysis = complete_analysis(subject, desk_officer)
+def test_analysis_detail_carries_its_own_fields_and_score(api_client, desk_officer, subject):
+    analysis = complete_analysis(subject, desk_officer, participants=[desk_officer])
 
     body = api_client(desk_officer).get(f"/api/v1/risk/analyses/{analysis.pk}").json()
 
@@ -60,12 +62,206 @@ def test_analysis_detail_carries_threats_and_factors(api_client, desk_officer, s
         "12.0",
         "The committee",
     )
-    [threat] = body["threats"]
-    assert (threat["likelihood"], threat["impact"]) == (3, 4)
-    assert sorted((f["kind"], f["description"]) for f in threat["factors"]) == [
+    assert (body["threat_count"], body["participant_ids"]) == (1, [str(desk_officer.pk)])
+    assert "threats" not in body
+
+
+def test_analysis_threats_and_their_factors_are_sub_resources(api_client, desk_officer, subject):
+    analysis = complete_analysis(subject, desk_officer)
+    make_threat(subject, desk_officer, summary="Not in this analysis")
+    client = api_client(desk_officer)
+
+    threats = client.get(f"/api/v1/risk/analyses/{analysis.pk}/threats").json()
+    [threat] = threats["items"]
+    factors = client.get(f"/api/v1/risk/threats/{threat['id']}/factors").json()
+    detail = client.get(f"/api/v1/risk/threats/{threat['id']}").json()
+
+    assert (threat["summary"], threat["likelihood"], threat["impact"]) == ("Threat 0", 3, 4)
+    assert sorted((f["kind"], f["description"]) for f in factors["items"]) == [
         ("C", "Regional network 0"),
         ("V", "No escape route 0"),
     ]
+    assert (detail["factor_count"], "factors" in detail) == (2, False)
+    assert (threats["next_after"], factors["next_after"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("ratings", "factors", "expected"),
+    [
+        ([], (0, 0), None),  # nothing rated yet
+        ([(3, 4)], (1, 1), "12.0"),
+        ([(1, 3)], (0, 19), "0.2"),  # 0.15 exactly: rounded half up, as scoring.py does
+        ([(1, 1)], (0, 2), "0.3"),  # 0.333...
+        ([(5, 5), (2, 2)], (3, 1), "50.0"),  # the highest threat's score
+        ([(2, 3), (None, 4)], (2, 0), "18.0"),  # an unrated threat does not count
+    ],
+)
+def test_the_indicative_score_is_computed_as_scoring_py_does(
+    api_client, desk_officer, subject, *, ratings, factors, expected
+):
+    from amparo.risk import services
+    from amparo.risk.enums import FactorCategory
+
+    analysis = make_analysis(subject, desk_officer)
+    for number, (likelihood, impact) in enumerate(ratings):
+        threat = make_threat(subject, desk_officer, summary=f"T{number}", analysis=analysis)
+        threat = services.rate_threat(
+            threat=threat,
+            actor=desk_officer,
+            expected_version=threat.version,
+            likelihood=likelihood,
+            impact=impact,
+            is_focus=False,
+        )
+        for kind, count in zip("VC", factors, strict=True):
+            for n in range(count):
+                services.add_factor(
+                    threat=threat,
+                    actor=desk_officer,
+                    kind=kind,
+                    category=FactorCategory.PHYSICAL,
+                    description=f"{kind}{n}",
+                )
+
+    body = api_client(desk_officer).get(f"/api/v1/risk/analyses/{analysis.pk}").json()
+
+    page = queries.get_analysis_for_user(desk_officer, analysis.pk).indicative_score()
+    assert (body["indicative_score"], str(page) if page is not None else None) == (
+        expected,
+        expected,
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/risk/analyses/{analysis}/threats",
+        "/api/v1/risk/threats/{threat}/factors",
+    ],
+)
+def test_sub_resources_answer_401_and_the_same_404_as_missing_ones(
+    api_client, outsider, subject, desk_officer, url
+):
+    from django.test import Client
+
+    analysis = complete_analysis(subject, desk_officer)
+    threat = analysis.threats.get()
+    client = api_client(outsider)
+
+    anonymous = Client().get(url.format(analysis=analysis.pk, threat=threat.pk))
+    foreign = client.get(url.format(analysis=analysis.pk, threat=threat.pk))
+    missing = client.get(url.format(analysis=uuid.uuid4(), threat=uuid.uuid4()))
+
+    assert anonymous.status_code == 401
+    assert (foreign.status_code, foreign.content) == (404, missing.content)
+
+
+def test_sub_resources_page_by_key(api_client, desk_officer, subject):
+    from amparo.risk import services
+
+    analysis = make_analysis(subject, desk_officer)
+    threats = [
+        make_threat(subject, desk_officer, summary=f"T{n}", analysis=analysis) for n in range(3)
+    ]
+    for n in range(3):
+        services.add_factor(
+            threat=threats[0], actor=desk_officer, kind="V", category="physical", description=str(n)
+        )
+    client = api_client(desk_officer)
+    pages = {}
+    for url in (
+        f"/api/v1/risk/analyses/{analysis.pk}/threats",
+        f"/api/v1/risk/threats/{threats[0].pk}/factors",
+    ):
+        first = client.get(url, {"limit": 2}).json()
+        second = client.get(url, {"limit": 2, "after": first["next_after"]}).json()
+        pages[url.rsplit("/", 1)[1]] = [i["id"] for i in first["items"] + second["items"]]
+
+    assert pages == {
+        "threats": sorted(str(t.pk) for t in threats),
+        "factors": sorted(str(f.pk) for f in threats[0].factors.all()),
+    }
+
+
+def test_an_analysis_without_threats_has_an_empty_first_page(api_client, desk_officer, subject):
+    analysis = make_analysis(subject, desk_officer)
+
+    response = api_client(desk_officer).get(f"/api/v1/risk/analyses/{analysis.pk}/threats")
+
+    assert (response.status_code, response.json()) == (200, {"items": [], "next_after": None})
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_analysis_detail_query_count_is_flat(
+    api_client, desk_officer, subject, rows, django_assert_num_queries
+):
+    analysis = complete_analysis(subject, desk_officer, threats=rows)
+    client = api_client(desk_officer)
+    url = f"/api/v1/risk/analyses/{analysis.pk}"
+    client.get(url)  # the token's first use is recorded once
+
+    # the token with its owner, the memberships, the analysis with the number of its threats
+    # and its score (subqueries), its participants; then the read audit event (head, insert).
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert response.json()["threat_count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_threat_detail_query_count_is_flat(
+    api_client, desk_officer, subject, rows, django_assert_num_queries
+):
+    from amparo.risk import services
+
+    threat = make_threat(subject, desk_officer)
+    for n in range(rows):
+        services.add_factor(
+            threat=threat, actor=desk_officer, kind="C", category="networks", description=str(n)
+        )
+        threat.incidents.add(incident_against(subject))
+    client = api_client(desk_officer)
+    url = f"/api/v1/risk/threats/{threat.pk}"
+    client.get(url)
+
+    # the token with its owner, the memberships, the threat with the number of its factors
+    # (a subquery), the linked incidents the person sees; then the read audit event (head,
+    # insert).
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert (response.json()["factor_count"], len(response.json()["incident_ids"])) == (rows, rows)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("part", ["threats", "factors"])
+def test_sub_resources_query_count_is_flat(
+    api_client, desk_officer, subject, django_assert_num_queries, *, rows, part
+):
+    from amparo.risk import services
+
+    analysis = make_analysis(subject, desk_officer)
+    threats = [
+        make_threat(subject, desk_officer, summary=f"T{n}", analysis=analysis) for n in range(rows)
+    ]
+    for n in range(rows):
+        services.add_factor(
+            threat=threats[0], actor=desk_officer, kind="V", category="physical", description=str(n)
+        )
+    url = (
+        f"/api/v1/risk/analyses/{analysis.pk}/threats"
+        if part == "threats"
+        else f"/api/v1/risk/threats/{threats[0].pk}/factors"
+    )
+    client = api_client(desk_officer)
+    client.get(url)
+
+    # the token with its owner, the memberships, the page of rows (filtered through the access
+    # path); then the read audit event (head, insert).
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    assert len(response.json()["items"]) == rows
 
 
 def test_invisible_and_missing_analyses_get_the_same_404(

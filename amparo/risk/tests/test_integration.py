@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from amparo.risk.enums import AnalysisStatus
+from amparo.risk.models import RiskAnalysis
 from amparo.risk.tests.factories import (
     collective_subject,
     concluded_analysis,
     incident_against,
+    make_analysis,
     make_threat,
     subject_in,
 )
@@ -23,9 +28,11 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-def test_the_defenders_page_shows_their_analyses_and_threats(client, organisation, desk_officer):
+def test_the_defenders_page_summarises_their_analyses_and_links_the_threats(
+    client, organisation, desk_officer
+):
     subject = subject_in(organisation, pseudonym="Mariela")
-    analysis = concluded_analysis(subject, desk_officer)
+    analysis = concluded_analysis(subject, desk_officer, threats=2)
     make_threat(subject, desk_officer, summary="Car without plates")
     login_fresh(client, desk_officer)
 
@@ -34,8 +41,28 @@ def test_the_defenders_page_shows_their_analyses_and_threats(client, organisatio
     text = _text(response)
     assert "Threats and risk analyses" in text
     assert reverse("risk:analysis-detail", args=[analysis.pk]) in text
-    assert "Car without plates" in text
+    assert "2 threats" in text  # counted on the analysis' row, not listed
+    assert "Car without plates" not in text  # on the risk page the section links to
+    assert reverse("risk:defender-risk", args=[subject.pk]) in text
     assert reverse("risk:analysis-create", args=[subject.pk]) in text
+
+
+def test_the_section_puts_the_analysis_in_force_first_and_leaves_old_versions_out(
+    client, organisation, desk_officer
+):
+    subject = subject_in(organisation)
+    today = timezone.localdate()
+    in_force = concluded_analysis(subject, desk_officer, analysed_on=today - timedelta(days=30))
+    draft = make_analysis(subject, desk_officer, analysed_on=today)
+    old = make_analysis(subject, desk_officer, analysed_on=today - timedelta(days=400))
+    RiskAnalysis.objects.filter(pk=old.pk).update(status=AnalysisStatus.SUPERSEDED)
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("defenders:defender-detail", args=[subject.pk]))
+
+    (section,) = response.context["related_sections"]
+    assert [a.pk for a in section["data"]["analyses"]] == [in_force.pk, draft.pk]
+    assert [a.threat_count for a in section["data"]["analyses"]] == [1, 0]
 
 
 def test_a_collective_member_sees_the_section_without_the_buttons(

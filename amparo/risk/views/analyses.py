@@ -139,12 +139,15 @@ def analysis_detail(request: HttpRequest, analysis_id: UUID) -> HttpResponse:
     user = person(request)
     analysis = queries.get_analysis_for_user(user, analysis_id)
     can_edit = rules.can_edit_analysis(user, analysis)
-    open_draft = queries.open_draft_of(analysis) if analysis.is_current else None
+    # Every version of a lineage is about the same subject, so the person sees them all: the
+    # open draft is found among them rather than by a query of its own.
+    versions = queries.versions_of(user, analysis)
+    open_draft = queries.open_draft_among(versions) if analysis.is_current else None
     context = {
         "analysis": analysis,
         "threat_rows": _factors_by_kind(analysis),
         "score": analysis.indicative_score(),
-        "versions": queries.versions_of(user, analysis),
+        "versions": versions,
         "can_edit": can_edit,
         "problems": services.conclusion_problems(analysis) if analysis.is_editable else [],
         "open_draft": open_draft,
