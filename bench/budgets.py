@@ -23,8 +23,8 @@ BYTE_BUDGETS = {
     "css_kb": ("CSS", "css"),
     "total_kb": ("total", "total"),
 }
-CLASS_KEYS = {"about", "queries", "p95_ratio", "html_cap_kb", *BYTE_BUDGETS}
-PAGE_KEYS = {"class", "list", "reason", *BYTE_BUDGETS, "queries", "p95_ratio"}
+CLASS_KEYS = {"about", "queries", "p95_ratio", "html_cap_kb", "links_out", *BYTE_BUDGETS}
+PAGE_KEYS = {"class", "list", "reason", "links_out", *BYTE_BUDGETS, "queries", "p95_ratio"}
 
 
 class BudgetFileError(Exception):
@@ -115,7 +115,13 @@ def check_pages(budgets: Budgets, measured: list[Measured]) -> list[Violation]:
         if "queries" in limits and item.queries > limits["queries"]:
             found.append(Violation(name, "queries", str(item.queries), str(limits["queries"])))
         found += [Violation(name, "static file", url, "missing") for url in weight.missing]
-        found += [Violation(name, "outside origin", url, "none") for url in weight.third_party]
+        # `links_out` (its value says why) lets <a href> name other hosts; nothing fetched may.
+        allowed = set(weight.links_out) if limits.get("links_out") else set()
+        found += [
+            Violation(name, "outside origin", url, "none")
+            for url in dict.fromkeys(weight.third_party)
+            if url not in allowed
+        ]
         found += [Violation(name, "web font", url, "none (system fonts)") for url in weight.fonts]
         if weight.font_faces:
             found.append(Violation(name, "@font-face rules", str(weight.font_faces), "0"))

@@ -7,6 +7,11 @@ as both; invitations and the audit log need the admin.
 The protection method's pages (issue #4) are measured as the desk officer of the home office,
 whose register holds the large synthetic set (`--incidents`): cost must follow the page, not
 the table. API endpoints are called with the same persona's token.
+
+The Focus Observatory's public pages (issue #5) are measured as an anonymous visitor, twice
+each: the full page (`obs-*`, nothing cached), and the same address asked again with the
+ETag of the first answer (`obs-*-304`, `conditional`): what a returning reader, or a cache in
+front of Amparo, costs once the page is known.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import translation
 
+from bench.observatory import list_term
 from bench.seed import CASE_DESK, World
 
 BASELINE = "health"
@@ -29,10 +35,12 @@ class Page:
     persona: str | None  # None: an anonymous visitor
     rows: int | None = None  # list checks only: rows on the page
     api: bool = False  # called with the persona's API token instead of its session
+    #: Asked again with the first answer's ETag (If-None-Match): must answer 304, no body.
+    conditional: bool = False
 
 
 def key_pages(world: World) -> list[Page]:
-    return accounts_pages(world) + protection_pages(world)
+    return accounts_pages(world) + protection_pages(world) + observatory_pages(world)
 
 
 def accounts_pages(world: World) -> list[Page]:
@@ -93,6 +101,38 @@ def protection_pages(world: World) -> list[Page]:
     ]
 
 
+def _public(name: str, *args: object, query: str = "") -> str:
+    with translation.override("en"):  # public pages sit under the language prefix
+        path = reverse(name, args=args)
+    return f"{path}?{query}" if query else path
+
+
+def observatory_pages(world: World) -> list[Page]:
+    """The public pages, anonymous: each in full, then answered 304 to its own ETag."""
+    data = world.observatory
+    framework = data.framework
+    compared = "&".join(f"c={code}" for code in data.compared)
+    html = [
+        ("obs-home", _public("observatory:home")),
+        ("obs-list", _public("observatory:instrument-list")),
+        ("obs-instrument", _public("observatory:instrument-detail", data.instrument.key)),
+        ("obs-country", _public("observatory:country-detail", data.country)),
+        ("obs-timeline", _public("observatory:timeline")),
+        ("obs-evaluation", _public("observatory:evaluation-detail", data.evaluation.pk)),
+        (
+            "obs-framework",
+            _public("observatory:framework-detail", framework.key, framework.version),
+        ),
+        ("obs-open-data", _public("observatory:open-data")),
+        ("obs-compare", _public("observatory:compare", query=compared)),
+        ("obs-design", _public("observatory:design")),
+    ]
+    full = [Page(name, path, None) for name, path in html]
+    again = [Page(f"{name}-304", path, None, conditional=True) for name, path in html]
+    api = [Page("api-obs-instruments", reverse(f"{API}:observatory-instrument-list"), None)]
+    return full + again + api
+
+
 def list_pages(world: World) -> list[Page]:
     """Each list at 1 and at 50 rows: the accounts lists as the admin of both list offices,
     the casework lists as the desk officer alone in that casework list office (casework lists
@@ -129,5 +169,14 @@ def list_pages(world: World) -> list[Page]:
                 rows,
                 api=True,
             ),
+        ]
+    # The observatory is global, not an office's: a search that finds exactly `rows` of the
+    # synthetic instruments stands in for a list office.
+    for rows in sorted(world.lists):
+        query = f"q={list_term(rows)}"
+        instruments = reverse(f"{API}:observatory-instrument-list") + f"?{query}"
+        pages += [
+            Page("obs-list", _public("observatory:instrument-list", query=query), None, rows),
+            Page("api-obs-instruments", instruments, None, rows),
         ]
     return pages

@@ -9,7 +9,7 @@ makes: validated, audited, with their derived rows (snapshots, copies, focus thr
 casework list office gets exactly one or fifty of everything a list shows.
 
 Deterministic: the services give new rows `uuid4` ids, so while seeding, the UUID fields of
-the protection apps take theirs from the seeded generator instead (`_ids_from`). Dates are
+the protection apps take theirs from the seeded generator instead (`ids_from`). Dates are
 counted from today, as the demo's are: the patterns page looks at the last twelve months, and
 an analysis must be reviewed in the future.
 """
@@ -130,7 +130,7 @@ def seed(
     """The home office's casework, `incidents` bulk incidents, and for each casework list
     office (rows -> office) exactly `rows` defenders, incidents, and actors on one map."""
     rng = random.Random(f"{seed}-protection")
-    with transaction.atomic(), audit_context(actor=None), _ids_from(rng):
+    with transaction.atomic(), audit_context(actor=None), ids_from(rng):
         seeder = _Seeder(rng, home, desk, lead)
         casework = seeder.home_casework()
         # The register goes in after the records above: their incidents must not move the
@@ -143,10 +143,11 @@ def seed(
 
 
 @contextmanager
-def _ids_from(rng: random.Random) -> Iterator[None]:
-    """The protection apps' UUID fields default to ids from `rng` while seeding, so services
-    (which take no id) still make the same URLs for the same seed. Django caches a field's
-    default callable in `_get_default`: it is dropped on the way in and out."""
+def ids_from(rng: random.Random, labels: tuple[str, ...] = APPS) -> Iterator[None]:
+    """The UUID fields of the apps in `labels` (the protection apps by default) default to ids
+    from `rng` while seeding, so services (which take no id) still make the same URLs for the
+    same seed. Django caches a field's default callable in `_get_default`: it is dropped on
+    the way in and out."""
 
     def seeded() -> uuid.UUID:
         return uuid.UUID(int=rng.getrandbits(128), version=4)
@@ -154,7 +155,7 @@ def _ids_from(rng: random.Random) -> Iterator[None]:
     fields = [
         field
         for model in apps.get_models()
-        if model._meta.app_label in APPS
+        if model._meta.app_label in labels
         for field in model._meta.concrete_fields
         if isinstance(field, UUIDField) and field.default is uuid.uuid4
     ]

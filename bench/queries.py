@@ -53,7 +53,8 @@ def fetch(page: Page, credentials: Credentials) -> Measured:
     """The page's second request: the first fills per-process caches (templates, content
     types) that a warm gunicorn worker already has, and would count queries it never makes.
     An API endpoint's first call also stamps the token's last use, written at most every few
-    minutes: the second is the call a busy client makes."""
+    minutes: the second is the call a busy client makes. A `conditional` page's second
+    request carries the first answer's ETag, and must be answered 304."""
     # A fresh client per page, so no persona's cookies leak into another's request.
     client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
     headers = {}
@@ -61,18 +62,25 @@ def fetch(page: Page, credentials: Credentials) -> Measured:
         headers = credentials.headers(page.persona, api=True)
     elif page.persona:
         client.cookies[settings.SESSION_COOKIE_NAME] = credentials.sessions[page.persona]
-    client.get(page.path, headers=headers)
+    first = client.get(page.path, headers=headers)
+    if page.conditional:
+        # A reader (or a cache) that has the page asks whether it changed.
+        headers = {**headers, "If-None-Match": first.get("ETag", "")}
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page.path, headers=headers)
     statements = data_statements(captured.captured_queries)
     weight = weigh(response.content)
+    if page.conditional:
+        problem = "" if response.status_code == 304 else f"answered {response.status_code}, not 304"
+    else:
+        problem = problem_with(response.status_code, response.get("Content-Type", ""), weight.h1)
     return Measured(
         page=page,
         status=response.status_code,
         queries=len(statements),
         sql=statements,
         weight=weight,
-        problem=problem_with(response.status_code, response.get("Content-Type", ""), weight.h1),
+        problem=problem,
     )
 
 

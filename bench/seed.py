@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
+from bench import observatory as public_data
 from bench import protection
 
 K = OrganisationKind
@@ -72,6 +73,7 @@ class World:
     home: Organisation
     lists: dict[int, Organisation]  # rows -> the office whose lists have that many rows
     casework: protection.Casework
+    observatory: public_data.Observatory
 
 
 def seed(*, size: int, seed: int, list_rows: tuple[int, ...], incidents: int) -> World:
@@ -79,7 +81,8 @@ def seed(*, size: int, seed: int, list_rows: tuple[int, ...], incidents: int) ->
     and invitations, and one list office per entry of `list_rows` (budgets.toml), whose
     member and invitation lists have exactly that many rows. Then the protection method's
     casework: the home office's, with `incidents` more in its register, and one casework
-    list office per entry of `list_rows`. The database must be empty."""
+    list office per entry of `list_rows`. Last, the Focus Observatory's public data. The
+    database must be empty."""
     least = HOME_ROWS + sum(list_rows) + SPARE
     if size < least:
         raise ValueError(f"--size must be at least {least}")
@@ -93,7 +96,10 @@ def seed(*, size: int, seed: int, list_rows: tuple[int, ...], incidents: int) ->
         incidents=incidents,
         seed=seed,
     )
-    return World(personas=personas, home=home, lists=lists, casework=casework)
+    # Public and global, not an office's: the bundled data set plus synthetic evaluations,
+    # and instruments a search finds exactly `list_rows` times (bench/observatory.py).
+    public = public_data.seed(list_rows=list_rows, seed=seed)
+    return World(personas=personas, home=home, lists=lists, casework=casework, observatory=public)
 
 
 class _Seeder:

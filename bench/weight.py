@@ -33,6 +33,7 @@ class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []  # every src, href and srcset URL, <a> included
+        self.anchors: list[str] = []  # <a href>: followed when clicked, never fetched
         self.loaded: list[tuple[str, str]] = []  # (kind, url) the browser fetches
         self.h1: list[str] = []
         self._in_h1 = False
@@ -43,6 +44,8 @@ class _PageParser(HTMLParser):
             if name in values:
                 for url in _split_srcset(values[name]) if name == "srcset" else [values[name]]:
                     self.urls.append(url)
+        if tag == "a" and values.get("href"):
+            self.anchors.append(values["href"])
         rel = set(values.get("rel", "").lower().split())
         if tag == "link" and rel & LOADED_LINKS and values.get("href"):
             self.loaded.append(("css" if "stylesheet" in rel else "other", values["href"]))
@@ -82,6 +85,9 @@ class PageWeight:
     urls: list[str] = field(default_factory=list)  # every src, href and srcset URL in the HTML
     assets: list[Asset] = field(default_factory=list)
     third_party: list[str] = field(default_factory=list)  # src/href/url() with a host
+    #: Those of third_party that only an <a href> names (a page citing its sources elsewhere):
+    #: nothing a browser fetches by itself. Allowed where budgets.toml says `links_out`.
+    links_out: list[str] = field(default_factory=list)
     font_faces: int = 0
 
     def total_of(self, kind: str) -> int:
@@ -148,6 +154,10 @@ def weigh(content: bytes) -> PageWeight:
     )
     weight.urls = parser.urls
     weight.third_party = [url for url in weight.urls if has_host(url)]
+    fetched = {url for _kind, url in parser.loaded}
+    weight.links_out = [
+        url for url in weight.third_party if url in parser.anchors and url not in fetched
+    ]
     seen: set[str] = set()
     for kind, url in parser.loaded:
         _add_asset(weight, kind, url, seen)

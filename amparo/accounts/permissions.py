@@ -39,6 +39,16 @@ class Perm(models.TextChoices):
         "collective.edit",
         _("Work on the collective's own records: correct them, analyse risk, write plans"),
     )
+    # The Focus Observatory (issue 5) is one public data set shared by the whole platform: the
+    # role grants these wherever it is held. A second editor publishes what the first wrote.
+    OBSERVATORY_EDIT = (
+        "observatory.edit",
+        _("Write and correct the observatory's instruments, narratives and evaluations"),
+    )
+    OBSERVATORY_REVIEW = (
+        "observatory.review",
+        _("Review and publish what another observatory editor submitted"),
+    )
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -98,6 +108,10 @@ ROLE_PERMISSIONS[Role.COLLECTIVE_COORDINATOR] = frozenset(
         Perm.COLLECTIVE_REPORT,
         Perm.COLLECTIVE_EDIT,
     }
+)
+
+ROLE_PERMISSIONS[Role.OBSERVATORY_EDITOR] = frozenset(
+    {Perm.ORGANISATION_VIEW, Perm.OBSERVATORY_EDIT, Perm.OBSERVATORY_REVIEW}
 )
 
 

@@ -82,4 +82,12 @@ def _protection_items(user: object) -> list[NavItem]:
         items.append(NavItem(reverse("risk:analysis-list"), _("Risk"), "risk"))
     if perms & {Perm.PLANS_VIEW, Perm.COLLECTIVE_VIEW}:
         items.append(NavItem(reverse("plans:plan-list"), _("Plans"), "plans"))
+    if Perm.OBSERVATORY_EDIT in perms:
+        items.append(
+            NavItem(
+                reverse("observatory:editor-dashboard"),
+                _("Observatory editing"),
+                "observatory-editor",
+            )
+        )
     return items

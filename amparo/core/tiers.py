@@ -254,7 +254,7 @@ DEFENDERS: AppTiers = {
         "country": TIER2,
         # First-level region; free text, allowed in FREE_TEXT_ALLOWED below.
         "region": TIER2,
-        # Holds Tier-1 content but is not encrypted yet: see KNOWN_GAPS.
+        # An indigenous language points to ethnicity (ADR 0023): encrypted since defenders 0003.
         "languages": TIER1,
         "pseudonym": TIER1,
         "legal_name": TIER1,
@@ -690,6 +690,43 @@ API: AppTiers = {
 }
 
 OBSERVATORY: AppTiers = {
+    "observatory.Revision": {
+        "id": TIER2,
+        "kind": TIER2,
+        "instrument": TIER2,
+        "country": TIER2,
+        "language": TIER2,
+        "evaluation": TIER2,
+        "framework": TIER2,
+        "state": TIER2,
+        # Proposed public content: editors only until a second editor approves it (ADR 0024).
+        "content": PUBLIC,
+        "note": PUBLIC,
+        # Between editors, about the work; never shown to readers.
+        "review_comment": TIER2,
+        "created_by": TIER2,
+        "updated_by": TIER2,
+        "submitted_by": TIER2,
+        "reviewed_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "submitted_at": TIER2,
+        "published_at": TIER2,
+        "version": TIER2,
+    },
+    # A signed-in person's checklist for a draft policy: their words about a draft public
+    # text, not about people (the form says so); no organisation key to encrypt with, since
+    # anyone signed in may keep one (ADR 0027).
+    "observatory.DesignChecklist": {
+        "id": TIER2,
+        "owner": TIER2,
+        "framework": TIER2,
+        "title": TIER2,
+        "answers": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
     # Public content of the observatory (published policy data) is PUBLIC; the editorial
     # machinery (states, editors, timestamps, ids) is TIER2 (SECURITY.md section 2).
     "observatory.DatasetState": {
@@ -883,16 +920,7 @@ REGISTRY: dict[str, AppTiers] = {
 #: Fields whose data does not yet meet their declared tier: a Tier-1 field still in plaintext,
 #: or free text in a casework app. "app_label.ModelName.field" -> why, and what fixes it. The
 #: tests let these pass and fail once the gap is closed, so the entry is removed with the fix.
-KNOWN_GAPS: dict[str, str] = {
-    "defenders.Defender.languages": (
-        "Plaintext free text (CharField, 100 characters, no choices; the form asks for 'language "
-        "codes, for example es, nasa'). A defender's language, above all an indigenous one, "
-        "points to their ethnicity, which SECURITY.md makes Tier 1, and SECURITY.md's Tier-2 "
-        "list for defenders does not include languages. Fix: encrypt it (EncryptedTextField), "
-        "or restrict it to ISO 639-3 codes with a reviewed case for filtering on it in plaintext "
-        "and declare it Tier 2."
-    ),
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 #: Plaintext Tier-2 fields of casework apps that could hold text but are kept to codes:
 #: "app_label.ModelName.field" -> what keeps them from holding a name, a place or a story.

@@ -212,6 +212,23 @@ class ChangeKind(models.TextChoices):
         "framework_published",
         pgettext_lazy("change log", "Framework version published"),
     )
+    NARRATIVE_UPDATED = (
+        "narrative_updated",
+        pgettext_lazy("change log", "Country profile text updated"),
+    )
+
+
+class RevisionKind(models.TextChoices):
+    """What a piece of editorial work is about (models.Revision)."""
+
+    INSTRUMENT = "instrument", _("Instrument")
+    NARRATIVE = "narrative", _("Country profile text")
+    EVALUATION = "evaluation", _("Evaluation")
+    FRAMEWORK = "framework", _("Framework version")
+
+
+#: Revisions still being worked on: at most one per record.
+OPEN_REVISION_STATES = ("draft", "review")
 
 
 class PolicyState(models.TextChoices):

@@ -8,6 +8,7 @@ keep an integer primary key, which SQLite's FTS5 index can point at (`search.py`
 """
 
 from amparo.observatory.models.changes import ChangeLogEntry, DatasetState
+from amparo.observatory.models.designs import DesignChecklist
 from amparo.observatory.models.evaluations import (
     Axis,
     Criterion,
@@ -28,6 +29,7 @@ from amparo.observatory.models.instruments import (
     iso_dated,
 )
 from amparo.observatory.models.places import Country, CountryNarrative, SubnationalUnit
+from amparo.observatory.models.revisions import Revision
 
 __all__ = [
     "UNDATED",
@@ -38,6 +40,7 @@ __all__ = [
     "Criterion",
     "CriterionScore",
     "DatasetState",
+    "DesignChecklist",
     "Document",
     "Evaluation",
     "Framework",
@@ -45,6 +48,7 @@ __all__ = [
     "InstrumentTranslation",
     "LocalisedText",
     "PolicyInstrument",
+    "Revision",
     "Source",
     "StatusChange",
     "SubnationalUnit",

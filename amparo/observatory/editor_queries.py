@@ -1,0 +1,255 @@
+"""What observatory editors read: drafts, work waiting for review, the content being edited.
+
+queries.py serves the public and never lets a draft out; this module is its counterpart
+behind the editing pages, and the one access path to them. Everyone but an observatory editor
+gets 404 for what readers cannot see (a draft, a revision) and 403 for what they can (a
+published instrument, the dashboard's address itself).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from amparo.observatory import queries, rules
+from amparo.observatory.content import InstrumentContent, content_of
+from amparo.observatory.enums import OPEN_REVISION_STATES, EditorialState, RevisionKind
+from amparo.observatory.models import (
+    ChangeLogEntry,
+    Country,
+    CountryNarrative,
+    Evaluation,
+    Framework,
+    PolicyInstrument,
+    Revision,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import User
+
+PAGE_SIZE = 50
+LIST_LIMIT = 50
+RECENT = 20
+PUBLIC_STATES = (EditorialState.PUBLISHED, EditorialState.SUPERSEDED)
+
+
+def require_editor(user: User | AnonymousUser, *, public: bool = True) -> None:
+    """403 when the person may know the thing exists (`public`), 404 otherwise."""
+    if not rules.can_edit_observatory(user):
+        if public:
+            raise PermissionDenied
+        raise Http404
+
+
+# --- instruments ---
+
+
+def get_instrument_for_editor(user: User | AnonymousUser, key: str) -> PolicyInstrument:
+    instrument = (
+        PolicyInstrument.objects.select_related("country", "subnational_unit")
+        .filter(key=key)
+        .first()
+    )
+    if instrument is None:
+        raise Http404
+    require_editor(user, public=instrument.is_public)
+    return instrument
+
+
+@dataclass
+class Working:
+    """What the editor works on: the open revision's content, or the instrument's own."""
+
+    instrument: PolicyInstrument
+    content: InstrumentContent
+    revision: Revision | None
+
+    @property
+    def version(self) -> int:
+        """The optimistic-locking version the edit form carries (0: no revision yet)."""
+        return self.revision.version if self.revision else 0
+
+    @property
+    def in_review(self) -> bool:
+        return self.revision is not None and self.revision.state == EditorialState.REVIEW
+
+
+def working_copy(instrument: PolicyInstrument) -> Working:
+    revision = (
+        Revision.objects.filter(instrument=instrument, state__in=OPEN_REVISION_STATES)
+        .select_related("submitted_by", "reviewed_by")
+        .first()
+    )
+    content = InstrumentContent.from_json(revision.content) if revision else content_of(instrument)
+    return Working(instrument, content, revision)
+
+
+def published_content(instrument: PolicyInstrument) -> InstrumentContent | None:
+    """What readers saw last: the instrument's own rows once it was ever published (editors
+    never change them directly), nothing for an instrument never published."""
+    if instrument.first_published_at is None:
+        return None
+    return content_of(instrument)
+
+
+def history_of(instrument: PolicyInstrument) -> list[Revision]:
+    return list(
+        Revision.objects.filter(instrument=instrument, state__in=PUBLIC_STATES)
+        .select_related("submitted_by", "reviewed_by")
+        .order_by("-published_at")[:RECENT]
+    )
+
+
+# --- revisions, evaluations, frameworks, narratives ---
+
+
+def get_revision_for_editor(user: User | AnonymousUser, revision_id: UUID) -> Revision:
+    require_editor(user, public=False)
+    return get_object_or_404(
+        Revision.objects.select_related(
+            "instrument", "country", "evaluation", "framework", "submitted_by", "reviewed_by"
+        ),
+        pk=revision_id,
+    )
+
+
+def get_evaluation_for_editor(user: User | AnonymousUser, evaluation_id: UUID) -> Evaluation:
+    evaluation = (
+        Evaluation.objects.select_related("framework", "instrument", "country")
+        .filter(pk=evaluation_id)
+        .first()
+    )
+    if evaluation is None:
+        raise Http404
+    public = queries.public_evaluations().filter(pk=evaluation.pk).exists()
+    require_editor(user, public=public)
+    return evaluation
+
+
+def get_framework_for_editor(user: User | AnonymousUser, key: str, version: int) -> Framework:
+    framework = Framework.objects.filter(key=key, version=version).first()
+    if framework is None:
+        raise Http404
+    require_editor(user, public=framework.editorial_state in PUBLIC_STATES)
+    return framework
+
+
+def get_country_for_editor(user: User | AnonymousUser, code: str) -> Country:
+    country = get_object_or_404(Country, code=code.upper())
+    require_editor(user, public=True)
+    return country
+
+
+def open_revision_of(**subject: Any) -> Revision | None:
+    return (
+        Revision.objects.filter(state__in=OPEN_REVISION_STATES, **subject)
+        .select_related("submitted_by", "reviewed_by")
+        .first()
+    )
+
+
+def narrative_text(country: Country, language: str) -> str:
+    narrative = CountryNarrative.objects.filter(country=country, language=language).first()
+    return narrative.text if narrative else ""
+
+
+# --- the dashboard ---
+
+
+@dataclass
+class Dashboard:
+    review: list[Revision]
+    instrument_drafts: list[PolicyInstrument]
+    next_after: str | None
+    other_drafts: list[Revision]
+    evaluation_drafts: list[Evaluation]
+    framework_drafts: list[Framework]
+    recent: list[ChangeLogEntry]
+
+
+def instrument_drafts() -> QuerySet[PolicyInstrument]:
+    """Instruments not yet (or no longer) published, and published ones with a correction
+    being written, by key."""
+    draft_revision = Revision.objects.filter(instrument=OuterRef("pk"), state=EditorialState.DRAFT)
+    return (
+        PolicyInstrument.objects.filter(
+            Q(editorial_state=EditorialState.DRAFT) | Exists(draft_revision)
+        )
+        .select_related("country")
+        .order_by("key")
+    )
+
+
+def dashboard(*, after: str | None, language: str) -> Dashboard:
+    """Everything the editors' dashboard shows, in seven queries whatever the counts."""
+    open_work = list(
+        Revision.objects.filter(state__in=OPEN_REVISION_STATES)
+        .filter(Q(state=EditorialState.REVIEW) | ~Q(kind=RevisionKind.INSTRUMENT))
+        .exclude(kind=RevisionKind.EVALUATION, state=EditorialState.DRAFT)
+        .exclude(kind=RevisionKind.FRAMEWORK, state=EditorialState.DRAFT)
+        .select_related(
+            "instrument__country",
+            "country",
+            "evaluation__instrument",
+            "evaluation__country",
+            "framework",
+            "submitted_by",
+            "reviewed_by",
+        )
+        .order_by("-updated_at", "id")[: 2 * LIST_LIMIT]
+    )
+    drafts = instrument_drafts()
+    if after:
+        drafts = drafts.filter(key__gt=after)
+    page = list(drafts[: PAGE_SIZE + 1])
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    evaluation_drafts = list(
+        Evaluation.objects.filter(editorial_state=EditorialState.DRAFT)
+        .select_related("framework", "instrument", "country")
+        .order_by("-updated_at", "id")[:LIST_LIMIT]
+    )
+    framework_drafts = list(
+        Framework.objects.filter(editorial_state=EditorialState.DRAFT).order_by("key", "version")[
+            :LIST_LIMIT
+        ]
+    )
+    recent = list(
+        ChangeLogEntry.objects.select_related(
+            "instrument", "country", "evaluation", "framework"
+        ).order_by("-occurred_at", "-id")[:RECENT]
+    )
+    instruments = [
+        *page,
+        *(r.instrument for r in open_work if r.instrument),
+        *(r.evaluation.instrument for r in open_work if r.evaluation and r.evaluation.instrument),
+        *(e.instrument for e in evaluation_drafts if e.instrument),
+        *(c.instrument for c in recent if c.instrument),
+    ]
+    queries.attach_titles(instruments, language)
+    return Dashboard(
+        review=[r for r in open_work if r.state == EditorialState.REVIEW][:LIST_LIMIT],
+        instrument_drafts=page,
+        next_after=page[-1].key if more else None,
+        other_drafts=[r for r in open_work if r.state == EditorialState.DRAFT][:LIST_LIMIT],
+        evaluation_drafts=evaluation_drafts,
+        framework_drafts=framework_drafts,
+        recent=recent,
+    )
+
+
+def frameworks_for_editors() -> list[Framework]:
+    """Every version of every framework, newest first within each."""
+    return list(Framework.objects.order_by("key", "-version"))
+
+
+def criteria_of(framework: Framework) -> list[Any]:
+    return queries.framework_tree(framework)
