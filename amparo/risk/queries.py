@@ -27,6 +27,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -245,6 +246,42 @@ def versions_of(user: User | AnonymousUser, analysis: RiskAnalysis) -> list[Risk
         .select_related(None)
         .order_by("revision")
     )
+
+
+def lineage_for_user(
+    user: User | AnonymousUser, analysis_id: UUID
+) -> tuple[RiskAnalysis, list[RiskAnalysis]]:
+    """The analysis and every version of its lineage the person sees, oldest first, in one
+    query: the lineage comes from a subquery, so the compare page does not load the analysis
+    and then its versions (which include it) again. 404 when the analysis is invisible."""
+    lineage = RiskAnalysis.objects.filter(pk=analysis_id).values("lineage_id")
+    versions = list(
+        analyses_visible_to(user)
+        .filter(lineage_id__in=lineage)
+        .select_related("subject", "organisation")
+        .order_by("revision")
+    )
+    analysis = next((version for version in versions if version.pk == analysis_id), None)
+    if analysis is None:
+        raise Http404
+    return analysis, versions
+
+
+def with_document_contents(analysis: RiskAnalysis) -> RiskAnalysis:
+    """Load onto an analysis already read what `versions.analysis_document` reads:
+    participants, threats with their source actor, factors, and the ids of linked incidents
+    (their codes are all the document keeps, so no other column of an incident is read)."""
+    prefetch_related_objects(
+        [analysis],
+        "participants",
+        Prefetch(
+            "threats",
+            queryset=Threat.objects.select_related("source_actor").prefetch_related(
+                _factors(), Prefetch("incidents", queryset=Incident.objects.only("id"))
+            ),
+        ),
+    )
+    return analysis
 
 
 def open_draft_among(versions: Iterable[RiskAnalysis]) -> RiskAnalysis | None:

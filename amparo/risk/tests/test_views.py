@@ -286,6 +286,68 @@ def test_compare_refuses_a_version_of_another_analysis(client, desk_officer, sub
     assert response.status_code == 404
 
 
+def test_compare_shows_a_newly_linked_incident(client, desk_officer, subject):
+    first = concluded_analysis(subject, desk_officer)
+    draft = services.start_review(analysis=first, actor=desk_officer)
+    incident = incident_against(subject)
+    draft.threats.get().incidents.add(incident)
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("risk:analysis-compare", args=[draft.pk]))
+
+    comparison = response.context["comparison"]
+    changes = [(c.label, c.old, c.new) for c in comparison.threats_changed[0].changes]
+    assert changes == [("Linked incidents", "", incident.code)]
+
+
+def test_compare_of_two_closed_versions_reads_their_latest_snapshots(
+    client, desk_officer, subject, django_assert_num_queries
+):
+    first = concluded_analysis(subject, desk_officer)
+    second = services.start_review(analysis=first, actor=desk_officer)
+    services.update_analysis(
+        analysis=second, actor=desk_officer, expected_version=second.version, level=RiskLevel.HIGH
+    )
+    second = services.conclude_analysis(analysis=RiskAnalysis.objects.get(pk=second.pk), actor=None)
+    login_fresh(client, desk_officer)
+    url = reverse("risk:analysis-compare", args=[second.pk])
+    client.get(url)
+
+    # session, the user with their memberships, the versions of the lineage (the analysis
+    # among them), the latest snapshot of both in one query; the read audit event (head,
+    # insert).
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert response.context["comparison"].level.new == "High"
+
+
+@pytest.mark.parametrize("threats", [1, 50])
+def test_the_compare_page_query_count_is_flat(
+    client, desk_officer, organisation, threats, django_assert_num_queries
+):
+    subject = subject_in(organisation)
+    analysis = complete_analysis(subject, desk_officer, threats=threats)
+    for threat in analysis.threats.all():
+        threat.incidents.add(incident_against(subject))
+    draft = services.start_review(
+        analysis=services.conclude_analysis(analysis=analysis, actor=None), actor=None
+    )
+    login_fresh(client, desk_officer)
+    url = reverse("risk:analysis-compare", args=[draft.pk])
+    client.get(url)
+
+    # session, the user with their memberships, the versions of the lineage (the draft among
+    # them, so it is not loaded again), the concluded version's latest snapshot; the draft's
+    # participants, threats, their factors, the ids of their incidents (the comparison lists
+    # changed links by code); then the read audit event (head, insert).
+    with django_assert_num_queries(10):
+        response = client.get(url)
+
+    assert [v.revision for v in response.context["versions"]] == [1, 2]
+    assert response.context["comparison"].is_empty
+
+
 def test_adding_threats_inline_and_from_assessments(client, desk_officer, subject):
     analysis = make_analysis(subject, desk_officer)
     assessed = make_threat(subject, desk_officer, summary="Already assessed")

@@ -7,8 +7,9 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -254,25 +255,34 @@ def analysis_review(request: HttpRequest, analysis_id: UUID) -> HttpResponse:
     return redirect(draft)
 
 
-def _document(analysis: RiskAnalysis) -> dict[str, Any]:
-    """The version as it stands: a draft live, a closed version as its last snapshot."""
-    if not analysis.is_editable:
-        snapshot = (
-            AnalysisSnapshot.objects.filter(analysis=analysis).order_by("-taken_at", "-id").first()
+def _documents(*analyses: RiskAnalysis) -> dict[UUID, dict[str, Any]]:
+    """Each version as it stands: a draft live, a closed version as its last snapshot. The
+    snapshots of all the closed ones come in one query; a live draft reuses the row already
+    read and loads only its contents."""
+    closed = [a.pk for a in analyses if not a.is_editable]
+    documents: dict[UUID, dict[str, Any]] = {}
+    if closed:
+        # Only the latest snapshot of each is read (and so decrypted and audited).
+        latest = (
+            AnalysisSnapshot.objects.filter(analysis_id=OuterRef("analysis_id"))
+            .order_by("-taken_at", "-id")
+            .values("pk")[:1]
         )
-        if snapshot is not None:
-            data: dict[str, Any] = snapshot.data
-            return data
-    loaded = queries.analysis_with_contents(RiskAnalysis.objects.filter(pk=analysis.pk)).get()
-    return analysis_document(loaded)
+        for snapshot in AnalysisSnapshot.objects.filter(
+            analysis_id__in=closed, pk=Subquery(latest)
+        ):
+            documents[snapshot.analysis_id] = snapshot.data
+    for analysis in analyses:
+        if analysis.pk not in documents:
+            documents[analysis.pk] = analysis_document(queries.with_document_contents(analysis))
+    return documents
 
 
 @require_GET
 def analysis_compare(request: HttpRequest, analysis_id: UUID) -> HttpResponse:
     """What changed between two versions: threats, vulnerabilities, capacities, level."""
     user = person(request)
-    analysis = get_object_or_404(queries.analyses_visible_to(user), pk=analysis_id)
-    versions = queries.versions_of(user, analysis)
+    analysis, versions = queries.lineage_for_user(user, analysis_id)
     other_id = request.GET.get("with") or (analysis.previous_id and str(analysis.previous_id))
     other = next((v for v in versions if str(v.pk) == str(other_id)), None)
     if other_id and other is None:
@@ -281,7 +291,8 @@ def analysis_compare(request: HttpRequest, analysis_id: UUID) -> HttpResponse:
     older, newer = analysis, analysis
     if other is not None and other.pk != analysis.pk:
         older, newer = sorted([analysis, other], key=lambda v: v.revision)
-        comparison = compare(_document(older), _document(newer))
+        documents = _documents(older, newer)
+        comparison = compare(documents[older.pk], documents[newer.pk])
     context = {
         "analysis": analysis,
         "versions": versions,
