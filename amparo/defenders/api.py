@@ -230,7 +230,7 @@ class DefenderUpdateIn(Schema):
     country: str = _unset(pattern=r"^([A-Za-z]{2})?$")
     region: str = _unset(max_length=100, pattern=PLAIN)
     location: str = _unset(max_length=5000, pattern=TEXT)
-    languages: str = _unset(max_length=100, pattern=PLAIN)
+    languages: str = _unset(max_length=100, pattern=TEXT)
     leadership: str = _unset(max_length=5000, pattern=TEXT)
     notes: str = _unset(max_length=20000, pattern=TEXT)
     intersectional: DefenderIntersectional = _unset()

@@ -1,9 +1,10 @@
 """Defenders, individual and collective (DOMAIN.md 2.1).
 
 Tier 2 (plaintext, for lists, filters and statistics): the code, owning organisation, kind,
-status, country, first-level region, categories, languages. Everything that identifies, locates
-or contacts a person is Tier 1: encrypted under the organisation's key, read only through the
-access path, every read audited (SECURITY.md section 2).
+status, country, first-level region, categories. Everything that identifies, locates or
+contacts a person is Tier 1, the languages too (an indigenous language points to ethnicity):
+encrypted under the organisation's key, read only through the access path, every read audited
+(SECURITY.md section 2).
 """
 
 from __future__ import annotations
@@ -71,9 +72,6 @@ class Defender(models.Model):
         blank=True,
         help_text=_("First-level region only (department, province, state): never a town."),
     )
-    languages = models.CharField(
-        _("languages"), max_length=100, blank=True, help_text=_("Language codes, e.g. es, nasa")
-    )
 
     # Tier 1
     pseudonym = EncryptedTextField(
@@ -87,6 +85,10 @@ class Defender(models.Model):
     #: age group, class. Only what the defender chose to tell; keys in forms.INTERSECTIONAL.
     intersectional = EncryptedJSONField(_("intersectional attributes"), default=dict, blank=True)
     leadership = EncryptedTextField(_("leadership"), blank=True)
+    #: Tier 1: an indigenous language points to ethnicity (SECURITY.md section 2).
+    languages = EncryptedTextField(
+        _("languages"), blank=True, help_text=_("Language codes, e.g. es, nasa")
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -99,7 +101,13 @@ class Defender(models.Model):
         ordering = ("-created_at", "-id")
         verbose_name = _("defender")
         verbose_name_plural = _("defenders")
-        indexes = [models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            # The list's keyset order, and the incident pickers' "newest first".
+            models.Index(
+                fields=["organisation", "-created_at", "-id"], name="defenders_list_order"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind=DefenderKind.COLLECTIVE) | models.Q(collective_type=""),
