@@ -70,8 +70,11 @@ collectstatic: install
 compilemessages: install
 	@$(PY) -m amparo.core.catalogue_check --compile
 
+# Two workers (pytest-xdist): the suite is CPU-bound and CI must stay under 30 minutes.
+TEST_WORKERS ?= 2
+
 test: install compilemessages collectstatic ## Run the whole test suite (ARGS="amparo/accounts -k invite")
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 e2e: install compilemessages collectstatic ## Browser tests only (Playwright, system Chromium)
 	$(PY) -m pytest -m browser $(ARGS)
