@@ -244,6 +244,48 @@ def filtered_defenders(
     return defenders
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of the list, found by position rather than by counting (PERFORMANCE.md 6:
+    no COUNT over the visible set)."""
+
+    rows: list[Defender]
+    next_after: UUID | None
+    is_first: bool
+
+
+def list_page(defenders: QuerySet[Defender], *, after: UUID | None, size: int) -> Page:
+    """The `size` defenders after the defender `after`, newest first (-created_at, -id), in
+    one query: the cursor's position is a subquery of it, read in the same visible, filtered
+    set, so a defender the person cannot see positions nothing (the page is empty)."""
+    if after is not None:
+        cursor = defenders.filter(pk=after).prefetch_related(None).order_by()
+        created_at = Subquery(cursor.values("created_at")[:1])
+        # The leading `<=` lets an index on the order start at the cursor.
+        defenders = defenders.filter(
+            Q(created_at__lte=created_at) & (Q(created_at__lt=created_at) | Q(id__lt=after))
+        )
+    rows = list(defenders.order_by("-created_at", "-id")[: size + 1])
+    return Page(
+        rows=rows[:size],
+        next_after=rows[size - 1].pk if len(rows) > size else None,
+        is_first=after is None,
+    )
+
+
+def page_of(rows: list[Defender], *, after: UUID | None, size: int) -> Page:
+    """The same page over search results already in memory (newest first)."""
+    start = 0
+    if after is not None:
+        start = next((n + 1 for n, row in enumerate(rows) if row.pk == after), len(rows))
+    page = rows[start : start + size + 1]
+    return Page(
+        rows=page[:size],
+        next_after=page[size - 1].pk if len(page) > size else None,
+        is_first=after is None,
+    )
+
+
 def normalise(text: str) -> str:
     """Case- and accent-insensitive form for comparing names: "María  LÓPEZ" → "maria lopez"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -13,3 +13,5 @@ class IncidentsConfig(AppConfig):
         from amparo.incidents import panels  # noqa: PLC0415 -- models load only after ready
 
         panels.register()
+        # Registers the sweep that deletes expired exports.
+        from amparo.incidents import services  # noqa: F401, PLC0415

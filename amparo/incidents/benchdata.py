@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from amparo.core.crypto import aead, keyring
 from amparo.core.crypto.fields import Ciphertext
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from amparo.defenders.models import Defender
 
 BATCH = 2000
+#: How many years of incidents, ending on the anchor date, the register spans by default.
+YEARS = 5
 REGIONS = ["Cauca", "Nariño", "Antioquia", "Chocó", "Huila", "Putumayo", "Meta", "Valle"]
 WHAT = [
     "A car without plates parked outside the office for three hours.",
@@ -91,17 +94,29 @@ class _Sealer:
 
 
 def bulk_seed(
-    organisation: Organisation, defenders: Sequence[Defender], n: int, seed: int
+    organisation: Organisation,
+    defenders: Sequence[Defender],
+    n: int,
+    seed: int,
+    *,
+    anchor: date | None = None,
+    years: int = YEARS,
 ) -> dict[str, int]:
     """Create `n` incidents kept by `organisation` against `defenders` (kept by it too),
-    with acts, perpetrators and involvements. Returns the counts created."""
+    with acts, perpetrators and involvements. Returns the counts created.
+
+    The incidents are dated over the `years` years that end on `anchor` (default: today), so
+    pages that look at a recent window (the patterns' last twelve months) find a share of the
+    register in it, whatever day the data is made. The same seed and anchor give the same
+    rows."""
     if not defenders:
         raise ValueError("bulk_seed needs at least one defender of the organisation")
     if any(d.organisation_id != organisation.pk for d in defenders):
         raise ValueError("every defender must be kept by the organisation")
     rng = random.Random(seed)  # noqa: S311 -- synthetic data, not secrets
-    start = date(2020, 1, 1)
-    span = (date(2025, 12, 31) - start).days
+    end = anchor or timezone.localdate()
+    span = 365 * years
+    start = end - timedelta(days=span - 1)
     with transaction.atomic():
         seal = _Sealer(organisation.pk)
         perpetrators = []
@@ -154,6 +169,7 @@ def bulk_seed(
                             incident=incident,
                             victim=victim,
                             act_type=rng.choice(_TYPES),
+                            listed_on=occurred_on,
                             consequences=seal("incidents.Act.consequences", act_id, ""),
                         )
                     )

@@ -6,7 +6,9 @@ Tier-2 fields and vocabulary codes only. Exporting the Tier-1 values of more tha
 (a second entitled person approves; the file is encrypted and downloadable once), which is not
 built yet: until it is, no export carries Tier-1 values.
 
-Both formats are streamed in chunks, so a 100k-row export never sits in memory whole.
+Both formats are written chunk by chunk from chunks of ids, so a 100k-row export never sits
+in memory whole: up to EXPORT_DIRECT_LIMIT rows the response streams them; beyond, a
+background job writes them into an encrypted file (services.write_export).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.utils import timezone
 
 from amparo.incidents.models import Act, Incident, Intervention, Involvement, Source
@@ -27,6 +32,14 @@ from amparo.incidents.models import Act, Incident, Intervention, Involvement, So
 FORMAT = "amparo-incidents-esf"
 FORMAT_VERSION = 1
 CHUNK = 500
+#: Up to this many incidents the export answers in the request; more are a background job
+#: (PERFORMANCE.md section 3).
+EXPORT_DIRECT_LIMIT = 1000
+#: Incident ids read per database round trip by a background export (PERFORMANCE.md 6).
+READ_CHUNK = 2000
+#: Label that binds an export's wrapped file key to its row (see amparo.core.crypto).
+KEY_LABEL = "incidents.IncidentExport.key"
+CONTENT_TYPES = {"json": "application/json", "csv": "text/csv"}
 
 CSV_COLUMNS = [
     "id",
@@ -90,13 +103,20 @@ def _grouped(rows: Iterable[Any]) -> dict[UUID, list[dict[str, Any]]]:
     return grouped
 
 
-def _chunks(ids: Sequence[UUID]) -> Iterator[list[dict[str, Any]]]:
-    """Incidents with their parts as plain rows, CHUNK at a time, in the order of `ids`.
+def id_chunks(ids: Sequence[UUID], size: int = CHUNK) -> Iterator[list[UUID]]:
+    """A list of ids, CHUNK at a time (the direct export's few hundred)."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def _chunks(chunks: Iterable[Sequence[UUID]]) -> Iterator[list[dict[str, Any]]]:
+    """Incidents with their parts as plain rows, one list per chunk of ids, in their order.
 
     Column values only (`values()`): no model instances, so no encrypted field is ever
-    loaded, and 100k incidents cost dictionaries rather than objects."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
+    loaded, and 100k incidents cost dictionaries rather than objects. Only one chunk is in
+    memory at a time, whatever the length of the export."""
+    for ids in chunks:
+        chunk = list(ids)
         incidents = {
             row["id"]: row for row in Incident.objects.filter(pk__in=chunk).values(*INCIDENT_FIELDS)
         }
@@ -226,23 +246,24 @@ def event_record(incident: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def iter_json(ids: Sequence[UUID], *, now: datetime | None = None) -> Iterator[bytes]:
+def iter_json(chunks: Iterable[Sequence[UUID]], *, now: datetime | None = None) -> Iterator[bytes]:
+    """The export as JSON, written as it is read. The number of events comes last: it is
+    known only once they are all out (a background export does not count them twice)."""
     head = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": _iso(now or timezone.now()),
         "tier": 2,
-        "count": len(ids),
     }
     yield json.dumps(head, ensure_ascii=False)[:-1].encode() + b', "events": ['
-    first = True
-    for rows in _chunks(ids):
+    count = 0
+    for rows in _chunks(chunks):
         parts = []
         for incident in rows:
-            parts.append(("" if first else ",") + json.dumps(event_record(incident)))
-            first = False
+            parts.append(("," if count else "") + json.dumps(event_record(incident)))
+            count += 1
         yield "".join(parts).encode()
-    yield b"]}\n"
+    yield f'], "count": {count}}}\n'.encode()
 
 
 def _join(values: Iterable[str]) -> str:
@@ -286,11 +307,11 @@ def _neutralise(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def iter_csv(ids: Sequence[UUID]) -> Iterator[bytes]:
+def iter_csv(chunks: Iterable[Sequence[UUID]]) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for rows in _chunks(ids):
+    for rows in _chunks(chunks):
         for incident in rows:
             writer.writerow([_neutralise(cell) for cell in csv_row(incident)])
         yield buffer.getvalue().encode()
@@ -298,3 +319,34 @@ def iter_csv(ids: Sequence[UUID]) -> Iterator[bytes]:
         buffer.truncate(0)
     if buffer.tell():
         yield buffer.getvalue().encode()
+
+
+# --- the encrypted files of background exports ---
+
+
+def export_dir() -> Path:
+    """Where finished exports live: beside the attachments, not among them, so that the
+    attachments' reconciliation (which takes any blob without an Attachment row for an
+    orphan) leaves them alone. The expiry sweep removes them."""
+    path = Path(settings.MEDIA_ROOT) / "exports"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def export_path(name: str) -> Path:
+    # Generated names only (files.storage.new_blob_name): a tampered row cannot point the
+    # download at another file.
+    if not name or not all(c in "0123456789abcdef" for c in name):
+        raise ValueError("not a blob name")
+    return export_dir() / name
+
+
+def commit_export_blob(temp_path: Path, name: str) -> None:
+    """The written (fsynced) blob into place, then the directory fsynced (REL-01)."""
+    final = export_path(name)
+    os.replace(temp_path, final)
+    fd = os.open(final.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

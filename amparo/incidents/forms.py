@@ -318,6 +318,30 @@ class PartiesForm(forms.Form):
     )
 
 
+class PickerSearchForm(forms.Form):
+    """The "find" boxes above the rows: they narrow what the rows' pickers offer. Sent with the
+    whole form (POST, never in a URL: a search can be a name) by the Find buttons, so what was
+    typed everywhere else comes back as it was."""
+
+    victim_search = forms.CharField(
+        label=_("Find a recorded defender"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    perpetrator_search = forms.CharField(
+        label=_("Find a recorded perpetrator"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def text(self, name: str) -> str:
+        if not self.is_bound:
+            return ""
+        return str(self.data.get(name, ""))[:100].strip()
+
+
 VictimFormSet = formset_factory(VictimRowForm, extra=EXTRA_ROWS, max_num=MAX_ROWS)
 PerpetratorFormSet = formset_factory(PerpetratorRowForm, extra=EXTRA_ROWS, max_num=MAX_ROWS)
 

@@ -157,7 +157,17 @@ class Incident(models.Model):
             models.Index(fields=["organisation", "-occurred_on"]),
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["organisation", "country", "region"]),
-            models.Index(fields=["organisation", "is_danger_now", "status"]),
+            # Reports in danger now: the list's banner counts at most 51 of those nobody has
+            # triaged, and its "show them" link lists them, both from this small index in list
+            # order. It replaces an index on (organisation, is_danger_now, status), which
+            # SQLite could not use: a bare boolean column is no equality to it. The status is
+            # a column, not part of the condition, because SQLite matches a partial index's
+            # condition only against constants, and the ORM sends the status as a parameter.
+            models.Index(
+                fields=["organisation", "status", "-listed_on", "-created_at", "-id"],
+                condition=models.Q(is_danger_now=True),
+                name="incidents_urgent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,13 +193,8 @@ class Incident(models.Model):
     def is_evaluated(self) -> bool:
         return self.evaluated_at is not None
 
-    # For list rows, with acts and involvements prefetched (queries.with_summary).
-
-    def type_labels(self) -> list[str]:
-        return sorted({str(act.get_act_type_display()) for act in self.acts.all()})
-
-    def perpetrator_kind_labels(self) -> list[str]:
-        return sorted({str(inv.perpetrator.get_kind_display()) for inv in self.involvements.all()})
+    # For list rows, with acts and involvements prefetched (queries.with_summary); their
+    # labels are attached once per page (views.with_labels), not looked up per row.
 
     def victim_count(self) -> int:
         return len({act.victim_id for act in self.acts.all()})
@@ -208,13 +213,24 @@ class Act(models.Model):
     )
     act_type = models.CharField(_("type of attack"), max_length=40, choices=AttackType.choices)
     consequences = EncryptedTextField(_("consequences"), blank=True)
+    #: The incident's `listed_on`, copied here (and kept equal by the services) so that a
+    #: victim's timeline is read from one index in date order instead of sorting every
+    #: incident of the victim.
+    listed_on = models.DateField(_("listed on"), default=timezone.localdate, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ("created_at", "id")
-        indexes = [models.Index(fields=["victim", "incident"]), models.Index(fields=["act_type"])]
+        indexes = [
+            # The timeline (queries.TIMELINE_ORDER); also answers "the incidents of these
+            # victims", which only needs its first and last columns.
+            models.Index(
+                fields=["victim", "-listed_on", "-incident"], name="incidents_act_timeline"
+            ),
+            models.Index(fields=["act_type"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.act_type} against {self.victim_id}"
@@ -247,7 +263,13 @@ class Perpetrator(models.Model):
         ordering = ("-created_at", "-id")
         verbose_name = _("perpetrator")
         verbose_name_plural = _("perpetrators")
-        indexes = [models.Index(fields=["organisation", "kind"])]
+        indexes = [
+            models.Index(fields=["organisation", "kind"]),
+            # The pickers offer the newest first (queries.perpetrator_candidates).
+            models.Index(
+                fields=["organisation", "-created_at", "-id"], name="incidents_perpetrator_recent"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -384,3 +406,47 @@ class IncidentAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attachment_id} on {self.incident_id}"
+
+
+class IncidentExport(models.Model):
+    """An export too large to answer in the request (more than EXPORT_DIRECT_LIMIT incidents):
+    written by a background job into a blob encrypted like an attachment (ADR 0018: the file
+    key wrapped by the organisation's key, the blob bound to this row's id), and downloadable
+    by the person who asked for it alone. Tier 2 only, as every export."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.OneToOneField("jobs.JobProgress", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: The organisation whose key wraps the file key (the first the person exports from).
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    export_format = models.CharField(
+        _("format"), max_length=4, choices=[("json", "JSON"), ("csv", "CSV")]
+    )
+    rows = models.PositiveIntegerField(_("incidents"), default=0)
+    # Empty until the job has written the file.
+    blob_name = models.CharField(max_length=64, blank=True, editable=False)
+    blob_sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    wrapped_key = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        # The expiry sweep reads the oldest first.
+        indexes = [models.Index(fields=["created_at"], name="incidents_export_age")]
+
+    def __str__(self) -> str:
+        return f"export {self.pk}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.finished_at is not None and bool(self.blob_name)
+
+    @property
+    def download_name(self) -> str:
+        return f"incidents-{self.created_at:%Y-%m-%d}-{self.pk.hex[:8]}.{self.export_format}"

@@ -31,6 +31,7 @@ from amparo.incidents.models import (
     Act,
     Incident,
     IncidentAttachment,
+    IncidentExport,
     Intervention,
     Involvement,
     Perpetrator,
@@ -44,9 +45,11 @@ if TYPE_CHECKING:
 
     Person = User | AnonymousUser
 
-#: How many defenders or perpetrators a picker lists (pseudonyms are decrypted in memory).
-PICKER_LIMIT = 100
-#: How many of the most recent records the duplicate hints compare a new name against.
+#: How many defenders or perpetrators a picker offers (PERFORMANCE.md 6: pickers over large
+#: tables search and return 20 options, never one per row).
+PICKER_LIMIT = 20
+#: How many of the most recent records the duplicate hints and a picker's search decrypt
+#: and compare a name against (pseudonyms and names are Tier 1: no index can search them).
 DUPLICATE_SCAN_LIMIT = 1000
 #: INC-5: this many incidents in this many days sharing a perpetrator or a region.
 PATTERN_THRESHOLD: int = getattr(settings, "AMPARO_INCIDENT_PATTERN_THRESHOLD", 3)
@@ -154,24 +157,31 @@ class Page:
     is_first: bool
 
 
-def _after_q(listed_on: date, created_at: Any, pk: UUID) -> Q:
-    """Rows that come after this one in LIST_ORDER."""
-    return (
+def _position(queryset: QuerySet[Incident], after: UUID, field: str) -> Subquery:
+    """One column of the cursor row, as a subquery of the page's own query: no query of its
+    own, and the row is looked for in the same visible, filtered set (an incident the person
+    cannot see positions nothing; the page is then empty)."""
+    row = queryset.filter(pk=after).prefetch_related(None).order_by().values(field)[:1]
+    return Subquery(row)
+
+
+def _after_q(queryset: QuerySet[Incident], after: UUID) -> Q:
+    """Rows that come after the incident `after` in LIST_ORDER. The leading `listed_on <=`
+    lets the list index start at the cursor instead of reading every row before it."""
+    listed_on = _position(queryset, after, "listed_on")
+    created_at = _position(queryset, after, "created_at")
+    return Q(listed_on__lte=listed_on) & (
         Q(listed_on__lt=listed_on)
-        | Q(listed_on=listed_on, created_at__lt=created_at)
-        | Q(listed_on=listed_on, created_at=created_at, id__lt=pk)
+        | Q(created_at__lt=created_at)
+        | Q(created_at=created_at, id__lt=after)
     )
 
 
 def keyset_page(queryset: QuerySet[Incident], *, after: UUID | None, size: int) -> Page:
     """The `size` rows after the incident `after` (in LIST_ORDER), and the cursor of the next
-    page. The cursor only positions the page: the rows still come from `queryset`."""
+    page, in one query: the cursor's position is a subquery of it."""
     if after is not None:
-        cursor = (
-            Incident.objects.filter(pk=after).values_list("listed_on", "created_at", "pk").first()
-        )
-        if cursor is not None:
-            queryset = queryset.filter(_after_q(*cursor))
+        queryset = queryset.filter(_after_q(queryset, after))
     rows = list(queryset[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -420,32 +430,106 @@ class Known:
 
 def victim_candidates(user: Person) -> QuerySet[Defender]:
     """Defenders this person may record acts against: those their desk keeps (a shared
-    defender is read only), not archived."""
+    defender is read only), not archived. Newest first, the order of the defenders' list
+    index, so a picker's first rows come from it without a sort."""
     return (
         Defender.objects.filter(organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT))
         .exclude(status=DefenderStatus.ARCHIVED)
-        .order_by("-updated_at", "-id")
+        .order_by("-created_at", "-id")
     )
 
 
-def known_victims(user: Person, *, limit: int) -> list[Known]:
+def _known_victims(rows: QuerySet[Defender]) -> list[Known]:
     return [
         Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind)
-        for d in victim_candidates(user).only("id", "organisation_id", "kind", "pseudonym")[:limit]
+        for d in rows.only("id", "organisation_id", "kind", "pseudonym")
     ]
+
+
+def known_victims(user: Person, *, limit: int) -> list[Known]:
+    return _known_victims(victim_candidates(user)[:limit])
 
 
 def perpetrator_candidates(user: Person) -> QuerySet[Perpetrator]:
+    """Newest first: the index `incidents_perpetrator_recent` serves the order."""
     return Perpetrator.objects.filter(
         organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT)
-    ).order_by("-updated_at", "-id")
+    ).order_by("-created_at", "-id")
+
+
+def _known_perpetrators(rows: QuerySet[Perpetrator]) -> list[Known]:
+    return [
+        Known(p.pk, p.name, p.code, p.organisation_id, p.kind)
+        for p in rows.only("id", "organisation_id", "kind", "name")
+    ]
 
 
 def known_perpetrators(user: Person, *, limit: int) -> list[Known]:
-    return [
-        Known(p.pk, p.name, p.code, p.organisation_id, p.kind)
-        for p in perpetrator_candidates(user).only("id", "organisation_id", "kind", "name")[:limit]
-    ]
+    return _known_perpetrators(perpetrator_candidates(user)[:limit])
+
+
+#: A search this long or longer is also compared with the records' codes (D-3F2A9C).
+CODE_SEARCH_MIN = 4
+
+
+@dataclass(frozen=True)
+class Picker:
+    """What a picker offers: at most PICKER_LIMIT records (the newest, or those matching
+    `search`), plus the ones already chosen in the form's rows, so that a search never takes
+    away a choice already made."""
+
+    options: list[Known]
+    search: str = ""
+    #: How many records matched the search (None without one); only PICKER_LIMIT are offered.
+    matched: int | None = None
+    #: The search read only the DUPLICATE_SCAN_LIMIT newest records.
+    truncated: bool = False
+
+
+def _matches(known: Known, wanted: str) -> bool:
+    """The name contains the words searched for (case, accents and punctuation aside), or
+    the search is the record's code, with or without its prefix."""
+    code = wanted.replace(" ", "").upper()
+    return wanted in normalise_name(known.label) or (
+        len(code) >= CODE_SEARCH_MIN and code in known.code.replace("-", "")
+    )
+
+
+def _picker(
+    candidates: QuerySet[Any],
+    to_known: Any,
+    *,
+    search: str,
+    keep: Iterable[UUID],
+) -> Picker:
+    """One query: the newest PICKER_LIMIT candidates (or, with a search, the newest
+    DUPLICATE_SCAN_LIMIT, compared in memory) and the kept ones, whatever their age."""
+    keep = list(keep)
+    wanted = normalise_name(search)
+    window = DUPLICATE_SCAN_LIMIT if wanted else PICKER_LIMIT
+    rows = candidates.filter(
+        Q(pk__in=candidates.order_by("-created_at", "-id").values("pk")[:window]) | Q(pk__in=keep)
+    )
+    known: list[Known] = to_known(rows)
+    kept = [k for k in known if k.id in keep]
+    others = [k for k in known if k.id not in keep]
+    if not wanted:
+        return Picker(options=kept + others[:PICKER_LIMIT])
+    found = [k for k in others if _matches(k, wanted)]
+    return Picker(
+        options=kept + found[:PICKER_LIMIT],
+        search=search,
+        matched=len(found),
+        truncated=len(others) >= DUPLICATE_SCAN_LIMIT,
+    )
+
+
+def victim_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
+    return _picker(victim_candidates(user), _known_victims, search=search, keep=keep)
+
+
+def perpetrator_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
+    return _picker(perpetrator_candidates(user), _known_perpetrators, search=search, keep=keep)
 
 
 def index_by_name(known: Iterable[Known]) -> dict[str, list[Known]]:
@@ -582,10 +666,17 @@ def with_summary(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     )
 
 
+#: The list's banner counts untriaged danger-now reports up to this many, then says "50+".
+URGENT_SHOWN = 50
+
+
 def urgent_count(visible: QuerySet[Incident]) -> int:
     """Reports sent with danger now that nobody has triaged yet (among `visible`, the
-    person's incidents): the desk sees this first."""
-    return visible.filter(is_danger_now=True, status=IncidentStatus.SUBMITTED).count()
+    person's incidents): the desk sees this first. Counts at most URGENT_SHOWN + 1 of them
+    (read from the `incidents_urgent` index), never the whole register: more than
+    URGENT_SHOWN reads as "50+"."""
+    urgent = visible.filter(is_danger_now=True, status=IncidentStatus.SUBMITTED)
+    return urgent.order_by().values("pk")[: URGENT_SHOWN + 1].count()
 
 
 # --- patterns (INC-5) ---
@@ -729,13 +820,48 @@ def timeline_victim_ids(defender: Defender) -> dict[UUID, str]:
     return ids
 
 
-def timeline_for(user: Person, defender: Defender) -> tuple[QuerySet[Incident], dict[UUID, str]]:
+#: Newest first, as the list, by the position each act copies from its incident
+#: (`Act.listed_on`); the index `incidents_act_timeline` serves it for one victim.
+TIMELINE_ORDER = ("-position", "-act_incident")
+
+
+def timeline_for(
+    user: Person, defender: Defender, *, after: UUID | None = None
+) -> tuple[QuerySet[Incident], dict[UUID, str]]:
+    """The incidents against the defender (and a collective's members) that the person sees,
+    in TIMELINE_ORDER, from the incident `after` on. Read through the victims' acts in the
+    index's order, so a page costs the same for a defender with ten incidents or ten
+    thousand; DISTINCT folds an incident with several acts against them into one row.
+
+    Not narrowed: the acts pick the rows, so the visibility test only runs on those.
+    With several victims (a collective and its members) the acts of each are merged and
+    sorted: that cost follows the size of the collective's record, not the register's."""
     victims = timeline_victim_ids(defender)
-    # Not narrowed: the victims' acts already pick the few rows, so no extra query is needed.
-    incidents = incidents_visible_to(user).filter(
-        pk__in=Act.objects.filter(victim_id__in=list(victims)).values("incident_id")
+    incidents = (
+        incidents_visible_to(user)
+        .filter(acts__victim_id__in=list(victims))
+        # Both read the act the filter joined (an annotation reuses that join).
+        .annotate(position=F("acts__listed_on"), act_incident=F("acts__incident_id"))
     )
-    return incidents, victims
+    if after is not None:
+        cursor = Incident.objects.filter(visible_incidents_q(user), pk=after).order_by()
+        listed_on = Subquery(cursor.values("listed_on")[:1])
+        # The leading `<=` lets the index start at the cursor (see `_after_q`).
+        incidents = incidents.filter(
+            Q(position__lte=listed_on) & (Q(position__lt=listed_on) | Q(act_incident__lt=after))
+        )
+    return incidents.order_by(*TIMELINE_ORDER).distinct(), victims
+
+
+def timeline_page(
+    user: Person, defender: Defender, *, after: UUID | None, size: int
+) -> tuple[Page, dict[UUID, str]]:
+    incidents, victims = timeline_for(user, defender, after=after)
+    rows = list(with_summary(incidents)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    page = Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
+    return page, victims
 
 
 # --- export ---
@@ -746,3 +872,16 @@ def exportable_incidents(user: Person, filters: IncidentFilters) -> QuerySet[Inc
     return filter_incidents(incidents_visible_to(user, narrow=True), filters).filter(
         organisation_id__in=organisations_with(user, Perm.INCIDENTS_EXPORT)
     )
+
+
+def exports_visible_to(user: Person) -> QuerySet[IncidentExport]:
+    """The background exports this person started: nobody else's, not even their lead's
+    (what someone exports says what they are working on)."""
+    if not user.is_authenticated:
+        return IncidentExport.objects.none()
+    return IncidentExport.objects.filter(owner_id=user.pk).select_related("job")
+
+
+def get_export_for_user(user: Person, export_id: UUID) -> IncidentExport:
+    """404 for anyone but the person who asked for it."""
+    return get_object_or_404(exports_visible_to(user), pk=export_id)

@@ -5,20 +5,26 @@ the incident (INC-4)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.audit.services import record_event
+from amparo.core import crypto
 from amparo.core.locking import save_versioned_instance
 from amparo.defenders import services as defender_services
 from amparo.defenders.enums import DefenderKind
+from amparo.files import storage as file_storage
+from amparo.incidents import export as export_module
+from amparo.incidents import queries, tasks
 from amparo.incidents.enums import (
     TRANSITIONS,
     AttackType,
@@ -32,12 +38,17 @@ from amparo.incidents.models import (
     Act,
     Incident,
     IncidentAttachment,
+    IncidentExport,
     Intervention,
     Involvement,
     Perpetrator,
     Source,
 )
 from amparo.incidents.signals import incident_recorded
+from amparo.jobs import services as jobs
+from amparo.jobs import sweeps
+from amparo.jobs.enums import JobKind, JobMessage
+from amparo.jobs.models import JobProgress
 
 if TYPE_CHECKING:
     from amparo.accounts.models import Organisation, User
@@ -228,6 +239,7 @@ def add_parties(
                 incident=incident,
                 victim=victim,
                 act_type=kind,
+                listed_on=incident.listed_on,
             )
         )
     involved = set(
@@ -337,6 +349,10 @@ def update_incident(
         incident,
         expected_version=expected_version,
         update_fields=[*changed, "listed_on", "updated_at"],
+    )
+    # The acts carry the incident's place in the timelines (Act.listed_on).
+    Act.objects.filter(incident=incident).exclude(listed_on=incident.listed_on).update(
+        listed_on=incident.listed_on
     )
     _event(actor, "incidents.incident_updated", incident)
     return incident
@@ -525,7 +541,9 @@ def remove_part(*, incident: Incident, actor: User, kind: str, part_id: Any) -> 
 
 
 @transaction.atomic
-def record_export(*, actor: User, rows: Sequence[tuple[Any, Any]], export_format: str) -> None:
+def record_export(
+    *, actor: User | None, rows: Sequence[tuple[Any, Any]], export_format: str
+) -> None:
     """Audit an export before it streams: one event per organisation's chain, with the ids of
     every incident in it (`rows` are (incident id, organisation id) pairs)."""
     by_organisation: dict[Any, list[Any]] = {}
@@ -539,3 +557,191 @@ def record_export(*, actor: User, rows: Sequence[tuple[Any, Any]], export_format
             object_type="incidents.Incident",
             object_ids=ids,
         )
+
+
+# --- exports too large for a request: a job writes an encrypted file ---
+
+
+@transaction.atomic
+def start_export(
+    *, actor: User, organisation_id: UUID, export_format: str, query: str
+) -> IncidentExport:
+    """Queue the export of the incidents `query` (the list's filters, URL-encoded) selects.
+
+    Side effects: a JobProgress row and an IncidentExport row owned by the actor, whose file
+    key the organisation's key wraps; one audit event `incidents.export_started`; after
+    commit, the `export_incidents` task. Every exported id is audited as the job reads it."""
+    from amparo.accounts.models import Organisation  # noqa: PLC0415 -- a reference by id
+
+    job = jobs.start_job(
+        kind=JobKind.EXPORT, owner=actor, organisation=Organisation(pk=organisation_id)
+    )
+    export = IncidentExport.objects.create(
+        job=job, owner=actor, organisation_id=organisation_id, export_format=export_format
+    )
+    record_event(
+        actor=actor,
+        action="incidents.export_started",
+        organisation=organisation_id,
+        target=export,
+    )
+    transaction.on_commit(partial(tasks.export_incidents.enqueue, str(export.pk), query))
+    return export
+
+
+@dataclass
+class _Read:
+    rows: int = 0
+
+
+def _audited_chunks(
+    export: IncidentExport, rows: QuerySet[Incident], *, total: int, read: _Read
+) -> Iterator[list[Any]]:
+    """The ids to write, CHUNK at a time, read READ_CHUNK per round trip. Each read is
+    audited (every id, as the direct export does) before it is written, and moves the
+    progress bar (throttled to one write a second by the jobs app)."""
+    batch: list[tuple[Any, Any]] = []
+
+    def flush() -> Iterator[list[Any]]:
+        record_export(actor=export.owner, rows=batch, export_format=export.export_format)
+        read.rows += len(batch)
+        ids = [pk for pk, _organisation in batch]
+        for start in range(0, len(ids), export_module.CHUNK):
+            yield ids[start : start + export_module.CHUNK]
+        jobs.report_progress(export.job_id, done=read.rows, total=max(total, read.rows))
+
+    for row in rows.values_list("pk", "organisation_id").iterator(
+        chunk_size=export_module.READ_CHUNK
+    ):
+        batch.append(row)
+        if len(batch) == export_module.READ_CHUNK:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def write_export(*, export_id: Any, filters: queries.IncidentFilters) -> IncidentExport | None:
+    """Write the export's file: read the incidents the owner may export with `filters`, in
+    list order, a chunk at a time, into a blob encrypted under a new file key, then record the
+    blob on the row. Memory stays flat whatever the number of incidents.
+
+    Safe to run again: a finished export is left alone, and the file is recorded once (an
+    effect key, in the transaction that records it); a run that crashed half-way starts over
+    and its partial blob is deleted. Side effects: audit events `incidents.incidents_exported_*`
+    (every id) and `incidents.export_ready`; progress on the job row. Returns None when there
+    is nothing (left) to do."""
+    export = (
+        IncidentExport.objects.select_related("owner", "job")
+        .filter(pk=export_id, finished_at__isnull=True)
+        .first()
+    )
+    if export is None:
+        return None
+    owner = export.owner
+    rows = queries.exportable_incidents(owner, filters)
+    jobs.report_progress(export.job_id, done=0, message=JobMessage.PREPARING, force=True)
+    # A count, in a job: it only sizes the progress bar; the file says how many it holds.
+    total = rows.count()
+    jobs.report_progress(export.job_id, done=0, total=total, force=True)
+    key = file_storage.new_file_key()
+    writer = file_storage.BlobWriter(key=key, attachment_id=export.pk)
+    name = file_storage.new_blob_name()
+    read = _Read()
+    chunks = _audited_chunks(export, rows, total=total, read=read)
+    body = (
+        export_module.iter_json(chunks)
+        if export.export_format == "json"
+        else export_module.iter_csv(chunks)
+    )
+    try:
+        for piece in body:
+            writer.write(piece)
+        jobs.report_progress(
+            export.job_id, done=read.rows, total=max(total, read.rows), message=JobMessage.FINISHING
+        )
+        writer.finish()
+        export_module.commit_export_blob(writer.temp_path, name)
+        with transaction.atomic():
+            if not jobs.claim_effect(key=f"incidents.export:{export.pk}"):
+                # Another run recorded its file first; this one's goes.
+                export_module.export_path(name).unlink(missing_ok=True)
+                return None
+            export.blob_name = name
+            export.blob_sha256 = writer.blob_sha256.hexdigest()
+            export.size = writer.size
+            export.rows = read.rows
+            export.wrapped_key = crypto.wrap_key(
+                key,
+                organisation_id=export.organisation_id,
+                label=export_module.KEY_LABEL,
+                row_id=export.pk,
+            )
+            export.finished_at = timezone.now()
+            export.save(
+                update_fields=[
+                    "blob_name",
+                    "blob_sha256",
+                    "size",
+                    "rows",
+                    "wrapped_key",
+                    "finished_at",
+                ]
+            )
+            record_event(
+                actor=owner,
+                action="incidents.export_ready",
+                organisation=export.organisation_id,
+                target=export,
+            )
+    except BaseException:
+        writer.discard()
+        export_module.export_path(name).unlink(missing_ok=True)
+        jobs.fail_job(export.job_id)
+        raise
+    jobs.finish_job(export.job_id)
+    return export
+
+
+def open_export(*, export: IncidentExport, actor: User) -> Iterator[bytes]:
+    """The plaintext of a finished export, chunk by chunk, for its owner's download.
+
+    The key is unwrapped and the audit event `incidents.export_downloaded` recorded before the
+    first byte, so a missing file or a shredded key fails before the response starts.
+    Raises FileNotFoundError, KeyDestroyed, DecryptionError."""
+    path = export_module.export_path(export.blob_name)
+    if not path.exists():
+        raise FileNotFoundError(export.blob_name)
+    key = crypto.unwrap_key(
+        export.wrapped_key,
+        organisation_id=export.organisation_id,
+        label=export_module.KEY_LABEL,
+        row_id=export.pk,
+    )
+    record_event(
+        actor=actor,
+        action="incidents.export_downloaded",
+        organisation=export.organisation_id,
+        target=export,
+    )
+    return file_storage.iter_plaintext(path, key=key, attachment_id=export.pk)
+
+
+#: How long a finished export can be downloaded before the sweep deletes it.
+EXPORT_KEPT = timedelta(days=7)
+
+
+@sweeps.register("incidents.expire_exports")
+def expire_exports(*, now: datetime) -> int:
+    """Delete exports older than EXPORT_KEPT, row and file (the job row goes with the
+    export). Idempotent: a file already gone is skipped. Returns how many went."""
+    old = list(
+        IncidentExport.objects.filter(created_at__lt=now - EXPORT_KEPT).values_list(
+            "pk", "job_id", "blob_name"
+        )[:500]
+    )
+    for _pk, _job_id, name in old:
+        if name:
+            export_module.export_path(name).unlink(missing_ok=True)
+    JobProgress.objects.filter(pk__in=[job_id for _pk, job_id, _name in old]).delete()
+    return len(old)

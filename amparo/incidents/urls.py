@@ -10,6 +10,12 @@ urlpatterns = [
     path("incidents/report/", views.quick_report, name="quick-report"),
     path("incidents/patterns/", views.incident_patterns, name="patterns"),
     path("incidents/export/", views.incident_export, name="incident-export"),
+    path("incidents/exports/<uuid:export_id>/", views.export_detail, name="export-detail"),
+    path(
+        "incidents/exports/<uuid:export_id>/download/",
+        views.export_download,
+        name="export-download",
+    ),
     path(
         "incidents/defenders/<uuid:defender_id>/timeline/",
         views.defender_timeline,

@@ -4,13 +4,20 @@ queries, writes through services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,8 +33,9 @@ from amparo.files import services as file_services
 from amparo.files.forms import AttachmentUploadForm
 from amparo.files.upload import EncryptedUploadedFile, upload_was_too_large
 from amparo.incidents import export, links, queries, rules, services
-from amparo.incidents.enums import IncidentStatus
+from amparo.incidents.enums import AttackType, IncidentStatus, PerpetratorKind
 from amparo.incidents.forms import (
+    MAX_ROWS,
     ActForm,
     EvaluationForm,
     ExportForm,
@@ -38,13 +46,14 @@ from amparo.incidents.forms import (
     InvolvementForm,
     PartiesForm,
     PerpetratorForm,
+    PickerSearchForm,
     QuickReportForm,
     SourceForm,
     TransitionForm,
     check_organisation,
     party_formsets,
 )
-from amparo.incidents.models import Incident, Intervention, Source
+from amparo.incidents.models import Incident, IncidentExport, Intervention, Source
 
 PAGE_SIZE = 50
 
@@ -61,8 +70,13 @@ def _posted(request: HttpRequest) -> Any:
 
 
 def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("after", None)
+    return _query_without(request.GET, "after")
+
+
+def _query_without(data: QueryDict, *names: str) -> str:
+    query = data.copy()
+    for name in names:
+        query.pop(name, None)
     return query.urlencode()
 
 
@@ -76,6 +90,32 @@ def _after(request: HttpRequest) -> UUID | None:
 # --- the list, patterns, timeline ---
 
 
+def with_labels(incidents: Iterable[Incident]) -> list[Incident]:
+    """Attach the translated labels a list row shows (status, types of attack, kinds of
+    perpetrator; acts and involvements prefetched by `queries.with_summary`).
+    `get_FOO_display()` rebuilds and hashes the field's whole list of lazy choices on every
+    call: once per row and per label it was most of a 50-row page's time. Here each label
+    is translated once per page."""
+    statuses = {value: str(label) for value, label in IncidentStatus.choices}
+    types = {value: str(label) for value, label in AttackType.choices}
+    kinds = {value: str(label) for value, label in PerpetratorKind.choices}
+    rows = list(incidents)
+    for incident in rows:
+        incident.status_label = statuses.get(incident.status, incident.status)  # type: ignore[attr-defined]
+        incident.type_text = ", ".join(  # type: ignore[attr-defined]
+            sorted({types.get(act.act_type, act.act_type) for act in incident.acts.all()})
+        )
+        incident.perpetrator_text = ", ".join(  # type: ignore[attr-defined]
+            sorted(
+                {
+                    kinds.get(inv.perpetrator.kind, inv.perpetrator.kind)
+                    for inv in incident.involvements.all()
+                }
+            )
+        )
+    return rows
+
+
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -86,11 +126,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     page = queries.keyset_page(incidents, after=_after(request), size=PAGE_SIZE)
     context = {
         "page": page,
-        "incidents": page.rows,
+        "incidents": with_labels(page.rows),
         "filter_form": filter_form,
         "filters": filters,
         "query": _query_without_page(request),
         "urgent": queries.urgent_count(visible),
+        "urgent_shown": queries.URGENT_SHOWN,
         "can_create": rules.can_create_incidents(user),
         "can_export": rules.can_export_incidents(user),
     }
@@ -108,10 +149,7 @@ def incident_patterns(request: HttpRequest) -> HttpResponse:
 def defender_timeline(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     user = _user(request)
     defender = queries.get_timeline_defender(user, defender_id)
-    incidents, victims = queries.timeline_for(user, defender)
-    page = queries.keyset_page(
-        queries.with_summary(incidents), after=_after(request), size=PAGE_SIZE
-    )
+    page, victims = queries.timeline_page(user, defender, after=_after(request), size=PAGE_SIZE)
     rows = [
         {
             "incident": incident,
@@ -119,32 +157,108 @@ def defender_timeline(request: HttpRequest, defender_id: UUID) -> HttpResponse:
                 {victims[a.victim_id] for a in incident.acts.all() if a.victim_id in victims}
             ),
         }
-        for incident in page.rows
+        for incident in with_labels(page.rows)
     ]
     context = {"defender": defender, "page": page, "rows": rows, "query": ""}
     return render(request, "incidents/defender_timeline.html", context)
 
 
-@require_GET
+def _direct_export(user: User, rows: list[Any], export_format: str) -> StreamingHttpResponse:
+    """A small export answered in the request, streamed, audited with every id first."""
+    services.record_export(actor=user, rows=rows, export_format=export_format)
+    ids = [pk for pk, _organisation in rows]
+    chunks = export.id_chunks(ids)
+    body = export.iter_json(chunks) if export_format == "json" else export.iter_csv(chunks)
+    response = StreamingHttpResponse(body, content_type=export.CONTENT_TYPES[export_format])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="incidents-{stamp}.{export_format}"'
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
 def incident_export(request: HttpRequest) -> HttpResponseBase:
-    """The filtered list as JSON or CSV, Tier 2 only, audited with every id, streamed."""
+    """The filtered list as JSON or CSV, Tier 2 only, every id audited. Up to
+    EXPORT_DIRECT_LIMIT incidents the file streams at once; beyond, GET asks to confirm and
+    POST starts a background job that writes an encrypted file for this person alone
+    (PERFORMANCE.md section 3: the request answers with the job in milliseconds)."""
     user = _user(request)
     if not rules.can_export_incidents(user):
         raise PermissionDenied
-    format_form = ExportForm({"format": request.GET.get("format", "json")})
+    data = request.POST if request.method == "POST" else request.GET
+    query = QueryDict(data.get("query", "")) if request.method == "POST" else request.GET
+    format_form = ExportForm({"format": data.get("format", "json")})
     if not format_form.is_valid():
         return HttpResponse(_("Choose JSON or CSV."), status=400, content_type="text/plain")
     export_format = format_form.cleaned_data["format"]
-    filters = IncidentFilterForm(request.GET).filters()
-    rows = list(queries.exportable_incidents(user, filters).values_list("pk", "organisation_id"))
-    services.record_export(actor=user, rows=rows, export_format=export_format)
-    ids = [pk for pk, _organisation in rows]
-    stamp = timezone.localdate().isoformat()
-    if export_format == "json":
-        response = StreamingHttpResponse(export.iter_json(ids), content_type="application/json")
-    else:
-        response = StreamingHttpResponse(export.iter_csv(ids), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="incidents-{stamp}.{export_format}"'
+    filters = IncidentFilterForm(query).filters()
+    exportable = queries.exportable_incidents(user, filters)
+    # At most one more than the limit: enough to choose, never a count of the whole set.
+    rows = list(exportable.values_list("pk", "organisation_id")[: export.EXPORT_DIRECT_LIMIT + 1])
+    if len(rows) <= export.EXPORT_DIRECT_LIMIT:
+        return _direct_export(user, rows, export_format)
+    filter_query = _query_without(query, "after", "format", "query")
+    if request.method == "GET":
+        context = {
+            "export_format": export_format,
+            "filter_query": filter_query,
+            "limit": export.EXPORT_DIRECT_LIMIT,
+        }
+        return render(request, "incidents/export_confirm.html", context)
+    started = services.start_export(
+        actor=user,
+        # The file key goes under the key of an organisation the person exports from.
+        organisation_id=rows[0][1],
+        export_format=export_format,
+        query=filter_query,
+    )
+    return redirect("incidents:export-detail", started.pk)
+
+
+def _export_etag(item: IncidentExport) -> str:
+    return f'"export-{item.pk}-v{item.job.version}"'
+
+
+@require_GET
+def export_detail(request: HttpRequest, export_id: UUID) -> HttpResponse:
+    """A background export: its progress, then its download. htmx asks for the status every
+    2 s with the version it shows and gets 304 until the job moves; without JavaScript the
+    page refreshes itself (a meta refresh: no script under the CSP)."""
+    item = queries.get_export_for_user(_user(request), export_id)
+    etag = _export_etag(item)
+    if request.htmx:  # type: ignore[attr-defined]
+        if etag in _if_none_match(request):
+            response: HttpResponse = HttpResponseNotModified()
+        else:
+            context = {"export": item, "job": item.job, "etag": etag}
+            response = render(request, "incidents/export_detail.html#export-status", context)
+        response["ETag"] = etag
+        return response
+    context = {"export": item, "job": item.job, "etag": etag}
+    return render(request, "incidents/export_detail.html", context)
+
+
+def _if_none_match(request: HttpRequest) -> set[str]:
+    header = request.headers.get("If-None-Match", "")
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+@require_GET
+def export_download(request: HttpRequest, export_id: UUID) -> StreamingHttpResponse:
+    """The finished file, decrypted as it streams, to the person who asked for it alone.
+    JSON or CSV that this site wrote, sent as an attachment with nosniff: never a page."""
+    user = _user(request)
+    item = queries.get_export_for_user(user, export_id)
+    if not item.is_ready:
+        raise Http404
+    try:
+        chunks = services.open_export(export=item, actor=user)
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = StreamingHttpResponse(chunks, content_type=export.CONTENT_TYPES[item.export_format])
+    response["Content-Disposition"] = f'attachment; filename="{item.download_name}"'
+    response["Content-Length"] = str(item.size)
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"
     return response
 
@@ -160,12 +274,35 @@ def _new_names_typed(data: Any, prefix: str, field: str) -> bool:
     )
 
 
-def _party_forms(request: HttpRequest, user: User, *, more_rows: bool) -> tuple[Any, Any]:
-    """Both row formsets; the duplicate hints compare new names against a wider window of
-    recent records, decrypted only when a new name was actually typed."""
+def _chosen_ids(data: Any, prefix: str, field: str) -> list[UUID]:
+    """The records already picked in the posted rows: a search must keep offering them."""
+    ids: list[UUID] = []
+    for key, value in (data or {}).items():
+        if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and value:
+            try:
+                ids.append(UUID(str(value)))
+            except ValueError:
+                continue  # not a record: the row's own validation says so
+    return ids[:MAX_ROWS]
+
+
+def _party_forms(request: HttpRequest, user: User, *, more_rows: bool) -> dict[str, Any]:
+    """Both row formsets, their pickers and the search boxes. A picker offers
+    PICKER_LIMIT records (the newest, or those matching its search) and the ones already
+    chosen; the duplicate hints compare new names against a wider window of recent
+    records, decrypted only when a new name was actually typed."""
     data = request.POST if request.method == "POST" else None
-    victims = queries.known_victims(user, limit=queries.PICKER_LIMIT)
-    perpetrators = queries.known_perpetrators(user, limit=queries.PICKER_LIMIT)
+    search = PickerSearchForm(data)
+    victims = queries.victim_picker(
+        user,
+        search=search.text("victim_search"),
+        keep=_chosen_ids(data, "victims", "defender"),
+    )
+    perpetrators = queries.perpetrator_picker(
+        user,
+        search=search.text("perpetrator_search"),
+        keep=_chosen_ids(data, "perpetrators", "perpetrator"),
+    )
     victim_scan = (
         queries.known_victims(user, limit=queries.DUPLICATE_SCAN_LIMIT)
         if _new_names_typed(data, "victims", "new_pseudonym")
@@ -176,14 +313,37 @@ def _party_forms(request: HttpRequest, user: User, *, more_rows: bool) -> tuple[
         if _new_names_typed(data, "perpetrators", "new_name")
         else []
     )
-    return party_formsets(
+    victim_set, perpetrator_set = party_formsets(
         data,
-        victims=victims,
+        victims=victims.options,
         victims_by_name=queries.index_by_name(victim_scan),
-        perpetrators=perpetrators,
+        perpetrators=perpetrators.options,
         perpetrators_by_name=queries.index_by_name(perpetrator_scan),
         more_rows=more_rows,
     )
+    return {
+        "victim_set": victim_set,
+        "perpetrator_set": perpetrator_set,
+        "search_form": search,
+        "victim_picker": victims,
+        "perpetrator_picker": perpetrators,
+        "picker_limit": queries.PICKER_LIMIT,
+        "scan_limit": queries.DUPLICATE_SCAN_LIMIT,
+    }
+
+
+def _rows_only(request: HttpRequest) -> bool:
+    """The person asked for more rows or searched a picker: show the form again, save
+    nothing, report no error."""
+    return request.method == "POST" and ("more_rows" in request.POST or "find" in request.POST)
+
+
+def _party_template(request: HttpRequest, page: str) -> str:
+    """htmx searches as the person types and swaps only that section's rows."""
+    wanted = request.POST.get("find", "") if request.method == "POST" else ""
+    if request.htmx and wanted in ("victims", "perpetrators"):  # type: ignore[attr-defined]
+        return f"incidents/_party_rows.html#{wanted[:-1]}-rows"
+    return page
 
 
 def _entries(
@@ -236,9 +396,10 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     more_rows = request.method == "POST" and "more_rows" in request.POST
     data = request.POST if request.method == "POST" else None
     form = IncidentCreateForm(data, organisations=organisations)
-    victim_set, perpetrator_set = _party_forms(request, user, more_rows=more_rows)
+    parties = _party_forms(request, user, more_rows=more_rows)
+    victim_set, perpetrator_set = parties["victim_set"], parties["perpetrator_set"]
     status = 200
-    if request.method == "POST" and not more_rows:
+    if request.method == "POST" and not _rows_only(request):
         valid = all([form.is_valid(), victim_set.is_valid(), perpetrator_set.is_valid()])
         if valid:
             organisation = next(
@@ -276,12 +437,11 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         status = 422
     context = {
         "form": form,
-        "victim_set": victim_set,
-        "perpetrator_set": perpetrator_set,
-        "picker_limit": queries.PICKER_LIMIT,
-        "has_errors": request.method == "POST" and not more_rows,
+        **parties,
+        "has_errors": request.method == "POST" and not _rows_only(request),
     }
-    return render(request, "incidents/incident_create.html", context, status=status)
+    template = _party_template(request, "incidents/incident_create.html")
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -291,9 +451,10 @@ def incident_parties(request: HttpRequest, incident_id: UUID) -> HttpResponse:
     incident = queries.get_incident_for_user(user, incident_id, for_coding=True)
     more_rows = request.method == "POST" and "more_rows" in request.POST
     form = PartiesForm(request.POST if request.method == "POST" else None)
-    victim_set, perpetrator_set = _party_forms(request, user, more_rows=more_rows)
+    parties = _party_forms(request, user, more_rows=more_rows)
+    victim_set, perpetrator_set = parties["victim_set"], parties["perpetrator_set"]
     status = 200
-    if request.method == "POST" and not more_rows:
+    if request.method == "POST" and not _rows_only(request):
         valid = all([form.is_valid(), victim_set.is_valid(), perpetrator_set.is_valid()])
         elsewhere = _("Kept by another organisation: this incident is in %(name)s's register.") % {
             "name": incident.organisation.name
@@ -321,14 +482,9 @@ def incident_parties(request: HttpRequest, incident_id: UUID) -> HttpResponse:
                 messages.success(request, _("Victims and perpetrators were added."))
                 return redirect(incident)
         status = 422
-    context = {
-        "incident": incident,
-        "form": form,
-        "victim_set": victim_set,
-        "perpetrator_set": perpetrator_set,
-        "picker_limit": queries.PICKER_LIMIT,
-    }
-    return render(request, "incidents/incident_parties.html", context, status=status)
+    context = {"incident": incident, "form": form, **parties}
+    template = _party_template(request, "incidents/incident_parties.html")
+    return render(request, template, context, status=status)
 
 
 # --- quick report ---

@@ -255,12 +255,7 @@ def lineage_for_user(
     query: the lineage comes from a subquery, so the compare page does not load the analysis
     and then its versions (which include it) again. 404 when the analysis is invisible."""
     lineage = RiskAnalysis.objects.filter(pk=analysis_id).values("lineage_id")
-    versions = list(
-        analyses_visible_to(user)
-        .filter(lineage_id__in=lineage)
-        .select_related("subject", "organisation")
-        .order_by("revision")
-    )
+    versions = list(analyses_visible_to(user).filter(lineage_id__in=lineage).order_by("revision"))
     analysis = next((version for version in versions if version.pk == analysis_id), None)
     if analysis is None:
         raise Http404

@@ -101,15 +101,34 @@ def test_list_search_finds_pseudonyms_whatever_the_accents(client, desk_officer,
     assert _codes(response) == [wanted.code]
 
 
-def test_list_pages_keep_the_filters(client, desk_officer, organisation):
-    DefenderFactory.create_batch(51, organisation=organisation, categories=["land"])
+def test_list_pages_by_position_and_keeps_the_filters(client, desk_officer, organisation):
+    made = DefenderFactory.create_batch(51, organisation=organisation, categories=["land"])
+    DefenderFactory(organisation=organisation, categories=["journalist"])
+    url = reverse("defenders:defender-list")
+    _signed_in(client, desk_officer)
 
-    response = _signed_in(client, desk_officer).get(
-        reverse("defenders:defender-list"), {"category": "land"}
-    )
+    first = client.get(url, {"category": "land"})
+    last_shown = first.context["defenders"][-1]
+    second = client.get(url, {"category": "land", "after": str(last_shown.pk)})
 
-    assert len(response.context["defenders"]) == 50
-    assert 'href="?category=land&amp;page=2"' in response.content.decode()
+    newest_first = sorted(made, key=lambda d: (d.created_at, d.pk), reverse=True)
+    assert [d.pk for d in first.context["defenders"]] == [d.pk for d in newest_first[:50]]
+    assert [d.pk for d in second.context["defenders"]] == [newest_first[50].pk]
+    assert f'href="?category=land&amp;after={last_shown.pk}"' in first.content.decode()
+    assert 'href="?category=land" rel="first"' in second.content.decode()
+    assert second.context["page"].next_after is None
+
+
+def test_list_search_results_page_by_position(client, desk_officer, organisation):
+    made = [DefenderFactory(organisation=organisation, pseudonym=f"Rosa {n}") for n in range(52)]
+    url = reverse("defenders:defender-list")
+    _signed_in(client, desk_officer)
+
+    first = client.get(url, {"q": "rosa"})
+    second = client.get(url, {"q": "rosa", "after": str(first.context["page"].next_after)})
+
+    newest_first = sorted(made, key=lambda d: (d.created_at, d.pk), reverse=True)
+    assert [d.pk for d in second.context["defenders"]] == [d.pk for d in newest_first[50:]]
 
 
 @pytest.mark.parametrize("query", [{}, {"q": "defender"}])

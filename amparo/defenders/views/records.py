@@ -7,7 +7,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,6 +30,13 @@ PAGE_SIZE = 50
 _FILTERS = ("kind", "status", "category", "country")
 
 
+def _after(request: HttpRequest) -> UUID | None:
+    try:
+        return UUID(request.GET.get("after", ""))
+    except ValueError:
+        return None
+
+
 @require_GET
 def defender_list(request: HttpRequest) -> HttpResponse:
     """The defenders the person reaches, 50 a page. Tier-2 filters run in the database; the
@@ -44,20 +50,21 @@ def defender_list(request: HttpRequest) -> HttpResponse:
         text = form.cleaned_data["q"].strip()
     defenders = queries.filtered_defenders(user, **filters)
     truncated = False
-    rows: Any
+    after = _after(request)
     if text:
         result = queries.search_defenders(defenders, text)
-        rows, truncated = result.defenders, result.truncated
-    else:
-        rows = defenders.defer(*queries.LIST_DEFERRED)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    if text:
+        truncated = result.truncated
+        page = queries.page_of(result.defenders, after=after, size=PAGE_SIZE)
         # The search loaded rows without categories; fetch them for this page only.
-        prefetch_related_objects(list(page.object_list), "categories")
+        prefetch_related_objects(page.rows, "categories")
+    else:
+        page = queries.list_page(
+            defenders.defer(*queries.LIST_DEFERRED), after=after, size=PAGE_SIZE
+        )
     context = {
         "form": form,
         "page": page,
-        "defenders": with_labels(page.object_list),
+        "defenders": with_labels(page.rows),
         "searching": bool(text),
         "truncated": truncated,
         "search_limit": queries.SEARCH_LIMIT,

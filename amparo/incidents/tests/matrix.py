@@ -59,6 +59,22 @@ def _with_incident_and_token(world: World, client: Any) -> None:
         client.defaults.update(bearer(issue_token(User.objects.get(pk=user_id))))
 
 
+def _with_export(world: World, client: Any) -> None:
+    """Lena's background export, written: hers alone to follow and download."""
+    from amparo.incidents import services
+    from amparo.incidents.queries import IncidentFilters
+
+    _with_incident(world, client)
+    export = services.start_export(
+        actor=world.people["desk_lead"],
+        organisation_id=world.organisation.pk,
+        export_format="csv",
+        query="",
+    )
+    services.write_export(export_id=export.pk, filters=IncidentFilters())
+    world.extra["export"] = export
+
+
 def _with_collective_record(world: World, client: Any) -> None:
     """Ana can report for Río Claro once its record exists."""
     from amparo.incidents.tests.factories import make_collective_defender
@@ -132,6 +148,27 @@ MATRIX = [
         "incidents:incident-export",
         {**CREATE_PAGE, "desk_officer": 403, "desk_lead": 200},
         setup=_with_incident,
+    ),
+    Route(
+        "incidents:incident-export",
+        {**CREATE_PAGE, "desk_officer": 403, "desk_lead": 200},
+        method="POST",
+        data=lambda world: {"format": "csv", "query": ""},
+        setup=_with_incident,
+        note="within the direct limit: the file streams in the answer",
+    ),
+    # A background export is its owner's alone, even for the rest of the desk.
+    Route(
+        "incidents:export-detail",
+        {**READ, "defender": 404, "desk_officer": 404},
+        args=_one("export"),
+        setup=_with_export,
+    ),
+    Route(
+        "incidents:export-download",
+        {**READ, "defender": 404, "desk_officer": 404},
+        args=_one("export"),
+        setup=_with_export,
     ),
     Route("incidents:incident-create", CREATE_PAGE),
     Route(

@@ -279,19 +279,54 @@ def test_update_with_a_stale_version_answers_409_with_the_current_incident(
 
 
 @pytest.mark.parametrize("rows", [1, 50])
+@pytest.mark.parametrize("later_page", [False, True])
 def test_list_answers_in_six_queries_whatever_the_page_size(
-    api_client, organisation, desk_officer, rows, django_assert_max_num_queries
+    api_client, organisation, desk_officer, django_assert_num_queries, *, rows, later_page
 ):
     from amparo.incidents.benchdata import bulk_seed
 
-    bulk_seed(organisation, [make_defender(organisation, "Ana")], rows, seed=4)
+    bulk_seed(organisation, [make_defender(organisation, "Ana")], rows + 1, seed=4)
+    first = Incident.objects.order_by("-listed_on", "-created_at", "-id").first()
     client = api_client(desk_officer)
-    client.get(URL)  # the token's first use is recorded once
+    query = {"limit": rows, "after": str(first.pk)} if later_page else {"limit": rows}
+    client.get(URL, query)  # the token's first use is recorded once
 
-    with django_assert_max_num_queries(6):  # token, memberships, factor; rows, acts, parts
-        body = client.get(URL).json()
+    # the token with its owner and second factor, the memberships, whether everything the
+    # caller sees is their desk's (then the list reads the desk's index in order), the page
+    # (a later page's cursor is a subquery of it), its acts, its involvements.
+    with django_assert_num_queries(6):
+        body = client.get(URL, query).json()
 
     assert len(body["items"]) == rows
+
+
+def test_list_is_newest_first_and_pages_through_everything(api_client, organisation, desk_officer):
+    from amparo.incidents.benchdata import bulk_seed
+
+    bulk_seed(organisation, [make_defender(organisation, "Ana")], 25, seed=6)
+    client = api_client(desk_officer)
+
+    seen, after = [], None
+    for _page in range(3):
+        body = client.get(URL, {"limit": 10, **({"after": after} if after else {})}).json()
+        seen += [item["id"] for item in body["items"]]
+        after = body["next_after"]
+
+    expected = Incident.objects.order_by("-listed_on", "-created_at", "-id")
+    assert seen == [str(pk) for pk in expected.values_list("pk", flat=True)]
+    assert after is None
+
+
+def test_list_shows_a_collective_member_only_their_collectives_incidents(
+    api_client, organisation, collective, defender, desk_officer
+):
+    river = make_collective_defender(organisation, collective)
+    theirs = make_incident(organisation, desk_officer, victims=[river])
+    make_incident(organisation, desk_officer, victims=[make_defender(organisation, "Ana")])
+
+    body = api_client(defender).get(URL).json()
+
+    assert [item["id"] for item in body["items"]] == [str(theirs.pk)]
 
 
 @pytest.mark.parametrize("rows", [1, 50])

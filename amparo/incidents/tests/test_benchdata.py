@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
+from django.db.models import F
+from django.utils import timezone
 
 from amparo.audit.services import audit_context
 from amparo.defenders.models import Defender
-from amparo.incidents.benchdata import PERPETRATOR_NAMES, WHAT, bulk_seed
+from amparo.incidents.benchdata import PERPETRATOR_NAMES, WHAT, YEARS, bulk_seed
 from amparo.incidents.models import Act, Incident, Involvement, Perpetrator
 from amparo.incidents.tests.factories import make_defender
 
@@ -50,3 +54,22 @@ def test_bulk_seed_is_deterministic(organisation):
 def test_bulk_seed_refuses_defenders_of_another_organisation(organisation, other_organisation):
     with pytest.raises(ValueError, match="kept by the organisation"):
         bulk_seed(organisation, [make_defender(other_organisation, "Elsewhere")], 1, seed=1)
+
+
+def test_bulk_seed_dates_the_register_over_the_years_before_its_anchor(organisation):
+    anchor = date(2031, 5, 17)
+
+    bulk_seed(organisation, [make_defender(organisation, "Ana")], 400, seed=3, anchor=anchor)
+
+    dates = list(Incident.objects.values_list("occurred_on", flat=True))
+    last_year = [day for day in dates if day > anchor - timedelta(days=365)]
+    assert anchor - timedelta(days=365 * YEARS) < min(dates) <= max(dates) <= anchor
+    assert len(last_year) > 400 // YEARS // 2  # about a fifth: the patterns page has data
+    assert list(Act.objects.exclude(listed_on=F("incident__listed_on"))) == []
+
+
+def test_bulk_seed_ends_today_by_default(organisation):
+    bulk_seed(organisation, [make_defender(organisation, "Ana")], 200, seed=3)
+
+    newest = Incident.objects.order_by("-occurred_on").values_list("occurred_on", flat=True)[0]
+    assert timezone.localdate() - timedelta(days=60) <= newest <= timezone.localdate()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from django.utils import timezone
 from amparo.audit.models import AuditEvent
 from amparo.audit.services import audit_context
 from amparo.defenders.models import Defender
-from amparo.incidents import links
+from amparo.incidents import links, services
 from amparo.incidents.benchdata import bulk_seed
 from amparo.incidents.enums import IncidentStatus
 from amparo.incidents.models import Incident, IncidentAttachment, Perpetrator
@@ -229,6 +230,152 @@ def test_parties_page_adds_a_victim_to_a_recorded_incident(client, organisation,
     assert list(incident.acts.values_list("act_type", flat=True)) == ["surveillance"]
 
 
+# --- pickers: 20 options, a search that works without JavaScript ---
+
+
+def _options(content: str, name: str) -> list[str]:
+    """The values a select offers, the blank one aside."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', content, re.S)
+    assert select is not None, name
+    return [v for v in re.findall(r'<option value="([^"]*)"', select.group(1)) if v]
+
+
+def test_pickers_offer_the_twenty_newest_records(client, organisation, desk_officer):
+    defenders = [make_defender(organisation, f"Defender {n:02}") for n in range(25)]
+    perpetrators = [make_perpetrator(organisation, f"Unit {n:02}") for n in range(25)]
+    login_fresh(client, desk_officer)
+
+    content = client.get(reverse("incidents:incident-create")).content.decode()
+
+    newest = [str(d.pk) for d in reversed(defenders)][:20]
+    assert _options(content, "victims-0-defender") == newest
+    assert _options(content, "victims-2-defender") == newest
+    assert (
+        _options(content, "perpetrators-0-perpetrator")
+        == [str(p.pk) for p in reversed(perpetrators)][:20]
+    )
+
+
+def test_find_narrows_a_picker_and_keeps_everything_typed(client, organisation, desk_officer):
+    old = make_defender(organisation, "Ñusta Quispe")
+    chosen = make_defender(organisation, "Rosa")  # picked in a row before the search
+    for n in range(25):
+        make_defender(organisation, f"Newer {n}")
+    login_fresh(client, desk_officer)
+    data = _create_data(
+        organisation,
+        find="victims",
+        victim_search="nusta",
+        **{"victims-1-defender": str(chosen.pk), "perpetrators-0-new_name": "Guards"},
+    )
+
+    response = client.post(reverse("incidents:incident-create"), data)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert _options(content, "victims-0-defender") == [str(chosen.pk), str(old.pk)]
+    assert f'<option value="{chosen.pk}" selected>' in content
+    assert 'value="Threat at the gate"' in content
+    assert 'value="Guards"' in content
+    assert 'value="nusta"' in content
+    assert "1 record matches “nusta”" in content
+    assert 'id="error-summary"' not in content
+    assert Incident.objects.count() == 0
+
+
+def test_find_by_code_then_record_with_the_found_defender(client, organisation, desk_officer):
+    wanted = make_defender(organisation, "Teresa")
+    for n in range(25):
+        make_defender(organisation, f"Newer {n}")
+    login_fresh(client, desk_officer)
+    url = reverse("incidents:incident-create")
+
+    found = client.post(url, _create_data(organisation, find="victims", victim_search=wanted.code))
+    recorded = client.post(
+        url,
+        _create_data(
+            organisation, victim_search=wanted.code, **{"victims-0-defender": str(wanted.pk)}
+        ),
+    )
+
+    assert _options(found.content.decode(), "victims-0-defender") == [str(wanted.pk)]
+    assert recorded.status_code == 302
+    assert Incident.objects.get().acts.get().victim_id == wanted.pk
+
+
+def test_find_with_htmx_answers_with_that_sections_rows_only(client, organisation, desk_officer):
+    battalion = make_perpetrator(organisation, "Battalion 14")
+    make_perpetrator(organisation, "Station 3")
+    incident = make_incident(organisation, desk_officer)
+    login_fresh(client, desk_officer)
+
+    response = client.post(
+        reverse("incidents:incident-parties", args=[incident.pk]),
+        {
+            "act_type": "surveillance",
+            "find": "perpetrators",
+            "perpetrator_search": "battal",
+            "victims-TOTAL_FORMS": "1",
+            "victims-INITIAL_FORMS": "0",
+            "perpetrators-TOTAL_FORMS": "2",
+            "perpetrators-INITIAL_FORMS": "0",
+            "perpetrators-1-new_name": "Typed before searching",
+        },
+        headers={"HX-Request": "true"},
+    )
+
+    content = response.content.decode().strip()
+    assert content.startswith('<div id="perpetrator-rows">')
+    assert "<h1>" not in content
+    assert 'name="victims-0-defender"' not in content
+    assert _options(content, "perpetrators-0-perpetrator") == [str(battalion.pk)]
+    assert 'value="Typed before searching"' in content
+    assert incident.involvements.count() == 0
+
+
+def test_a_picked_defender_not_among_the_newest_is_still_accepted(
+    client, organisation, desk_officer
+):
+    old = make_defender(organisation, "Old record")
+    for n in range(25):
+        make_defender(organisation, f"Newer {n}")
+    login_fresh(client, desk_officer)
+
+    response = client.post(
+        reverse("incidents:incident-create"),
+        _create_data(organisation, **{"victims-0-defender": str(old.pk)}),
+    )
+
+    assert response.status_code == 302
+    assert Incident.objects.get().acts.get().victim_id == old.pk
+
+
+@pytest.mark.parametrize("records", [1, 50])
+def test_the_entry_page_costs_the_same_whatever_the_register(
+    client, organisation, desk_officer, django_assert_num_queries, records
+):
+    for n in range(records):
+        make_defender(organisation, f"Defender {n}")
+        make_perpetrator(organisation, f"Unit {n}")
+    login_fresh(client, desk_officer)
+    url = reverse("incidents:incident-create")
+    client.get(url)
+
+    # session, the user with their memberships, the person's own record (quick-report
+    # targets), the victim picker, the perpetrator picker; then the read audit event (head,
+    # insert). A search costs nothing more: it reads a wider window in the same query.
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    with django_assert_num_queries(7):
+        found = client.post(
+            url, _create_data(organisation, find="victims", victim_search="defender")
+        )
+
+    expected = min(records, 20)
+    assert len(_options(response.content.decode(), "victims-0-defender")) == expected
+    assert len(_options(found.content.decode(), "victims-0-defender")) == expected
+
+
 # --- quick report ---
 
 
@@ -432,6 +579,77 @@ def test_list_shows_danger_now_first_to_the_desk(client, desk_officer, register)
     assert '<strong class="warning">Danger now</strong>' in content
 
 
+def test_list_rows_show_their_labels(client, desk_officer, register):
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("incidents:incident-list"), {"status": "coded"})
+
+    row = response.context["incidents"][0]
+    assert (row.type_text, row.perpetrator_text, row.status_label) == (
+        "Smear campaign or stigmatisation",
+        "Military",
+        "Coded",
+    )
+    assert '<td data-label="Status">Coded</td>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("urgent", "banner"),
+    [
+        (50, "50 reports say someone is in danger now and are not triaged yet."),
+        (51, "More than 50 reports say someone is in danger now and are not triaged yet."),
+    ],
+)
+def test_the_urgent_banner_counts_at_most_fifty_one(
+    client, organisation, desk_officer, django_assert_num_queries, *, urgent, banner
+):
+    victim = make_defender(organisation, "Ana")
+    bulk_seed(organisation, [victim], urgent, seed=11)
+    Incident.objects.update(is_danger_now=True, status=IncidentStatus.SUBMITTED)
+    bulk_seed(organisation, [victim], 3, seed=12)  # others, some triaged
+    Incident.objects.exclude(is_danger_now=True).update(status=IncidentStatus.TRIAGED)
+    login_fresh(client, desk_officer)
+    url = reverse("incidents:incident-list")
+    client.get(url)
+
+    # session, the user with their memberships, whether all they see is their desk's
+    # (`desk_only`), the page, its acts, its involvements, the urgent reports (at most 51).
+    with django_assert_num_queries(7):
+        response = client.get(url)
+
+    assert banner in response.content.decode()
+
+
+def test_list_pages_by_position_newest_first(client, organisation, desk_officer):
+    victim = make_defender(organisation, "Ana")
+    bulk_seed(organisation, [victim], 120, seed=13)
+    login_fresh(client, desk_officer)
+    url = reverse("incidents:incident-list")
+
+    seen = []
+    after = None
+    for _page in range(3):
+        response = client.get(url, {"after": str(after)} if after else {})
+        seen += [incident.pk for incident in response.context["incidents"]]
+        after = response.context["page"].next_after
+
+    expected = Incident.objects.order_by("-listed_on", "-created_at", "-id")
+    assert seen == list(expected.values_list("pk", flat=True))
+    assert after is None
+
+
+def test_list_after_an_incident_one_cannot_see_is_empty(
+    client, organisation, other_organisation, desk_officer
+):
+    make_incident(organisation, desk_officer, victims=[make_defender(organisation, "Ana")])
+    foreign = make_incident(other_organisation, None)
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("incidents:incident-list"), {"after": str(foreign.pk)})
+
+    assert list(response.context["incidents"]) == []
+
+
 def test_list_shows_nothing_of_another_office(client, outsider, register):
     login_fresh(client, outsider)
 
@@ -520,6 +738,51 @@ def test_collective_timeline_includes_its_members_incidents(
     assert rows == [(against_collective.pk, ["self"]), (against_member.pk, ["member"])]
 
 
+def test_timeline_pages_newest_first_and_shows_an_incident_once(client, organisation, desk_officer):
+    ana = make_defender(organisation, "Ana")
+    bulk_seed(organisation, [ana, make_defender(organisation, "Beto")], 90, seed=14)
+    twice = make_incident(organisation, desk_officer, victims=[ana], occurred_on=date(2030, 1, 1))
+    services.add_parties(
+        incident=twice,
+        actor=desk_officer,
+        victims=[services.VictimEntry(defender=ana, act_type="raid")],
+    )
+    login_fresh(client, desk_officer)
+    url = reverse("incidents:defender-timeline", args=[ana.pk])
+
+    first = client.get(url)
+    second = client.get(url, {"after": str(first.context["page"].next_after)})
+
+    seen = [row["incident"].pk for row in [*first.context["rows"], *second.context["rows"]]]
+    expected = (
+        Incident.objects.filter(acts__victim=ana)
+        .distinct()
+        .order_by("-listed_on", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert seen == list(expected)
+    assert seen[0] == twice.pk
+    assert second.context["page"].next_after is None
+
+
+def test_a_changed_date_moves_the_incident_in_the_timeline(client, organisation, desk_officer):
+    ana = make_defender(organisation, "Ana")
+    older = make_incident(organisation, desk_officer, victims=[ana], occurred_on=date(2024, 1, 1))
+    newer = make_incident(organisation, desk_officer, victims=[ana], occurred_on=date(2024, 6, 1))
+    services.update_incident(
+        incident=older,
+        actor=desk_officer,
+        expected_version=older.version,
+        facts={"occurred_on": date(2025, 1, 1)},
+    )
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("incidents:defender-timeline", args=[ana.pk]))
+
+    assert [row["incident"].pk for row in response.context["rows"]] == [older.pk, newer.pk]
+    assert older.acts.get().listed_on == date(2025, 1, 1)
+
+
 def test_timeline_shows_dates_with_their_precision(client, organisation, desk_officer):
     ana = make_defender(organisation, "Ana")
     make_incident(
@@ -543,7 +806,6 @@ def test_timeline_shows_dates_with_their_precision(client, organisation, desk_of
 def test_a_collective_member_sees_neither_other_victims_nor_sources(
     client, organisation, collective, defender, desk_officer
 ):
-    from amparo.incidents import services
 
     river = make_collective_defender(organisation, collective)
     other = make_defender(organisation, "Pedro Secreto")
@@ -596,7 +858,6 @@ def test_detail_shows_links_other_modules_register(client, organisation, desk_of
 def test_a_second_editor_gets_the_conflict_page_with_both_versions(
     client, organisation, desk_officer
 ):
-    from amparo.incidents import services
 
     incident = make_incident(organisation, desk_officer, region="Cauca")
     services.update_incident(
@@ -846,7 +1107,6 @@ def test_pages_stay_within_their_query_budgets(
 def test_detail_page_query_count_is_flat_for_the_keeping_desk(
     client, organisation, desk_officer, django_assert_num_queries, *, rows
 ):
-    from amparo.incidents import services
 
     incident = make_incident(
         organisation,
