@@ -10,27 +10,23 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.params.functions import Query
 from ninja.responses import Status
 from pydantic import Field
 
-from amparo.accounts.models import User
 from amparo.actors import queries, services
 from amparo.actors.enums import ActorType, RelationKind, Stance, WillToProtect
 from amparo.actors.forms import ActorEditForm, ActorForm, PositionForm, RelationForm
 from amparo.actors.models import Actor, SpacePosition
-from amparo.api.schemas import DEFAULT_PAGE, MAX_PAGE, TEXT, ErrorOut, ValidationErrorOut
+from amparo.api.paging import AFTER, LIMIT, caller, pk_page
+from amparo.api.schemas import TEXT, ErrorOut, ValidationErrorOut
 from amparo.core.locking import EditConflict
 
 router = Router(tags=["actors"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 422: ValidationErrorOut}
-LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
-AFTER: Any = Query(None, description="The `next_after` of the previous page.")
 
 
 # --- schemas ---
@@ -177,23 +173,6 @@ class ActorRelationIn(Schema):
 # --- helpers ---
 
 
-def _caller(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 -- every operation requires token_auth
-    return user
-
-
-def _keyset(queryset: QuerySet[Any], after: UUID | None, limit: int) -> tuple[list[Any], Any]:
-    """One page in primary-key order: stable while rows are added, no COUNT, no OFFSET."""
-    rows = queryset.order_by("pk")
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return page, page[-1].pk if more else None
-
-
 def _invalid(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
     """422 with the form's errors, in the shape ninja uses for its own validation errors."""
     detail = [
@@ -249,13 +228,11 @@ def actor_list(
     """The actors come through the access path (their subject's reach), with the subject
     joined: a page with rows proves the caller reaches the map, so the subject is not looked
     up first. Only an empty page asks whether the map is there for them (404 otherwise)."""
-    user = _caller(request)
-    page, next_after = _keyset(
-        queries.actors_visible_to(user).filter(subject_id=defender_id), after, limit
-    )
-    if not page:
+    user = caller(request)
+    page = pk_page(queries.actors_visible_to(user).filter(subject_id=defender_id), after, limit)
+    if not page["items"]:
         queries.get_subject_for_user(user, defender_id)
-    return {"items": _with_latest(page), "next_after": next_after}
+    return {**page, "items": _with_latest(page["items"])}
 
 
 @router.post(
@@ -265,7 +242,7 @@ def actor_list(
     summary="Add an actor to a map",
 )
 def actor_create(request: HttpRequest, defender_id: UUID, body: ActorIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     subject = queries.get_subject_for_user(user, defender_id, for_write=True)
     _in_map(subject, body.parent_id)
     form = ActorForm(_actor_data(body), subject=subject)
@@ -286,7 +263,7 @@ def actor_create(request: HttpRequest, defender_id: UUID, body: ActorIn) -> Stat
     summary="One actor",
 )
 def actor_detail(request: HttpRequest, actor_id: UUID) -> Actor:
-    actor = queries.get_actor_for_user(_caller(request), actor_id)
+    actor = queries.get_actor_for_user(caller(request), actor_id)
     actor.latest_position = queries.latest_position_of(actor)
     return actor
 
@@ -299,7 +276,7 @@ def actor_detail(request: HttpRequest, actor_id: UUID) -> Actor:
     description="Send every field and the `version` you read; 409 when someone saved first.",
 )
 def actor_update(request: HttpRequest, actor_id: UUID, body: ActorUpdateIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     actor = queries.get_actor_for_user(user, actor_id, for_write=True)
     _in_map(actor.subject, body.parent_id)
     form = ActorEditForm(_actor_data(body), subject=actor.subject, instance=actor)
@@ -334,9 +311,8 @@ def actor_update(request: HttpRequest, actor_id: UUID, body: ActorUpdateIn) -> A
 def position_list(
     request: HttpRequest, actor_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    actor = queries.get_actor_for_user(_caller(request), actor_id)
-    page, next_after = _keyset(actor.positions.all(), after, limit)
-    return {"items": page, "next_after": next_after}
+    actor = queries.get_actor_for_user(caller(request), actor_id)
+    return pk_page(actor.positions.all(), after, limit)
 
 
 @router.post(
@@ -346,7 +322,7 @@ def position_list(
     summary="Record an actor's position in the space of action",
 )
 def position_create(request: HttpRequest, actor_id: UUID, body: SpacePositionIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     actor = queries.get_actor_for_user(user, actor_id, for_write=True)
     data = {key: str(value) for key, value in body.model_dump().items()}
     form = PositionForm(data)
@@ -368,11 +344,10 @@ def position_create(request: HttpRequest, actor_id: UUID, body: SpacePositionIn)
 def relation_list(
     request: HttpRequest, defender_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     subject = queries.get_subject_for_user(user, defender_id)
     relations = queries.relations_visible_to(user).filter(source__subject=subject)
-    page, next_after = _keyset(relations, after, limit)
-    return {"items": page, "next_after": next_after}
+    return pk_page(relations, after, limit)
 
 
 @router.post(
@@ -382,7 +357,7 @@ def relation_list(
     summary="Tie two actors of a map",
 )
 def relation_create(request: HttpRequest, defender_id: UUID, body: ActorRelationIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     subject = queries.get_subject_for_user(user, defender_id, for_write=True)
     _in_map(subject, body.source_id, body.target_id)
     data = {

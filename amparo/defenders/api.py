@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from amparo.accounts.models import User
+from amparo.api.paging import caller
 from amparo.api.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -47,12 +47,6 @@ router = Router(tags=["defenders"])
 
 ERRORS: dict[int, Any] = {401: ErrorOut}
 NOT_FOUND: dict[int, Any] = {**ERRORS, 404: ErrorOut}
-
-
-def _caller(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 -- every operation requires token_auth
-    return user
 
 
 # --- schemas ---
@@ -274,7 +268,7 @@ class DefenderListQuery(Schema):
 def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> dict[str, Any]:
     """Keyset pages in id order: stable while records are added, no COUNT, no OFFSET."""
     defenders: QuerySet[Defender] = queries.filtered_defenders(
-        _caller(request),
+        caller(request),
         kind=filters.kind or "",
         status=filters.status or "",
         category=filters.category or "",
@@ -297,7 +291,7 @@ def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> di
     summary="One defender: the record, its categories, and how many of each part it has",
 )
 def defender_detail(request: HttpRequest, defender_id: UUID) -> Defender:
-    return queries.get_defender_for_api(_caller(request), defender_id)
+    return queries.get_defender_for_api(caller(request), defender_id)
 
 
 class PartQuery(Schema):
@@ -313,7 +307,7 @@ def _part_page(
     whether the defender itself is there for them (404 otherwise, as for the record)."""
     items, next_after = queries.keyset_page(rows, page.after, page.limit)
     if not items:
-        queries.get_defender_for_user(_caller(request), defender_id)
+        queries.get_defender_for_user(caller(request), defender_id)
     return {"items": items, "next_after": next_after}
 
 
@@ -326,7 +320,7 @@ def _part_page(
 def defender_channels(
     request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
 ) -> dict[str, Any]:
-    rows = queries.channels_visible_to(_caller(request), defender_id)
+    rows = queries.channels_visible_to(caller(request), defender_id)
     return _part_page(request, defender_id, rows, page)
 
 
@@ -339,7 +333,7 @@ def defender_channels(
 def defender_consents(
     request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
 ) -> dict[str, Any]:
-    rows = queries.consents_visible_to(_caller(request), defender_id)
+    rows = queries.consents_visible_to(caller(request), defender_id)
     return _part_page(request, defender_id, rows, page)
 
 
@@ -352,7 +346,7 @@ def defender_consents(
 def defender_members(
     request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
 ) -> dict[str, Any]:
-    rows = queries.members_visible_to(_caller(request), defender_id)
+    rows = queries.members_visible_to(caller(request), defender_id)
     return _part_page(request, defender_id, rows, page)
 
 
@@ -365,7 +359,7 @@ def defender_members(
 def defender_collectives(
     request: HttpRequest, defender_id: UUID, page: Query[PartQuery]
 ) -> dict[str, Any]:
-    rows = queries.collectives_visible_to(_caller(request), defender_id)
+    rows = queries.collectives_visible_to(caller(request), defender_id)
     return _part_page(request, defender_id, rows, page)
 
 
@@ -382,7 +376,7 @@ def defender_collectives(
     summary="Record a defender (minimal profile, as a draft)",
 )
 def defender_create(request: HttpRequest, payload: DefenderCreateIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     organisations = {org.pk: org for org in queries.organisations_for_creation(user)}
     if not organisations:
         raise PermissionDenied
@@ -431,7 +425,7 @@ def defender_create(request: HttpRequest, payload: DefenderCreateIn) -> Status[A
 def defender_update(
     request: HttpRequest, defender_id: UUID, payload: DefenderUpdateIn
 ) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     defender = queries.get_defender_for_user(user, defender_id, for_write=True)
     changes = payload.model_dump(exclude_unset=True)
     expected_version = changes.pop("version")

@@ -20,15 +20,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.params.functions import Query
 from ninja.responses import Status
 from pydantic import Field
 
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm
+from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import (
-    DEFAULT_PAGE,
-    MAX_PAGE,
     TEXT_REQUIRED,
     ErrorOut,
     ValidationErrorOut,
@@ -53,8 +51,6 @@ router = Router(tags=["incidents"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 422: ValidationErrorOut}
-LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
-AFTER: Any = Query(None, description="The `next_after` of the previous page.")
 
 
 # --- schemas ---
@@ -278,12 +274,6 @@ class IncidentConflictOut(Schema):
 # --- helpers ---
 
 
-def _caller(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 -- every operation requires token_auth
-    return user
-
-
 def _invalid(errors: dict[str, list[str]]) -> Status[dict[str, Any]]:
     detail = [
         {"type": "value_error", "loc": ["body", field], "msg": message}
@@ -366,24 +356,14 @@ def _full(user: User, incident_id: UUID) -> dict[str, Any]:
     }
 
 
-def _keyset(rows: QuerySet[Any], after: UUID | None, limit: int) -> dict[str, Any]:
-    rows = rows.order_by("pk")
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return {"items": page, "next_after": page[-1].pk if more else None}
-
-
 def _parts(
     request: HttpRequest, incident_id: UUID, rows: QuerySet[Any], after: UUID | None, limit: int
 ) -> dict[str, Any]:
     """A page of the incident's parts. The rows come through the incident's access path, so
     only an empty page asks whether the incident is visible (404 otherwise)."""
-    page = _keyset(rows, after, limit)
+    page = pk_page(rows, after, limit)
     if not page["items"]:
-        queries.require_visible_incident(_caller(request), incident_id)
+        queries.require_visible_incident(caller(request), incident_id)
     return page
 
 
@@ -493,7 +473,7 @@ def incident_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     # The pages' path: narrowed, so a desk's list reads its index in list order from the
     # cursor on (the cursor's position is a subquery of the same query), whatever the size
     # of the register (PERFORMANCE.md 6).
-    visible = queries.incidents_visible_to(_caller(request), narrow=True)
+    visible = queries.incidents_visible_to(caller(request), narrow=True)
     rows = queries.with_summary(queries.filter_incidents(visible, filters))
     page = queries.keyset_page(rows, after=after, size=limit)
     return {"items": page.rows, "next_after": page.next_after}
@@ -510,7 +490,7 @@ def incident_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     ),
 )
 def incident_create(request: HttpRequest, body: IncidentCreateIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     if not rules.can_create_incidents(user):
         raise PermissionDenied
     desks = queries.report_targets(user).desk_organisations
@@ -554,7 +534,7 @@ def incident_create(request: HttpRequest, body: IncidentCreateIn) -> Any:
     ),
 )
 def incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
-    return _full(_caller(request), incident_id)
+    return _full(caller(request), incident_id)
 
 
 @router.get(
@@ -567,7 +547,7 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
 def incident_act_list(
     request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     page = _parts(request, incident_id, queries.acts_for_api(user, incident_id), after, limit)
     page["items"] = [
         {
@@ -592,7 +572,7 @@ def incident_act_list(
 def incident_involvement_list(
     request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     rows = queries.parts_of_incident(user, Involvement, incident_id).select_related("perpetrator")
     page = _parts(request, incident_id, rows, after, limit)
     page["items"] = [
@@ -622,12 +602,12 @@ def incident_involvement_list(
 def incident_source_list(
     request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     staff = organisations_with(user, Perm.INCIDENTS_VIEW)
     rows = queries.parts_of_incident(user, Source, incident_id).filter(
         incident__organisation_id__in=staff
     )
-    page = _keyset(rows, after, limit)
+    page = pk_page(rows, after, limit)
     if not page["items"] and not rules.is_keeping_desk(
         user, queries.require_visible_incident(user, incident_id)
     ):
@@ -644,7 +624,7 @@ def incident_source_list(
 def incident_intervention_list(
     request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     rows = queries.parts_of_incident(user, Intervention, incident_id)
     return _parts(request, incident_id, rows, after, limit)
 
@@ -657,7 +637,7 @@ def incident_intervention_list(
     description="Send every field and the `version` you read; 409 when someone saved first.",
 )
 def incident_update(request: HttpRequest, incident_id: UUID, body: IncidentUpdateIn) -> Any:
-    user = _caller(request)
+    user = caller(request)
     incident = queries.get_incident_for_user(user, incident_id, for_write=True)
     form = IncidentEditForm(_facts_data(body), instance=incident)
     if not form.is_valid():

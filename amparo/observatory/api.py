@@ -20,7 +20,8 @@ from ninja import Router, Schema
 from ninja.params.functions import Query
 from pydantic import Field
 
-from amparo.api.schemas import DEFAULT_PAGE, MAX_PAGE, ErrorOut
+from amparo.api.paging import LIMIT
+from amparo.api.schemas import ErrorOut
 from amparo.observatory import queries
 from amparo.observatory.caching import api_not_modified
 from amparo.observatory.enums import (
@@ -45,7 +46,6 @@ from amparo.observatory.models import (
 
 router = Router(tags=["observatory"])
 
-LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
 KEY_PATTERN = r"^[-a-zA-Z0-9_]+$"
 CODE_PATTERN = r"^[A-Z]{2}$"
 AFTER_CODE: Any = Query(None, pattern=CODE_PATTERN, description="`next_after` of the last page.")

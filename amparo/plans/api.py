@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.params.functions import Query
 
 from amparo.accounts.models import User
-from amparo.api.schemas import DEFAULT_PAGE, MAX_PAGE, ErrorOut
+from amparo.api.paging import AFTER, LIMIT, caller, pk_page
+from amparo.api.schemas import ErrorOut
 from amparo.core.locking import EditConflict
 from amparo.defenders.models import Defender
 from amparo.plans import queries, rules, services
@@ -44,9 +44,6 @@ router = Router(tags=["plans"])
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: PlanConflictOut, 422: PlanErrorOut}
 
-LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
-AFTER: Any = Query(None, description="The `next_after` of the previous page.")
-
 
 class Refused(Exception):
     """Input the services would refuse, found before calling them."""
@@ -54,22 +51,6 @@ class Refused(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
-
-
-def _caller(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 -- every operation requires token_auth
-    return user
-
-
-def _keyset(queryset: QuerySet[Any], after: UUID | None, limit: int) -> dict[str, Any]:
-    rows = queryset.order_by("pk")
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return {"items": page, "next_after": page[-1].pk if more else None}
 
 
 def _detail(user: User, plan_id: Any) -> SecurityPlan:
@@ -81,7 +62,7 @@ def _part_page(
 ) -> dict[str, Any]:
     """A page of the plan's measures or protocols. The rows are filtered through the plan's
     access path already, so only an empty page needs to ask whether the plan is visible."""
-    page = _keyset(rows, after, limit)
+    page = pk_page(rows, after, limit)
     if not page["items"]:
         queries.require_visible_plan(user, plan_id)
     return page
@@ -123,12 +104,12 @@ def plan_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    plans = queries.plans_visible_to(_caller(request))
+    plans = queries.plans_visible_to(caller(request))
     if status is not None:
         plans = plans.filter(status=status)
     if subject_id is not None:
         plans = plans.filter(subject_id=subject_id)
-    return _keyset(plans, after, limit)
+    return pk_page(plans, after, limit)
 
 
 @router.get(
@@ -142,7 +123,7 @@ def plan_list(
     ),
 )
 def plan_detail(request: HttpRequest, plan_id: UUID) -> SecurityPlan:
-    return _detail(_caller(request), plan_id)
+    return _detail(caller(request), plan_id)
 
 
 @router.get(
@@ -157,7 +138,7 @@ def plan_measure_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     return _part_page(user, plan_id, queries.measures_of_plan(user, plan_id), after, limit)
 
 
@@ -173,7 +154,7 @@ def plan_protocol_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     page = _part_page(user, plan_id, queries.protocols_of_plan(user, plan_id), after, limit)
     protocols = page["items"]
     links = queries.protocol_links([p.pk for p in protocols]) if protocols else {}
@@ -202,7 +183,7 @@ def plan_protocol_list(
     summary="Write a plan, from a risk analysis or for a defender",
 )
 def plan_create(request: HttpRequest, payload: PlanIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     analysis: RiskAnalysis | None = None
     if isinstance(payload, PlanFromAnalysisIn):
         analysis = queries.get_analysis_for_plan(user, payload.analysis_id)
@@ -238,7 +219,7 @@ _NULLABLE = {"next_review"}
     summary="Change a plan's fields (not its status)",
 )
 def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     plan = queries.get_plan_for_user(user, plan_id, for_write=True)
     sent = payload.model_fields_set - {"version", "analysis_id", "focus_threat_ids"}
     changes = {
@@ -277,7 +258,7 @@ def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> S
     summary="Move a plan along its workflow (adopting checks PLAN-1, RISK-3, PLAN-3)",
 )
 def plan_status(request: HttpRequest, plan_id: UUID, payload: PlanStatusIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     plan = queries.get_plan_for_user(user, plan_id, for_write=True)
     try:
         services.change_plan_status(
@@ -323,7 +304,7 @@ def _measure_targets(plan: SecurityPlan, values: dict[str, Any]) -> dict[str, An
     summary="Add a measure to a plan",
 )
 def measure_create(request: HttpRequest, plan_id: UUID, payload: MeasureIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     plan = queries.get_plan_for_user(user, plan_id, for_write=True)
     try:
         fields = _measure_targets(plan, payload.dict())
@@ -342,7 +323,7 @@ def measure_create(request: HttpRequest, plan_id: UUID, payload: MeasureIn) -> S
     summary="Change a measure, its status included",
 )
 def measure_update(request: HttpRequest, measure_id: UUID, payload: MeasureUpdateIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     measure = queries.get_measure_for_user(user, measure_id, for_write=True)
     sent = payload.model_fields_set - {"version", "status"}
     nullable = {"threat_id", "factor_id", "owner_id", "deadline"}

@@ -19,11 +19,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
-from ninja.params.functions import Path, Query
+from ninja.params.functions import Path
 from pydantic import Field
 
 from amparo.accounts.models import User
-from amparo.api.schemas import DEFAULT_PAGE, MAX_PAGE, ErrorOut
+from amparo.api.paging import AFTER, LIMIT, caller, pk_page
+from amparo.api.schemas import ErrorOut
 from amparo.core.locking import EditConflict
 from amparo.risk import queries, services
 from amparo.risk.enums import (
@@ -200,28 +201,12 @@ class StepIn(Schema):
 # --- helpers ---
 
 
-def _caller(request: HttpRequest) -> User:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, User)  # noqa: S101 -- every operation requires token_auth
-    return user
-
-
-def _keyset(queryset: QuerySet[Any], after: UUID | None, limit: int) -> dict[str, Any]:
-    rows = queryset.order_by("pk")
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return {"items": page, "next_after": page[-1].pk if more else None}
-
-
 def _page_of(
     rows: QuerySet[Any], after: UUID | None, limit: int, require_parent: Callable[[], None]
 ) -> dict[str, Any]:
     """A page of an object's parts. The rows are filtered through the access path already,
     so only an empty page needs to ask whether the object itself is visible (404)."""
-    page = _keyset(rows, after, limit)
+    page = pk_page(rows, after, limit)
     if not page["items"]:
         require_parent()
     return page
@@ -363,8 +348,6 @@ def _conflict(error: EditConflict) -> Status[Any]:
 STEP: Any = Path(
     ..., ge=1, le=5, description="1 facts, 2 pattern, 3 objective, 4 source, 5 conclusion."
 )
-LIMIT: Any = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="Rows per page.")
-AFTER: Any = Query(None, description="The `next_after` of the previous page.")
 
 
 # --- analyses ---
@@ -384,13 +367,13 @@ def analysis_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     rows = queries.filter_analyses(
         queries.analyses_visible_to(user), status=status.value if status else "", overdue=overdue
     )
     if defender is not None:
         rows = rows.filter(subject_id=defender)
-    return _keyset(rows, after, limit)
+    return pk_page(rows, after, limit)
 
 
 @router.get(
@@ -401,7 +384,7 @@ def analysis_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     description="Its threats are listed page by page at `/risk/analyses/{analysis_id}/threats`.",
 )
 def analysis_detail(request: HttpRequest, analysis_id: UUID) -> dict[str, Any]:
-    return _detail(_caller(request), analysis_id)
+    return _detail(caller(request), analysis_id)
 
 
 @router.get(
@@ -417,7 +400,7 @@ def analysis_threat_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     return _page_of(
         queries.threats_of_analysis(user, analysis_id),
         after,
@@ -433,7 +416,7 @@ def analysis_threat_list(
     summary="Start a risk analysis (a draft)",
 )
 def analysis_create(request: HttpRequest, payload: AnalysisIn) -> Status[Any]:
-    user = _caller(request)
+    user = caller(request)
     subject = queries.get_subject_for_user(user, payload.subject_id, for_write=True)
     try:
         data, people = _fields(payload, subject)
@@ -455,7 +438,7 @@ def analysis_create(request: HttpRequest, payload: AnalysisIn) -> Status[Any]:
     summary="Change a draft analysis",
 )
 def analysis_update(request: HttpRequest, analysis_id: UUID, payload: AnalysisPatch) -> Any:
-    user = _caller(request)
+    user = caller(request)
     analysis = queries.get_analysis_for_user(user, analysis_id, for_write=True)
     try:
         data, people = _fields(payload, analysis.subject)
@@ -491,12 +474,12 @@ def threat_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    rows = queries.threats_visible_to(_caller(request))
+    rows = queries.threats_visible_to(caller(request))
     if defender is not None:
         rows = rows.filter(subject_id=defender)
     if analysis is not None:
         rows = rows.filter(analysis_id=analysis)
-    return _keyset(rows, after, limit)
+    return pk_page(rows, after, limit)
 
 
 @router.get(
@@ -507,7 +490,7 @@ def threat_list(
     description="Its vulnerabilities and capacities: `/risk/threats/{threat_id}/factors`.",
 )
 def threat_detail(request: HttpRequest, threat_id: UUID) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     return _threat_out(user, queries.get_threat_for_api(user, threat_id))
 
 
@@ -523,7 +506,7 @@ def threat_factor_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    user = _caller(request)
+    user = caller(request)
     page = _page_of(
         queries.factors_of_threat(user, threat_id),
         after,
@@ -551,7 +534,7 @@ def threat_factor_list(
     summary="Record one of the five steps (in order: RISK-1)",
 )
 def threat_step(request: HttpRequest, threat_id: UUID, payload: StepIn, step: int = STEP) -> Any:
-    user = _caller(request)
+    user = caller(request)
     threat = queries.get_threat_for_user(user, threat_id, for_write=True)
     values: dict[str, Any] = payload.dict(exclude={"version", "source_actor_id"})
     try:
