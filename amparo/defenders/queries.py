@@ -38,6 +38,7 @@ from amparo.accounts.enums import OrganisationKind
 from amparo.accounts.models import Organisation, User
 from amparo.accounts.permissions import Perm
 from amparo.audit.models import AuditEvent, chain_key
+from amparo.core.paging import Page, page_from
 from amparo.defenders import rules
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import (
@@ -244,17 +245,7 @@ def filtered_defenders(
     return defenders
 
 
-@dataclass(frozen=True)
-class Page:
-    """One page of the list, found by position rather than by counting (PERFORMANCE.md 6:
-    no COUNT over the visible set)."""
-
-    rows: list[Defender]
-    next_after: UUID | None
-    is_first: bool
-
-
-def list_page(defenders: QuerySet[Defender], *, after: UUID | None, size: int) -> Page:
+def list_page(defenders: QuerySet[Defender], *, after: UUID | None, size: int) -> Page[Defender]:
     """The `size` defenders after the defender `after`, newest first (-created_at, -id), in
     one query: the cursor's position is a subquery of it, read in the same visible, filtered
     set, so a defender the person cannot see positions nothing (the page is empty)."""
@@ -265,25 +256,16 @@ def list_page(defenders: QuerySet[Defender], *, after: UUID | None, size: int) -
         defenders = defenders.filter(
             Q(created_at__lte=created_at) & (Q(created_at__lt=created_at) | Q(id__lt=after))
         )
-    rows = list(defenders.order_by("-created_at", "-id")[: size + 1])
-    return Page(
-        rows=rows[:size],
-        next_after=rows[size - 1].pk if len(rows) > size else None,
-        is_first=after is None,
-    )
+    fetched = defenders.order_by("-created_at", "-id")[: size + 1]
+    return page_from(fetched, size=size, is_first=after is None)
 
 
-def page_of(rows: list[Defender], *, after: UUID | None, size: int) -> Page:
+def page_of(rows: list[Defender], *, after: UUID | None, size: int) -> Page[Defender]:
     """The same page over search results already in memory (newest first)."""
     start = 0
     if after is not None:
         start = next((n + 1 for n, row in enumerate(rows) if row.pk == after), len(rows))
-    page = rows[start : start + size + 1]
-    return Page(
-        rows=page[:size],
-        next_after=page[size - 1].pk if len(page) > size else None,
-        is_first=after is None,
-    )
+    return page_from(rows[start : start + size + 1], size=size, is_first=after is None)
 
 
 def normalise(text: str) -> str:

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
+from amparo.core.paging import Page, page_from
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderShare
 from amparo.defenders.rules import defender_q, organisations_with
@@ -148,15 +149,6 @@ def incidents_visible_to(user: Person, *, narrow: bool = False) -> QuerySet[Inci
     )
 
 
-@dataclass
-class Page:
-    """One page of a list, found by position rather than by counting (PERFORMANCE.md 6)."""
-
-    rows: list[Incident]
-    next_after: UUID | None
-    is_first: bool
-
-
 def _position(queryset: QuerySet[Incident], after: UUID, field: str) -> Subquery:
     """One column of the cursor row, as a subquery of the page's own query: no query of its
     own, and the row is looked for in the same visible, filtered set (an incident the person
@@ -177,15 +169,12 @@ def _after_q(queryset: QuerySet[Incident], after: UUID) -> Q:
     )
 
 
-def keyset_page(queryset: QuerySet[Incident], *, after: UUID | None, size: int) -> Page:
+def keyset_page(queryset: QuerySet[Incident], *, after: UUID | None, size: int) -> Page[Incident]:
     """The `size` rows after the incident `after` (in LIST_ORDER), and the cursor of the next
     page, in one query: the cursor's position is a subquery of it."""
     if after is not None:
         queryset = queryset.filter(_after_q(queryset, after))
-    rows = list(queryset[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
+    return page_from(queryset[: size + 1], size=size, is_first=after is None)
 
 
 def get_incident_for_user(
@@ -855,12 +844,9 @@ def timeline_for(
 
 def timeline_page(
     user: Person, defender: Defender, *, after: UUID | None, size: int
-) -> tuple[Page, dict[UUID, str]]:
+) -> tuple[Page[Incident], dict[UUID, str]]:
     incidents, victims = timeline_for(user, defender, after=after)
-    rows = list(with_summary(incidents)[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    page = Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
+    page = page_from(with_summary(incidents)[: size + 1], size=size, is_first=after is None)
     return page, victims
 
 

@@ -22,6 +22,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Wi
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
+from amparo.core.paging import Page, page_from
 from amparo.observatory import queries
 from amparo.observatory.compare import group_by_axis
 from amparo.observatory.enums import EditorialState, Score
@@ -219,14 +220,7 @@ def get_design_for_user(user: User | AnonymousUser, design_id: UUID) -> DesignCh
     return get_object_or_404(designs_visible_to(user), pk=design_id)
 
 
-@dataclass
-class DesignPage:
-    rows: list[DesignChecklist]
-    next_after: UUID | None
-    is_first: bool
-
-
-def design_page(user: User, *, after: UUID | None, size: int = PAGE_SIZE) -> DesignPage:
+def design_page(user: User, *, after: UUID | None, size: int = PAGE_SIZE) -> Page[DesignChecklist]:
     """The owner's checklists, most recently changed first, `size` at a time by keyset (the
     cursor is the last row's id; an unknown one starts from the top)."""
     designs = designs_visible_to(user)
@@ -237,7 +231,4 @@ def design_page(user: User, *, after: UUID | None, size: int = PAGE_SIZE) -> Des
             designs = designs.filter(
                 Q(updated_at__lt=updated_at) | Q(updated_at=updated_at, id__lt=pk)
             )
-    rows = list(designs[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return DesignPage(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
+    return page_from(designs[: size + 1], size=size, is_first=after is None)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Va
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from amparo.core.paging import Page, page_from
 from amparo.observatory import search
 from amparo.observatory.enums import (
     POLICY_STATE_ORDER,
@@ -148,16 +150,9 @@ def filter_instruments(
     return instruments
 
 
-@dataclass
-class Page:
-    """One page of a list, found by position rather than by counting (PERFORMANCE.md 6)."""
-
-    rows: list[PolicyInstrument]
-    next_after: str | None
-    is_first: bool
-
-
-def keyset_page(instruments: QuerySet[PolicyInstrument], *, after: str | None, size: int) -> Page:
+def keyset_page(
+    instruments: QuerySet[PolicyInstrument], *, after: str | None, size: int
+) -> Page[PolicyInstrument]:
     """The `size` instruments after the one keyed `after`, in LIST_ORDER. An unknown key
     starts from the top, as an old link to a withdrawn instrument should."""
     if after:
@@ -167,10 +162,7 @@ def keyset_page(instruments: QuerySet[PolicyInstrument], *, after: str | None, s
             instruments = instruments.filter(
                 Q(listed_on__lt=listed_on) | Q(listed_on=listed_on, key__gt=key)
             )
-    rows = list(instruments[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    return Page(rows=rows, next_after=rows[-1].key if more else None, is_first=not after)
+    return page_from(instruments[: size + 1], size=size, is_first=not after, key=attrgetter("key"))
 
 
 def listed_countries() -> list[tuple[str, str]]:
