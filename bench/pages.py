@@ -74,6 +74,8 @@ def protection_pages(world: World) -> list[Page]:
     html = [
         ("defender-list", reverse("defenders:defender-list")),
         ("defender-detail", reverse("defenders:defender-detail", args=[person])),
+        ("defender-close-people", reverse("defenders:close-people", args=[person])),
+        ("defender-shares", reverse("defenders:shares", args=[person])),
         ("incident-list", reverse("incidents:incident-list")),
         ("incident-detail", reverse("incidents:incident-detail", args=[case.incident.pk])),
         ("incident-patterns", reverse("incidents:patterns")),
@@ -87,6 +89,7 @@ def protection_pages(world: World) -> list[Page]:
         ("space-of-action", reverse("actors:space-of-action", args=[collective])),
         ("plan-detail", reverse("plans:plan-detail", args=[case.plan.pk])),
         ("plan-print", reverse("plans:plan-print", args=[case.plan.pk])),
+        ("plan-compliance", reverse("plans:compliance-list", args=[case.plan.pk])),
     ]
     api = [
         ("api-incident-list", reverse(f"{API}:incident-list")),
@@ -95,6 +98,18 @@ def protection_pages(world: World) -> list[Page]:
         ("api-defender-detail", reverse(f"{API}:defender-detail", args=[person])),
         ("api-plan-detail", reverse(f"{API}:plan-detail", args=[case.plan.pk])),
         ("api-actor-list", reverse(f"{API}:actor-list", args=[collective])),
+        # Collections of a detail are sub-resources, paged (ADR 0026).
+        ("api-incident-acts", reverse(f"{API}:incident-act-list", args=[case.incident.pk])),
+        (
+            "api-incident-involvements",
+            reverse(f"{API}:incident-involvement-list", args=[case.incident.pk]),
+        ),
+        ("api-plan-measures", reverse(f"{API}:plan-measure-list", args=[case.plan.pk])),
+        ("api-plan-protocols", reverse(f"{API}:plan-protocol-list", args=[case.plan.pk])),
+        (
+            "api-analysis-threats",
+            reverse(f"{API}:risk-analysis-threat-list", args=[case.analysis.pk]),
+        ),
     ]
     return [Page(name, path, desk) for name, path in html] + [
         Page(name, path, desk, api=True) for name, path in api
@@ -130,7 +145,16 @@ def observatory_pages(world: World) -> list[Page]:
     full = [Page(name, path, None) for name, path in html]
     again = [Page(f"{name}-304", path, None, conditional=True) for name, path in html]
     api = [Page("api-obs-instruments", reverse(f"{API}:observatory-instrument-list"), None)]
-    return full + again + api
+    key = data.instrument.key
+    editor = [
+        Page("obs-editor", _public("observatory:editor-dashboard"), "observatory_editor"),
+        Page(
+            "obs-editor-instrument",
+            _public("observatory:editor-instrument-edit", key),
+            "observatory_editor",
+        ),
+    ]
+    return full + again + api + editor
 
 
 def list_pages(world: World) -> list[Page]:

@@ -57,6 +57,7 @@ PERSONAS = {
     "desk_officer": ("Dora Quintero", Role.DESK_OFFICER, "home"),
     "desk_lead": ("Lena Mwakasege", Role.DESK_LEAD, "home"),
     "org_admin": ("Omar Haddad", Role.ORG_ADMIN, "home"),
+    "observatory_editor": ("Eva Lindqvist", Role.OBSERVATORY_EDITOR, "home"),
     "list_admin": ("Ines Sarmiento", Role.ORG_ADMIN, "lists"),
 }
 #: The desk officer alone in each casework list office (`list_desk_1`, `list_desk_50`).
