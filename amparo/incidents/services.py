@@ -24,7 +24,7 @@ from amparo.defenders import services as defender_services
 from amparo.defenders.enums import DefenderKind
 from amparo.files import storage as file_storage
 from amparo.incidents import export as export_module
-from amparo.incidents import queries, tasks
+from amparo.incidents import generations, queries, tasks
 from amparo.incidents.enums import (
     TRANSITIONS,
     AttackType,
@@ -133,6 +133,9 @@ def _event(
         target=target if target is not None else incident,
         object_ids=[getattr(item, "pk", item) for item in extra],
     )
+    # Every write of an incident or its parts passes here: what is cached from the register
+    # (the patterns page) is computed again.
+    generations.bump(incident.organisation_id)
 
 
 def _set(obj: Any, fields: Iterable[str], values: dict[str, Any]) -> list[str]:
@@ -418,6 +421,7 @@ def create_perpetrator(
         organisation=organisation.pk,
         target=perpetrator,
     )
+    generations.bump(organisation.pk)
     return perpetrator
 
 
@@ -435,6 +439,7 @@ def update_perpetrator(
         organisation=perpetrator.organisation_id,
         target=perpetrator,
     )
+    generations.bump(perpetrator.organisation_id)
     return perpetrator
 
 

@@ -14,14 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from amparo.audit.models import AuditEvent
 from amparo.audit.services import audit_context
 from amparo.defenders.models import Defender
 from amparo.incidents import links, services
 from amparo.incidents.benchdata import bulk_seed
-from amparo.incidents.enums import IncidentStatus
+from amparo.incidents.enums import IncidentStatus, PerpetratorKind
 from amparo.incidents.models import Incident, IncidentAttachment, Perpetrator
 from amparo.incidents.tests.factories import (
     make_collective_defender,
@@ -712,6 +712,45 @@ def test_patterns_flag_a_perpetrator_with_three_incidents_in_ninety_days(
     flagged = response.context["patterns"].flagged_perpetrators
     assert [(row["perpetrator_id"], row["incidents"]) for row in flagged] == [(army.pk, 3)]
     assert "Same perpetrator" in response.content.decode()
+
+
+def test_patterns_are_cached_until_the_register_changes(
+    client, organisation, desk_officer, register, django_capture_on_commit_callbacks
+):
+    """ADR 0034: the counts come from the cache until a write to the register commits."""
+    login_fresh(client, desk_officer)
+    url = reverse("incidents:patterns")
+    client.get(url)
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url).context["patterns"]
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url).context["patterns"]
+
+    assert again.by_region == first.by_region == [
+        {"country": "CO", "region": "Cauca", "incidents": 3}
+    ]
+    assert len(warm) == len(cold)  # served from the cache both times after the first
+    assert not any("GROUP BY" in query["sql"] for query in warm.captured_queries)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_incident(organisation, desk_officer, occurred_on=timezone.localdate(), region="Cauca")
+    fresh = client.get(url).context["patterns"]
+
+    assert fresh.by_region == [{"country": "CO", "region": "Cauca", "incidents": 4}]
+
+
+def test_cached_patterns_are_labelled_in_the_readers_language(client, desk_officer, register):
+    login_fresh(client, desk_officer)
+    url = reverse("incidents:patterns")
+    client.get(url)
+    kind = register["threat"].involvements.get().perpetrator.kind
+    assert str(PerpetratorKind(kind).label) in client.get(url).content.decode()
+    desk_officer.language = "es"
+    desk_officer.save(update_fields=["language"])
+
+    with translation.override("es"):
+        spanish = str(PerpetratorKind(kind).label)
+    assert spanish in client.get(url).content.decode()
 
 
 # --- timeline ---
