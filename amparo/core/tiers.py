@@ -745,6 +745,27 @@ OBSERVATORY: AppTiers = {
         "updated_at": TIER2,
         "version": TIER2,
     },
+    # An editor's import (ADR 0035): the counts and the first errors of a file of proposed
+    # public content, for its uploader only. The errors quote cells of that file.
+    "observatory.InstrumentImport": {
+        "id": TIER2,
+        "owner": TIER2,
+        "job": TIER2,
+        "state": TIER2,
+        "file_name": TIER2,
+        "blob_name": TIER2,
+        "submit": TIER2,
+        "rows": TIER2,
+        "new": TIER2,
+        "changed": TIER2,
+        "unchanged": TIER2,
+        "error_count": TIER2,
+        "errors": PUBLIC,
+        "written": TIER2,
+        "created_at": TIER2,
+        "checked_at": TIER2,
+        "finished_at": TIER2,
+    },
     # Public content of the observatory (published policy data) is PUBLIC; the editorial
     # machinery (states, editors, timestamps, ids) is TIER2 (SECURITY.md section 2).
     "observatory.DatasetState": {

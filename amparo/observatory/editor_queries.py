@@ -26,6 +26,7 @@ from amparo.observatory.models import (
     CountryNarrative,
     Evaluation,
     Framework,
+    InstrumentImport,
     PolicyInstrument,
     Revision,
 )
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 LIST_LIMIT = 50
 RECENT = 20
+RECENT_IMPORTS = 10
 PUBLIC_STATES = (EditorialState.PUBLISHED, EditorialState.SUPERSEDED)
 
 
@@ -47,6 +49,25 @@ def require_editor(user: User | AnonymousUser, *, public: bool = True) -> None:
         if public:
             raise PermissionDenied
         raise Http404
+
+
+# --- imports ---
+
+
+def imports_visible_to(user: User | AnonymousUser) -> QuerySet[InstrumentImport]:
+    """An editor's own imports: what someone imports says what they are working on."""
+    if not rules.can_edit_observatory(user):
+        return InstrumentImport.objects.none()
+    return InstrumentImport.objects.filter(owner_id=user.pk)
+
+
+def get_import_for_user(user: User | AnonymousUser, import_id: UUID) -> InstrumentImport:
+    """404 for anyone but the editor who uploaded it."""
+    return get_object_or_404(imports_visible_to(user).select_related("job"), pk=import_id)
+
+
+def recent_imports_of(user: User | AnonymousUser) -> list[InstrumentImport]:
+    return list(imports_visible_to(user).select_related("job")[:RECENT_IMPORTS])
 
 
 # --- instruments ---

@@ -53,6 +53,12 @@ urlpatterns = [
         name="editor-evaluation-new-version",
     ),
     path("import/", imports.import_page, name="editor-import"),
+    path("imports/<uuid:import_id>/", imports.import_detail, name="editor-import-detail"),
+    path(
+        "imports/<uuid:import_id>/confirm/",
+        imports.import_confirm,
+        name="editor-import-confirm",
+    ),
     path("frameworks/", evaluations.framework_list, name="editor-framework-list"),
     path(
         "frameworks/<slug:key>/<int:version>/",

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -101,10 +102,12 @@ class Planned:
 class Report:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: Every planned row, unless the check was told not to keep them (a job's large file).
     planned: list[Planned] = field(default_factory=list)
+    actions: Counter[str] = field(default_factory=Counter)
 
     def count(self, action: str) -> int:
-        return sum(1 for p in self.planned if p.action == action)
+        return self.actions[action]
 
     @property
     def new(self) -> int:
@@ -335,9 +338,22 @@ def _length_errors(number: int, row: dict[str, str]) -> list[RowError]:
     return errors
 
 
-def check(rows: Iterable[tuple[int, dict[str, str]]], header: list[str]) -> Report:
+#: Called with each batch's planned rows as soon as the batch is checked.
+BatchHandler = Callable[[list[Planned], Report], None]
+
+
+def check(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    header: list[str],
+    *,
+    keep: bool = True,
+    on_batch: BatchHandler | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
     """Read every row and say what an import would do with it, or what is wrong with it.
-    Writes nothing."""
+    Writes nothing itself. `keep=False` keeps counts and errors but not the planned rows, so
+    memory stays flat however long the file; `on_batch` gets each batch's planned rows (the
+    import job writes them there); `progress` gets the number of rows read so far."""
     report = Report(errors=_header_errors(header))
     if report.errors:
         return report
@@ -361,9 +377,13 @@ def check(rows: Iterable[tuple[int, dict[str, str]]], header: list[str]) -> Repo
         seen[key] = number
         batch.append((number, row))
         if len(batch) == BATCH:
-            _check_batch(batch, countries, report)
+            _check_batch(batch, countries, report, keep=keep, on_batch=on_batch)
             batch = []
-    _check_batch(batch, countries, report)
+            if progress:
+                progress(report.rows)
+    _check_batch(batch, countries, report, keep=keep, on_batch=on_batch)
+    if progress:
+        progress(report.rows)
     report.errors.sort(key=lambda error: error.row)
     return report
 
@@ -378,48 +398,78 @@ def _open_revisions(keys: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _check_batch(
-    batch: list[tuple[int, dict[str, str]]], countries: set[str], report: Report
+    batch: list[tuple[int, dict[str, str]]],
+    countries: set[str],
+    report: Report,
+    *,
+    keep: bool = True,
+    on_batch: BatchHandler | None = None,
 ) -> None:
     if not batch:
         return
     keys = [row["key"] for _number, row in batch]
     working = contents_of(keys)
-    in_review = set()
+    in_review: dict[str, InstrumentContent] = {}
     for key, state, saved in _open_revisions(keys):
         if state == EditorialState.REVIEW:
-            in_review.add(key)
+            in_review[key] = InstrumentContent.from_json(saved)
         else:
             working[key] = InstrumentContent.from_json(saved)
+    planned: list[Planned] = []
     for number, row in batch:
-        errors = _length_errors(number, row)
-        key = row["key"]
-        if key in in_review:
-            errors.append(
-                RowError(
-                    number,
-                    "key",
-                    key,
-                    _("This instrument waits for review: import again once it is published."),
-                )
-            )
-        if errors:
-            report.errors += errors
-            continue
-        current = working.get(key)
-        content = _row_content(number, row, current, errors)
-        for problem in problems(content, known_countries=countries, own_key=key):
-            column = COLUMN_OF.get(problem.field, problem.field)
-            errors.append(RowError(number, column, problem.value, problem.message, problem.allowed))
-        if errors:
-            report.errors += errors
-            continue
-        if current is None:
-            action = "new"
-        elif current.comparable() == content.comparable():
-            action = "unchanged"
+        outcome = _plan_row(number, row, working, in_review, countries)
+        if isinstance(outcome, Planned):
+            planned.append(outcome)
         else:
-            action = "changed"
-        report.planned.append(Planned(number, key, content, action))
+            report.errors += outcome
+    report.actions.update(item.action for item in planned)
+    if keep:
+        report.planned += planned
+    if on_batch is not None:
+        on_batch(planned, report)
+
+
+def _plan_row(
+    number: int,
+    row: dict[str, str],
+    working: dict[str, InstrumentContent],
+    in_review: dict[str, InstrumentContent],
+    countries: set[str],
+) -> Planned | list[RowError]:
+    """What importing this row would do, or what is wrong with it."""
+    errors = _length_errors(number, row)
+    key = row["key"]
+    if key in in_review and not errors:
+        # A row that says exactly what waits for review asks for nothing: that is what an
+        # import that stopped half-way finds when it runs again.
+        proposed = _row_content(number, row, in_review[key], [])
+        if proposed.comparable() == in_review[key].comparable():
+            return Planned(number, key, proposed, "unchanged")
+    if key in in_review:
+        errors.append(
+            RowError(
+                number,
+                "key",
+                key,
+                _("This instrument waits for review: import again once it is published."),
+            )
+        )
+    if errors:
+        return errors
+    current = working.get(key)
+    content = _row_content(number, row, current, errors)
+    for problem in problems(content, known_countries=countries, own_key=key):
+        column = COLUMN_OF.get(problem.field, problem.field)
+        errors.append(RowError(number, column, problem.value, problem.message, problem.allowed))
+    if errors:
+        return errors
+    if current is None:
+        action = "new"
+    elif current.comparable() == content.comparable():
+        action = "unchanged"
+    else:
+        action = "changed"
+    return Planned(number, key, content, action)
 
 
 # --- writing ---
@@ -452,13 +502,19 @@ def commit(
     todo = [p for p in report.planned if p.action != "unchanged"]
     done = 0
     for start in range(0, len(todo), BATCH):
-        with transaction.atomic():
-            for planned in todo[start : start + BATCH]:
-                _write(planned, workflow)
-        done += len(todo[start : start + BATCH])
+        done += write_batch(todo[start : start + BATCH], workflow)
         if progress:
             progress(done)
     return done
+
+
+def write_batch(planned: list[Planned], workflow: Workflow) -> int:
+    """Write one batch's new and changed rows in one transaction; return how many."""
+    todo = [item for item in planned if item.action != "unchanged"]
+    with transaction.atomic():
+        for item in todo:
+            _write(item, workflow)
+    return len(todo)
 
 
 def _write(planned: Planned, workflow: Workflow) -> None:

@@ -17,6 +17,7 @@ from amparo.observatory.models.evaluations import (
     Framework,
     LocalisedText,
 )
+from amparo.observatory.models.imports import ImportState, InstrumentImport
 from amparo.observatory.models.instruments import (
     UNDATED,
     Document,
@@ -44,6 +45,8 @@ __all__ = [
     "Document",
     "Evaluation",
     "Framework",
+    "ImportState",
+    "InstrumentImport",
     "InstrumentRelation",
     "InstrumentTranslation",
     "LocalisedText",

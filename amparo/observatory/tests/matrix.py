@@ -180,6 +180,27 @@ def _with_editorial_work(world: World, client: Any) -> None:
     )
 
 
+def _with_import(world: World, client: Any) -> None:
+    from amparo.accounts.enums import Role
+    from amparo.accounts.models import Membership, User
+    from amparo.jobs import services as jobs
+    from amparo.jobs.enums import JobKind
+    from amparo.observatory.models import ImportState, InstrumentImport
+
+    _with_editorial_work(world, client)
+    editor = User.objects.create_user(email="importer@example.org", password=None)
+    Membership.objects.create(
+        user=editor, organisation=world.other_organisation, role=Role.OBSERVATORY_EDITOR
+    )
+    world.extra["import"] = InstrumentImport.objects.create(
+        owner=editor,
+        job=jobs.start_job(kind=JobKind.IMPORT, owner=editor),
+        state=ImportState.CHECKED,
+        file_name="instruments.csv",
+        new=1,
+    )
+
+
 def _editor_route(
     url_name: str,
     expected: dict[str, int] = EDITORS_ONLY,
@@ -288,6 +309,20 @@ EDITOR_ROWS = [
     ),
     _editor_route("observatory:editor-import"),
     _editor_route("observatory:editor-import", method="POST", data=_version),
+    # An import is its uploader's alone (an editor outside these personas): hidden from all.
+    Route(
+        "observatory:editor-import-detail",
+        EDITORS_ONLY_HIDDEN,
+        args=lambda world: [world.extra["import"].pk],
+        setup=_with_import,
+    ),
+    Route(
+        "observatory:editor-import-confirm",
+        EDITORS_ONLY_HIDDEN,
+        method="POST",
+        args=lambda world: [world.extra["import"].pk],
+        setup=_with_import,
+    ),
 ]
 MATRIX += EDITOR_ROWS
 

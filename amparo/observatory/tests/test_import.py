@@ -14,14 +14,20 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from amparo.audit.models import AuditEvent
-from amparo.observatory import importing, opendata
+from amparo.observatory import import_jobs, importing, opendata
 from amparo.observatory.content import content_of
 from amparo.observatory.enums import EditorialState
-from amparo.observatory.models import ChangeLogEntry, PolicyInstrument, Revision
+from amparo.observatory.models import (
+    ChangeLogEntry,
+    ImportState,
+    InstrumentImport,
+    PolicyInstrument,
+    Revision,
+)
 from amparo.observatory.tests.factories import country, make_instrument
 from amparo.testing.auth import login_fresh
 
@@ -293,38 +299,136 @@ def _upload(client: Client, rows: list[dict[str, str]]) -> Any:
     return client.post(_page(), {"file": upload})
 
 
-def test_the_page_shows_the_dry_run_and_imports_on_confirmation(countries, editor):
+def _detail(row: InstrumentImport) -> str:
+    with translation.override("en"):
+        return reverse("observatory:editor-import-detail", args=[row.pk])
+
+
+def _confirm(row: InstrumentImport) -> str:
+    with translation.override("en"):
+        return reverse("observatory:editor-import-confirm", args=[row.pk])
+
+
+def test_the_page_checks_in_a_job_and_imports_on_confirmation(
+    countries, editor, django_capture_on_commit_callbacks
+):
     client = Client()
     login_fresh(client, editor)
 
-    bad = _upload(client, [_row(instrument_type="statute")])
-    good = _upload(client, [_row()])
-    token = good.context["token"]
-    confirmed = client.post(_page(), {"token": token, "submit": "on"})
+    with django_capture_on_commit_callbacks(execute=True):
+        bad = _upload(client, [_row(instrument_type="statute")])
+    with django_capture_on_commit_callbacks(execute=True):
+        good = _upload(client, [_row()])
+    bad_row, good_row = InstrumentImport.objects.order_by("created_at")
+    shown_bad = client.get(bad["Location"]).content.decode()
+    shown_good = client.get(good["Location"]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(_confirm(good_row), {"submit": "on"})
+    again = client.post(_confirm(good_row), {"submit": "on"})
 
+    assert bad.status_code == good.status_code == 302
+    assert bad["Location"] == _detail(bad_row)
     assert (
         '<th scope="row">2</th><td data-label="Column">instrument_type</td>'
-        '<td data-label="Value">statute</td>' in bad.content.decode()
+        '<td data-label="Value">statute</td>' in shown_bad
     )
-    assert bad.context["token"] == ""
-    assert "1 new instrument." in good.content.decode()
+    assert "Confirm the import" not in shown_bad
+    assert "1 new instrument." in shown_good and "Confirm the import" in shown_good
     assert confirmed.status_code == 302
     instrument = PolicyInstrument.objects.get()
     assert instrument.editorial_state == EditorialState.REVIEW
-    assert client.post(_page(), {"token": token}).status_code == 302  # used once
+    good_row.refresh_from_db()
+    assert (good_row.state, good_row.written, good_row.submit) == (ImportState.IMPORTED, 1, True)
+    assert "1 instrument was imported and submitted for review." in client.get(
+        _detail(good_row)
+    ).content.decode()
+    assert again.status_code == 409  # confirmed once
     assert PolicyInstrument.objects.count() == 1
 
 
-def test_someone_elses_token_imports_nothing(countries, editor, reviewer):
+def test_the_upload_only_keeps_the_file_and_queues_the_check(countries, editor):
     client = Client()
     login_fresh(client, editor)
-    token = _upload(client, [_row()]).context["token"]
+
+    response = _upload(client, [_row()])  # no commit: the queued check never runs
+
+    row = InstrumentImport.objects.get()
+    assert response.status_code == 302
+    assert row.state == ImportState.CHECKING
+    assert not PolicyInstrument.objects.exists()
+    page = client.get(_detail(row)).content.decode()
+    assert 'hx-trigger="every 2s"' in page and '<meta http-equiv="refresh"' in page
+
+
+def test_someone_elses_import_is_not_found_and_imports_nothing(
+    countries, editor, reviewer, django_capture_on_commit_callbacks
+):
+    client = Client()
+    login_fresh(client, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, [_row()])
+    row = InstrumentImport.objects.get()
     other = Client()
     login_fresh(other, reviewer)
 
-    other.post(_page(), {"token": token})
-
+    assert other.get(_detail(row)).status_code == 404
+    assert other.post(_confirm(row)).status_code == 404
     assert not PolicyInstrument.objects.exists()
+
+
+def test_a_large_file_is_written_in_batches_and_a_rerun_writes_each_row_once(
+    tmp_path, countries, editor, monkeypatch, django_capture_on_commit_callbacks
+):
+    """PERFORMANCE.md 6: batches per transaction, safe to re-run after a crash. The worker
+    dies after the first batch; the run again writes the rest and nothing twice."""
+    monkeypatch.setattr(importing, "BATCH", 2)
+    rows = [_row(key=f"co-law-{n}", title_original=f"Ley {n}") for n in range(5)]
+    client = Client()
+    login_fresh(client, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, rows)
+    row = InstrumentImport.objects.get()
+    assert (row.rows, row.new) == (5, 5)
+    with django_capture_on_commit_callbacks(execute=False):
+        import_jobs.confirm_import(row=row, actor=editor, submit=True)
+    real_write = importing.write_batch
+    calls = []
+
+    def dies_after_one_batch(planned, workflow):
+        if calls:
+            raise SystemExit("worker killed")
+        calls.append(len(planned))
+        return real_write(planned, workflow)
+
+    monkeypatch.setattr(importing, "write_batch", dies_after_one_batch)
+    with pytest.raises(SystemExit):
+        import_jobs.run_import(row.pk)
+    assert PolicyInstrument.objects.count() == 2
+    monkeypatch.setattr(importing, "write_batch", real_write)
+    # The lease sweep puts the task back; the job row failed, the import is still running.
+    import_jobs.run_import(row.pk)
+
+    row.refresh_from_db()
+    assert PolicyInstrument.objects.count() == 5
+    assert Revision.objects.filter(state=EditorialState.REVIEW).count() == 5
+    assert (row.state, row.written, row.unchanged) == (ImportState.IMPORTED, 3, 2)
+
+
+def test_expired_import_files_are_deleted_and_the_rows_kept(
+    countries, editor, django_capture_on_commit_callbacks
+):
+    client = Client()
+    login_fresh(client, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client, [_row()])
+    row = InstrumentImport.objects.get()
+    path = import_jobs.import_dir() / row.blob_name
+    assert path.exists()
+
+    deleted = import_jobs.expire_imports(now=timezone.now() + import_jobs.FILE_KEPT * 2)
+
+    row.refresh_from_db()
+    assert (deleted, row.blob_name, path.exists()) == (1, "", False)
 
 
 def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
