@@ -333,15 +333,17 @@ def test_the_page_checks_in_a_job_and_imports_on_confirmation(
         '<td data-label="Value">statute</td>' in shown_bad
     )
     assert "Confirm the import" not in shown_bad
-    assert "1 new instrument." in shown_good and "Confirm the import" in shown_good
+    assert "1 new instrument." in shown_good
+    assert "Confirm the import" in shown_good
     assert confirmed.status_code == 302
     instrument = PolicyInstrument.objects.get()
     assert instrument.editorial_state == EditorialState.REVIEW
     good_row.refresh_from_db()
     assert (good_row.state, good_row.written, good_row.submit) == (ImportState.IMPORTED, 1, True)
-    assert "1 instrument was imported and submitted for review." in client.get(
-        _detail(good_row)
-    ).content.decode()
+    assert (
+        "1 instrument was imported and submitted for review."
+        in client.get(_detail(good_row)).content.decode()
+    )
     assert again.status_code == 409  # confirmed once
     assert PolicyInstrument.objects.count() == 1
 
@@ -357,7 +359,8 @@ def test_the_upload_only_keeps_the_file_and_queues_the_check(countries, editor):
     assert row.state == ImportState.CHECKING
     assert not PolicyInstrument.objects.exists()
     page = client.get(_detail(row)).content.decode()
-    assert 'hx-trigger="every 2s"' in page and '<meta http-equiv="refresh"' in page
+    assert 'hx-trigger="every 2s"' in page
+    assert '<meta http-equiv="refresh"' in page
 
 
 def test_someone_elses_import_is_not_found_and_imports_nothing(
