@@ -726,9 +726,9 @@ def test_patterns_are_cached_until_the_register_changes(
     with CaptureQueriesContext(connection) as warm:
         again = client.get(url).context["patterns"]
 
-    assert again.by_region == first.by_region == [
-        {"country": "CO", "region": "Cauca", "incidents": 3}
-    ]
+    assert (
+        again.by_region == first.by_region == [{"country": "CO", "region": "Cauca", "incidents": 3}]
+    )
     assert len(warm) == len(cold)  # served from the cache both times after the first
     assert not any("GROUP BY" in query["sql"] for query in warm.captured_queries)
 
