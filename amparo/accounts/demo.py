@@ -104,6 +104,8 @@ PERSONAS = [
     Persona("lena", "Lena (desk lead)", Role.DESK_LEAD, "office-co"),
     Persona("omar", "Omar (organisation admin)", Role.ORG_ADMIN, "office-co"),
     Persona("eva", "Eva (observatory editor)", Role.OBSERVATORY_EDITOR, "global"),
+    # A second editor: what one editor submits, the other reviews (DOMAIN.md 2.9, step 4).
+    Persona("kofi", "Kofi (observatory editor)", Role.OBSERVATORY_EDITOR, "hub-africa"),
     Persona("tomas", "Tomás (trial observer)", Role.TRIAL_OBSERVER, "office-gt"),
     Persona("tari", "Tari (trainer)", Role.TRAINER, "office-ke"),
     Persona("lina", "Lina (librarian)", Role.LIBRARIAN, "global"),

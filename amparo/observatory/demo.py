@@ -11,6 +11,7 @@ Idempotent: the load skips what exists, and the evaluations are made once.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from itertools import cycle
 
@@ -18,9 +19,17 @@ from django.db import transaction
 
 from amparo.accounts.demo import refuse_without_debug
 from amparo.accounts.models import Organisation, User
-from amparo.observatory import bundled, services
-from amparo.observatory.enums import EditorialState, Score
-from amparo.observatory.models import Country, Criterion, Evaluation, Framework, PolicyInstrument
+from amparo.observatory import bundled, editorial, services
+from amparo.observatory.content import content_of
+from amparo.observatory.enums import OPEN_REVISION_STATES, EditorialState, Score
+from amparo.observatory.models import (
+    Country,
+    Criterion,
+    Evaluation,
+    Framework,
+    PolicyInstrument,
+    Revision,
+)
 
 DEMO_EVALUATOR = "Demo evaluator (fictional)"
 DEMO_EVIDENCE = (
@@ -43,7 +52,39 @@ def seed(
     report = bundled.load(publish=True)
     counts = report.as_counts()
     counts["observatory demo evaluations"] = _evaluations()
+    counts["observatory revisions waiting for review"] = _waiting_for_review(people_by_email)
     return counts
+
+
+#: The demo's second editor, whose submitted correction waits for Eva's review.
+SUBMITTER = "kofi@demo.amparo.test"
+REVIEW_NOTE = (
+    "Demo: marked as verified against the official text (a fictional request, for trying the "
+    "review; approve or return it)."
+)
+
+
+@transaction.atomic
+def _waiting_for_review(people_by_email: dict[str, User]) -> int:
+    """One correction submitted by Kofi, for Eva (or anyone but Kofi) to review: the review
+    page has something to show. Made once; after it is reviewed, it is not made again."""
+    kofi = people_by_email.get(SUBMITTER)
+    if kofi is None or Revision.objects.filter(created_by=kofi).exists():
+        return 0
+    instrument = (
+        PolicyInstrument.objects.filter(editorial_state=EditorialState.PUBLISHED, is_verified=False)
+        .exclude(revisions__state__in=OPEN_REVISION_STATES)
+        .order_by("key")
+        .first()
+    )
+    if instrument is None:
+        return 0
+    content = replace(content_of(instrument), is_verified=True)
+    editorial.save_instrument_draft(
+        instrument=instrument, content=content, actor=kofi, expected_version=0, note=REVIEW_NOTE
+    )
+    editorial.submit_instrument(instrument=instrument, actor=kofi)
+    return 1
 
 
 @transaction.atomic

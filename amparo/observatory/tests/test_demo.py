@@ -38,3 +38,27 @@ def test_demo_refuses_without_debug(settings):
 
     with pytest.raises(ImproperlyConfigured):
         demo.seed({}, {})
+
+
+def test_demo_leaves_kofis_correction_waiting_for_evas_review(settings):
+    settings.DEBUG = True
+    from amparo.accounts import demo as accounts_demo
+    from amparo.accounts.models import User
+    from amparo.observatory import editorial
+    from amparo.observatory.models import Revision
+
+    accounts_demo.seed()
+    people = {user.email: user for user in User.objects.filter(is_demo=True)}
+    counts = demo.seed({}, people)
+    again = demo.seed({}, people)
+
+    revision = Revision.objects.get(state=EditorialState.REVIEW)
+    assert (
+        counts["observatory revisions waiting for review"],
+        again["observatory revisions waiting for review"],
+    ) == (1, 0)
+    assert revision.submitted_by == people[demo.SUBMITTER]
+    assert revision.content["is_verified"] is True
+    # Another editor reviews it: publication always names two editors.
+    editorial.approve_revision(revision=revision, actor=people["eva@demo.amparo.test"])
+    assert PolicyInstrument.objects.get(pk=revision.instrument_id).is_verified is True
