@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -326,65 +327,95 @@ def framework_list(request: HttpRequest) -> HttpResponse:
     return render(request, "observatory/editor/framework_list.html", context)
 
 
+def _framework_language(request: HttpRequest) -> str:
+    """The language edited: English (the source) unless `lang` names another of Amparo's."""
+    language = (request.POST.get("lang") or request.GET.get("lang") or "en").strip()
+    return language if language in dict(settings.LANGUAGES) else "en"
+
+
+def _framework_texts(data: dict[str, Any], axes: list[Any]) -> dict[str, Any]:
+    return {
+        "title": data["title"].strip(),
+        "description": data["description"].strip(),
+        "axes": {a.pk: (data[f"a{a.pk}_name"], data[f"a{a.pk}_description"]) for a in axes},
+        "criteria": {
+            c.pk: editorial.CriterionText(
+                name=data[f"c{c.pk}_name"],
+                question=data[f"c{c.pk}_question"],
+                guidance=data[f"c{c.pk}_guidance"],
+                good_practice=data[f"c{c.pk}_good_practice"],
+            )
+            for a in axes
+            for c in a.criteria.all()
+        },
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def framework_edit(request: HttpRequest, key: str, version: int) -> HttpResponse:
+    """The English texts of a draft version, or with `?lang=` one language's translation
+    (blank fields read as the English)."""
     user = _user(request)
     framework = editor_queries.get_framework_for_editor(user, key, version)
     axes = queries.framework_tree(framework)
     token = editorial.lock_token(framework)
     editable = framework.editorial_state == EditorialState.DRAFT
+    language = _framework_language(request)
     form = FrameworkForm(
         request.POST if request.method == "POST" else None,
         axes=axes,
+        framework=framework,
+        language=language,
         initial=FrameworkForm.initial_from(framework, axes, token),
     )
     if request.method == "POST":
         if not editable:
             raise Http404
         if form.is_valid():
-            data = form.cleaned_data
+            texts = _framework_texts(form.cleaned_data, axes)
             try:
-                editorial.update_framework_texts(
-                    framework=framework,
-                    actor=user,
-                    token=data["token"],
-                    title=data["title"].strip(),
-                    description=data["description"].strip(),
-                    axes={
-                        a.pk: (data[f"a{a.pk}_name"], data[f"a{a.pk}_description"]) for a in axes
-                    },
-                    criteria={
-                        c.pk: editorial.CriterionText(
-                            name=data[f"c{c.pk}_name"],
-                            question=data[f"c{c.pk}_question"],
-                            guidance=data[f"c{c.pk}_guidance"],
-                            good_practice=data[f"c{c.pk}_good_practice"],
-                        )
-                        for a in axes
-                        for c in a.criteria.all()
-                    },
-                )
+                if language == "en":
+                    editorial.update_framework_texts(
+                        framework=framework, actor=user, token=form.cleaned_data["token"], **texts
+                    )
+                else:
+                    editorial.update_framework_translation(
+                        framework=framework,
+                        actor=user,
+                        token=form.cleaned_data["token"],
+                        language=language,
+                        **texts,
+                    )
             except EditConflict as conflict:
                 current = Framework.objects.get(pk=conflict.current.pk)
                 data = request.POST.copy()
                 data["token"] = editorial.lock_token(current)
+                # The rows compare the English; a translation's conflict shows the form alone.
                 rows = rows_from_form(form, current, ["title", "description"])
                 return render_conflict(
                     request,
-                    rows=rows,
-                    form=FrameworkForm(data, axes=axes),
+                    rows=rows if language == "en" else [],
+                    form=FrameworkForm(data, axes=axes, framework=current, language=language),
                     back_url=framework_url(current),
                 )
             except services.ObservatoryError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("The draft framework version was saved."))
-                return redirect(framework_url(framework))
+                if language == "en":
+                    messages.success(request, _("The draft framework version was saved."))
+                else:
+                    messages.success(request, _("The translation was saved."))
+                target = framework_url(framework)
+                return redirect(f"{target}?lang={language}" if language != "en" else target)
     context = {
         "framework": framework,
         "form": form,
         "editable": editable,
         "token": token,
+        "language": language,
+        "languages": [
+            (code, name, framework.has_text("title", code)) for code, name in settings.LANGUAGES
+        ],
         "revision": editor_queries.open_revision_of(framework=framework),
     }
     status = 422 if form.errors else 200

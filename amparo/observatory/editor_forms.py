@@ -576,17 +576,31 @@ class EvaluationForm(forms.Form):
 
 
 class FrameworkForm(forms.Form):
-    """The English texts of a draft framework version; translations are revised apart."""
+    """The texts of a draft framework version: the English (`language` "en"), or one
+    language's translation, where every field is optional (blank reads as the English) and
+    shows the English it translates."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     token = forms.CharField(widget=forms.HiddenInput)
+    #: The language the form edits, carried through a conflict's page back to this one.
+    lang = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, axes: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        axes: list[Any],
+        framework: Any = None,
+        language: str = "en",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.axes = axes
+        self.framework = framework
+        self.language = language
+        self.initial = {**self.initial, "lang": language}
         for axis in axes:
             self.fields[f"a{axis.pk}_name"] = forms.CharField(label=_("Axis"), max_length=200)
             self.fields[f"a{axis.pk}_description"] = forms.CharField(
@@ -609,6 +623,36 @@ class FrameworkForm(forms.Form):
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
+        if language != "en" and framework is not None:
+            self._as_translation(framework, language)
+
+    def _as_translation(self, framework: Any, language: str) -> None:
+        english = self.initial_from(framework, self.axes, "")
+        for name, field in self.fields.items():
+            if name in ("token", "lang"):
+                continue
+            field.required = False
+            source = english.get(name, "")
+            field.help_text = (
+                _("English: %(text)s") % {"text": source} if source else _("English: (empty)")
+            )
+        self.initial = {**self.initial, **self.translation_initial(framework, language)}
+
+    def translation_initial(self, framework: Any, language: str) -> dict[str, Any]:
+        values = framework.i18n.get(language, {})
+        initial: dict[str, Any] = {
+            "title": values.get("title", ""),
+            "description": values.get("description", ""),
+        }
+        for axis in self.axes:
+            texts = axis.i18n.get(language, {})
+            initial[f"a{axis.pk}_name"] = texts.get("name", "")
+            initial[f"a{axis.pk}_description"] = texts.get("description", "")
+            for c in axis.criteria.all():
+                texts = c.i18n.get(language, {})
+                for name in ("name", "question", "guidance", "good_practice"):
+                    initial[f"c{c.pk}_{name}"] = texts.get(name, "")
+        return initial
 
     def groups(self) -> list[dict[str, Any]]:
         return [

@@ -11,10 +11,11 @@ audit event; what readers see changing lands in the public change log.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -808,6 +809,65 @@ def update_framework_texts(
             criterion.good_practice = text.good_practice
     Criterion.objects.bulk_update(own_criteria, ["name", "question", "guidance", "good_practice"])
     _audit(actor, "observatory.framework_updated", framework)
+    return framework
+
+
+def _translated(i18n: dict[str, Any], language: str, texts: dict[str, str]) -> dict[str, Any]:
+    """`i18n` with `language`'s texts replaced by `texts`; a blank text is no translation
+    (readers get the English), and a language left with none is dropped."""
+    kept = {field: text.strip() for field, text in texts.items() if text.strip()}
+    result = {lang: dict(values) for lang, values in i18n.items() if lang != language}
+    if kept:
+        result[language] = kept
+    return result
+
+
+@transaction.atomic
+def update_framework_translation(
+    *,
+    framework: Framework,
+    actor: User,
+    token: str,
+    language: str,
+    title: str,
+    description: str,
+    axes: dict[int, tuple[str, str]],
+    criteria: dict[int, CriterionText],
+) -> Framework:
+    """Rewrite one language's translation of a draft framework version: the same texts as
+    `update_framework_texts`, kept in each record's `i18n`; a blank one falls back to the
+    English. Refused for English (that is the source text) and unknown languages.
+
+    Side effects: audit `observatory.framework_translated`. Raises EditConflict,
+    ObservatoryError.
+    """
+    _require_editor(actor)
+    if language == "en" or language not in dict(settings.LANGUAGES):
+        raise ObservatoryError(_("Choose one of the languages Amparo is translated into."))
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if framework.editorial_state != EditorialState.DRAFT:
+        raise ObservatoryError(_("Only a draft framework version can be changed."))
+    if not _same_moment(token, framework.updated_at):
+        raise EditConflict(framework)
+    framework.i18n = _translated(
+        framework.i18n, language, {"title": title, "description": description}
+    )
+    framework.save(update_fields=["i18n", "updated_at"])
+    own_axes = list(framework.axes.all())
+    for axis in own_axes:
+        if axis.pk in axes:
+            name, axis_description = axes[axis.pk]
+            axis.i18n = _translated(
+                axis.i18n, language, {"name": name, "description": axis_description}
+            )
+    Axis.objects.bulk_update(own_axes, ["i18n"])
+    own_criteria = list(Criterion.objects.filter(axis__framework=framework))
+    for criterion in own_criteria:
+        text = criteria.get(criterion.pk)
+        if text:
+            criterion.i18n = _translated(criterion.i18n, language, asdict(text))
+    Criterion.objects.bulk_update(own_criteria, ["i18n"])
+    _audit(actor, "observatory.framework_translated", framework)
     return framework
 
 

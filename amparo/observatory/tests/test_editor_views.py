@@ -16,6 +16,7 @@ from amparo.observatory.enums import ChangeKind, EditorialState
 from amparo.observatory.models import (
     ChangeLogEntry,
     CountryNarrative,
+    Criterion,
     Evaluation,
     Framework,
     PolicyInstrument,
@@ -497,6 +498,52 @@ def test_a_framework_is_edited_as_a_new_version(editor, reviewer):
     assert saved.status_code == 302
     assert "<ins>Revised framework</ins>" in review
     assert Framework.objects.get(version=2).editorial_state == EditorialState.REVIEW
+
+
+def test_a_draft_framework_is_translated_language_by_language(editor):
+    framework = make_framework()
+    client = _client(editor)
+    client.post(_url("editor-framework-new-version", framework.key, framework.version))
+    draft = Framework.objects.get(version=2)
+    criterion = Criterion.objects.filter(axis__framework=draft).order_by("pk").first()
+    url = _url("editor-framework-edit", draft.key, 2)
+
+    page = client.get(url + "?lang=es")
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["title"] = "Marco revisado"
+    data[f"c{criterion.pk}_name"] = "Rango de la norma"
+    saved = client.post(url, data)
+    english = client.get(url).context["form"]
+
+    draft.refresh_from_db()
+    criterion.refresh_from_db()
+    assert f"English: {draft.title}" in page.content.decode()
+    assert saved.status_code == 302
+    assert saved["Location"].endswith("?lang=es")
+    assert draft.i18n == {"es": {"title": "Marco revisado"}}
+    assert criterion.i18n["es"] == {"name": "Rango de la norma"}
+    assert criterion.text("question", "es") == criterion.question  # blank: the English
+    assert english["title"].value() == draft.title != "Marco revisado"  # English untouched
+
+
+def test_a_stale_translation_is_not_saved_over_a_newer_one(editor):
+    framework = make_framework()
+    client = _client(editor)
+    client.post(_url("editor-framework-new-version", framework.key, framework.version))
+    draft = Framework.objects.get(version=2)
+    url = _url("editor-framework-edit", draft.key, 2)
+    form = client.get(url + "?lang=fr").context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    first = {**data, "title": "Cadre révisé"}
+    client.post(url, first)
+
+    stale = client.post(url, {**data, "title": "Autre titre"})
+
+    draft.refresh_from_db()
+    assert stale.status_code == 409
+    assert draft.i18n["fr"]["title"] == "Cadre révisé"
+    assert 'name="lang" value="fr"' in stale.content.decode()
 
 
 @pytest.mark.parametrize("scores", [{"norm-rank": "strong"}, None])
