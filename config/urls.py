@@ -30,6 +30,9 @@ urlpatterns = [
     path("", include("amparo.risk.urls")),
     path("", include("amparo.actors.urls")),
     path("", include("amparo.plans.urls")),
+    path("", include("amparo.desk.urls")),
+    path("", include("amparo.networks.urls")),
+    path("", include("amparo.wellbeing.urls")),
     path("api/v1/", include("amparo.api.api_urls")),
     path("admin/", admin.site.urls),
 ]
@@ -37,6 +40,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("amparo.core.public_urls")),
     path("observatory/", include("amparo.observatory.urls")),
+    path("support/", include("amparo.desk.public_urls")),
     prefix_default_language=True,
 )
 

@@ -49,12 +49,29 @@ class Perm(models.TextChoices):
         "observatory.review",
         _("Review and publish what another observatory editor submitted"),
     )
+    # The Protection Desk (issue 6): cases from intake to closure. The lead decides who works
+    # which case and reads the desk's reports.
+    DESK_VIEW = "desk.view", _("See the desk's cases")
+    DESK_EDIT = "desk.edit", _("Open, triage and work cases: accompaniment and referrals")
+    DESK_ASSIGN = "desk.assign", _("Assign cases to desk officers")
+    DESK_REPORTS = "desk.reports", _("Read and share the desk's reports")
+    # Protection networks: the contacts, escalation trees, alerts and check-ins of the
+    # defenders the organisation accompanies. A defender manages their own without these.
+    NETWORKS_VIEW = "networks.view", _("See defenders' protection networks, alerts and check-ins")
+    NETWORKS_EDIT = (
+        "networks.edit",
+        _("Keep defenders' protection networks and raise alerts for them"),
+    )
+    # Collective care: the organisation's or collective's care agreements. Everyone they cover
+    # may read them; those who answer for the group's care write them.
+    CARE_VIEW = "care.view", _("See the care agreements of the organisation or collective")
+    CARE_EDIT = "care.edit", _("Write and review care agreements")
 
 
 _EVERY_ROLE = frozenset(Role)
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    role: frozenset({Perm.ORGANISATION_VIEW}) for role in _EVERY_ROLE
+    role: frozenset({Perm.ORGANISATION_VIEW, Perm.CARE_VIEW}) for role in _EVERY_ROLE
 }
 ROLE_PERMISSIONS[Role.ORG_ADMIN] = frozenset(
     {
@@ -65,6 +82,9 @@ ROLE_PERMISSIONS[Role.ORG_ADMIN] = frozenset(
         # The log shows who did what to whom across all the organisation's work.
         Perm.AUDIT_VIEW,
         Perm.KEYS_MANAGE,
+        # Staff care is the organisation's duty (DOMAIN.md: care and protection are one).
+        Perm.CARE_VIEW,
+        Perm.CARE_EDIT,
     }
 )
 #: What a Protection Desk does with the defenders it accompanies (DOMAIN.md 2.1 to 2.5).
@@ -79,6 +99,11 @@ _CASEWORK = frozenset(
         Perm.RISK_EDIT,
         Perm.PLANS_VIEW,
         Perm.PLANS_EDIT,
+        Perm.DESK_VIEW,
+        Perm.DESK_EDIT,
+        Perm.NETWORKS_VIEW,
+        Perm.NETWORKS_EDIT,
+        Perm.CARE_VIEW,
     }
 )
 ROLE_PERMISSIONS[Role.DESK_OFFICER] = frozenset({Perm.ORGANISATION_VIEW}) | _CASEWORK
@@ -91,6 +116,9 @@ ROLE_PERMISSIONS[Role.DESK_LEAD] = (
             Perm.MEMBERS_VIEW,
             Perm.DEFENDERS_SHARE,
             Perm.INCIDENTS_EXPORT,
+            Perm.DESK_ASSIGN,
+            Perm.DESK_REPORTS,
+            Perm.CARE_EDIT,
         }
     )
     | _CASEWORK
@@ -98,7 +126,7 @@ ROLE_PERMISSIONS[Role.DESK_LEAD] = (
 # Members of a collective see its records and report what happens to it; the coordinator
 # works on the records with the desk (analyses and plans are made with the group, DEF-2).
 ROLE_PERMISSIONS[Role.DEFENDER] = frozenset(
-    {Perm.ORGANISATION_VIEW, Perm.COLLECTIVE_VIEW, Perm.COLLECTIVE_REPORT}
+    {Perm.ORGANISATION_VIEW, Perm.COLLECTIVE_VIEW, Perm.COLLECTIVE_REPORT, Perm.CARE_VIEW}
 )
 ROLE_PERMISSIONS[Role.COLLECTIVE_COORDINATOR] = frozenset(
     {
@@ -107,11 +135,13 @@ ROLE_PERMISSIONS[Role.COLLECTIVE_COORDINATOR] = frozenset(
         Perm.COLLECTIVE_VIEW,
         Perm.COLLECTIVE_REPORT,
         Perm.COLLECTIVE_EDIT,
+        Perm.CARE_VIEW,
+        Perm.CARE_EDIT,
     }
 )
 
 ROLE_PERMISSIONS[Role.OBSERVATORY_EDITOR] = frozenset(
-    {Perm.ORGANISATION_VIEW, Perm.OBSERVATORY_EDIT, Perm.OBSERVATORY_REVIEW}
+    {Perm.ORGANISATION_VIEW, Perm.CARE_VIEW, Perm.OBSERVATORY_EDIT, Perm.OBSERVATORY_REVIEW}
 )
 
 

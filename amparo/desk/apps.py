@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskConfig(AppConfig):
+    name = "amparo.desk"
+    label = "desk"
+    # Translators: a Protection Desk accompanies defenders at risk over years.
+    verbose_name = _("Protection Desk")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WellbeingConfig(AppConfig):
+    name = "amparo.wellbeing"
+    label = "wellbeing"
+    verbose_name = _("Well-being")
+    default_auto_field = "django.db.models.BigAutoField"
