@@ -106,9 +106,11 @@ deploy-check: install ## check --deploy with production-like settings
 
 bench: install compilemessages ## Performance harness: latency, bytes, queries; fails over budget
 	$(PY) -m bench.run $(ARGS)
+	$(PY) -m bench.networks
 
 bench-quick: install compilemessages collectstatic ## Deterministic part of the harness: bytes and queries
 	$(PY) -m bench.run --quick $(ARGS)
+	$(PY) -m bench.networks --contacts 200
 
 reqcheck: install ## Fail when a built SECURITY.md requirement has no marked test
 	$(PY) -m amparo.core.reqcheck

@@ -40,7 +40,14 @@ class Page:
 
 
 def key_pages(world: World) -> list[Page]:
-    return accounts_pages(world) + protection_pages(world) + observatory_pages(world)
+    from bench import desk  # noqa: PLC0415 -- bench.desk imports this module's Page
+
+    return (
+        accounts_pages(world)
+        + protection_pages(world)
+        + desk.pages(world)
+        + observatory_pages(world)
+    )
 
 
 def accounts_pages(world: World) -> list[Page]:

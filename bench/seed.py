@@ -21,7 +21,7 @@ from django.utils import timezone
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
 from bench import observatory as public_data
-from bench import protection
+from bench import desk, protection
 
 K = OrganisationKind
 DOMAIN = "bench.amparo.test"
@@ -96,6 +96,13 @@ def seed(*, size: int, seed: int, list_rows: tuple[int, ...], incidents: int) ->
         lists=case_lists,
         incidents=incidents,
         seed=seed,
+    )
+    # The home office's Protection Desk: 20,000 cases with the full register, 200 quick.
+    desk.seed(
+        home=home,
+        officer=personas["desk_officer"],
+        seed=seed,
+        cases=min(desk.DEFAULT_CASES, max(incidents // 5, 200)),
     )
     # Public and global, not an office's: the bundled data set plus synthetic evaluations,
     # and instruments a search finds exactly `list_rows` times (bench/observatory.py).

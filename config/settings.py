@@ -385,6 +385,19 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Amparo <no-reply@amparo.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Protection networks: alert channels (docs/networks.md) ---
+# Email uses the EMAIL_* settings above. Signal and SMS go through HTTP gateways (a self-hosted
+# signal-cli-rest-api for Signal), never exposed to the internet; unset, the channel is off.
+AMPARO_SIGNAL_GATEWAY_URL = env_secret("AMPARO_SIGNAL_GATEWAY_URL", default="")
+AMPARO_SIGNAL_GATEWAY_TOKEN = env_secret("AMPARO_SIGNAL_GATEWAY_TOKEN", default="")
+AMPARO_SIGNAL_SENDER = env_str("AMPARO_SIGNAL_SENDER", "")
+AMPARO_SMS_GATEWAY_URL = env_secret("AMPARO_SMS_GATEWAY_URL", default="")
+AMPARO_SMS_GATEWAY_TOKEN = env_secret("AMPARO_SMS_GATEWAY_TOKEN", default="")
+AMPARO_SMS_SENDER = env_str("AMPARO_SMS_SENDER", "")
+AMPARO_GATEWAY_TIMEOUT = env_int("AMPARO_GATEWAY_TIMEOUT", default=10)
+AMPARO_ACK_LINK_HOURS = env_int("AMPARO_ACK_LINK_HOURS", default=72)
+AMPARO_DELIVERY_LEASE_SECONDS = env_int("AMPARO_DELIVERY_LEASE_SECONDS", default=120)
+
 # --- Background jobs ---
 
 # Jobs live in the database (django-tasks-db): one code path on SQLite and PostgreSQL, no broker.

@@ -82,6 +82,14 @@ def _protection_items(user: object) -> list[NavItem]:
         items.append(NavItem(reverse("risk:analysis-list"), _("Risk"), "risk"))
     if perms & {Perm.PLANS_VIEW, Perm.COLLECTIVE_VIEW}:
         items.append(NavItem(reverse("plans:plan-list"), _("Plans"), "plans"))
+    if Perm.DESK_VIEW in perms:
+        items.append(NavItem(reverse("desk:dashboard"), _("Desk"), "desk"))
+    if Perm.NETWORKS_VIEW in perms or roles & {Role.DEFENDER, Role.COLLECTIVE_COORDINATOR}:
+        # Alerts raised and answered; a defender's own network and check-ins start here too.
+        items.append(NavItem(reverse("networks:alert-list"), _("Alerts"), "networks"))
+    # Well-being (issue 6): everyone checks in on themselves, privately; the desk's debriefs
+    # after serious incidents are linked from those pages and from the dashboard.
+    items.append(NavItem(reverse("wellbeing:check-in"), _("Well-being"), "wellbeing"))
     if Perm.OBSERVATORY_EDIT in perms:
         items.append(
             NavItem(

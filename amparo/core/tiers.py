@@ -63,7 +63,7 @@ ModelRef = type[models.Model] | str
 
 #: Apps being written while the registry was made: their models are not checked yet. The lead
 #: removes an app from this set once its fields are declared below (the tests say when).
-PENDING_APPS: frozenset[str] = frozenset({"desk", "networks", "wellbeing"})
+PENDING_APPS: frozenset[str] = frozenset()
 
 #: Apps that hold the platform's own machinery rather than casework. Every other Amparo app is
 #: treated as casework, so a new app gets the strict free-text check until it is listed here.
@@ -941,6 +941,251 @@ OBSERVATORY: AppTiers = {
 }
 
 
+DESK: AppTiers = {
+    "desk.RequestDesk": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "accepts_requests": TIER2,
+        "updated_at": TIER2,
+    },
+    "desk.SupportRequest": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "status": TIER2,
+        "contact_kind": TIER2,
+        "received_at": TIER2,
+        "request": TIER1,
+        "name": TIER1,
+        "contact": TIER1,
+        "place": TIER1,
+        "decided_by": TIER2,
+        "decided_at": TIER2,
+    },
+    "desk.Case": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "defender": TIER2,
+        "request": TIER2,
+        "state": TIER2,
+        "priority": TIER2,
+        "urgency": TIER2,
+        "confidentiality": TIER2,
+        # A list of defenders.enums.ConsentScope codes (FREE_TEXT_ALLOWED).
+        "consent_scopes": TIER2,
+        "closure_reason": TIER2,
+        "opened_on": TIER2,
+        "closed_on": TIER2,
+        "review_on": TIER2,
+        "summary": TIER1,
+        "closure_note": TIER1,
+        "created_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+        "officers": TIER2,
+    },
+    "desk.CaseOfficer": {
+        "id": TIER2,
+        "case": TIER2,
+        "user": TIER2,
+        "assigned_at": TIER2,
+    },
+    "desk.CaseEvent": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "case": TIER2,
+        "kind": TIER2,
+        "actor": TIER2,
+        "at": TIER2,
+        # Codes set by desk.services (FREE_TEXT_ALLOWED).
+        "before": TIER2,
+        "after": TIER2,
+        "object_id": TIER2,
+    },
+    "desk.Accompaniment": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "case": TIER2,
+        "kind": TIER2,
+        "held_on": TIER2,
+        "follow_up_due": TIER2,
+        "follow_up_done": TIER2,
+        "notes": TIER1,
+        "created_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "desk.Referral": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "case": TIER2,
+        "kind": TIER2,
+        "grant_category": TIER2,
+        "status": TIER2,
+        "outcome": TIER2,
+        "requested_on": TIER2,
+        "risk_study_on": TIER2,
+        "measures_granted_on": TIER2,
+        "implemented_on": TIER2,
+        "target": TIER1,
+        "details": TIER1,
+        "created_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+}
+
+
+NETWORKS: AppTiers = {
+    "networks.Contact": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "defender": TIER2,
+        "tie": TIER2,
+        "disclosure": TIER2,
+        "preferred_channel": TIER2,
+        "name": TIER1,
+        # A Relation code, encrypted: "embassy" or "lawyer" beside a defender can identify.
+        "relation": TIER1,
+        "channels": TIER1,
+        "languages": TIER1,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "networks.EscalationTree": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "defender": TIER2,
+        # Salted PBKDF2 of the person's duress code (ADR 0032).
+        "duress_code_hash": SECRET,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "networks.EscalationStep": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "tree": TIER2,
+        "position": TIER2,
+        "wait_minutes": TIER2,
+        "contacts": TIER2,
+    },
+    "networks.CheckIn": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "defender": TIER2,
+        "created_by": TIER2,
+        "purpose": TIER2,
+        "due_at": TIER2,
+        "grace_minutes": TIER2,
+        "deadline": TIER2,
+        "state": TIER2,
+        "done_at": TIER2,
+        "note": TIER1,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "networks.Alert": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "defender": TIER2,
+        "check_in": TIER2,
+        "raised_by": TIER2,
+        "source": TIER2,
+        "state": TIER2,
+        "location_precision": TIER2,
+        "raised_at": TIER2,
+        "step": TIER2,
+        "next_step_at": TIER2,
+        "acknowledged_at": TIER2,
+        "closed_at": TIER2,
+        "message": TIER1,
+        "location": TIER1,
+        "version": TIER2,
+    },
+    "networks.AlertDelivery": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "alert": TIER2,
+        "contact": TIER2,
+        "step": TIER2,
+        "channel": TIER2,
+        # SHA-256 of the acknowledgement token (the token is derived, never stored: ADR 0031).
+        "token_hash": SECRET,
+        "key_version": TIER2,
+        "expires_at": TIER2,
+        "state": TIER2,
+        "attempts": TIER2,
+        "lease_until": TIER2,
+        "sent_at": TIER2,
+        "acknowledged_at": TIER2,
+        # A short code set by delivery.py (FREE_TEXT_ALLOWED).
+        "error": TIER2,
+        "created_at": TIER2,
+    },
+}
+
+WELLBEING: AppTiers = {
+    "wellbeing.CheckIn": {
+        "id": TIER2,
+        # The person; CARE-1: only they (and those they share with) read the check-in.
+        "owner": TIER2,
+        # Always empty: check-ins are encrypted under the platform key (ADR 0033).
+        "organisation": TIER2,
+        "checked_on": TIER2,
+        "shared_with": TIER2,
+        "shared_at": TIER2,
+        # The three 1-5 scales: answers are Tier 1 for well-being (SECURITY.md section 2).
+        "answers": TIER1,
+        "note": TIER1,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "wellbeing.CareAgreement": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "next_review": TIER2,
+        "rest": TIER1,
+        "leave": TIER1,
+        "supervision": TIER1,
+        "debriefing": TIER1,
+        "referral": TIER1,
+        "budget": TIER1,
+        "updated_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "wellbeing.CareReview": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "agreement": TIER2,
+        "reviewed_on": TIER2,
+        "reviewed_by": TIER2,
+        "next_review": TIER2,
+        "changes": TIER1,
+        "created_at": TIER2,
+    },
+    "wellbeing.DebriefPlan": {
+        "id": TIER2,
+        "organisation": TIER2,
+        "incident": TIER2,
+        "planned_on": TIER2,
+        "status": TIER2,
+        "participants": TIER1,
+        "care_follow_up": TIER1,
+        "created_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+}
+
 REGISTRY: dict[str, AppTiers] = {
     "core": CORE,
     "accounts": ACCOUNTS,
@@ -954,6 +1199,9 @@ REGISTRY: dict[str, AppTiers] = {
     "plans": PLANS,
     "api": API,
     "observatory": OBSERVATORY,
+    "desk": DESK,
+    "networks": NETWORKS,
+    "wellbeing": WELLBEING,
 }
 
 #: Fields whose data does not yet meet their declared tier: a Tier-1 field still in plaintext,
@@ -965,6 +1213,20 @@ KNOWN_GAPS: dict[str, str] = {}
 #: "app_label.ModelName.field" -> what keeps them from holding a name, a place or a story.
 #: Adding one needs the code owners' review, like any Tier-2 field.
 FREE_TEXT_ALLOWED: dict[str, str] = {
+    "desk.Case.consent_scopes": (
+        "A list of defenders.enums.ConsentScope codes, checked by desk.services (_check_consent)."
+    ),
+    "desk.CaseEvent.before": (
+        "Codes written by desk.services only (a state, or 'priority/urgency'); never typed."
+    ),
+    "desk.CaseEvent.after": (
+        "Codes written by desk.services only (a state, a kind, a status, 'priority/urgency', "
+        "or the number of officers assigned); never typed."
+    ),
+    "networks.AlertDelivery.error": (
+        "A short code set by networks/delivery.py (unavailable, no_address, closed, timeout, "
+        "unreachable, http_<status>), never the gateway's text."
+    ),
     "incidents.IncidentExport.blob_name": (
         "Generated by the export job (random hex): names the encrypted file, never typed."
     ),

@@ -1,3 +1,283 @@
-from ninja import Router
+"""JSON API of the desk (/api/v1/), through the same access paths and services as the pages:
+a case the pages would not show answers 404 here too, a write they would refuse, 403.
+Each operation stays within 6 queries (PERFORMANCE.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from amparo.accounts.models import User
+from amparo.api.paging import AFTER, LIMIT, caller, pk_page
+from amparo.api.schemas import ErrorOut
+from amparo.core.locking import EditConflict
+from amparo.desk import queries, services
+from amparo.desk.enums import CaseState, Priority
+from amparo.desk.models import Case
+from amparo.desk.schemas import (
+    AccompanimentIn,
+    AccompanimentOut,
+    AccompanimentPage,
+    AccompanimentUpdateIn,
+    AssignIn,
+    CaseAssignedOut,
+    CaseDetailOut,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    ConflictOut,
+    DeskErrorOut,
+    ReferralIn,
+    ReferralOut,
+    ReferralPage,
+    ReferralUpdateIn,
+    StateIn,
+    TriageIn,
+)
 
 router = Router(tags=["desk"])
+
+READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ConflictOut, 422: DeskErrorOut}
+
+
+def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
+    current: Any = error.current
+    return Status(409, {"detail": "Conflict", "current_version": current.version})
+
+
+def _refused(error: services.DeskError) -> Status[dict[str, Any]]:
+    return Status(422, {"detail": error.message})
+
+
+def _detail(case: Case) -> dict[str, Any]:
+    """The case with its officers' ids (one query)."""
+    ids = list(case.assignments.values_list("user_id", flat=True))
+    case.officer_ids = ids  # type: ignore[attr-defined]
+    return case  # type: ignore[return-value]
+
+
+@router.get(
+    "/desk/cases",
+    response={200: CasePage, 401: ErrorOut},
+    url_name="desk-case-list",
+    summary="Cases I can read",
+)
+def case_list(
+    request: HttpRequest,
+    *,
+    state: CaseState | None = None,
+    priority: Priority | None = None,
+    mine: bool = False,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
+    user = caller(request)
+    filters = queries.CaseFilters(state=state or "", priority=priority or "", mine=mine)
+    cases = queries.filter_cases(queries.cases_visible_to(user), user, filters)
+    return pk_page(cases, after, limit)
+
+
+@router.get(
+    "/desk/cases/{uuid:case_id}",
+    response={200: CaseDetailOut, **READ},
+    url_name="desk-case-detail",
+    summary="One case, with its summary and officers",
+)
+def case_detail(request: HttpRequest, case_id: UUID) -> Any:
+    return _detail(queries.get_case_for_user(caller(request), case_id))
+
+
+@router.post(
+    "/desk/cases",
+    response={201: CaseDetailOut, **WRITE},
+    url_name="desk-case-create",
+    summary="Open a case for a defender my desk keeps",
+)
+def case_create(request: HttpRequest, payload: CaseIn) -> Any:
+    user = caller(request)
+    defender = queries.get_defender_for_case(user, payload.defender_id)
+    data = payload.dict(exclude={"defender_id"})
+    case = services.open_case(actor=user, defender=defender, **data)
+    case.officer_ids = []  # type: ignore[attr-defined]
+    return Status(201, case)
+
+
+@router.post(
+    "/desk/cases/{uuid:case_id}/triage",
+    response={200: CaseOut, **WRITE},
+    url_name="desk-case-triage",
+    summary="Set priority and urgency",
+)
+def case_triage(request: HttpRequest, case_id: UUID, payload: TriageIn) -> Any:
+    user = caller(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    try:
+        services.triage(
+            case=case,
+            actor=user,
+            expected_version=payload.version,
+            priority=payload.priority,
+            urgency=payload.urgency,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    return case
+
+
+@router.post(
+    "/desk/cases/{uuid:case_id}/assign",
+    response={200: CaseAssignedOut, **WRITE},
+    url_name="desk-case-assign",
+    summary="Replace the assigned officers (desk.assign)",
+)
+def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Any:
+    user = caller(request)
+    case = queries.get_case_for_user(user, case_id, for_assign=True)
+    officers = list(User.objects.filter(pk__in=payload.officer_ids))
+    if len(officers) != len(set(payload.officer_ids)):
+        return Status(422, {"detail": "Unknown officer."})
+    try:
+        services.assign(case=case, actor=user, expected_version=payload.version, officers=officers)
+    except EditConflict as error:
+        return _conflict(error)
+    except services.DeskError as error:
+        return _refused(error)
+    case.officer_ids = [o.pk for o in officers]  # type: ignore[attr-defined]
+    return case
+
+
+@router.post(
+    "/desk/cases/{uuid:case_id}/state",
+    response={200: CaseOut, **WRITE},
+    url_name="desk-case-state",
+    summary="Move the case to another state; ending it needs a reason",
+)
+def case_state(request: HttpRequest, case_id: UUID, payload: StateIn) -> Any:
+    user = caller(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    try:
+        services.change_state(
+            case=case,
+            actor=user,
+            expected_version=payload.version,
+            to=payload.to,
+            closure_reason=payload.closure_reason or "",
+            closure_note=payload.closure_note,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.DeskError as error:
+        return _refused(error)
+    return case
+
+
+# --- accompaniment ---
+
+
+@router.get(
+    "/desk/cases/{uuid:case_id}/accompaniment",
+    response={200: AccompanimentPage, **READ},
+    url_name="desk-accompaniment-list",
+    summary="The case's accompaniment log",
+)
+def accompaniment_list(
+    request: HttpRequest, case_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> Any:
+    case = queries.get_case_for_user(caller(request), case_id)
+    return pk_page(queries.accompaniments_of(case), after, limit)
+
+
+@router.post(
+    "/desk/cases/{uuid:case_id}/accompaniment",
+    response={201: AccompanimentOut, **WRITE},
+    url_name="desk-accompaniment-create",
+    summary="Record a meeting, training, coaching, psychosocial session or visit",
+)
+def accompaniment_create(request: HttpRequest, case_id: UUID, payload: AccompanimentIn) -> Any:
+    user = caller(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    return Status(201, services.add_accompaniment(case=case, actor=user, **payload.dict()))
+
+
+@router.patch(
+    "/desk/accompaniment/{uuid:accompaniment_id}",
+    response={200: AccompanimentOut, **WRITE},
+    url_name="desk-accompaniment-update",
+    summary="Change an accompaniment entry (only the fields sent)",
+)
+def accompaniment_update(
+    request: HttpRequest, accompaniment_id: UUID, payload: AccompanimentUpdateIn
+) -> Any:
+    user = caller(request)
+    item = queries.get_accompaniment_for_user(user, accompaniment_id, for_write=True)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    try:
+        return services.update_accompaniment(
+            accompaniment=item, actor=user, expected_version=payload.version, changes=changes
+        )
+    except EditConflict as error:
+        return _conflict(error)
+
+
+# --- referrals ---
+
+
+def _referral_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The API's nulls are the model's empty codes."""
+    for name in ("grant_category", "outcome"):
+        if name in data and data[name] is None:
+            data[name] = ""
+    return data
+
+
+@router.get(
+    "/desk/cases/{uuid:case_id}/referrals",
+    response={200: ReferralPage, **READ},
+    url_name="desk-referral-list",
+    summary="The case's referrals",
+)
+def referral_list(
+    request: HttpRequest, case_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> Any:
+    case = queries.get_case_for_user(caller(request), case_id)
+    return pk_page(queries.referrals_of(case), after, limit)
+
+
+@router.post(
+    "/desk/cases/{uuid:case_id}/referrals",
+    response={201: ReferralOut, **WRITE},
+    url_name="desk-referral-create",
+    summary="Record a referral",
+)
+def referral_create(request: HttpRequest, case_id: UUID, payload: ReferralIn) -> Any:
+    user = caller(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    try:
+        referral = services.add_referral(case=case, actor=user, **_referral_fields(payload.dict()))
+    except services.DeskError as error:
+        return _refused(error)
+    return Status(201, referral)
+
+
+@router.patch(
+    "/desk/referrals/{uuid:referral_id}",
+    response={200: ReferralOut, **WRITE},
+    url_name="desk-referral-update",
+    summary="Move a referral on or record its milestones and outcome (only the fields sent)",
+)
+def referral_update(request: HttpRequest, referral_id: UUID, payload: ReferralUpdateIn) -> Any:
+    user = caller(request)
+    item = queries.get_referral_for_user(user, referral_id, for_write=True)
+    changes = _referral_fields(payload.dict(exclude_unset=True, exclude={"version"}))
+    try:
+        return services.update_referral(
+            referral=item, actor=user, expected_version=payload.version, changes=changes
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.DeskError as error:
+        return _refused(error)

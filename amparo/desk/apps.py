@@ -8,3 +8,8 @@ class DeskConfig(AppConfig):
     # Translators: a Protection Desk accompanies defenders at risk over years.
     verbose_name = _("Protection Desk")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from amparo.desk import panels  # noqa: PLC0415 -- after the models
+
+        panels.register()  # the person's cases and overdue follow-ups, on the dashboard

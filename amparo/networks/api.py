@@ -1,3 +1,288 @@
-from ninja import Router
+"""JSON API of the networks module (/api/v1/), through the same access paths and services as
+the pages: what the pages would not show answers 404 here too, a write they refuse, 403."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from amparo.api.paging import AFTER, LIMIT, caller, pk_page
+from amparo.api.schemas import ErrorOut
+from amparo.core.locking import EditConflict
+from amparo.networks import queries, services
+from amparo.networks.enums import AlertState, CheckInState
+from amparo.networks.models import Contact
+from amparo.networks.schemas import (
+    AlertDetailOut,
+    AlertIn,
+    AlertPage,
+    CheckInDoneIn,
+    CheckInDoneOut,
+    CheckInIn,
+    CheckInOut,
+    CheckInPage,
+    ContactIn,
+    ContactOut,
+    ContactPage,
+    ContactUpdateIn,
+    StepIn,
+    StepOut,
+    TreeOut,
+)
 
 router = Router(tags=["networks"])
+
+READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _contact(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.pk,
+        "defender_id": contact.defender_id,
+        "name": contact.name,
+        "relation": contact.relation,
+        "tie": contact.tie,
+        "preferred_channel": contact.preferred_channel,
+        "channels": contact.channels or {},
+        "languages": contact.languages,
+        "disclosure": contact.disclosure,
+        "version": contact.version,
+    }
+
+
+def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
+    return Status(409, {"detail": "Conflict: reload, then send the current version."})
+
+
+@router.get(
+    "/networks/defenders/{uuid:defender_id}/contacts",
+    response={200: ContactPage, **READ},
+    url_name="network-contact-list",
+    summary="A defender's network contacts",
+)
+def contact_list(
+    request: HttpRequest, defender_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> dict[str, Any]:
+    user = caller(request)
+    defender = queries.get_defender_for_network(user, defender_id)
+    page = pk_page(Contact.objects.filter(defender=defender), after, limit)
+    page["items"] = [_contact(contact) for contact in page["items"]]
+    return page
+
+
+@router.post(
+    "/networks/defenders/{uuid:defender_id}/contacts",
+    response={201: ContactOut, **WRITE},
+    url_name="network-contact-create",
+    summary="Add a contact to a defender's network",
+)
+def contact_create(request: HttpRequest, defender_id: UUID, payload: ContactIn) -> Status[Any]:
+    user = caller(request)
+    defender = queries.get_defender_for_network(user, defender_id, for_write=True)
+    data = payload.dict()
+    try:
+        contact = services.create_contact(actor=user, defender=defender, **data)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return Status(201, _contact(contact))
+
+
+@router.patch(
+    "/networks/contacts/{uuid:contact_id}",
+    response={200: ContactOut, **WRITE},
+    url_name="network-contact-update",
+    summary="Change a contact (send the version you read)",
+)
+def contact_update(request: HttpRequest, contact_id: UUID, payload: ContactUpdateIn) -> Any:
+    user = caller(request)
+    contact = queries.get_contact_for_user(user, contact_id, for_write=True)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    try:
+        services.update_contact(
+            contact=contact, actor=user, expected_version=payload.version, changes=changes
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return _contact(contact)
+
+
+def _tree(defender_id: UUID, user: Any) -> dict[str, Any]:
+    defender = queries.get_defender_for_network(user, defender_id)
+    tree = queries.tree_of(defender)
+    if tree is None:
+        return {"defender_id": defender.pk, "version": 0, "steps": []}
+    return {
+        "defender_id": defender.pk,
+        "version": tree.version,
+        "steps": [
+            {
+                "id": step.pk,
+                "position": step.position,
+                "wait_minutes": step.wait_minutes,
+                "contact_ids": [c.pk for c in step.contacts.all()],
+            }
+            for step in tree.steps.all()
+        ],
+    }
+
+
+@router.get(
+    "/networks/defenders/{uuid:defender_id}/tree",
+    response={200: TreeOut, **READ},
+    url_name="network-tree",
+    summary="A defender's escalation tree: steps in order, their contacts and waits",
+)
+def tree_detail(request: HttpRequest, defender_id: UUID) -> dict[str, Any]:
+    return _tree(defender_id, caller(request))
+
+
+@router.post(
+    "/networks/defenders/{uuid:defender_id}/tree/steps",
+    response={201: StepOut, **WRITE},
+    url_name="network-step-create",
+    summary="Add a last step to a defender's escalation tree",
+)
+def step_create(request: HttpRequest, defender_id: UUID, payload: StepIn) -> Status[Any]:
+    user = caller(request)
+    defender = queries.get_defender_for_network(user, defender_id, for_write=True)
+    contacts = list(Contact.objects.filter(pk__in=payload.contact_ids, defender=defender))
+    if len(contacts) != len(set(payload.contact_ids)):
+        return Status(422, {"detail": "Unknown contact."})
+    try:
+        step = services.add_step(
+            actor=user,
+            defender=defender,
+            expected_version=payload.version,
+            contacts=contacts,
+            wait_minutes=payload.wait_minutes,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return Status(
+        201,
+        {
+            "id": step.pk,
+            "position": step.position,
+            "wait_minutes": step.wait_minutes,
+            "contact_ids": [c.pk for c in contacts],
+        },
+    )
+
+
+@router.get(
+    "/alerts",
+    response={200: AlertPage, 401: ErrorOut},
+    url_name="alert-list",
+    summary="Alerts I can see",
+)
+def alert_list(
+    request: HttpRequest,
+    state: AlertState | None = None,
+    defender_id: UUID | None = None,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
+    alerts = queries.alerts_visible_to(caller(request))
+    if state is not None:
+        alerts = alerts.filter(state=state)
+    if defender_id is not None:
+        alerts = alerts.filter(defender_id=defender_id)
+    return pk_page(alerts, after, limit)
+
+
+@router.get(
+    "/alerts/{uuid:alert_id}",
+    response={200: AlertDetailOut, **READ},
+    url_name="alert-detail",
+    summary="One alert: who has been told and who answered",
+)
+def alert_detail(request: HttpRequest, alert_id: UUID) -> Any:
+    alert = queries.get_alert_for_user(caller(request), alert_id)
+    alert.deliveries_list = list(alert.deliveries.order_by("step", "created_at", "id"))  # type: ignore[attr-defined]
+    return {
+        **{
+            field: getattr(alert, field)
+            for field in AlertDetailOut.model_fields
+            if field not in {"code", "deliveries"}
+        },
+        "code": alert.code,
+        "deliveries": alert.deliveries_list,  # type: ignore[attr-defined]
+    }
+
+
+@router.post(
+    "/networks/defenders/{uuid:defender_id}/alerts",
+    response={201: AlertDetailOut, **WRITE},
+    url_name="alert-raise",
+    summary="Raise an urgent alert: the first step of the tree is told at once",
+)
+def alert_raise(request: HttpRequest, defender_id: UUID, payload: AlertIn) -> Status[Any]:
+    user = caller(request)
+    defender = queries.get_defender_for_network(user, defender_id, for_write=True)
+    alert = services.raise_alert(actor=user, defender=defender, **payload.dict())
+    body = {
+        **{
+            field: getattr(alert, field)
+            for field in AlertDetailOut.model_fields
+            if field not in {"code", "deliveries"}
+        },
+        "code": alert.code,
+        "deliveries": list(alert.deliveries.order_by("step", "created_at", "id")),
+    }
+    return Status(201, body)
+
+
+@router.get(
+    "/check-ins",
+    response={200: CheckInPage, 401: ErrorOut},
+    url_name="check-in-list",
+    summary="Check-ins I can see",
+)
+def check_in_list(
+    request: HttpRequest,
+    state: CheckInState | None = None,
+    defender_id: UUID | None = None,
+    limit: int = LIMIT,
+    after: UUID | None = AFTER,
+) -> dict[str, Any]:
+    check_ins = queries.check_ins_visible_to(caller(request))
+    if state is not None:
+        check_ins = check_ins.filter(state=state)
+    if defender_id is not None:
+        check_ins = check_ins.filter(defender_id=defender_id)
+    return pk_page(check_ins, after, limit)
+
+
+@router.post(
+    "/networks/defenders/{uuid:defender_id}/check-ins",
+    response={201: CheckInOut, **WRITE},
+    url_name="check-in-schedule",
+    summary="Schedule a check-in",
+)
+def check_in_schedule(request: HttpRequest, defender_id: UUID, payload: CheckInIn) -> Status[Any]:
+    user = caller(request)
+    defender = queries.get_defender_for_network(user, defender_id, for_write=True)
+    return Status(201, services.schedule_check_in(actor=user, defender=defender, **payload.dict()))
+
+
+@router.post(
+    "/check-ins/{uuid:check_in_id}/done",
+    response={200: CheckInDoneOut, **WRITE},
+    url_name="check-in-done",
+    summary='"I am safe": with the duress code, the same answer and a silent alert',
+)
+def check_in_done(
+    request: HttpRequest, check_in_id: UUID, payload: CheckInDoneIn | None = None
+) -> dict[str, Any]:
+    user = caller(request)
+    check_in = queries.get_check_in_for_user(user, check_in_id, for_write=True)
+    services.check_in_done(actor=user, check_in=check_in, code=payload.code if payload else "")
+    return {"done": True}

@@ -7,3 +7,8 @@ class WellbeingConfig(AppConfig):
     label = "wellbeing"
     verbose_name = _("Well-being")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from amparo.wellbeing import panels  # noqa: PLC0415 -- after the models
+
+        panels.register()  # serious incidents without a debrief plan, on the desk's dashboard

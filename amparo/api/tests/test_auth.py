@@ -156,7 +156,20 @@ def test_the_api_offers_no_key_operation_and_writes_only_the_method_records():
         ("GET", "/api/v1/organisations/{organisation_id}/members"),
     }
     assert not [p for _m, p in operations if any(w in p for w in ("key", "token", "audit"))]
-    method_modules = ("defenders", "incidents", "risk", "actors", "plans", "measures")
+    method_modules = (
+        "defenders",
+        "incidents",
+        "risk",
+        "actors",
+        "plans",
+        "measures",
+        "desk",
+        "networks",
+        "check-ins",
+        "wellbeing",
+        "care",
+        "debriefs",
+    )
     assert writes
     assert all(path.split("/")[3] in method_modules for path in writes)
 

@@ -21,7 +21,14 @@ def _keys(response) -> list[str]:
 
 
 def test_every_module_registers_its_panel_from_its_app_config():
-    assert {"incidents-urgent", "risk-due", "plans-attention"} <= set(panels._parts)
+    assert {
+        "incidents-urgent",
+        "risk-due",
+        "plans-attention",
+        "desk-cases",
+        "networks-check-ins",
+        "wellbeing-debriefs",
+    } <= set(panels._parts)
 
 
 def test_desk_staff_see_the_danger_now_queue_even_when_empty(client, desk_officer, organisation):
@@ -46,8 +53,10 @@ def test_untriaged_danger_now_reports_and_plans_due_appear(
     login_fresh(client, desk_officer)
     client.get(reverse("core:dashboard"))
 
-    # session, the user with their memberships, the urgent count, analyses due, plans due
-    with django_assert_num_queries(5):
+    # session, the user with their memberships, the urgent count, analyses due, plans due,
+    # the desk's cases needing the officer, serious incidents without a debrief (the
+    # networks panel spends nothing for desk staff: it shows a person's own check-ins)
+    with django_assert_num_queries(7):
         response = client.get(reverse("core:dashboard"))
 
     html = response.content.decode()

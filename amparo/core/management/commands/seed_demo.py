@@ -16,6 +16,11 @@ MODULE_SEEDS = (
     "amparo.actors.demo",
     "amparo.risk.demo",
     "amparo.plans.demo",
+    # Issue 6: the desk's cases, the protection networks, and well-being (after the incidents:
+    # debriefs follow serious incidents).
+    "amparo.desk.demo",
+    "amparo.networks.demo",
+    "amparo.wellbeing.demo",
     # The public observatory: the real bundled seed set, published, and fictional evaluations.
     "amparo.observatory.demo",
 )

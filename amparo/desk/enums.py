@@ -1,0 +1,154 @@
+"""The desk's vocabularies (DOMAIN.md 2.6): stable codes, translated labels."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CaseState(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("case state", "Received")
+    SCREENING = "screening", pgettext_lazy("case state", "Screening")
+    ACCEPTED = "accepted", pgettext_lazy("case state", "Accepted")
+    DECLINED = "declined", pgettext_lazy("case state", "Declined")
+    REFERRED_OUT = "referred_out", pgettext_lazy("case state", "Referred elsewhere")
+    ACTIVE = "active", pgettext_lazy("case state", "Active")
+    EMERGENCY = "emergency", pgettext_lazy("case state", "Emergency")
+    MONITORING = "monitoring", pgettext_lazy("case state", "Monitoring")
+    CLOSED = "closed", pgettext_lazy("case state", "Closed")
+
+
+#: Where a case may go from each state (DOMAIN.md 2.6). Declining, referring out and closing
+#: end the case and need a closure reason; a closed case can be reopened into screening.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    CaseState.RECEIVED: (CaseState.SCREENING, CaseState.DECLINED),
+    CaseState.SCREENING: (CaseState.ACCEPTED, CaseState.DECLINED, CaseState.REFERRED_OUT),
+    CaseState.ACCEPTED: (CaseState.ACTIVE, CaseState.EMERGENCY, CaseState.CLOSED),
+    CaseState.ACTIVE: (CaseState.EMERGENCY, CaseState.MONITORING, CaseState.CLOSED),
+    CaseState.EMERGENCY: (CaseState.ACTIVE, CaseState.MONITORING, CaseState.CLOSED),
+    CaseState.MONITORING: (CaseState.ACTIVE, CaseState.EMERGENCY, CaseState.CLOSED),
+    CaseState.DECLINED: (CaseState.SCREENING,),
+    CaseState.REFERRED_OUT: (CaseState.SCREENING,),
+    CaseState.CLOSED: (CaseState.SCREENING,),
+}
+#: States that end the desk's work on the case: entering one needs a closure reason.
+ENDED = frozenset({CaseState.DECLINED, CaseState.REFERRED_OUT, CaseState.CLOSED})
+OPEN = tuple(state for state in CaseState.values if state not in ENDED)
+
+
+class Priority(models.TextChoices):
+    LOW = "low", pgettext_lazy("priority", "Low")
+    MEDIUM = "medium", pgettext_lazy("priority", "Medium")
+    HIGH = "high", pgettext_lazy("priority", "High")
+    CRITICAL = "critical", pgettext_lazy("priority", "Critical")
+
+
+#: Highest first, for lists and the dashboard.
+PRIORITY_ORDER = (Priority.CRITICAL, Priority.HIGH, Priority.MEDIUM, Priority.LOW)
+
+
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", pgettext_lazy("urgency", "Routine")
+    WEEKS = "weeks", _("Within weeks")
+    DAYS = "days", _("Within days")
+    HOURS = "hours", _("Within hours")
+
+
+class Confidentiality(models.TextChoices):
+    """DOMAIN.md principle 7, without `public`: a case is never public."""
+
+    # Translators: confidentiality level: everyone at the desk.
+    INTERNAL = "internal", pgettext_lazy("confidentiality", "The whole desk")
+    # Translators: confidentiality level: only the officers assigned and the desk leads.
+    NAMED = "named", pgettext_lazy("confidentiality", "Assigned officers and desk leads only")
+
+
+class ClosureReason(models.TextChoices):
+    RISK_ACCEPTABLE = "risk_acceptable", _("Risk is acceptable")
+    DEFENDER_CHOICE = "defender_choice", _("The defender's choice")
+    TRANSFERRED = "transferred", _("Transferred to another organisation")
+    RELOCATED = "relocated", _("Relocated")
+    CONTACT_LOST = "contact_lost", _("Contact lost")
+    DECEASED = "deceased", _("Deceased")
+    OUT_OF_MANDATE = "out_of_mandate", _("Outside the desk's mandate")
+
+
+class AccompanimentKind(models.TextChoices):
+    MEETING = "meeting", pgettext_lazy("accompaniment", "Meeting")
+    TRAINING = "training", pgettext_lazy("accompaniment", "Training")
+    COACHING = "coaching", pgettext_lazy("accompaniment", "Coaching")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
+    VISIT = "visit", _("Accompaniment visit")
+
+
+class ReferralKind(models.TextChoices):
+    GRANT = "grant", _("Emergency grant")
+    MECHANISM = "mechanism", _("State protection mechanism")
+    LAWYER = "lawyer", _("Lawyer")
+    ORGANISATION = "organisation", _("Other organisation")
+
+
+class GrantCategory(models.TextChoices):
+    """ProtectDefenders.eu categories (DOMAIN.md 2.6)."""
+
+    PHYSICAL = "physical", _("Physical security")
+    DIGITAL = "digital", _("Digital security")
+    COMMUNICATIONS = "communications", _("Communications")
+    CAPACITY = "capacity", _("Security capacity-building")
+    TRANSPORT = "transport", _("Secure transport")
+    LEGAL = "legal", _("Legal")
+    MEDICAL = "medical", _("Medical and psychosocial")
+    HUMANITARIAN = "humanitarian", _("Humanitarian, family included")
+    RELOCATION = "relocation", _("Urgent relocation")
+    ADVOCACY = "advocacy", _("Urgent monitoring, reporting and advocacy")
+    OTHER = "other", pgettext_lazy("grant category", "Other")
+
+
+class ReferralStatus(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("referral", "Proposed")
+    CONSENTED = "consented", _("Consent given")
+    SENT = "sent", pgettext_lazy("referral", "Sent")
+    DECIDED = "decided", pgettext_lazy("referral", "Decided")
+    DELIVERED = "delivered", pgettext_lazy("referral", "Delivered")
+    FOLLOWED_UP = "followed_up", _("Followed up")
+
+
+REFERRAL_ORDER = tuple(ReferralStatus.values)
+
+
+class ReferralOutcome(models.TextChoices):
+    GRANTED = "granted", pgettext_lazy("referral outcome", "Granted")
+    PARTLY = "partly", _("Partly granted")
+    REFUSED = "refused", pgettext_lazy("referral outcome", "Refused")
+    WITHDRAWN = "withdrawn", pgettext_lazy("referral outcome", "Withdrawn")
+
+
+class RequestStatus(models.TextChoices):
+    NEW = "new", pgettext_lazy("support request", "New")
+    CONVERTED = "converted", _("Case opened")
+    DECLINED = "declined", pgettext_lazy("support request", "Declined")
+
+
+class ContactKind(models.TextChoices):
+    """How a requester may want to be contacted: a kind only, the address is Tier 1."""
+
+    SIGNAL = "signal", "Signal"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    OTHER = "other", pgettext_lazy("contact channel", "Other")
+
+
+class EventKind(models.TextChoices):
+    """What happened on a case: the timeline (codes only, no content)."""
+
+    OPENED = "opened", _("Case opened")
+    TRIAGED = "triaged", _("Triaged")
+    ASSIGNED = "assigned", _("Officers assigned")
+    STATE = "state", _("State changed")
+    EDITED = "edited", _("Case details edited")
+    ACCOMPANIMENT_ADDED = "accompaniment_added", _("Accompaniment recorded")
+    ACCOMPANIMENT_EDITED = "accompaniment_edited", _("Accompaniment edited")
+    REFERRAL_ADDED = "referral_added", _("Referral recorded")
+    REFERRAL_EDITED = "referral_edited", _("Referral updated")

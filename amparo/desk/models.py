@@ -1,0 +1,351 @@
+"""Protection Desk cases (DOMAIN.md 2.6): a case per defender or collective the desk
+accompanies, its timeline, accompaniment log and referrals, and the requests for support that
+arrive through the public form.
+
+Tier 2 (plaintext, for lists, filters, dashboards, reports): states, priority, urgency,
+confidentiality, consent scopes, closure reason, kinds, categories, statuses, outcomes, dates
+and foreign keys. Everything people wrote about a person is Tier 1: case summary, closure note,
+accompaniment notes, referral target and details, and every field of a request for support.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from amparo.core.crypto.fields import EncryptedTextField
+from amparo.defenders.enums import ConsentScope
+from amparo.desk.enums import (
+    ENDED,
+    AccompanimentKind,
+    CaseState,
+    ClosureReason,
+    Confidentiality,
+    ContactKind,
+    EventKind,
+    GrantCategory,
+    Priority,
+    ReferralKind,
+    ReferralOutcome,
+    ReferralStatus,
+    RequestStatus,
+    Urgency,
+)
+
+
+class RequestDesk(models.Model):
+    """An organisation whose desk accepts requests through the public form (ADR 0028)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="request_desk"
+    )
+    accepts_requests = models.BooleanField(_("accepts requests for support"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("desk accepting requests")
+        verbose_name_plural = _("desks accepting requests")
+
+    def __str__(self) -> str:
+        return f"request desk {self.organisation_id}"
+
+
+class SupportRequest(models.Model):
+    """A request for support sent through the public form, by someone without an account.
+
+    Only what the requester chose to give is stored, encrypted; no address, no browser
+    details. The desk turns it into a case or declines it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="support_requests"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.NEW
+    )
+    contact_kind = models.CharField(
+        _("how to contact you"), max_length=10, choices=ContactKind.choices, blank=True
+    )
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    # Tier 1
+    request = EncryptedTextField(_("what is happening and what support you need"))
+    name = EncryptedTextField(_("name or pseudonym"), blank=True)
+    contact = EncryptedTextField(_("number, address or handle"), blank=True)
+    place = EncryptedTextField(_("country or region"), blank=True)
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-received_at", "-id")
+        verbose_name = _("request for support")
+        verbose_name_plural = _("requests for support")
+        indexes = [models.Index(fields=["organisation", "status", "-received_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:request-detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        return f"R-{self.pk.hex[:6].upper()}"
+
+
+class Case(models.Model):
+    """The desk's accompaniment of one defender or collective, from intake to closure."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    #: Always the defender's keeping organisation: its desk works the case, its key encrypts it.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="desk_cases"
+    )
+    defender = models.ForeignKey(
+        "defenders.Defender",
+        on_delete=models.PROTECT,
+        related_name="desk_cases",
+        verbose_name=_("defender"),
+    )
+    request = models.OneToOneField(
+        SupportRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="case",
+        verbose_name=_("request for support"),
+    )
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CaseOfficer",
+        related_name="desk_cases",
+        verbose_name=_("assigned officers"),
+    )
+
+    # Tier 2
+    state = models.CharField(
+        _("state"), max_length=12, choices=CaseState.choices, default=CaseState.RECEIVED
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    confidentiality = models.CharField(
+        _("who at the desk sees it"),
+        max_length=10,
+        choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+    )
+    #: The defender's consent for this case: codes of defenders.enums.ConsentScope.
+    consent_scopes = models.JSONField(_("consent"), default=list, blank=True)
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    review_on = models.DateField(_("next review"), null=True, blank=True)
+
+    # Tier 1
+    summary = EncryptedTextField(_("summary"), blank=True)
+    #: DESK-5: the final risk note written at closure.
+    closure_note = EncryptedTextField(_("final risk note"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            # The case list's keyset order, per desk.
+            models.Index(fields=["organisation", "-created_at", "-id"], name="desk_case_list"),
+            models.Index(fields=["organisation", "state", "priority"], name="desk_case_state"),
+            models.Index(fields=["defender", "state"], name="desk_case_defender"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:case-detail", args=[self.pk])
+
+    @property
+    def code(self) -> str:
+        """Tier-2 identifier for places where the summary may not appear."""
+        return f"C-{self.pk.hex[:6].upper()}"
+
+    @property
+    def consent_labels(self) -> list[Any]:
+        labels = dict(ConsentScope.choices)
+        return [labels.get(scope, scope) for scope in self.consent_scopes]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in ENDED
+
+
+class CaseOfficer(models.Model):
+    """A desk officer assigned to a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_assignments"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="desk_officer_once"),
+        ]
+        indexes = [models.Index(fields=["user", "case"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.case_id}"
+
+
+class CaseEvent(models.Model):
+    """One line of the case's timeline. Every service call adds one; codes and ids only."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=24, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    #: For state changes and triage: the codes before and after (Tier 2).
+    before = models.CharField(max_length=40, blank=True)
+    after = models.CharField(max_length=40, blank=True)
+    #: The accompaniment or referral the event is about.
+    object_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-at", "-id")
+        indexes = [models.Index(fields=["case", "-at"], name="desk_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id}"
+
+
+class Accompaniment(models.Model):
+    """A meeting, training, coaching, psychosocial session or visit, with a follow-up due."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accompaniments")
+    kind = models.CharField(_("kind"), max_length=14, choices=AccompanimentKind.choices)
+    held_on = models.DateField(_("date"))
+    follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("-held_on", "-created_at")
+        verbose_name = _("accompaniment")
+        verbose_name_plural = _("accompaniment")
+        indexes = [
+            models.Index(fields=["follow_up_done", "follow_up_due"], name="desk_follow_up_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"accompaniment {self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            not self.follow_up_done
+            and self.follow_up_due is not None
+            and self.follow_up_due < timezone.localdate()
+        )
+
+
+class Referral(models.Model):
+    """A referral to an emergency grant, a State protection mechanism, a lawyer or another
+    organisation; for mechanisms, the milestones whose delays DESK-4 measures."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    kind = models.CharField(_("referred to"), max_length=14, choices=ReferralKind.choices)
+    grant_category = models.CharField(
+        _("grant category"), max_length=16, choices=GrantCategory.choices, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.PROPOSED,
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=ReferralOutcome.choices, blank=True
+    )
+    requested_on = models.DateField(_("requested on"), null=True, blank=True)
+    risk_study_on = models.DateField(_("risk study on"), null=True, blank=True)
+    measures_granted_on = models.DateField(_("measures granted on"), null=True, blank=True)
+    implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+
+    # Tier 1
+    target = EncryptedTextField(
+        _("to whom"), blank=True, help_text=_("The fund, mechanism, lawyer or organisation.")
+    )
+    details = EncryptedTextField(_("details"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [models.Index(fields=["kind", "status"], name="desk_referral_status")]
+
+    def __str__(self) -> str:
+        return f"referral {self.pk}"
+
+    @property
+    def delay_days(self) -> int | None:
+        """Days from the request to implementation (DESK-4), once both are known."""
+        if self.requested_on is None or self.implemented_on is None:
+            return None
+        return (self.implemented_on - self.requested_on).days
+
+    def milestones(self) -> list[tuple[Any, Any]]:
+        return [
+            (_("requested on"), self.requested_on),
+            (_("risk study on"), self.risk_study_on),
+            (_("measures granted on"), self.measures_granted_on),
+            (_("implemented on"), self.implemented_on),
+        ]

@@ -1,0 +1,327 @@
+"""The one access path to the desk's cases and requests, for pages, API, dashboard and jobs.
+
+Invisible cases raise Http404 (nobody can probe for a case they may not know exists); visible
+cases the person may not change raise PermissionDenied on writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from amparo.accounts.enums import Role
+from amparo.accounts.models import Membership, Organisation, User
+from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
+from amparo.defenders.models import Defender
+from amparo.desk import rules
+from amparo.desk.enums import OPEN, RequestStatus
+from amparo.desk.models import (
+    Accompaniment,
+    Case,
+    CaseEvent,
+    CaseOfficer,
+    Referral,
+    RequestDesk,
+    SupportRequest,
+)
+from amparo.incidents.models import Act
+from amparo.incidents.queries import incidents_visible_to
+from amparo.plans.enums import LIVE_STATUSES
+from amparo.plans.models import SecurityPlan
+from amparo.plans.rules import plans_visible_q
+from amparo.risk.queries import analyses_visible_to
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+#: Newest first; the index `desk_case_list` serves it per desk.
+LIST_ORDER = ("-created_at", "-id")
+
+
+def _count_of(queryset: QuerySet[Any]) -> Coalesce:
+    """How many rows of `queryset` (filtered on an OuterRef) as a scalar subquery."""
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1]), 0, output_field=IntegerField())
+
+
+def cases_visible_to(user: User | AnonymousUser) -> QuerySet[Case]:
+    """Every read of cases goes through here: with the defender (its code and pseudonym)."""
+    return (
+        Case.objects.filter(rules.cases_visible_q(user))
+        .select_related("defender")
+        .order_by(*LIST_ORDER)
+    )
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: str = ""
+    priority: str = ""
+    mine: bool = False
+    open_only: bool = False
+
+
+def filter_cases(cases: QuerySet[Case], user: User, filters: CaseFilters) -> QuerySet[Case]:
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    elif filters.open_only:
+        cases = cases.filter(state__in=OPEN)
+    if filters.priority:
+        cases = cases.filter(priority=filters.priority)
+    if filters.mine:
+        cases = cases.filter(
+            Exists(CaseOfficer.objects.filter(case_id=OuterRef("pk"), user_id=user.pk))
+        )
+    return cases
+
+
+@dataclass
+class Page:
+    """One page of a list, found by position rather than by counting (PERFORMANCE.md 6)."""
+
+    rows: list[Any]
+    next_after: UUID | None
+    is_first: bool
+
+
+def keyset_page(cases: QuerySet[Case], *, after: UUID | None, size: int) -> Page:
+    """`size` cases after the case `after` in LIST_ORDER; the cursor is read by subqueries of
+    the same query, so a page is one query (plus the officers) at any depth."""
+    if after is not None:
+        cursor = Case.objects.filter(pk=after)
+        at = Subquery(cursor.values("created_at")[:1])
+        cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
+    rows = list(cases.prefetch_related("officers")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
+
+
+def _linked_counts(user: User | AnonymousUser) -> dict[str, Any]:
+    """What the case page shows of the defender's other records, through those modules' own
+    access paths, as subqueries of the case's query."""
+    victims = Act.objects.filter(victim_id=OuterRef(OuterRef("defender_id"))).values("incident_id")
+    incidents = incidents_visible_to(user).filter(pk__in=victims)
+    analyses = analyses_visible_to(user).filter(subject_id=OuterRef("defender_id"))
+    plans = SecurityPlan.objects.filter(plans_visible_q(user), subject_id=OuterRef("defender_id"))
+    return {
+        "incident_count": _count_of(incidents),
+        "analysis_count": _count_of(analyses),
+        "plan_count": _count_of(plans),
+        "has_live_plan": Exists(
+            SecurityPlan.objects.filter(
+                subject_id=OuterRef("defender_id"), status__in=LIVE_STATUSES
+            )
+        ),
+    }
+
+
+def get_case_for_user(
+    user: User | AnonymousUser,
+    case_id: UUID,
+    *,
+    for_write: bool = False,
+    for_assign: bool = False,
+    linked: bool = False,
+) -> Case:
+    """One case with its defender. `linked` adds the counts of the defender's incidents,
+    analyses and plans the person may read (one query all the same)."""
+    queryset = Case.objects.filter(rules.cases_visible_q(user)).select_related(
+        "defender", "request"
+    )
+    if linked:
+        queryset = queryset.annotate(**_linked_counts(user))
+    case = get_object_or_404(queryset, pk=case_id)
+    if for_write and not rules.can_edit_case(user, case):
+        raise PermissionDenied
+    if for_assign and not rules.can_assign(user, case):
+        raise PermissionDenied
+    return case
+
+
+def officers_of(case: Case) -> list[User]:
+    return list(case.officers.order_by("display_name", "email"))
+
+
+def timeline_of(case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("-at", "-id")
+
+
+def accompaniments_of(case: Case) -> QuerySet[Accompaniment]:
+    return Accompaniment.objects.filter(case=case).order_by("-held_on", "-created_at")
+
+
+def referrals_of(case: Case) -> QuerySet[Referral]:
+    return Referral.objects.filter(case=case).order_by("-created_at", "-id")
+
+
+def get_accompaniment_for_user(
+    user: User | AnonymousUser, accompaniment_id: UUID, *, for_write: bool = False
+) -> Accompaniment:
+    accompaniment = get_object_or_404(
+        Accompaniment.objects.filter(rules.cases_visible_q(user, "case__")).select_related(
+            "case", "case__defender"
+        ),
+        pk=accompaniment_id,
+    )
+    if for_write and not rules.can_edit_case(user, accompaniment.case):
+        raise PermissionDenied
+    return accompaniment
+
+
+def get_referral_for_user(
+    user: User | AnonymousUser, referral_id: UUID, *, for_write: bool = False
+) -> Referral:
+    referral = get_object_or_404(
+        Referral.objects.filter(rules.cases_visible_q(user, "case__")).select_related(
+            "case", "case__defender"
+        ),
+        pk=referral_id,
+    )
+    if for_write and not rules.can_edit_case(user, referral.case):
+        raise PermissionDenied
+    return referral
+
+
+def require_visible_case(user: User | AnonymousUser, case_id: UUID) -> None:
+    if not Case.objects.filter(rules.cases_visible_q(user), pk=case_id).exists():
+        from django.http import Http404  # noqa: PLC0415
+
+        raise Http404
+
+
+# --- who works on cases, and for whom ---
+
+
+def assignable_officers(organisation_id: Any) -> QuerySet[User]:
+    """People with an active role that works cases (`desk.edit`) in the case's organisation."""
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.DESK_EDIT in perms]
+    members = Membership.objects.filter(
+        organisation_id=organisation_id, is_active=True, role__in=[Role(r) for r in roles]
+    ).values("user_id")
+    return User.objects.filter(pk__in=members, is_active=True).order_by("display_name", "email")
+
+
+#: How many defenders the "open a case" picker lists (newest first).
+PICKER_SIZE = 100
+
+
+def defenders_for_cases(user: User | AnonymousUser) -> QuerySet[Defender]:
+    """Defenders the person may open a case for: those their desk keeps."""
+    organisations = rules.desk_organisations(user, Perm.DESK_EDIT)
+    return Defender.objects.filter(organisation_id__in=organisations).order_by("-created_at", "-id")
+
+
+def defender_picker(
+    user: User | AnonymousUser, *, organisation_id: Any = None
+) -> QuerySet[Defender]:
+    """The newest PICKER_SIZE of them, as a queryset a form field can validate against."""
+    defenders = defenders_for_cases(user)
+    if organisation_id is not None:
+        defenders = defenders.filter(organisation_id=organisation_id)
+    newest = defenders.values("pk")[:PICKER_SIZE]
+    return Defender.objects.filter(pk__in=newest).order_by("-created_at", "-id")
+
+
+def get_defender_for_case(user: User | AnonymousUser, defender_id: UUID) -> Defender:
+    """A defender the person reads (404 otherwise) and whose desk they work on (403)."""
+    from amparo.defenders.queries import get_defender_for_user  # noqa: PLC0415
+
+    defender = get_defender_for_user(user, defender_id)
+    if not rules.can_open_case_for(user, defender):
+        raise PermissionDenied
+    return defender
+
+
+# --- requests for support ---
+
+
+def accepting_desks() -> QuerySet[Organisation]:
+    """Organisations whose desk accepts requests through the public form, by name."""
+    return Organisation.objects.filter(
+        is_active=True, request_desk__accepts_requests=True
+    ).order_by("name")
+
+
+def requests_visible_to(user: User | AnonymousUser) -> QuerySet[SupportRequest]:
+    organisations = rules.desk_organisations(user, Perm.DESK_EDIT)
+    return SupportRequest.objects.filter(organisation_id__in=organisations).order_by(
+        "-received_at", "-id"
+    )
+
+
+def get_request_for_user(user: User | AnonymousUser, request_id: UUID) -> SupportRequest:
+    return get_object_or_404(
+        requests_visible_to(user).select_related("organisation"), pk=request_id
+    )
+
+
+def request_desk_of(organisation_id: Any) -> RequestDesk | None:
+    return RequestDesk.objects.filter(organisation_id=organisation_id).first()
+
+
+def new_request_count(user: User | AnonymousUser) -> int:
+    return requests_visible_to(user).filter(status=RequestStatus.NEW).count()
+
+
+# --- the desk's dashboard ---
+
+
+@dataclass
+class Dashboard:
+    by_priority: list[dict[str, Any]]
+    overdue: list[Accompaniment]
+    analyses_due: list[Any]
+    recent_incidents: list[Any]
+    without_plan: list[Case]
+
+
+def open_by_priority(user: User | AnonymousUser) -> dict[str, int]:
+    rows = (
+        Case.objects.filter(rules.cases_visible_q(user), state__in=OPEN)
+        .order_by()
+        .values("priority")
+        .annotate(n=Count("pk"))
+    )
+    return {row["priority"]: row["n"] for row in rows}
+
+
+def overdue_follow_ups(user: User | AnonymousUser, *, today: date | None = None) -> QuerySet[Any]:
+    today = today or timezone.localdate()
+    return (
+        Accompaniment.objects.filter(
+            rules.cases_visible_q(user, "case__"),
+            case__state__in=OPEN,
+            follow_up_done=False,
+            follow_up_due__lt=today,
+        )
+        .select_related("case", "case__defender")
+        .order_by("follow_up_due", "id")
+    )
+
+
+def cases_without_live_plan(user: User | AnonymousUser) -> QuerySet[Case]:
+    live = SecurityPlan.objects.filter(subject_id=OuterRef("defender_id"), status__in=LIVE_STATUSES)
+    return (
+        cases_visible_to(user)
+        .filter(state__in=OPEN)
+        .filter(~Exists(live))
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,193 @@
+"""What the desk API answers and accepts, field by field (ACC-08: explicit fields)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+from amparo.defenders.enums import ConsentScope
+from amparo.desk.enums import (
+    AccompanimentKind,
+    CaseState,
+    ClosureReason,
+    Confidentiality,
+    GrantCategory,
+    Priority,
+    ReferralKind,
+    ReferralOutcome,
+    ReferralStatus,
+    Urgency,
+)
+
+TEXT = 5000
+NEXT = "Pass as `after` to read the next page; null on the last page."
+VERSION = "Send it back with an update (optimistic locking)."
+
+
+class CaseOut(Schema):
+    """Tier 2 only: the list decrypts nothing."""
+
+    id: UUID
+    code: str = Field(examples=["C-7F3A2B"])
+    organisation_id: UUID
+    defender_id: UUID
+    state: CaseState
+    priority: Priority
+    urgency: Urgency
+    confidentiality: Confidentiality
+    consent_scopes: list[ConsentScope]
+    closure_reason: ClosureReason | None = None
+    opened_on: date
+    closed_on: date | None
+    review_on: date | None
+    version: int = Field(description=VERSION)
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_closure_reason(obj: object) -> str | None:
+        return getattr(obj, "closure_reason", "") or None
+
+
+class CaseDetailOut(CaseOut):
+    summary: str
+    closure_note: str
+    officer_ids: list[UUID]
+    request_id: UUID | None
+
+
+class CaseAssignedOut(CaseOut):
+    officer_ids: list[UUID]
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_after: UUID | None = Field(description=NEXT)
+
+
+class CaseIn(Schema):
+    defender_id: UUID
+    priority: Priority = Priority.MEDIUM
+    urgency: Urgency = Urgency.ROUTINE
+    confidentiality: Confidentiality = Confidentiality.INTERNAL
+    consent_scopes: list[ConsentScope] = []
+    summary: str = Field("", max_length=TEXT)
+
+
+class TriageIn(Schema):
+    version: int
+    priority: Priority
+    urgency: Urgency
+
+
+class AssignIn(Schema):
+    version: int
+    officer_ids: list[UUID]
+
+
+class StateIn(Schema):
+    version: int
+    to: CaseState
+    closure_reason: ClosureReason | None = None
+    closure_note: str = Field("", max_length=TEXT)
+
+
+class AccompanimentOut(Schema):
+    id: UUID
+    case_id: UUID
+    kind: AccompanimentKind
+    held_on: date
+    follow_up_due: date | None
+    follow_up_done: bool
+    notes: str
+    version: int = Field(description=VERSION)
+
+
+class AccompanimentPage(Schema):
+    items: list[AccompanimentOut]
+    next_after: UUID | None = Field(description=NEXT)
+
+
+class AccompanimentIn(Schema):
+    kind: AccompanimentKind
+    held_on: date
+    follow_up_due: date | None = None
+    follow_up_done: bool = False
+    notes: str = Field("", max_length=TEXT)
+
+
+class AccompanimentUpdateIn(Schema):
+    version: int
+    kind: AccompanimentKind | None = None
+    held_on: date | None = None
+    follow_up_due: date | None = None
+    follow_up_done: bool | None = None
+    notes: str | None = Field(None, max_length=TEXT)
+
+
+class ReferralOut(Schema):
+    id: UUID
+    case_id: UUID
+    kind: ReferralKind
+    grant_category: GrantCategory | None = None
+    status: ReferralStatus
+    outcome: ReferralOutcome | None = None
+    requested_on: date | None
+    risk_study_on: date | None
+    measures_granted_on: date | None
+    implemented_on: date | None
+    delay_days: int | None
+    target: str
+    details: str
+    version: int = Field(description=VERSION)
+
+    @staticmethod
+    def resolve_grant_category(obj: object) -> str | None:
+        return getattr(obj, "grant_category", "") or None
+
+    @staticmethod
+    def resolve_outcome(obj: object) -> str | None:
+        return getattr(obj, "outcome", "") or None
+
+
+class ReferralPage(Schema):
+    items: list[ReferralOut]
+    next_after: UUID | None = Field(description=NEXT)
+
+
+class ReferralIn(Schema):
+    kind: ReferralKind
+    grant_category: GrantCategory | None = None
+    status: ReferralStatus = ReferralStatus.PROPOSED
+    outcome: ReferralOutcome | None = None
+    requested_on: date | None = None
+    risk_study_on: date | None = None
+    measures_granted_on: date | None = None
+    implemented_on: date | None = None
+    target: str = Field("", max_length=500)
+    details: str = Field("", max_length=TEXT)
+
+
+class ReferralUpdateIn(Schema):
+    version: int
+    grant_category: GrantCategory | None = None
+    status: ReferralStatus | None = None
+    outcome: ReferralOutcome | None = None
+    requested_on: date | None = None
+    risk_study_on: date | None = None
+    measures_granted_on: date | None = None
+    implemented_on: date | None = None
+    target: str | None = Field(None, max_length=500)
+    details: str | None = Field(None, max_length=TEXT)
+
+
+class DeskErrorOut(Schema):
+    detail: str
+
+
+class ConflictOut(Schema):
+    detail: str
+    current_version: int

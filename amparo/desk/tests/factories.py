@@ -1,0 +1,48 @@
+"""Cases for tests, made through the services (so each carries its timeline and audit)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from amparo.accounts.models import Organisation, User
+from amparo.audit.services import audit_context
+from amparo.defenders import services as defender_services
+from amparo.defenders.models import Defender
+from amparo.desk import services
+from amparo.desk.models import Accompaniment, Case, Referral
+
+
+def make_defender(organisation: Organisation, pseudonym: str = "Marta", **fields: Any) -> Defender:
+    with audit_context(actor=None):
+        return defender_services.create_defender(
+            organisation=organisation,
+            actor=None,
+            kind=fields.pop("kind", "individual"),
+            pseudonym=pseudonym,
+            **fields,
+        )
+
+
+def make_case(defender: Defender, actor: User | None = None, **fields: Any) -> Case:
+    officers = fields.pop("officers", [])
+    with audit_context(actor=actor):
+        case = services.open_case(actor=actor, defender=defender, **fields)
+        if officers:
+            services.assign(
+                case=case, actor=actor, expected_version=case.version, officers=officers
+            )
+    return case
+
+
+def make_accompaniment(case: Case, **fields: Any) -> Accompaniment:
+    fields.setdefault("kind", "meeting")
+    fields.setdefault("held_on", date(2026, 1, 10))
+    with audit_context(actor=None):
+        return services.add_accompaniment(case=case, actor=None, **fields)
+
+
+def make_referral(case: Case, **fields: Any) -> Referral:
+    fields.setdefault("kind", "grant")
+    with audit_context(actor=None):
+        return services.add_referral(case=case, actor=None, **fields)

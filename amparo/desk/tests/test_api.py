@@ -1,0 +1,113 @@
+"""The desk API: the same access paths and services as the pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from amparo.desk.models import Case
+from amparo.desk.tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_triage_assign_and_move_a_case(api_client, record, desk_lead, second_officer):
+    client = api_client(desk_lead)
+
+    created = client.post(
+        "/api/v1/desk/cases",
+        {"defender_id": str(record.pk), "summary": "Threats", "consent_scopes": ["store"]},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    case_id, version = created.json()["id"], created.json()["version"]
+
+    triaged = client.post(
+        f"/api/v1/desk/cases/{case_id}/triage",
+        {"version": version, "priority": "critical", "urgency": "hours"},
+        content_type="application/json",
+    )
+    assert triaged.json()["priority"] == "critical"
+
+    assigned = client.post(
+        f"/api/v1/desk/cases/{case_id}/assign",
+        {"version": triaged.json()["version"], "officer_ids": [str(second_officer.pk)]},
+        content_type="application/json",
+    )
+    assert assigned.json()["officer_ids"] == [str(second_officer.pk)]
+
+    moved = client.post(
+        f"/api/v1/desk/cases/{case_id}/state",
+        {"version": assigned.json()["version"], "to": "screening"},
+        content_type="application/json",
+    )
+    assert moved.json()["state"] == "screening"
+    assert Case.objects.get().events.count() == 4
+
+
+def test_a_stale_version_is_a_conflict(api_client, case, desk_officer):
+    client = api_client(desk_officer)
+    body = {"version": 1, "priority": "high", "urgency": "days"}
+    client.post(f"/api/v1/desk/cases/{case.pk}/triage", body, content_type="application/json")
+
+    response = client.post(
+        f"/api/v1/desk/cases/{case.pk}/triage", body, content_type="application/json"
+    )
+
+    assert response.status_code == 409
+    assert response.json()["current_version"] == 2
+
+
+def test_an_officer_cannot_assign(api_client, case, desk_officer):
+    response = api_client(desk_officer).post(
+        f"/api/v1/desk/cases/{case.pk}/assign",
+        {"version": 1, "officer_ids": []},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 403
+
+
+def test_another_offices_case_is_not_found(api_client, foreign_record, desk_officer):
+    case = make_case(foreign_record)
+
+    response = api_client(desk_officer).get(f"/api/v1/desk/cases/{case.pk}")
+
+    assert response.status_code == 404
+
+
+def test_accompaniment_and_referrals(api_client, case, desk_officer):
+    client = api_client(desk_officer)
+
+    added = client.post(
+        f"/api/v1/desk/cases/{case.pk}/accompaniment",
+        {"kind": "coaching", "held_on": "2026-02-01", "follow_up_due": "2026-03-01"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201
+    done = client.patch(
+        f"/api/v1/desk/accompaniment/{added.json()['id']}",
+        {"version": 1, "follow_up_done": True},
+        content_type="application/json",
+    )
+    assert done.json()["follow_up_done"] is True
+
+    referral = client.post(
+        f"/api/v1/desk/cases/{case.pk}/referrals",
+        {"kind": "mechanism", "requested_on": "2026-01-01", "target": "UNP"},
+        content_type="application/json",
+    )
+    assert referral.status_code == 201
+    refused = client.patch(
+        f"/api/v1/desk/referrals/{referral.json()['id']}",
+        {"version": 1, "status": "sent"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    consented = client.patch(
+        f"/api/v1/desk/referrals/{referral.json()['id']}",
+        {"version": 1, "status": "consented", "implemented_on": "2026-02-15"},
+        content_type="application/json",
+    )
+    assert consented.json()["delay_days"] == 45
+    listed = client.get(f"/api/v1/desk/cases/{case.pk}/referrals").json()["items"]
+    assert [item["target"] for item in listed] == ["UNP"]

@@ -1,0 +1,90 @@
+"""Fixed choices of the networks module (DOMAIN.md 2.7). Codes are stable; labels translate."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tie(models.TextChoices):
+    """Internal solidarity or an external ally (DOMAIN.md 2.7, S37)."""
+
+    INTERNAL = "internal", _("Internal network")
+    EXTERNAL = "external", _("External network")
+
+
+class Relation(models.TextChoices):
+    """Who the contact is to the defender. Stored encrypted: a relation can identify."""
+
+    FAMILY = "family", _("Family")
+    COLLEAGUE = "colleague", _("Colleague")
+    COMMUNITY = "community", _("Community member")
+    ORGANISATION = "organisation", _("Organisation")
+    LAWYER = "lawyer", _("Lawyer")
+    JOURNALIST = "journalist", _("Journalist")
+    EMBASSY = "embassy", _("Embassy")
+    UN_BODY = "un_body", _("UN body")
+    REGIONAL_BODY = "regional_body", _("Regional human rights body")
+    STATE = "state", _("State institution")
+    OTHER = "other", _("Other")
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    SIGNAL = "signal", _("Signal")
+
+
+#: Channels whose messages are end-to-end encrypted: only these may carry the alert's text.
+E2E_CHANNELS = frozenset({ChannelKind.SIGNAL})
+
+
+class Disclosure(models.TextChoices):
+    """What a contact may be told about an alert, on the acknowledgement page and on an
+    end-to-end encrypted channel. Email and SMS never carry more than a link."""
+
+    # Translators: what a contact may be told about an alert.
+    ALERT_ONLY = "alert_only", _("Only that there is an urgent alert")
+    MESSAGE = "message", _("The alert's message and who it is about")
+    MESSAGE_LOCATION = "message_location", _("The message, who it is about and the location")
+
+
+class LocationPrecision(models.TextChoices):
+    NONE = "none", _("No location")
+    REGION = "region", _("Region")
+    LOCALITY = "locality", _("Town or neighbourhood")
+    EXACT = "exact", _("Exact place")
+
+
+class AlertSource(models.TextChoices):
+    MANUAL = "manual", _("Raised by hand")
+    MISSED_CHECK_IN = "missed_check_in", _("Missed check-in")
+    DURESS = "duress", _("Check-in under duress")
+
+
+class AlertState(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLOSED = "closed", _("Closed")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Could not be sent")
+
+
+class CheckInPurpose(models.TextChoices):
+    TRIP = "trip", _("Trip")
+    # Translators: a court hearing.
+    HEARING = "hearing", _("Hearing")
+    DEMONSTRATION = "demonstration", _("Demonstration")
+    OTHER = "other", _("Other")
+
+
+class CheckInState(models.TextChoices):
+    SCHEDULED = "scheduled", _("Waiting for the check-in")
+    DONE = "done", _("Checked in")
+    MISSED = "missed", _("Missed")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -1,0 +1,198 @@
+"""The one access path to protection networks, for pages, API and jobs.
+
+Invisible records raise Http404 (nobody can probe for a contact or an alert they may not know
+exists); visible records the person may not change raise PermissionDenied on writes.
+
+Alerts raised by a duress code are not shown to the person's own account: someone forcing
+them to check in may be looking at their screen (ADR 0032). The desk sees them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from amparo.accounts.permissions import Perm
+from amparo.defenders.models import Defender
+from amparo.defenders.rules import organisations_with
+from amparo.networks import rules
+from amparo.networks.enums import AlertSource, AlertState, CheckInState
+from amparo.networks.models import (
+    Alert,
+    AlertDelivery,
+    CheckIn,
+    Contact,
+    EscalationStep,
+    EscalationTree,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import User
+
+
+def _check_write(user: User | AnonymousUser, defender: Defender, for_write: bool) -> None:
+    if for_write and not rules.can_edit_network(user, defender):
+        raise PermissionDenied
+
+
+def get_defender_for_network(
+    user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
+) -> Defender:
+    """The defender whose network the page shows: 404 unless the person reads it."""
+    defender = get_object_or_404(Defender.objects.filter(rules.network_q(user)), pk=defender_id)
+    _check_write(user, defender, for_write)
+    return defender
+
+
+def contacts_of(defender: Defender) -> QuerySet[Contact]:
+    """A defender's contacts, with the number of steps each is on."""
+    return (
+        Contact.objects.filter(defender=defender)
+        .annotate(step_count=Count("steps"))
+        .order_by("created_at", "id")
+    )
+
+
+def contacts_visible_to(user: User | AnonymousUser) -> QuerySet[Contact]:
+    return Contact.objects.filter(rules.network_q(user, "defender__")).order_by("pk")
+
+
+def get_contact_for_user(
+    user: User | AnonymousUser, contact_id: UUID, *, for_write: bool = False
+) -> Contact:
+    contact = get_object_or_404(contacts_visible_to(user).select_related("defender"), pk=contact_id)
+    _check_write(user, contact.defender, for_write)
+    return contact
+
+
+def tree_of(defender: Defender) -> EscalationTree | None:
+    """The defender's tree with its steps and each step's contacts (three queries)."""
+    return (
+        EscalationTree.objects.filter(defender=defender)
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=EscalationStep.objects.order_by("position").prefetch_related("contacts"),
+            )
+        )
+        .first()
+    )
+
+
+def trees_visible_to(user: User | AnonymousUser) -> QuerySet[EscalationTree]:
+    return EscalationTree.objects.filter(rules.network_q(user, "defender__")).order_by("pk")
+
+
+def get_step_for_user(
+    user: User | AnonymousUser, step_id: UUID, *, for_write: bool = False
+) -> EscalationStep:
+    step = get_object_or_404(
+        EscalationStep.objects.filter(rules.network_q(user, "tree__defender__")).select_related(
+            "tree", "tree__defender"
+        ),
+        pk=step_id,
+    )
+    _check_write(user, step.tree.defender, for_write)
+    return step
+
+
+def _hidden_duress_q(user: User | AnonymousUser, prefix: str = "") -> Q:
+    """Duress alerts of the person themselves (or of a collective they coordinate without
+    being its desk): hidden from them."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    staff = organisations_with(user, Perm.NETWORKS_VIEW)
+    coordinated = organisations_with(user, Perm.COLLECTIVE_EDIT)
+    mine = Q(**{f"{prefix}defender__user_id": user.pk})
+    if coordinated:
+        mine |= Q(**{f"{prefix}defender__collective_organisation_id__in": coordinated}) & ~Q(
+            **{f"{prefix}defender__organisation_id__in": staff}
+        )
+    return Q(**{f"{prefix}source": AlertSource.DURESS}) & mine
+
+
+def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
+    """Alerts for lists, with their defender and delivery counts."""
+    return (
+        Alert.objects.filter(rules.network_q(user, "defender__"))
+        .exclude(_hidden_duress_q(user))
+        .select_related("defender")
+        .annotate(
+            told=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)),
+            answered=Count("deliveries", filter=Q(deliveries__acknowledged_at__isnull=False)),
+        )
+        .order_by("-raised_at", "-id")
+    )
+
+
+def get_alert_for_user(
+    user: User | AnonymousUser, alert_id: UUID, *, for_write: bool = False
+) -> Alert:
+    alert = get_object_or_404(
+        Alert.objects.filter(rules.network_q(user, "defender__"))
+        .exclude(_hidden_duress_q(user))
+        .select_related("defender", "raised_by"),
+        pk=alert_id,
+    )
+    _check_write(user, alert.defender, for_write)
+    return alert
+
+
+def deliveries_of(alert: Alert) -> QuerySet[AlertDelivery]:
+    """Who has been told and who answered, step by step."""
+    return (
+        AlertDelivery.objects.filter(alert=alert)
+        .select_related("contact")
+        .order_by("step", "created_at", "id")
+    )
+
+
+def check_ins_visible_to(user: User | AnonymousUser) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(rules.network_q(user, "defender__"))
+        .select_related("defender")
+        .order_by("due_at", "id")
+    )
+
+
+def get_check_in_for_user(
+    user: User | AnonymousUser, check_in_id: UUID, *, for_write: bool = False
+) -> CheckIn:
+    check_in = get_object_or_404(check_ins_visible_to(user), pk=check_in_id)
+    _check_write(user, check_in.defender, for_write)
+    return check_in
+
+
+def my_open_check_ins(user: User | AnonymousUser) -> QuerySet[CheckIn]:
+    """Check-ins waiting for this person themselves (own record, collectives they
+    coordinate): the one-tap buttons of their dashboard."""
+    if not user.is_authenticated:
+        return CheckIn.objects.none()
+    mine = Q(defender__user_id=user.pk)
+    coordinated = organisations_with(user, Perm.COLLECTIVE_EDIT)
+    if coordinated:
+        mine |= Q(defender__collective_organisation_id__in=coordinated)
+    return (
+        CheckIn.objects.filter(mine, state=CheckInState.SCHEDULED)
+        .select_related("defender")
+        .order_by("due_at", "id")
+    )
+
+
+def open_alerts_count(defender: Defender, user: User | AnonymousUser) -> int:
+    return (
+        Alert.objects.filter(defender=defender, state__in=[AlertState.RAISED])
+        .exclude(_hidden_duress_q(user))
+        .count()
+    )
+
+
+def lookup_ids(model: Any, ids: list[UUID], defender: Defender) -> list[Any]:
+    """Rows of `model` among `ids` that belong to the defender (for choices sent by API)."""
+    return list(model.objects.filter(pk__in=ids, defender=defender))

@@ -1,0 +1,163 @@
+"""What the networks API answers and accepts, field by field (ACC-08: explicit fields)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from ninja import Schema
+from pydantic import Field
+
+from amparo.api.schemas import TEXT_REQUIRED
+from amparo.networks.enums import (
+    AlertSource,
+    AlertState,
+    ChannelKind,
+    CheckInPurpose,
+    CheckInState,
+    DeliveryState,
+    Disclosure,
+    LocationPrecision,
+    Relation,
+    Tie,
+)
+
+
+class ChannelsIn(Schema):
+    email: str = Field("", max_length=254)
+    sms: str = Field("", max_length=40)
+    signal: str = Field("", max_length=40)
+
+
+class ContactIn(Schema):
+    name: str = Field(max_length=200, pattern=TEXT_REQUIRED)
+    relation: Relation
+    tie: Tie
+    preferred_channel: ChannelKind
+    channels: ChannelsIn
+    languages: str = Field("", max_length=100)
+    disclosure: Disclosure = Disclosure.ALERT_ONLY
+
+
+class ContactUpdateIn(Schema):
+    version: int = Field(description="The version you read (optimistic locking).")
+    name: str | None = Field(None, max_length=200, pattern=TEXT_REQUIRED)
+    relation: Relation | None = None
+    tie: Tie | None = None
+    preferred_channel: ChannelKind | None = None
+    channels: ChannelsIn | None = None
+    languages: str | None = Field(None, max_length=100)
+    disclosure: Disclosure | None = None
+
+
+class ContactOut(Schema):
+    id: UUID
+    defender_id: UUID
+    name: str
+    relation: str
+    tie: Tie
+    preferred_channel: ChannelKind
+    channels: dict[str, str]
+    languages: str
+    disclosure: Disclosure
+    version: int
+
+
+class ContactPage(Schema):
+    items: list[ContactOut]
+    next_after: UUID | None
+
+
+class StepIn(Schema):
+    version: int = Field(description="The tree's version you read; 0 when it has no step yet.")
+    contact_ids: list[UUID] = Field(min_length=1, max_length=1000)
+    wait_minutes: int = Field(15, ge=1, le=7 * 24 * 60)
+
+
+class StepOut(Schema):
+    id: UUID
+    position: int
+    wait_minutes: int
+    contact_ids: list[UUID]
+
+
+class TreeOut(Schema):
+    defender_id: UUID
+    version: int = Field(description="0 when the defender has no tree yet.")
+    steps: list[StepOut]
+
+
+class AlertIn(Schema):
+    message: str = Field(max_length=500, pattern=TEXT_REQUIRED)
+    location: str = Field("", max_length=300)
+    location_precision: LocationPrecision = LocationPrecision.NONE
+
+
+class AlertOut(Schema):
+    id: UUID
+    code: str
+    defender_id: UUID
+    source: AlertSource
+    state: AlertState
+    raised_at: datetime
+    step: int
+    next_step_at: datetime | None
+    acknowledged_at: datetime | None
+    closed_at: datetime | None
+    version: int
+
+
+class AlertPage(Schema):
+    items: list[AlertOut]
+    next_after: UUID | None
+
+
+class DeliveryOut(Schema):
+    id: UUID
+    contact_id: UUID
+    step: int
+    channel: ChannelKind
+    state: DeliveryState
+    sent_at: datetime | None
+    acknowledged_at: datetime | None
+
+
+class AlertDetailOut(AlertOut):
+    message: str
+    location: str
+    location_precision: LocationPrecision
+    deliveries: list[DeliveryOut]
+
+
+class CheckInIn(Schema):
+    purpose: CheckInPurpose
+    due_at: datetime
+    grace_minutes: int = Field(15, ge=0, le=24 * 60)
+    note: str = Field("", max_length=1000)
+
+
+class CheckInOut(Schema):
+    id: UUID
+    defender_id: UUID
+    purpose: CheckInPurpose
+    due_at: datetime
+    grace_minutes: int
+    deadline: datetime
+    state: CheckInState
+    done_at: datetime | None
+    version: int
+
+
+class CheckInPage(Schema):
+    items: list[CheckInOut]
+    next_after: UUID | None
+
+
+class CheckInDoneIn(Schema):
+    code: str = Field("", max_length=40, description="The duress code, if forced (ADR 0032).")
+
+
+class CheckInDoneOut(Schema):
+    """The same answer with or without a duress code."""
+
+    done: bool

@@ -1,0 +1,154 @@
+"""The networks API: same access paths and services as the pages, each call within six
+queries."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core import mail
+
+from amparo.networks import services
+from amparo.networks.models import Alert, CheckIn, Contact, EscalationStep
+from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
+
+pytestmark = pytest.mark.django_db
+
+CONTACT = {
+    "name": "Rosa",
+    "relation": "lawyer",
+    "tie": "external",
+    "preferred_channel": "email",
+    "channels": {"email": "rosa@example.org"},
+    "disclosure": "message",
+}
+
+
+def _post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+def test_contacts_tree_alert_and_acknowledgement(
+    api_client, desk_officer, subject, django_capture_on_commit_callbacks
+):
+    client = api_client(desk_officer)
+    created = _post(client, f"/api/v1/networks/defenders/{subject.pk}/contacts", CONTACT)
+    assert created.status_code == 201, created.content
+    contact_id = created.json()["id"]
+
+    listed = client.get(f"/api/v1/networks/defenders/{subject.pk}/contacts").json()
+    assert [c["name"] for c in listed["items"]] == ["Rosa"]
+
+    step = _post(
+        client,
+        f"/api/v1/networks/defenders/{subject.pk}/tree/steps",
+        {"version": 0, "contact_ids": [contact_id], "wait_minutes": 5},
+    )
+    assert step.status_code == 201
+    stale = _post(
+        client,
+        f"/api/v1/networks/defenders/{subject.pk}/tree/steps",
+        {"version": 0, "contact_ids": [contact_id]},
+    )
+    assert stale.status_code == 409
+    tree = client.get(f"/api/v1/networks/defenders/{subject.pk}/tree").json()
+    assert (tree["version"], len(tree["steps"])) == (1, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        raised = _post(
+            client, f"/api/v1/networks/defenders/{subject.pk}/alerts", {"message": "Help"}
+        )
+    assert raised.status_code == 201, raised.content
+    assert len(mail.outbox) == 1
+    token = mail.outbox[0].body.split("/ack/")[1].split("/")[0]
+    services.acknowledge(token)
+    detail = client.get(f"/api/v1/alerts/{raised.json()['id']}").json()
+    assert detail["state"] == "acknowledged"
+    assert detail["deliveries"][0]["acknowledged_at"] is not None
+
+
+def test_contact_update_is_versioned(api_client, desk_officer, subject):
+    contact = make_contact(subject)
+    client = api_client(desk_officer)
+    url = f"/api/v1/networks/contacts/{contact.pk}"
+    ok = client.patch(
+        url, json.dumps({"version": 1, "name": "Rosa M."}), content_type="application/json"
+    )
+    assert ok.status_code == 200
+    assert ok.json()["version"] == 2
+    stale = client.patch(
+        url, json.dumps({"version": 1, "name": "X"}), content_type="application/json"
+    )
+    assert stale.status_code == 409
+    bad = client.patch(
+        url, json.dumps({"version": 2, "preferred_channel": "sms"}), content_type="application/json"
+    )
+    assert bad.status_code == 422
+
+
+def test_check_ins_schedule_and_done_with_duress(
+    api_client, defender, own_subject, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    services.set_duress_code(actor=defender, defender=own_subject, code="4711")
+    client = api_client(defender)
+    scheduled = _post(
+        client,
+        f"/api/v1/networks/defenders/{own_subject.pk}/check-ins",
+        {"purpose": "trip", "due_at": "2030-01-01T10:00:00Z", "grace_minutes": 10},
+    )
+    assert scheduled.status_code == 201, scheduled.content
+    check_in_id = scheduled.json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        done = _post(client, f"/api/v1/check-ins/{check_in_id}/done", {"code": "4711"})
+    assert (done.status_code, done.json()) == (200, {"done": True})
+    assert CheckIn.objects.get().state == "done"
+    assert Alert.objects.get().source == "duress"
+    # Not listed for the person themselves.
+    assert client.get("/api/v1/alerts").json()["items"] == []
+    assert len(client.get("/api/v1/check-ins").json()["items"]) == 1
+
+
+def test_foreign_records_are_404(api_client, desk_officer, foreign_subject):
+    client = api_client(desk_officer)
+    alert = services.raise_alert(actor=None, defender=foreign_subject, message="x")
+    assert (
+        client.get(f"/api/v1/networks/defenders/{foreign_subject.pk}/contacts").status_code == 404
+    )
+    assert client.get(f"/api/v1/alerts/{alert.pk}").status_code == 404
+    assert client.get("/api/v1/alerts").json()["items"] == []
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_api_query_counts(api_client, desk_officer, subject, rows, django_assert_num_queries):
+    contacts = [make_contact(subject, name=f"C{i}") for i in range(rows)]
+    make_tree(subject, [(contacts, 10)])
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    for _ in range(rows):
+        make_check_in(subject)
+    client = api_client(desk_officer)
+    urls = [
+        f"/api/v1/networks/defenders/{subject.pk}/contacts",
+        f"/api/v1/networks/defenders/{subject.pk}/tree",
+        "/api/v1/alerts",
+        f"/api/v1/alerts/{alert.pk}",
+        "/api/v1/check-ins",
+    ]
+    for url in urls:
+        client.get(url)
+        with django_assert_num_queries(6, exact=False):
+            assert client.get(url).status_code == 200, url
+
+
+def test_api_write_query_counts(api_client, defender, own_subject, django_assert_num_queries):
+    check_in = make_check_in(own_subject)
+    client = api_client(defender)
+    client.get("/api/v1/check-ins")
+    # Token, memberships, the check-in; the update and its audit event (chain head, insert):
+    # six statements, plus the savepoint and its release around the write, as for every
+    # audited write of the API.
+    with django_assert_num_queries(8):
+        assert _post(client, f"/api/v1/check-ins/{check_in.pk}/done", {}).status_code == 200
+    assert Contact.objects.count() == 0
+    assert EscalationStep.objects.count() == 0

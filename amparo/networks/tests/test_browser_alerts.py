@@ -1,0 +1,89 @@
+"""In a browser: raise an alert and acknowledge it from the emailed link; miss a check-in
+and see the escalation arrive on the alert page and in the outbox."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from amparo.networks import sweeps
+from amparo.networks.models import Alert
+from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
+from amparo.testing.browser import click_and_wait, screenshot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("tab", ["page", "page_no_js"])
+def test_raise_an_alert_and_acknowledge_it_from_the_link(  # noqa: PLR0917 -- fixtures
+    request, tab, new_context, transactional_db, defender, own_subject
+):
+    page = request.getfixturevalue(tab)
+    rosa = make_contact(own_subject, name="Rosa", disclosure="message_location")
+    make_tree(own_subject, [([rosa], 10)])
+    sign_in(page, defender)
+
+    page.goto(reverse("networks:network", args=[own_subject.pk]))
+    click_and_wait(page, page.get_by_role("link", name="Raise an urgent alert"))
+    page.get_by_label("Message").fill("Two men outside the house")
+    page.get_by_label("Share a location").select_option("locality")
+    page.get_by_label("Location", exact=True).fill("Barrio San José")
+    click_and_wait(page, page.get_by_role("button", name="Raise the alert"))
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 1 · answered: 0")
+    screenshot(page, "networks-alert-raised")
+
+    # Rosa opens the link from her email, without an account.
+    (message,) = mail.outbox
+    assert "Two men" not in message.body
+    link = message.body.split("http://127.0.0.1:8000", 1)[1].split()[0]
+    contact_page = new_context(java_script_enabled=tab == "page").new_page()
+    contact_page.goto(link)
+    expect(contact_page.get_by_text("Two men outside the house")).to_be_visible()
+    expect(contact_page.get_by_text("Barrio San José")).to_be_visible()
+    click_and_wait(contact_page, contact_page.get_by_role("button", name="I received this alert"))
+    expect(contact_page.get_by_role("heading", level=1)).to_have_text("Thank you")
+    # The link works once.
+    contact_page.goto(link)
+    expect(contact_page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+
+    # The sender reloads the alert page (a plain link, no script needed).
+    click_and_wait(page, page.get_by_role("link", name="Reload to see who has answered"))
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 1 · answered: 1")
+    expect(page.get_by_role("cell", name="Rosa")).to_be_visible()
+
+
+@pytest.mark.parametrize("tab", ["page", "page_no_js"])
+def test_a_missed_check_in_escalates_to_the_network(
+    request, tab, transactional_db, desk_officer, own_subject
+):
+    page = request.getfixturevalue(tab)
+    rosa = make_contact(own_subject, name="Rosa")
+    luis = make_contact(own_subject, name="Luis")
+    make_tree(own_subject, [([rosa], 10), ([luis], 20)])
+    check_in = make_check_in(
+        own_subject, due_at=timezone.now() - timedelta(minutes=20), grace_minutes=15
+    )
+
+    # The worker's tick after the deadline.
+    assert sweeps.escalate(now=check_in.deadline + timedelta(seconds=30)) == 1
+
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"]]
+    alert = Alert.objects.get()
+    sign_in(page, desk_officer)
+    page.goto(reverse("networks:network", args=[own_subject.pk]))
+    expect(page.get_by_text("Missed check-in")).to_be_visible()
+    click_and_wait(page, page.get_by_role("link", name=alert.code))
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 1 · answered: 0")
+    expect(page.get_by_role("cell", name="Rosa")).to_be_visible()
+
+    # Nobody answered within ten minutes: the next tick tells the second step.
+    assert sweeps.escalate(now=timezone.now() + timedelta(minutes=11)) == 1
+    click_and_wait(page, page.get_by_role("link", name="Reload to see who has answered"))
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 2 · answered: 0")
+    expect(page.get_by_role("cell", name="Luis")).to_be_visible()
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"], ["luis@example.org"]]

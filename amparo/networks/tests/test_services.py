@@ -1,0 +1,334 @@
+"""Services of the networks module: contacts, trees, alerts, acknowledgements, check-ins,
+the sweep, and sending through the channels."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from amparo.audit.models import AuditEvent
+from amparo.audit.services import audit_context
+from amparo.core.locking import EditConflict
+from amparo.networks import delivery, services, sweeps
+from amparo.networks.enums import AlertSource, AlertState, CheckInState, DeliveryState
+from amparo.networks.models import Alert, AlertDelivery, CheckIn, Contact, EscalationStep
+from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
+
+pytestmark = pytest.mark.django_db
+
+
+def _raw(model, pk, column):
+    return model.objects.filter(pk=pk).values_list(column, flat=True).get()
+
+
+def test_contact_is_encrypted_and_audited(own_subject):
+    contact = make_contact(own_subject, name="Rosa Canary", relation="lawyer")
+
+    assert _raw(Contact, contact.pk, "name").startswith("amp1:")
+    assert _raw(Contact, contact.pk, "relation").startswith("amp1:")
+    assert _raw(Contact, contact.pk, "channels").startswith("amp1:")
+    event = AuditEvent.objects.get(action="networks.contact_created")
+    assert str(contact.pk) in event.object_ids
+    assert "Rosa" not in str(event.object_ids)
+
+
+def test_contact_needs_an_address_for_its_channel(own_subject):
+    with pytest.raises(services.NetworkError):
+        services.create_contact(
+            actor=None,
+            defender=own_subject,
+            name="Rosa",
+            relation="family",
+            tie="internal",
+            preferred_channel="signal",
+            channels={"email": "rosa@example.org"},
+        )
+
+
+def test_stale_contact_edit_is_refused(own_subject, desk_officer):
+    contact = make_contact(own_subject)
+    services.update_contact(
+        contact=contact, actor=desk_officer, expected_version=1, changes={"name": "Rosa M."}
+    )
+    with pytest.raises(EditConflict) as conflict, audit_context(actor=None):
+        services.update_contact(
+            contact=Contact.objects.get(pk=contact.pk),
+            actor=desk_officer,
+            expected_version=1,
+            changes={"name": "Rosa P."},
+        )
+    with audit_context(actor=None):
+        assert conflict.value.current.name == "Rosa M."
+
+
+def test_tree_steps_are_ordered_and_versioned(own_subject):
+    rosa, luis = make_contact(own_subject, name="Rosa"), make_contact(own_subject, name="Luis")
+    first, second = make_tree(own_subject, [([rosa], 10), ([luis], 20)])
+    assert (first.position, second.position) == (0, 1)
+    tree = first.tree
+    tree.refresh_from_db()
+
+    with pytest.raises(EditConflict):
+        services.add_step(
+            actor=None, defender=own_subject, expected_version=1, contacts=[rosa], wait_minutes=5
+        )
+    services.remove_step(actor=None, step=first, expected_version=tree.version)
+    assert list(EscalationStep.objects.values_list("position", flat=True)) == [0]
+
+
+def test_a_step_tells_only_the_defenders_own_contacts(own_subject, subject):
+    stranger = make_contact(subject, name="Other")
+    with pytest.raises(services.NetworkError):
+        make_tree(own_subject, [([stranger], 10)])
+
+
+def test_raising_an_alert_tells_the_first_step_with_minimal_email(
+    own_subject, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject, name="Rosa", disclosure="message_location")
+    luis = make_contact(own_subject, name="Luis")
+    make_tree(own_subject, [([rosa], 10), ([luis], 20)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = services.raise_alert(
+            actor=None,
+            defender=own_subject,
+            message="Canary message: men at the door",
+            location="Calle 5 #12",
+            location_precision="exact",
+        )
+
+    (sent,) = mail.outbox
+    assert sent.to == ["rosa@example.org"]
+    body = sent.subject + sent.body
+    assert "Canary" not in body
+    assert "Calle" not in body
+    assert "Ana" not in body
+    assert "/ack/" in sent.body
+    assert sent.extra_headers["Message-ID"].startswith(f"<{AlertDelivery.objects.get().pk}@")
+    delivery_row = AlertDelivery.objects.get()
+    assert (delivery_row.state, delivery_row.step, delivery_row.attempts) == (
+        DeliveryState.SENT,
+        0,
+        1,
+    )
+    alert = Alert.objects.get(pk=alert.pk)
+    assert alert.step == 0
+    assert alert.next_step_at is not None
+    # Only the hash of the token is stored.
+    token = sent.body.split("/ack/")[1].split("/")[0]
+    assert delivery_row.token_hash == services.token_hash(token)
+    assert token not in str(AlertDelivery.objects.values().get())
+
+
+def test_signal_carries_the_message_only_when_the_contact_may_be_told(
+    own_subject, gateway, django_capture_on_commit_callbacks
+):
+    told = make_contact(
+        own_subject, name="Told", channel="signal", address="+111", disclosure="message"
+    )
+    kept = make_contact(own_subject, name="Kept", channel="signal", address="+222")
+    sms = make_contact(
+        own_subject, name="Sms", channel="sms", address="+333", disclosure="message_location"
+    )
+    make_tree(own_subject, [([told, kept, sms], 10)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_alert(actor=None, defender=own_subject, message="Canary at the office")
+
+    assert "Canary at the office" in gateway.messages_to("+111")[0]
+    assert "Canary" not in gateway.messages_to("+222")[0]
+    assert "Canary" not in gateway.messages_to("+333")[0]
+    request = gateway.requests[0]
+    assert request["headers"]["Idempotency-Key"] == request["body"]["idempotency_key"]
+    assert request["body"]["number"] == "+4100000000"
+
+
+def test_messages_go_out_in_the_contacts_language(own_subject, django_capture_on_commit_callbacks):
+    rosa = make_contact(own_subject, languages="xx, es")
+    make_tree(own_subject, [([rosa], 10)])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_alert(actor=None, defender=own_subject, message="x")
+    assert delivery._language("xx, es") == "es"
+    assert len(mail.outbox) == 1
+
+
+def test_a_refusing_gateway_leaves_the_delivery_for_a_retry(
+    own_subject, gateway, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject, channel="sms", address="+444")
+    make_tree(own_subject, [([rosa], 10)])
+    gateway.status = 503
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_alert(actor=None, defender=own_subject, message="x")
+    row = AlertDelivery.objects.get()
+    assert (row.state, row.error, row.attempts) == (DeliveryState.PENDING, "http_503", 1)
+    assert gateway.delivered["+444"] == 0
+
+    # The sweep queues it again once its back-off ran out; this time the gateway takes it.
+    gateway.status = 201
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        sweeps.escalate(now=timezone.now())
+    row.refresh_from_db()
+    assert (row.state, row.attempts) == (DeliveryState.SENT, 2)
+    assert gateway.delivered["+444"] == 1
+
+
+def test_an_unconfigured_gateway_is_reported(own_subject, django_capture_on_commit_callbacks):
+    rosa = make_contact(own_subject, channel="signal", address="+555")
+    make_tree(own_subject, [([rosa], 10)])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_alert(actor=None, defender=own_subject, message="x")
+    assert AlertDelivery.objects.get().error == "unavailable"
+
+
+def test_a_claimed_delivery_is_not_sent_by_a_second_worker(own_subject):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    services.raise_alert(actor=None, defender=own_subject, message="x")  # not committed: queued
+    row = AlertDelivery.objects.get()
+    now = timezone.now()
+
+    assert delivery.claim(row.pk, now=now) is True
+    assert delivery.claim(row.pk, now=now) is False
+    # Its lease runs out (the worker died): it can be claimed again.
+    assert delivery.claim(row.pk, now=now + delivery.lease() + timedelta(seconds=1)) is True
+
+
+def _alert_with_two_steps(own_subject, captured):
+    rosa, luis = make_contact(own_subject, name="Rosa"), make_contact(own_subject, name="Luis")
+    make_tree(own_subject, [([rosa], 10), ([luis], 20)])
+    with captured(execute=True):
+        return services.raise_alert(actor=None, defender=own_subject, message="x")
+
+
+def test_the_next_step_is_told_when_nobody_acknowledged_in_time(
+    own_subject, django_capture_on_commit_callbacks
+):
+    alert = _alert_with_two_steps(own_subject, django_capture_on_commit_callbacks)
+    assert sweeps.escalate(now=timezone.now() + timedelta(minutes=5)) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweeps.escalate(now=timezone.now() + timedelta(minutes=11)) == 1
+    # A second sweep at the same time tells nobody again.
+    assert sweeps.escalate(now=timezone.now() + timedelta(minutes=11)) == 0
+
+    assert [m.to for m in mail.outbox] == [["rosa@example.org"], ["luis@example.org"]]
+    alert = Alert.objects.get(pk=alert.pk)
+    assert (alert.step, alert.next_step_at) == (1, None)
+
+
+def test_acknowledging_stops_the_escalation_and_works_once(
+    own_subject, django_capture_on_commit_callbacks
+):
+    alert = _alert_with_two_steps(own_subject, django_capture_on_commit_callbacks)
+    token = mail.outbox[0].body.split("/ack/")[1].split("/")[0]
+
+    acknowledged = services.acknowledge(token)
+
+    assert acknowledged is not None
+    assert services.acknowledge(token) is None  # single use
+    alert = Alert.objects.get(pk=alert.pk)
+    assert (alert.state, alert.next_step_at) == (AlertState.ACKNOWLEDGED, None)
+    assert sweeps.escalate(now=timezone.now() + timedelta(minutes=30)) == 0
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="networks.alert_acknowledged").count() == 1
+
+
+def test_unknown_and_expired_tokens_are_refused_alike(
+    own_subject, django_capture_on_commit_callbacks
+):
+    _alert_with_two_steps(own_subject, django_capture_on_commit_callbacks)
+    token = mail.outbox[0].body.split("/ack/")[1].split("/")[0]
+    later = timezone.now() + timedelta(hours=services.ACK_LINK_HOURS + 1)
+
+    assert services.acknowledge(token, now=later) is None
+    assert services.acknowledge("not-a-token") is None
+    assert services.acknowledge("x" * 500) is None
+
+
+def test_closing_an_alert_stops_it(own_subject, desk_officer, django_capture_on_commit_callbacks):
+    alert = _alert_with_two_steps(own_subject, django_capture_on_commit_callbacks)
+    services.close_alert(actor=desk_officer, alert=alert, expected_version=1)
+    assert sweeps.escalate(now=timezone.now() + timedelta(minutes=30)) == 0
+    with pytest.raises(services.NetworkError):
+        services.close_alert(actor=desk_officer, alert=alert, expected_version=2)
+
+
+@pytest.mark.req("REL-03")
+def test_a_missed_check_in_escalates_once_within_two_minutes(
+    own_subject, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    now = timezone.now()
+    check_in = make_check_in(own_subject, due_at=now - timedelta(minutes=10), grace_minutes=5)
+    deadline = check_in.deadline
+
+    assert sweeps.escalate(now=deadline - timedelta(seconds=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        # The first tick after the deadline (a tick is 60 s): within two minutes of it.
+        assert sweeps.escalate(now=deadline + timedelta(seconds=59)) == 1
+        assert sweeps.escalate(now=deadline + timedelta(seconds=119)) == 0
+
+    check_in = CheckIn.objects.get(pk=check_in.pk)
+    alert = Alert.objects.get()
+    assert (check_in.state, alert.source, alert.check_in_id) == (
+        CheckInState.MISSED,
+        AlertSource.MISSED_CHECK_IN,
+        check_in.pk,
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_a_check_in_done_in_time_raises_nothing(own_subject, defender):
+    check_in = make_check_in(own_subject)
+    services.check_in_done(actor=defender, check_in=check_in)
+    assert sweeps.escalate(now=timezone.now() + timedelta(days=1)) == 0
+    assert CheckIn.objects.get().state == CheckInState.DONE
+    assert not Alert.objects.exists()
+
+
+def test_the_duress_code_checks_in_and_silently_alerts(
+    own_subject, defender, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    services.set_duress_code(actor=defender, defender=own_subject, code="4711")
+    plain, wrong, forced = (make_check_in(own_subject) for _ in range(3))
+
+    services.check_in_done(actor=defender, check_in=plain)
+    services.check_in_done(actor=defender, check_in=wrong, code="1234")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.check_in_done(actor=defender, check_in=forced, code="4711")
+
+    assert set(CheckIn.objects.values_list("state", flat=True)) == {CheckInState.DONE}
+    alert = Alert.objects.get()
+    assert (alert.source, alert.check_in_id) == (AlertSource.DURESS, forced.pk)
+    assert len(mail.outbox) == 1
+    # The code itself is never stored.
+    stored = own_subject.escalation_tree.__class__.objects.get().duress_code_hash
+    assert "4711" not in stored
+    assert stored.startswith("pbkdf2_sha256$")
+
+
+def test_a_short_duress_code_is_refused(own_subject, defender):
+    with pytest.raises(services.NetworkError):
+        services.set_duress_code(actor=defender, defender=own_subject, code="12")
+
+
+def test_an_alert_without_a_tree_tells_nobody(own_subject):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+    assert (alert.step, alert.next_step_at, AlertDelivery.objects.count()) == (-1, None, 0)
+
+
+def test_cancelled_check_ins_are_not_escalated(own_subject, desk_officer):
+    check_in = make_check_in(own_subject, due_at=timezone.now() - timedelta(hours=1))
+    services.cancel_check_in(actor=desk_officer, check_in=check_in, expected_version=1)
+    assert sweeps.escalate(now=timezone.now()) == 0
+    with pytest.raises(services.NetworkError):
+        services.cancel_check_in(actor=desk_officer, check_in=check_in, expected_version=2)

@@ -1,0 +1,376 @@
+"""Networks pages: the network, contacts with conflicts, the tree, raising an alert, the
+alert page, check-ins (one tap, duress), the public acknowledgement page, query budgets."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from amparo.audit.models import AuditEvent
+from amparo.networks import services
+from amparo.networks.enums import AlertSource, CheckInState
+from amparo.networks.models import Alert, AlertDelivery, CheckIn, Contact, EscalationStep
+from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
+from amparo.testing.auth import login_fresh
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def _token(message) -> str:
+    return message.body.split("/ack/")[1].split("/")[0]
+
+
+CONTACT = {
+    "name": "Rosa Canary",
+    "relation": "lawyer",
+    "tie": "external",
+    "preferred_channel": "email",
+    "email": "rosa@example.org",
+    "sms": "",
+    "signal": "",
+    "languages": "es",
+    "disclosure": "message",
+}
+
+
+def test_desk_adds_a_contact_and_sees_it_on_the_network(client, desk_officer, subject):
+    login_fresh(client, desk_officer)
+    response = client.post(reverse("networks:contact-create", args=[subject.pk]), CONTACT)
+    assert response.status_code == 302
+
+    page = client.get(reverse("networks:network", args=[subject.pk]))
+    assert "Rosa Canary" in _text(page)
+    assert "Lawyer" in _text(page)
+    # The read of the contact's name is audited.
+    assert AuditEvent.objects.filter(
+        action="audit.tier1_read", object_type__contains="networks.Contact"
+    ).exists()
+
+
+def test_a_contact_needs_an_address_for_its_channel(client, desk_officer, subject):
+    login_fresh(client, desk_officer)
+    response = client.post(
+        reverse("networks:contact-create", args=[subject.pk]),
+        {**CONTACT, "preferred_channel": "signal"},
+    )
+    assert response.status_code == 422
+    assert "Give an address" in _text(response)
+    assert not Contact.objects.exists()
+
+
+def test_a_stale_contact_edit_shows_the_conflict_and_keeps_what_was_typed(
+    client, desk_officer, desk_lead, subject
+):
+    contact = make_contact(subject, name="Rosa")
+    services.update_contact(
+        contact=contact, actor=desk_lead, expected_version=1, changes={"name": "Rosa Lead"}
+    )
+    login_fresh(client, desk_officer)
+
+    response = client.post(
+        reverse("networks:contact-edit", args=[contact.pk]),
+        {**CONTACT, "name": "Rosa Officer", "version": "1"},
+    )
+
+    assert response.status_code == 409
+    text = _text(response)
+    assert "Rosa Officer" in text
+    assert "Rosa Lead" in text
+    assert 'name="version" value="2"' in text
+
+
+def test_the_tree_editor_adds_and_removes_steps_with_conflicts(client, desk_officer, subject):
+    rosa = make_contact(subject, name="Rosa")
+    login_fresh(client, desk_officer)
+    url = reverse("networks:tree", args=[subject.pk])
+
+    assert (
+        client.post(url, {"contacts": [rosa.pk], "wait_minutes": 5, "version": 0}).status_code
+        == 302
+    )
+    stale = client.post(url, {"contacts": [rosa.pk], "wait_minutes": 7, "version": 0})
+    assert stale.status_code == 409
+    assert "Someone changed this escalation tree" in _text(stale)
+    assert EscalationStep.objects.count() == 1
+
+    step = EscalationStep.objects.get()
+    edit = client.post(
+        reverse("networks:step-edit", args=[step.pk]),
+        {"contacts": [rosa.pk], "wait_minutes": 30, "version": 1},
+    )
+    assert edit.status_code == 302
+    assert EscalationStep.objects.get().wait_minutes == 30
+    removed = client.post(reverse("networks:step-remove", args=[step.pk]), {"version": 2})
+    assert removed.status_code == 302
+    assert not EscalationStep.objects.exists()
+
+
+def test_raising_an_alert_and_acknowledging_from_the_link(
+    client, defender, own_subject, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject, name="Rosa", disclosure="message_location")
+    luis = make_contact(own_subject, name="Luis")
+    make_tree(own_subject, [([rosa, luis], 10)])
+    login_fresh(client, defender)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("networks:alert-create", args=[own_subject.pk]),
+            {"message": "Men at the door", "location_precision": "locality", "location": "Popayán"},
+        )
+    alert = Alert.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == alert.get_absolute_url()
+    assert len(mail.outbox) == 2
+    page = client.get(alert.get_absolute_url())
+    assert "Told: 2 · answered: 0" in _text(page)
+
+    # Rosa may be told the message and the place; the link works once, without an account.
+    rosa_mail = next(m for m in mail.outbox if m.to == ["rosa@example.org"])
+    anonymous = Client()
+    ack_url = reverse("networks:ack", args=[_token(rosa_mail)])
+    shown = anonymous.get(ack_url)
+    assert shown.status_code == 200
+    assert "Men at the door" in _text(shown)
+    assert "Popayán" in _text(shown)
+    assert anonymous.post(ack_url).status_code == 200
+    assert anonymous.get(ack_url).status_code == 404
+    assert anonymous.post(ack_url).status_code == 404
+
+    # Luis may only be told that there is an alert.
+    luis_mail = next(m for m in mail.outbox if m.to == ["luis@example.org"])
+    luis_page = anonymous.get(reverse("networks:ack", args=[_token(luis_mail)]))
+    assert "Men at the door" not in _text(luis_page)
+    assert "Ana" not in _text(luis_page)
+
+    page = client.get(alert.get_absolute_url())
+    assert "Told: 2 · answered: 1" in _text(page)
+    assert "Acknowledged" in _text(page)
+
+
+def test_unknown_used_and_expired_links_answer_alike(
+    client, own_subject, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_alert(actor=None, defender=own_subject, message="x")
+    token = _token(mail.outbox[0])
+
+    unknown = client.get(reverse("networks:ack", args=["A" * 43]))
+    with time_machine.travel(timezone.now() + timedelta(hours=services.ACK_LINK_HOURS + 1)):
+        expired = client.get(reverse("networks:ack", args=[token]))
+    services.acknowledge(token)
+    used = client.get(reverse("networks:ack", args=[token]))
+
+    bodies = {re.sub(r'value="[^"]+"', "", r.content.decode()) for r in (unknown, expired, used)}
+    assert [r.status_code for r in (unknown, expired, used)] == [404, 404, 404]
+    assert len(bodies) == 1
+
+
+def test_closing_an_alert(client, desk_officer, subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    login_fresh(client, desk_officer)
+    response = client.post(reverse("networks:alert-close", args=[alert.pk]), {"version": 1})
+    assert response.status_code == 302
+    assert Alert.objects.get().state == "closed"
+    again = client.post(
+        reverse("networks:alert-close", args=[alert.pk]), {"version": 1}, follow=True
+    )
+    assert "already closed" in _text(again)
+
+
+def test_scheduling_and_one_tap_check_in(client, defender, own_subject):
+    login_fresh(client, defender)
+    response = client.post(
+        reverse("networks:check-in-create", args=[own_subject.pk]),
+        {"purpose": "hearing", "due_at": "2030-01-01T10:00", "grace_minutes": "15"},
+    )
+    assert response.status_code == 302
+    check_in = CheckIn.objects.get()
+    dashboard = client.get(reverse("core:dashboard"))
+    assert f'name="check_in" value="{check_in.pk}"' in dashboard.content.decode()
+
+    done = client.post(reverse("networks:check-in-done"), {"check_in": check_in.pk})
+
+    assert done.status_code == 200
+    assert "You checked in" in _text(done)
+    assert CheckIn.objects.get().state == CheckInState.DONE
+
+
+def _strip_csrf(body: bytes) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body.decode())
+
+
+def test_the_duress_answer_is_the_same_page_byte_for_byte(
+    client, defender, own_subject, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    services.set_duress_code(actor=defender, defender=own_subject, code="4711")
+    plain, forced = make_check_in(own_subject), make_check_in(own_subject)
+    login_fresh(client, defender)
+
+    with time_machine.travel(timezone.now(), tick=False):
+        normal = client.post(reverse("networks:check-in-done"), {"check_in": plain.pk, "code": ""})
+        with django_capture_on_commit_callbacks(execute=True):
+            duress = client.post(
+                reverse("networks:check-in-done"), {"check_in": forced.pk, "code": "4711"}
+            )
+
+    assert (normal.status_code, duress.status_code) == (200, 200)
+    assert _strip_csrf(normal.content) == _strip_csrf(duress.content)
+    assert dict(normal.headers).keys() == dict(duress.headers).keys()
+    alert = Alert.objects.get()
+    assert alert.source == AlertSource.DURESS
+    assert len(mail.outbox) == 1
+    # Someone looking at the person's screen finds no trace of it.
+    network = client.get(reverse("networks:network", args=[own_subject.pk]))
+    assert alert.code not in network.content.decode()
+    assert client.get(alert.get_absolute_url()).status_code == 404
+
+
+def test_the_desk_sees_the_duress_alert(client, defender, desk_officer, own_subject):
+    services.set_duress_code(actor=defender, defender=own_subject, code="4711")
+    check_in = make_check_in(own_subject)
+    services.check_in_done(actor=defender, check_in=check_in, code="4711")
+    login_fresh(client, desk_officer)
+    alert = Alert.objects.get()
+    assert client.get(alert.get_absolute_url()).status_code == 200
+
+
+def test_duress_code_page_sets_a_hash(client, defender, own_subject):
+    login_fresh(client, defender)
+    url = reverse("networks:duress-code", args=[own_subject.pk])
+    assert client.post(url, {"code": "4711", "repeat": "4712"}).status_code == 422
+    assert client.post(url, {"code": "4711", "repeat": "4711"}).status_code == 302
+    stored = own_subject.__class__.objects.get(pk=own_subject.pk).escalation_tree.duress_code_hash
+    assert stored
+    assert "4711" not in stored
+
+
+def test_the_network_page_has_the_one_tap_button_for_the_person(
+    client, defender, desk_officer, own_subject
+):
+    check_in = make_check_in(own_subject)
+    network = reverse("networks:network", args=[own_subject.pk])
+    login_fresh(client, defender)
+    assert 'name="code"' in client.get(network).content.decode()
+    login_fresh(client, desk_officer)
+    page = client.get(network).content.decode()
+    assert f'name="check_in" value="{check_in.pk}"' in page
+    assert 'name="code"' not in page  # the desk marks it done, without a duress code
+    assert reverse("networks:check-in-done") in page
+
+
+def test_desk_staff_dashboard_spends_no_query_on_check_ins(
+    client, desk_officer, own_subject, django_assert_num_queries
+):
+    from amparo.networks.panels import check_in_panel
+
+    make_check_in(own_subject)
+    login_fresh(client, desk_officer)
+    client.get(reverse("core:dashboard"))
+    user = desk_officer.__class__.objects.get(pk=desk_officer.pk)
+    with django_assert_num_queries(1):  # the memberships, cached for the rest of the request
+        assert check_in_panel(user) is None
+
+
+def test_a_foreign_network_is_invisible(client, desk_officer, foreign_subject):
+    alert = services.raise_alert(actor=None, defender=foreign_subject, message="Canary")
+    login_fresh(client, desk_officer)
+    assert client.get(reverse("networks:network", args=[foreign_subject.pk])).status_code == 404
+    assert client.get(alert.get_absolute_url()).status_code == 404
+    assert "Canary" not in client.get(reverse("networks:alert-list")).content.decode()
+
+
+# --- query budgets: at one row and at many ---
+
+
+def _network_with(subject, rows: int) -> None:
+    contacts = [make_contact(subject, name=f"C{i}") for i in range(rows)]
+    make_tree(subject, [(contacts, 10)])
+    for _ in range(rows):
+        services.raise_alert(actor=None, defender=subject, message="x")
+        make_check_in(subject)
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_network_page_query_count(client, desk_officer, subject, rows, django_assert_num_queries):
+    _network_with(subject, rows)
+    login_fresh(client, desk_officer)
+    url = reverse("networks:network", args=[subject.pk])
+    client.get(url)
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_alert_page_query_count(client, desk_officer, subject, rows, django_assert_num_queries):
+    _network_with(subject, rows)
+    alert = Alert.objects.first()
+    login_fresh(client, desk_officer)
+    client.get(alert.get_absolute_url())
+    with django_assert_num_queries(6):
+        assert client.get(alert.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_tree_page_query_count(client, desk_officer, subject, rows, django_assert_num_queries):
+    _network_with(subject, rows)
+    login_fresh(client, desk_officer)
+    url = reverse("networks:tree", args=[subject.pk])
+    client.get(url)
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_alert_list_query_count(client, desk_officer, subject, rows, django_assert_num_queries):
+    _network_with(subject, rows)
+    login_fresh(client, desk_officer)
+    url = reverse("networks:alert-list")
+    client.get(url)
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_ack_page_query_count(client, own_subject, rows, django_assert_num_queries):
+    _network_with(own_subject, rows)
+    delivery = AlertDelivery.objects.first()
+    url = reverse("networks:ack", args=[services.ack_token(delivery)])
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200
+
+
+def test_check_in_done_query_count(client, defender, own_subject, django_assert_num_queries):
+    check_in = make_check_in(own_subject)
+    login_fresh(client, defender)
+    client.get(reverse("core:dashboard"))
+    with django_assert_num_queries(8):
+        response = client.post(reverse("networks:check-in-done"), {"check_in": check_in.pk})
+        assert response.status_code == 200
+
+
+def test_a_defender_starts_from_alerts_to_raise_one_or_open_their_network(
+    client, defender, own_subject
+):
+    """The header's "Alerts" is where a defender finds the button and their own network."""
+    login_fresh(client, defender)
+
+    page = client.get(reverse("networks:alert-list")).content.decode()
+
+    assert reverse("networks:alert-create", args=[own_subject.pk]) in page
+    assert reverse("networks:network", args=[own_subject.pk]) in page

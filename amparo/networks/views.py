@@ -1,0 +1,425 @@
+"""Pages of the networks module: a defender's network (contacts, tree, alerts, check-ins),
+raising an alert, the alert page, check-ins and the public acknowledgement page."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from amparo.accounts.models import User
+from amparo.accounts.permissions import Perm
+from amparo.core.conflicts import render_conflict, rows_from_form
+from amparo.core.locking import EditConflict
+from amparo.defenders.models import Defender
+from amparo.defenders.queries import defender_of_user
+from amparo.defenders.rules import organisations_with
+from amparo.networks import queries, rules, services
+from amparo.networks.enums import AlertState, CheckInState, Disclosure, LocationPrecision
+from amparo.networks.forms import (
+    AlertForm,
+    CheckInDoneForm,
+    CheckInForm,
+    ContactForm,
+    DuressForm,
+    StepForm,
+    VersionForm,
+)
+from amparo.networks.models import Contact, EscalationStep
+
+PAGE_SIZE = 50
+CONTACT_CONFLICT_FIELDS = (
+    "name",
+    "relation",
+    "tie",
+    "preferred_channel",
+    "languages",
+    "disclosure",
+)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 -- LoginRequiredMiddleware guarantees it
+    return user
+
+
+def _status(form: Any) -> int:
+    return 422 if form.errors else 200
+
+
+# --- the network page ---
+
+
+@require_GET
+def network(request: HttpRequest, defender_id: UUID) -> HttpResponse:
+    """Contacts, the tree, recent alerts and the waiting check-ins of one defender."""
+    user = _user(request)
+    defender = queries.get_defender_for_network(user, defender_id)
+    contacts = list(queries.contacts_of(defender))
+    alerts = list(queries.alerts_visible_to(user).filter(defender=defender)[:10])
+    check_ins = list(
+        queries.check_ins_visible_to(user).filter(defender=defender, state=CheckInState.SCHEDULED)[
+            :10
+        ]
+    )
+    context = {
+        "defender": defender,
+        "contacts": contacts,
+        "alerts": alerts,
+        "check_ins": check_ins,
+        "can_edit": rules.can_edit_network(user, defender),
+        "is_the_person": rules.is_the_person(user, defender),
+    }
+    return render(request, "networks/network.html", context)
+
+
+# --- contacts ---
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
+    user = _user(request)
+    defender = queries.get_defender_for_network(user, defender_id, for_write=True)
+    form = ContactForm(request.POST or None, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_contact(actor=user, defender=defender, **form.values())
+        except services.NetworkError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The contact was added."))
+            return redirect("networks:network", defender.pk)
+    context = {"form": form, "defender": defender}
+    return render(request, "networks/contact_form.html", context, status=_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, contact_id: UUID) -> HttpResponse:
+    user = _user(request)
+    contact = queries.get_contact_for_user(user, contact_id, for_write=True)
+    defender = contact.defender
+    form = ContactForm(
+        request.POST if request.method == "POST" else None,
+        initial=ContactForm.initial_for(contact),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(
+                contact=contact,
+                actor=user,
+                expected_version=form.cleaned_data["version"],
+                changes=form.values(),
+            )
+        except EditConflict as error:
+            current = error.current
+            assert isinstance(current, Contact)  # noqa: S101
+            data = request.POST.copy()
+            data["version"] = str(current.version)
+            return render_conflict(
+                request,
+                rows=rows_from_form(form, current, CONTACT_CONFLICT_FIELDS),
+                form=ContactForm(data, initial=ContactForm.initial_for(current)),
+                back_url=reverse("networks:network", args=[defender.pk]),
+            )
+        except services.NetworkError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The contact was saved."))
+            return redirect("networks:network", defender.pk)
+    context = {"form": form, "defender": defender, "contact": contact}
+    return render(request, "networks/contact_form.html", context, status=_status(form))
+
+
+# --- the escalation tree ---
+
+
+def _tree_conflict(request: HttpRequest, defender: Defender) -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "Someone changed this escalation tree while you were editing it. Here it is as "
+            "saved now; what you chose is below, to save again."
+        ),
+    )
+    return tree(request, defender.pk, keep=True)
+
+
+@require_http_methods(["GET", "POST"])
+def tree(request: HttpRequest, defender_id: UUID, *, keep: bool = False) -> HttpResponse:
+    """The tree's steps in order, and a form to add a last step."""
+    user = _user(request)
+    defender = queries.get_defender_for_network(user, defender_id)
+    can_edit = rules.can_edit_network(user, defender)
+    if request.method == "POST" and not keep and not can_edit:
+        raise PermissionDenied
+    escalation = queries.tree_of(defender)
+    version = escalation.version if escalation is not None else 0
+    contacts = queries.contacts_of(defender)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None and keep:
+        data["version"] = str(version)
+    form = StepForm(data, contacts=contacts, initial={"version": version})
+    if request.method == "POST" and not keep and form.is_valid():
+        try:
+            services.add_step(
+                actor=user,
+                defender=defender,
+                expected_version=form.cleaned_data["version"],
+                contacts=form.cleaned_data["contacts"],
+                wait_minutes=form.cleaned_data["wait_minutes"],
+            )
+        except EditConflict:
+            return _tree_conflict(request, defender)
+        except services.NetworkError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The step was added."))
+            return redirect("networks:tree", defender.pk)
+    context = {
+        "defender": defender,
+        "tree": escalation,
+        "steps": list(escalation.steps.all()) if escalation is not None else [],
+        "form": form if can_edit else None,
+        "can_edit": can_edit,
+        "version": version,
+    }
+    return render(request, "networks/tree.html", context, status=409 if keep else _status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, step_id: UUID) -> HttpResponse:
+    user = _user(request)
+    step: EscalationStep = queries.get_step_for_user(user, step_id, for_write=True)
+    defender = step.tree.defender
+    form = StepForm(
+        request.POST if request.method == "POST" else None,
+        contacts=queries.contacts_of(defender),
+        initial={
+            "contacts": list(step.contacts.values_list("pk", flat=True)),
+            "wait_minutes": step.wait_minutes,
+            "version": step.tree.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_step(
+                actor=user,
+                step=step,
+                expected_version=form.cleaned_data["version"],
+                contacts=form.cleaned_data["contacts"],
+                wait_minutes=form.cleaned_data["wait_minutes"],
+            )
+        except EditConflict:
+            return _tree_conflict(request, defender)
+        except services.NetworkError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The step was saved."))
+            return redirect("networks:tree", defender.pk)
+    context = {"form": form, "defender": defender, "step": step}
+    return render(request, "networks/step_form.html", context, status=_status(form))
+
+
+@require_POST
+def step_remove(request: HttpRequest, step_id: UUID) -> HttpResponse:
+    user = _user(request)
+    step = queries.get_step_for_user(user, step_id, for_write=True)
+    defender = step.tree.defender
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return redirect("networks:tree", defender.pk)
+    try:
+        services.remove_step(actor=user, step=step, expected_version=form.cleaned_data["version"])
+    except EditConflict:
+        return _tree_conflict(request, defender)
+    messages.success(request, _("The step was removed."))
+    return redirect("networks:tree", defender.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def duress_code(request: HttpRequest, defender_id: UUID) -> HttpResponse:
+    """The person's own duress code: only they set it (a code the desk knows protects no
+    one from the desk being forced)."""
+    user = _user(request)
+    defender = queries.get_defender_for_network(user, defender_id)
+    if not rules.is_the_person(user, defender):
+        raise PermissionDenied
+    form = DuressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_duress_code(actor=user, defender=defender, code=form.cleaned_data["code"])
+        except services.NetworkError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your duress code was saved."))
+            return redirect("networks:network", defender.pk)
+    context = {"form": form, "defender": defender}
+    return render(request, "networks/duress_form.html", context, status=_status(form))
+
+
+# --- alerts ---
+
+
+@require_http_methods(["GET", "POST"])
+def alert_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
+    user = _user(request)
+    defender = queries.get_defender_for_network(user, defender_id, for_write=True)
+    form = AlertForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        alert = services.raise_alert(actor=user, defender=defender, **form.cleaned_data)
+        messages.success(request, _("The alert was raised: the network is being told."))
+        return redirect(alert)
+    steps = queries.tree_of(defender)
+    context = {"form": form, "defender": defender, "has_tree": steps is not None}
+    return render(request, "networks/alert_form.html", context, status=_status(form))
+
+
+@require_GET
+def alert_list(request: HttpRequest) -> HttpResponse:
+    alerts = queries.alerts_visible_to(request.user)
+    state = request.GET.get("state", "")
+    if state in AlertState.values:
+        alerts = alerts.filter(state=state)
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "alerts": list(page.object_list),
+        "states": AlertState.choices,
+        "state": state,
+        # A defender starts here (the header's "Alerts"): their own network, check-ins and
+        # the button to raise an alert. Desk staff have no record of their own: no query.
+        "own": None if _is_desk_staff(request.user) else defender_of_user(request.user),
+    }
+    return render(request, "networks/alert_list.html", context)
+
+
+def _is_desk_staff(user: Any) -> bool:
+    return bool(organisations_with(user, Perm.NETWORKS_VIEW))
+
+
+@require_GET
+@never_cache
+def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    """Who has been told and who answered. A plain reload link refreshes it without JS."""
+    user = _user(request)
+    alert = queries.get_alert_for_user(user, alert_id)
+    deliveries = list(queries.deliveries_of(alert))
+    context = {
+        "alert": alert,
+        "defender": alert.defender,
+        "deliveries": deliveries,
+        "told": sum(1 for d in deliveries if d.sent_at),
+        "answered": sum(1 for d in deliveries if d.acknowledged_at),
+        "can_edit": rules.can_edit_network(user, alert.defender)
+        and alert.state != AlertState.CLOSED,
+    }
+    return render(request, "networks/alert_detail.html", context)
+
+
+@require_POST
+def alert_close(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    user = _user(request)
+    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_alert(
+                actor=user, alert=alert, expected_version=form.cleaned_data["version"]
+            )
+        except EditConflict:
+            messages.error(request, _("Someone changed this alert meanwhile: look again first."))
+        except services.NetworkError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The alert was closed."))
+    return redirect(alert)
+
+
+# --- check-ins ---
+
+
+@require_http_methods(["GET", "POST"])
+def check_in_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
+    user = _user(request)
+    defender = queries.get_defender_for_network(user, defender_id, for_write=True)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.schedule_check_in(actor=user, defender=defender, **form.cleaned_data)
+        messages.success(request, _("The check-in was scheduled."))
+        return redirect("networks:network", defender.pk)
+    context = {"form": form, "defender": defender}
+    return render(request, "networks/check_in_form.html", context, status=_status(form))
+
+
+@require_POST
+def check_in_done(request: HttpRequest) -> HttpResponse:
+    """One tap: "I am safe". The answer is the same page, byte for byte apart from the CSRF
+    token, whether or not a duress code was given (ADR 0032): no message, no redirect that
+    could differ, nothing about the check-in itself."""
+    user = _user(request)
+    form = CheckInDoneForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    check_in = queries.get_check_in_for_user(user, form.cleaned_data["check_in"], for_write=True)
+    code = form.cleaned_data["code"]
+    services.check_in_done(actor=user, check_in=check_in, code=code)
+    return render(request, "networks/check_in_done.html", {})
+
+
+@require_POST
+def check_in_cancel(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
+    user = _user(request)
+    check_in = queries.get_check_in_for_user(user, check_in_id, for_write=True)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_check_in(
+                actor=user, check_in=check_in, expected_version=form.cleaned_data["version"]
+            )
+        except EditConflict:
+            messages.error(request, _("Someone changed this check-in meanwhile: look again."))
+        except services.NetworkError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The check-in was cancelled."))
+    return redirect("networks:network", check_in.defender_id)
+
+
+# --- acknowledging from the link (public) ---
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def ack(request: HttpRequest, token: str) -> HttpResponse:
+    """The link a contact received. GET shows what they may be told and a button (link
+    previews and scanners fetch GETs: only the POST acknowledges). Unknown, used and expired
+    links get one and the same answer, so nothing can be probed."""
+    if request.method == "POST":
+        delivery = services.acknowledge(token)
+        if delivery is None:
+            return render(request, "networks/ack_invalid.html", {}, status=404)
+        return render(request, "networks/ack_done.html", {})
+    delivery = services.delivery_for_token(token)
+    if delivery is None:
+        return render(request, "networks/ack_invalid.html", {}, status=404)
+    alert, disclosure = delivery.alert, delivery.contact.disclosure
+    context = {
+        "token": token,
+        "show_message": disclosure != Disclosure.ALERT_ONLY,
+        "show_location": disclosure == Disclosure.MESSAGE_LOCATION
+        and alert.location_precision != LocationPrecision.NONE,
+        "alert": alert,
+    }
+    return render(request, "networks/ack.html", context)
