@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
-from bench import observatory as public_data
 from bench import desk, protection
+from bench import observatory as public_data
 
 K = OrganisationKind
 DOMAIN = "bench.amparo.test"

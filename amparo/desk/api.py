@@ -28,7 +28,7 @@ from amparo.desk.schemas import (
     CaseIn,
     CaseOut,
     CasePage,
-    ConflictOut,
+    DeskConflictOut,
     DeskErrorOut,
     ReferralIn,
     ReferralOut,
@@ -41,7 +41,7 @@ from amparo.desk.schemas import (
 router = Router(tags=["desk"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ConflictOut, 422: DeskErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: DeskConflictOut, 422: DeskErrorOut}
 
 
 def _conflict(error: EditConflict) -> Status[dict[str, Any]]:

@@ -188,6 +188,6 @@ class DeskErrorOut(Schema):
     detail: str
 
 
-class ConflictOut(Schema):
+class DeskConflictOut(Schema):
     detail: str
     current_version: int

@@ -28,7 +28,7 @@ from amparo.networks.schemas import (
     ContactOut,
     ContactPage,
     ContactUpdateIn,
-    StepIn,
+    EscalationStepIn,
     StepOut,
     TreeOut,
 )
@@ -148,7 +148,7 @@ def tree_detail(request: HttpRequest, defender_id: UUID) -> dict[str, Any]:
     url_name="network-step-create",
     summary="Add a last step to a defender's escalation tree",
 )
-def step_create(request: HttpRequest, defender_id: UUID, payload: StepIn) -> Status[Any]:
+def step_create(request: HttpRequest, defender_id: UUID, payload: EscalationStepIn) -> Status[Any]:
     user = caller(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
     contacts = list(Contact.objects.filter(pk__in=payload.contact_ids, defender=defender))

@@ -68,7 +68,7 @@ class ContactPage(Schema):
     next_after: UUID | None
 
 
-class StepIn(Schema):
+class EscalationStepIn(Schema):
     version: int = Field(description="The tree's version you read; 0 when it has no step yet.")
     contact_ids: list[UUID] = Field(min_length=1, max_length=1000)
     wait_minutes: int = Field(15, ge=1, le=7 * 24 * 60)

@@ -18,10 +18,6 @@ from amparo.wellbeing.models import CareAgreement, CheckIn
 from amparo.wellbeing.schemas import (
     AgreementIn,
     AgreementOut,
-    CheckInIn,
-    CheckInOut,
-    CheckInPage,
-    ConflictOut,
     DebriefIn,
     DebriefOut,
     DebriefPage,
@@ -30,12 +26,16 @@ from amparo.wellbeing.schemas import (
     ReviewOut,
     ReviewPage,
     SharingIn,
+    WellbeingCheckInIn,
+    WellbeingCheckInOut,
+    WellbeingCheckInPage,
+    WellbeingConflictOut,
 )
 
 router = Router(tags=["wellbeing"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ConflictOut, 422: ErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: WellbeingConflictOut, 422: ErrorOut}
 
 
 def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
@@ -61,7 +61,7 @@ def _target(user: Any, organisation_id: UUID | None) -> Organisation | None:
 
 @router.get(
     "/wellbeing/check-ins",
-    response={200: CheckInPage, 401: ErrorOut},
+    response={200: WellbeingCheckInPage, 401: ErrorOut},
     url_name="wellbeing-check-in-list",
     summary="My own well-being check-ins",
 )
@@ -73,7 +73,7 @@ def check_in_list(
 
 @router.get(
     "/wellbeing/shared-check-ins",
-    response={200: CheckInPage, 401: ErrorOut},
+    response={200: WellbeingCheckInPage, 401: ErrorOut},
     url_name="wellbeing-shared-check-in-list",
     summary="Check-ins people shared with an organisation where I read them",
 )
@@ -85,11 +85,11 @@ def shared_check_in_list(
 
 @router.post(
     "/wellbeing/check-ins",
-    response={201: CheckInOut, **WRITE},
+    response={201: WellbeingCheckInOut, **WRITE},
     url_name="wellbeing-check-in-create",
     summary="Record a private check-in (shared with nobody unless asked)",
 )
-def check_in_create(request: HttpRequest, payload: CheckInIn) -> Status[Any]:
+def check_in_create(request: HttpRequest, payload: WellbeingCheckInIn) -> Status[Any]:
     user = caller(request)
     try:
         check_in = services.record_check_in(
@@ -107,7 +107,7 @@ def check_in_create(request: HttpRequest, payload: CheckInIn) -> Status[Any]:
 
 @router.get(
     "/wellbeing/check-ins/{uuid:check_in_id}",
-    response={200: CheckInOut, **READ},
+    response={200: WellbeingCheckInOut, **READ},
     url_name="wellbeing-check-in-detail",
     summary="One check-in: mine, or one shared with me",
 )
@@ -117,7 +117,7 @@ def check_in_detail(request: HttpRequest, check_in_id: UUID) -> CheckIn:
 
 @router.put(
     "/wellbeing/check-ins/{uuid:check_in_id}/sharing",
-    response={200: CheckInOut, **WRITE},
+    response={200: WellbeingCheckInOut, **WRITE},
     url_name="wellbeing-check-in-share",
     summary="Share a check-in with one organisation, or with nobody again",
 )

@@ -14,7 +14,7 @@ TEXT = 5000
 SCALE = Field(ge=1, le=5)
 
 
-class CheckInOut(Schema):
+class WellbeingCheckInOut(Schema):
     id: UUID
     checked_on: date
     stress: int
@@ -26,12 +26,12 @@ class CheckInOut(Schema):
     version: int = Field(description="Send it back when sharing (optimistic locking).")
 
 
-class CheckInPage(Schema):
-    items: list[CheckInOut]
+class WellbeingCheckInPage(Schema):
+    items: list[WellbeingCheckInOut]
     next_after: UUID | None
 
 
-class CheckInIn(Schema):
+class WellbeingCheckInIn(Schema):
     stress: int = SCALE
     rest: int = SCALE
     support: int = SCALE
@@ -121,6 +121,6 @@ class DebriefUpdateIn(Schema):
     version: int = Field(ge=1)
 
 
-class ConflictOut(Schema):
+class WellbeingConflictOut(Schema):
     detail: str
     current_version: int

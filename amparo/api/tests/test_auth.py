@@ -231,3 +231,19 @@ def test_revoking_twice_keeps_the_first_time(desk_lead):
         second = services.revoke_api_token(token=token, actor=desk_lead).revoked_at
 
     assert (first is not None, second) == (True, first)
+
+
+def test_every_schema_name_is_unique():
+    """The OpenAPI document names a component after its class: two schemas of one name are
+    one component, and the operations of one module would be documented (and generated
+    against) with the other's fields."""
+    from collections import Counter
+
+    from ninja import Schema
+
+    def every(cls: type) -> list[type]:
+        return [cls, *(sub for child in cls.__subclasses__() for sub in every(child))]
+
+    ours = {c for c in every(Schema) if c.__module__.startswith("amparo.")}
+    names = Counter(c.__name__ for c in ours)
+    assert [name for name, count in names.items() if count > 1] == []

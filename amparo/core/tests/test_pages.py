@@ -38,7 +38,7 @@ def test_navigation_shows_members_only_to_those_who_may_see_them(client, desk_of
     login_fresh(client, desk_lead)
     lead_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
 
-    casework = ["defenders", "incidents", "risk", "plans"]
+    casework = ["defenders", "incidents", "risk", "plans", "desk", "networks", "wellbeing"]
     assert officer_keys == ["dashboard", "organisation", *casework, "account"]
     assert lead_keys == ["dashboard", "organisation", "members", *casework, "account"]
 
@@ -62,9 +62,14 @@ def test_navigation_of_defenders_and_admins(client, defender, org_admin):
         "incidents",
         "risk",
         "plans",
+        "networks",
+        "wellbeing",
         "account",
     ]
     assert "defenders" not in admin_keys
+    # Everyone checks in on their own well-being; alerts and networks are casework.
+    assert "wellbeing" in admin_keys
+    assert "networks" not in admin_keys
     assert "incidents" not in admin_keys
 
 
