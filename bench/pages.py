@@ -70,6 +70,8 @@ def accounts_pages(world: World) -> list[Page]:
         Page("attachments", reverse("files:attachment-list", args=[home]), "desk_officer"),
         Page("api-tokens", reverse("api:token-list"), "desk_officer"),
         Page("api-docs", reverse("api:docs"), "desk_officer"),
+        # The largest module's page of the reference, with the schemas it uses.
+        Page("api-docs-module", reverse("api:docs") + "?module=incidents", "desk_officer"),
     ]
 
 

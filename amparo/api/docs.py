@@ -1,4 +1,8 @@
-"""The OpenAPI schema turned into plain data for a server-rendered documentation page."""
+"""The OpenAPI schema turned into plain data for server-rendered documentation pages.
+
+The reference has one page per module (an OpenAPI tag), each with the schemas its operations
+use, and an index of every operation: one page for everything would be far over the page
+weight budget on a phone (PERFORMANCE.md section 1)."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Operation:
+    tag: str
     method: str
     path: str
     summary: str
@@ -36,6 +41,38 @@ class ApiDocs:
     description: str
     operations: list[Operation]
     schemas: list[tuple[str, str]] = field(default_factory=list)  # name, JSON Schema
+    #: Every module (tag) with its operations, in the schema's order: the index.
+    tags: list[tuple[str, list[Operation]]] = field(default_factory=list)
+    #: The module shown, or "" for the index.
+    tag: str = ""
+
+
+def _refs(node: Any) -> set[str]:
+    """Names of the component schemas `node` points at, directly."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.rsplit("/", 1)[-1])
+        for value in node.values():
+            found |= _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _refs(value)
+    return found
+
+
+def _used(start: set[str], components: dict[str, Any]) -> set[str]:
+    """`start` and every schema they point at, transitively."""
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in components:
+            continue
+        seen.add(name)
+        todo.extend(_refs(components[name]) - seen)
+    return seen
 
 
 def _ref_name(schema: dict[str, Any]) -> str:
@@ -59,9 +96,12 @@ def _response(status: str, answer: dict[str, Any], names: set[str]) -> tuple[str
     return status, answer.get("description", ""), label, label if label in names else ""
 
 
-def build(schema: dict[str, Any], base_url: str) -> ApiDocs:
-    names = set(schema.get("components", {}).get("schemas", {}))
+def build(schema: dict[str, Any], base_url: str, tag: str = "") -> ApiDocs:
+    """The index (`tag` ""), or one module's operations with the schemas they use."""
+    components = schema.get("components", {}).get("schemas", {})
+    names = set(components)
     operations = []
+    specs = []
     for path, methods in schema.get("paths", {}).items():
         for method, spec in methods.items():
             if method not in JSON_METHODS:
@@ -83,6 +123,7 @@ def build(schema: dict[str, Any], base_url: str) -> ApiDocs:
             ]
             operations.append(
                 Operation(
+                    tag=(spec.get("tags") or [""])[0],
                     method=method.upper(),
                     path=path,
                     summary=spec.get("summary", ""),
@@ -93,14 +134,28 @@ def build(schema: dict[str, Any], base_url: str) -> ApiDocs:
                     example=_example(method, base_url.rstrip("/") + path),
                 )
             )
+            specs.append(spec)
+    tags: dict[str, list[Operation]] = {}
+    for operation in operations:
+        tags.setdefault(operation.tag, []).append(operation)
+    shown = [op for op in operations if op.tag == tag] if tag else []
+    used = _used(
+        set().union(
+            *(_refs(spec) for op, spec in zip(operations, specs, strict=True) if op in shown)
+        ),
+        components,
+    )
     schemas = [
         (name, json.dumps(definition, indent=2, ensure_ascii=False))
-        for name, definition in sorted(schema.get("components", {}).get("schemas", {}).items())
+        for name, definition in sorted(components.items())
+        if name in used
     ]
     info = schema.get("info", {})
     return ApiDocs(
         title=info.get("title", ""),
         description=info.get("description", ""),
-        operations=operations,
+        operations=shown,
         schemas=schemas,
+        tags=list(tags.items()),
+        tag=tag,
     )

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -90,5 +90,9 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
 def api_docs(request: HttpRequest) -> HttpResponse:
     """The API reference, rendered here from the OpenAPI schema: no scripts, no CDN."""
     base_url = request.build_absolute_uri("/")
-    reference = docs.build(api.get_openapi_schema(), base_url)
+    schema = api.get_openapi_schema()
+    tag = request.GET.get("module", "")
+    reference = docs.build(schema, base_url, tag=tag)
+    if tag and not reference.operations:
+        raise Http404
     return render(request, "api/docs.html", {"docs": reference})
