@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import cast
 from uuid import UUID
@@ -86,13 +87,18 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
     return redirect("api:token-list")
 
 
+@functools.lru_cache(maxsize=64)
+def _reference(base_url: str, tag: str) -> docs.ApiDocs:
+    """The schema is the code's, the same for the life of the process: building it and its
+    pages costs hundreds of milliseconds, so each (host, module) page is built once. Only the
+    modules the schema has are kept (an unknown one is an empty page, a 404)."""
+    return docs.build(api.get_openapi_schema(), base_url, tag=tag)
+
+
 @require_GET
 def api_docs(request: HttpRequest) -> HttpResponse:
     """The API reference, rendered here from the OpenAPI schema: no scripts, no CDN."""
-    base_url = request.build_absolute_uri("/")
-    schema = api.get_openapi_schema()
-    tag = request.GET.get("module", "")
-    reference = docs.build(schema, base_url, tag=tag)
-    if tag and not reference.operations:
+    reference = _reference(request.build_absolute_uri("/"), request.GET.get("module", ""))
+    if reference.tag and not reference.operations:
         raise Http404
     return render(request, "api/docs.html", {"docs": reference})
