@@ -10,7 +10,6 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from amparo.accounts.models import User
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut
 from amparo.core.locking import EditConflict
@@ -137,9 +136,13 @@ def case_triage(request: HttpRequest, case_id: UUID, payload: TriageIn) -> Any:
 def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Any:
     user = caller(request)
     case = queries.get_case_for_user(user, case_id, for_assign=True)
-    officers = list(User.objects.filter(pk__in=payload.officer_ids))
+    # Looked up among the desk's own staff, as the page's choices are: an id of anyone else,
+    # existing or not, gets the same answer (no probing for accounts).
+    officers = list(
+        queries.assignable_officers(case.organisation_id).filter(pk__in=payload.officer_ids)
+    )
     if len(officers) != len(set(payload.officer_ids)):
-        return Status(422, {"detail": "Unknown officer."})
+        return Status(422, {"detail": "Only people who work on this desk's cases can be assigned."})
     try:
         services.assign(case=case, actor=user, expected_version=payload.version, officers=officers)
     except EditConflict as error:

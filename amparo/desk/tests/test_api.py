@@ -111,3 +111,25 @@ def test_accompaniment_and_referrals(api_client, case, desk_officer):
     assert consented.json()["delay_days"] == 45
     listed = client.get(f"/api/v1/desk/cases/{case.pk}/referrals").json()["items"]
     assert [item["target"] for item in listed] == ["UNP"]
+
+
+def test_an_unknown_and_an_outside_person_get_the_same_refusal(
+    api_client, case, desk_lead, outsider
+):
+    """Assignment looks people up among the desk's staff only: nobody can tell from the
+    answer whether an account exists."""
+    import uuid
+
+    client = api_client(desk_lead)
+    url = f"/api/v1/desk/cases/{case.pk}/assign"
+    answers = [
+        client.post(url, {"version": 1, "officer_ids": [str(pk)]}, content_type="application/json")
+        for pk in (uuid.uuid4(), outsider.pk)
+    ]
+
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json() == answers[1].json()
+    from amparo.desk.models import Case, CaseOfficer
+
+    assert Case.objects.filter(pk=case.pk).values_list("version", flat=True).get() == 1
+    assert not CaseOfficer.objects.filter(case_id=case.pk).exists()
