@@ -9,4 +9,5 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from amparo.core import checks  # noqa: F401, PLC0415 -- registers the key checks
+        # Registers the key checks, and the statistics sweep of the worker.
+        from amparo.core import checks, maintenance  # noqa: F401, PLC0415

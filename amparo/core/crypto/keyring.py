@@ -3,8 +3,9 @@
 DEKs are stored wrapped by the master key and unwrapped only in this process's memory, never
 in Django's cache. The memory cache is keyed by the KEK id, and entries for reads expire after
 CACHE_SECONDS so that a key shredded by another process stops working here as well.
-Encryption always asks the database for the current version, so a key made inside a
-transaction that was rolled back is never used to write.
+Encryption asks the database for the current version, so a key made inside a transaction
+that was rolled back is never used to write; within one request (`request_scope`) the answer is
+remembered for keys that existed before the request began.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
@@ -87,11 +92,48 @@ def _latest(organisation_id: UUID | None) -> DataKey | None:
     return DataKey.objects.filter(organisation_id=organisation_id).order_by("-version").first()
 
 
+@dataclass
+class _Scope:
+    opened: datetime
+    rows: dict[UUID | None, DataKey] = field(default_factory=dict)
+
+
+#: Inside `request_scope()`: each organisation's current key row, so a write that encrypts
+#: several fields reads the keyring once per request instead of once per field.
+_scope: ContextVar[_Scope | None] = ContextVar("amparo_keyring_scope", default=None)
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """Remember each organisation's current key row until the request ends.
+
+    Only rows made before the scope opened are remembered: those were committed by whoever made
+    them, so a rollback in this request cannot leave a remembered key that no longer exists. A
+    rotation finishing while the request runs is seen by the next request, as a write that read
+    the keyring a moment earlier would have missed it too.
+    """
+    token = _scope.set(_Scope(opened=timezone.now()))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _current_row(organisation_id: UUID | None) -> DataKey | None:
+    scope = _scope.get()
+    if scope is not None and organisation_id in scope.rows:
+        return scope.rows[organisation_id]
+    row = _latest(organisation_id)
+    if scope is not None and row is not None and row.created_at < scope.opened:
+        scope.rows[organisation_id] = row
+    return row
+
+
 def current_key(organisation_id: UUID | None) -> CurrentKey:
     """The DEK to encrypt with now; the first use for an organisation creates version 1."""
     kek = master_key()
     kid = key_id(kek)
-    row = _latest(organisation_id)
+    row = _current_row(organisation_id)
     if row is None:
         try:
             # A savepoint: when another process made version 1 first, only this insert is undone.

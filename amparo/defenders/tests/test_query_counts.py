@@ -65,12 +65,14 @@ def test_the_defenders_page_of_an_individual(
 
     # session, person; the record with its counts and the reader's shares, categories,
     # channels, consents, both directions of collective membership; the risk section's
-    # analyses with their threat counts; the read event (head, insert).
+    # analyses with their threat counts; the read event (head, insert). The desk's "Open a
+    # case" section costs none.
     with django_assert_num_queries(10):
         response = client.get(url)
 
     assert [len(response.context[key]) for key in ("channels", "collectives")] == [3, 1]
-    assert [len(s["data"]["analyses"]) for s in response.context["related_sections"]] == [2]
+    sections = {s["key"]: s["data"] for s in response.context["related_sections"]}
+    assert (len(sections["risk"]["analyses"]), sections["desk"]) == (2, {})
 
 
 def test_the_defenders_page_of_a_collective_with_hidden_members(

@@ -25,7 +25,9 @@ class ScratchDatabase:
         self.url = url
         self.env = env
 
-    def manage(self, *args: str, timeout: float = 120) -> str:
+    def manage(self, *args: str, timeout: float = 600) -> str:
+        # A guard against a hung process, not a time budget: a full migrate took over 120 s
+        # on a loaded CI machine.
         done = subprocess.run(  # noqa: S603 -- fixed argv of our manage.py, no shell
             [sys.executable, str(MANAGE), *args],
             env=self.env,
