@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
@@ -117,17 +118,35 @@ def _hidden_duress_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     return Q(**{f"{prefix}source": AlertSource.DURESS}) & mine
 
 
+def _deliveries(**condition: Any) -> Coalesce:
+    """How many deliveries of the outer alert meet `condition`, as a scalar subquery."""
+    counted = (
+        AlertDelivery.objects.filter(alert_id=OuterRef("pk"), **condition)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted), 0, output_field=IntegerField())
+
+
+#: The alert list's order: newest first, the id breaking ties (a keyset page's cursor).
+ALERT_ORDER = ("-raised_at", "-id")
+
+
 def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
     """Alerts for lists, with their defender and delivery counts."""
     return (
         Alert.objects.filter(rules.network_q(user, "defender__"))
         .exclude(_hidden_duress_q(user))
         .select_related("defender")
+        # Counted per listed alert (scalar subqueries), not by grouping every visible alert.
         .annotate(
-            told=Count("deliveries", filter=Q(deliveries__sent_at__isnull=False)),
-            answered=Count("deliveries", filter=Q(deliveries__acknowledged_at__isnull=False)),
+            told=_deliveries(sent_at__isnull=False),
+            answered=_deliveries(acknowledged_at__isnull=False),
         )
-        .order_by("-raised_at", "-id")
+        .order_by(*ALERT_ORDER)
     )
 
 

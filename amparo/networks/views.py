@@ -9,7 +9,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
+from amparo.core.pages import form_status, user_of
+from amparo.core.paging import cursor, keyset_page
 from amparo.defenders.models import Defender
 from amparo.defenders.queries import defender_of_user
 from amparo.defenders.rules import organisations_with
@@ -48,23 +48,13 @@ CONTACT_CONFLICT_FIELDS = (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 -- LoginRequiredMiddleware guarantees it
-    return user
-
-
-def _status(form: Any) -> int:
-    return 422 if form.errors else 200
-
-
 # --- the network page ---
 
 
 @require_GET
 def network(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     """Contacts, the tree, recent alerts and the waiting check-ins of one defender."""
-    user = _user(request)
+    user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id)
     contacts = list(queries.contacts_of(defender))
     alerts = list(queries.alerts_visible_to(user).filter(defender=defender)[:10])
@@ -89,7 +79,7 @@ def network(request: HttpRequest, defender_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
     form = ContactForm(request.POST or None, creating=True)
     if request.method == "POST" and form.is_valid():
@@ -101,12 +91,12 @@ def contact_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
             messages.success(request, _("The contact was added."))
             return redirect("networks:network", defender.pk)
     context = {"form": form, "defender": defender}
-    return render(request, "networks/contact_form.html", context, status=_status(form))
+    return render(request, "networks/contact_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, contact_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     contact = queries.get_contact_for_user(user, contact_id, for_write=True)
     defender = contact.defender
     form = ContactForm(
@@ -138,7 +128,7 @@ def contact_edit(request: HttpRequest, contact_id: UUID) -> HttpResponse:
             messages.success(request, _("The contact was saved."))
             return redirect("networks:network", defender.pk)
     context = {"form": form, "defender": defender, "contact": contact}
-    return render(request, "networks/contact_form.html", context, status=_status(form))
+    return render(request, "networks/contact_form.html", context, status=form_status(form))
 
 
 # --- the escalation tree ---
@@ -158,7 +148,7 @@ def _tree_conflict(request: HttpRequest, defender: Defender) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def tree(request: HttpRequest, defender_id: UUID, *, keep: bool = False) -> HttpResponse:
     """The tree's steps in order, and a form to add a last step."""
-    user = _user(request)
+    user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id)
     can_edit = rules.can_edit_network(user, defender)
     if request.method == "POST" and not keep and not can_edit:
@@ -194,12 +184,12 @@ def tree(request: HttpRequest, defender_id: UUID, *, keep: bool = False) -> Http
         "can_edit": can_edit,
         "version": version,
     }
-    return render(request, "networks/tree.html", context, status=409 if keep else _status(form))
+    return render(request, "networks/tree.html", context, status=409 if keep else form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 def step_edit(request: HttpRequest, step_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     step: EscalationStep = queries.get_step_for_user(user, step_id, for_write=True)
     defender = step.tree.defender
     form = StepForm(
@@ -228,12 +218,12 @@ def step_edit(request: HttpRequest, step_id: UUID) -> HttpResponse:
             messages.success(request, _("The step was saved."))
             return redirect("networks:tree", defender.pk)
     context = {"form": form, "defender": defender, "step": step}
-    return render(request, "networks/step_form.html", context, status=_status(form))
+    return render(request, "networks/step_form.html", context, status=form_status(form))
 
 
 @require_POST
 def step_remove(request: HttpRequest, step_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     step = queries.get_step_for_user(user, step_id, for_write=True)
     defender = step.tree.defender
     form = VersionForm(request.POST)
@@ -251,7 +241,7 @@ def step_remove(request: HttpRequest, step_id: UUID) -> HttpResponse:
 def duress_code(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     """The person's own duress code: only they set it (a code the desk knows protects no
     one from the desk being forced)."""
-    user = _user(request)
+    user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id)
     if not rules.is_the_person(user, defender):
         raise PermissionDenied
@@ -265,7 +255,7 @@ def duress_code(request: HttpRequest, defender_id: UUID) -> HttpResponse:
             messages.success(request, _("Your duress code was saved."))
             return redirect("networks:network", defender.pk)
     context = {"form": form, "defender": defender}
-    return render(request, "networks/duress_form.html", context, status=_status(form))
+    return render(request, "networks/duress_form.html", context, status=form_status(form))
 
 
 # --- alerts ---
@@ -273,7 +263,7 @@ def duress_code(request: HttpRequest, defender_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def alert_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
     form = AlertForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -282,7 +272,7 @@ def alert_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
         return redirect(alert)
     steps = queries.tree_of(defender)
     context = {"form": form, "defender": defender, "has_tree": steps is not None}
-    return render(request, "networks/alert_form.html", context, status=_status(form))
+    return render(request, "networks/alert_form.html", context, status=form_status(form))
 
 
 @require_GET
@@ -291,10 +281,12 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in AlertState.values:
         alerts = alerts.filter(state=state)
-    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        alerts, order=queries.ALERT_ORDER, after=cursor(request.GET.get("after")), size=PAGE_SIZE
+    )
     context = {
         "page": page,
-        "alerts": list(page.object_list),
+        "alerts": page.rows,
         "states": AlertState.choices,
         "state": state,
         # A defender starts here (the header's "Alerts"): their own network, check-ins and
@@ -312,7 +304,7 @@ def _is_desk_staff(user: Any) -> bool:
 @never_cache
 def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     """Who has been told and who answered. A plain reload link refreshes it without JS."""
-    user = _user(request)
+    user = user_of(request)
     alert = queries.get_alert_for_user(user, alert_id)
     deliveries = list(queries.deliveries_of(alert))
     context = {
@@ -329,7 +321,7 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 @require_POST
 def alert_close(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     alert = queries.get_alert_for_user(user, alert_id, for_write=True)
     form = VersionForm(request.POST)
     if form.is_valid():
@@ -351,7 +343,7 @@ def alert_close(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def check_in_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -359,7 +351,7 @@ def check_in_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
         messages.success(request, _("The check-in was scheduled."))
         return redirect("networks:network", defender.pk)
     context = {"form": form, "defender": defender}
-    return render(request, "networks/check_in_form.html", context, status=_status(form))
+    return render(request, "networks/check_in_form.html", context, status=form_status(form))
 
 
 @require_POST
@@ -367,7 +359,7 @@ def check_in_done(request: HttpRequest) -> HttpResponse:
     """One tap: "I am safe". The answer is the same page, byte for byte apart from the CSRF
     token, whether or not a duress code was given (ADR 0032): no message, no redirect that
     could differ, nothing about the check-in itself."""
-    user = _user(request)
+    user = user_of(request)
     form = CheckInDoneForm(request.POST)
     if not form.is_valid():
         raise Http404
@@ -379,7 +371,7 @@ def check_in_done(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def check_in_cancel(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     check_in = queries.get_check_in_for_user(user, check_in_id, for_write=True)
     form = VersionForm(request.POST)
     if form.is_valid():

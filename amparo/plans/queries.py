@@ -32,7 +32,13 @@ from amparo.accounts.permissions import Perm, roles_with
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q
 from amparo.plans import rules
-from amparo.plans.enums import MeasureStatus, PlanStatus, ProtocolKind
+from amparo.plans.enums import (
+    BROKEN_MEASURES,
+    PENDING_MEASURES,
+    MeasureStatus,
+    PlanStatus,
+    ProtocolKind,
+)
 from amparo.plans.models import (
     ComplianceCheck,
     Measure,
@@ -45,6 +51,10 @@ from amparo.risk.models import RiskAnalysis, Threat, VCFactor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+
+
+#: The plan lists' order: newest first, the id breaking ties (a keyset page's cursor).
+PLAN_ORDER = ("-created_at", "-id")
 
 
 def plans_visible_to(user: User | AnonymousUser) -> QuerySet[SecurityPlan]:
@@ -469,4 +479,14 @@ def plans_needing_attention(user: User | AnonymousUser) -> QuerySet[SecurityPlan
         .filter(Q(status=PlanStatus.REVIEW_DUE) | Q(lapsed_count__gt=0))
         .exclude(status=PlanStatus.SUPERSEDED)
         .order_by("next_review", "pk")
+    )
+
+
+def measure_gap_kinds(plan: SecurityPlan) -> set[str]:
+    """The kinds of the plan's measures not in place: proposed, agreed, lapsed or dropped
+    (one query, codes only: nothing is decrypted)."""
+    return set(
+        Measure.objects.filter(
+            plan=plan, status__in=[*PENDING_MEASURES, *BROKEN_MEASURES]
+        ).values_list("kind", flat=True)
     )

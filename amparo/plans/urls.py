@@ -16,6 +16,7 @@ urlpatterns = [
     path("plans/<uuid:plan_id>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<uuid:plan_id>/status/", views.plan_status, name="plan-status"),
     path("plans/<uuid:plan_id>/print/", views.plan_print, name="plan-print"),
+    path("plans/<uuid:plan_id>/lessons/", views.plan_lessons, name="plan-lessons"),
     path("plans/<uuid:plan_id>/guide/", views.plan_guide_add, name="plan-guide-add"),
     path("plans/<uuid:plan_id>/measures/new/", views.measure_create, name="measure-create"),
     path("plans/measures/<uuid:measure_id>/edit/", views.measure_edit, name="measure-edit"),

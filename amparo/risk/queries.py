@@ -82,11 +82,15 @@ def get_subject_for_user(
 # --- analyses ---
 
 
+#: The analysis list's order: latest analysis first; a total order, so keyset pages are stable.
+ANALYSIS_ORDER = ("-analysed_on", "-created_at", "-id")
+
+
 def analyses_visible_to(user: User | AnonymousUser) -> QuerySet[RiskAnalysis]:
     return (
         RiskAnalysis.objects.filter(_reach_q(user))
         .select_related("subject", "organisation")
-        .order_by("-analysed_on", "-created_at", "-id")  # total order: stable pages
+        .order_by(*ANALYSIS_ORDER)  # total order: stable pages
     )
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
+from amparo.core.pages import form_status, user_of
 from amparo.wellbeing import checklists, queries, rules, services
 from amparo.wellbeing.forms import (
     AgreementForm,
@@ -31,23 +32,13 @@ from amparo.wellbeing.models import CareAgreement, CheckIn, DebriefPlan
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 -- LoginRequiredMiddleware guarantees it
-    return user
-
-
-def _status(form: Any) -> int:
-    return 422 if form.errors else 200
-
-
 # --- check-ins ---
 
 
 @require_http_methods(["GET", "POST"])
 def check_in_create(request: HttpRequest) -> HttpResponse:
     """ "How are you?": one short form, then the check-in page with its suggestions."""
-    user = _user(request)
+    user = user_of(request)
     targets = queries.share_targets(user)
     form = CheckInForm(request.POST if request.method == "POST" else None, targets=targets)
     if request.method == "POST" and form.is_valid():
@@ -68,13 +59,13 @@ def check_in_create(request: HttpRequest) -> HttpResponse:
             return redirect(check_in)
     prompt = checklists.prompt_for(timezone.localdate())
     context = {"form": form, "prompt": prompt}
-    return render(request, "wellbeing/check_in_form.html", context, status=_status(form))
+    return render(request, "wellbeing/check_in_form.html", context, status=form_status(form))
 
 
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
     """The person's own latest check-ins as a small trend (native <meter>, no chart library)."""
-    user = _user(request)
+    user = user_of(request)
     check_ins = list(queries.own_check_ins(user)[: queries.HISTORY_SIZE])
     return render(request, "wellbeing/history.html", {"check_ins": check_ins})
 
@@ -82,7 +73,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_GET
 def shared_list(request: HttpRequest) -> HttpResponse:
     """Check-ins people shared with an organisation where this person reads them."""
-    user = _user(request)
+    user = user_of(request)
     check_ins = list(queries.shared_check_ins(user)[:PAGE_SIZE])
     return render(request, "wellbeing/shared_list.html", {"check_ins": check_ins})
 
@@ -115,7 +106,7 @@ def _check_in_page(
 
 @require_GET
 def check_in_detail(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     check_in = queries.get_check_in_for_user(user, check_in_id)
     return render(
         request, "wellbeing/check_in_detail.html", _check_in_page(request, user, check_in)
@@ -124,7 +115,7 @@ def check_in_detail(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
 
 @require_POST
 def check_in_share(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     check_in = queries.get_check_in_for_user(user, check_in_id, for_write=True)
     form = ShareForm(request.POST, targets=queries.share_targets(user))
     if form.is_valid():
@@ -158,7 +149,7 @@ def check_in_share(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
 
 @require_POST
 def check_in_delete(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     check_in = queries.get_check_in_for_user(user, check_in_id, for_write=True)
     services.delete_check_in(check_in=check_in, actor=user)
     messages.success(request, _("The check-in was deleted."))
@@ -170,14 +161,14 @@ def check_in_delete(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
 
 @require_GET
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     organisations = queries.care_organisations(user)
     return render(request, "wellbeing/agreement_list.html", {"organisations": organisations})
 
 
 @require_GET
 def agreement_detail(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     care = queries.get_care_for_user(user, organisation_id)
     context = {
         "organisation": care.organisation,
@@ -201,7 +192,7 @@ def _agreement_initial(agreement: CareAgreement | None) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     care = queries.get_care_for_user(user, organisation_id, for_write=True)
     if request.method == "POST":
         form = AgreementForm(request.POST)
@@ -232,12 +223,12 @@ def agreement_edit(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
         messages.success(request, _("The care agreement was saved."))
         return redirect("wellbeing:agreement-detail", organisation_id)
     context = {"form": form, "organisation": care.organisation, "agreement": care.agreement}
-    return render(request, "wellbeing/agreement_form.html", context, status=_status(form))
+    return render(request, "wellbeing/agreement_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 def agreement_review(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     care = queries.get_care_for_user(user, organisation_id, for_write=True)
     if care.agreement is None:
         messages.error(request, _("Write the care agreement before reviewing it."))
@@ -278,12 +269,12 @@ def agreement_review(request: HttpRequest, organisation_id: UUID) -> HttpRespons
             messages.success(request, _("The review was recorded."))
             return redirect("wellbeing:agreement-history", organisation_id)
     context = {"form": form, "organisation": care.organisation, "agreement": agreement}
-    return render(request, "wellbeing/review_form.html", context, status=_status(form))
+    return render(request, "wellbeing/review_form.html", context, status=form_status(form))
 
 
 @require_GET
 def agreement_history(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     care = queries.get_care_for_user(user, organisation_id)
     reviews = (
         list(queries.reviews_of(care.agreement)[:PAGE_SIZE]) if care.agreement is not None else []
@@ -302,7 +293,7 @@ def agreement_history(request: HttpRequest, organisation_id: UUID) -> HttpRespon
 
 @require_GET
 def debrief_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     context = {
         "debriefs": list(queries.debriefs_visible_to(user)[:PAGE_SIZE]),
         "waiting": list(
@@ -314,7 +305,7 @@ def debrief_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def debrief_create(request: HttpRequest, incident_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     incident = queries.get_incident_for_debrief(user, incident_id)
     existing = queries.debrief_of(incident.pk)
     if existing is not None:
@@ -332,12 +323,12 @@ def debrief_create(request: HttpRequest, incident_id: UUID) -> HttpResponse:
             messages.success(request, _("The debrief was planned."))
             return redirect(debrief)
     context = {"form": form, "incident": incident}
-    return render(request, "wellbeing/debrief_form.html", context, status=_status(form))
+    return render(request, "wellbeing/debrief_form.html", context, status=form_status(form))
 
 
 @require_GET
 def debrief_detail(request: HttpRequest, debrief_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     debrief = queries.get_debrief_for_user(user, debrief_id)
     context = {"debrief": debrief, "can_edit": rules.can_edit_debrief(user, debrief)}
     return render(request, "wellbeing/debrief_detail.html", context)
@@ -345,7 +336,7 @@ def debrief_detail(request: HttpRequest, debrief_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def debrief_edit(request: HttpRequest, debrief_id: UUID) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     debrief = queries.get_debrief_for_user(user, debrief_id, for_write=True)
     if request.method == "POST":
         form = DebriefEditForm(request.POST)
@@ -384,4 +375,4 @@ def debrief_edit(request: HttpRequest, debrief_id: UUID) -> HttpResponse:
             messages.success(request, _("The debrief plan was saved."))
             return redirect(debrief)
     context = {"form": form, "debrief": debrief, "incident": debrief.incident}
-    return render(request, "wellbeing/debrief_form.html", context, status=_status(form))
+    return render(request, "wellbeing/debrief_form.html", context, status=form_status(form))

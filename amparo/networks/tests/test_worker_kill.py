@@ -44,7 +44,7 @@ def test_alert_fan_out_survives_kill_9_with_one_message_per_recipient(tmp_path: 
         gateway.delay = 0.3
         db.env["DJANGO_SETTINGS_MODULE"] = "amparo.networks.tests.kill_settings"
         db.env["AMPARO_TEST_GATEWAY_URL"] = gateway.url
-        db.manage("migrate", "--no-input", timeout=300)
+        db.manage("migrate", "--no-input")
         db.manage(
             "shell",
             "-c",

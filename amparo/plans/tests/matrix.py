@@ -93,6 +93,7 @@ PAGES = [
     Route("plans:defender-plan-list", READ, args=_subject, setup=_with_plan),
     Route("plans:plan-detail", READ, args=_plan, setup=_with_plan),
     Route("plans:plan-print", READ, args=_plan, setup=_with_plan),
+    Route("plans:plan-lessons", READ, args=_plan, setup=_with_plan),
     Route("plans:compliance-list", READ, args=_plan, setup=_with_plan),
     Route("plans:plan-edit", WRITE_PAGE, args=_plan, setup=_with_plan),
     Route(
@@ -169,6 +170,7 @@ PAGES = [
     ),
     # Self-service: Ana's own plan.
     Route("plans:plan-detail", OWN_PAGE, args=_plan, setup=_with_own_plan, note="own plan"),
+    Route("plans:plan-lessons", OWN_PAGE, args=_plan, setup=_with_own_plan, note="own plan"),
     Route("plans:plan-edit", OWN_PAGE, args=_plan, setup=_with_own_plan, note="own plan"),
     Route(
         "plans:plan-edit",

@@ -88,12 +88,34 @@ def test_plan_list_query_count_is_flat(
     # The first request of a session also checks MFA and saves the session: not per row.
     client.get(reverse("plans:plan-list"))
 
-    # session, the user with their memberships, count, plans; then the read audit event:
-    # chain head, insert (which moves the head).
-    with django_assert_num_queries(6):
+    # session, the user with their memberships, the page of plans (no COUNT: keyset); then the
+    # read audit event: chain head, insert (which moves the head).
+    with django_assert_num_queries(5):
         response = client.get(reverse("plans:plan-list"))
 
     assert len(response.context["plans"]) == rows
+
+
+def test_plan_list_pages_by_position(client, desk_officer, subject):
+    from amparo.plans.views.common import PAGE_SIZE
+
+    for n in range(PAGE_SIZE + 1):
+        make_plan(subject, title=f"Plan {n}")
+    login_fresh(client, desk_officer)
+    url = reverse("plans:plan-list")
+
+    first = client.get(url)
+    page = first.context["page"]
+    second = client.get(url, {"after": str(page.next_after)})
+
+    assert (len(page.rows), page.is_first) == (PAGE_SIZE, True)
+    assert f'after={page.next_after}"'.encode() in first.content
+    assert [p.pk for p in second.context["plans"]] not in ([], [p.pk for p in page.rows])
+    assert len(second.context["plans"]) == 1
+    assert {p.pk for p in second.context["plans"]}.isdisjoint({p.pk for p in page.rows})
+    assert second.context["page"].next_after is None
+    # A malformed cursor is the first page, not an error.
+    assert client.get(url, {"after": "not-a-uuid"}).context["page"].is_first
 
 
 def test_defender_plan_list_offers_the_analyses_to_start_from(
@@ -889,3 +911,42 @@ def test_plan_forms_stay_within_the_budget(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+# --- lessons for the plan's gaps (issue 8: the plan suggests e-learning) ---
+
+
+def test_the_plan_suggests_lessons_about_the_measures_not_in_place(
+    client, desk_officer, subject, django_assert_num_queries
+):
+    from amparo.learning.tests.factories import make_course
+
+    make_course(slug="digital", title="Digital care", topics=("digital-security",))
+    make_course(slug="legal", title="Legal defence", topics=("legal",))
+    plan = make_plan(subject)
+    make_measure(plan, kind="digital", description="Encrypt the phones")
+    login_fresh(client, desk_officer)
+    url = reverse("plans:plan-lessons", args=[plan.pk])
+    client.get(url)
+
+    # session, the person; the plan; the kinds of its gaps; the lessons; the read event of the
+    # plan's title (head, insert)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+
+    html = response.content.decode()
+    assert "Digital care" in html
+    assert "Legal defence" not in html
+    assert url in client.get(reverse("plans:plan-detail", args=[plan.pk])).content.decode()
+
+
+def test_a_plan_with_every_measure_in_place_suggests_nothing(client, desk_officer, subject):
+    from amparo.learning.tests.factories import make_course
+
+    make_course(slug="digital", title="Digital care", topics=("digital-security",))
+    plan = make_plan(subject)
+    login_fresh(client, desk_officer)
+
+    response = client.get(reverse("plans:plan-lessons", args=[plan.pk]))
+
+    assert (response.context["lessons"], response.context["has_gaps"]) == ([], False)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
+from amparo.core.pages import form_status, rebound, user_of, uuid_param
 from amparo.plans import queries, services
 from amparo.plans.enums import (
     MeasureStatus,
@@ -25,13 +26,7 @@ from amparo.plans.forms import (
     ProtocolForm,
 )
 from amparo.plans.models import Measure, Protocol, SecurityPlan
-from amparo.plans.views.common import (
-    conflict_rows,
-    form_status,
-    rebound,
-    user_of,
-    uuid_param,
-)
+from amparo.plans.views.common import conflict_rows
 
 # --- measures ---
 

@@ -9,17 +9,19 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
+from amparo.core.pages import form_status, rebound, user_of, uuid_param
+from amparo.core.paging import cursor, keyset_page
 from amparo.defenders.models import Defender
+from amparo.learning.queries import lessons_for_topics, topics_for_measure_kinds
 from amparo.plans import guide, queries, rules, services
 from amparo.plans.enums import (
     ComplianceResult,
@@ -36,14 +38,7 @@ from amparo.plans.forms import (
 )
 from amparo.plans.models import DEFAULT_REVIEW_DAYS, Measure, Protocol, SecurityPlan
 from amparo.plans.validation import is_focus_candidate, plan_problems
-from amparo.plans.views.common import (
-    PAGE_SIZE,
-    conflict_rows,
-    form_status,
-    rebound,
-    user_of,
-    uuid_param,
-)
+from amparo.plans.views.common import PAGE_SIZE, conflict_rows
 
 # --- lists ---
 
@@ -52,10 +47,12 @@ def _plan_page(request: HttpRequest, plans: Any) -> dict[str, Any]:
     status = request.GET.get("status", "")
     if status in PlanStatus.values:
         plans = plans.filter(status=status)
-    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        plans, order=queries.PLAN_ORDER, after=cursor(request.GET.get("after")), size=PAGE_SIZE
+    )
     return {
         "page": page,
-        "plans": list(page.object_list),
+        "plans": page.rows,
         "statuses": PlanStatus.choices,
         "status": status,
     }
@@ -338,6 +335,24 @@ def plan_guide_add(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     if isinstance(added, Protocol):
         return redirect("plans:protocol-edit", added.pk)
     return redirect("plans:measure-edit", added.pk)
+
+
+@require_GET
+def plan_lessons(request: HttpRequest, plan_id: UUID) -> HttpResponse:
+    """E-learning lessons about the measures the plan still has to put in place (proposed,
+    agreed, lapsed or dropped): the plan's gaps, mapped to lesson topics by the learning
+    module. On a page of its own, so the plan's page keeps its query budget."""
+    user = user_of(request)
+    plan = queries.get_plan_for_user(user, plan_id)
+    gaps = queries.measure_gap_kinds(plan)
+    language = (translation.get_language() or "en").split("-")[0]
+    context = {
+        "plan": plan,
+        "subject": plan.subject,
+        "lessons": lessons_for_topics(topics_for_measure_kinds(gaps), language),
+        "has_gaps": bool(gaps),
+    }
+    return render(request, "plans/plan_lessons.html", context)
 
 
 @require_GET

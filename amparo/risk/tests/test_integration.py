@@ -60,7 +60,8 @@ def test_the_section_puts_the_analysis_in_force_first_and_leaves_old_versions_ou
 
     response = client.get(reverse("defenders:defender-detail", args=[subject.pk]))
 
-    (section,) = response.context["related_sections"]
+    # The risk section (the desk adds its "Open a case" one after it).
+    section = next(s for s in response.context["related_sections"] if s["key"] == "risk")
     assert [a.pk for a in section["data"]["analyses"]] == [in_force.pk, draft.pk]
     assert [a.threat_count for a in section["data"]["analyses"]] == [1, 0]
 

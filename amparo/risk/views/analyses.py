@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
+from amparo.core.paging import cursor, keyset_page
 from amparo.risk import queries, rules, services
 from amparo.risk.enums import AnalysisStatus, FactorKind
 from amparo.risk.forms import (
@@ -62,15 +62,17 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
     analyses = queries.filter_analyses(
         queries.analyses_visible_to(user), status=status, overdue=overdue
     )
-    page = Paginator(analyses, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = keyset_page(
+        analyses,
+        order=queries.ANALYSIS_ORDER,
+        after=cursor(request.GET.get("after")),
+        size=PAGE_SIZE,
+    )
     context = {
         "filters": filters,
         "page": page,
-        "analyses": list(page.object_list),
+        "analyses": page.rows,
         "today": timezone.localdate(),
-        "query": query.urlencode(),
     }
     return render(request, "risk/analysis_list.html", context)
 
