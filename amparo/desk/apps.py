@@ -12,4 +12,6 @@ class DeskConfig(AppConfig):
     def ready(self) -> None:
         from amparo.desk import panels  # noqa: PLC0415 -- after the models
 
-        panels.register()  # the person's cases and overdue follow-ups, on the dashboard
+        # The person's cases and overdue follow-ups on the dashboard; "Open a case" on the
+        # defender's page.
+        panels.register()

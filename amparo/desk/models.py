@@ -276,7 +276,14 @@ class Accompaniment(models.Model):
         verbose_name = _("accompaniment")
         verbose_name_plural = _("accompaniment")
         indexes = [
-            models.Index(fields=["follow_up_done", "follow_up_due"], name="desk_follow_up_due"),
+            # Overdue follow-ups, oldest first (the desk dashboard): only the open ones are
+            # indexed, in the list's order, so the page stops after its rows instead of
+            # sorting every open follow-up of the desk.
+            models.Index(
+                fields=["follow_up_due", "id"],
+                condition=models.Q(follow_up_done=False),
+                name="desk_follow_up_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,23 @@ def desk_panel(user: User | AnonymousUser) -> dict[str, Any] | None:
     return {"cases": cases[:ROWS], "more": len(cases) > ROWS}
 
 
+def defender_section(user: User | AnonymousUser, defender: Any) -> dict[str, Any] | None:
+    """On a defender's page, the desk's way to open a case for them. No query: the desk's
+    organisations come from the memberships the request already holds."""
+    if not rules.can_open_case_for(user, defender):
+        return None
+    return {}
+
+
 def register() -> None:
+    from amparo.defenders import sections  # noqa: PLC0415 -- apps are loading
+
+    sections.register(
+        key="desk",
+        template="desk/partials/defender_section.html",
+        context=defender_section,
+        order=30,
+    )
     panels.register(
         key="desk-cases",
         template="desk/partials/dashboard_panel.html",

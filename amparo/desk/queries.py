@@ -220,7 +220,7 @@ def assignable_officers(organisation_id: Any) -> QuerySet[User]:
 
 
 #: How many defenders the "open a case" picker lists (newest first).
-PICKER_SIZE = 100
+PICKER_SIZE = 20
 
 
 def defenders_for_cases(user: User | AnonymousUser) -> QuerySet[Defender]:
@@ -229,15 +229,45 @@ def defenders_for_cases(user: User | AnonymousUser) -> QuerySet[Defender]:
     return Defender.objects.filter(organisation_id__in=organisations).order_by("-created_at", "-id")
 
 
+@dataclass(frozen=True)
+class DefenderPicker:
+    """The defenders a form offers: the newest PICKER_SIZE, or those a search found."""
+
+    #: The offered defenders, plus a posted one the person may choose (so it validates).
+    queryset: QuerySet[Defender]
+    search: str = ""
+    #: The search read only the newest SEARCH_LIMIT records (defenders.queries).
+    truncated: bool = False
+
+
 def defender_picker(
-    user: User | AnonymousUser, *, organisation_id: Any = None
-) -> QuerySet[Defender]:
-    """The newest PICKER_SIZE of them, as a queryset a form field can validate against."""
+    user: User | AnonymousUser,
+    *,
+    organisation_id: Any = None,
+    search: str = "",
+    chosen: Any = None,
+) -> DefenderPicker:
+    """PICKER_SIZE defenders to choose from, never one option per defender the desk keeps.
+
+    Pseudonyms are Tier 1, so a search decrypts a bounded window of them in memory (the
+    defenders list's search). `chosen` is a posted id: it stays choosable when the desk keeps
+    it, whether or not it was offered, and anything else is refused by the form."""
+    from amparo.defenders.queries import search_defenders  # noqa: PLC0415
+
     defenders = defenders_for_cases(user)
     if organisation_id is not None:
         defenders = defenders.filter(organisation_id=organisation_id)
-    newest = defenders.values("pk")[:PICKER_SIZE]
-    return Defender.objects.filter(pk__in=newest).order_by("-created_at", "-id")
+    search = search.strip()
+    truncated = False
+    if search:
+        result = search_defenders(defenders, search)
+        offered = Q(pk__in=[d.pk for d in result.defenders[:PICKER_SIZE]])
+        truncated = result.truncated
+    else:
+        offered = Q(pk__in=defenders.values("pk")[:PICKER_SIZE])
+    if chosen:
+        offered |= Q(pk=chosen)
+    return DefenderPicker(defenders.filter(offered), search=search, truncated=truncated)
 
 
 def get_defender_for_case(user: User | AnonymousUser, defender_id: UUID) -> Defender:

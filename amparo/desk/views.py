@@ -9,7 +9,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from amparo.accounts.models import Organisation, User
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
+from amparo.core.pages import form_status, rebound, user_of, uuid_or_none, uuid_param
 from amparo.desk import queries, reports, rules, services
 from amparo.desk.enums import PRIORITY_ORDER, CaseState, Priority, RequestStatus
 from amparo.desk.forms import (
@@ -39,35 +40,10 @@ PAGE_SIZE = 50
 DASHBOARD_ROWS = 10
 
 
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 -- LoginRequiredMiddleware guarantees it
-    return user
-
-
-def _uuid(value: str | None) -> UUID | None:
-    if not value:
-        return None
-    try:
-        return UUID(value)
-    except ValueError as error:
-        raise Http404 from error
-
-
-def _status(form: Form) -> int:
-    return 422 if form.errors else 200
-
-
 def _desk_staff(user: User) -> None:
     """Desk pages that are not about one case: 403 for people without a desk role."""
     if not rules.can_view_desk(user):
         raise PermissionDenied
-
-
-def _rebound(request: HttpRequest, version: int) -> QueryDict:
-    data = request.POST.copy()
-    data["version"] = str(version)
-    return data
 
 
 def _conflict(
@@ -99,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         mine=request.GET.get("mine") == "1",
     )
     cases = queries.filter_cases(queries.cases_visible_to(user), user, filters)
-    page = queries.keyset_page(cases, after=_uuid(request.GET.get("after")), size=PAGE_SIZE)
+    page = queries.keyset_page(cases, after=uuid_param(request.GET.get("after")), size=PAGE_SIZE)
     context = {
         "page": page,
         "cases": page.rows,
@@ -120,10 +96,14 @@ def case_create(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not rules.desk_organisations(user, Perm.DESK_EDIT):
         raise PermissionDenied
-    defender_id = _uuid(request.GET.get("defender"))
+    defender_id = uuid_param(request.GET.get("defender"))
     defender = queries.get_defender_for_case(user, defender_id) if defender_id else None
-    choices = None if defender else queries.defender_picker(user)
-    form = CaseCreateForm(request.POST or None, defenders=choices)
+    picker = None
+    if defender is None:
+        picker = queries.defender_picker(
+            user, search=request.GET.get("q", ""), chosen=uuid_or_none(request.POST.get("defender"))
+        )
+    form = CaseCreateForm(request.POST or None, defenders=picker.queryset if picker else None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         chosen = data.pop("defender", None) or defender
@@ -131,12 +111,13 @@ def case_create(request: HttpRequest) -> HttpResponse:
         case = services.open_case(actor=user, defender=chosen, **data)
         messages.success(request, _("The case was opened."))
         return redirect(case)
-    return render(
-        request,
-        "desk/case_form.html",
-        {"form": form, "defender": defender},
-        status=_status(form),
-    )
+    context = {
+        "form": form,
+        "defender": defender,
+        "picker": picker,
+        "pick_count": queries.PICKER_SIZE,
+    }
+    return render(request, "desk/case_form.html", context, status=form_status(form))
 
 
 CASE_EDIT_FIELDS = ("confidentiality", "review_on", "summary")
@@ -160,7 +141,7 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
             services.update_case(case=case, actor=user, expected_version=version, changes=data)
         except EditConflict as error:
             current: Any = error.current
-            mine = _case_edit_form(current, _rebound(request, current.version))
+            mine = _case_edit_form(current, rebound(request, current.version))
             return _conflict(request, form, current, CASE_EDIT_FIELDS, mine)
         except services.DeskError as error:
             form.add_error(None, error.message)
@@ -168,7 +149,7 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
             messages.success(request, _("The case was saved."))
             return redirect(case)
     return render(
-        request, "desk/case_edit.html", {"form": form, "case": case}, status=_status(form)
+        request, "desk/case_edit.html", {"form": form, "case": case}, status=form_status(form)
     )
 
 
@@ -221,7 +202,7 @@ def case_triage(request: HttpRequest, case_id: UUID) -> HttpResponse:
             )
         except EditConflict as error:
             current: Any = error.current
-            mine = TriageForm(_rebound(request, current.version))
+            mine = TriageForm(rebound(request, current.version))
             return _conflict(request, form, current, TRIAGE_FIELDS, mine)
         messages.success(request, _("Priority and urgency were saved."))
         return redirect(case)
@@ -229,7 +210,7 @@ def case_triage(request: HttpRequest, case_id: UUID) -> HttpResponse:
         request,
         "desk/case_step.html",
         {"form": form, "case": case, "title": _("Triage"), "action": "desk:case-triage"},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -251,7 +232,7 @@ def case_assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
             )
         except EditConflict as error:
             current: Any = error.current
-            mine = AssignForm(_rebound(request, current.version), officers=officers)
+            mine = AssignForm(rebound(request, current.version), officers=officers)
             return render_conflict(request, rows=[], form=mine, back_url=current.get_absolute_url())
         except services.DeskError as error:
             form.add_error(None, error.message)
@@ -262,7 +243,7 @@ def case_assign(request: HttpRequest, case_id: UUID) -> HttpResponse:
         request,
         "desk/case_step.html",
         {"form": form, "case": case, "title": _("Assign officers"), "action": "desk:case-assign"},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -284,7 +265,7 @@ def case_state(request: HttpRequest, case_id: UUID) -> HttpResponse:
         except EditConflict as error:
             current: Any = error.current
             allowed = [(to, CaseState(to).label) for to in services.allowed_transitions(current)]
-            mine = StateForm(_rebound(request, current.version), choices=allowed)
+            mine = StateForm(rebound(request, current.version), choices=allowed)
             return render_conflict(
                 request,
                 rows=[(_("State"), CaseState(case.state).label, current.get_state_display())],
@@ -300,7 +281,7 @@ def case_state(request: HttpRequest, case_id: UUID) -> HttpResponse:
         request,
         "desk/case_step.html",
         {"form": form, "case": case, "title": _("Change the state"), "action": "desk:case-state"},
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -332,7 +313,7 @@ def accompaniment_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
         messages.success(request, _("The accompaniment was recorded."))
         return redirect(case)
     context = {"form": form, "case": case, "title": _("Record accompaniment")}
-    return render(request, "desk/part_form.html", context, status=_status(form))
+    return render(request, "desk/part_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -352,12 +333,12 @@ def accompaniment_edit(request: HttpRequest, accompaniment_id: UUID) -> HttpResp
             )
         except EditConflict as error:
             current: Any = error.current
-            mine = AccompanimentForm(_rebound(request, current.version), editing=True)
+            mine = AccompanimentForm(rebound(request, current.version), editing=True)
             return _conflict(request, form, current, ACCOMPANIMENT_FIELDS, mine)
         messages.success(request, _("The accompaniment was saved."))
         return redirect(item.case)
     context = {"form": form, "case": item.case, "title": _("Edit accompaniment")}
-    return render(request, "desk/part_form.html", context, status=_status(form))
+    return render(request, "desk/part_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -374,7 +355,7 @@ def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
             messages.success(request, _("The referral was recorded."))
             return redirect(case)
     context = {"form": form, "case": case, "title": _("Record a referral")}
-    return render(request, "desk/part_form.html", context, status=_status(form))
+    return render(request, "desk/part_form.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -394,7 +375,7 @@ def referral_edit(request: HttpRequest, referral_id: UUID) -> HttpResponse:
             )
         except EditConflict as error:
             current: Any = error.current
-            mine = ReferralForm(_rebound(request, current.version), editing=True)
+            mine = ReferralForm(rebound(request, current.version), editing=True)
             return _conflict(request, form, current, REFERRAL_FIELDS, mine)
         except services.DeskError as error:
             form.add_error(None, error.message)
@@ -402,7 +383,7 @@ def referral_edit(request: HttpRequest, referral_id: UUID) -> HttpResponse:
             messages.success(request, _("The referral was saved."))
             return redirect(item.case)
     context = {"form": form, "case": item.case, "title": _("Edit the referral")}
-    return render(request, "desk/part_form.html", context, status=_status(form))
+    return render(request, "desk/part_form.html", context, status=form_status(form))
 
 
 # --- incoming requests for support ---
@@ -434,7 +415,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_settings(request: HttpRequest) -> HttpResponse:
     """A desk lead opens or closes the public form to their desk (ADR 0028)."""
     user = user_of(request)
-    organisation_id = _uuid(request.POST.get("organisation"))
+    organisation_id = uuid_param(request.POST.get("organisation"))
     if organisation_id is None or organisation_id not in rules.desk_organisations(
         user, Perm.DESK_ASSIGN
     ):
@@ -454,9 +435,14 @@ def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
     """Read a request, and turn it into a case."""
     user = user_of(request)
     support = queries.get_request_for_user(user, request_id)
-    defenders = queries.defender_picker(user, organisation_id=support.organisation_id)
+    picker = queries.defender_picker(
+        user,
+        organisation_id=support.organisation_id,
+        search=request.GET.get("q", ""),
+        chosen=uuid_or_none(request.POST.get("defender")),
+    )
     form = ConvertRequestForm(
-        request.POST or None, defenders=defenders, initial={"pseudonym": support.name}
+        request.POST or None, defenders=picker.queryset, initial={"pseudonym": support.name}
     )
     if request.method == "POST" and support.status == RequestStatus.NEW and form.is_valid():
         data = form.cleaned_data
@@ -478,9 +464,10 @@ def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
     context = {
         "support": support,
         "form": form,
+        "picker": picker,
         "pick_count": queries.PICKER_SIZE,
     }
-    return render(request, "desk/request_detail.html", context, status=_status(form))
+    return render(request, "desk/request_detail.html", context, status=form_status(form))
 
 
 @require_POST

@@ -18,7 +18,7 @@ from amparo.desk import forms as desk_forms
 from amparo.desk import services
 from amparo.desk.enums import CaseState
 from amparo.desk.models import Case, RequestDesk, SupportRequest
-from amparo.desk.tests.factories import make_accompaniment, make_case
+from amparo.desk.tests.factories import make_accompaniment, make_case, make_defender
 from amparo.testing.auth import login_fresh
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +87,54 @@ def test_open_a_case_from_the_defenders_link(client, record, desk_officer):
     case = Case.objects.get()
     assert response.url == case.get_absolute_url()
     assert (case.defender, case.priority, case.state) == (record, "high", CaseState.RECEIVED)
+
+
+def test_the_defenders_page_offers_to_open_a_case_to_the_desk_only(
+    client, record, desk_officer, defender
+):
+    link = reverse("desk:case-create") + f"?defender={record.pk}"
+    login_fresh(client, desk_officer)
+
+    assert (
+        link in client.get(reverse("defenders:defender-detail", args=[record.pk])).content.decode()
+    )
+
+    own = make_defender(record.organisation, "Own record", user=defender)
+    login_fresh(client, defender)
+    page = client.get(reverse("defenders:defender-detail", args=[own.pk])).content.decode()
+    assert reverse("desk:case-create") not in page
+
+
+def test_the_picker_finds_an_older_defender_by_pseudonym(client, record, desk_officer):
+    from amparo.desk.queries import PICKER_SIZE
+
+    newer = [make_defender(record.organisation, f"Newer {n}") for n in range(PICKER_SIZE)]
+    login_fresh(client, desk_officer)
+    url = reverse("desk:case-create")
+
+    offered = client.get(url).context["form"].fields["defender"].queryset
+    found = client.get(url, {"q": "marta"}).context["form"].fields["defender"].queryset
+
+    assert (record in offered, len(offered), newer[-1] in offered) == (False, PICKER_SIZE, True)
+    assert list(found) == [record]
+
+
+def test_a_posted_defender_the_desk_keeps_is_accepted_even_if_not_offered(
+    client, record, foreign_record, desk_officer
+):
+    from amparo.desk.queries import PICKER_SIZE
+
+    for n in range(PICKER_SIZE):
+        make_defender(record.organisation, f"Newer {n}")
+    login_fresh(client, desk_officer)
+    data = {"priority": "high", "urgency": "days", "confidentiality": "internal"}
+
+    refused = client.post(reverse("desk:case-create"), {**data, "defender": foreign_record.pk})
+    accepted = client.post(reverse("desk:case-create"), {**data, "defender": record.pk})
+
+    assert (refused.status_code, list(refused.context["form"].errors)) == (422, ["defender"])
+    assert Case.objects.get().defender == record
+    assert accepted.url == Case.objects.get().get_absolute_url()
 
 
 def test_a_case_cannot_be_opened_for_another_offices_defender(client, foreign_record, desk_officer):
