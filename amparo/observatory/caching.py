@@ -110,3 +110,27 @@ def api_not_modified(request: HttpRequest, response: HttpResponse) -> HttpRespon
         target[name] = value
     patch_cache_control(target, public=True, max_age=MAX_AGE)
     return answer
+
+
+def public_page_also(extra: Callable[..., str]) -> Callable[[View], View]:
+    """`public_page` for a page that also shows data the observatory's version does not cover
+    (a country's criminalisation figures): `extra(request, *args, **kwargs)` returns that
+    data's version and becomes part of the ETag. No Last-Modified: the observatory's date
+    alone would answer 304 over a change of the other data."""
+
+    def decorator(view: View) -> View:
+        def tagged(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+            raw = etag(request, *args, **kwargs) + "|" + extra(request, *args, **kwargs)
+            return 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = view(request, *args, **kwargs)
+            patch_cache_control(response, max_age=MAX_AGE)
+            patch_vary_headers(response, ["Save-Data"])
+            return response
+
+        conditional = condition(etag_func=tagged)(wrapped)
+        return cast(View, login_not_required(require_safe(conditional)))
+
+    return decorator

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from amparo.observatory import opendata, queries, svg
-from amparo.observatory.caching import public_page, saves_data
+from amparo.observatory.caching import public_page, public_page_also, saves_data
 from amparo.observatory.enums import (
     AREA_LABELS,
     INSTRUMENT_STATE_LABELS,
@@ -23,6 +23,7 @@ from amparo.observatory.enums import (
 )
 from amparo.observatory.forms import BrowseForm, TimelineForm
 from amparo.observatory.geography import country_name
+from amparo.trials.queries import country_figures, figures_version
 
 PAGE_SIZE = 50
 LATEST = 6
@@ -101,7 +102,11 @@ def instrument_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-@public_page
+def _criminalisation_version(request: HttpRequest, code: str) -> str:
+    return figures_version(code) if CODE.match(code) else ""
+
+
+@public_page_also(_criminalisation_version)
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if not CODE.match(code):
         raise Http404
@@ -116,6 +121,9 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         "first": min(dated, key=lambda i: i.listed_on) if dated else None,
         "latest": max(dated, key=lambda i: i.listed_on) if dated else None,
         "region_label": AREA_LABELS.get(country.subregion, ""),
+        # Issue 7: the country's criminalisation figures (Tier-2 codes only, small counts
+        # suppressed), counted by the trials module through its own query.
+        "criminalisation": country_figures(country.code),
     }
     return render(request, "observatory/country_detail.html", context)
 

@@ -242,6 +242,26 @@ def test_the_country_profile(client, published):
     assert response.context["first"].key == "co-law-1"
 
 
+def test_the_country_profile_shows_criminalisation_figures_and_follows_them(
+    client, published, organisation
+):
+    from amparo.desk.tests.factories import make_defender
+    from amparo.trials.tests.factories import make_case
+
+    url = _url("country-detail", "CO")
+    first = client.get(url)
+    make_case(make_defender(organisation, "Marta"), country="CO")
+
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert "Criminalisation of defenders" in first.content.decode()
+    assert first.context["criminalisation"].total == 0
+    # A new case changes the page's ETag although the observatory's data did not change.
+    assert again.status_code == 200
+    assert again.context["criminalisation"].total == 1
+    assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
 def test_a_country_with_nothing_recorded_has_a_profile_too(client, published):
     services.sync_countries()
 
@@ -345,7 +365,9 @@ def _seed_rows(rows: int) -> dict[str, object]:
         ("instrument-list", 5),  # version, countries, languages, page, titles
         ("instrument-detail", 8),  # version, instrument, relations, titles, statuses,
         # sources and documents (one UNION), change log, evaluations
-        ("country-detail", 6),  # version, country, instruments, titles, narrative, evaluations
+        # version, country, instruments, titles, narrative, evaluations; the criminalisation
+        # figures' version (ETag), cases, charges
+        ("country-detail", 9),
         ("timeline", 3),  # version, instruments, titles
         ("evaluation-detail", 7),  # version, evaluation, title, scores, axes, criteria, versions
         ("framework-detail", 4),  # version, framework, axes, criteria

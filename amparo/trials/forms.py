@@ -1,0 +1,248 @@
+"""Forms of the trials pages. Choices come from enums.py and the pickers of queries.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from amparo.trials import checklist
+from amparo.trials.enums import (
+    Access,
+    AppealStatus,
+    ChargeKind,
+    CourtType,
+    Detention,
+    Finding,
+    HearingKind,
+    HearingResult,
+    Initiator,
+    MissionStatus,
+    Outcome,
+    Pattern,
+    ReportStatus,
+    Stage,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+_country_code = RegexValidator(
+    r"^[A-Za-z]{2}$", _("Enter the two-letter country code, for example CO or KE.")
+)
+
+
+def _text(label: Any, rows: int = 3, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
+    )
+
+
+def _version() -> forms.IntegerField:
+    return forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class DefenderChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Defenders by pseudonym and code (Tier 1: shown to trials staff only)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.pseudonym} ({obj.code})"
+
+
+class CodeChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.code)
+
+
+class PersonChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name or obj.email)
+
+
+class CaseForm(forms.Form):
+    """Open or edit a case; `version` only when editing."""
+
+    defenders = DefenderChoice(
+        queryset=None,
+        label=_("Defenders"),
+        help_text=_(
+            "Individuals or collectives prosecuted; the newest 20 your organisation keeps."
+        ),
+    )
+    incidents = CodeChoice(
+        queryset=None,
+        required=False,
+        label=_("Linked incidents"),
+        help_text=_("Arrest, raid or summons recorded as incidents; the newest 20."),
+    )
+    country = forms.CharField(
+        label=_("Jurisdiction (country)"),
+        max_length=2,
+        validators=[_country_code],
+        help_text=_("Two-letter code, for example CO, KE or ID."),
+    )
+    court_type = forms.ChoiceField(label=_("Court type"), choices=CourtType.choices)
+    court = forms.CharField(label=_("Court"), required=False)
+    case_number = forms.CharField(label=_("Case number"), required=False)
+    initiator = forms.ChoiceField(label=_("Initiated by"), choices=Initiator.choices)
+    patterns = forms.MultipleChoiceField(
+        label=_("Patterns of judicial harassment"),
+        choices=Pattern.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    opened_on = forms.DateField(label=_("Proceedings opened on"), widget=DATE)
+    detention = forms.ChoiceField(label=_("Detention"), choices=Detention.choices)
+    detained_since = forms.DateField(label=_("Detained since"), required=False, widget=DATE)
+    released_on = forms.DateField(label=_("Released on"), required=False, widget=DATE)
+    defence_counsel = forms.CharField(label=_("Defence counsel"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("No outcome yet")), *Outcome.choices], required=False
+    )
+    outcome_on = forms.DateField(label=_("Outcome on"), required=False, widget=DATE)
+    appeal = forms.ChoiceField(label=_("Appeal"), choices=AppealStatus.choices)
+    summary = _text(_("Summary"), rows=4)
+
+    def __init__(
+        self, *args: Any, defenders: Any, incidents: Any, editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["defenders"].queryset = defenders  # type: ignore[attr-defined]
+        self.fields["incidents"].queryset = incidents  # type: ignore[attr-defined]
+        if editing:
+            self.fields["version"] = _version()
+
+    def clean_country(self) -> str:
+        return str(self.cleaned_data["country"]).upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, released = data.get("detained_since"), data.get("released_on")
+        if since and released and released < since:
+            self.add_error("released_on", _("The release cannot come before the detention."))
+        return data
+
+
+class ChargeForm(forms.Form):
+    # Translators: the law and article invoked, e.g. "Penal Code, art. 220".
+    article = forms.CharField(
+        label=_("Law and article"),
+        max_length=120,
+        help_text=_("For example: Penal Code, art. 220. Known articles of the country are listed."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of offence"), choices=ChargeKind.choices)
+    max_penalty_months = forms.IntegerField(
+        label=_("Maximum penalty (months)"), required=False, min_value=0
+    )
+
+
+class HearingForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME)
+    kind = forms.ChoiceField(label=_("Type"), choices=HearingKind.choices)
+    result = forms.ChoiceField(label=_("Result"), choices=HearingResult.choices)
+    place = forms.CharField(label=_("Place"), required=False)
+    notes = _text(_("Notes"))
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["version"] = _version()
+
+
+class MissionForm(forms.Form):
+    version = _version()
+    status = forms.ChoiceField(label=_("Status"), choices=MissionStatus.choices)
+    observers = PersonChoice(queryset=None, required=False, label=_("Observers (members)"))
+    external_observers = _text(
+        _("External observers"),
+        help_text=_("Names and affiliations of observers who are not members."),
+    )
+    authorities_notified_on = forms.DateField(
+        label=_("Authorities notified on"), required=False, widget=DATE
+    )
+    access = forms.ChoiceField(label=_("Access to the courtroom"), choices=Access.choices)
+    interpreter = forms.BooleanField(label=_("Interpreter present"), required=False)
+    briefing = _text(_("Briefing notes"), rows=4)
+    courtroom_incidents = _text(_("Courtroom incidents"))
+
+    def __init__(self, *args: Any, observers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["observers"].queryset = observers  # type: ignore[attr-defined]
+
+
+class ChecklistForm(forms.Form):
+    """One finding and one note per criterion of the fair-trial checklist."""
+
+    version = _version()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for criterion in checklist.CHECKLIST:
+            self.fields[f"finding_{criterion.key}"] = forms.ChoiceField(
+                label=str(criterion.label), choices=Finding.choices
+            )
+            self.fields[f"note_{criterion.key}"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The criteria grouped for the template: phase, article, finding and note fields."""
+        return [
+            {
+                "criterion": criterion,
+                "phase": checklist.PHASES[criterion.phase],
+                "finding": self[f"finding_{criterion.key}"],
+                "note": self[f"note_{criterion.key}"],
+            }
+            for criterion in checklist.CHECKLIST
+        ]
+
+    def findings(self) -> dict[str, tuple[str, str]]:
+        data = self.cleaned_data
+        return {
+            c.key: (data[f"finding_{c.key}"], data.get(f"note_{c.key}", ""))
+            for c in checklist.CHECKLIST
+        }
+
+
+class ReportForm(forms.Form):
+    version = _version()
+    findings = _text(_("Findings against international standards"), rows=10)
+    recommendations = _text(_("Recommendations"), rows=5)
+
+
+class ReportStepForm(forms.Form):
+    """Move the report on; publishing also takes the public version."""
+
+    version = _version()
+    to = forms.ChoiceField(choices=ReportStatus.choices, widget=forms.HiddenInput)
+    public_title = forms.CharField(label=_("Public title"), required=False, max_length=200)
+    public_text = _text(
+        _("Public text"),
+        rows=8,
+        help_text=_(
+            "What the public page shows. Leave out names, places and anything that could "
+            "identify or endanger a person."
+        ),
+    )
+    shows_findings = forms.BooleanField(
+        label=_("Show the checklist findings (without notes)"), required=False, initial=True
+    )
+    shows_date = forms.BooleanField(label=_("Show the hearing date"), required=False)
+
+
+class FeedForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("create", "create"), ("revoke", "revoke")], widget=forms.HiddenInput
+    )

@@ -1,0 +1,107 @@
+"""Public pages (under /<lang>/criminalisation/): aggregated, anonymised statistics with SVG
+charts and a CSV download, and the published versions of observation reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from uuid import UUID
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from amparo.trials import charts, checklist, queries
+from amparo.trials.enums import Finding
+from amparo.trials.queries import SUPPRESS_BELOW
+
+MAX_AGE = 300
+
+
+def group_titles() -> dict[str, str]:
+    return {
+        "country": _("Cases by country"),
+        "charge": _("Cases by kind of charge"),
+        "initiator": _("Cases by who initiated them"),
+        "pattern": _("Cases by pattern of judicial harassment"),
+        "outcome": _("Cases by outcome"),
+        "duration": _("Cases by duration of the proceedings"),
+        "year": _("Cases by year the proceedings opened"),
+    }
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    return response
+
+
+@login_not_required
+@require_safe
+def stats(request: HttpRequest) -> HttpResponse:
+    figures = queries.statistics()
+    titles = group_titles()
+    fewer = _("fewer than %(n)s") % {"n": SUPPRESS_BELOW}
+    groups = [
+        {
+            "key": key,
+            "title": titles[key],
+            "figures": rows,
+            "chart": charts.bar_chart(
+                rows,
+                title=titles[key],
+                description=_("Bar chart; the table below gives the same numbers."),
+                fewer=fewer,
+            ),
+        }
+        for key, rows in figures.groups()
+        if rows
+    ]
+    context = {
+        "total": figures.total,
+        "total_suppressed": figures.total < SUPPRESS_BELOW,
+        "groups": groups,
+        "reports": list(queries.published_reports()[:10]),
+        "threshold": SUPPRESS_BELOW,
+    }
+    return _public(render(request, "trials/public_stats.html", context))
+
+
+@login_not_required
+@require_safe
+def stats_csv(request: HttpRequest) -> HttpResponse:
+    """The same figures as the page; suppressed counts written as "<5"."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["dimension", "code", "label", "cases"])
+    for key, rows in queries.statistics().groups():
+        for figure in rows:
+            shown = f"<{SUPPRESS_BELOW}" if figure.suppressed else figure.count
+            writer.writerow([key, figure.code, str(figure.label), shown])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="criminalisation.csv"'
+    return _public(response)
+
+
+@login_not_required
+@require_safe
+def report_public(request: HttpRequest, report_id: UUID) -> HttpResponse:
+    """A published report: its public title and text, and what the approver chose to show."""
+    report = queries.get_published_report(report_id)
+    rows = []
+    labels = dict(Finding.choices)
+    if report.public_shows_findings:
+        found = dict(report.mission.assessments.values_list("criterion", "finding"))
+        rows = [
+            {
+                "criterion": c,
+                "phase": checklist.PHASES[c.phase],
+                "finding_label": labels.get(found.get(c.key, ""), "—"),
+            }
+            for c in checklist.CHECKLIST
+        ]
+    case = report.mission.hearing.case
+    context = {"report": report, "rows": rows, "case": case, "hearing": report.mission.hearing}
+    return _public(render(request, "trials/public_report.html", context))

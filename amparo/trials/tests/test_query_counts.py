@@ -1,0 +1,94 @@
+"""Query-count guards: the same count at 1 and at 50 rows (PERFORMANCE.md 2)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from amparo.testing.auth import login_fresh
+from amparo.trials.tests.factories import make_case, make_hearing
+
+pytestmark = pytest.mark.django_db
+
+
+def _signed_in(client, user, url):
+    """The first request of the session checks the second factor and saves the session once."""
+    login_fresh(client, user)
+    client.get(url)
+    return client
+
+
+ROWS = [1, 50]
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_case_list(client, record, desk_officer, rows, django_assert_num_queries):
+    for _ in range(rows):
+        make_case(record)
+    url = reverse("trials:case-list")
+    _signed_in(client, desk_officer, url)
+
+    # session, person; the cases with postponements and next hearing (subqueries); their
+    # defenders; the read event of the pseudonyms (head, insert).
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert len(response.context["cases"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_case_detail(client, trial, desk_officer, rows, django_assert_num_queries):
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    for n in range(rows):
+        make_hearing(trial, starts_at=start + timedelta(hours=n))
+    _signed_in(client, desk_officer, trial.get_absolute_url())
+
+    # session, person; the case; defenders; charges; incidents; hearings with their missions
+    # and reports; the read event (head, insert).
+    with django_assert_num_queries(9):
+        response = client.get(trial.get_absolute_url())
+
+    assert len(response.context["hearings"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_calendar(client, trial, desk_officer, rows, django_assert_num_queries):
+    start = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    for n in range(rows):
+        make_hearing(trial, starts_at=start + timedelta(hours=n * 5))
+    url = reverse("trials:calendar") + "?month=2026-12"
+    _signed_in(client, desk_officer, url)
+
+    # session, person; the hearings with their cases. Nothing decrypted.
+    with django_assert_num_queries(3):
+        response = client.get(url)
+
+    assert sum(len(day_rows) for _day, day_rows in response.context["days"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_public_stats(client, record, rows, django_assert_num_queries):
+    for _ in range(rows):
+        make_case(record)
+
+    # the cases' codes; their charges' kinds; the published reports.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("trials-public:stats"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_api_case_list(api_client, record, desk_officer, rows, django_assert_num_queries):
+    for _ in range(rows):
+        make_case(record)
+    caller = api_client(desk_officer)
+    caller.get("/api/v1/trials/cases")  # the token's first use stamps it once
+
+    # token, memberships; the cases (Tier 2 only).
+    with django_assert_num_queries(3):
+        response = caller.get("/api/v1/trials/cases")
+
+    assert len(response.json()["items"]) == rows

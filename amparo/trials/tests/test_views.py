@@ -1,0 +1,299 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from amparo.audit.services import audit_context
+from amparo.trials.enums import HearingResult, ReportStatus
+from amparo.trials.models import CriminalisationCase, Hearing, Report
+from amparo.trials.tests.factories import make_case, make_hearing, make_mission
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_shows_only_the_organisations_cases(client, trial, foreign_trial, trial_observer):
+    client.force_login(trial_observer)
+
+    response = client.get(reverse("trials:case-list"))
+
+    assert [case.pk for case in response.context["cases"]] == [trial.pk]
+    assert "Canary Defender" not in response.content.decode()
+
+
+def test_an_officer_opens_a_case_against_a_collective(client, organisation, desk_officer):
+    from amparo.trials.tests.factories import make_defender
+
+    collective = make_defender(organisation, "Comunidad Río Claro", kind="collective")
+    client.force_login(desk_officer)
+
+    response = client.post(
+        reverse("trials:case-create"),
+        {
+            "defenders": [collective.pk],
+            "country": "co",
+            "court_type": "special",
+            "case_number": "11001-60-00",
+            "initiator": "company",
+            "patterns": ["meritless_charges", "repeated_postponement"],
+            "stage": "charged",
+            "opened_on": "2025-02-01",
+            "detention": "pre_trial",
+            "detained_since": "2025-02-02",
+            "appeal": "none",
+        },
+    )
+
+    case = CriminalisationCase.objects.get()
+    assert response.status_code == 302
+    with audit_context(actor=None):
+        number = case.case_number
+    assert (case.country, number, case.patterns) == (
+        "CO",
+        "11001-60-00",
+        ["meritless_charges", "repeated_postponement"],
+    )
+    assert list(case.defenders.all()) == [collective]
+
+
+def test_an_observer_reads_but_cannot_edit(client, trial, trial_observer):
+    client.force_login(trial_observer)
+
+    page = client.get(trial.get_absolute_url())
+    edit = client.get(reverse("trials:case-edit", args=[trial.pk]))
+
+    assert page.status_code == 200
+    assert "RAD-2025-0042" in page.content.decode()
+    assert edit.status_code == 403
+
+
+def test_a_stale_case_edit_shows_the_conflict_and_keeps_the_text(client, trial, desk_officer):
+    CriminalisationCase.objects.filter(pk=trial.pk).update(version=2)
+    client.force_login(desk_officer)
+
+    response = client.post(
+        reverse("trials:case-edit", args=[trial.pk]),
+        {
+            "version": "1",
+            "defenders": [trial.defenders.get().pk],
+            "country": "CO",
+            "court_type": "ordinary",
+            "initiator": "state",
+            "stage": "trial",
+            "opened_on": "2025-03-01",
+            "detention": "free",
+            "appeal": "none",
+            "summary": "My careful summary",
+        },
+    )
+
+    assert response.status_code == 409
+    assert "My careful summary" in response.content.decode()
+    assert CriminalisationCase.objects.values_list("stage", flat=True).get() == "investigation"
+
+
+def test_postponed_hearings_are_counted_on_the_case_page(client, trial, desk_officer):
+    make_hearing(trial, result=HearingResult.POSTPONED)
+    client.force_login(desk_officer)
+
+    response = client.post(
+        reverse("trials:hearing-create", args=[trial.pk]),
+        {
+            "starts_at": "2026-12-09T09:30",
+            "kind": "trial",
+            "result": "scheduled",
+            "place": "Sala 2",
+        },
+    )
+    page = client.get(trial.get_absolute_url())
+
+    assert response.status_code == 302
+    assert Hearing.objects.filter(case=trial).count() == 2
+    assert "1 postponement" in page.content.decode()
+    assert "Sala 2" in page.content.decode()
+
+
+def test_the_calendar_lists_the_months_hearings(client, trial, foreign_trial, desk_officer):
+    make_hearing(trial, starts_at=datetime(2026, 12, 1, 14, tzinfo=UTC))
+    make_hearing(foreign_trial, starts_at=datetime(2026, 12, 1, 15, tzinfo=UTC))
+    make_hearing(trial, starts_at=datetime(2027, 1, 5, 14, tzinfo=UTC))
+    client.force_login(desk_officer)
+
+    response = client.get(reverse("trials:calendar") + "?month=2026-12")
+
+    days = response.context["days"]
+    assert [(day.isoformat(), [h.case_id for h in rows]) for day, rows in days] == [
+        ("2026-12-01", [trial.pk])
+    ]
+
+
+def test_the_feed_serves_icalendar_without_a_session_until_revoked(
+    client, hearing, foreign_trial, desk_officer
+):
+    make_hearing(foreign_trial)
+    client.force_login(desk_officer)
+    page = client.post(reverse("trials:calendar-subscription"), {"action": "create"})
+    url = page.context["feed_url"]
+    client.logout()
+
+    feed = client.get(url)
+    client.force_login(desk_officer)
+    client.post(reverse("trials:calendar-subscription"), {"action": "revoke"})
+    client.logout()
+    revoked = client.get(url)
+
+    body = feed.content.decode()
+    assert feed["Content-Type"] == "text/calendar; charset=utf-8"
+    assert body.startswith("BEGIN:VCALENDAR\r\n")
+    assert body.count("BEGIN:VEVENT") == 1
+    assert f"UID:{hearing.pk}@amparo" in body
+    assert "Palacio de Justicia" not in body
+    assert revoked.status_code == 404
+
+
+def test_observe_fill_the_checklist_and_draft_the_report(client, hearing, trial_observer):
+    from amparo.trials.checklist import CHECKLIST
+
+    client.force_login(trial_observer)
+    client.post(reverse("trials:mission-create", args=[hearing.pk]))
+    mission = hearing.__class__.objects.get(pk=hearing.pk).mission
+    data = {"version": "1", **{f"finding_{c.key}": "respected" for c in CHECKLIST}}
+    data |= {"finding_presumption": "violated", "note_presumption": "Shown in a cage"}
+
+    saved = client.post(reverse("trials:checklist", args=[mission.pk]), data)
+    client.post(reverse("trials:report-create", args=[mission.pk]))
+
+    report = Report.objects.get()
+    assert saved.status_code == 302
+    with audit_context(actor=None):
+        assert "Presumption of innocence: Violated. Shown in a cage" in report.findings
+    page = client.get(report.get_absolute_url())
+    assert "Approve the report" not in page.content.decode()  # observers do not approve
+
+
+def test_a_lead_approves_publishes_and_the_public_page_hides_notes(client, hearing, desk_lead):
+    from amparo.trials import services
+
+    mission = make_mission(hearing)
+    with audit_context(actor=None):
+        services.save_checklist(
+            mission=mission,
+            actor=None,
+            expected_version=1,
+            findings={"tribunal": ("violated", "Judge Pérez refused the press")},
+        )
+        report = services.draft_report(mission=mission, actor=None)
+        services.move_report(report=report, actor=desk_lead, to="review", expected_version=1)
+    client.force_login(desk_lead)
+
+    client.post(reverse("trials:report-step", args=[report.pk]), {"version": "2", "to": "approved"})
+    empty = client.post(
+        reverse("trials:report-step", args=[report.pk]), {"version": "3", "to": "published"}
+    )
+    client.post(
+        reverse("trials:report-step", args=[report.pk]),
+        {
+            "version": "3",
+            "to": "published",
+            "public_title": "A hearing closed to the press",
+            "public_text": "Observers found the hearing was not public.",
+            "shows_findings": "on",
+        },
+    )
+    client.logout()
+    public = client.get(reverse("trials-public:report", args=[report.pk]))
+
+    assert empty.status_code == 422
+    assert Report.objects.values_list("status", flat=True).get() == ReportStatus.PUBLISHED
+    body = public.content.decode()
+    assert "A hearing closed to the press" in body
+    assert "Violated" in body
+    for secret in ("Judge Pérez", "RAD-2025-0042", "Palacio de Justicia", "Marta"):
+        assert secret not in body
+
+
+def test_a_draft_report_is_not_public(client, hearing):
+    from amparo.trials import services
+
+    with audit_context(actor=None):
+        report = services.draft_report(mission=make_mission(hearing), actor=None)
+
+    response = client.get(reverse("trials-public:report", args=[report.pk]))
+
+    assert response.status_code == 404
+
+
+def test_public_statistics_page_and_csv_suppress_small_counts(client, record):
+    for _ in range(5):
+        make_case(record, country="CO", initiator="company")
+    make_case(record, country="KE", initiator="state")
+
+    page = client.get(reverse("trials-public:stats"))
+    csv = client.get(reverse("trials-public:stats-csv")).content.decode()
+
+    body = page.content.decode()
+    assert "<svg" in body
+    assert "fewer than 5" in body
+    assert csv.splitlines()[:3] == [
+        "dimension,code,label,cases",
+        "country,CO,Colombia,5",
+        "country,KE,Kenya,<5",
+    ]
+
+
+def test_a_case_cannot_be_opened_in_an_organisation_without_the_right(
+    client, other_organisation, desk_officer
+):
+    client.force_login(desk_officer)
+
+    response = client.get(reverse("trials:case-create") + f"?organisation={other_organisation.pk}")
+
+    assert response.status_code == 403
+
+
+def test_a_stale_publish_keeps_the_public_text(client, hearing, desk_lead):
+    from amparo.trials import services
+
+    with audit_context(actor=None):
+        report = services.draft_report(mission=make_mission(hearing), actor=None)
+        for version, to in enumerate(["review", "approved"], start=1):
+            services.move_report(report=report, actor=desk_lead, to=to, expected_version=version)
+    client.force_login(desk_lead)
+
+    response = client.post(
+        reverse("trials:report-step", args=[report.pk]),
+        {
+            "version": "2",
+            "to": "published",
+            "public_title": "My public title",
+            "public_text": "My careful public text",
+        },
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone changed this report since you opened it" in body
+    assert "My careful public text" in body
+    assert Report.objects.values_list("status", flat=True).get() == ReportStatus.APPROVED
+
+
+def test_the_country_figures_partial_suppresses_small_counts(record):
+    from django.template.loader import render_to_string
+
+    from amparo.trials import queries
+    from amparo.trials.tests.factories import make_defender
+
+    other = make_defender(record.organisation, "Luz")
+    for _ in range(5):
+        make_case(other, country="KE", outcome="acquitted")
+    with audit_context(actor=None):
+        make_case(record, country="KE", outcome="convicted")
+
+    html = render_to_string(
+        "trials/_country_figures.html", {"figures": queries.country_figures("KE")}
+    )
+
+    assert "6 cases recorded." in html
+    assert '<th scope="row">Acquitted</th><td>5</td>' in html
+    assert '<th scope="row">Convicted</th><td>fewer than 5</td>' in html

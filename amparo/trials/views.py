@@ -1,0 +1,342 @@
+"""Pages of criminalisation cases: list, case page, opening and editing, charges, hearings,
+the hearing calendar and its private iCalendar feed."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from amparo.accounts.models import User
+from amparo.accounts.permissions import Perm
+from amparo.core.conflicts import render_conflict, rows_from_form
+from amparo.core.locking import EditConflict
+from amparo.core.pages import form_status, rebound, user_of, uuid_param
+from amparo.trials import ical, queries, rules, services
+from amparo.trials.enums import Pattern
+from amparo.trials.forms import CaseForm, ChargeForm, FeedForm, HearingForm
+from amparo.trials.models import CriminalisationCase, Hearing
+
+PAGE_SIZE = 50
+#: How far ahead and back the feed reaches.
+FEED_WINDOW = timedelta(days=400)
+
+
+def staff_only(user: User) -> None:
+    """Pages that are not about one record: 403 for people without a trials role."""
+    if not rules.can_view(user):
+        raise PermissionDenied
+
+
+def conflict(
+    request: HttpRequest,
+    form: Form,
+    current: Any,
+    fields: tuple[str, ...],
+    *,
+    mine: Form,
+    back: str,
+) -> HttpResponse:
+    rows = [
+        (label, typed, saved if isinstance(saved, str) else str(saved))
+        for label, typed, saved in rows_from_form(form, current, fields)
+    ]
+    return render_conflict(request, rows=rows, form=mine, back_url=back)
+
+
+# --- cases ---
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    staff_only(user)
+    page = queries.case_page(
+        queries.cases_visible_to(user),
+        after=uuid_param(request.GET.get("after")),
+        size=PAGE_SIZE,
+    )
+    context = {"page": page, "cases": page.rows, "can_open": rules.can_open(user)}
+    return render(request, "trials/case_list.html", context)
+
+
+CASE_TEXT = ("court", "case_number", "defence_counsel", "summary")
+CASE_PLAIN = tuple(
+    name for name in services.CASE_FIELDS if name not in CASE_TEXT and name != "patterns"
+)
+
+
+def _case_form(
+    user: User, organisation_id: Any, data: QueryDict | None, case: CriminalisationCase | None
+) -> CaseForm:
+    initial: dict[str, Any] = {"opened_on": timezone.localdate()}
+    if case is not None:
+        initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
+        initial |= {
+            "version": case.version,
+            "defenders": [d.pk for d in case.defenders.all()],
+            "incidents": [i.pk for i in case.incidents.all()],
+        }
+    return CaseForm(
+        data,
+        initial=initial,
+        defenders=queries.defender_picker(user, organisation_id=organisation_id),
+        incidents=queries.incident_picker(user, organisation_id=organisation_id),
+        editing=case is not None,
+    )
+
+
+def _split(data: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    defenders, incidents = list(data.pop("defenders")), list(data.pop("incidents") or [])
+    data.pop("version", None)
+    data["outcome"] = data.get("outcome") or ""
+    return data, defenders, incidents
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    """Open a case in an organisation where the person holds `trials.edit` (the first one,
+    or the one named by `?organisation=`)."""
+    user = user_of(request)
+    organisations = sorted(rules.organisations(user, Perm.TRIALS_EDIT), key=str)
+    if not organisations:
+        raise PermissionDenied
+    # People who work for several organisations choose with ?organisation=<id>.
+    chosen = uuid_param(request.GET.get("organisation"))
+    if chosen is not None and chosen not in organisations:
+        raise PermissionDenied
+    organisation_id = chosen or organisations[0]
+    form = _case_form(user, organisation_id, request.POST or None, None)
+    if request.method == "POST" and form.is_valid():
+        fields, defenders, incidents = _split(dict(form.cleaned_data))
+        from amparo.accounts.models import Organisation  # noqa: PLC0415
+
+        try:
+            case = services.open_case(
+                actor=user,
+                organisation=Organisation.objects.get(pk=organisation_id),
+                defenders=defenders,
+                incidents=incidents,
+                **fields,
+            )
+        except services.TrialsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The case was opened."))
+            return redirect(case)
+    return render(request, "trials/case_form.html", {"form": form}, status=form_status(form))
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    user = user_of(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    data = request.POST if request.method == "POST" else None
+    form = _case_form(user, case.organisation_id, data, case)
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        fields, defenders, incidents = _split(dict(form.cleaned_data))
+        try:
+            services.update_case(
+                case=case,
+                actor=user,
+                expected_version=version,
+                changes=fields,
+                defenders=defenders,
+                incidents=incidents,
+            )
+        except EditConflict as error:
+            current: Any = error.current
+            mine = _case_form(
+                user, case.organisation_id, rebound(request, current.version), current
+            )
+            return conflict(
+                request, form, current, CASE_PLAIN, mine=mine, back=case.get_absolute_url()
+            )
+        except services.TrialsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The case was saved."))
+            return redirect(case)
+    context = {"form": form, "case": case}
+    return render(request, "trials/case_edit.html", context, status=form_status(form))
+
+
+@require_GET
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    user = user_of(request)
+    case = queries.get_case_for_user(user, case_id)
+    context = {
+        "case": case,
+        "defenders": queries.defenders_of(case),
+        "charges": queries.charges_of(case),
+        "incidents": queries.incidents_of(user, case),
+        "hearings": queries.hearings_of(case),
+        "can_edit": rules.can_edit(user, case),
+        "can_observe": rules.can_observe(user, case),
+        "pattern_labels": [dict(Pattern.choices).get(p, p) for p in case.patterns],
+    }
+    return render(request, "trials/case_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def charge_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    user = user_of(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    form = ChargeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_charge(case=case, actor=user, **form.cleaned_data)
+        except services.TrialsError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The charge was added."))
+            return redirect(case)
+    context = {
+        "form": form,
+        "case": case,
+        "provisions": list(queries.provisions_for(case.country)[:50]),
+    }
+    return render(request, "trials/charge_form.html", context, status=form_status(form))
+
+
+# --- hearings ---
+
+
+@require_http_methods(["GET", "POST"])
+def hearing_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    user = user_of(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    form = HearingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_hearing(case=case, actor=user, **form.cleaned_data)
+        messages.success(request, _("The hearing was added."))
+        return redirect(case)
+    context = {"form": form, "case": case, "hearing": None}
+    return render(request, "trials/hearing_form.html", context, status=form_status(form))
+
+
+HEARING_PLAIN = ("starts_at", "kind", "result")
+
+
+def _hearing_form(hearing: Hearing, data: QueryDict | None) -> HearingForm:
+    initial = {name: getattr(hearing, name) for name in services.HEARING_FIELDS}
+    initial["starts_at"] = timezone.localtime(hearing.starts_at)
+    initial["version"] = hearing.version
+    return HearingForm(data, initial=initial, editing=True)
+
+
+@require_http_methods(["GET", "POST"])
+def hearing_edit(request: HttpRequest, hearing_id: UUID) -> HttpResponse:
+    user = user_of(request)
+    hearing = queries.get_hearing_for_user(user, hearing_id, for_write=True)
+    form = _hearing_form(hearing, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.update_hearing(
+                hearing=hearing, actor=user, expected_version=version, changes=data
+            )
+        except EditConflict as error:
+            current: Any = error.current
+            mine = _hearing_form(current, rebound(request, current.version))
+            return conflict(
+                request,
+                form,
+                current,
+                HEARING_PLAIN,
+                mine=mine,
+                back=hearing.case.get_absolute_url(),
+            )
+        messages.success(request, _("The hearing was saved."))
+        return redirect(hearing.case)
+    context = {"form": form, "case": hearing.case, "hearing": hearing}
+    return render(request, "trials/hearing_form.html", context, status=form_status(form))
+
+
+# --- the calendar ---
+
+
+def _month(value: str | None) -> date:
+    today = timezone.localdate()
+    if not value:
+        return today.replace(day=1)
+    try:
+        return datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 -- a date, no time
+    except ValueError as error:
+        raise Http404 from error
+
+
+@require_GET
+def hearing_calendar(request: HttpRequest) -> HttpResponse:
+    """The month's hearings of the person's organisations, as an agenda list by day."""
+    user = user_of(request)
+    staff_only(user)
+    first = _month(request.GET.get("month"))
+    days = month_calendar.monthrange(first.year, first.month)[1]
+    following = first + timedelta(days=days)
+    zone = timezone.get_current_timezone()
+    start = datetime(first.year, first.month, 1, tzinfo=zone)
+    end = datetime(following.year, following.month, 1, tzinfo=zone)
+    by_day: dict[date, list[Hearing]] = {}
+    for hearing in queries.hearings_between(user, start, end):
+        by_day.setdefault(timezone.localdate(hearing.starts_at), []).append(hearing)
+    context = {
+        "month": first,
+        "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
+        "next": following.strftime("%Y-%m"),
+        "days": sorted(by_day.items()),
+    }
+    return render(request, "trials/calendar.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def feed_settings(request: HttpRequest) -> HttpResponse:
+    """Create (or replace) and revoke the person's private feed URL. The URL is shown once."""
+    user = user_of(request)
+    staff_only(user)
+    feed_url = ""
+    form = FeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["action"] == "create":
+            token = services.create_feed(user=user)
+            from django.urls import reverse  # noqa: PLC0415
+
+            feed_url = request.build_absolute_uri(reverse("trials:calendar-feed", args=[token]))
+            messages.success(request, _("Your calendar feed address was created."))
+        else:
+            services.revoke_feed(user=user)
+            messages.success(request, _("Your calendar feed address was revoked."))
+            return redirect("trials:calendar-subscription")
+    context = {"feed": queries.live_feed_of(user), "feed_url": feed_url}
+    response = render(request, "trials/feed_settings.html", context, status=form_status(form))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed: the token is the only credential (no session); revoked and unknown
+    tokens get the same 404."""
+    feed = queries.feed_for_token(token)
+    if feed is None:
+        raise Http404
+    now = timezone.now()
+    hearings = queries.hearings_between(feed.user, now - FEED_WINDOW, now + FEED_WINDOW)
+    body = ical.calendar(hearings, name=_("Hearings"), now=now)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,148 @@
+"""Criminalisation cases in the bench world (issue #7): the home office with `cases` cases
+(2,000 by default, 50 with `--quick`) over its defenders, each with a charge and two hearings
+(one postponed), so that the case list, the hearing calendar, the public statistics and the
+API case list are measured at scale: cost must follow the page, not the table.
+
+Rows go in with bulk_create; Tier-1 fields are sealed as bench/desk.py does.
+
+Wiring: in `bench/seed.py`, after the desk,
+`trials.seed(home=home, officer=personas["desk_officer"], cases=..., seed=seed)`; in
+`bench/pages.py`, `+ trials.pages(world)` in `key_pages`; a `[pages.*]` row per page in
+`bench/budgets.toml` (first HTML <= 28 KB: the "Library, trials, learning" row of
+PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from amparo.defenders.models import Defender
+from amparo.trials.enums import (
+    ChargeKind,
+    CourtType,
+    HearingKind,
+    HearingResult,
+    Initiator,
+    Pattern,
+    Stage,
+)
+from amparo.trials.models import Charge, CriminalisationCase, Hearing, LegalProvision
+from bench.desk import _Sealer
+
+if TYPE_CHECKING:
+    from amparo.accounts.models import Organisation, User
+    from bench.pages import Page
+    from bench.seed import World
+
+BATCH = 2000
+#: Cases in the full run; `--quick` passes fewer.
+DEFAULT_CASES = 2_000
+
+
+def seed(
+    *, home: Organisation, officer: User, cases: int = DEFAULT_CASES, seed: int
+) -> dict[str, int]:
+    rng = random.Random(f"{seed}-trials")
+
+    def new_id() -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    defenders = list(
+        Defender.objects.filter(organisation=home)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+    )
+    if not defenders:
+        raise ValueError("bench/trials.py: the home office keeps no defenders yet")
+    seal = _Sealer(home.pk)
+    today = timezone.localdate()
+    zone = timezone.get_current_timezone()
+    provisions = [
+        LegalProvision.objects.get_or_create(
+            country="CO", article=f"Bench code, art. {kind}", defaults={"kind": kind}
+        )[0]
+        for kind in ChargeKind.values
+    ]
+    counts = {"criminalisation cases": 0, "hearings": 0}
+    with transaction.atomic():
+        for start in range(0, cases, BATCH):
+            rows, links, charges, hearings = [], [], [], []
+            for index in range(start, min(start + BATCH, cases)):
+                pk = new_id()
+                case = CriminalisationCase(
+                    id=pk,
+                    organisation=home,
+                    country="CO",
+                    court_type=rng.choice(CourtType.values),
+                    initiator=rng.choice(Initiator.values),
+                    patterns=rng.sample(Pattern.values, 2),
+                    stage=rng.choice(Stage.values),
+                    opened_on=today - timedelta(days=rng.randrange(30, 2000)),
+                    court=seal("trials.CriminalisationCase.court", pk, "Juzgado (bench)"),
+                    case_number=seal("trials.CriminalisationCase.case_number", pk, f"B-{index}"),
+                    defence_counsel=seal("trials.CriminalisationCase.defence_counsel", pk, ""),
+                    summary=seal("trials.CriminalisationCase.summary", pk, "Bench case."),
+                    created_by=officer,
+                )
+                rows.append(case)
+                links.append(
+                    CriminalisationCase.defenders.through(
+                        criminalisationcase_id=pk, defender_id=defenders[index % len(defenders)]
+                    )
+                )
+                charges.append(
+                    Charge(
+                        id=new_id(),
+                        organisation=home,
+                        case=case,
+                        provision=rng.choice(provisions),
+                    )
+                )
+                day = today + timedelta(days=rng.randrange(-200, 200))
+                for offset, result in (
+                    (-14, HearingResult.POSTPONED),
+                    (0, HearingResult.SCHEDULED),
+                ):
+                    hearing_id = new_id()
+                    hearings.append(
+                        Hearing(
+                            id=hearing_id,
+                            organisation=home,
+                            case=case,
+                            starts_at=datetime.combine(
+                                day + timedelta(days=offset), time(9), tzinfo=zone
+                            ),
+                            kind=rng.choice(HearingKind.values),
+                            result=result,
+                            place=seal("trials.Hearing.place", hearing_id, "Sala (bench)"),
+                            notes=seal("trials.Hearing.notes", hearing_id, ""),
+                        )
+                    )
+            CriminalisationCase.objects.bulk_create(rows)
+            CriminalisationCase.defenders.through.objects.bulk_create(links)
+            Charge.objects.bulk_create(charges)
+            Hearing.objects.bulk_create(hearings)
+            counts["criminalisation cases"] += len(rows)
+            counts["hearings"] += len(hearings)
+    return counts
+
+
+def pages(world: World) -> list[Page]:
+    """The case list and the calendar as the desk officer, the public statistics as an
+    anonymous visitor, and the API's case list."""
+    from bench.pages import API, Page  # noqa: PLC0415 -- bench.pages imports the world
+
+    desk = "desk_officer"
+    return [
+        Page("trials-case-list", reverse("trials:case-list"), desk),
+        Page("trials-calendar", reverse("trials:calendar"), desk),
+        Page("trials-public-stats", reverse("trials-public:stats"), None),
+        Page("api-trials-case-list", reverse(f"{API}:trials-case-list"), desk, api=True),
+    ]
