@@ -1,0 +1,165 @@
+"""Courses from files (ADR 0041): `amparo/learning/content/<slug>.<language>.toml`, one file per
+language version, loaded by `manage.py load_courses` (production) and by the demo.
+
+Loading is idempotent: a course is found by (slug, language), a module and a unit by position,
+a lesson by its `key`, a question and a choice by position; what exists is updated in place, so
+learners' progress and answers survive a correction of the text. Lessons no longer in the
+file are kept (learners may have done them): the loader reports them, and removing one is a
+deliberate act in the admin.
+
+File shape (TOML):
+
+    slug = "security-protection-management"
+    language = "en"
+    title = "..."; summary = "..."; level = "beginner"; mode = "self_paced"
+    state = "published"
+    [[modules]]  title, summary
+    [[modules.units]]  title
+    [[modules.units.lessons]]  key, title, minutes, topics = [...], body = Markdown
+                               kind = "quiz" with [[...questions]]: kind, prompt, explanation,
+                               choices = [...], correct = [indexes from 0]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from amparo.learning.enums import CourseMode, CourseState, LessonKind, Level, QuestionKind, Topic
+from amparo.learning.models import Choice, Course, Lesson, LessonTopic, Module, Question, Unit
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+
+
+class ContentError(ValueError):
+    """A content file does not have the expected shape."""
+
+
+@dataclass
+class LoadReport:
+    course: Course
+    created: bool
+    lessons: int
+    #: Keys of lessons in the database but no longer in the file.
+    stale: list[str] = field(default_factory=list)
+
+
+def _choice(value: str, allowed: Any, what: str) -> str:
+    if value not in allowed.values:
+        raise ContentError(f"{what}: {value!r} is not one of {sorted(allowed.values)}")
+    return value
+
+
+def content_files(directory: Path = CONTENT_DIR) -> list[Path]:
+    return sorted(directory.glob("*.toml"))
+
+
+def load_file(path: Path) -> LoadReport:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return load_course(data)
+
+
+@transaction.atomic
+def load_course(data: dict[str, Any]) -> LoadReport:
+    level = _choice(data.get("level", Level.BEGINNER), Level, "level")
+    course, created = Course.objects.update_or_create(
+        slug=data["slug"],
+        language=data["language"],
+        defaults={
+            "title": data["title"],
+            "summary": data.get("summary", "").strip(),
+            "level": level,
+            "mode": _choice(data.get("mode", CourseMode.SELF_PACED), CourseMode, "mode"),
+            "state": _choice(data.get("state", CourseState.DRAFT), CourseState, "state"),
+        },
+    )
+    keys: list[str] = []
+    minutes = 0
+    position = 0
+    for module_index, module_data in enumerate(data.get("modules", []), start=1):
+        module, _ = Module.objects.update_or_create(
+            course=course,
+            position=module_index,
+            defaults={
+                "title": module_data["title"],
+                "summary": module_data.get("summary", "").strip(),
+            },
+        )
+        for unit_index, unit_data in enumerate(module_data.get("units", []), start=1):
+            unit, _ = Unit.objects.update_or_create(
+                module=module, position=unit_index, defaults={"title": unit_data["title"]}
+            )
+            for lesson_data in unit_data.get("lessons", []):
+                position += 1
+                lesson = _load_lesson(course, unit, position, level, lesson_data)
+                keys.append(lesson.key)
+                minutes += lesson.estimated_minutes
+    if len(set(keys)) != len(keys):
+        raise ContentError(f"{course.slug}.{course.language}: lesson keys repeat")
+    course.estimated_minutes = minutes
+    course.save(update_fields=["estimated_minutes", "updated_at"])
+    stale = sorted(
+        set(Lesson.objects.filter(course=course).values_list("key", flat=True)) - set(keys)
+    )
+    return LoadReport(course=course, created=created, lessons=len(keys), stale=stale)
+
+
+def _load_lesson(
+    course: Course, unit: Unit, position: int, level: str, data: dict[str, Any]
+) -> Lesson:
+    kind = _choice(data.get("kind", LessonKind.READING), LessonKind, "lesson kind")
+    # Positions move when lessons are inserted: park the old holder of this one out of the way.
+    Lesson.objects.filter(course=course, position=position).exclude(key=data["key"]).update(
+        position=100_000 + position
+    )
+    lesson, _ = Lesson.objects.update_or_create(
+        course=course,
+        key=data["key"],
+        defaults={
+            "unit": unit,
+            "position": position,
+            "kind": kind,
+            "title": data["title"],
+            "body": data.get("body", "").strip(),
+            "level": _choice(data.get("level", level), Level, "lesson level"),
+            "estimated_minutes": int(data.get("minutes", 5)),
+        },
+    )
+    topics = {_choice(topic, Topic, "topic") for topic in data.get("topics", [])}
+    LessonTopic.objects.filter(lesson=lesson).exclude(topic__in=topics).delete()
+    for topic in sorted(topics):
+        LessonTopic.objects.get_or_create(lesson=lesson, topic=topic)
+    for index, question_data in enumerate(data.get("questions", []), start=1):
+        _load_question(lesson, index, question_data)
+    return lesson
+
+
+def _load_question(lesson: Lesson, position: int, data: dict[str, Any]) -> None:
+    kind = _choice(data["kind"], QuestionKind, "question kind")
+    question, _ = Question.objects.update_or_create(
+        lesson=lesson,
+        position=position,
+        defaults={
+            "kind": kind,
+            "prompt": data["prompt"].strip(),
+            "explanation": data.get("explanation", "").strip(),
+        },
+    )
+    choices = data.get("choices", [])
+    correct = set(data.get("correct", []))
+    if kind != QuestionKind.SHORT and (not choices or not correct):
+        raise ContentError(f"{lesson.key} question {position}: choices and correct are needed")
+    if kind == QuestionKind.SINGLE and len(correct) != 1:
+        raise ContentError(f"{lesson.key} question {position}: one correct choice")
+    for index, text in enumerate(choices):
+        Choice.objects.update_or_create(
+            question=question,
+            position=index + 1,
+            defaults={"text": text, "is_correct": index in correct},
+        )
+    Choice.objects.filter(question=question, position__gt=len(choices)).delete()

@@ -1,0 +1,334 @@
+"""Every read of the e-learning module: one access path per object, shared by pages and API.
+
+Published content is readable by anyone; drafts by nobody through these paths. A learner
+reads only their own enrolments and answers; a facilitator reads the enrolments and answers of
+the cohorts they are named on, while they hold `learning.teach`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from amparo.learning import rules
+from amparo.learning.enums import CourseState, ReviewState, Topic
+from amparo.learning.models import (
+    Announcement,
+    Answer,
+    Choice,
+    Cohort,
+    Course,
+    Enrolment,
+    Lesson,
+    LessonDone,
+    Module,
+    Question,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import User
+
+PAGE_SIZE = 50
+#: Lessons suggested for a plan's gaps, at most.
+RECOMMENDATIONS = 6
+
+
+# --- published content ---
+
+
+def published_courses() -> QuerySet[Course]:
+    return Course.objects.filter(state=CourseState.PUBLISHED)
+
+
+def catalogue(language: str, *, after: tuple[str, str] | None = None) -> list[Course]:
+    """One page (PAGE_SIZE + 1 rows: the extra one says a next page exists) of the published
+    courses in `language`, by title, keyed on (title, id)."""
+    courses = published_courses().filter(language=language).order_by("title", "id")
+    if after is not None:
+        title, pk = after
+        courses = courses.filter(Q(title__gt=title) | Q(title=title, id__gt=pk))
+    return list(courses[: PAGE_SIZE + 1])
+
+
+def get_published_course(slug: str, language: str) -> Course:
+    """The version of the course in `language`, else the first published version (a learner
+    who follows a link in another language still finds the course). 404 when none is."""
+    versions = sorted(
+        published_courses().filter(slug=slug),
+        key=lambda course: (course.language != language, course.language),
+    )
+    if not versions:
+        raise Http404
+    course = versions[0]
+    course.other_versions = versions[1:]  # type: ignore[attr-defined]
+    return course
+
+
+def get_published_course_by_id(course_id: UUID) -> Course:
+    return get_object_or_404(published_courses(), pk=course_id)
+
+
+@dataclass
+class UnitOutline:
+    title: str
+    lessons: list[Lesson] = field(default_factory=list)
+
+
+@dataclass
+class ModuleOutline:
+    module: Module
+    units: list[UnitOutline] = field(default_factory=list)
+
+    @property
+    def minutes(self) -> int:
+        return sum(lesson.estimated_minutes for unit in self.units for lesson in unit.lessons)
+
+
+def outline(course: Course) -> list[ModuleOutline]:
+    """Modules, units and lessons of a course in order: one query."""
+    lessons = (
+        Lesson.objects.filter(course=course)
+        .select_related("unit__module")
+        .defer("body")
+        .order_by("position")
+    )
+    modules: dict[UUID, ModuleOutline] = {}
+    for lesson in lessons:
+        unit = lesson.unit
+        entry = modules.setdefault(unit.module_id, ModuleOutline(module=unit.module))
+        if not entry.units or entry.units[-1].title != unit.title:
+            entry.units.append(UnitOutline(title=unit.title))
+        entry.units[-1].lessons.append(lesson)
+    return list(modules.values())
+
+
+def module_for_download(module_id: UUID) -> tuple[Module, list[Lesson]]:
+    """A published module with its lessons, questions and choices (three queries)."""
+    module = get_object_or_404(
+        Module.objects.select_related("course").filter(course__state=CourseState.PUBLISHED),
+        pk=module_id,
+    )
+    lessons = list(
+        Lesson.objects.filter(unit__module=module)
+        .select_related("unit")
+        .prefetch_related(_questions())
+        .order_by("position")
+    )
+    return module, lessons
+
+
+def _questions() -> Prefetch[Any]:
+    return Prefetch(
+        "questions",
+        queryset=Question.objects.order_by("position").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("position"))
+        ),
+    )
+
+
+#: A security plan's measure kinds (plans.enums.MeasureKind values) -> the topics of lessons
+#: that help put such a measure in place. Codes, so the plans app need not be imported here.
+MEASURE_TOPICS: dict[str, frozenset[str]] = {
+    "digital": frozenset({Topic.DIGITAL_SECURITY}),
+    "legal": frozenset({Topic.LEGAL}),
+    "psychosocial": frozenset({Topic.PSYCHOSOCIAL}),
+    "equipment": frozenset({Topic.PHYSICAL_SECURITY}),
+    "routine": frozenset({Topic.PHYSICAL_SECURITY, Topic.SECURITY_MANAGEMENT}),
+    "networking": frozenset({Topic.PROTECTION_STRATEGIES}),
+    "protocol": frozenset({Topic.PROTECTION_STRATEGIES, Topic.SECURITY_MANAGEMENT}),
+    "policy": frozenset({Topic.SECURITY_MANAGEMENT}),
+    "training": frozenset({Topic.RISK_ANALYSIS, Topic.SECURITY_MANAGEMENT}),
+}
+
+
+def topics_for_measure_kinds(kinds: Iterable[str]) -> set[str]:
+    """The lesson topics that address measures of these kinds (unknown kinds add nothing)."""
+    return {str(topic) for kind in kinds for topic in MEASURE_TOPICS.get(kind, ())}
+
+
+def lessons_for_topics(topics: set[str], language: str) -> list[Lesson]:
+    """Published lessons about any of `topics` (learning.enums.Topic values), in `language`
+    first, for the security plan to suggest against a plan's gaps (LRN-2). Reading lessons
+    only, at most RECOMMENDATIONS, each with `course` loaded: one query."""
+    if not topics:
+        return []
+    lessons = (
+        Lesson.objects.filter(
+            topics__topic__in=sorted(topics),
+            course__state=CourseState.PUBLISHED,
+            kind="reading",
+        )
+        .select_related("course")
+        .defer("body")
+        .distinct()
+        .order_by("course__title", "position")
+    )
+    ranked = sorted(
+        lessons[: RECOMMENDATIONS * 8], key=lambda item: item.course.language != language
+    )
+    picked: list[Lesson] = []
+    seen: set[tuple[str, str]] = set()
+    for lesson in ranked:
+        # One language version of each lesson: the reader's when it exists.
+        identity = (lesson.course.slug, lesson.key)
+        if identity not in seen:
+            seen.add(identity)
+            picked.append(lesson)
+    return picked[:RECOMMENDATIONS]
+
+
+def verify_certificate(code: str) -> Enrolment | None:
+    """The completed enrolment a certificate code belongs to, or None."""
+    if not code:
+        return None
+    return (
+        Enrolment.objects.filter(certificate_code=code, completed_at__isnull=False)
+        .select_related("learner", "course")
+        .first()
+    )
+
+
+# --- a learner's own ---
+
+
+def own_enrolments(user: User) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(learner=user)
+        .select_related("course", "cohort")
+        .order_by("-enrolled_at", "-id")
+    )
+
+
+def enrolment_in(user: User | AnonymousUser, course: Course) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(learner_id=user.pk, course=course).first()
+
+
+def get_enrolment_for_user(user: User, enrolment_id: UUID) -> Enrolment:
+    """The learner's own enrolment; 404 for anybody else's."""
+    return get_object_or_404(own_enrolments(user), pk=enrolment_id)
+
+
+def get_lesson(lesson_id: UUID, user: User | AnonymousUser | None = None) -> Lesson:
+    """A lesson of a published course, with its unit, module, course, questions and choices;
+    with `user`, also `enrolment_id`: the person's enrolment in the course, or None (in the
+    same query, so a lesson page pays no separate enrolment lookup)."""
+    lessons = (
+        Lesson.objects.filter(course__state=CourseState.PUBLISHED)
+        .select_related("unit__module", "course")
+        .prefetch_related(_questions())
+    )
+    if user is not None and user.is_authenticated:
+        enrolment = Enrolment.objects.filter(learner_id=user.pk, course_id=OuterRef("course_id"))
+        lessons = lessons.annotate(enrolment_id=Subquery(enrolment.values("pk")[:1]))
+    return get_object_or_404(lessons, pk=lesson_id)
+
+
+def lesson_sequence(course: Course, enrolment_id: UUID) -> list[Lesson]:
+    """Every lesson of the course in order, light (no text), each with `is_done` for this
+    enrolment: for progress and previous/next, in one query."""
+    done = LessonDone.objects.filter(enrolment_id=enrolment_id, lesson=OuterRef("pk"))
+    return list(
+        Lesson.objects.filter(course=course)
+        .only("id", "title", "kind", "position", "course_id", "unit_id")
+        .annotate(is_done=Exists(done))
+        .order_by("position")
+    )
+
+
+def lesson_count(course_id: UUID) -> int:
+    return Lesson.objects.filter(course_id=course_id).count()
+
+
+def done_lesson_ids(enrolment: Enrolment) -> set[UUID]:
+    return set(LessonDone.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
+
+
+def answers_for(enrolment_id: UUID, lesson: Lesson) -> dict[UUID, Answer]:
+    """The learner's answers to a lesson's questions, by question id."""
+    answers = Answer.objects.filter(enrolment_id=enrolment_id, question__lesson=lesson)
+    return {answer.question_id: answer for answer in answers}
+
+
+def resume_lesson(lessons: list[Lesson], done: set[UUID]) -> Lesson | None:
+    """Where the learner stopped: the first lesson not done, in course order."""
+    return next((lesson for lesson in lessons if lesson.pk not in done), None)
+
+
+def announcements_for(enrolment: Enrolment) -> list[Announcement]:
+    if enrolment.cohort_id is None:
+        return []
+    return list(Announcement.objects.filter(cohort_id=enrolment.cohort_id)[:5])
+
+
+def own_reviewed_answers(enrolment: Enrolment) -> list[Answer]:
+    """Written answers a facilitator has commented on, newest first."""
+    return list(
+        Answer.objects.filter(enrolment=enrolment, state=ReviewState.REVIEWED)
+        .select_related("question__lesson")
+        .order_by("-reviewed_at")[:20]
+    )
+
+
+# --- facilitators ---
+
+
+def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
+    """The cohorts the person facilitates, while they hold `learning.teach`."""
+    if not rules.can_teach(user):
+        return Cohort.objects.none()
+    return Cohort.objects.filter(facilitators=user).select_related("course")
+
+
+def get_cohort_for_user(user: User, cohort_id: UUID) -> Cohort:
+    """404 for anybody but the cohort's facilitators: learners do not learn who else is in it."""
+    return get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
+
+
+def get_joinable_cohort(cohort_id: UUID) -> Cohort:
+    """A group open for joining, of a published course: its id in the join link is the
+    invitation (a random UUID). 404 otherwise."""
+    return get_object_or_404(
+        Cohort.objects.filter(is_open=True, course__state=CourseState.PUBLISHED).select_related(
+            "course"
+        ),
+        pk=cohort_id,
+    )
+
+
+def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
+    return list(
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("learner")
+        .order_by("enrolled_at", "id")[:PAGE_SIZE]
+    )
+
+
+def pending_answers(cohort: Cohort) -> list[Answer]:
+    """Written answers of the cohort waiting for review, oldest first (the text is Tier 1:
+    reading it is logged)."""
+    return list(
+        Answer.objects.filter(enrolment__cohort=cohort, state=ReviewState.PENDING)
+        .select_related("question__lesson", "enrolment__learner")
+        .order_by("created_at", "id")[:PAGE_SIZE]
+    )
+
+
+def get_answer_for_review(user: User, answer_id: UUID) -> Answer:
+    """A written answer in one of the person's cohorts; 404 otherwise."""
+    cohorts = cohorts_visible_to(user).values("pk")
+    return get_object_or_404(
+        Answer.objects.filter(enrolment__cohort__in=cohorts, question__kind="short").select_related(
+            "question__lesson", "enrolment__learner", "enrolment__cohort"
+        ),
+        pk=answer_id,
+    )

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from amparo.accounts import demo as accounts_demo
+from amparo.accounts.models import Organisation, User
+from amparo.audit.services import audit_context
+from amparo.learning import demo
+from amparo.learning.models import Announcement, Answer, Cohort, Course, Enrolment, Lesson
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> dict[str, int]:
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    people = {u.email: u for u in User.objects.filter(is_demo=True)}
+    with audit_context(actor=None):
+        return demo.seed(organisations, people)
+
+
+def test_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    accounts_demo.seed()
+
+    first = _seed()
+    counts = [
+        model.objects.count() for model in (Course, Lesson, Cohort, Enrolment, Answer, Announcement)
+    ]
+    second = _seed()
+
+    assert first == {"courses": 2, "cohorts": 1, "enrolments": 1}
+    assert second == {"courses": 0, "cohorts": 0, "enrolments": 0}
+    assert [
+        model.objects.count() for model in (Course, Lesson, Cohort, Enrolment, Answer, Announcement)
+    ] == counts
+    assert Answer.objects.filter(state="pending").count() == 1
