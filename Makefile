@@ -47,8 +47,9 @@ run: install ## Migrate, load the demo data and serve on http://127.0.0.1:8000 (
 	@echo "Serving on http://127.0.0.1:8000 -- sign in as dora@demo.amparo.test; code: make demo-code EMAIL=dora@demo.amparo.test"
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
-migrate: install ## Apply migrations
+migrate: install ## Apply migrations, then load the courses shipped in amparo/learning/content
 	$(MANAGE) migrate --no-input
+	$(MANAGE) load_courses
 
 worker: install ## Task worker plus periodic sweeps (requeues the tasks of dead workers)
 	DEBUG=$${DEBUG:-true} $(MANAGE) worker

@@ -40,13 +40,17 @@ class Page:
 
 
 def key_pages(world: World) -> list[Page]:
-    from bench import desk  # noqa: PLC0415 -- bench.desk imports this module's Page
+    # Imported here: these modules import this one's Page.
+    from bench import desk, learning, library, trials  # noqa: PLC0415
 
     return (
         accounts_pages(world)
         + protection_pages(world)
         + desk.pages(world)
+        + trials.pages(world)
         + observatory_pages(world)
+        + library.pages(world)
+        + learning.pages(world)
     )
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
-from bench import desk, protection
+from bench import desk, learning, library, protection, trials
 from bench import observatory as public_data
 
 K = OrganisationKind
@@ -104,9 +104,20 @@ def seed(*, size: int, seed: int, list_rows: tuple[int, ...], incidents: int) ->
         seed=seed,
         cases=min(desk.DEFAULT_CASES, max(incidents // 5, 200)),
     )
+    # Issue 7: criminalisation cases with a charge and two hearings each (2,000 full, 50+ quick).
+    trials.seed(
+        home=home,
+        officer=personas["desk_officer"],
+        seed=seed,
+        cases=min(trials.DEFAULT_CASES, max(incidents // 50, 50)),
+    )
     # Public and global, not an office's: the bundled data set plus synthetic evaluations,
     # and instruments a search finds exactly `list_rows` times (bench/observatory.py).
     public = public_data.seed(list_rows=list_rows, seed=seed)
+    # Issue 8: the public library (5,000 resources full, 200 quick) and e-learning (the shipped
+    # course and 60 synthetic ones; the desk officer is enrolled).
+    library.seed(resources=min(library.DEFAULT_RESOURCES, max(incidents // 20, 200)), seed=seed)
+    learning.seed(learner=personas["desk_officer"], seed=seed)
     return World(personas=personas, home=home, lists=lists, casework=casework, observatory=public)
 
 

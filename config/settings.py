@@ -72,6 +72,10 @@ INSTALLED_APPS = [
     "amparo.desk",
     "amparo.networks",
     "amparo.wellbeing",
+    "amparo.trials",
+    "amparo.library",
+    "amparo.learning",
+    "amparo.contact",
     "amparo.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -103,6 +107,7 @@ MIDDLEWARE = [
     "amparo.core.csrf.FetchMetadataCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "amparo.audit.middleware.AuditReadsMiddleware",
+    "amparo.core.middleware.KeyringScopeMiddleware",
     "amparo.core.middleware.SessionLifetimeMiddleware",
     "amparo.core.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -451,5 +456,7 @@ LOGGING = {
         # Request lines carry query strings; keep them out of production logs.
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # It announces its C++ logging bridge at INFO on every start (the library's PDF reader).
+        "pikepdf": {"level": "WARNING"},
     },
 }

@@ -33,6 +33,10 @@ urlpatterns = [
     path("", include("amparo.desk.urls")),
     path("", include("amparo.networks.urls")),
     path("", include("amparo.wellbeing.urls")),
+    path("", include("amparo.trials.urls")),
+    path("", include("amparo.library.urls")),
+    path("", include("amparo.learning.urls")),
+    path("", include("amparo.contact.urls")),
     path("api/v1/", include("amparo.api.api_urls")),
     path("admin/", admin.site.urls),
 ]
@@ -41,6 +45,10 @@ urlpatterns += i18n_patterns(
     path("", include("amparo.core.public_urls")),
     path("observatory/", include("amparo.observatory.urls")),
     path("support/", include("amparo.desk.public_urls")),
+    path("criminalisation/", include("amparo.trials.public_urls")),
+    path("library/", include("amparo.library.public_urls")),
+    path("learn/", include("amparo.learning.public_urls")),
+    path("contact/", include("amparo.contact.public_urls")),
     prefix_default_language=True,
 )
 

@@ -66,6 +66,29 @@ class Perm(models.TextChoices):
     # may read them; those who answer for the group's care write them.
     CARE_VIEW = "care.view", _("See the care agreements of the organisation or collective")
     CARE_EDIT = "care.edit", _("Write and review care agreements")
+    # Trial observation and criminalisation (issue 7): the organisation's criminalisation cases
+    # and hearings; observers fill the fair-trial checklist; the lead approves what is published.
+    TRIALS_VIEW = "trials.view", _("See the organisation's criminalisation cases and hearings")
+    TRIALS_EDIT = (
+        "trials.edit",
+        _("Record criminalisation cases, hearings and observation missions"),
+    )
+    TRIALS_OBSERVE = (
+        "trials.observe",
+        _("Observe hearings: fill the fair-trial checklist and draft reports"),
+    )
+    TRIALS_APPROVE = "trials.approve", _("Approve observation reports and publish them")
+    # The library and e-learning (issue 8) are public content shared by the whole platform, like
+    # the observatory: the role grants these wherever it is held.
+    LIBRARY_EDIT = "library.edit", _("Write, publish and withdraw library resources")
+    LIBRARY_REQUESTS = "library.requests", _("Answer requests for copies and links")
+    LEARNING_AUTHOR = "learning.author", _("Write e-learning courses, lessons and quizzes")
+    LEARNING_TEACH = (
+        "learning.teach",
+        _("Facilitate cohorts: see progress, review answers, post announcements"),
+    )
+    # The public contact desk: messages reach the team they are about.
+    CONTACT_HANDLE = "contact.handle", _("Answer messages sent to your team's contact inbox")
 
 
 _EVERY_ROLE = frozenset(Role)
@@ -85,6 +108,8 @@ ROLE_PERMISSIONS[Role.ORG_ADMIN] = frozenset(
         # Staff care is the organisation's duty (DOMAIN.md: care and protection are one).
         Perm.CARE_VIEW,
         Perm.CARE_EDIT,
+        # General messages to the contact desk reach the organisation's admins.
+        Perm.CONTACT_HANDLE,
     }
 )
 #: What a Protection Desk does with the defenders it accompanies (DOMAIN.md 2.1 to 2.5).
@@ -106,7 +131,18 @@ _CASEWORK = frozenset(
         Perm.CARE_VIEW,
     }
 )
-ROLE_PERMISSIONS[Role.DESK_OFFICER] = frozenset({Perm.ORGANISATION_VIEW}) | _CASEWORK
+ROLE_PERMISSIONS[Role.DESK_OFFICER] = (
+    frozenset(
+        {
+            Perm.ORGANISATION_VIEW,
+            Perm.TRIALS_VIEW,
+            Perm.TRIALS_EDIT,
+            Perm.TRIALS_OBSERVE,
+            Perm.CONTACT_HANDLE,
+        }
+    )
+    | _CASEWORK
+)
 # A desk lead plans the desk's work and needs to know who is on the team; sharing a defender
 # outside the unit and bulk exports are their call (need-to-know, SECURITY.md ACC-06).
 ROLE_PERMISSIONS[Role.DESK_LEAD] = (
@@ -119,6 +155,11 @@ ROLE_PERMISSIONS[Role.DESK_LEAD] = (
             Perm.DESK_ASSIGN,
             Perm.DESK_REPORTS,
             Perm.CARE_EDIT,
+            Perm.TRIALS_VIEW,
+            Perm.TRIALS_EDIT,
+            Perm.TRIALS_OBSERVE,
+            Perm.TRIALS_APPROVE,
+            Perm.CONTACT_HANDLE,
         }
     )
     | _CASEWORK
@@ -141,7 +182,29 @@ ROLE_PERMISSIONS[Role.COLLECTIVE_COORDINATOR] = frozenset(
 )
 
 ROLE_PERMISSIONS[Role.OBSERVATORY_EDITOR] = frozenset(
-    {Perm.ORGANISATION_VIEW, Perm.CARE_VIEW, Perm.OBSERVATORY_EDIT, Perm.OBSERVATORY_REVIEW}
+    {
+        Perm.ORGANISATION_VIEW,
+        Perm.CARE_VIEW,
+        Perm.OBSERVATORY_EDIT,
+        Perm.OBSERVATORY_REVIEW,
+        Perm.CONTACT_HANDLE,
+    }
+)
+# Observers see the cases they may be sent to and fill the checklist; they do not open cases.
+ROLE_PERMISSIONS[Role.TRIAL_OBSERVER] = frozenset(
+    {Perm.ORGANISATION_VIEW, Perm.CARE_VIEW, Perm.TRIALS_VIEW, Perm.TRIALS_OBSERVE}
+)
+ROLE_PERMISSIONS[Role.TRAINER] = frozenset(
+    {Perm.ORGANISATION_VIEW, Perm.CARE_VIEW, Perm.LEARNING_AUTHOR, Perm.LEARNING_TEACH}
+)
+ROLE_PERMISSIONS[Role.LIBRARIAN] = frozenset(
+    {
+        Perm.ORGANISATION_VIEW,
+        Perm.CARE_VIEW,
+        Perm.LIBRARY_EDIT,
+        Perm.LIBRARY_REQUESTS,
+        Perm.CONTACT_HANDLE,
+    }
 )
 
 

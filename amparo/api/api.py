@@ -25,10 +25,13 @@ from amparo.api.schemas import TEXT
 from amparo.defenders.api import router as defenders_router
 from amparo.desk.api import router as desk_router
 from amparo.incidents.api import router as incidents_router
+from amparo.learning.api import router as learning_router
+from amparo.library.api import router as library_router
 from amparo.networks.api import router as networks_router
 from amparo.observatory.api import router as observatory_router
 from amparo.plans.api import router as plans_router
 from amparo.risk.api import router as risk_router
+from amparo.trials.api import router as trials_router
 from amparo.wellbeing.api import router as wellbeing_router
 
 NAMESPACE = "api-v1"
@@ -104,6 +107,9 @@ api.add_router("/", plans_router)
 api.add_router("/", desk_router)
 api.add_router("/", networks_router)
 api.add_router("/", wellbeing_router)
+api.add_router("/", trials_router)
+api.add_router("/", library_router)
+api.add_router("/", learning_router)
 # Public and read-only: every operation sets auth=None (amparo/observatory/api.py).
 api.add_router("/", observatory_router)
 

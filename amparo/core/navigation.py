@@ -31,6 +31,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         return [
             NavItem(reverse("public:home"), _("Home"), "home"),
             NavItem(reverse("observatory:home"), _("Focus Observatory"), "observatory"),
+            NavItem(reverse("library-public:resource-list"), _("Library"), "library"),
+            NavItem(reverse("learning-public:catalogue"), _("E-learning"), "learning"),
         ]
     if rules.requires_mfa(user) and not request.session.get(SESSION_MFA_OK):
         return []  # every page but enrolment is closed to them until they add a factor
@@ -84,6 +86,9 @@ def _protection_items(user: object) -> list[NavItem]:
         items.append(NavItem(reverse("plans:plan-list"), _("Plans"), "plans"))
     if Perm.DESK_VIEW in perms:
         items.append(NavItem(reverse("desk:dashboard"), _("Desk"), "desk"))
+    if Perm.TRIALS_VIEW in perms:
+        # Criminalisation cases, hearings and trial observation (issue 7).
+        items.append(NavItem(reverse("trials:case-list"), _("Trials"), "trials"))
     if Perm.NETWORKS_VIEW in perms or roles & {Role.DEFENDER, Role.COLLECTIVE_COORDINATOR}:
         # Alerts raised and answered; a defender's own network and check-ins start here too.
         items.append(NavItem(reverse("networks:alert-list"), _("Alerts"), "networks"))
@@ -98,4 +103,23 @@ def _protection_items(user: object) -> list[NavItem]:
                 "observatory-editor",
             )
         )
+    items += _library_and_learning_items(perms)
+    return items
+
+
+def _library_and_learning_items(perms: set[Perm]) -> list[NavItem]:
+    """Issue 8: librarians keep the library and answer requests; every team answers its part
+    of the contact desk; everyone signed in is a learner, and trainers facilitate groups."""
+    items = []
+    if Perm.LIBRARY_EDIT in perms:
+        items.append(NavItem(reverse("library:resource-list"), _("Library"), "library-manage"))
+    elif Perm.LIBRARY_REQUESTS in perms:
+        items.append(
+            NavItem(reverse("library:request-list"), _("Library requests"), "library-requests")
+        )
+    if Perm.CONTACT_HANDLE in perms:
+        items.append(NavItem(reverse("contact:inbox"), _("Contact inbox"), "contact"))
+    items.append(NavItem(reverse("learning:my-courses"), _("My courses"), "learning"))
+    if Perm.LEARNING_TEACH in perms:
+        items.append(NavItem(reverse("learning:cohort-list"), _("My groups"), "learning-groups"))
     return items

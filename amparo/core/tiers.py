@@ -71,7 +71,7 @@ PLATFORM_APPS: frozenset[str] = frozenset({"core", "accounts", "audit", "jobs", 
 
 #: Apps whose content is published on purpose (public policy data, manuals): free text there
 #: is the point, and holds no casework. Their editorial machinery is still declared Tier 2.
-PUBLIC_APPS: frozenset[str] = frozenset({"observatory"})
+PUBLIC_APPS: frozenset[str] = frozenset({"observatory", "library"})
 
 CORE: AppTiers = {
     "core.DataKey": {
@@ -1255,6 +1255,22 @@ FREE_TEXT_ALLOWED: dict[str, str] = {
     "plans.Measure.guide_key": "A key of plans/guide.py, set by the service, not editable.",
     "plans.Protocol.guide_key": "A key of plans/guide.py, set by the service, not editable.",
 }
+
+
+def _app_declarations() -> None:
+    """Apps written after this file grew long keep their declarations in their own `tiers.py`
+    (`TIERS`, and `FREE_TEXT_ALLOWED` when they need it); they are read into the same tables
+    here, so every check above and below sees one registry."""
+    import importlib  # noqa: PLC0415 -- the app modules import this one's constants
+
+    for label in ("trials", "library", "learning", "contact"):
+        module = importlib.import_module(f"amparo.{label}.tiers")
+        if module.TIERS:  # an app with no models yet declares nothing
+            REGISTRY[label] = module.TIERS
+        FREE_TEXT_ALLOWED.update(getattr(module, "FREE_TEXT_ALLOWED", {}))
+
+
+_app_declarations()
 
 _BY_MODEL: dict[str, dict[str, Tier]] = {
     label: fields for app in REGISTRY.values() for label, fields in app.items()

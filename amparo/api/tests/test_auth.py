@@ -169,6 +169,7 @@ def test_the_api_offers_no_key_operation_and_writes_only_the_method_records():
         "wellbeing",
         "care",
         "debriefs",
+        "trials",
     )
     assert writes
     assert all(path.split("/")[3] in method_modules for path in writes)

@@ -172,7 +172,8 @@ def test_every_api_and_token_url_takes_uuids_only():
 
     # ninja names its UUID converter `uuidstr`; what matters is that only a UUID matches an
     # identifier. The other parameters: a threat-assessment step number, and the public
-    # observatory's instrument key (published data: ACC-08 asks UUIDs of private URLs).
+    # observatory's instrument key and library resource slug (published data: ACC-08 asks
+    # UUIDs of private URLs).
     assert "accounts/api-tokens/<uuid:token_id>/revoke/" in found_params
     assert "api/v1/organisations/<uuidstr:organisation_id>/members" in found_params
     assert {
@@ -183,4 +184,5 @@ def test_every_api_and_token_url_takes_uuids_only():
     } <= {
         ("api/v1/risk/threats/<uuidstr:threat_id>/steps/<step>", "step"),
         ("api/v1/observatory/instruments/<instrument>", "instrument"),
+        ("api/v1/library/resources/<slug>", "slug"),
     }

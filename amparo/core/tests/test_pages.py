@@ -38,9 +38,11 @@ def test_navigation_shows_members_only_to_those_who_may_see_them(client, desk_of
     login_fresh(client, desk_lead)
     lead_keys = [item.key for item in client.get("/dashboard/").context["nav_items"]]
 
-    casework = ["defenders", "incidents", "risk", "plans", "desk", "networks", "wellbeing"]
-    assert officer_keys == ["dashboard", "organisation", *casework, "account"]
-    assert lead_keys == ["dashboard", "organisation", "members", *casework, "account"]
+    casework = ["defenders", "incidents", "risk", "plans", "desk", "trials", "networks"]
+    # Then well-being, the desk's part of the contact inbox, and their own courses.
+    after = ["wellbeing", "contact", "learning", "account"]
+    assert officer_keys == ["dashboard", "organisation", *casework, *after]
+    assert lead_keys == ["dashboard", "organisation", "members", *casework, *after]
 
 
 def test_navigation_of_defenders_and_admins(client, defender, org_admin):
@@ -64,9 +66,12 @@ def test_navigation_of_defenders_and_admins(client, defender, org_admin):
         "plans",
         "networks",
         "wellbeing",
+        "learning",
         "account",
     ]
     assert "defenders" not in admin_keys
+    # The admins answer the contact desk's general messages.
+    assert "contact" in admin_keys
     # Everyone checks in on their own well-being; alerts and networks are casework.
     assert "wellbeing" in admin_keys
     assert "networks" not in admin_keys

@@ -21,8 +21,14 @@ MODULE_SEEDS = (
     "amparo.desk.demo",
     "amparo.networks.demo",
     "amparo.wellbeing.demo",
+    # Issue 7: criminalisation cases, hearings, an observed hearing with a published report.
+    "amparo.trials.demo",
     # The public observatory: the real bundled seed set, published, and fictional evaluations.
     "amparo.observatory.demo",
+    # Issue 8: the library and the contact desk (with Lina, the librarian), then the shipped
+    # course (from amparo/learning/content) and a demo group.
+    "amparo.library.demo",
+    "amparo.learning.demo",
 )
 
 
