@@ -151,8 +151,8 @@ TEMPLATES = [
 ]
 
 # Widgets render through the engine above (cached templates, our overrides in
-# templates/django/forms/: the same HTML with fewer includes per <option>).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# templates/django/forms/), except the select box, written in Python (ADR 0045).
+FORM_RENDERER = "amparo.core.rendering.Renderer"
 
 # --- Database ---
 
