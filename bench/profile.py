@@ -123,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
 SORT = os.environ.get("BENCH_PROFILE_SORT", "tottime")
 
 
-def profile(client_and_headers: tuple[Any, dict[str, str]], path: str, repeat: int, top: int) -> str:
+def profile(
+    client_and_headers: tuple[Any, dict[str, str]], path: str, repeat: int, top: int
+) -> str:
     client, headers = client_and_headers
     client.get(path, headers=headers)
     profiler = cProfile.Profile()
