@@ -10,4 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the key checks, and the statistics sweep of the worker.
-        from amparo.core import checks, maintenance  # noqa: F401, PLC0415
+        from amparo.core import checks, choices, maintenance  # noqa: F401, PLC0415
+
+        # Every model is loaded by now: their get_FOO_display() get one table per field.
+        choices.install()
