@@ -136,7 +136,8 @@ def seed(
 
 def pages(world: World) -> list[Page]:
     """The case list and the calendar as the desk officer, the public statistics as an
-    anonymous visitor, and the API's case list."""
+    anonymous visitor (and again with the first answer's ETag: a 304), and the API's case
+    list."""
     from bench.pages import API, Page  # noqa: PLC0415 -- bench.pages imports the world
 
     desk = "desk_officer"
@@ -144,5 +145,6 @@ def pages(world: World) -> list[Page]:
         Page("trials-case-list", reverse("trials:case-list"), desk),
         Page("trials-calendar", reverse("trials:calendar"), desk),
         Page("trials-public-stats", reverse("trials-public:stats"), None),
+        Page("trials-public-stats-304", reverse("trials-public:stats"), None, conditional=True),
         Page("api-trials-case-list", reverse(f"{API}:trials-case-list"), desk, api=True),
     ]

@@ -32,11 +32,17 @@ APP = Path(__file__).resolve().parent
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-@cache
 def release() -> str:
     """A fingerprint of this deployment's templates, code and static manifest: a new release
     must not be answered 304 with a page cached from the previous one."""
-    roots = [APP, Path(settings.BASE_DIR) / "templates"]
+    return fingerprint(APP)
+
+
+@cache
+def fingerprint(app: Path) -> str:
+    """`release()` for the public pages of `app` (its directory): its code and templates, the
+    shared templates and the static manifest, by path, size and time of change."""
+    roots = [app, Path(settings.BASE_DIR) / "templates"]
     files = sorted(p for root in roots for p in root.rglob("*") if p.suffix in {".py", ".html"})
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():

@@ -4,21 +4,27 @@ charts and a CSV download, and the published versions of observation reports."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 
+from amparo.observatory.caching import fingerprint
 from amparo.trials import charts, checklist, queries
 from amparo.trials.enums import Finding
 from amparo.trials.queries import SUPPRESS_BELOW
 
 MAX_AGE = 300
+APP = Path(__file__).resolve().parent
 
 
 def group_titles() -> dict[str, str]:
@@ -38,8 +44,26 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def figures_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+    """The statistics page and CSV change with the figures, the release, the language (the
+    path holds it) and whether the reader is signed in (the layout differs). A reader or a
+    cache with the current copy gets a 304 without the figures being counted again."""
+    signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
+    raw = "|".join(
+        [
+            queries.public_version(),
+            fingerprint(APP),
+            translation.get_language() or "",
+            str(int(signed_in)),
+            request.get_full_path(),
+        ]
+    )
+    return 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
 @login_not_required
 @require_safe
+@condition(etag_func=figures_etag)
 def stats(request: HttpRequest) -> HttpResponse:
     figures = queries.statistics()
     titles = group_titles()
@@ -71,6 +95,7 @@ def stats(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_safe
+@condition(etag_func=figures_etag)
 def stats_csv(request: HttpRequest) -> HttpResponse:
     """The same figures as the page; suppressed counts written as "<5"."""
     buffer = io.StringIO()

@@ -375,6 +375,34 @@ def figures_version(country_code: str, today: date | None = None) -> str:
     return f"{found['cases']}:{found['charges']}:{changed}:{today.isoformat()}"
 
 
+def public_version(today: date | None = None) -> str:
+    """What the public statistics page and its CSV depend on, for their ETag (two queries,
+    against the statistics' two plus the published reports): every case's latest change, the
+    charges, the published reports, and the day (open cases' durations grow by themselves).
+    A legal provision's kind changed in the admin shows from the next day."""
+    today = today or timezone.localdate()
+    cases = CriminalisationCase.objects.aggregate(
+        cases=Count("id", distinct=True),
+        changed=Max("updated_at"),
+        # Not named "charges": an aggregate's name would hide the relation of the next one.
+        charge_count=Count("charges", distinct=True),
+        charged=Max("charges__created_at"),
+    )
+    reports = Report.objects.filter(status=ReportStatus.PUBLISHED).aggregate(
+        reports=Count("id"), changed=Max("updated_at")
+    )
+    parts = [
+        cases["cases"],
+        cases["changed"],
+        cases["charge_count"],
+        cases["charged"],
+        reports["reports"],
+        reports["changed"],
+        today,
+    ]
+    return ":".join(part.isoformat() if hasattr(part, "isoformat") else str(part) for part in parts)
+
+
 def upcoming_for_reminder(now: datetime, days: int) -> QuerySet[Hearing]:
     return Hearing.objects.filter(
         reminded_at__isnull=True,

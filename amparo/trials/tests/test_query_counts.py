@@ -73,11 +73,18 @@ def test_public_stats(client, record, rows, django_assert_num_queries):
     for _ in range(rows):
         make_case(record)
 
-    # the cases' codes; their charges' kinds; the published reports.
-    with django_assert_num_queries(3):
+    # The ETag's version (cases with charges; published reports); then the cases' codes, their
+    # charges' kinds and the published reports.
+    with django_assert_num_queries(5):
         response = client.get(reverse("trials-public:stats"))
 
     assert response.status_code == 200
+    # A reader with the current copy: the version only, nothing counted again.
+    with django_assert_num_queries(2):
+        again = client.get(
+            reverse("trials-public:stats"), headers={"If-None-Match": response["ETag"]}
+        )
+    assert again.status_code == 304
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -242,6 +242,22 @@ def test_public_statistics_page_and_csv_suppress_small_counts(client, record):
     ]
 
 
+@pytest.mark.parametrize("name", ["trials-public:stats", "trials-public:stats-csv"])
+def test_public_figures_answer_304_until_they_change(client, record, name):
+    url = reverse(name)
+    make_case(record, country="CO")
+    first = client.get(url)
+    tag = first["ETag"]
+
+    assert client.get(url, headers={"If-None-Match": tag}).status_code == 304
+
+    make_case(record, country="KE")  # a new case: the figures change, so does the tag
+    changed = client.get(url, headers={"If-None-Match": tag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != tag
+    assert "max-age=300" in changed["Cache-Control"]
+
+
 def test_a_case_cannot_be_opened_in_an_organisation_without_the_right(
     client, other_organisation, desk_officer
 ):
