@@ -83,11 +83,11 @@ class IncidentSummaryOut(_IncidentFields):
 
     @staticmethod
     def resolve_act_types(obj: Incident) -> list[str]:
-        return sorted({act.act_type for act in obj.acts.all()})
+        return sorted({act.act_type for act in obj.summary_acts()})
 
     @staticmethod
     def resolve_perpetrator_kinds(obj: Incident) -> list[str]:
-        return sorted({inv.perpetrator.kind for inv in obj.involvements.all()})
+        return sorted({inv.perpetrator.kind for inv in obj.summary_involvements()})
 
 
 class IncidentPage(Schema):

@@ -193,11 +193,20 @@ class Incident(models.Model):
     def is_evaluated(self) -> bool:
         return self.evaluated_at is not None
 
-    # For list rows, with acts and involvements prefetched (queries.with_summary); their
-    # labels are attached once per page (views.with_labels), not looked up per row.
+    # For list rows, with acts and involvements prefetched as lists (queries.with_summary);
+    # their labels are attached once per page (views.with_labels), not looked up per row.
+    # Without the prefetch they are read from the database, as the managers would.
+
+    def summary_acts(self) -> list[Act]:
+        listed: list[Act] | None = getattr(self, "listed_acts", None)
+        return listed if listed is not None else list(self.acts.all())
+
+    def summary_involvements(self) -> list[Involvement]:
+        listed: list[Involvement] | None = getattr(self, "listed_involvements", None)
+        return listed if listed is not None else list(self.involvements.all())
 
     def victim_count(self) -> int:
-        return len({act.victim_id for act in self.acts.all()})
+        return len({act.victim_id for act in self.summary_acts()})
 
 
 class Act(models.Model):

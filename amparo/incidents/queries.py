@@ -644,14 +644,22 @@ def filter_incidents(queryset: QuerySet[Incident], filters: IncidentFilters) -> 
 
 def with_summary(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     """What a list row shows (types, victims' kinds, perpetrators' kinds): two more queries,
-    whatever the number of rows."""
+    whatever the number of rows. As plain lists (`listed_acts`, `listed_involvements`, read
+    through `Incident.summary_acts()` and `summary_involvements()`): a prefetch into the
+    related managers builds a filtered queryset per row and per relation, a third of a
+    50-row API page's time."""
     return queryset.prefetch_related(
-        Prefetch("acts", queryset=Act.objects.only("id", "incident_id", "act_type", "victim_id")),
+        Prefetch(
+            "acts",
+            queryset=Act.objects.only("id", "incident_id", "act_type", "victim_id"),
+            to_attr="listed_acts",
+        ),
         Prefetch(
             "involvements",
             queryset=Involvement.objects.select_related("perpetrator").only(
                 "id", "incident_id", "degree", "perpetrator__id", "perpetrator__kind"
             ),
+            to_attr="listed_involvements",
         ),
     )
 

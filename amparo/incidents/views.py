@@ -103,13 +103,13 @@ def with_labels(incidents: Iterable[Incident]) -> list[Incident]:
     for incident in rows:
         incident.status_label = statuses.get(incident.status, incident.status)  # type: ignore[attr-defined]
         incident.type_text = ", ".join(  # type: ignore[attr-defined]
-            sorted({types.get(act.act_type, act.act_type) for act in incident.acts.all()})
+            sorted({types.get(act.act_type, act.act_type) for act in incident.summary_acts()})
         )
         incident.perpetrator_text = ", ".join(  # type: ignore[attr-defined]
             sorted(
                 {
                     kinds.get(inv.perpetrator.kind, inv.perpetrator.kind)
-                    for inv in incident.involvements.all()
+                    for inv in incident.summary_involvements()
                 }
             )
         )
@@ -154,7 +154,7 @@ def defender_timeline(request: HttpRequest, defender_id: UUID) -> HttpResponse:
         {
             "incident": incident,
             "against": sorted(
-                {victims[a.victim_id] for a in incident.acts.all() if a.victim_id in victims}
+                {victims[a.victim_id] for a in incident.summary_acts() if a.victim_id in victims}
             ),
         }
         for incident in with_labels(page.rows)
