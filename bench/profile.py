@@ -40,6 +40,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--templates", action="store_true", help="print the time spent in each template"
     )
+    parser.add_argument(
+        "--sql", action="store_true", help="print each query's time (median of the repeats)"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 5:
         parser.error("--repeat must be at least 5")
@@ -117,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             print(profile(client_for(page), page.path, args.repeat, args.top))
         if args.templates:
             print(template_times(client_for(page), page.path, args.repeat))
+        if args.sql:
+            print(sql_times(client_for(page), page.path, args.repeat))
     return 0
 
 
@@ -166,6 +171,33 @@ def template_times(client_and_headers: tuple[Any, dict[str, str]], path: str, re
         f"    {sum(times) * 1000 / repeat:8.2f} ms  {len(times) / repeat:6.1f}x  {name}"
         for name, times in rows[:25]
     )
+
+
+def sql_times(client_and_headers: tuple[Any, dict[str, str]], path: str, repeat: int) -> str:
+    """Each statement of the request in order, with the median time the database driver
+    took to run it (compiling the SQL is not in it: that is the ORM's time, in --profile)."""
+    from django.db import connection  # noqa: PLC0415
+
+    client, headers = client_and_headers
+    runs: list[list[tuple[str, float]]] = []
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            runs[-1].append((sql, (time.perf_counter() - began) * 1000))
+
+    with connection.execute_wrapper(timer):
+        for _ in range(repeat):
+            runs.append([])
+            client.get(path, headers=headers)
+    first = runs[0]
+    lines = []
+    for index, (sql, _took) in enumerate(first):
+        times = [run[index][1] for run in runs if len(run) > index]
+        lines.append(f"    {statistics.median(times):8.2f} ms  {sql[:110]}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from django.db.models import (
     IntegerField,
     Model,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -62,6 +63,13 @@ DUPLICATES_SHOWN = 10
 READ_LOG_WINDOW = timedelta(days=365)
 #: Tier-1 columns a list never shows: left in the database, never decrypted.
 LIST_DEFERRED = ("legal_name", "rights_defended", "location", "notes", "intersectional")
+
+
+def listed_categories() -> Prefetch[Any]:
+    """The categories a list row shows, as a plain list (`category_list`, read by
+    `views.common.with_labels`): a prefetch into the manager builds a filtered queryset per
+    row, a large part of a 50-row page's time."""
+    return Prefetch("categories", to_attr="category_list")
 
 
 def defenders_visible_to(user: User | AnonymousUser) -> QuerySet[Defender]:

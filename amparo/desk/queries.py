@@ -17,6 +17,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -108,7 +109,14 @@ def keyset_page(cases: QuerySet[Case], *, after: UUID | None, size: int) -> Page
         cursor = Case.objects.filter(pk=after)
         at = Subquery(cursor.values("created_at")[:1])
         cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
-    rows = list(cases.prefetch_related("officers")[: size + 1])
+    # The officers as a plain list (`officer_list`): a prefetch into the manager would build
+    # a filtered queryset per row.
+    officers = Prefetch(
+        "officers",
+        queryset=User.objects.only("id", "display_name", "email"),
+        to_attr="officer_list",
+    )
+    rows = list(cases.prefetch_related(officers)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)

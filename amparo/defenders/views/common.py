@@ -53,11 +53,18 @@ def with_labels(rows: Iterable[Defender], *, categories: bool = True) -> list[De
         defender.status_label = statuses.get(defender.status, defender.status)  # type: ignore[attr-defined]
         defender.type_label = types.get(defender.collective_type, "")  # type: ignore[attr-defined]
         defender.category_labels = (  # type: ignore[attr-defined]
-            [category_labels.get(c.code, c.code) for c in defender.categories.all()]
+            [category_labels.get(c.code, c.code) for c in _categories(defender)]
             if categories
             else []
         )
     return page
+
+
+def _categories(defender: Defender) -> list[Any]:
+    """Prefetched as a list by the defender list (`queries.listed_categories`), else through
+    the manager (a detail page's prefetch, or a query)."""
+    listed: list[Any] | None = getattr(defender, "category_list", None)
+    return listed if listed is not None else list(defender.categories.all())
 
 
 def withdraw_form(consent: Any, data: Any = None) -> WithdrawConsentForm:

@@ -56,11 +56,10 @@ def defender_list(request: HttpRequest) -> HttpResponse:
         truncated = result.truncated
         page = queries.page_of(result.defenders, after=after, size=PAGE_SIZE)
         # The search loaded rows without categories; fetch them for this page only.
-        prefetch_related_objects(page.rows, "categories")
+        prefetch_related_objects(page.rows, queries.listed_categories())
     else:
-        page = queries.list_page(
-            defenders.defer(*queries.LIST_DEFERRED), after=after, size=PAGE_SIZE
-        )
+        listed = defenders.prefetch_related(None).prefetch_related(queries.listed_categories())
+        page = queries.list_page(listed.defer(*queries.LIST_DEFERRED), after=after, size=PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
