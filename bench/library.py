@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 import uuid
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.urls import reverse
@@ -96,7 +97,8 @@ def pages(world: World) -> list[Page]:
     listing = reverse("library-public:resource-list")
     return [
         Page("library-list", listing, None),
-        Page("library-search", f"{listing}?q={WORDS[0]}&language=es", None),
+        # Percent-encoded, as a browser sends it: the load generators speak ASCII only.
+        Page("library-search", f"{listing}?{urlencode({'q': WORDS[0], 'language': 'es'})}", None),
         Page("library-resource", reverse("library-public:resource-detail", args=[slug]), None),
         Page("api-library-list", reverse(f"{API}:library-resource-list"), None),
     ]
