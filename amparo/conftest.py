@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
@@ -80,6 +81,15 @@ def _english_to_start_with() -> Iterator[None]:
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_pages() -> Iterator[None]:
+    """The page cache of public pages lives in the process; test databases restart their data
+    versions, so a page kept by one test would answer another's (observatory/caching.py)."""
+    caches["public_pages"].clear()
+    yield
+    caches["public_pages"].clear()
 
 
 @pytest.fixture(autouse=True)

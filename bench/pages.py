@@ -9,9 +9,11 @@ whose register holds the large synthetic set (`--incidents`): cost must follow t
 the table. API endpoints are called with the same persona's token.
 
 The Focus Observatory's public pages (issue #5) are measured as an anonymous visitor, twice
-each: the full page (`obs-*`, nothing cached), and the same address asked again with the
-ETag of the first answer (`obs-*-304`, `conditional`): what a returning reader, or a cache in
-front of Amparo, costs once the page is known.
+each: the full page (`obs-*`), and the same address asked again with the ETag of the first
+answer (`obs-*-304`, `conditional`): what a returning reader, or a cache in front of Amparo,
+costs once the page is known. The full page is what a new reader gets once the worker has
+rendered it: from the page cache (ADR 0047). Its first rendering is measured in process by
+`PUBLIC_PAGE_CACHE_SECONDS=0 python -m bench.profile --pages obs-home,...`.
 """
 
 from __future__ import annotations

@@ -204,6 +204,15 @@ def cache_settings(redis_url: str) -> dict[str, Any]:
 
 
 CACHES = cache_settings(REDIS_URL)
+# Rendered public observatory pages, kept by each worker process in its own memory: a page is
+# public bytes under a key that names its data version, so nothing needs sharing between
+# workers, and a hit costs no round trip (ADR 0047). Bounded: at most MAX_ENTRIES pages.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", default=3600)
+CACHES["public_pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "amparo-public-pages",
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
 
 # --- Authentication ---
 

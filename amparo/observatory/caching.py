@@ -5,17 +5,20 @@ The ETag also covers what else changes the bytes of a page for the same URL: the
 templates of this deployment, the language, whether the reader is signed in (the header
 differs), and Save-Data (the map gives way to its table). It is weak: the page embeds a CSRF
 token for the language switch, which differs from one rendering to the next.
+
+A reader without the page in their own cache gets it from the server's page cache under the
+same key (`core.pagecache`, ADR 0047): a page is rendered once per data version, release and
+worker process.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from functools import cache, wraps
+from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import translation
@@ -23,7 +26,10 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
 
+from amparo.core.pagecache import fingerprint, rendered
 from amparo.observatory import queries
+
+__all__ = ["fingerprint"]  # trials asks here for its own pages' release
 
 #: How long a browser may reuse a public page before asking again (and getting a 304).
 MAX_AGE = 300
@@ -36,22 +42,6 @@ def release() -> str:
     """A fingerprint of this deployment's templates, code and static manifest: a new release
     must not be answered 304 with a page cached from the previous one."""
     return fingerprint(APP)
-
-
-@cache
-def fingerprint(app: Path) -> str:
-    """`release()` for the public pages of `app` (its directory): its code and templates, the
-    shared templates and the static manifest, by path, size and time of change."""
-    roots = [app, Path(settings.BASE_DIR) / "templates"]
-    files = sorted(p for root in roots for p in root.rglob("*") if p.suffix in {".py", ".html"})
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.is_file():
-        files.append(manifest)
-    digest = hashlib.sha256()
-    for path in files:
-        stat = path.stat()
-        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
 
 
 def _version(request: HttpRequest) -> queries.DatasetVersion:
@@ -87,12 +77,14 @@ def last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
 
 
 def public_page(view: View) -> View:
-    """A public observatory page: no sign-in, GET and HEAD only, conditional, and cacheable
-    for MAX_AGE (signed-in readers still get `no-store`: SecurityHeadersMiddleware's doing)."""
+    """A public observatory page: no sign-in, GET and HEAD only, conditional, kept in the page
+    cache, and cacheable by browsers for MAX_AGE (signed-in readers still get `no-store`:
+    SecurityHeadersMiddleware's doing)."""
+    kept = rendered(view, etag)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
+        response = kept(request, *args, **kwargs)
         patch_cache_control(response, max_age=MAX_AGE)
         patch_vary_headers(response, ["Save-Data"])
         return response
@@ -126,12 +118,20 @@ def public_page_also(extra: Callable[..., str]) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         def tagged(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
-            raw = etag(request, *args, **kwargs) + "|" + extra(request, *args, **kwargs)
-            return 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+            # Asked twice per request (the conditional GET, then the page cache): `extra` is
+            # a query, so the tag is kept on the request.
+            known: str | None = getattr(request, "_observatory_tag", None)
+            if known is None:
+                raw = etag(request, *args, **kwargs) + "|" + extra(request, *args, **kwargs)
+                known = 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+                request._observatory_tag = known  # type: ignore[attr-defined]
+            return known
+
+        kept = rendered(view, tagged)
 
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            response = view(request, *args, **kwargs)
+            response = kept(request, *args, **kwargs)
             patch_cache_control(response, max_age=MAX_AGE)
             patch_vary_headers(response, ["Save-Data"])
             return response
