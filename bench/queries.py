@@ -7,10 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from amparo.core.pagecache import PAGE_CACHE
 from bench.pages import Page
 from bench.sessions import Credentials
 from bench.weight import PageWeight, weigh
@@ -63,6 +65,9 @@ def fetch(page: Page, credentials: Credentials) -> Measured:
     elif page.persona:
         client.cookies[settings.SESSION_COOKIE_NAME] = credentials.sessions[page.persona]
     first = client.get(page.path, headers=headers)
+    # The count is a rendering's, not a page-cache hit's (one query): the budget holds for
+    # the rendering a worker makes once per data version (core/pagecache.py, ADR 0047).
+    caches[PAGE_CACHE].clear()
     if page.conditional:
         # A reader (or a cache) that has the page asks whether it changed.
         headers = {**headers, "If-None-Match": first.get("ETag", "")}
