@@ -19,7 +19,8 @@ BATCH = 500
 
 def encrypt(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Defender = apps.get_model("defenders", "Defender")
-    rows = Defender.objects.only("pk", "organisation_id", "languages_plain")
+    # The database being migrated, which is not always the default one (the migration's test).
+    rows = Defender.objects.using(schema_editor.connection.alias).only("pk", "organisation_id", "languages_plain")
     for defender in rows.iterator(chunk_size=BATCH):
         defender.languages = defender.languages_plain
         defender.save(update_fields=["languages"])
@@ -30,9 +31,8 @@ def decrypt(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
     Defender = apps.get_model("defenders", "Defender")
     with audit_context(actor=None):
-        for defender in Defender.objects.only("pk", "organisation_id", "languages").iterator(
-            chunk_size=BATCH
-        ):
+        rows = Defender.objects.using(schema_editor.connection.alias)
+        for defender in rows.only("pk", "organisation_id", "languages").iterator(chunk_size=BATCH):
             defender.languages_plain = defender.languages or ""
             defender.save(update_fields=["languages_plain"])
 
