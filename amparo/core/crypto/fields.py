@@ -132,7 +132,10 @@ class EncryptedFieldMixin(models.TextField):  # type: ignore[type-arg]  # set/ge
     ) -> None:
         super().contribute_to_class(cls, name, private_only=private_only)
         if not cls._meta.abstract:
-            post_init.connect(self._remember_binding, sender=cls, weak=False)
+            # Weak: the receiver lives as long as the field, so as long as its model. Migrations
+            # build thousands of throwaway state models; a strong receiver kept every one of them
+            # alive (gigabytes in a test process) and made each connect scan all the dead ones.
+            post_init.connect(self._remember_binding, sender=cls)
 
     def binding(self, instance: models.Model) -> tuple[UUID | None, UUID]:
         row_id = instance.pk
