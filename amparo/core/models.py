@@ -49,3 +49,21 @@ class DataKey(models.Model):
     def __str__(self) -> str:
         owner = self.organisation_id or "platform"
         return f"{owner} v{self.version}"
+
+
+class PublicVersion(models.Model):
+    """The version of a public data set that keeps none of its own (the library, the courses):
+    every service that changes what its public pages show bumps it, and the pages take their
+    ETag, Last-Modified and page-cache key from it with one query (ADR 0048)."""
+
+    name = models.CharField(_("data set"), max_length=40, primary_key=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("public data version")
+        verbose_name_plural = _("public data versions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -18,11 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition, require_safe
+
+from amparo.core import versions
 
 #: The cache of rendered public pages (settings.CACHES): local to each worker process.
 PAGE_CACHE = "public_pages"
@@ -113,3 +118,61 @@ def page_key(request: HttpRequest, app: Path) -> str:
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def versioned_page(
+    dataset: str, app: Path, *, max_age: int
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """A public page of `dataset` (core.versions): no sign-in, GET and HEAD only, an ETag and
+    Last-Modified from the set's version (one query), kept in the page cache under that tag,
+    and reusable by browsers for `max_age` seconds (ADR 0048).
+
+    A signed-in reader's page names them and may show their own progress: it gets neither
+    ETag nor Last-Modified, and is never kept (SecurityHeadersMiddleware makes it no-store).
+    """
+
+    def version(request: HttpRequest) -> versions.Version:
+        known: versions.Version | None = getattr(request, "_public_version", None)
+        if known is None:
+            known = versions.current(dataset)
+            request._public_version = known  # type: ignore[attr-defined]
+        return known
+
+    def signed_in(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+
+    def tag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
+        if signed_in(request):
+            return None
+        raw = "|".join(
+            [
+                dataset,
+                str(version(request).number),
+                fingerprint(app),
+                translation.get_language() or "",
+                request.headers.get("Save-Data", "").strip().lower(),
+                request.get_full_path(),
+            ]
+        )
+        return 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+    def modified(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return None if signed_in(request) else version(request).changed_at
+
+    def key(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
+        return tag(request, *args, **kwargs) or ""  # only asked for anonymous readers
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        kept = rendered(view, key)
+
+        @wraps(view)
+        def answer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = kept(request, *args, **kwargs)
+            patch_cache_control(response, max_age=max_age)
+            return response
+
+        conditional = condition(etag_func=tag, last_modified_func=modified)(answer)
+        return login_not_required(require_safe(conditional))
+
+    return decorator

@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import transaction
 
+from amparo.core import versions
 from amparo.learning.enums import CourseMode, CourseState, LessonKind, Level, QuestionKind, Topic
 from amparo.learning.models import Choice, Course, Lesson, LessonTopic, Module, Question, Unit
 
@@ -103,6 +104,8 @@ def load_course(data: dict[str, Any]) -> LoadReport:
         raise ContentError(f"{course.slug}.{course.language}: lesson keys repeat")
     course.estimated_minutes = minutes
     course.save(update_fields=["estimated_minutes", "updated_at"])
+    # The catalogue and course pages are kept rendered under the courses' version (ADR 0048).
+    versions.bump(versions.LEARNING)
     stale = sorted(
         set(Lesson.objects.filter(course=course).values_list("key", flat=True)) - set(keys)
     )

@@ -4,6 +4,7 @@ learner sees their progress and the enrol button on the course page."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from amparo.core import versions
+from amparo.core.pagecache import versioned_page
 from amparo.desk.public_views import client_key
 from amparo.learning import queries, services
 from amparo.learning.forms import CertificateLookupForm, SignUpForm
@@ -31,14 +34,18 @@ SIGN_UP_RATE = "5/h"
 VERIFY_RATE = "30/h"
 #: The backend that signs people in with a password (axes' backend only guards).
 BACKEND = "amparo.accounts.backends.AmparoAuthenticationBackend"
+#: How long a browser may reuse a public page before asking again (and getting a 304).
+MAX_AGE = 300
+#: A page of the published courses: conditional, kept rendered per version (ADR 0048). A
+#: signed-in learner's course page shows their progress: always rendered, never stored.
+courses_page = versioned_page(versions.LEARNING, Path(__file__).resolve().parent, max_age=MAX_AGE)
 
 
 def _language() -> str:
     return (translation.get_language() or "en").split("-")[0]
 
 
-@login_not_required
-@require_GET
+@courses_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     after = None
     raw_after = request.GET.get("after", "")
@@ -60,8 +67,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/catalogue.html", context)
 
 
-@login_not_required
-@require_GET
+@courses_page
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course = queries.get_published_course(slug, _language())
     enrolment = queries.enrolment_in(request.user, course)

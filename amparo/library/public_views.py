@@ -8,6 +8,7 @@ cookie or time is stored with it. The request form is the desk's kind of public 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +20,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from amparo.core import versions
+from amparo.core.pagecache import versioned_page
 from amparo.desk.public_views import client_key
 from amparo.library import antispam, queries, services
 from amparo.library.forms import SIGNING_SALT, BrowseForm, CopyRequestForm
@@ -28,15 +31,11 @@ PAGE_SIZE = 20
 RATE = "5/h"
 #: Public pages may be cached briefly by browsers (signed-in readers get no-store anyway).
 MAX_AGE = 300
+#: A page of the published library: conditional, kept rendered per version (ADR 0048).
+library_page = versioned_page(versions.LIBRARY, Path(__file__).resolve().parent, max_age=MAX_AGE)
 
 
-def _cached(response: HttpResponse) -> HttpResponse:
-    patch_cache_control(response, max_age=MAX_AGE)
-    return response
-
-
-@login_not_required
-@require_safe
+@library_page
 def resource_list(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET or None)
     filters = form.filters()
@@ -52,15 +51,14 @@ def resource_list(request: HttpRequest) -> HttpResponse:
         "filtered": form.is_filtered,
     }
     status = 422 if form.is_bound and form.errors else 200
-    return _cached(render(request, "library/resource_list.html", context, status=status))
+    return render(request, "library/resource_list.html", context, status=status)
 
 
-@login_not_required
-@require_safe
+@library_page
 def resource_detail(request: HttpRequest, slug: str) -> HttpResponse:
     resource = queries.get_published_resource(slug)
     context = {"resource": resource, "versions": list(resource.versions.all())}
-    return _cached(render(request, "library/resource_detail.html", context))
+    return render(request, "library/resource_detail.html", context)
 
 
 @login_not_required

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.audit.services import record_event
+from amparo.core import versions
 from amparo.core.locking import save_versioned_instance
 from amparo.files import sniff, strip
 from amparo.library import pdftext, rules, search
@@ -104,6 +105,7 @@ def create_resource(
     resource.related.set(related)
     refresh_search_text(resource)
     _event(actor, "library.resource_created", resource)
+    versions.bump(versions.LIBRARY)
     return resource
 
 
@@ -127,6 +129,7 @@ def update_resource(
         resource.related.set([item for item in related if item.pk != resource.pk])
     refresh_search_text(resource)
     _event(actor, "library.resource_updated", resource)
+    versions.bump(versions.LIBRARY)
     return resource
 
 
@@ -150,6 +153,7 @@ def change_state(
         fields.append("published_at")
     save_versioned_instance(resource, expected_version=expected_version, update_fields=fields)
     _event(actor, f"library.resource_{to}", resource)
+    versions.bump(versions.LIBRARY)
     return resource
 
 
@@ -215,6 +219,7 @@ def add_version(
     version.save()
     refresh_search_text(resource)
     _event(actor, "library.version_added", version)
+    versions.bump(versions.LIBRARY)
     return version
 
 
@@ -228,6 +233,7 @@ def remove_version(*, version: LanguageVersion, actor: User | None) -> None:
     ):
         raise LibraryError(_("A published resource keeps at least one language version."))
     _event(actor, "library.version_removed", version)
+    versions.bump(versions.LIBRARY)
     stored = version.file.name if version.file else ""
     version.delete()
     if stored:
@@ -247,6 +253,7 @@ def set_cover(*, resource: Resource, actor: User | None, upload: UploadedFile[by
     if old:
         transaction.on_commit(lambda: resource.cover.storage.delete(old))
     _event(actor, "library.cover_set", resource)
+    versions.bump(versions.LIBRARY)
     return resource
 
 

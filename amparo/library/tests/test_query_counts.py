@@ -22,7 +22,7 @@ def _many(rows: int) -> list[Resource]:
 def test_public_list(client, rows, django_assert_num_queries):
     _many(rows)
 
-    with django_assert_num_queries(2):  # resources, their versions
+    with django_assert_num_queries(3):  # the library's version (ETag), resources, versions
         response = client.get(reverse("library-public:resource-list"), {"q": "manual"})
 
     assert len(response.context["resources"]) == min(rows, 20)
@@ -33,7 +33,7 @@ def test_public_detail(client, rows, django_assert_num_queries):
     resource = _many(1)[0]
     resource.related.set(_many(rows))
 
-    with django_assert_num_queries(3):  # resource, versions, related
+    with django_assert_num_queries(4):  # version (ETag), resource, versions, related
         response = client.get(resource.get_absolute_url())
 
     assert response.status_code == 200

@@ -1,0 +1,111 @@
+"""The public library's pages are conditional and kept rendered under the library's version
+(core.versions, ADR 0048): a second reader costs one query, a 304 costs one, and every change a
+librarian makes through the services moves the version on, so nobody is shown a stale page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from amparo.audit.services import audit_context
+from amparo.core import versions
+from amparo.library import services
+from amparo.library.enums import ResourceState
+from amparo.library.tests.factories import make_resource
+from amparo.testing.auth import login_fresh
+
+pytestmark = pytest.mark.django_db
+
+LIST = "library-public:resource-list"
+
+
+def test_a_second_reader_of_the_list_costs_only_the_version(manual, django_assert_num_queries):
+    first = Client().get(reverse(LIST))
+
+    with django_assert_num_queries(1):
+        second = Client().get(reverse(LIST))
+
+    assert second.status_code == 200
+    assert manual.title in second.content.decode()
+    assert second["ETag"] == first["ETag"]
+    assert "max-age=300" in second["Cache-Control"]
+
+
+def test_an_unchanged_page_is_answered_304(manual, django_assert_num_queries):
+    url = manual.get_absolute_url()
+    tag = Client().get(url)["ETag"]
+
+    with django_assert_num_queries(1):
+        again = Client().get(url, headers={"If-None-Match": tag})
+
+    assert again.status_code == 304
+
+
+def test_publishing_a_resource_shows_it_on_the_next_reading(manual):
+    Client().get(reverse(LIST))
+    draft = make_resource(title="Digital security for networks", state=ResourceState.DRAFT)
+    before = Client().get(reverse(LIST))
+    assert draft.title not in before.content.decode()
+
+    with audit_context(actor=None):
+        services.change_state(
+            resource=draft, actor=None, expected_version=draft.version, to=ResourceState.PUBLISHED
+        )
+    after = Client().get(reverse(LIST))
+
+    assert draft.title in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+
+
+@pytest.mark.parametrize("change", ["update", "withdraw", "remove_version"])
+def test_every_change_of_the_librarian_moves_the_version_on(manual, change):
+    before = versions.current(versions.LIBRARY).number
+    with audit_context(actor=None):
+        if change == "update":
+            services.update_resource(
+                resource=manual,
+                actor=None,
+                expected_version=manual.version,
+                changes={"title": "Renamed manual"},
+            )
+        elif change == "withdraw":
+            services.change_state(
+                resource=manual,
+                actor=None,
+                expected_version=manual.version,
+                to=ResourceState.WITHDRAWN,
+            )
+        else:
+            manual.state = ResourceState.DRAFT
+            manual.save(update_fields=["state"])
+            services.remove_version(version=manual.versions.first(), actor=None)
+
+    assert versions.current(versions.LIBRARY).number > before
+
+
+def test_a_download_does_not_move_the_version(manual):
+    before = versions.current(versions.LIBRARY)
+
+    Client().get(manual.versions.first().get_download_url())
+
+    assert versions.current(versions.LIBRARY) == before
+
+
+def test_a_signed_in_reader_gets_no_tag_and_no_kept_page(manual, librarian):
+    Client().get(reverse(LIST))
+    client = Client()
+    login_fresh(client, librarian)
+
+    response = client.get(reverse(LIST))
+
+    assert "ETag" not in response
+    assert "no-store" in response["Cache-Control"]
+    assert "Sign out" in response.content.decode()
+
+
+def test_an_invalid_filter_is_not_kept(db):
+    first = Client().get(reverse(LIST), {"country": "Colombia"})
+
+    assert first.status_code == 422
+    assert Client().get(reverse(LIST), {"country": "Colombia"}).status_code == 422
