@@ -184,11 +184,18 @@ def _record_done(enrolment: Enrolment, lesson: Lesson, actor: User) -> None:
 
 
 def _complete_if_finished(enrolment: Enrolment, actor: User) -> Enrolment:
-    """All lessons done: the course is complete and the certificate gets its code."""
+    """All lessons done: the course is complete and the certificate gets its code. In a
+    cohort, the certificate also waits until the facilitators have reviewed every written
+    answer (a learner working alone has nobody to wait for)."""
     if enrolment.completed_at is not None:
         return enrolment
     total = Lesson.objects.filter(course_id=enrolment.course_id).count()
     if enrolment.lessons_done < total:
+        return enrolment
+    if (
+        enrolment.cohort_id is not None
+        and Answer.objects.filter(enrolment=enrolment, state=ReviewState.PENDING).exists()
+    ):
         return enrolment
     enrolment.completed_at = timezone.now()
     enrolment.certificate_code = new_certificate_code()
@@ -351,6 +358,8 @@ def review_answer(*, answer: Answer, actor: User, feedback: str, expected_versio
         target=answer,
         subject_user=answer.enrolment.learner_id,
     )
+    # The last review a finished learner waited for completes the course.
+    _complete_if_finished(answer.enrolment, actor)
     return answer
 
 

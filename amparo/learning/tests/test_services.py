@@ -182,6 +182,42 @@ def test_the_last_lesson_completes_the_course_with_an_unguessable_code(learner, 
     assert _actions().count("learning.course_completed") == 1
 
 
+def test_in_a_cohort_the_certificate_waits_for_the_review_of_written_answers(
+    learner, course, cohort, trainer
+):
+    enrolment = complete(services.enrol(learner=learner, course=course, cohort=cohort))
+    assert enrolment.lessons_done == 3
+    assert not enrolment.is_complete
+    assert enrolment.certificate_code in ("", None)
+
+    answer = Answer.objects.get(enrolment=enrolment, state=ReviewState.PENDING)
+    with audit_context(actor=trainer):
+        services.review_answer(
+            answer=answer, actor=trainer, feedback="Good plan.", expected_version=answer.version
+        )
+
+    enrolment.refresh_from_db()
+    assert enrolment.is_complete
+    assert enrolment.certificate_code
+    assert _actions().count("learning.course_completed") == 1
+
+
+def test_a_review_before_the_last_lesson_does_not_complete_the_course(
+    learner, course, cohort, trainer
+):
+    enrolment = services.enrol(learner=learner, course=course, cohort=cohort)
+    answer = pending_answer(enrolment)
+
+    with audit_context(actor=trainer):
+        services.review_answer(
+            answer=answer, actor=trainer, feedback="Good plan.", expected_version=answer.version
+        )
+
+    enrolment.refresh_from_db()
+    assert enrolment.lessons_done == 1
+    assert not enrolment.is_complete
+
+
 def test_certificate_codes_differ():
     codes = {services.new_certificate_code() for _ in range(200)}
 

@@ -464,3 +464,28 @@ def test_opening_a_group_with_backwards_dates_keeps_the_form(client, course, tra
     assert response.status_code == 422
     assert response.context["form"]["name"].value() == "April"
     assert not Cohort.objects.exists()
+
+
+def test_a_finished_cohort_learner_is_told_the_certificate_waits_for_review(
+    client, course, cohort, trainer, learner
+):
+    enrolment = complete(services.enrol(learner=learner, course=course, cohort=cohort))
+    answer = Answer.objects.get(enrolment=enrolment, state="pending")
+    client.force_login(learner)
+
+    waiting = client.get(reverse("learning:course-progress", args=[course.pk])).content.decode()
+    assert "once your facilitators have reviewed your written answers" in waiting
+    assert reverse("learning:certificate", args=[enrolment.pk]) not in waiting
+    not_yet = client.get(reverse("learning:certificate", args=[enrolment.pk]))
+    assert not_yet["Location"] == reverse("learning:course-progress", args=[course.pk])
+
+    client.force_login(trainer)
+    client.post(
+        reverse("learning:answer-review", args=[answer.pk]),
+        {f"{answer.pk}-feedback": "Well argued.", f"{answer.pk}-version": answer.version},
+    )
+    client.force_login(learner)
+
+    ready = client.get(reverse("learning:course-progress", args=[course.pk])).content.decode()
+    assert reverse("learning:certificate", args=[enrolment.pk]) in ready
+    assert client.get(reverse("learning:certificate", args=[enrolment.pk])).status_code == 200
