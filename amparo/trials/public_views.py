@@ -7,23 +7,25 @@ import csv
 import hashlib
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
+from amparo.core.pagecache import rendered
 from amparo.observatory.caching import fingerprint
 from amparo.trials import charts, checklist, queries
 from amparo.trials.enums import Finding
 from amparo.trials.queries import SUPPRESS_BELOW
 
 MAX_AGE = 300
+Response = TypeVar("Response", bound=HttpResponseBase)
 APP = Path(__file__).resolve().parent
 
 
@@ -39,7 +41,7 @@ def group_titles() -> dict[str, str]:
     }
 
 
-def _public(response: HttpResponse) -> HttpResponse:
+def _public(response: Response) -> Response:
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 
@@ -48,6 +50,9 @@ def figures_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     """The statistics page and CSV change with the figures, the release, the language (the
     path holds it) and whether the reader is signed in (the layout differs). A reader or a
     cache with the current copy gets a 304 without the figures being counted again."""
+    known: str | None = getattr(request, "_trials_figures_tag", None)
+    if known is not None:  # asked twice per request: the conditional GET, then the page cache
+        return known
     signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
     raw = "|".join(
         [
@@ -58,13 +63,12 @@ def figures_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
             request.get_full_path(),
         ]
     )
-    return 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+    known = 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+    request._trials_figures_tag = known  # type: ignore[attr-defined]
+    return known
 
 
-@login_not_required
-@require_safe
-@condition(etag_func=figures_etag)
-def stats(request: HttpRequest) -> HttpResponse:
+def _stats(request: HttpRequest) -> HttpResponse:
     figures = queries.statistics()
     titles = group_titles()
     fewer = _("fewer than %(n)s") % {"n": SUPPRESS_BELOW}
@@ -90,7 +94,18 @@ def stats(request: HttpRequest) -> HttpResponse:
         "reports": list(queries.published_reports()[:10]),
         "threshold": SUPPRESS_BELOW,
     }
-    return _public(render(request, "trials/public_stats.html", context))
+    return render(request, "trials/public_stats.html", context)
+
+
+@login_not_required
+@require_safe
+@condition(etag_func=figures_etag)
+def stats(request: HttpRequest) -> HttpResponseBase:
+    """The statistics page, kept rendered for anonymous readers under its ETag (ADR 0047)."""
+    return _public(_kept_stats(request))
+
+
+_kept_stats = rendered(_stats, figures_etag)
 
 
 @login_not_required

@@ -85,6 +85,10 @@ def test_public_stats(client, record, rows, django_assert_num_queries):
             reverse("trials-public:stats"), headers={"If-None-Match": response["ETag"]}
         )
     assert again.status_code == 304
+    # A new reader of a page already rendered by this worker: the version only (page cache).
+    with django_assert_num_queries(2):
+        kept = client.get(reverse("trials-public:stats"))
+    assert kept.status_code == 200
 
 
 @pytest.mark.parametrize("rows", ROWS)

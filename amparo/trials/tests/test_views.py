@@ -258,6 +258,20 @@ def test_public_figures_answer_304_until_they_change(client, record, name):
     assert "max-age=300" in changed["Cache-Control"]
 
 
+def test_the_kept_statistics_page_shows_a_new_case_at_once(client, record):
+    for _ in range(5):
+        make_case(record, country="CO")
+    first = client.get(reverse("trials-public:stats")).content.decode()
+    assert "Colombia" in first
+
+    for _ in range(5):
+        make_case(record, country="KE")
+    again = client.get(reverse("trials-public:stats")).content.decode()
+
+    assert "Kenya" in again
+    assert "Kenya" not in first
+
+
 def test_a_case_cannot_be_opened_in_an_organisation_without_the_right(
     client, other_organisation, desk_officer
 ):
