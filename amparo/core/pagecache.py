@@ -24,7 +24,7 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import get_token
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
 from amparo.core import versions
@@ -35,7 +35,16 @@ PAGE_CACHE = "public_pages"
 _TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 _TOKEN_MARK = b"\x00csrf\x00"
 #: What a kept page restores of the headers its view set (the rest come from the middleware).
-_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link", "Vary")
+#: The caching headers are the key's own (an API operation sets them inside the kept view).
+_KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Link",
+    "Vary",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+)
 
 
 @cache
@@ -90,6 +99,11 @@ def rendered(
             page = HttpResponse(body)
             for header, value in headers:
                 page[header] = value
+            # A view that answers conditional requests itself (an API operation) is not run on
+            # a hit: its 304 is answered here, from the kept tag.
+            tag = page.get("ETag")
+            if tag:
+                return get_conditional_response(request, etag=tag, response=page)
             return page
         response = view(request, *args, **kwargs)
         if (

@@ -8,16 +8,20 @@ enrolments need a token and show only the caller's.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.params.functions import Query
 
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut
+from amparo.core import versions
+from amparo.core.pagecache import versioned_page
 from amparo.learning import queries
 from amparo.learning.enums import CourseMode, LessonKind, Level
 from amparo.learning.models import Course
@@ -98,6 +102,11 @@ def _course(course: Course) -> dict[str, Any]:
     }
 
 
+#: Public operations: conditional on the courses' version, and their JSON kept rendered per
+#: worker for anonymous callers (ADR 0048).
+_kept = versioned_page(versions.LEARNING, Path(__file__).resolve().parent, max_age=300)
+
+
 @router.get(
     "/learning/courses",
     response={200: CoursePage},
@@ -105,6 +114,7 @@ def _course(course: Course) -> dict[str, Any]:
     summary="Published courses in one language",
     auth=None,
 )
+@decorate_view(_kept)
 def course_list(
     request: HttpRequest, language: str = LANGUAGE, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
@@ -120,6 +130,7 @@ def course_list(
     summary="A published course with its modules, units and lessons",
     auth=None,
 )
+@decorate_view(_kept)
 def course_detail(request: HttpRequest, course_id: UUID) -> dict[str, Any]:
     course = queries.get_published_course_by_id(course_id)
     modules = [

@@ -7,14 +7,18 @@ path as the public pages (queries.py): published resources only. Lists page by k
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.params.functions import Query
 
 from amparo.api.paging import LIMIT
 from amparo.api.schemas import ErrorOut
+from amparo.core import versions
+from amparo.core.pagecache import versioned_page
 from amparo.library import queries
 from amparo.library.enums import Audience, ResourceKind, Topic
 from amparo.library.models import LanguageVersion, Resource
@@ -96,6 +100,11 @@ def _resource(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     }
 
 
+#: Public operations: conditional on the library's version, and their JSON kept rendered per
+#: worker for anonymous callers (ADR 0048).
+_kept = versioned_page(versions.LIBRARY, Path(__file__).resolve().parent, max_age=300)
+
+
 @router.get(
     "/library/resources",
     response=ResourcePage,
@@ -103,6 +112,7 @@ def _resource(request: HttpRequest, resource: Resource) -> dict[str, Any]:
     summary="Published library resources, newest first, with their language versions",
     auth=None,
 )
+@decorate_view(_kept)
 def resource_list(
     request: HttpRequest,
     *,
@@ -138,6 +148,7 @@ def resource_list(
     summary="One published resource, with its versions and related resources",
     auth=None,
 )
+@decorate_view(_kept)
 def resource_detail(request: HttpRequest, slug: str) -> Any:
     resource = queries.get_published_resource(slug)
     return {

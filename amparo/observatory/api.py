@@ -17,13 +17,15 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from ninja import Router, Schema
+from ninja.decorators import decorate_view
 from ninja.params.functions import Query
 from pydantic import Field
 
 from amparo.api.paging import LIMIT
 from amparo.api.schemas import ErrorOut
+from amparo.core.pagecache import rendered
 from amparo.observatory import queries
-from amparo.observatory.caching import api_not_modified
+from amparo.observatory.caching import api_not_modified, etag
 from amparo.observatory.enums import (
     EditorialState,
     InstrumentStatus,
@@ -292,6 +294,12 @@ def _evaluations(evaluations: list[Evaluation]) -> list[dict[str, Any]]:
 # --- countries ---
 
 
+def _kept(run: Any) -> Any:
+    """An operation's JSON, kept rendered per worker under the observatory's ETag (ADR 0047):
+    the same bytes for every anonymous caller of the same address, language and version."""
+    return rendered(run, etag)
+
+
 @router.get(
     "/observatory/countries",
     response={200: CountryPage, **NOT_MODIFIED},
@@ -299,6 +307,7 @@ def _evaluations(evaluations: list[Evaluation]) -> list[dict[str, Any]]:
     summary="Countries, with the state of their protection policy",
     auth=None,
 )
+@decorate_view(_kept)
 def country_list(
     request: HttpRequest,
     response: HttpResponse,
@@ -350,6 +359,7 @@ def country_list(
     summary="Published policy instruments, by key",
     auth=None,
 )
+@decorate_view(_kept)
 def instrument_list(
     request: HttpRequest,
     response: HttpResponse,
@@ -397,6 +407,7 @@ def instrument_list(
     summary="One published instrument, with its history, sources, documents and relations",
     auth=None,
 )
+@decorate_view(_kept)
 def instrument_detail(request: HttpRequest, response: HttpResponse, instrument: str) -> Any:
     """`instrument` is the instrument's stable key (as in its page's address and the CSV)."""
     if (cached := api_not_modified(request, response)) is not None:
@@ -436,6 +447,7 @@ def instrument_detail(request: HttpRequest, response: HttpResponse, instrument: 
     summary="Published evaluations and their earlier versions, with every score",
     auth=None,
 )
+@decorate_view(_kept)
 def evaluation_list(
     request: HttpRequest,
     response: HttpResponse,
@@ -469,6 +481,7 @@ def evaluation_list(
     summary="One evaluation, with every score and its evidence",
     auth=None,
 )
+@decorate_view(_kept)
 def evaluation_detail(request: HttpRequest, response: HttpResponse, evaluation_id: UUID) -> Any:
     if (cached := api_not_modified(request, response)) is not None:
         return cached
@@ -482,6 +495,7 @@ def evaluation_detail(request: HttpRequest, response: HttpResponse, evaluation_i
     summary="Evaluation frameworks: every published version, with axes and criteria",
     auth=None,
 )
+@decorate_view(_kept)
 def framework_list(request: HttpRequest, response: HttpResponse) -> Any:
     if (cached := api_not_modified(request, response)) is not None:
         return cached

@@ -109,3 +109,17 @@ def test_an_invalid_filter_is_not_kept(db):
 
     assert first.status_code == 422
     assert Client().get(reverse(LIST), {"country": "Colombia"}).status_code == 422
+
+
+def test_the_public_api_is_conditional_and_kept(manual, django_assert_num_queries):
+    url = reverse("api-v1:library-resource-list")
+    first = Client().get(url)
+
+    with django_assert_num_queries(1):
+        kept = Client().get(url)
+    with django_assert_num_queries(1):
+        again = Client().get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert kept.json() == first.json()
+    assert kept["Content-Type"] == "application/json; charset=utf-8"
+    assert again.status_code == 304

@@ -43,7 +43,7 @@ def test_public_detail(client, rows, django_assert_num_queries):
 def test_api_list(client, rows, django_assert_num_queries):
     _many(rows)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the library's version (ETag), resources, versions
         response = client.get(reverse("api-v1:library-resource-list"), {"limit": 50})
 
     assert len(response.json()["items"]) == rows
@@ -80,7 +80,7 @@ def test_api_detail(client, rows, django_assert_num_queries):
     resource = _many(1)[0]
     resource.related.set(_many(rows))
 
-    with django_assert_num_queries(3):  # resource, versions, related
+    with django_assert_num_queries(4):  # version (ETag), resource, versions, related
         response = client.get(reverse("api-v1:library-resource-detail", args=[resource.slug]))
 
     assert len(response.json()["related"]) == rows

@@ -147,3 +147,19 @@ def test_an_error_answer_is_not_kept(client, law):
 
     assert first.status_code == second.status_code
     assert second.context is not None  # rendered again, not taken from the cache
+
+
+def test_the_public_api_is_kept_and_still_answers_304(law, django_assert_num_queries):
+    url = reverse("api-v1:observatory-instrument-list")
+    first = Client().get(url)
+
+    with django_assert_num_queries(1):  # the version: the JSON is kept
+        kept = Client().get(url)
+    with django_assert_num_queries(1):
+        again = Client().get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert kept.content == first.content
+    assert kept["ETag"] == first["ETag"]
+    assert kept["Last-Modified"] == first["Last-Modified"]
+    assert "max-age=300" in kept["Cache-Control"]
+    assert again.status_code == 304
