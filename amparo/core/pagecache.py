@@ -166,7 +166,8 @@ def versioned_page(
                 fingerprint(app),
                 translation.get_language() or "",
                 request.headers.get("Save-Data", "").strip().lower(),
-                request.get_full_path(),
+                # Scheme and host too: an API answer carries absolute links.
+                request.build_absolute_uri(),
             ]
         )
         return 'W/"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'

@@ -123,3 +123,15 @@ def test_the_public_api_is_conditional_and_kept(manual, django_assert_num_querie
     assert kept.json() == first.json()
     assert kept["Content-Type"] == "application/json; charset=utf-8"
     assert again.status_code == 304
+
+
+def test_each_host_has_its_own_kept_answer(manual, settings):
+    """API answers carry absolute links: a second name of the site must not get the first's."""
+    settings.ALLOWED_HOSTS = ["amparo.example.org", "mirror.example.org"]
+    url = reverse("api-v1:library-resource-list")
+    Client(HTTP_HOST="amparo.example.org").get(url)
+
+    mirror = Client(HTTP_HOST="mirror.example.org").get(url).content.decode()
+
+    assert "mirror.example.org" in mirror
+    assert "amparo.example.org" not in mirror
