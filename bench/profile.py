@@ -7,7 +7,8 @@ Seeds its own database (as the harness does, smaller by default), then asks each
 harness, and prints the median and p95 next to /health's, as the latency table does. No server
 and no sockets: the ratios here run higher than gunicorn's (there is no connection cost to
 share), so use them to compare two versions of a page, and `make bench` to judge a budget.
-`--profile` adds the functions that took the most time of their own (cProfile).
+`--profile` adds the functions that took the most time of their own (cProfile); with
+BENCH_PROFILE_DUMP=path it also writes the profile there, for pstats' callers and callees.
 """
 
 from __future__ import annotations
@@ -138,6 +139,9 @@ def profile(
     for _ in range(repeat):
         client.get(path, headers=headers)
     profiler.disable()
+    if dump := os.environ.get("BENCH_PROFILE_DUMP"):
+        # For pstats' callers and callees, which the printed table does not show.
+        profiler.dump_stats(dump)
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats(SORT).print_stats(top)
