@@ -103,7 +103,8 @@ def rendered(
             # a hit: its 304 is answered here, from the kept tag.
             tag = page.get("ETag")
             if tag:
-                return get_conditional_response(request, etag=tag, response=page)
+                answer = get_conditional_response(request, etag=tag, response=page)
+                return answer if answer is not None else page
             return page
         response = view(request, *args, **kwargs)
         if (
