@@ -86,6 +86,12 @@ CORE: AppTiers = {
         "created_at": TIER2,
         "destroyed_at": TIER2,
     },
+    # Versions of public data sets (ADR 0048): operational counters, as observatory.DatasetState.
+    "core.PublicVersion": {
+        "name": TIER2,
+        "version": TIER2,
+        "changed_at": TIER2,
+    },
 }
 
 ACCOUNTS: AppTiers = {
