@@ -53,7 +53,7 @@ def test_the_list_filters_by_state_priority_and_assignment(
 
 
 def test_the_list_pages_by_keyset(client, record, desk_officer, monkeypatch):
-    from amparo.desk import views
+    from amparo.desk.views import cases as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     cases = [make_case(record, desk_officer) for _ in range(3)]

@@ -1,5 +1,5 @@
-"""Desk pages: the case list and page, opening, triage, assignment, states, accompaniment,
-referrals, incoming requests for support, the desk's dashboard and the lead's reports."""
+"""The case list and page, opening and editing a case, triage, assignment, states and
+accompaniment."""
 
 from __future__ import annotations
 
@@ -8,55 +8,30 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from amparo.accounts.models import Organisation, User
 from amparo.accounts.permissions import Perm
-from amparo.core.conflicts import render_conflict, rows_from_form
+from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_or_none, uuid_param
-from amparo.desk import queries, reports, rules, services
-from amparo.desk.enums import PRIORITY_ORDER, CaseState, Priority, RequestStatus
+from amparo.desk import queries, rules, services
+from amparo.desk.enums import CaseState, Priority
 from amparo.desk.forms import (
     AccompanimentForm,
     AssignForm,
     CaseCreateForm,
     CaseEditForm,
-    ConvertRequestForm,
-    ReferralForm,
     StateForm,
     TriageForm,
 )
 from amparo.desk.models import Case
-from amparo.incidents.queries import incidents_visible_to
-from amparo.risk.queries import analyses_due_for
+from amparo.desk.views.common import conflict, desk_staff
 
 PAGE_SIZE = 50
-DASHBOARD_ROWS = 10
-
-
-def _desk_staff(user: User) -> None:
-    """Desk pages that are not about one case: 403 for people without a desk role."""
-    if not rules.can_view_desk(user):
-        raise PermissionDenied
-
-
-def _conflict(
-    request: HttpRequest, form: Form, current: Any, fields: tuple[str, ...], mine: Form
-) -> HttpResponse:
-    rows = [
-        (label, typed, saved if isinstance(saved, str) else str(saved))
-        for label, typed, saved in rows_from_form(form, current, fields)
-    ]
-    back = current.get_absolute_url() if hasattr(current, "get_absolute_url") else "/"
-    if not hasattr(current, "get_absolute_url"):
-        back = current.case.get_absolute_url()
-    return render_conflict(request, rows=rows, form=mine, back_url=back)
 
 
 # --- the case list ---
@@ -66,7 +41,7 @@ def _conflict(
 def case_list(request: HttpRequest) -> HttpResponse:
     """The desk's cases, newest first; filters by state, priority and "assigned to me"."""
     user = user_of(request)
-    _desk_staff(user)
+    desk_staff(user)
     state = request.GET.get("state", "")
     priority = request.GET.get("priority", "")
     filters = queries.CaseFilters(
@@ -142,7 +117,7 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
         except EditConflict as error:
             current: Any = error.current
             mine = _case_edit_form(current, rebound(request, current.version))
-            return _conflict(request, form, current, CASE_EDIT_FIELDS, mine)
+            return conflict(request, form, current, CASE_EDIT_FIELDS, mine)
         except services.DeskError as error:
             form.add_error(None, error.message)
         else:
@@ -203,7 +178,7 @@ def case_triage(request: HttpRequest, case_id: UUID) -> HttpResponse:
         except EditConflict as error:
             current: Any = error.current
             mine = TriageForm(rebound(request, current.version))
-            return _conflict(request, form, current, TRIAGE_FIELDS, mine)
+            return conflict(request, form, current, TRIAGE_FIELDS, mine)
         messages.success(request, _("Priority and urgency were saved."))
         return redirect(case)
     return render(
@@ -285,22 +260,7 @@ def case_state(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
-# --- accompaniment and referrals ---
-
-
 ACCOMPANIMENT_FIELDS = ("kind", "held_on", "follow_up_due", "follow_up_done", "notes")
-REFERRAL_FIELDS = (
-    "kind",
-    "grant_category",
-    "target",
-    "status",
-    "outcome",
-    "requested_on",
-    "risk_study_on",
-    "measures_granted_on",
-    "implemented_on",
-    "details",
-)
 
 
 @require_http_methods(["GET", "POST"])
@@ -334,189 +294,8 @@ def accompaniment_edit(request: HttpRequest, accompaniment_id: UUID) -> HttpResp
         except EditConflict as error:
             current: Any = error.current
             mine = AccompanimentForm(rebound(request, current.version), editing=True)
-            return _conflict(request, form, current, ACCOMPANIMENT_FIELDS, mine)
+            return conflict(request, form, current, ACCOMPANIMENT_FIELDS, mine)
         messages.success(request, _("The accompaniment was saved."))
         return redirect(item.case)
     context = {"form": form, "case": item.case, "title": _("Edit accompaniment")}
     return render(request, "desk/part_form.html", context, status=form_status(form))
-
-
-@require_http_methods(["GET", "POST"])
-def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    user = user_of(request)
-    case = queries.get_case_for_user(user, case_id, for_write=True)
-    form = ReferralForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_referral(case=case, actor=user, **form.cleaned_data)
-        except services.DeskError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The referral was recorded."))
-            return redirect(case)
-    context = {"form": form, "case": case, "title": _("Record a referral")}
-    return render(request, "desk/part_form.html", context, status=form_status(form))
-
-
-@require_http_methods(["GET", "POST"])
-def referral_edit(request: HttpRequest, referral_id: UUID) -> HttpResponse:
-    user = user_of(request)
-    item = queries.get_referral_for_user(user, referral_id, for_write=True)
-    initial = {name: getattr(item, name) for name in REFERRAL_FIELDS}
-    form = ReferralForm(
-        request.POST or None, initial=initial | {"version": item.version}, editing=True
-    )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.update_referral(
-                referral=item, actor=user, expected_version=version, changes=data
-            )
-        except EditConflict as error:
-            current: Any = error.current
-            mine = ReferralForm(rebound(request, current.version), editing=True)
-            return _conflict(request, form, current, REFERRAL_FIELDS, mine)
-        except services.DeskError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The referral was saved."))
-            return redirect(item.case)
-    context = {"form": form, "case": item.case, "title": _("Edit the referral")}
-    return render(request, "desk/part_form.html", context, status=form_status(form))
-
-
-# --- incoming requests for support ---
-
-
-@require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
-    """Requests that came through the public form to the desks the person works on. Codes
-    and times only: the content is read on the request's own page (audited)."""
-    user = user_of(request)
-    if not rules.desk_organisations(user, Perm.DESK_EDIT):
-        raise PermissionDenied
-    status = request.GET.get("status", RequestStatus.NEW)
-    rows = queries.requests_visible_to(user)
-    if status in RequestStatus.values:
-        rows = rows.filter(status=status)
-    lead_of = rules.desk_organisations(user, Perm.DESK_ASSIGN)
-    desks = list(Organisation.objects.filter(pk__in=lead_of).select_related("request_desk"))
-    context = {
-        "requests": list(rows.select_related("organisation")[:PAGE_SIZE]),
-        "status": status,
-        "statuses": RequestStatus.choices,
-        "desks": desks,
-    }
-    return render(request, "desk/request_list.html", context)
-
-
-@require_POST
-def request_settings(request: HttpRequest) -> HttpResponse:
-    """A desk lead opens or closes the public form to their desk (ADR 0028)."""
-    user = user_of(request)
-    organisation_id = uuid_param(request.POST.get("organisation"))
-    if organisation_id is None or organisation_id not in rules.desk_organisations(
-        user, Perm.DESK_ASSIGN
-    ):
-        raise PermissionDenied
-    organisation = Organisation.objects.get(pk=organisation_id)
-    accepts = request.POST.get("accepts") == "1"
-    services.set_accepts_requests(organisation=organisation, actor=user, accepts=accepts)
-    if accepts:
-        messages.success(request, _("The public form now offers your desk."))
-    else:
-        messages.success(request, _("The public form no longer offers your desk."))
-    return redirect("desk:request-list")
-
-
-@require_http_methods(["GET", "POST"])
-def request_detail(request: HttpRequest, request_id: UUID) -> HttpResponse:
-    """Read a request, and turn it into a case."""
-    user = user_of(request)
-    support = queries.get_request_for_user(user, request_id)
-    picker = queries.defender_picker(
-        user,
-        organisation_id=support.organisation_id,
-        search=request.GET.get("q", ""),
-        chosen=uuid_or_none(request.POST.get("defender")),
-    )
-    form = ConvertRequestForm(
-        request.POST or None, defenders=picker.queryset, initial={"pseudonym": support.name}
-    )
-    if request.method == "POST" and support.status == RequestStatus.NEW and form.is_valid():
-        data = form.cleaned_data
-        try:
-            case = services.convert_request(
-                support=support,
-                actor=user,
-                defender=data.get("defender"),
-                pseudonym=data.get("pseudonym", ""),
-                kind=data["kind"],
-                priority=data["priority"],
-                urgency=data["urgency"],
-            )
-        except services.DeskError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("A case was opened from the request."))
-            return redirect(case)
-    context = {
-        "support": support,
-        "form": form,
-        "picker": picker,
-        "pick_count": queries.PICKER_SIZE,
-    }
-    return render(request, "desk/request_detail.html", context, status=form_status(form))
-
-
-@require_POST
-def request_decline(request: HttpRequest, request_id: UUID) -> HttpResponse:
-    user = user_of(request)
-    support = queries.get_request_for_user(user, request_id)
-    try:
-        services.decline_request(support=support, actor=user)
-    except services.DeskError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The request was declined."))
-    return redirect("desk:request-list")
-
-
-# --- the desk's dashboard and reports ---
-
-
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Open cases by priority, overdue follow-ups, analyses due for review, recent incidents,
-    cases without a current plan. Codes, states and dates only: nothing is decrypted."""
-    user = user_of(request)
-    _desk_staff(user)
-    counts = queries.open_by_priority(user)
-    context = {
-        "by_priority": [
-            {"priority": p, "label": Priority(p).label, "count": counts.get(p, 0)}
-            for p in PRIORITY_ORDER
-        ],
-        "open_total": sum(counts.values()),
-        "overdue": list(queries.overdue_follow_ups(user)[:DASHBOARD_ROWS]),
-        "analyses_due": analyses_due_for(user, limit=DASHBOARD_ROWS),
-        "recent_incidents": list(incidents_visible_to(user)[:DASHBOARD_ROWS]),
-        "without_plan": list(queries.cases_without_live_plan(user)[:DASHBOARD_ROWS]),
-    }
-    return render(request, "desk/dashboard.html", context)
-
-
-@require_GET
-def report(request: HttpRequest) -> HttpResponse:
-    """The lead's counts; `?shared=1` suppresses small counts, `?format=csv` downloads."""
-    user = user_of(request)
-    if not rules.can_read_reports(user):
-        raise PermissionDenied
-    period = reports.Period.from_query(request.GET)
-    shared = request.GET.get("shared") == "1"
-    tables = reports.desk_report(user, period, shared=shared)
-    if request.GET.get("format") == "csv":
-        return reports.csv_response(tables, period, shared=shared)
-    context = {"tables": tables, "period": period, "shared": shared}
-    return render(request, "desk/report.html", context)

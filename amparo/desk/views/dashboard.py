@@ -1,0 +1,56 @@
+"""The desk's dashboard and the lead's reports."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from amparo.core.pages import user_of
+from amparo.desk import queries, reports, rules
+from amparo.desk.enums import PRIORITY_ORDER, Priority
+from amparo.desk.views.common import desk_staff
+from amparo.incidents.queries import incidents_visible_to
+from amparo.risk.queries import analyses_due_for
+
+DASHBOARD_ROWS = 10
+
+
+# --- the desk's dashboard and reports ---
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Open cases by priority, overdue follow-ups, analyses due for review, recent incidents,
+    cases without a current plan. Codes, states and dates only: nothing is decrypted."""
+    user = user_of(request)
+    desk_staff(user)
+    counts = queries.open_by_priority(user)
+    context = {
+        "by_priority": [
+            {"priority": p, "label": Priority(p).label, "count": counts.get(p, 0)}
+            for p in PRIORITY_ORDER
+        ],
+        "open_total": sum(counts.values()),
+        "overdue": list(queries.overdue_follow_ups(user)[:DASHBOARD_ROWS]),
+        "analyses_due": analyses_due_for(user, limit=DASHBOARD_ROWS),
+        "recent_incidents": list(incidents_visible_to(user)[:DASHBOARD_ROWS]),
+        "without_plan": list(queries.cases_without_live_plan(user)[:DASHBOARD_ROWS]),
+    }
+    return render(request, "desk/dashboard.html", context)
+
+
+@require_GET
+def report(request: HttpRequest) -> HttpResponse:
+    """The lead's counts; `?shared=1` suppresses small counts, `?format=csv` downloads."""
+    user = user_of(request)
+    if not rules.can_read_reports(user):
+        raise PermissionDenied
+    period = reports.Period.from_query(request.GET)
+    shared = request.GET.get("shared") == "1"
+    tables = reports.desk_report(user, period, shared=shared)
+    if request.GET.get("format") == "csv":
+        return reports.csv_response(tables, period, shared=shared)
+    context = {"tables": tables, "period": period, "shared": shared}
+    return render(request, "desk/report.html", context)
