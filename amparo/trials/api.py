@@ -7,19 +7,29 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut
-from amparo.trials import queries, services
-from amparo.trials.models import Hearing
+from amparo.core.locking import EditConflict
+from amparo.defenders.models import Defender
+from amparo.trials import detention, queries, services
+from amparo.trials.models import CriminalisationCase, DetentionPeriod, Hearing
 from amparo.trials.queries import SUPPRESS_BELOW
 from amparo.trials.schemas import (
+    DetentionEndIn,
+    DetentionPeriodIn,
+    DetentionPeriodOut,
+    DetentionPeriodUpdateIn,
     HearingIn,
     HearingOut,
     StatisticsOut,
     TrialCaseDetailOut,
     TrialCasePage,
+    TrialsConflictOut,
+    TrialsErrorOut,
 )
 
 router = Router(tags=["trials"])
@@ -49,6 +59,8 @@ def case_list(
 def case_detail(request: HttpRequest, case_id: UUID) -> Any:
     case = queries.get_case_for_user(caller(request), case_id)
     case.defender_ids = list(case.defenders.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    periods = DetentionPeriod.objects.filter(case=case).only("id", "starts_on", "ends_on")
+    case.days_detained = detention.days_detained(periods, timezone.localdate())  # type: ignore[attr-defined]
     return case
 
 
@@ -73,6 +85,125 @@ def hearing_create(request: HttpRequest, case_id: UUID, payload: HearingIn) -> A
     user = caller(request)
     case = queries.get_case_for_user(user, case_id, for_write=True)
     return Status(201, services.add_hearing(case=case, actor=user, **payload.dict()))
+
+
+# --- detention periods ---
+
+
+def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
+    current: Any = error.current
+    return Status(409, {"detail": "Conflict", "current_version": current.version})
+
+
+def _refused(error: services.TrialsError) -> Status[dict[str, Any]]:
+    return Status(422, {"detail": error.message})
+
+
+def _defender(case: CriminalisationCase, defender_id: UUID | None) -> Defender | None:
+    """One of the case's defenders; any other id gets the answer the service gives to a
+    defender who is not on the case (no probing for other records)."""
+    if defender_id is None:
+        return None
+    found = case.defenders.filter(pk=defender_id).first()
+    if found is None:
+        raise services.TrialsError(_("Choose an individual defender of this case."))
+    return found
+
+
+PERIOD_WRITE: dict[int, Any] = {**WRITE, 409: TrialsConflictOut, 422: TrialsErrorOut}
+
+
+@router.get(
+    "/trials/cases/{uuid:case_id}/detention-periods",
+    response={200: list[DetentionPeriodOut], **READ},
+    url_name="trials-detention-list",
+    summary="The case's detention periods, oldest first",
+)
+def detention_list(request: HttpRequest, case_id: UUID) -> Any:
+    case = queries.get_case_for_user(caller(request), case_id)
+    return list(DetentionPeriod.objects.filter(case=case).order_by("starts_on", "created_at")[:200])
+
+
+@router.post(
+    "/trials/cases/{uuid:case_id}/detention-periods",
+    response={201: DetentionPeriodOut, **PERIOD_WRITE},
+    url_name="trials-detention-create",
+    summary="Record a detention period (the case's detention status follows)",
+)
+def detention_create(request: HttpRequest, case_id: UUID, payload: DetentionPeriodIn) -> Any:
+    user = caller(request)
+    case = queries.get_case_for_user(user, case_id, for_write=True)
+    data = payload.dict(exclude={"defender_id"})
+    try:
+        defender = _defender(case, payload.defender_id)
+        period = services.add_detention_period(case=case, actor=user, defender=defender, **data)
+    except services.TrialsError as error:
+        return _refused(error)
+    return Status(201, period)
+
+
+@router.patch(
+    "/trials/detention-periods/{uuid:period_id}",
+    response={200: DetentionPeriodOut, **PERIOD_WRITE},
+    url_name="trials-detention-update",
+    summary="Correct a detention period (only the fields sent)",
+)
+def detention_update(
+    request: HttpRequest, period_id: UUID, payload: DetentionPeriodUpdateIn
+) -> Any:
+    user = caller(request)
+    period = queries.get_detention_period_for_user(user, period_id, for_write=True)
+    changes = payload.dict(exclude_unset=True, exclude={"version", "defender_id"})
+    for required in ("kind", "starts_on", "place", "notes"):
+        if required in changes and changes[required] is None:
+            del changes[required]  # null means "unchanged" where the field cannot be empty
+    try:
+        if "defender_id" in payload.model_fields_set:
+            changes["defender"] = _defender(period.case, payload.defender_id)
+        return services.update_detention_period(
+            period=period, actor=user, expected_version=payload.version, changes=changes
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.TrialsError as error:
+        return _refused(error)
+
+
+@router.post(
+    "/trials/detention-periods/{uuid:period_id}/end",
+    response={200: DetentionPeriodOut, **PERIOD_WRITE},
+    url_name="trials-detention-end",
+    summary="Record the release: the end of a running detention period",
+)
+def detention_end(request: HttpRequest, period_id: UUID, payload: DetentionEndIn) -> Any:
+    user = caller(request)
+    period = queries.get_detention_period_for_user(user, period_id, for_write=True)
+    try:
+        return services.end_detention_period(
+            period=period, actor=user, expected_version=payload.version, ends_on=payload.ends_on
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.TrialsError as error:
+        return _refused(error)
+
+
+@router.delete(
+    "/trials/detention-periods/{uuid:period_id}",
+    response={204: None, **PERIOD_WRITE},
+    url_name="trials-detention-remove",
+    summary="Remove a detention period recorded by mistake",
+)
+def detention_remove(request: HttpRequest, period_id: UUID, version: int) -> Any:
+    user = caller(request)
+    period = queries.get_detention_period_for_user(user, period_id, for_write=True)
+    try:
+        services.remove_detention_period(period=period, actor=user, expected_version=version)
+    except EditConflict as error:
+        return _conflict(error)
+    except services.TrialsError as error:
+        return _refused(error)
+    return Status(204, None)
 
 
 @router.get(

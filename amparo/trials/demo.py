@@ -1,6 +1,8 @@
 """Demo data of criminalisation cases and trial observation, for development only: cases at the
-Colombia country office (a land defender charged with usurpation, a community radio collective
-charged with terrorism, with postponed hearings, an observed hearing and a published report),
+Colombia country office (a land defender charged with usurpation, released on bail and
+arrested again, now under house arrest; a community radio collective charged with terrorism,
+two of its presenters in pre-trial detention; postponed hearings, an observed hearing and a
+published report),
 one at the Guatemala office with an upcoming hearing observed by Tomás, and enough older cases
 for the public statistics to show counts above the suppression threshold.
 
@@ -62,9 +64,6 @@ def _land_case(office: Organisation, dora: User | None, lena: User | None, today
         initiator="company",
         patterns=["meritless_charges", "repeated_postponement", "distant_court"],
         stage="trial",
-        detention="released",
-        detained_since=today - timedelta(days=400),
-        released_on=today - timedelta(days=380),
         opened_on=today - timedelta(days=420),
         court="Juzgado 2 Penal del Circuito, Popayán (fictional)",
         case_number="19001-60-00-000-2024-00000 (fictional)",
@@ -72,6 +71,7 @@ def _land_case(office: Organisation, dora: User | None, lena: User | None, today
         summary="Charged with land usurpation after the restitution claim of her community.",
     )
     services.add_charge(case=case, actor=dora, article="Código Penal, art. 261", kind="land")
+    _rearrest(case, defender, dora, today)
     for weeks in (40, 30, 20):
         services.add_hearing(
             case=case,
@@ -130,6 +130,35 @@ def _land_case(office: Organisation, dora: User | None, lena: User | None, today
     )
 
 
+def _rearrest(case: CriminalisationCase, luz: Defender, dora: User | None, today: date) -> None:
+    """Luz's story: arrested at the eviction, two days at the police station, pre-trial
+    detention, released on bail; arrested again a month ago after a hearing, and since held
+    under house arrest."""
+    story = [
+        ("custody", 400, 398, "Estación de Policía, Popayán (fictional)", ""),
+        ("pre_trial", 398, 380, "Cárcel San Isidro, Popayán (fictional)", "Released on bail."),
+        (
+            "custody",
+            30,
+            28,
+            "Estación de Policía, Popayán (fictional)",
+            "Arrested after a hearing.",
+        ),
+        ("house_arrest", 28, None, "Her home in the vereda (fictional)", ""),
+    ]
+    for kind, since, until, place, notes in story:
+        services.add_detention_period(
+            case=case,
+            actor=dora,
+            defender=luz,
+            kind=kind,
+            starts_on=today - timedelta(days=since),
+            ends_on=None if until is None else today - timedelta(days=until),
+            place=place,
+            notes=notes,
+        )
+
+
 def _radio_case(office: Organisation, dora: User | None, today: date) -> None:
     collective = _defender(office, "trials.radio", "Radio Comunitaria (fictional)", "collective")
     case = services.open_case(
@@ -142,13 +171,20 @@ def _radio_case(office: Organisation, dora: User | None, today: date) -> None:
         initiator="state",
         patterns=["stigmatising_labels", "invasive_investigation"],
         stage="charged",
-        detention="pre_trial",
-        detained_since=today - timedelta(days=60),
         opened_on=today - timedelta(days=90),
         case_number="TER-2026-000 (fictional)",
         summary="Two presenters charged with terrorism for covering a road blockade.",
     )
     services.add_charge(case=case, actor=dora, article="Ley 1453, art. 4", kind="terrorism")
+    for presenter in ("first", "second"):  # members of the collective, not recorded one by one
+        services.add_detention_period(
+            case=case,
+            actor=dora,
+            kind="pre_trial",
+            starts_on=today - timedelta(days=60),
+            place="La Picota, Bogotá (fictional)",
+            notes=f"The {presenter} presenter (fictional).",
+        )
     services.add_hearing(
         case=case, actor=dora, starts_at=_at(today + timedelta(days=2), 14), kind="pre_trial"
     )

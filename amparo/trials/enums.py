@@ -89,6 +89,17 @@ class Detention(models.TextChoices):
     RELEASED = "released", pgettext_lazy("detention", "Released")
 
 
+#: The deprivations of liberty a detention period records; a case's `detention` is one of
+#: these while a period is open, "released" once every period has ended, "free" without any.
+DETAINED_KINDS = (
+    Detention.POLICE_CUSTODY,
+    Detention.PRE_TRIAL,
+    Detention.HOUSE_ARREST,
+    Detention.SERVING_SENTENCE,
+)
+DETENTION_KIND_CHOICES = [(kind.value, kind.label) for kind in DETAINED_KINDS]
+
+
 class HearingKind(models.TextChoices):
     FIRST_APPEARANCE = "first_appearance", pgettext_lazy("hearing", "First appearance")
     PRE_TRIAL = "pre_trial", pgettext_lazy("hearing", "Pre-trial hearing")

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amparo.trials import checklist
+from amparo.trials import checklist, detention
 from amparo.trials.enums import (
+    DETENTION_KIND_CHOICES,
     Access,
     AppealStatus,
     ChargeKind,
     CourtType,
-    Detention,
     Finding,
     HearingKind,
     HearingResult,
@@ -101,9 +103,6 @@ class CaseForm(forms.Form):
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
     opened_on = forms.DateField(label=_("Proceedings opened on"), widget=DATE)
-    detention = forms.ChoiceField(label=_("Detention"), choices=Detention.choices)
-    detained_since = forms.DateField(label=_("Detained since"), required=False, widget=DATE)
-    released_on = forms.DateField(label=_("Released on"), required=False, widget=DATE)
     defence_counsel = forms.CharField(label=_("Defence counsel"), required=False)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("No outcome yet")), *Outcome.choices], required=False
@@ -123,13 +122,6 @@ class CaseForm(forms.Form):
 
     def clean_country(self) -> str:
         return str(self.cleaned_data["country"]).upper()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        since, released = data.get("detained_since"), data.get("released_on")
-        if since and released and released < since:
-            self.add_error("released_on", _("The release cannot come before the detention."))
-        return data
 
 
 class ChargeForm(forms.Form):
@@ -156,6 +148,78 @@ class HearingForm(forms.Form):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["version"] = _version()
+
+
+class DetentionPeriodForm(forms.Form):
+    """Record or correct a detention period. `defenders` are the case's: individuals to choose
+    from, and, when the case is against a collective, its members not recorded one by one."""
+
+    defender = forms.ChoiceField(label=_("Who was detained"))
+    kind = forms.ChoiceField(label=_("Kind of detention"), choices=DETENTION_KIND_CHOICES)
+    starts_on = forms.DateField(label=_("Detained on"), widget=DATE)
+    ends_on = forms.DateField(
+        label=_("Released on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave it empty while the detention lasts."),
+    )
+    place = forms.CharField(
+        label=_("Place of detention"),
+        required=False,
+        help_text=_("Police station, prison or address; encrypted."),
+    )
+    notes = _text(_("Notes"))
+
+    def __init__(
+        self, *args: Any, defenders: list[Any], editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.defenders = {str(d.pk): d for d in defenders if not d.is_collective}
+        choices: list[tuple[str, Any]] = [
+            (pk, f"{d.pseudonym} ({d.code})") for pk, d in self.defenders.items()
+        ]
+        if any(d.is_collective for d in defenders):
+            choices.append(("", _("Members of the collective, not recorded one by one")))
+            self.fields["defender"].required = False
+        self.fields["defender"].choices = choices  # type: ignore[attr-defined]
+        if editing:
+            self.fields["version"] = _version()
+
+    def clean_defender(self) -> Any:
+        return self.defenders.get(self.cleaned_data.get("defender") or "")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on is not None:
+            problems = detention.date_problems(starts_on, ends_on, timezone.localdate())
+            for name, message in problems.items():
+                self.add_error(name, message)
+        return data
+
+
+class DetentionEndForm(forms.Form):
+    """The release (or the end of this kind of detention) of an open period."""
+
+    version = _version()
+    ends_on = forms.DateField(label=_("Released on"), widget=DATE)
+
+    def __init__(self, *args: Any, starts_on: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.starts_on = starts_on
+
+    def clean_ends_on(self) -> date:
+        ends_on: date = self.cleaned_data["ends_on"]
+        problems = detention.date_problems(self.starts_on, ends_on, timezone.localdate())
+        if "ends_on" in problems:
+            raise forms.ValidationError(problems["ends_on"])
+        return ends_on
+
+
+class VersionForm(forms.Form):
+    """A write that takes nothing but the version it was made against (removing a record)."""
+
+    version = _version()
 
 
 class MissionForm(forms.Form):

@@ -2,6 +2,7 @@
 
 Tier 2 (plaintext, for lists, calendars and the public statistics): codes of stage, outcome,
 court type, initiator, patterns, detention, hearing kind and result, dates, counts and links.
+Detention periods: their kind and dates are Tier 2; the place of detention and notes Tier 1.
 Tier 1 (encrypted): everything that identifies a case or a person or records what was seen:
 the court's name, the case number, the defence counsel, places, notes, the observers' findings
 and the report. The published version of a report is PUBLIC: written for publication, with
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.core.crypto.fields import EncryptedTextField
 from amparo.trials.checklist import CRITERION_CHOICES
 from amparo.trials.enums import (
+    DETENTION_KIND_CHOICES,
     Access,
     AppealStatus,
     ChargeKind,
@@ -90,11 +92,11 @@ class CriminalisationCase(models.Model):
     stage = models.CharField(
         _("stage"), max_length=14, choices=Stage.choices, default=Stage.INVESTIGATION
     )
+    #: Derived from the detention periods by the services (detention.status_of): never edited
+    #: by hand, kept as a column so that lists, the API and filters read it without a join.
     detention = models.CharField(
         _("detention"), max_length=14, choices=Detention.choices, default=Detention.NOT_DETAINED
     )
-    detained_since = models.DateField(_("detained since"), null=True, blank=True)
-    released_on = models.DateField(_("released on"), null=True, blank=True)
     opened_on = models.DateField(_("proceedings opened on"))
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
@@ -199,6 +201,65 @@ class Hearing(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.case.get_absolute_url()}#hearing-{self.pk}"
+
+
+class DetentionPeriod(models.Model):
+    """One deprivation of liberty in the proceedings: police custody, pre-trial detention, house
+    arrest or a sentence, of one defender of the case (or of members of a collective the case
+    is against, not recorded one by one), from its first day to its last (empty while it lasts).
+    A re-arrest or a move from custody to prison is a new period."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        CriminalisationCase, on_delete=models.CASCADE, related_name="detention_periods"
+    )
+    defender = models.ForeignKey(
+        "defenders.Defender",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="detention_periods",
+        verbose_name=_("defender"),
+    )
+    kind = models.CharField(_("kind of detention"), max_length=14, choices=DETENTION_KIND_CHOICES)
+    starts_on = models.DateField(_("detained on"))
+    ends_on = models.DateField(_("released on"), null=True, blank=True)
+
+    # Tier 1
+    place = EncryptedTextField(_("place of detention"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("starts_on", "created_at", "id")
+        verbose_name = _("detention period")
+        verbose_name_plural = _("detention periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="trials_detention_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"detention period {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.case.get_absolute_url()}#detention-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ends_on is None
 
 
 class CalendarFeed(models.Model):

@@ -43,6 +43,7 @@ from amparo.trials.models import (
     CalendarFeed,
     Charge,
     CriminalisationCase,
+    DetentionPeriod,
     Hearing,
     LegalProvision,
     Mission,
@@ -130,6 +131,33 @@ def hearings_of(case: CriminalisationCase) -> list[Hearing]:
         .select_related("mission", "mission__report")
         .order_by("starts_at", "id")
     )
+
+
+def detention_periods_of(
+    case: CriminalisationCase, defenders: list[Defender]
+) -> list[DetentionPeriod]:
+    """The case's periods in order, each with its defender taken from `defenders` (the case's,
+    already loaded): one query whatever the number of periods."""
+    by_id = {defender.pk: defender for defender in defenders}
+    periods = list(
+        DetentionPeriod.objects.filter(case=case).order_by("starts_on", "created_at", "id")
+    )
+    for period in periods:
+        if period.defender_id in by_id:
+            period.defender = by_id[period.defender_id]
+    return periods
+
+
+def get_detention_period_for_user(
+    user: Person, period_id: UUID, *, for_write: bool = False
+) -> DetentionPeriod:
+    period = get_object_or_404(
+        DetentionPeriod.objects.filter(rules.visible_q(user)).select_related("case"),
+        pk=period_id,
+    )
+    if for_write and not rules.can_edit(user, period):
+        raise PermissionDenied
+    return period
 
 
 def get_hearing_for_user(user: Person, hearing_id: UUID, *, for_write: bool = False) -> Hearing:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -19,6 +20,8 @@ from amparo.trials.enums import (
 )
 
 TEXT = 5000
+#: The kinds a detention period records (enums.DETAINED_KINDS).
+DetainedKind = Literal["custody", "pre_trial", "house_arrest", "sentence"]
 NEXT = "Pass as `after` to read the next page; null on the last page."
 
 
@@ -47,6 +50,10 @@ class TrialCaseDetailOut(TrialCaseOut):
     summary: str
     defender_ids: list[UUID]
     postponements: int
+    days_detained: int = Field(
+        description="Calendar days on which someone of the case was in detention, each "
+        "counted once, across every detention period."
+    )
 
 
 class TrialCasePage(Schema):
@@ -70,6 +77,55 @@ class HearingIn(Schema):
     result: HearingResult = HearingResult.SCHEDULED
     place: str = Field("", max_length=TEXT)
     notes: str = Field("", max_length=TEXT)
+
+
+class DetentionPeriodOut(Schema):
+    id: UUID
+    case_id: UUID
+    defender_id: UUID | None = Field(
+        description="Null for members of a collective the case is against, not recorded one by one."
+    )
+    kind: Detention
+    starts_on: date
+    ends_on: date | None = Field(description="Null while the detention lasts.")
+    place: str
+    notes: str
+    version: int
+
+
+class DetentionPeriodIn(Schema):
+    defender_id: UUID | None = None
+    kind: DetainedKind
+    starts_on: date
+    ends_on: date | None = None
+    place: str = Field("", max_length=TEXT)
+    notes: str = Field("", max_length=TEXT)
+
+
+class DetentionPeriodUpdateIn(Schema):
+    """Only the fields sent change; `defender_id` and `ends_on` may be sent as null."""
+
+    version: int = Field(description="The version you read: a stale one gets 409.")
+    defender_id: UUID | None = None
+    kind: DetainedKind | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    place: str | None = Field(None, max_length=TEXT)
+    notes: str | None = Field(None, max_length=TEXT)
+
+
+class DetentionEndIn(Schema):
+    version: int
+    ends_on: date
+
+
+class TrialsErrorOut(Schema):
+    detail: str
+
+
+class TrialsConflictOut(Schema):
+    detail: str
+    current_version: int
 
 
 class FigureOut(Schema):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -14,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.audit.services import record_event
-from amparo.core.locking import save_versioned_instance
-from amparo.trials import checklist, queries, rules
+from amparo.core.locking import EditConflict, save_versioned_instance
+from amparo.trials import checklist, detention, queries, rules
 from amparo.trials.enums import (
+    DETAINED_KINDS,
     VAGUE_KINDS,
     Finding,
     MissionStatus,
@@ -28,6 +30,7 @@ from amparo.trials.models import (
     CalendarFeed,
     Charge,
     CriminalisationCase,
+    DetentionPeriod,
     Hearing,
     LegalProvision,
     Mission,
@@ -45,9 +48,6 @@ CASE_FIELDS = (
     "initiator",
     "patterns",
     "stage",
-    "detention",
-    "detained_since",
-    "released_on",
     "opened_on",
     "outcome",
     "outcome_on",
@@ -58,6 +58,7 @@ CASE_FIELDS = (
     "summary",
 )
 HEARING_FIELDS = ("starts_at", "kind", "result", "place", "notes")
+PERIOD_FIELDS = ("defender", "kind", "starts_on", "ends_on", "place", "notes")
 MISSION_FIELDS = (
     "status",
     "authorities_notified_on",
@@ -175,6 +176,8 @@ def update_case(
     if new_defenders is not None and not new_defenders:
         raise TrialsError(_("Choose at least one defender."))
     _check_links(case.organisation_id, new_defenders or [], new_incidents or [])
+    if new_defenders is not None:
+        _check_detained_stay(case, new_defenders)
     for name, value in changes.items():
         setattr(case, name, value)
     save_versioned_instance(case, expected_version=expected_version, update_fields=[*changes])
@@ -244,6 +247,172 @@ def update_hearing(
     save_versioned_instance(hearing, expected_version=expected_version, update_fields=fields)
     _audit(actor, "hearing_updated", hearing.case, hearing)
     return hearing
+
+
+# --- detention periods ---
+
+
+def _check_detained_stay(case: CriminalisationCase, defenders: list[Defender]) -> None:
+    """A defender with detention periods in the case stays on it (and so does the collective
+    whose members' periods name no one): the periods would lose whom they are about."""
+    held = set(DetentionPeriod.objects.filter(case=case).values_list("defender_id", flat=True))
+    staying = {defender.pk for defender in defenders}
+    if held - {None} - staying:
+        raise TrialsError(
+            _("A defender with detention periods in this case stays on it: remove those first.")
+        )
+    if None in held and not any(defender.is_collective for defender in defenders):
+        raise TrialsError(
+            _(
+                "Members of the collective have detention periods in this case: remove those "
+                "before removing the collective."
+            )
+        )
+
+
+def _lock_case(case: CriminalisationCase) -> None:
+    """Periods of one case are written one at a time: the overlap check and the case's status
+    must see the periods another writer is saving."""
+    list(CriminalisationCase.objects.select_for_update().filter(pk=case.pk).values_list("pk"))
+
+
+def _check_period(case: CriminalisationCase, period: DetentionPeriod) -> None:
+    if period.kind not in DETAINED_KINDS:
+        raise TrialsError(_("Unknown kind of detention."))
+    problems = detention.date_problems(period.starts_on, period.ends_on, timezone.localdate())
+    if problems:
+        raise TrialsError(next(iter(problems.values())))
+    defenders = list(case.defenders.only("id", "kind"))
+    if period.defender_id is None:
+        if not any(defender.is_collective for defender in defenders):
+            raise TrialsError(_("Choose which defender of the case was detained."))
+        return
+    if not any(d.pk == period.defender_id and not d.is_collective for d in defenders):
+        raise TrialsError(_("Choose an individual defender of this case."))
+    others = (
+        DetentionPeriod.objects.filter(case=case, defender_id=period.defender_id)
+        .exclude(pk=period.pk)
+        .only("id", "organisation_id", "kind", "starts_on", "ends_on")
+    )
+    if any(detention.overlaps(period, other) for other in others):
+        raise TrialsError(
+            _("This defender already has a detention period on those dates in this case.")
+        )
+
+
+def _refresh_detention(case: CriminalisationCase) -> None:
+    """The case's status follows its periods. Its version does not move: nobody edits the
+    status by hand, so a person editing the case's facts meanwhile has nothing to lose."""
+    periods = list(
+        DetentionPeriod.objects.filter(case=case).only(
+            "id", "organisation_id", "kind", "starts_on", "ends_on", "created_at"
+        )
+    )
+    case.detention = detention.status_of(periods)
+    CriminalisationCase.objects.filter(pk=case.pk).update(
+        detention=case.detention, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def add_detention_period(
+    *,
+    case: CriminalisationCase,
+    actor: User | None,
+    kind: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    defender: Defender | None = None,
+    place: str = "",
+    notes: str = "",
+) -> DetentionPeriod:
+    """Record that a defender of the case (or members of the collective it is against, when
+    `defender` is None) was deprived of liberty from `starts_on`, until `ends_on` or still.
+    The case's detention status follows. Side effects: `trials.detention_period_added`.
+    Raises TrialsError for an unknown kind, dates in the future or reversed, a defender who is
+    not an individual of the case, or a period overlapping another of the same defender."""
+    _lock_case(case)
+    period = DetentionPeriod(
+        organisation_id=case.organisation_id,
+        case=case,
+        defender=defender,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        place=place,
+        notes=notes,
+        created_by=actor,
+    )
+    _check_period(case, period)
+    period.save()
+    _refresh_detention(case)
+    _audit(actor, "detention_period_added", case, period)
+    return period
+
+
+def _change_period(
+    period: DetentionPeriod,
+    actor: User | None,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    action: str,
+) -> DetentionPeriod:
+    _check_unknown(changes, PERIOD_FIELDS)
+    case = period.case
+    _lock_case(case)
+    for name, value in changes.items():
+        setattr(period, name, value)
+    _check_period(case, period)
+    save_versioned_instance(period, expected_version=expected_version, update_fields=[*changes])
+    _refresh_detention(case)
+    _audit(actor, action, case, period)
+    return period
+
+
+@transaction.atomic
+def update_detention_period(
+    *,
+    period: DetentionPeriod,
+    actor: User | None,
+    expected_version: int,
+    changes: Mapping[str, Any],
+) -> DetentionPeriod:
+    """Correct a period (any of PERIOD_FIELDS). Side effects:
+    `trials.detention_period_updated`. Raises EditConflict, TrialsError as when adding."""
+    return _change_period(period, actor, expected_version, changes, "detention_period_updated")
+
+
+@transaction.atomic
+def end_detention_period(
+    *, period: DetentionPeriod, actor: User | None, expected_version: int, ends_on: date
+) -> DetentionPeriod:
+    """The defender was released (or the period gave way to another) on `ends_on`. Side
+    effects: `trials.detention_period_ended`. Raises TrialsError when it had ended already or
+    for an end before the start or in the future; EditConflict."""
+    if period.ends_on is not None:
+        raise TrialsError(_("This detention period has ended already."))
+    changes = {"ends_on": ends_on}
+    return _change_period(period, actor, expected_version, changes, "detention_period_ended")
+
+
+@transaction.atomic
+def remove_detention_period(
+    *, period: DetentionPeriod, actor: User | None, expected_version: int
+) -> None:
+    """Remove a period recorded by mistake. Side effects: `trials.detention_period_removed`.
+    Raises EditConflict when it changed since `expected_version`, TrialsError when it is gone."""
+    case = period.case
+    _lock_case(case)
+    removed, _counts = DetentionPeriod.objects.filter(
+        pk=period.pk, version=expected_version
+    ).delete()
+    if not removed:
+        current = DetentionPeriod.objects.filter(pk=period.pk).first()
+        if current is None:
+            raise TrialsError(_("This detention period was removed already."))
+        raise EditConflict(current)
+    _refresh_detention(case)
+    _audit(actor, "detention_period_removed", case, period)
 
 
 # --- the calendar feed ---

@@ -27,9 +27,8 @@ TIERS: AppTiers = {
         "initiator": TIER2,
         "patterns": TIER2,
         "stage": TIER2,
+        # Derived from the detention periods (a code).
         "detention": TIER2,
-        "detained_since": TIER2,
-        "released_on": TIER2,
         "opened_on": TIER2,
         "outcome": TIER2,
         "outcome_on": TIER2,
@@ -57,6 +56,19 @@ TIERS: AppTiers = {
         "reminded_at": TIER2,
         "place": TIER1,
         "notes": TIER1,
+        **_STAMPS,
+    },
+    "trials.DetentionPeriod": {
+        **_ROW,
+        "case": TIER2,
+        "defender": TIER2,
+        "kind": TIER2,
+        "starts_on": TIER2,
+        "ends_on": TIER2,
+        # Where a person is held locates them (A2): encrypted, as are the notes.
+        "place": TIER1,
+        "notes": TIER1,
+        "created_by": TIER2,
         **_STAMPS,
     },
     "trials.CalendarFeed": {

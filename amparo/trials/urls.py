@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amparo.trials import observation_views, views
+from amparo.trials import detention_views, observation_views, views
 
 app_name = "trials"
 
@@ -12,6 +12,26 @@ urlpatterns = [
     path("trials/<uuid:case_id>/charges/new/", views.charge_create, name="charge-create"),
     path("trials/<uuid:case_id>/hearings/new/", views.hearing_create, name="hearing-create"),
     path("trials/hearings/<uuid:hearing_id>/edit/", views.hearing_edit, name="hearing-edit"),
+    path(
+        "trials/<uuid:case_id>/detention/new/",
+        detention_views.detention_create,
+        name="detention-create",
+    ),
+    path(
+        "trials/detention/<uuid:period_id>/edit/",
+        detention_views.detention_edit,
+        name="detention-edit",
+    ),
+    path(
+        "trials/detention/<uuid:period_id>/end/",
+        detention_views.detention_end,
+        name="detention-end",
+    ),
+    path(
+        "trials/detention/<uuid:period_id>/remove/",
+        detention_views.detention_remove,
+        name="detention-remove",
+    ),
     path(
         "trials/hearings/<uuid:hearing_id>/observe/",
         observation_views.mission_create,

@@ -24,7 +24,7 @@ from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_param
-from amparo.trials import ical, queries, rules, services
+from amparo.trials import detention, ical, queries, rules, services
 from amparo.trials.enums import Pattern
 from amparo.trials.forms import CaseForm, ChargeForm, FeedForm, HearingForm
 from amparo.trials.models import CriminalisationCase, Hearing
@@ -178,9 +178,15 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     user = user_of(request)
     case = queries.get_case_for_user(user, case_id)
+    defenders = queries.defenders_of(case)
+    periods = queries.detention_periods_of(case, defenders)
+    today = timezone.localdate()
     context = {
         "case": case,
-        "defenders": queries.defenders_of(case),
+        "defenders": defenders,
+        "periods": [(period, detention.days_of(period, today)) for period in periods],
+        "days_detained": detention.days_detained(periods, today),
+        "today": today,
         "charges": queries.charges_of(case),
         "incidents": queries.incidents_of(user, case),
         "hearings": queries.hearings_of(case),

@@ -10,7 +10,7 @@ from amparo.audit.services import audit_context
 from amparo.defenders import services as defender_services
 from amparo.defenders.models import Defender
 from amparo.trials import services
-from amparo.trials.models import CriminalisationCase, Hearing, Mission
+from amparo.trials.models import CriminalisationCase, DetentionPeriod, Hearing, Mission
 
 
 def make_defender(organisation: Organisation, pseudonym: str = "Marta", **fields: Any) -> Defender:
@@ -44,3 +44,13 @@ def make_hearing(case: CriminalisationCase, **fields: Any) -> Hearing:
 def make_mission(hearing: Hearing) -> Mission:
     with audit_context(actor=None):
         return services.open_mission(hearing=hearing, actor=None)
+
+
+def make_period(case: CriminalisationCase, **fields: Any) -> DetentionPeriod:
+    """A detention period of the case's only defender, unless `defender=` says otherwise."""
+    fields.setdefault("kind", "pre_trial")
+    fields.setdefault("starts_on", date(2025, 3, 2))
+    if "defender" not in fields:
+        fields["defender"] = case.defenders.get()
+    with audit_context(actor=None):
+        return services.add_detention_period(case=case, actor=None, **fields)

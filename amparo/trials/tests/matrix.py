@@ -41,6 +41,15 @@ def _hearing(world: World, client: Any) -> None:
     world.extra["hearing"] = make_hearing(world.extra["case"])
 
 
+def _period(world: World, client: Any) -> None:
+    from datetime import date
+
+    from amparo.trials.tests.factories import make_period
+
+    _case(world, client)
+    world.extra["period"] = make_period(world.extra["case"], starts_on=date(2025, 3, 2))
+
+
 def _mission(world: World, client: Any) -> None:
     from amparo.trials.tests.factories import make_mission
 
@@ -98,12 +107,12 @@ def _case_data(world: World) -> dict[str, Any]:
         "initiator": "company",
         "stage": "charged",
         "opened_on": "2025-03-01",
-        "detention": "free",
         "appeal": "none",
     }
 
 
 HEARING_DATA = {"starts_at": "2026-12-02T10:00", "kind": "trial", "result": "scheduled"}
+PERIOD_DATA = {"kind": "pre_trial", "starts_on": "2025-03-02"}
 
 PAGES = [
     Route("trials:case-list", STAFF, setup=_case),
@@ -154,6 +163,46 @@ PAGES = [
     ),
     Route(
         "trials:mission-create", RECORD_POST, method="POST", args=_arg("hearing"), setup=_hearing
+    ),
+    Route("trials:detention-create", RECORD, args=_arg("case"), setup=_case),
+    Route(
+        "trials:detention-create",
+        RECORD_POST,
+        method="POST",
+        args=_arg("case"),
+        data=lambda world: {**PERIOD_DATA, "defender": world.extra["defender"].pk},
+        setup=_case,
+    ),
+    Route("trials:detention-edit", RECORD, args=_arg("period"), setup=_period),
+    Route(
+        "trials:detention-edit",
+        RECORD_POST,
+        method="POST",
+        args=_arg("period"),
+        data=lambda world: {
+            **PERIOD_DATA,
+            "defender": world.extra["defender"].pk,
+            "version": "1",
+            "kind": "house_arrest",
+        },
+        setup=_period,
+    ),
+    Route("trials:detention-end", RECORD, args=_arg("period"), setup=_period),
+    Route(
+        "trials:detention-end",
+        RECORD_POST,
+        method="POST",
+        args=_arg("period"),
+        data=lambda world: {"version": "1", "ends_on": "2025-03-09"},
+        setup=_period,
+    ),
+    Route(
+        "trials:detention-remove",
+        RECORD_POST,
+        method="POST",
+        args=_arg("period"),
+        data=lambda world: {"version": "1"},
+        setup=_period,
     ),
     Route("trials:calendar", STAFF, setup=_hearing),
     Route("trials:calendar-subscription", STAFF),
@@ -260,6 +309,36 @@ API = [
         method="POST",
         args=_arg("case"),
         setup=_api(_case),
+    ),
+    Route("api-v1:trials-detention-list", API_READ, args=_arg("case"), setup=_api(_period)),
+    Route(
+        "api-v1:trials-detention-create",
+        API_BAD_BODY,
+        method="POST",
+        args=_arg("case"),
+        setup=_api(_case),
+    ),
+    Route(
+        "api-v1:trials-detention-update",
+        API_BAD_BODY,
+        method="PATCH",
+        args=_arg("period"),
+        setup=_api(_period),
+    ),
+    Route(
+        "api-v1:trials-detention-end",
+        API_BAD_BODY,
+        method="POST",
+        args=_arg("period"),
+        setup=_api(_period),
+    ),
+    Route(
+        "api-v1:trials-detention-remove",
+        API_BAD_BODY,
+        method="DELETE",
+        args=_arg("period"),
+        setup=_api(_period),
+        note="the version goes in the query string, which a matrix row cannot send: 422",
     ),
     Route("api-v1:trials-statistics", PUBLIC, setup=_api(_case)),
 ]

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from amparo.audit.services import audit_context
-from amparo.trials.models import Hearing
+from amparo.trials.models import DetentionPeriod, Hearing
+from amparo.trials.tests.factories import make_period
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,85 @@ def test_public_statistics_need_no_token_and_suppress(client, trial):
     assert response.status_code == 200
     assert body["total"] is None
     assert body["country"] == [{"code": "CO", "label": "Colombia", "cases": None}]
+
+
+def test_an_officer_records_corrects_ends_and_removes_a_period(
+    api_client, trial, record, desk_officer
+):
+    officer = api_client(desk_officer)
+    base = f"/api/v1/trials/cases/{trial.pk}/detention-periods"
+
+    created = officer.post(
+        base,
+        json.dumps({"defender_id": str(record.pk), "kind": "custody", "starts_on": "2025-03-01"}),
+        content_type="application/json",
+    )
+    period = f"/api/v1/trials/detention-periods/{created.json()['id']}"
+    corrected = officer.patch(
+        period,
+        json.dumps({"version": 1, "place": "Estación Norte"}),
+        content_type="application/json",
+    )
+    ended = officer.post(
+        f"{period}/end",
+        json.dumps({"version": 2, "ends_on": "2025-03-03"}),
+        content_type="application/json",
+    )
+    listed = officer.get(base).json()
+    detail = officer.get(f"/api/v1/trials/cases/{trial.pk}").json()
+    removed = officer.delete(f"{period}?version=3")
+
+    assert [created.status_code, corrected.status_code, ended.status_code] == [201, 200, 200]
+    assert [(p["kind"], p["place"], p["ends_on"], p["version"]) for p in listed] == [
+        ("custody", "Estación Norte", "2025-03-03", 3)
+    ]
+    assert (detail["detention"], detail["days_detained"]) == ("released", 3)
+    assert removed.status_code == 204
+    assert officer.get(base).json() == []
+
+
+def test_period_writes_answer_refusals_conflicts_and_observers(
+    api_client, trial, record, desk_officer, trial_observer
+):
+    period = make_period(trial, starts_on=date(2025, 3, 2))
+    url = f"/api/v1/trials/detention-periods/{period.pk}"
+    officer = api_client(desk_officer)
+
+    overlapping = officer.post(
+        f"/api/v1/trials/cases/{trial.pk}/detention-periods",
+        json.dumps({"defender_id": str(record.pk), "kind": "custody", "starts_on": "2025-04-01"}),
+        content_type="application/json",
+    )
+    stale = officer.patch(url, json.dumps({"version": 9, "kind": "custody"}), "application/json")
+    observer = api_client(trial_observer).patch(
+        url, json.dumps({"version": 1, "kind": "custody"}), "application/json"
+    )
+    reversed_end = officer.post(
+        f"{url}/end", json.dumps({"version": 1, "ends_on": "2025-03-01"}), "application/json"
+    )
+
+    assert (overlapping.status_code, overlapping.json()["detail"]) == (
+        422,
+        "This defender already has a detention period on those dates in this case.",
+    )
+    assert (stale.status_code, stale.json()["current_version"]) == (409, 1)
+    assert observer.status_code == 403
+    assert reversed_end.status_code == 422
+    assert DetentionPeriod.objects.values_list("kind", "ends_on").get() == ("pre_trial", None)
+
+
+def test_a_period_cannot_name_a_defender_of_another_case(
+    api_client, trial, foreign_record, desk_officer
+):
+    response = api_client(desk_officer).post(
+        f"/api/v1/trials/cases/{trial.pk}/detention-periods",
+        json.dumps(
+            {"defender_id": str(foreign_record.pk), "kind": "custody", "starts_on": "2025-03-01"}
+        ),
+        content_type="application/json",
+    )
+
+    assert (response.status_code, response.json()["detail"]) == (
+        422,
+        "Choose an individual defender of this case.",
+    )

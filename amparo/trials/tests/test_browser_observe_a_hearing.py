@@ -1,15 +1,17 @@
-"""Issue #7's flow on a phone: open a case, add a hearing, observe it with the fair-trial
-checklist, approve and print the report, and subscribe to the hearing calendar."""
+"""Issue #7's flow on a phone: open a case, add a hearing, record a detention and the release,
+observe the hearing with the fair-trial checklist, approve and print the report, and subscribe
+to the hearing calendar."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from amparo.testing.browser import click_and_wait, http_get, screenshot, sign_in
 from amparo.trials.enums import ReportStatus
-from amparo.trials.models import Assessment, Report
+from amparo.trials.models import Assessment, DetentionPeriod, Report
 from amparo.trials.tests.factories import make_case
 
 pytestmark = pytest.mark.browser
@@ -31,6 +33,17 @@ def test_the_lead_observes_a_hearing_approves_the_report_and_subscribes(
     click_and_wait(lead, lead.get_by_role("button", name="Save the hearing"))
     expect(lead.locator("#hearings")).to_be_visible()
     expect(lead.locator("main")).to_contain_text("Palacio de Justicia, sala 3")
+
+    click_and_wait(lead, lead.get_by_role("link", name="Record a detention period"))
+    lead.get_by_label("Kind of detention").select_option("custody")
+    lead.locator("#id_starts_on").fill("2025-03-01")
+    lead.get_by_label("Place of detention").fill("Estación Norte")
+    click_and_wait(lead, lead.get_by_role("button", name="Save the detention period"))
+    expect(lead.locator("#detention-" + str(DetentionPeriod.objects.get().pk))).to_contain_text(
+        "Still detained"
+    )
+    click_and_wait(lead, lead.get_by_role("button", name="Record the release"))
+    expect(lead.locator("main")).to_contain_text("Released · 0 postponements")
 
     click_and_wait(lead, lead.get_by_role("button", name="Observe"))
     click_and_wait(lead, lead.get_by_role("link", name="Fill the fair-trial checklist"))
@@ -54,6 +67,10 @@ def test_the_lead_observes_a_hearing_approves_the_report_and_subscribes(
     feed = http_get(feed_url)  # no cookie: the address alone
 
     assert Report.objects.get().status == ReportStatus.APPROVED
+    assert DetentionPeriod.objects.values_list("kind", "ends_on").get() == (
+        "custody",
+        timezone.localdate(),
+    )
     assert Assessment.objects.get(criterion="presumption").finding == "violated"
     assert feed.status == 200
     assert feed.headers["Content-Type"] == "text/calendar; charset=utf-8"

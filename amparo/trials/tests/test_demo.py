@@ -36,6 +36,20 @@ def test_the_demo_is_seeded_once(settings):
     tomas = User.objects.get(email=f"tomas@{accounts_demo.DEMO_DOMAIN}")
     assert [c.country for c in queries.cases_visible_to(tomas)] == ["GT"]
     assert CriminalisationCase.objects.filter(country="CO").count() == 8
+    # Luz's re-arrest: custody, pre-trial detention, bail; custody again, now house arrest.
+    land = CriminalisationCase.objects.get(pk=demo._id("case.land"))
+    radio = CriminalisationCase.objects.get(pk=demo._id("case.radio"))
+    assert [(p.kind, p.is_open) for p in land.detention_periods.all()] == [
+        ("custody", False),
+        ("pre_trial", False),
+        ("custody", False),
+        ("house_arrest", True),
+    ]
+    assert (land.detention, radio.detention, radio.detention_periods.count()) == (
+        "house_arrest",
+        "pre_trial",
+        2,
+    )
 
 
 def test_demo_refuses_without_debug(settings):

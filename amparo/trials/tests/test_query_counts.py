@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
 from amparo.testing.auth import login_fresh
-from amparo.trials.tests.factories import make_case, make_hearing
+from amparo.trials.tests.factories import make_case, make_hearing, make_period
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +43,37 @@ def test_case_detail(client, trial, desk_officer, rows, django_assert_num_querie
     start = datetime(2026, 12, 1, 9, tzinfo=UTC)
     for n in range(rows):
         make_hearing(trial, starts_at=start + timedelta(hours=n))
+        first = date(2020, 1, 1) + timedelta(days=3 * n)  # a re-arrest every three days
+        make_period(trial, starts_on=first, ends_on=first + timedelta(days=1), place="Estación")
     _signed_in(client, desk_officer, trial.get_absolute_url())
 
-    # session, person; the case; defenders; charges; incidents; hearings with their missions
-    # and reports; the read event (head, insert).
-    with django_assert_num_queries(9):
+    # session, person; the case; defenders; detention periods (their defenders come from the
+    # case's); charges; incidents; hearings with their missions and reports; the read event
+    # (head, insert). PERFORMANCE.md's ceiling of 10.
+    with django_assert_num_queries(10):
         response = client.get(trial.get_absolute_url())
 
     assert len(response.context["hearings"]) == rows
+    assert [len(response.context["periods"]), response.context["days_detained"]] == [
+        rows,
+        2 * rows,
+    ]
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_api_detention_periods(api_client, trial, desk_officer, rows, django_assert_num_queries):
+    for n in range(rows):
+        first = date(2020, 1, 1) + timedelta(days=3 * n)
+        make_period(trial, starts_on=first, ends_on=first + timedelta(days=1), place="Estación")
+    caller = api_client(desk_officer)
+    url = f"/api/v1/trials/cases/{trial.pk}/detention-periods"
+    caller.get(url)
+
+    # token, memberships; the case; its periods; the read event (head, insert).
+    with django_assert_num_queries(6):
+        response = caller.get(url)
+
+    assert len(response.json()) == rows
 
 
 @pytest.mark.parametrize("rows", ROWS)

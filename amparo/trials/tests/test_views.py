@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
 
 from amparo.audit.services import audit_context
 from amparo.trials.enums import HearingResult, ReportStatus
-from amparo.trials.models import CriminalisationCase, Hearing, Report
-from amparo.trials.tests.factories import make_case, make_hearing, make_mission
+from amparo.trials.models import CriminalisationCase, DetentionPeriod, Hearing, Report
+from amparo.trials.tests.factories import make_case, make_hearing, make_mission, make_period
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,6 @@ def test_an_officer_opens_a_case_against_a_collective(client, organisation, desk
             "patterns": ["meritless_charges", "repeated_postponement"],
             "stage": "charged",
             "opened_on": "2025-02-01",
-            "detention": "pre_trial",
-            "detained_since": "2025-02-02",
             "appeal": "none",
         },
     )
@@ -82,7 +80,6 @@ def test_a_stale_case_edit_shows_the_conflict_and_keeps_the_text(client, trial, 
             "initiator": "state",
             "stage": "trial",
             "opened_on": "2025-03-01",
-            "detention": "free",
             "appeal": "none",
             "summary": "My careful summary",
         },
@@ -327,3 +324,125 @@ def test_the_country_figures_partial_suppresses_small_counts(record):
     assert "6 cases recorded." in html
     assert '<th scope="row">Acquitted</th><td>5</td>' in html
     assert '<th scope="row">Convicted</th><td>fewer than 5</td>' in html
+
+
+# --- detention periods ---
+
+
+def test_an_officer_records_a_period_ends_it_and_removes_it(client, trial, record, desk_officer):
+    client.force_login(desk_officer)
+
+    created = client.post(
+        reverse("trials:detention-create", args=[trial.pk]),
+        {
+            "defender": str(record.pk),
+            "kind": "custody",
+            "starts_on": "2025-03-01",
+            "place": "Estación Norte",
+        },
+    )
+    running = client.get(trial.get_absolute_url()).content.decode()
+    period = DetentionPeriod.objects.get()
+    ended = client.post(
+        reverse("trials:detention-end", args=[period.pk]),
+        {"version": "1", "ends_on": "2025-03-03"},
+    )
+    released = client.get(trial.get_absolute_url()).content.decode()
+    removed = client.post(reverse("trials:detention-remove", args=[period.pk]), {"version": "2"})
+
+    assert [created.status_code, ended.status_code, removed.status_code] == [302, 302, 302]
+    assert "Still detained" in running
+    assert "Estación Norte" in running
+    assert "Police custody · 0 postponements" in running
+    assert "Released · 0 postponements" in released
+    assert "3 days in detention in total, each day counted once." in released
+    assert DetentionPeriod.objects.count() == 0
+    assert CriminalisationCase.objects.values_list("detention", flat=True).get() == "free"
+
+
+def test_a_period_with_reversed_dates_comes_back_translated_with_what_was_typed(
+    client, trial, record, desk_officer
+):
+    desk_officer.language = "es"
+    desk_officer.save(update_fields=["language"])
+    client.force_login(desk_officer)
+
+    response = client.post(
+        reverse("trials:detention-create", args=[trial.pk]),
+        {
+            "defender": str(record.pk),
+            "kind": "pre_trial",
+            "starts_on": "2025-03-05",
+            "ends_on": "2025-03-01",
+            "place": "Sala de retención 4",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "La puesta en libertad no puede ser anterior a la detención." in page
+    assert 'value="Sala de retención 4"' in page
+    assert 'value="2025-03-01"' in page
+    assert DetentionPeriod.objects.count() == 0
+
+
+def test_an_overlapping_period_is_refused_on_the_page(client, trial, desk_officer):
+    make_period(trial, starts_on=date(2025, 3, 1))
+    client.force_login(desk_officer)
+
+    response = client.post(
+        reverse("trials:detention-create", args=[trial.pk]),
+        {"defender": str(trial.defenders.get().pk), "kind": "custody", "starts_on": "2025-04-01"},
+    )
+
+    assert response.status_code == 422
+    assert "already has a detention period on those dates" in response.content.decode()
+
+
+def test_a_stale_period_correction_shows_the_conflict_and_keeps_the_text(
+    client, trial, desk_officer
+):
+    period = make_period(trial, place="Estación Norte")
+    DetentionPeriod.objects.filter(pk=period.pk).update(version=2)
+    client.force_login(desk_officer)
+
+    response = client.post(
+        reverse("trials:detention-edit", args=[period.pk]),
+        {
+            "version": "1",
+            "defender": str(period.defender_id),
+            "kind": "house_arrest",
+            "starts_on": "2025-03-02",
+            "place": "My careful place",
+        },
+    )
+
+    assert response.status_code == 409
+    assert "My careful place" in response.content.decode()
+    assert DetentionPeriod.objects.values_list("kind", flat=True).get() == "pre_trial"
+
+
+def test_a_release_before_the_arrest_is_refused_and_the_period_runs_on(client, trial, desk_officer):
+    period = make_period(trial, starts_on=date(2025, 3, 2))
+    client.force_login(desk_officer)
+
+    response = client.post(
+        reverse("trials:detention-end", args=[period.pk]),
+        {"version": "1", "ends_on": "2025-03-01"},
+    )
+
+    assert response.status_code == 422
+    assert "The release cannot come before the detention." in response.content.decode()
+    assert DetentionPeriod.objects.values_list("ends_on", flat=True).get() is None
+
+
+def test_an_observer_reads_the_periods_but_records_none(client, trial, trial_observer):
+    make_period(trial, place="Estación Norte")
+    client.force_login(trial_observer)
+
+    page = client.get(trial.get_absolute_url())
+    form = client.get(reverse("trials:detention-create", args=[trial.pk]))
+
+    assert [row[0].place for row in page.context["periods"]] == ["Estación Norte"]
+    assert "Record the release" not in page.content.decode()
+    assert form.status_code == 403

@@ -1,0 +1,108 @@
+"""Migration 0002 turns each case's "detained since" and "released on" into a detention period,
+and can go back (REL-06). On a scratch database of its own, as the defenders' migration test."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from amparo.audit.services import audit_context
+from amparo.defenders.tests.test_migrations import ALIAS, _migrate, scratch  # noqa: F401
+
+BEFORE = [("trials", "0001_initial")]
+AFTER = [("trials", "0002_detention_periods")]
+
+
+@pytest.mark.django_db
+def test_each_detention_becomes_a_period_and_goes_back(scratch, organisation):  # noqa: F811
+    today = date.today()  # noqa: DTZ011 -- the migration compares calendar days
+    old = _migrate(scratch, BEFORE)
+    old.get_model("accounts", "Organisation").objects.using(ALIAS).create(
+        pk=organisation.pk, name=organisation.name, slug=organisation.slug, kind=organisation.kind
+    )
+    Defender = old.get_model("defenders", "Defender")
+    Case = old.get_model("trials", "CriminalisationCase")
+
+    def person(kind: str = "individual") -> object:
+        return Defender.objects.using(ALIAS).create(
+            id=uuid.uuid4(), organisation_id=organisation.pk, kind=kind, pseudonym="x"
+        )
+
+    def case(key: str, defenders: list[object], **fields: object) -> uuid.UUID:
+        made = Case.objects.using(ALIAS).create(
+            id=uuid.uuid5(uuid.NAMESPACE_URL, key),
+            organisation_id=organisation.pk,
+            country="CO",
+            opened_on=date(2025, 1, 10),
+            **fields,
+        )
+        made.defenders.set(defenders)
+        return made.pk
+
+    marta = person()
+    held = case("held", [marta], detention="pre_trial", detained_since=date(2025, 2, 1))
+    freed = case(
+        "freed",
+        [marta, person("collective")],
+        detention="released",
+        detained_since=date(2025, 2, 1),
+        released_on=date(2025, 2, 20),
+    )
+    undated = case("undated", [marta], detention="house_arrest")
+    later = case(
+        "later",
+        [marta],
+        detention="custody",
+        detained_since=today,
+        released_on=today + timedelta(2),
+    )
+    free = case("free", [marta])
+
+    new = _migrate(scratch, AFTER)
+
+    Period = new.get_model("trials", "DetentionPeriod")
+    periods = {
+        row[0]: row[1:]
+        for row in Period.objects.using(ALIAS).values_list(
+            "case_id", "defender_id", "kind", "starts_on", "ends_on"
+        )
+    }
+    statuses = dict(
+        new.get_model("trials", "CriminalisationCase")
+        .objects.using(ALIAS)
+        .values_list("id", "detention")
+    )
+    assert periods == {
+        held: (marta.pk, "pre_trial", date(2025, 2, 1), None),
+        freed: (marta.pk, "pre_trial", date(2025, 2, 1), date(2025, 2, 20)),
+        undated: (marta.pk, "house_arrest", date(2025, 1, 10), None),
+        later: (marta.pk, "custody", today, None),
+    }
+    assert statuses == {
+        held: "pre_trial",
+        freed: "released",
+        undated: "house_arrest",
+        later: "custody",
+        free: "free",
+    }
+    with audit_context(actor=None):
+        assert {p.place for p in Period.objects.using(ALIAS).all()} == {""}
+    assert Period.objects.using(ALIAS).values_list("place", flat=True)[0].startswith("amp1:")
+
+    back = _migrate(scratch, BEFORE)
+
+    dates = {
+        pk: (since, released)
+        for pk, since, released in back.get_model("trials", "CriminalisationCase")
+        .objects.using(ALIAS)
+        .values_list("id", "detained_since", "released_on")
+    }
+    assert dates == {
+        held: (date(2025, 2, 1), None),
+        freed: (date(2025, 2, 1), date(2025, 2, 20)),
+        undated: (date(2025, 1, 10), None),
+        later: (today, None),
+        free: (None, None),
+    }
