@@ -14,10 +14,12 @@ from amparo.api.schemas import ErrorOut
 from amparo.core.locking import EditConflict
 from amparo.networks import queries, services
 from amparo.networks.enums import AlertState, CheckInState
-from amparo.networks.models import Contact
+from amparo.networks.models import Alert, Contact
 from amparo.networks.schemas import (
+    AlertCloseIn,
     AlertDetailOut,
     AlertIn,
+    AlertLowerIn,
     AlertPage,
     CheckInDoneIn,
     CheckInDoneOut,
@@ -198,6 +200,21 @@ def alert_list(
     return pk_page(alerts, after, limit)
 
 
+def _alert_detail(alert: Alert) -> dict[str, Any]:
+    """The body of AlertDetailOut: the alert's own fields and its deliveries in order."""
+    computed = {"code", "outcome", "deliveries"}
+    return {
+        **{
+            field: getattr(alert, field)
+            for field in AlertDetailOut.model_fields
+            if field not in computed
+        },
+        "code": alert.code,
+        "outcome": alert.outcome or None,
+        "deliveries": list(alert.deliveries.order_by("step", "created_at", "id")),
+    }
+
+
 @router.get(
     "/alerts/{uuid:alert_id}",
     response={200: AlertDetailOut, **READ},
@@ -205,17 +222,7 @@ def alert_list(
     summary="One alert: who has been told and who answered",
 )
 def alert_detail(request: HttpRequest, alert_id: UUID) -> Any:
-    alert = queries.get_alert_for_user(caller(request), alert_id)
-    alert.deliveries_list = list(alert.deliveries.order_by("step", "created_at", "id"))  # type: ignore[attr-defined]
-    return {
-        **{
-            field: getattr(alert, field)
-            for field in AlertDetailOut.model_fields
-            if field not in {"code", "deliveries"}
-        },
-        "code": alert.code,
-        "deliveries": alert.deliveries_list,  # type: ignore[attr-defined]
-    }
+    return _alert_detail(queries.get_alert_for_user(caller(request), alert_id))
 
 
 @router.post(
@@ -228,16 +235,56 @@ def alert_raise(request: HttpRequest, defender_id: UUID, payload: AlertIn) -> St
     user = caller(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
     alert = services.raise_alert(actor=user, defender=defender, **payload.dict())
-    body = {
-        **{
-            field: getattr(alert, field)
-            for field in AlertDetailOut.model_fields
-            if field not in {"code", "deliveries"}
-        },
-        "code": alert.code,
-        "deliveries": list(alert.deliveries.order_by("step", "created_at", "id")),
-    }
-    return Status(201, body)
+    return Status(201, _alert_detail(alert))
+
+
+@router.post(
+    "/networks/alerts/{uuid:alert_id}/close",
+    response={200: AlertDetailOut, **WRITE},
+    url_name="alert-close",
+    summary=(
+        "Close an alert: only once its source no longer poses a threat, with the reason and "
+        "what to keep watching (NET-3)"
+    ),
+)
+def alert_close(request: HttpRequest, alert_id: UUID, payload: AlertCloseIn) -> Any:
+    user = caller(request)
+    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
+    try:
+        services.close_alert(
+            actor=user,
+            alert=alert,
+            **payload.dict(exclude={"version"}),
+            expected_version=payload.version,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return _alert_detail(alert)
+
+
+@router.post(
+    "/networks/alerts/{uuid:alert_id}/lower",
+    response={200: AlertDetailOut, **WRITE},
+    url_name="alert-lower",
+    summary="Lower an alert: the network stands down, the alert stays open and watched",
+)
+def alert_lower(request: HttpRequest, alert_id: UUID, payload: AlertLowerIn) -> Any:
+    user = caller(request)
+    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
+    try:
+        services.lower_alert(
+            actor=user,
+            alert=alert,
+            **payload.dict(exclude={"version"}),
+            expected_version=payload.version,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return _alert_detail(alert)
 
 
 @router.get(

@@ -106,8 +106,12 @@ def compose(delivery: AlertDelivery, *, end_to_end: bool) -> OutboundMessage:
     )
 
 
+#: The alert no longer calls for messages: a network that stood down is not told "urgent".
+STOOD_DOWN = {AlertState.CLOSED: "closed", AlertState.LOWERED: "lowered"}
+
+
 def _release(delivery: AlertDelivery, code: str, *, now: datetime) -> None:
-    failed = delivery.attempts >= MAX_ATTEMPTS or code in {"no_address", "closed"}
+    failed = delivery.attempts >= MAX_ATTEMPTS or code in {"no_address", *STOOD_DOWN.values()}
     AlertDelivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
         state=DeliveryState.FAILED if failed else DeliveryState.PENDING,
         lease_until=None
@@ -124,8 +128,8 @@ def send_one(delivery_id: Any) -> bool:
         if not claim(delivery_id, now=now):
             return False
     delivery = AlertDelivery.objects.select_related("alert", "contact").get(pk=delivery_id)
-    if delivery.alert.state == AlertState.CLOSED:
-        _release(delivery, "closed", now=now)
+    if delivery.alert.state in STOOD_DOWN:
+        _release(delivery, STOOD_DOWN[AlertState(delivery.alert.state)], now=now)
         return False
     channel = channel_for(delivery.channel)
     message = compose(delivery, end_to_end=channel.end_to_end)

@@ -65,7 +65,33 @@ class AlertSource(models.TextChoices):
 class AlertState(models.TextChoices):
     RAISED = "raised", _("Raised")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    #: The network stands down (no further step is told), but the alert stays open and
+    #: watched: its source may still pose a threat (NET-3).
+    # Translators: the state of an alert the network stood down from, still open.
+    LOWERED = "lowered", _("Lowered")
     CLOSED = "closed", _("Closed")
+
+
+class AlertOutcome(models.TextChoices):
+    """What came of an alert, recorded when it is closed (DOMAIN.md 2.7)."""
+
+    PREVENTED = "prevented", _("The harm was prevented")
+    OCCURRED = "occurred", _("What was feared happened")
+    #: NET-2: closing as "nothing happened" needs a written explanation.
+    FALSE_ALARM = (
+        "false_alarm",
+        _("Nothing happened: a false alarm, or a missed check-in that turned out fine"),
+    )
+    UNRESOLVED = "unresolved", _("Unresolved: we do not know what happened")
+
+
+class SourceThreat(models.TextChoices):
+    """The answer to "does the source of the alert still pose a threat?": only ENDED lets
+    an alert be closed (NET-3)."""
+
+    ENDED = "ended", _("No, it no longer poses a threat")
+    CONTINUES = "continues", _("Yes, it still poses a threat")
+    UNKNOWN = "unknown", _("We do not know yet")
 
 
 class DeliveryState(models.TextChoices):

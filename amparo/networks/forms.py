@@ -9,17 +9,21 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from amparo.networks.enums import (
+    AlertOutcome,
     ChannelKind,
     CheckInPurpose,
     Disclosure,
     LocationPrecision,
     Relation,
+    SourceThreat,
     Tie,
 )
 from amparo.networks.models import Contact
 
 OFF = {"autocomplete": "off"}
 MESSAGE_LENGTH = 500
+#: Closing and debrief texts: a few paragraphs at most.
+TEXT_LENGTH = 2000
 
 
 class VersionForm(forms.Form):
@@ -170,6 +174,69 @@ class AlertForm(forms.Form):
         widget=forms.TextInput(attrs=OFF),
         help_text=_("Only as precise as you chose above."),
     )
+
+
+def _text(label: Any, help_text: Any = "", *, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={**OFF, "rows": 3}),
+    )
+
+
+class CloseAlertForm(VersionForm):
+    """Close the alert (NET-3), or lower it and keep it open (the second button). The rules
+    (the source no longer a threat, an explanation when nothing happened) are the service's:
+    its refusals come back beside the field they are about, with everything typed kept."""
+
+    CLOSE, LOWER = "close", "lower"
+
+    outcome = forms.ChoiceField(
+        label=_("What came of the alert?"),
+        choices=AlertOutcome.choices,
+        widget=forms.RadioSelect,
+    )
+    source_threat = forms.ChoiceField(
+        label=_("Does the source of the alert still pose a threat?"),
+        choices=SourceThreat.choices,
+        widget=forms.RadioSelect,
+    )
+    reason = _text(
+        _("Reason"),
+        _(
+            "Closing: why the source no longer poses a threat. Lowering: why the network can "
+            "stand down."
+        ),
+    )
+    watch = _text(
+        _("What to keep watching"),
+        _(
+            "What set the alert off, and what would make you raise it again. It stays on the "
+            "defender's network page."
+        ),
+    )
+    explanation = _text(
+        _("If nothing happened: why did the alert go off?"),
+        _(
+            "Needed when nothing happened. For example: a phone without battery, a check-in "
+            "time set wrong. The network keeps trusting its alerts when false alarms are "
+            "explained."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.lowering:
+            # Lowering asks only for the reason (and, if known, what to keep watching).
+            for name in ("outcome", "source_threat", "watch"):
+                self.fields[name].required = False
+
+    @property
+    def lowering(self) -> bool:
+        return bool(self.data.get("action") == self.LOWER)
 
 
 class CheckInForm(forms.Form):

@@ -2,7 +2,8 @@
 
 Tier 1 (encrypted under the organisation's key, read only through the access path, every read
 audited): a contact's name, relation, channels and languages; an alert's message and
-location; a check-in's note. Tier 2: ties, what a contact may be told, channel kinds, steps and
+location, why it was lowered or closed, why it went off when nothing happened, and what to
+keep watching; a check-in's note. Tier 2: ties, what a contact may be told, channel kinds, steps and
 waits, states, times, counts. Acknowledgement tokens are secrets: only their SHA-256 is kept.
 """
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedJSONField, EncryptedTextField
 from amparo.networks.enums import (
+    AlertOutcome,
     AlertSource,
     AlertState,
     ChannelKind,
@@ -224,11 +226,26 @@ class Alert(models.Model):
     #: When the next step is told if nobody acknowledges; None when there is none.
     next_step_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("first acknowledged at"), null=True, blank=True)
+    lowered_at = models.DateTimeField(_("lowered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    #: What came of it: set when it is closed.
+    outcome = models.CharField(
+        _("outcome"), max_length=12, choices=AlertOutcome.choices, blank=True
+    )
 
     # Tier 1
     message = EncryptedTextField(_("message"), blank=True)
     location = EncryptedTextField(_("location"), blank=True)
+    # Null until written (encrypted columns added to a table with rows must be nullable).
+    lowered_reason = EncryptedTextField(_("why it was lowered"), null=True, blank=True)
+    #: NET-3: why the source no longer poses a threat.
+    close_reason = EncryptedTextField(_("why it was closed"), null=True, blank=True)
+    #: NET-2: closed as "nothing happened", why it went off all the same.
+    explanation = EncryptedTextField(
+        _("why it went off although nothing happened"), null=True, blank=True
+    )
+    #: NET-3: what set it off, to keep watching once it is lowered or closed.
+    watch = EncryptedTextField(_("what to keep watching"), null=True, blank=True)
 
     version = models.PositiveIntegerField(default=1)
 
@@ -251,6 +268,11 @@ class Alert(models.Model):
     def code(self) -> str:
         """Tier-2 identifier for places where nothing else may appear (messages, logs)."""
         return f"A-{self.pk.hex[:6].upper()}"
+
+    @property
+    def is_open(self) -> bool:
+        """Raised, acknowledged or lowered: not closed yet."""
+        return self.state != AlertState.CLOSED
 
 
 class AlertDelivery(models.Model):

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from amparo.api.schemas import TEXT_REQUIRED
 from amparo.networks.enums import (
+    AlertOutcome,
     AlertSource,
     AlertState,
     ChannelKind,
@@ -19,8 +20,18 @@ from amparo.networks.enums import (
     Disclosure,
     LocationPrecision,
     Relation,
+    SourceThreat,
     Tie,
 )
+
+#: Closing and debrief texts (the pages take the same).
+TEXT = 2000
+
+
+def _blank_as_none(obj: object, name: str) -> object:
+    """A blank choice column as null: from a row, or from the dict an operation built."""
+    value = obj.get(name) if isinstance(obj, dict) else getattr(obj, name, "")
+    return value or None
 
 
 class ChannelsIn(Schema):
@@ -103,8 +114,14 @@ class AlertOut(Schema):
     step: int
     next_step_at: datetime | None
     acknowledged_at: datetime | None
+    lowered_at: datetime | None
     closed_at: datetime | None
+    outcome: AlertOutcome | None = Field(None, description="What came of it; set on closing.")
     version: int
+
+    @staticmethod
+    def resolve_outcome(obj: object) -> object:
+        return _blank_as_none(obj, "outcome")
 
 
 class AlertPage(Schema):
@@ -126,7 +143,31 @@ class AlertDetailOut(AlertOut):
     message: str
     location: str
     location_precision: LocationPrecision
+    lowered_reason: str | None
+    close_reason: str | None
+    explanation: str | None = Field(description="Closed as nothing happened: why it went off.")
+    watch: str | None = Field(description="What to keep watching once lowered or closed.")
     deliveries: list[DeliveryOut]
+
+
+class AlertCloseIn(Schema):
+    """NET-3: closed only when the source no longer poses a threat (`source_threat` "ended");
+    any other answer is refused (422): lower the alert instead."""
+
+    version: int = Field(description="The version you read (optimistic locking).")
+    outcome: AlertOutcome
+    source_threat: SourceThreat
+    reason: str = Field(max_length=TEXT, pattern=TEXT_REQUIRED)
+    watch: str = Field(max_length=TEXT, pattern=TEXT_REQUIRED)
+    explanation: str = Field(
+        "", max_length=TEXT, description='Required when the outcome is "false_alarm".'
+    )
+
+
+class AlertLowerIn(Schema):
+    version: int = Field(description="The version you read (optimistic locking).")
+    reason: str = Field(max_length=TEXT, pattern=TEXT_REQUIRED)
+    watch: str = Field("", max_length=TEXT)
 
 
 class CheckInIn(Schema):

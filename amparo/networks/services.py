@@ -31,6 +31,7 @@ from amparo.audit.services import record_event
 from amparo.core.crypto import keyring
 from amparo.core.locking import EditConflict, save_versioned, save_versioned_instance
 from amparo.networks.enums import (
+    AlertOutcome,
     AlertSource,
     AlertState,
     ChannelKind,
@@ -39,6 +40,7 @@ from amparo.networks.enums import (
     Disclosure,
     LocationPrecision,
     Relation,
+    SourceThreat,
 )
 from amparo.networks.models import (
     Alert,
@@ -74,11 +76,13 @@ MAX_TOKEN = 100
 
 
 class NetworkError(Exception):
-    """A write the module's rules refuse; the message is translated for the person."""
+    """A write the module's rules refuse; the message is translated for the person. `field`
+    names the input it is about, when there is one, so a form shows it beside that field."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def _event(actor: User | None, action: str, defender: Defender, target: Any, *extra: Any) -> None:
@@ -418,17 +422,105 @@ def raise_alert(
     return alert
 
 
+def _written(text: str, message: str, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise NetworkError(message, field=field)
+    return text
+
+
 @transaction.atomic
-def close_alert(*, actor: User | None, alert: Alert, expected_version: int) -> Alert:
-    """Close the alert: no further step is told. Raises EditConflict, NetworkError."""
+def lower_alert(
+    *,
+    actor: User | None,
+    alert: Alert,
+    expected_version: int,
+    reason: str,
+    watch: str = "",
+    now: datetime | None = None,
+) -> Alert:
+    """Lower the alert: the network stands down (no further step is told, messages not yet
+    sent are not sent) while the alert stays open, to be closed once its source no longer
+    poses a threat (NET-3). The reason is always written: lowering after nothing happened
+    needs an explanation (NET-2). Side effects: one audit event. Raises EditConflict,
+    NetworkError (closed or lowered already, no reason)."""
     if alert.state == AlertState.CLOSED:
         raise NetworkError(_("This alert is already closed."))
-    _versioned_update(
+    if alert.state == AlertState.LOWERED:
+        raise NetworkError(_("This alert is already lowered."))
+    reason = _written(reason, _("Write why the alert is lowered."), "reason")
+    alert.lowered_reason = reason
+    fields = ["state", "lowered_at", "next_step_at", "lowered_reason"]
+    if watch.strip():
+        alert.watch = watch.strip()
+        fields.append("watch")
+    alert.state, alert.lowered_at, alert.next_step_at = (
+        AlertState.LOWERED,
+        now or timezone.now(),
+        None,
+    )
+    save_versioned_instance(alert, expected_version=expected_version, update_fields=fields)
+    _event(actor, "networks.alert_lowered", alert.defender, alert)
+    return alert
+
+
+@transaction.atomic
+def close_alert(
+    *,
+    actor: User | None,
+    alert: Alert,
+    expected_version: int,
+    outcome: str,
+    source_threat: str,
+    reason: str,
+    watch: str,
+    explanation: str = "",
+    now: datetime | None = None,
+) -> Alert:
+    """Close the alert: no further step is told. Only once its source no longer poses a
+    threat, with the reason written and what to keep watching (NET-3); closed as "nothing
+    happened", with why it went off all the same (NET-2). Side effects: one audit event.
+    Raises EditConflict; NetworkError (closed already, the source still a threat or not known
+    to have stopped, a text missing), naming the field it is about."""
+    if alert.state == AlertState.CLOSED:
+        raise NetworkError(_("This alert is already closed."))
+    if source_threat != SourceThreat.ENDED:
+        raise NetworkError(
+            _(
+                "An alert is closed only once its source no longer poses a threat. Keep it "
+                "open, or lower it: the network stands down, and the alert stays open and "
+                "watched until it can be closed."
+            ),
+            field="source_threat",
+        )
+    if outcome not in AlertOutcome.values:
+        raise NetworkError(_("Choose what came of the alert."), field="outcome")
+    reason = _written(reason, _("Write why the source no longer poses a threat."), "reason")
+    watch = _written(watch, _("Write what to keep watching."), "watch")
+    explanation = (explanation or "").strip()
+    if outcome == AlertOutcome.FALSE_ALARM and not explanation:
+        raise NetworkError(
+            _(
+                "Nothing happened: write why the alert went off all the same, so that the "
+                "network keeps trusting its alerts."
+            ),
+            field="explanation",
+        )
+    alert.close_reason, alert.watch, alert.explanation = reason, watch, explanation or None
+    alert.state, alert.outcome = AlertState.CLOSED, outcome
+    alert.closed_at, alert.next_step_at = now or timezone.now(), None
+    save_versioned_instance(
         alert,
-        expected_version,
-        state=AlertState.CLOSED,
-        closed_at=timezone.now(),
-        next_step_at=None,
+        expected_version=expected_version,
+        update_fields=[
+            "state",
+            "outcome",
+            "closed_at",
+            "next_step_at",
+            "close_reason",
+            "watch",
+            "explanation",
+        ],
     )
     _event(actor, "networks.alert_closed", alert.defender, alert)
     return alert
@@ -585,6 +677,7 @@ __all__ = [
     "close_alert",
     "create_contact",
     "escalate_missed",
+    "lower_alert",
     "raise_alert",
     "remove_step",
     "schedule_check_in",

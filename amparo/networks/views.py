@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
-from amparo.core.pages import form_status, user_of
+from amparo.core.pages import form_status, rebound, user_of
 from amparo.core.paging import cursor, keyset_page
 from amparo.defenders.models import Defender
 from amparo.defenders.queries import defender_of_user
@@ -30,12 +30,13 @@ from amparo.networks.forms import (
     AlertForm,
     CheckInDoneForm,
     CheckInForm,
+    CloseAlertForm,
     ContactForm,
     DuressForm,
     StepForm,
     VersionForm,
 )
-from amparo.networks.models import Contact, EscalationStep
+from amparo.networks.models import Alert, Contact, EscalationStep
 
 PAGE_SIZE = 50
 CONTACT_CONFLICT_FIELDS = (
@@ -313,29 +314,68 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
         "deliveries": deliveries,
         "told": sum(1 for d in deliveries if d.sent_at),
         "answered": sum(1 for d in deliveries if d.acknowledged_at),
-        "can_edit": rules.can_edit_network(user, alert.defender)
-        and alert.state != AlertState.CLOSED,
+        "can_edit": rules.can_edit_network(user, alert.defender) and alert.is_open,
     }
     return render(request, "networks/alert_detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def alert_close(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    """Close the alert once its source no longer poses a threat (NET-3), or lower it and keep
+    it open. A refusal comes back beside its field, with everything typed kept."""
     user = user_of(request)
     alert = queries.get_alert_for_user(user, alert_id, for_write=True)
-    form = VersionForm(request.POST)
-    if form.is_valid():
+    if not alert.is_open:
+        messages.info(request, _("This alert is already closed."))
+        return redirect(alert)
+    form = CloseAlertForm(
+        request.POST if request.method == "POST" else None, initial={"version": alert.version}
+    )
+    status = 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.close_alert(
-                actor=user, alert=alert, expected_version=form.cleaned_data["version"]
-            )
-        except EditConflict:
-            messages.error(request, _("Someone changed this alert meanwhile: look again first."))
+            if form.lowering:
+                services.lower_alert(
+                    actor=user,
+                    alert=alert,
+                    expected_version=data["version"],
+                    reason=data["reason"],
+                    watch=data["watch"],
+                )
+            else:
+                services.close_alert(
+                    actor=user,
+                    alert=alert,
+                    expected_version=data["version"],
+                    outcome=data["outcome"],
+                    source_threat=data["source_threat"],
+                    reason=data["reason"],
+                    watch=data["watch"],
+                    explanation=data["explanation"],
+                )
+        except EditConflict as error:
+            current = error.current
+            assert isinstance(current, Alert)  # noqa: S101
+            if not current.is_open:
+                messages.info(request, _("This alert is already closed."))
+                return redirect(current)
+            # What was typed stays; the version moves on, so saving again is deliberate.
+            form = CloseAlertForm(rebound(request, current.version))
+            form.is_valid()
+            form.add_error(None, _("Someone changed this alert meanwhile: look again first."))
+            alert = queries.get_alert_for_user(user, alert_id, for_write=True)
+            status = 409
         except services.NetworkError as error:
-            messages.error(request, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, _("The alert was closed."))
-    return redirect(alert)
+            if form.lowering:
+                messages.success(request, _("The alert was lowered: it stays open."))
+            else:
+                messages.success(request, _("The alert was closed."))
+            return redirect(alert)
+    context = {"form": form, "alert": alert, "defender": alert.defender}
+    return render(request, "networks/alert_close.html", context, status=status or form_status(form))
 
 
 # --- check-ins ---

@@ -116,6 +116,17 @@ def _check_in_data(world: World) -> dict[str, Any]:
 VERSION_1 = {"version": "1"}
 
 
+def _close_data(world: World) -> dict[str, Any]:
+    return {
+        **VERSION_1,
+        "action": "close",
+        "outcome": "prevented",
+        "source_threat": "ended",
+        "reason": "The men left",
+        "watch": "The pick-up",
+    }
+
+
 def _rows(
     setup: Any, expected_read: dict[str, int], expected_post: dict[str, int], note: str
 ) -> list[Route]:
@@ -181,12 +192,13 @@ def _rows(
             note=note,
         ),
         Route("networks:alert-detail", expected_read, args=_alert, setup=setup, note=note),
+        Route("networks:alert-close", expected_read, args=_alert, setup=setup, note=note),
         Route(
             "networks:alert-close",
             expected_post,
             method="POST",
             args=_alert,
-            data=lambda world: VERSION_1,
+            data=_close_data,
             setup=setup,
             note=note,
         ),
@@ -314,6 +326,12 @@ API = [
     Route("api-v1:alert-detail", API_READ, args=_alert, setup=_api(_with_network)),
     Route(
         "api-v1:alert-raise", API_BAD_BODY, method="POST", args=_subject, setup=_api(_with_network)
+    ),
+    Route(
+        "api-v1:alert-close", API_BAD_BODY, method="POST", args=_alert, setup=_api(_with_network)
+    ),
+    Route(
+        "api-v1:alert-lower", API_BAD_BODY, method="POST", args=_alert, setup=_api(_with_network)
     ),
     Route("api-v1:check-in-list", API_LIST, setup=_api(_with_network)),
     Route(

@@ -86,6 +86,52 @@ def test_contact_update_is_versioned(api_client, desk_officer, subject):
     assert bad.status_code == 422
 
 
+CLOSE = {
+    "version": 1,
+    "outcome": "occurred",
+    "source_threat": "ended",
+    "reason": "The judge released him",
+    "watch": "New summons",
+}
+
+
+def test_closing_and_lowering_an_alert(api_client, desk_officer, subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    client = api_client(desk_officer)
+    base = f"/api/v1/networks/alerts/{alert.pk}"
+
+    refused = _post(client, f"{base}/close", {**CLOSE, "source_threat": "unknown"})
+    lowered = _post(client, f"{base}/lower", {"version": 1, "reason": "Calmer now"})
+    stale = _post(client, f"{base}/close", CLOSE)
+    closed = _post(client, f"{base}/close", {**CLOSE, "version": 2})
+
+    assert refused.status_code == 422
+    assert "no longer poses a threat" in refused.json()["detail"]
+    assert (lowered.status_code, lowered.json()["state"]) == (200, "lowered")
+    assert lowered.json()["lowered_reason"] == "Calmer now"
+    assert stale.status_code == 409
+    assert closed.status_code == 200, closed.content
+    body = closed.json()
+    assert (body["state"], body["outcome"], body["version"]) == ("closed", "occurred", 3)
+    assert (body["close_reason"], body["watch"], body["explanation"]) == (
+        "The judge released him",
+        "New summons",
+        None,
+    )
+    listed = client.get("/api/v1/alerts").json()["items"]
+    assert [(a["state"], a["outcome"]) for a in listed] == [("closed", "occurred")]
+
+
+def test_a_foreign_alert_cannot_be_closed(api_client, desk_officer, foreign_subject):
+    alert = services.raise_alert(actor=None, defender=foreign_subject, message="x")
+    client = api_client(desk_officer)
+
+    response = _post(client, f"/api/v1/networks/alerts/{alert.pk}/close", CLOSE)
+
+    assert response.status_code == 404
+    assert Alert.objects.get().state == "raised"
+
+
 def test_check_ins_schedule_and_done_with_duress(
     api_client, defender, own_subject, django_capture_on_commit_callbacks
 ):

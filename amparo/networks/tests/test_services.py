@@ -251,12 +251,163 @@ def test_unknown_and_expired_tokens_are_refused_alike(
     assert services.acknowledge("x" * 500) is None
 
 
+CLOSING = {
+    "outcome": "prevented",
+    "source_threat": "ended",
+    "reason": "Canary reason: the men left town",
+    "watch": "Canary watch: the white pick-up",
+}
+
+
 def test_closing_an_alert_stops_it(own_subject, desk_officer, django_capture_on_commit_callbacks):
     alert = _alert_with_two_steps(own_subject, django_capture_on_commit_callbacks)
-    services.close_alert(actor=desk_officer, alert=alert, expected_version=1)
+    services.close_alert(actor=desk_officer, alert=alert, expected_version=1, **CLOSING)
     assert sweeps.escalate(now=timezone.now() + timedelta(minutes=30)) == 0
     with pytest.raises(services.NetworkError):
-        services.close_alert(actor=desk_officer, alert=alert, expected_version=2)
+        services.close_alert(actor=desk_officer, alert=alert, expected_version=2, **CLOSING)
+
+
+def test_closing_records_the_outcome_the_reason_and_what_to_watch_encrypted(
+    own_subject, desk_officer
+):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    services.close_alert(actor=desk_officer, alert=alert, expected_version=1, **CLOSING)
+
+    row = Alert.objects.get(pk=alert.pk)
+    assert (row.state, row.outcome, row.version, row.next_step_at) == (
+        AlertState.CLOSED,
+        "prevented",
+        2,
+        None,
+    )
+    assert row.closed_at is not None
+    for column in ("close_reason", "watch"):
+        assert _raw(Alert, alert.pk, column).startswith("amp1:")
+    assert _raw(Alert, alert.pk, "explanation") is None
+    with audit_context(actor=None):
+        assert (row.close_reason, row.watch) == (CLOSING["reason"], CLOSING["watch"])
+    event = AuditEvent.objects.get(action="networks.alert_closed")
+    assert (event.actor_id, event.object_ids) == (desk_officer.pk, [str(alert.pk)])
+
+
+@pytest.mark.parametrize("answer", ["continues", "unknown"])
+def test_an_alert_whose_source_may_still_threaten_cannot_be_closed(
+    own_subject, desk_officer, answer
+):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    with pytest.raises(services.NetworkError) as refused:
+        services.close_alert(
+            actor=desk_officer,
+            alert=alert,
+            expected_version=1,
+            **{**CLOSING, "source_threat": answer},
+        )
+
+    assert refused.value.field == "source_threat"
+    assert "lower it" in refused.value.message
+    row = Alert.objects.get(pk=alert.pk)
+    assert (row.state, row.version, row.close_reason) == (AlertState.RAISED, 1, None)
+    assert not AuditEvent.objects.filter(action="networks.alert_closed").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"reason": "  "}, "reason"),
+        ({"watch": ""}, "watch"),
+        ({"outcome": "perhaps"}, "outcome"),
+        ({"outcome": "false_alarm"}, "explanation"),
+    ],
+)
+def test_closing_needs_every_text_and_an_explanation_when_nothing_happened(
+    own_subject, desk_officer, changes, field
+):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    with pytest.raises(services.NetworkError) as refused:
+        services.close_alert(
+            actor=desk_officer, alert=alert, expected_version=1, **{**CLOSING, **changes}
+        )
+
+    assert refused.value.field == field
+    assert Alert.objects.get(pk=alert.pk).state == AlertState.RAISED
+
+
+def test_a_false_alarm_is_closed_with_its_explanation(own_subject, desk_officer):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    services.close_alert(
+        actor=desk_officer,
+        alert=alert,
+        expected_version=1,
+        **{**CLOSING, "outcome": "false_alarm"},
+        explanation="Her phone had no battery",
+    )
+
+    row = Alert.objects.get(pk=alert.pk)
+    assert row.outcome == "false_alarm"
+    with audit_context(actor=None):
+        assert row.explanation == "Her phone had no battery"
+
+
+def test_a_stale_close_is_refused(own_subject, desk_officer):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+    services.lower_alert(actor=desk_officer, alert=alert, expected_version=1, reason="Calm")
+
+    with pytest.raises(EditConflict):
+        services.close_alert(
+            actor=desk_officer,
+            alert=Alert.objects.get(pk=alert.pk),
+            expected_version=1,
+            **CLOSING,
+        )
+
+    assert Alert.objects.get(pk=alert.pk).state == AlertState.LOWERED
+
+
+def test_lowering_stands_the_network_down_and_keeps_the_alert_open(
+    own_subject, desk_officer, django_capture_on_commit_callbacks
+):
+    rosa, luis = make_contact(own_subject, name="Rosa"), make_contact(own_subject, name="Luis")
+    make_tree(own_subject, [([rosa], 10), ([luis], 20)])
+    # Raised but not yet sent (the worker has not run): lowering keeps the message back.
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    services.lower_alert(
+        actor=desk_officer,
+        alert=alert,
+        expected_version=1,
+        reason="Canary: the car drove off",
+        watch="The car's plate",
+    )
+    delivery.deliver(AlertDelivery.objects.values_list("pk", flat=True))
+
+    row = Alert.objects.get(pk=alert.pk)
+    assert (row.state, row.next_step_at, row.is_open) == (AlertState.LOWERED, None, True)
+    assert _raw(Alert, alert.pk, "lowered_reason").startswith("amp1:")
+    assert list(AlertDelivery.objects.values_list("state", "error")) == [
+        (DeliveryState.FAILED, "lowered")
+    ]
+    assert mail.outbox == []
+    assert sweeps.escalate(now=timezone.now() + timedelta(minutes=30)) == 0
+    assert AuditEvent.objects.filter(action="networks.alert_lowered").count() == 1
+    with pytest.raises(services.NetworkError):
+        services.lower_alert(actor=desk_officer, alert=row, expected_version=2, reason="again")
+    # Lowered, it is closed once the threat has passed.
+    services.close_alert(actor=desk_officer, alert=row, expected_version=2, **CLOSING)
+    assert Alert.objects.get(pk=alert.pk).state == AlertState.CLOSED
+
+
+def test_lowering_needs_a_reason(own_subject, desk_officer):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    with pytest.raises(services.NetworkError) as refused:
+        services.lower_alert(actor=desk_officer, alert=alert, expected_version=1, reason=" ")
+
+    assert refused.value.field == "reason"
+    assert Alert.objects.get(pk=alert.pk).state == AlertState.RAISED
 
 
 @pytest.mark.req("REL-03")

@@ -179,16 +179,105 @@ def test_unknown_used_and_expired_links_answer_alike(
     assert len(bodies) == 1
 
 
-def test_closing_an_alert(client, desk_officer, subject):
+CLOSE = {
+    "version": "1",
+    "action": "close",
+    "outcome": "prevented",
+    "source_threat": "ended",
+    "reason": "The men were identified and left",
+    "watch": "The white pick-up near the school",
+    "explanation": "",
+}
+
+
+def test_an_alert_still_threatening_is_not_closed_and_the_form_keeps_what_was_typed(
+    client, desk_officer, subject
+):
     alert = services.raise_alert(actor=None, defender=subject, message="x")
     login_fresh(client, desk_officer)
-    response = client.post(reverse("networks:alert-close", args=[alert.pk]), {"version": 1})
-    assert response.status_code == 302
-    assert Alert.objects.get().state == "closed"
-    again = client.post(
-        reverse("networks:alert-close", args=[alert.pk]), {"version": 1}, follow=True
+    url = reverse("networks:alert-close", args=[alert.pk])
+
+    response = client.post(url, {**CLOSE, "source_threat": "continues"})
+
+    assert response.status_code == 422
+    text = _text(response)
+    assert "An alert is closed only once its source no longer poses a threat." in text
+    assert "The men were identified and left</textarea>" in text
+    assert "The white pick-up near the school</textarea>" in text
+    assert re.search(r'value="continues"[^>]*checked', text)
+    assert "Lower the alert and keep it open" in text
+    assert Alert.objects.get().state == "raised"
+
+
+def test_lowering_then_closing_an_alert_from_its_page(client, desk_officer, subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    login_fresh(client, desk_officer)
+    url = reverse("networks:alert-close", args=[alert.pk])
+    assert reverse("networks:alert-close", args=[alert.pk]) in _text(
+        client.get(alert.get_absolute_url())
     )
+
+    lowered = client.post(
+        url,
+        {
+            "version": "1",
+            "action": "lower",
+            "source_threat": "unknown",
+            "reason": "The car drove off; we keep in touch",
+            "watch": "The car's return",
+        },
+    )
+    assert lowered.status_code == 302
+    assert Alert.objects.get().state == "lowered"
+    # Lowered, it can still be closed: the form no longer offers to lower it.
+    assert "Lower the alert and keep it open" not in _text(client.get(url))
+
+    closed = client.post(url, {**CLOSE, "version": "2"})
+
+    assert closed.status_code == 302
+    assert Alert.objects.get().state == "closed"
+    detail = _text(client.get(alert.get_absolute_url()))
+    assert "The men were identified and left" in detail
+    assert "The car drove off; we keep in touch" in detail
+    assert "The harm was prevented" in detail
+    assert reverse("networks:alert-close", args=[alert.pk]) not in detail
+    network = _text(client.get(reverse("networks:network", args=[subject.pk])))
+    assert "Keep watching: The white pick-up near the school" in network
+    again = client.post(url, {**CLOSE, "version": "3"}, follow=True)
     assert "already closed" in _text(again)
+
+
+def test_closing_as_nothing_happened_asks_why_it_went_off(client, desk_officer, subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    login_fresh(client, desk_officer)
+    url = reverse("networks:alert-close", args=[alert.pk])
+
+    refused = client.post(url, {**CLOSE, "outcome": "false_alarm"})
+    closed = client.post(
+        url, {**CLOSE, "outcome": "false_alarm", "explanation": "Phone without battery"}
+    )
+
+    assert refused.status_code == 422
+    assert "write why the alert went off all the same" in _text(refused)
+    assert closed.status_code == 302
+    assert "Phone without battery" in _text(client.get(alert.get_absolute_url()))
+
+
+def test_a_stale_close_keeps_what_was_typed_at_the_new_version(
+    client, desk_officer, desk_lead, subject
+):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    services.lower_alert(actor=desk_lead, alert=alert, expected_version=1, reason="Calm")
+    login_fresh(client, desk_officer)
+
+    response = client.post(reverse("networks:alert-close", args=[alert.pk]), CLOSE)
+
+    assert response.status_code == 409
+    text = _text(response)
+    assert "Someone changed this alert meanwhile" in text
+    assert 'name="version" value="2"' in text
+    assert "The men were identified and left</textarea>" in text
+    assert Alert.objects.get().state == "lowered"
 
 
 def test_scheduling_and_one_tap_check_in(client, defender, own_subject):
@@ -324,6 +413,18 @@ def test_alert_page_query_count(client, desk_officer, subject, rows, django_asse
     client.get(alert.get_absolute_url())
     with django_assert_num_queries(6):
         assert client.get(alert.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_close_page_query_count(client, desk_officer, subject, rows, django_assert_num_queries):
+    _network_with(subject, rows)
+    alert = Alert.objects.first()
+    url = reverse("networks:alert-close", args=[alert.pk])
+    login_fresh(client, desk_officer)
+    client.get(url)
+    # Session, memberships, the alert with its defender: nothing is decrypted.
+    with django_assert_num_queries(3):
+        assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 12])
