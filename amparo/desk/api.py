@@ -29,6 +29,7 @@ from amparo.desk.schemas import (
     CasePage,
     DeskConflictOut,
     DeskErrorOut,
+    MechanismStudyIn,
     ReferralIn,
     ReferralOut,
     ReferralPage,
@@ -247,7 +248,7 @@ def referral_list(
     request: HttpRequest, case_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> Any:
     case = queries.get_case_for_user(caller(request), case_id)
-    return pk_page(queries.referrals_of(case), after, limit)
+    return pk_page(queries.referrals_of(case, caller(request)), after, limit)
 
 
 @router.post(
@@ -284,3 +285,28 @@ def referral_update(request: HttpRequest, referral_id: UUID, payload: ReferralUp
         return _conflict(error)
     except services.DeskError as error:
         return _refused(error)
+
+
+@router.post(
+    "/desk/referrals/{uuid:referral_id}/mechanism-study",
+    response={200: ReferralOut, **WRITE},
+    url_name="desk-referral-study",
+    summary="Record a State mechanism's risk study beside our analysis (DESK-3)",
+)
+def referral_study(request: HttpRequest, referral_id: UUID, payload: MechanismStudyIn) -> Any:
+    user = caller(request)
+    item = queries.get_referral_for_user(user, referral_id, for_write=True)
+    try:
+        services.record_mechanism_study(
+            referral=item,
+            actor=user,
+            expected_version=payload.version,
+            level=payload.level,
+            studied_on=payload.studied_on,
+            measures=payload.measures,
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.DeskError as error:
+        return _refused(error)
+    return item

@@ -1,7 +1,9 @@
 """Demo data of the Protection Desk, for development only: a living desk at the Colombia
 country office. Cases in every state, accompaniment with overdue follow-ups, referrals in
-progress (an emergency grant, the State protection mechanism with its delays, a lawyer), and
-two requests for support waiting in the inbox.
+progress (an emergency grant, the State protection mechanism with its delays and its risk
+studies, a lawyer), and two requests for support waiting in the inbox. When the defenders' and
+risk demos ran first, the Río Claro community has a case too, whose mechanism rated the risk
+lower than our analysis (DESK-3).
 
 Idempotent and deterministic: every record has a fixed id, so a second run adds nothing. All
 names and events are fictional.
@@ -22,7 +24,7 @@ from amparo.defenders import services as defender_services
 from amparo.defenders.models import Defender
 from amparo.desk import services
 from amparo.desk.enums import CaseState
-from amparo.desk.models import Case, RequestDesk, SupportRequest
+from amparo.desk.models import Case, Referral, RequestDesk, SupportRequest
 
 _NS = uuid.UUID("0b6f3e54-5d0e-4a4f-9a57-2f3c1d7e8a90")
 
@@ -175,6 +177,7 @@ def seed(
         defender = _defender(office, key, pseudonym, categories)
         _case(defender, row, (dora, lena), today)
         created["desk cases"] += 1
+    created["desk cases"] += _rio_claro(office, (dora, lena), today)
     for key, name, contact_kind, text, place in REQUESTS:
         if SupportRequest.objects.filter(pk=_id(key)).exists():
             continue
@@ -273,16 +276,22 @@ def _work(case: Case, key: str, actor: User | None, today: date) -> None:
             details="Temporary relocation of the family for three months.",
         )
     if key == "jaime":
-        services.add_referral(
+        referral = services.add_referral(
             case=case,
             actor=actor,
             kind="mechanism",
             status="consented",
             requested_on=today - timedelta(days=75),
-            risk_study_on=today - timedelta(days=40),
             measures_granted_on=today - timedelta(days=12),
             target="National Protection Unit (fictional office)",
-            details="Request for a protection scheme; risk study found 'extraordinary'.",
+            details="Request for a protection scheme.",
+        )
+        _studied(
+            referral,
+            actor,
+            level="extraordinary",
+            on=today - timedelta(days=40),
+            measures="A mobile phone and a bulletproof vest (fictional).",
         )
     if key == "consejo":
         referral = services.add_referral(
@@ -299,3 +308,66 @@ def _work(case: Case, key: str, actor: User | None, today: date) -> None:
             expected_version=referral.version,
             changes={"status": "delivered", "outcome": "granted"},
         )
+
+
+def _studied(
+    referral: Referral, actor: User | None, *, level: str, on: date, measures: str
+) -> Referral:
+    """Send a consented mechanism referral, then record the mechanism's risk study (DESK-3)."""
+    referral = services.update_referral(
+        referral=referral,
+        actor=actor,
+        expected_version=referral.version,
+        changes={"status": "sent"},
+    )
+    if actor is None:
+        return referral
+    return services.record_mechanism_study(
+        referral=referral,
+        actor=actor,
+        expected_version=referral.version,
+        level=level,
+        studied_on=on,
+        measures=measures,
+    )
+
+
+def _rio_claro(office: Organisation, people: tuple[User | None, User | None], today: date) -> int:
+    """The Río Claro community's case, when the defenders' demo keeps its record: the State
+    mechanism found an ordinary risk where our analysis (the risk demo's) says high, so the
+    case page and the dashboard suggest an appeal (DESK-3)."""
+    dora, lena = people
+    defender = Defender.objects.filter(
+        organisation=office, collective_organisation__slug="collective-rio-claro"
+    ).first()
+    if defender is None or Case.objects.filter(pk=_id("case.rio-claro")).exists():
+        return 0
+    case = services.open_case(
+        actor=dora,
+        defender=defender,
+        summary="Collective protection route after the visits by armed men (fictional).",
+        priority="high",
+        urgency="days",
+        consent_scopes=["store", "share_team", "share_mechanism"],
+        case_id=_id("case.rio-claro"),
+    )
+    if dora is not None:
+        services.assign(case=case, actor=lena, expected_version=case.version, officers=[dora])
+    for to in PATHS[CaseState.ACTIVE]:
+        services.change_state(case=case, actor=dora, expected_version=case.version, to=to)
+    referral = services.add_referral(
+        case=case,
+        actor=dora,
+        kind="mechanism",
+        status="consented",
+        requested_on=today - timedelta(days=60),
+        target="National Protection Unit, collective route (fictional office)",
+    )
+    _studied(
+        referral,
+        dora,
+        level="ordinary",
+        on=today - timedelta(days=5),
+        measures="None: the study found an ordinary risk.",
+    )
+    return 1

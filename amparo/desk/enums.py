@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from amparo.risk.enums import RiskLevel
+
 
 class CaseState(models.TextChoices):
     RECEIVED = "received", pgettext_lazy("case state", "Received")
@@ -124,6 +126,50 @@ class ReferralOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("referral outcome", "Withdrawn")
 
 
+class MechanismRiskLevel(models.TextChoices):
+    """The level a State protection mechanism's risk study gives, on the mechanism's own scale:
+    ordinary, extraordinary, extreme (Colombia's UNP, Decree 4912/2011; the laws of Mexico and
+    Honduras use the same words, to verify per mechanism). DESK-3: it never replaces Amparo's
+    level; both are kept and compared."""
+
+    # Translators: a State protection mechanism's risk level: no risk beyond what anyone faces.
+    ORDINARY = "ordinary", pgettext_lazy("mechanism risk level", "Ordinary")
+    EXTRAORDINARY = "extraordinary", pgettext_lazy("mechanism risk level", "Extraordinary")
+    EXTREME = "extreme", pgettext_lazy("mechanism risk level", "Extreme")
+
+
+#: Where each mechanism level sits on Amparo's scale (risk.enums.RiskLevel), so the two can be
+#: compared (Design, ADR 0052): an ordinary risk gets no measures, an extreme one is the
+#: highest either scale knows.
+MECHANISM_LEVEL_ON_OUR_SCALE: dict[str, str] = {
+    MechanismRiskLevel.ORDINARY: RiskLevel.LOW,
+    MechanismRiskLevel.EXTRAORDINARY: RiskLevel.MODERATE,
+    MechanismRiskLevel.EXTREME: RiskLevel.HIGH,
+}
+#: Amparo's levels from lowest to highest.
+RISK_RANK: dict[str, int] = {RiskLevel.LOW: 1, RiskLevel.MODERATE: 2, RiskLevel.HIGH: 3}
+
+
+class RiskDivergence(models.TextChoices):
+    """How the mechanism's level compares with Amparo's (DESK-3). Lower is the dangerous case:
+    measures below the risk."""
+
+    LOWER = "lower", _("The mechanism rates the risk lower than our analysis: consider an appeal.")
+    HIGHER = (
+        "higher",
+        _("The mechanism rates the risk higher than our analysis: review our analysis."),
+    )
+
+
+def risk_divergence(mechanism_level: str, our_level: str) -> str:
+    """`lower`, `higher`, or "" when the levels agree or either is missing."""
+    theirs = RISK_RANK.get(MECHANISM_LEVEL_ON_OUR_SCALE.get(mechanism_level, ""))
+    ours = RISK_RANK.get(our_level)
+    if theirs is None or ours is None or theirs == ours:
+        return ""
+    return RiskDivergence.LOWER if theirs < ours else RiskDivergence.HIGHER
+
+
 class RequestStatus(models.TextChoices):
     NEW = "new", pgettext_lazy("support request", "New")
     CONVERTED = "converted", _("Case opened")
@@ -152,3 +198,4 @@ class EventKind(models.TextChoices):
     ACCOMPANIMENT_EDITED = "accompaniment_edited", _("Accompaniment edited")
     REFERRAL_ADDED = "referral_added", _("Referral recorded")
     REFERRAL_EDITED = "referral_edited", _("Referral updated")
+    MECHANISM_ASSESSED = "mechanism_assessed", _("The mechanism's risk study recorded")

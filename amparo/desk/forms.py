@@ -18,6 +18,7 @@ from amparo.desk.enums import (
     Confidentiality,
     ContactKind,
     GrantCategory,
+    MechanismRiskLevel,
     Priority,
     ReferralKind,
     ReferralOutcome,
@@ -183,6 +184,23 @@ class ReferralForm(forms.Form):
             self.fields["version"].required = True
         else:
             del self.fields["version"]
+
+
+class MechanismStudyForm(forms.Form):
+    """DESK-3: what the State mechanism's risk study found. Amparo's own level is not asked:
+    it is read from the analysis in force at the study's date."""
+
+    version = _version()
+    level = forms.ChoiceField(
+        label=_("The mechanism's risk level"),
+        choices=[("", "—"), *MechanismRiskLevel.choices],
+        help_text=_("As the mechanism's study states it, on its own scale."),
+    )
+    studied_on = forms.DateField(label=_("Date of the study"), widget=DATE)
+    measures = _text(
+        _("Measures the mechanism granted"),
+        help_text=_("Which measures, by whom, from when; or that none were granted."),
+    )
 
 
 class ConvertRequestForm(forms.Form):

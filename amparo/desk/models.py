@@ -23,6 +23,8 @@ from amparo.core.crypto.fields import EncryptedTextField
 from amparo.defenders.enums import ConsentScope
 from amparo.desk.enums import (
     ENDED,
+    MECHANISM_LEVEL_ON_OUR_SCALE,
+    REFERRAL_ORDER,
     AccompanimentKind,
     CaseState,
     ClosureReason,
@@ -30,13 +32,17 @@ from amparo.desk.enums import (
     ContactKind,
     EventKind,
     GrantCategory,
+    MechanismRiskLevel,
     Priority,
     ReferralKind,
     ReferralOutcome,
     ReferralStatus,
     RequestStatus,
+    RiskDivergence,
     Urgency,
+    risk_divergence,
 )
+from amparo.risk.enums import RiskLevel
 
 
 class RequestDesk(models.Model):
@@ -324,12 +330,39 @@ class Referral(models.Model):
     risk_study_on = models.DateField(_("risk study on"), null=True, blank=True)
     measures_granted_on = models.DateField(_("measures granted on"), null=True, blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
+    #: DESK-3: the level the mechanism's latest risk study gave, on its own scale, and the
+    #: study's date. Written only by services.record_mechanism_study.
+    mechanism_level = models.CharField(
+        _("the mechanism's risk level"),
+        max_length=14,
+        choices=MechanismRiskLevel.choices,
+        blank=True,
+    )
+    mechanism_studied_on = models.DateField(
+        _("date of the mechanism's risk study"), null=True, blank=True
+    )
+    #: DESK-3, a snapshot taken when the study is recorded: Amparo's analysis in force at the
+    #: study's date and its level, as read through the risk module. Never typed, never edited.
+    amparo_analysis_at_study = models.ForeignKey(
+        "risk.RiskAnalysis",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("our analysis at the study"),
+    )
+    amparo_level_at_study = models.CharField(
+        _("our risk level at the study"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
 
     # Tier 1
     target = EncryptedTextField(
         _("to whom"), blank=True, help_text=_("The fund, mechanism, lawyer or organisation.")
     )
     details = EncryptedTextField(_("details"), blank=True)
+    mechanism_measures = EncryptedTextField(
+        _("measures the mechanism granted"), blank=True, null=True
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -353,6 +386,42 @@ class Referral(models.Model):
         if self.requested_on is None or self.implemented_on is None:
             return None
         return (self.implemented_on - self.requested_on).days
+
+    @property
+    def mechanism_level_on_our_scale(self) -> str:
+        """The mechanism's level on Amparo's scale (enums.MECHANISM_LEVEL_ON_OUR_SCALE)."""
+        return MECHANISM_LEVEL_ON_OUR_SCALE.get(self.mechanism_level, "")
+
+    @property
+    def compared_level(self) -> str:
+        """Amparo's level the mechanism's is compared with: the current analysis, which
+        queries.referrals_of and get_referral_for_user annotate (`current_amparo_level`), or,
+        without one, the snapshot taken at the study."""
+        return getattr(self, "current_amparo_level", None) or self.amparo_level_at_study
+
+    @property
+    def risk_divergence(self) -> str:
+        """DESK-3: `lower` (the dangerous case), `higher`, or "" when they agree."""
+        return risk_divergence(self.mechanism_level, self.compared_level)
+
+    def get_risk_divergence_display(self) -> str:
+        return str(RiskDivergence(self.risk_divergence).label) if self.risk_divergence else ""
+
+    def get_compared_level_display(self) -> str:
+        return str(RiskLevel(self.compared_level).label) if self.compared_level else ""
+
+    def get_current_amparo_level_display(self) -> str:
+        level = getattr(self, "current_amparo_level", None)
+        return str(RiskLevel(level).label) if level else ""
+
+    @property
+    def is_sent(self) -> bool:
+        """Sent to its recipient, or further along."""
+        return REFERRAL_ORDER.index(self.status) >= REFERRAL_ORDER.index(ReferralStatus.SENT)
+
+    def get_mechanism_level_on_our_scale_display(self) -> str:
+        level = self.mechanism_level_on_our_scale
+        return str(RiskLevel(level).label) if level else ""
 
     def milestones(self) -> list[tuple[Any, Any]]:
         return [

@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case as SqlCase
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -22,8 +24,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,7 +35,13 @@ from amparo.accounts.models import Membership, Organisation, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.defenders.models import Defender
 from amparo.desk import rules
-from amparo.desk.enums import OPEN, RequestStatus
+from amparo.desk.enums import (
+    MECHANISM_LEVEL_ON_OUR_SCALE,
+    OPEN,
+    RISK_RANK,
+    ReferralKind,
+    RequestStatus,
+)
 from amparo.desk.models import (
     Accompaniment,
     Case,
@@ -47,6 +56,8 @@ from amparo.incidents.queries import incidents_visible_to
 from amparo.plans.enums import LIVE_STATUSES
 from amparo.plans.models import SecurityPlan
 from amparo.plans.rules import plans_visible_q
+from amparo.risk.enums import CURRENT_STATUSES, AnalysisStatus
+from amparo.risk.models import RiskAnalysis
 from amparo.risk.queries import analyses_visible_to
 
 if TYPE_CHECKING:
@@ -176,8 +187,42 @@ def accompaniments_of(case: Case) -> QuerySet[Accompaniment]:
     return Accompaniment.objects.filter(case=case).order_by("-held_on", "-created_at")
 
 
-def referrals_of(case: Case) -> QuerySet[Referral]:
-    return Referral.objects.filter(case=case).order_by("-created_at", "-id")
+# --- Amparo's risk level beside a mechanism's (DESK-3) ---
+
+
+def current_level_of(user: User | AnonymousUser, defender_id: Any) -> Subquery:
+    """The level of the defender's analysis in force, as the person sees it through the risk
+    module's access path (the one `risk.queries.current_analysis_for` returns), as a
+    subquery; `defender_id` is usually an OuterRef."""
+    current = analyses_visible_to(user).filter(subject_id=defender_id, status__in=CURRENT_STATUSES)
+    return Subquery(current.order_by("-revision", "-analysed_on").values("level")[:1])
+
+
+def analysis_in_force_on(
+    user: User | AnonymousUser, defender_id: Any, on: date
+) -> RiskAnalysis | None:
+    """The defender's analysis in force on the date `on`, as the person sees it: the latest
+    concluded one (in force now, due for review or superseded since) dated on or before it."""
+    concluded = (*CURRENT_STATUSES, AnalysisStatus.SUPERSEDED)
+    return (
+        analyses_visible_to(user)
+        .filter(subject_id=defender_id, status__in=concluded, analysed_on__lte=on)
+        .select_related(None)
+        .order_by("-analysed_on", "-revision")
+        .first()
+    )
+
+
+def _with_levels(referrals: QuerySet[Referral], user: User | AnonymousUser) -> QuerySet[Referral]:
+    """Referrals with Amparo's current level beside them (`current_amparo_level`), and the
+    analysis of the snapshot for its code: what `Referral.risk_divergence` compares."""
+    return referrals.annotate(
+        current_amparo_level=current_level_of(user, OuterRef("case__defender_id"))
+    ).select_related("amparo_analysis_at_study")
+
+
+def referrals_of(case: Case, user: User | AnonymousUser) -> QuerySet[Referral]:
+    return _with_levels(Referral.objects.filter(case=case), user).order_by("-created_at", "-id")
 
 
 def get_accompaniment_for_user(
@@ -198,9 +243,9 @@ def get_referral_for_user(
     user: User | AnonymousUser, referral_id: UUID, *, for_write: bool = False
 ) -> Referral:
     referral = get_object_or_404(
-        Referral.objects.filter(rules.cases_visible_q(user, "case__")).select_related(
-            "case", "case__defender"
-        ),
+        _with_levels(
+            Referral.objects.filter(rules.cases_visible_q(user, "case__")), user
+        ).select_related("case", "case__defender"),
         pk=referral_id,
     )
     if for_write and not rules.can_edit_case(user, referral.case):
@@ -362,4 +407,46 @@ def cases_without_live_plan(user: User | AnonymousUser) -> QuerySet[Case]:
         .filter(state__in=OPEN)
         .filter(~Exists(live))
         .order_by("-created_at", "-id")
+    )
+
+
+def _rank(level: str) -> SqlCase:
+    """A level of Amparo's scale as its rank (enums.RISK_RANK), in SQL."""
+    whens = [When(**{level: code}, then=Value(rank)) for code, rank in RISK_RANK.items()]
+    return SqlCase(*whens, default=None, output_field=IntegerField())
+
+
+def diverging_studies(user: User | AnonymousUser) -> QuerySet[Referral]:
+    """DESK-3 on the dashboard: mechanism referrals of open cases whose risk study rates the
+    risk lower or higher than Amparo's current analysis (or, without one, than the snapshot
+    taken at the study). Lower first, as the dangerous case; then the latest study. Codes and
+    levels only: nothing is decrypted."""
+    mechanism_rank = SqlCase(
+        *[
+            When(mechanism_level=code, then=Value(RISK_RANK[ours]))
+            for code, ours in MECHANISM_LEVEL_ON_OUR_SCALE.items()
+        ],
+        default=None,
+        output_field=IntegerField(),
+    )
+    compared = Coalesce(
+        NullIf(current_level_of(user, OuterRef("case__defender_id")), Value("")),
+        NullIf(F("amparo_level_at_study"), Value("")),
+    )
+    return (
+        Referral.objects.filter(
+            rules.cases_visible_q(user, "case__"),
+            case__state__in=OPEN,
+            kind=ReferralKind.MECHANISM,
+        )
+        .exclude(mechanism_level="")
+        .annotate(
+            current_amparo_level=current_level_of(user, OuterRef("case__defender_id")),
+            compared=compared,
+        )
+        .annotate(theirs=mechanism_rank, ours=_rank("compared"))
+        .filter(Q(theirs__lt=F("ours")) | Q(theirs__gt=F("ours")))
+        .annotate(is_higher=SqlCase(When(theirs__gt=F("ours"), then=Value(1)), default=Value(0)))
+        .select_related("case", "case__defender")
+        .order_by("is_higher", "-mechanism_studied_on", "-id")
     )

@@ -15,12 +15,15 @@ from amparo.desk.enums import (
     ClosureReason,
     Confidentiality,
     GrantCategory,
+    MechanismRiskLevel,
     Priority,
     ReferralKind,
     ReferralOutcome,
     ReferralStatus,
+    RiskDivergence,
     Urgency,
 )
+from amparo.risk.enums import RiskLevel
 
 TEXT = 5000
 NEXT = "Pass as `after` to read the next page; null on the last page."
@@ -140,8 +143,26 @@ class ReferralOut(Schema):
     measures_granted_on: date | None
     implemented_on: date | None
     delay_days: int | None
+    mechanism_level: MechanismRiskLevel | None = Field(
+        None, description="DESK-3: the level the mechanism's latest risk study gave."
+    )
+    mechanism_level_on_our_scale: RiskLevel | None = None
+    mechanism_studied_on: date | None
+    amparo_analysis_at_study_id: UUID | None = Field(
+        None, description="Our analysis in force at the study's date (a snapshot)."
+    )
+    amparo_level_at_study: RiskLevel | None = None
+    current_amparo_level: RiskLevel | None = Field(
+        None, description="The level of our analysis in force now, as the caller sees it."
+    )
+    risk_divergence: RiskDivergence | None = Field(
+        None,
+        description="`lower` when the mechanism rates the risk lower than our analysis (now, "
+        "or at the study without a current one): consider an appeal; `higher` the other way.",
+    )
     target: str
     details: str
+    mechanism_measures: str
     version: int = Field(description=VERSION)
 
     @staticmethod
@@ -151,6 +172,30 @@ class ReferralOut(Schema):
     @staticmethod
     def resolve_outcome(obj: object) -> str | None:
         return getattr(obj, "outcome", "") or None
+
+    @staticmethod
+    def resolve_mechanism_level(obj: object) -> str | None:
+        return getattr(obj, "mechanism_level", "") or None
+
+    @staticmethod
+    def resolve_mechanism_level_on_our_scale(obj: object) -> str | None:
+        return getattr(obj, "mechanism_level_on_our_scale", "") or None
+
+    @staticmethod
+    def resolve_amparo_level_at_study(obj: object) -> str | None:
+        return getattr(obj, "amparo_level_at_study", "") or None
+
+    @staticmethod
+    def resolve_current_amparo_level(obj: object) -> str | None:
+        return getattr(obj, "current_amparo_level", "") or None
+
+    @staticmethod
+    def resolve_mechanism_measures(obj: object) -> str:
+        return getattr(obj, "mechanism_measures", "") or ""
+
+    @staticmethod
+    def resolve_risk_divergence(obj: object) -> str | None:
+        return getattr(obj, "risk_divergence", "") or None
 
 
 class ReferralPage(Schema):
@@ -182,6 +227,13 @@ class ReferralUpdateIn(Schema):
     implemented_on: date | None = None
     target: str | None = Field(None, max_length=500)
     details: str | None = Field(None, max_length=TEXT)
+
+
+class MechanismStudyIn(Schema):
+    version: int
+    level: MechanismRiskLevel
+    studied_on: date
+    measures: str = Field("", max_length=TEXT)
 
 
 class DeskErrorOut(Schema):

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("desk/cases/<uuid:case_id>/referrals/new/", views.referral_create, name="referral-create"),
     path("desk/referrals/<uuid:referral_id>/edit/", views.referral_edit, name="referral-edit"),
+    path("desk/referrals/<uuid:referral_id>/study/", views.referral_study, name="referral-study"),
     path("desk/requests/", views.request_list, name="request-list"),
     path("desk/requests/settings/", views.request_settings, name="request-settings"),
     path("desk/requests/<uuid:request_id>/", views.request_detail, name="request-detail"),

@@ -20,7 +20,12 @@ from amparo.desk.services.cases import (
     update_case,
 )
 from amparo.desk.services.common import DeskError
-from amparo.desk.services.referrals import REFERRAL_FIELDS, add_referral, update_referral
+from amparo.desk.services.referrals import (
+    REFERRAL_FIELDS,
+    add_referral,
+    record_mechanism_study,
+    update_referral,
+)
 from amparo.desk.services.requests import (
     convert_request,
     decline_request,
@@ -41,6 +46,7 @@ __all__ = [
     "convert_request",
     "decline_request",
     "open_case",
+    "record_mechanism_study",
     "set_accepts_requests",
     "submit_request",
     "triage",

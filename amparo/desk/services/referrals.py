@@ -4,13 +4,21 @@ organisations (DOMAIN.md 2.6: DESK-1)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from amparo.core.locking import save_versioned_instance
-from amparo.desk.enums import REFERRAL_ORDER, EventKind, ReferralKind, ReferralStatus
+from amparo.desk import queries
+from amparo.desk.enums import (
+    REFERRAL_ORDER,
+    EventKind,
+    MechanismRiskLevel,
+    ReferralKind,
+    ReferralStatus,
+)
 from amparo.desk.models import Case, Referral
 from amparo.desk.services.common import DeskError, check_unknown, record
 
@@ -32,12 +40,25 @@ REFERRAL_FIELDS = (
 )
 
 
+#: What recording a mechanism's risk study writes (DESK-3); none of it through update_referral.
+STUDY_FIELDS = [
+    "mechanism_level",
+    "mechanism_studied_on",
+    "risk_study_on",
+    "mechanism_measures",
+    "amparo_analysis_at_study",
+    "amparo_level_at_study",
+]
+
+
 def _check_referral(referral: Referral, previous_status: str | None) -> None:
     """DESK-1: nothing leaves a case without consent, so a referral goes through `consented`
     before it is sent. Grant categories belong to grants; outcomes come after a decision;
     milestones in order."""
     if referral.kind != ReferralKind.GRANT and referral.grant_category:
         raise DeskError(_("Only an emergency grant has a grant category."))
+    if referral.kind != ReferralKind.MECHANISM and referral.mechanism_level:
+        raise DeskError(_("Only a referral to a State protection mechanism has a risk study."))
     order = REFERRAL_ORDER.index
     sent = order(ReferralStatus.SENT)
     if order(referral.status) >= sent and (
@@ -88,6 +109,57 @@ def update_referral(
         EventKind.REFERRAL_EDITED,
         before=before,
         after=referral.status,
+        item=referral,
+    )
+    return referral
+
+
+@transaction.atomic
+def record_mechanism_study(
+    *,
+    referral: Referral,
+    actor: User,
+    expected_version: int,
+    level: str,
+    studied_on: date,
+    measures: str = "",
+) -> Referral:
+    """DESK-3: the State mechanism's own risk study, on a referral sent to it: its level on
+    the mechanism's scale, the study's date and the measures it granted (Tier 1). The first
+    study also fills the `risk_study_on` milestone (DESK-4). A new study (a re-evaluation)
+    replaces the previous one; the timeline keeps both levels.
+
+    Amparo's level is never written from the mechanism's: beside it the referral keeps, as a
+    snapshot, Amparo's analysis in force at the study's date and its level, read through the
+    risk module's access path as the person sees it (none when there is none).
+
+    Side effects: the `mechanism_assessed` timeline line (the mechanism's level before and
+    after) and `desk.mechanism_assessed`. Raises DeskError (not a mechanism referral, not sent
+    yet, unknown level, dates out of order), EditConflict."""
+    if referral.kind != ReferralKind.MECHANISM:
+        raise DeskError(_("Only a referral to a State protection mechanism has a risk study."))
+    if REFERRAL_ORDER.index(referral.status) < REFERRAL_ORDER.index(ReferralStatus.SENT):
+        raise DeskError(_("Record the mechanism's risk study once the request was sent to it."))
+    if level not in MechanismRiskLevel.values:
+        raise DeskError(_("Choose the level the mechanism's study gave."))
+    if referral.requested_on is not None and studied_on < referral.requested_on:
+        raise DeskError(_("The mechanism's risk study cannot come before the request."))
+    before = referral.mechanism_level
+    analysis = queries.analysis_in_force_on(actor, referral.case.defender_id, studied_on)
+    referral.mechanism_level = level
+    referral.mechanism_studied_on = studied_on
+    referral.risk_study_on = referral.risk_study_on or studied_on
+    referral.mechanism_measures = measures
+    referral.amparo_analysis_at_study = analysis
+    referral.amparo_level_at_study = analysis.level if analysis is not None else ""
+    _check_referral(referral, referral.status)
+    save_versioned_instance(referral, expected_version=expected_version, update_fields=STUDY_FIELDS)
+    record(
+        referral.case,
+        actor,
+        EventKind.MECHANISM_ASSESSED,
+        before=before,
+        after=level,
         item=referral,
     )
     return referral

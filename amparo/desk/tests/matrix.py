@@ -47,8 +47,21 @@ def _with_case(world: World, client: Any) -> None:
             case=case, actor=None, kind="meeting", held_on=date(2026, 1, 5)
         )
         referral = services.add_referral(case=case, actor=None, kind="lawyer")
+        # Sent to the State mechanism (version 2): its risk study may be recorded.
+        mechanism = services.add_referral(
+            case=case, actor=None, kind="mechanism", status="consented"
+        )
+        services.update_referral(
+            referral=mechanism, actor=None, expected_version=1, changes={"status": "sent"}
+        )
         support = services.submit_request(organisation=world.organisation, request="Help")
-    world.extra.update(case=case, accompaniment=accompaniment, referral=referral, support=support)
+    world.extra.update(
+        case=case,
+        accompaniment=accompaniment,
+        referral=referral,
+        mechanism=mechanism,
+        support=support,
+    )
 
 
 def _with_open_form(world: World, client: Any) -> None:
@@ -67,6 +80,10 @@ def _accompaniment(world: World) -> list[object]:
 
 def _referral(world: World) -> list[object]:
     return [world.extra["referral"].pk]
+
+
+def _mechanism(world: World) -> list[object]:
+    return [world.extra["mechanism"].pk]
 
 
 def _support(world: World) -> list[object]:
@@ -148,6 +165,15 @@ PAGES = [
         method="POST",
         args=_referral,
         data=lambda world: {"version": "1", "kind": "lawyer", "status": "consented"},
+        setup=_with_case,
+    ),
+    Route("desk:referral-study", CASE, args=_mechanism, setup=_with_case),
+    Route(
+        "desk:referral-study",
+        CASE_POST,
+        method="POST",
+        args=_mechanism,
+        data=lambda world: {"version": "2", "level": "extraordinary", "studied_on": "2026-02-01"},
         setup=_with_case,
     ),
     Route("desk:request-list", DESK, setup=_with_case),
@@ -245,6 +271,13 @@ API = [
         API_BAD_BODY,
         method="POST",
         args=_case,
+        setup=_api(_with_case),
+    ),
+    Route(
+        "api-v1:desk-referral-study",
+        API_BAD_BODY,
+        method="POST",
+        args=_mechanism,
         setup=_api(_with_case),
     ),
     Route(

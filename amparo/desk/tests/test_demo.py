@@ -42,3 +42,27 @@ def test_demo_refuses_without_debug(settings):
 
     with pytest.raises(ImproperlyConfigured, match="DEBUG"):
         demo.seed({}, {})
+
+
+def test_after_the_risk_demo_rio_claro_shows_a_mechanism_rating_lower_than_ours(settings):
+    from amparo.risk import demo as risk_demo
+
+    settings.DEBUG = True
+    accounts_demo.seed()
+    organisations = {org.slug: org for org in Organisation.objects.all()}
+    people = {user.email: user for user in User.objects.all()}
+    risk_demo.seed(organisations, people)
+
+    assert _seed()["desk cases"] == 11
+    assert _seed()["desk cases"] == 0
+    dora = User.objects.get(email=f"dora@{accounts_demo.DEMO_DOMAIN}")
+    flagged = list(queries.diverging_studies(dora))
+    assert [(r.case.defender.collective_organisation.slug, r.risk_divergence) for r in flagged] == [
+        ("collective-rio-claro", "lower")
+    ]
+    assert (flagged[0].amparo_level_at_study, flagged[0].current_amparo_level) == (
+        "moderate",
+        "high",
+    )
+    jaime = Referral.objects.get(kind="mechanism", case_id=demo._id("case.jaime"))
+    assert (jaime.mechanism_level, jaime.amparo_level_at_study) == ("extraordinary", "")

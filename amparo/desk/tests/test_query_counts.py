@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from amparo.audit.services import audit_context
 from amparo.desk import services
@@ -20,6 +21,8 @@ from amparo.desk.tests.factories import (
     make_defender,
     make_referral,
 )
+from amparo.desk.tests.test_mechanism_study import concluded
+from amparo.risk.enums import RiskLevel
 from amparo.testing.auth import login_fresh
 
 pytestmark = pytest.mark.django_db
@@ -56,39 +59,64 @@ def test_case_list(
     assert len(response.context["cases"]) == rows
 
 
+def _studied(case, actor, level):
+    """A referral sent to the State mechanism, with its risk study recorded (DESK-3)."""
+    referral = make_referral(case, kind="mechanism", status="consented", target="UNP")
+    with audit_context(actor=actor):
+        services.update_referral(
+            referral=referral, actor=actor, expected_version=1, changes={"status": "sent"}
+        )
+        return services.record_mechanism_study(
+            referral=referral,
+            actor=actor,
+            expected_version=2,
+            level=level,
+            studied_on=timezone.localdate(),
+            measures="Escort",
+        )
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_case_detail(
     client, record, desk_officer, second_officer, django_assert_num_queries, *, rows
 ):
     case = make_case(record, officers=[desk_officer, second_officer], summary="Summary")
+    concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
     for index in range(rows):
         make_accompaniment(case, notes=f"Note {index}", follow_up_due=date(2020, 1, 1))
         make_referral(case, target=f"Fund {index}", grant_category="digital")
+        _studied(case, desk_officer, "ordinary")
     url = case.get_absolute_url()
     _signed_in(client, desk_officer, url)
 
     # session, person; the case with its defender, request and the counts of the defender's
     # incidents, analyses and plans (subqueries); officers; timeline; accompaniment;
-    # referrals; the read event (head, insert).
+    # referrals with our current level (a subquery) and the analysis of each study's
+    # snapshot (a join); the read event (head, insert).
     with django_assert_num_queries(9):
         response = client.get(url)
 
     assert len(response.context["accompaniments"]) == rows
+    assert len(response.context["diverging"]) == rows
 
 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_dashboard(client, organisation, desk_officer, rows, django_assert_num_queries):
     for case in _cases(organisation, [desk_officer], rows):
         make_accompaniment(case, follow_up_due=date(2020, 1, 1))
+        concluded(case.defender, RiskLevel.MODERATE, date(2026, 1, 2))
+        _studied(case, desk_officer, "extreme")
     url = reverse("desk:dashboard")
     _signed_in(client, desk_officer, url)
 
     # session, person; open cases by priority; overdue follow-ups; analyses due; recent
-    # incidents; open cases without a plan in force. Nothing decrypted.
-    with django_assert_num_queries(7):
+    # incidents; open cases without a plan in force; mechanism studies that differ from our
+    # analysis (DESK-3). Nothing decrypted.
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert len(response.context["overdue"]) == min(rows, 10)
+    assert len(response.context["diverging"]) == min(rows, 10)
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -131,6 +159,7 @@ def test_api_reads(api_client, organisation, desk_officer, rows, django_assert_n
     for _ in range(rows):
         make_accompaniment(cases[0], notes="Note")
         make_referral(cases[0], details="Details")
+        _studied(cases[0], desk_officer, "ordinary")
     client = api_client(desk_officer)
     client.get("/api/v1/desk/cases")
 
@@ -140,11 +169,12 @@ def test_api_reads(api_client, organisation, desk_officer, rows, django_assert_n
     # token, memberships; the case; its officers; the read event (head, insert).
     with django_assert_num_queries(6):
         client.get(f"/api/v1/desk/cases/{cases[0].pk}")
-    # token, memberships; the case; the page; the read event (head, insert).
+    # token, memberships; the case; the page (referrals with our current level, a subquery);
+    # the read event (head, insert).
     for part in ("accompaniment", "referrals"):
         with django_assert_num_queries(6):
             items = client.get(f"/api/v1/desk/cases/{cases[0].pk}/{part}?limit=100").json()
-        assert len(items["items"]) == rows
+        assert len(items["items"]) == rows * (2 if part == "referrals" else 1)
 
 
 def test_api_writes(api_client, case, desk_lead, second_officer, django_assert_num_queries):
@@ -208,4 +238,18 @@ def test_form_pages(client, organisation, desk_lead, django_assert_num_queries, 
     _signed_in(client, desk_lead, url)
 
     with django_assert_num_queries(FORM_PAGES[name]):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_mechanism_study_page(client, record, desk_officer, django_assert_num_queries, *, rows):
+    case = make_case(record, officers=[desk_officer])
+    concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
+    referrals = [_studied(case, desk_officer, "ordinary") for _ in range(rows)]
+    url = reverse("desk:referral-study", args=[referrals[0].pk])
+    _signed_in(client, desk_officer, url)
+
+    # session, person; the referral with its case, defender, our current level (a subquery)
+    # and the snapshot's analysis; the read event of its target and measures (head, insert).
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200

@@ -17,7 +17,7 @@ from amparo.desk.views.cases import (
 )
 from amparo.desk.views.dashboard import dashboard, report
 from amparo.desk.views.inbox import request_decline, request_detail, request_list, request_settings
-from amparo.desk.views.referrals import referral_create, referral_edit
+from amparo.desk.views.referrals import referral_create, referral_edit, referral_study
 
 __all__ = [
     "accompaniment_create",
@@ -32,6 +32,7 @@ __all__ = [
     "dashboard",
     "referral_create",
     "referral_edit",
+    "referral_study",
     "report",
     "request_decline",
     "request_detail",

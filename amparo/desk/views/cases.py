@@ -136,13 +136,16 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     user = user_of(request)
     case = queries.get_case_for_user(user, case_id, linked=True)
     can_edit = rules.can_edit_case(user, case)
+    referrals = list(queries.referrals_of(case, user))
     context = {
         "case": case,
         "defender": case.defender,
         "officers": queries.officers_of(case),
         "events": list(queries.timeline_of(case)[:100]),
         "accompaniments": list(queries.accompaniments_of(case)),
-        "referrals": list(queries.referrals_of(case)),
+        "referrals": referrals,
+        # DESK-3: studies whose level differs from ours, flagged above everything else.
+        "diverging": [item for item in referrals if item.risk_divergence],
         "can_edit": can_edit,
         "can_assign": rules.can_assign(user, case),
         "transitions": [(to, CaseState(to).label) for to in services.allowed_transitions(case)]

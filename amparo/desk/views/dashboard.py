@@ -23,7 +23,8 @@ DASHBOARD_ROWS = 10
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Open cases by priority, overdue follow-ups, analyses due for review, recent incidents,
-    cases without a current plan. Codes, states and dates only: nothing is decrypted."""
+    cases without a current plan, mechanism risk studies that differ from our analysis (DESK-3).
+    Codes, states and dates only: nothing is decrypted."""
     user = user_of(request)
     desk_staff(user)
     counts = queries.open_by_priority(user)
@@ -37,6 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "analyses_due": analyses_due_for(user, limit=DASHBOARD_ROWS),
         "recent_incidents": list(incidents_visible_to(user)[:DASHBOARD_ROWS]),
         "without_plan": list(queries.cases_without_live_plan(user)[:DASHBOARD_ROWS]),
+        "diverging": list(queries.diverging_studies(user)[:DASHBOARD_ROWS]),
     }
     return render(request, "desk/dashboard.html", context)
 
