@@ -32,6 +32,7 @@ from amparo.api.schemas import (
     ValidationErrorOut,
 )
 from amparo.core.locking import EditConflict
+from amparo.core.pickers import normalise_name
 from amparo.defenders.enums import DefenderKind
 from amparo.defenders.rules import organisations_with
 from amparo.incidents import queries, rules, services
@@ -376,7 +377,7 @@ def _duplicates(user: User, body: IncidentCreateIn) -> list[dict[str, Any]]:
             queries.known_victims(user, limit=queries.DUPLICATE_SCAN_LIMIT)
         )
         for row, victim in new_victims:
-            matches = by_name.get(queries.normalise_name(victim.new_pseudonym), [])
+            matches = by_name.get(normalise_name(victim.new_pseudonym), [])
             if not victim.confirm_new and matches:
                 found.append({"row": row, "part": "victims", "matches": [m.id for m in matches]})
     new_perpetrators = [
@@ -387,7 +388,7 @@ def _duplicates(user: User, body: IncidentCreateIn) -> list[dict[str, Any]]:
             queries.known_perpetrators(user, limit=queries.DUPLICATE_SCAN_LIMIT)
         )
         for row, perpetrator in new_perpetrators:
-            matches = by_name.get(queries.normalise_name(perpetrator.new_name), [])
+            matches = by_name.get(normalise_name(perpetrator.new_name), [])
             if not perpetrator.confirm_new and matches:
                 found.append(
                     {"row": row, "part": "perpetrators", "matches": [m.id for m in matches]}

@@ -19,6 +19,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from amparo.core.pickers import Known, normalise_name
 from amparo.defenders.enums import Category, DefenderKind
 from amparo.incidents import queries
 from amparo.incidents.enums import (
@@ -39,7 +40,7 @@ from amparo.incidents.models import (
     Perpetrator,
     Source,
 )
-from amparo.incidents.queries import Known, ReportTargets
+from amparo.incidents.queries import ReportTargets
 
 #: Empty rows of each formset on a fresh page, and added by "More rows".
 EXTRA_ROWS = 3
@@ -204,7 +205,7 @@ class _PartyRow(forms.Form):
         #: Records the typed name may duplicate; the template offers them for reuse.
         self.duplicates: list[Known] = []
         typed = self.data.get(self.add_prefix(self.new_field), "") if self.is_bound else ""
-        matches = self.by_name.get(queries.normalise_name(str(typed)), []) if typed else []
+        matches = self.by_name.get(normalise_name(str(typed)), []) if typed else []
         reuse = self.fields["reuse"]
         assert isinstance(reuse, forms.ChoiceField)  # noqa: S101 -- declared below
         reuse.choices = [("new", self.new_choice_label)] + [

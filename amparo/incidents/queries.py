@@ -7,7 +7,6 @@ perpetrators' names) are decrypted in memory, for bounded sets, after the access
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
 from amparo.core.paging import Page, page_from
+from amparo.core.pickers import SEARCH_WINDOW, Known, Picker, normalise_name, pick
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderShare
 from amparo.defenders.rules import defender_q, organisations_with
@@ -47,12 +47,9 @@ if TYPE_CHECKING:
 
     Person = User | AnonymousUser
 
-#: How many defenders or perpetrators a picker offers (PERFORMANCE.md 6: pickers over large
-#: tables search and return 20 options, never one per row).
-PICKER_LIMIT = 20
-#: How many of the most recent records the duplicate hints and a picker's search decrypt
-#: and compare a name against (pseudonyms and names are Tier 1: no index can search them).
-DUPLICATE_SCAN_LIMIT = 1000
+#: How many of the most recent records the duplicate hints decrypt and compare a name against
+#: (pseudonyms and names are Tier 1: no index can search them): as many as a picker's search.
+DUPLICATE_SCAN_LIMIT = SEARCH_WINDOW
 #: INC-5: this many incidents in this many days sharing a perpetrator or a region.
 PATTERN_THRESHOLD: int = getattr(settings, "AMPARO_INCIDENT_PATTERN_THRESHOLD", 3)
 PATTERN_WINDOW_DAYS: int = getattr(settings, "AMPARO_INCIDENT_PATTERN_WINDOW_DAYS", 90)
@@ -398,26 +395,6 @@ def get_perpetrator_for_user(
 # --- pickers and duplicate hints (INC-3, DEF-3) ---
 
 
-def normalise_name(name: str) -> str:
-    """Compare names as people mean them: case, accents, punctuation and spacing aside."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(
-        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
-    )
-    return " ".join(letters.split())
-
-
-@dataclass(frozen=True)
-class Known:
-    """One existing record a new name may duplicate: enough to offer it for reuse."""
-
-    id: UUID
-    label: str
-    code: str
-    organisation_id: UUID
-    kind: str
-
-
 def victim_candidates(user: Person) -> QuerySet[Defender]:
     """Defenders this person may record acts against: those their desk keeps (a shared
     defender is read only), not archived. Newest first, the order of the defenders' list
@@ -458,68 +435,12 @@ def known_perpetrators(user: Person, *, limit: int) -> list[Known]:
     return _known_perpetrators(perpetrator_candidates(user)[:limit])
 
 
-#: A search this long or longer is also compared with the records' codes (D-3F2A9C).
-CODE_SEARCH_MIN = 4
-
-
-@dataclass(frozen=True)
-class Picker:
-    """What a picker offers: at most PICKER_LIMIT records (the newest, or those matching
-    `search`), plus the ones already chosen in the form's rows, so that a search never takes
-    away a choice already made."""
-
-    options: list[Known]
-    search: str = ""
-    #: How many records matched the search (None without one); only PICKER_LIMIT are offered.
-    matched: int | None = None
-    #: The search read only the DUPLICATE_SCAN_LIMIT newest records.
-    truncated: bool = False
-
-
-def _matches(known: Known, wanted: str) -> bool:
-    """The name contains the words searched for (case, accents and punctuation aside), or
-    the search is the record's code, with or without its prefix."""
-    code = wanted.replace(" ", "").upper()
-    return wanted in normalise_name(known.label) or (
-        len(code) >= CODE_SEARCH_MIN and code in known.code.replace("-", "")
-    )
-
-
-def _picker(
-    candidates: QuerySet[Any],
-    to_known: Any,
-    *,
-    search: str,
-    keep: Iterable[UUID],
-) -> Picker:
-    """One query: the newest PICKER_LIMIT candidates (or, with a search, the newest
-    DUPLICATE_SCAN_LIMIT, compared in memory) and the kept ones, whatever their age."""
-    keep = list(keep)
-    wanted = normalise_name(search)
-    window = DUPLICATE_SCAN_LIMIT if wanted else PICKER_LIMIT
-    rows = candidates.filter(
-        Q(pk__in=candidates.order_by("-created_at", "-id").values("pk")[:window]) | Q(pk__in=keep)
-    )
-    known: list[Known] = to_known(rows)
-    kept = [k for k in known if k.id in keep]
-    others = [k for k in known if k.id not in keep]
-    if not wanted:
-        return Picker(options=kept + others[:PICKER_LIMIT])
-    found = [k for k in others if _matches(k, wanted)]
-    return Picker(
-        options=kept + found[:PICKER_LIMIT],
-        search=search,
-        matched=len(found),
-        truncated=len(others) >= DUPLICATE_SCAN_LIMIT,
-    )
-
-
 def victim_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
-    return _picker(victim_candidates(user), _known_victims, search=search, keep=keep)
+    return pick(victim_candidates(user), _known_victims, search=search, keep=keep)
 
 
 def perpetrator_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
-    return _picker(perpetrator_candidates(user), _known_perpetrators, search=search, keep=keep)
+    return pick(perpetrator_candidates(user), _known_perpetrators, search=search, keep=keep)
 
 
 def index_by_name(known: Iterable[Known]) -> dict[str, list[Known]]:

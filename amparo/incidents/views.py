@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
+from amparo.core.pickers import PICKER_LIMIT
 from amparo.files import rules as file_rules
 from amparo.files import services as file_services
 from amparo.files.forms import AttachmentUploadForm
@@ -327,7 +328,7 @@ def _party_forms(request: HttpRequest, user: User, *, more_rows: bool) -> dict[s
         "search_form": search,
         "victim_picker": victims,
         "perpetrator_picker": perpetrators,
-        "picker_limit": queries.PICKER_LIMIT,
+        "picker_limit": PICKER_LIMIT,
         "scan_limit": queries.DUPLICATE_SCAN_LIMIT,
     }
 
@@ -500,9 +501,7 @@ def quick_report(request: HttpRequest) -> HttpResponse:
             return render(request, "incidents/quick_report_nobody.html")
         raise PermissionDenied
     defenders = (
-        queries.known_victims(user, limit=queries.PICKER_LIMIT)
-        if targets.desk_organisations
-        else []
+        queries.known_victims(user, limit=PICKER_LIMIT) if targets.desk_organisations else []
     )
     form = QuickReportForm(
         request.POST if request.method == "POST" else None, targets=targets, defenders=defenders

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core.pickers import Known
 from amparo.trials import checklist, detention
 from amparo.trials.enums import (
     DETENTION_KIND_CHOICES,
@@ -46,22 +50,6 @@ def _version() -> forms.IntegerField:
     return forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-class DefenderChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    """Defenders by pseudonym and code (Tier 1: shown to trials staff only)."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.pseudonym} ({obj.code})"
-
-
-class CodeChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.code)
-
-
 class PersonChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     widget = forms.CheckboxSelectMultiple
 
@@ -69,21 +57,27 @@ class PersonChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return str(obj.display_name or obj.email)
 
 
-class CaseForm(forms.Form):
-    """Open or edit a case; `version` only when editing."""
+class PickedIds(forms.TypedMultipleChoiceField):
+    """Records offered by a picker (core/pickers.py), as ids; anything else is refused."""
 
-    defenders = DefenderChoice(
-        queryset=None,
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(coerce=UUID, **kwargs)
+
+
+class CaseForm(forms.Form):
+    """Open or edit a case; `version` only when editing. The defenders and incidents offered
+    are the pickers' options: the newest, those a search found, and those already chosen."""
+
+    defenders = PickedIds(
         label=_("Defenders"),
-        help_text=_(
-            "Individuals or collectives prosecuted; the newest 20 your organisation keeps."
-        ),
+        help_text=_("Individuals or collectives prosecuted, kept by your organisation."),
     )
-    incidents = CodeChoice(
-        queryset=None,
+    incidents = PickedIds(
         required=False,
         label=_("Linked incidents"),
-        help_text=_("Arrest, raid or summons recorded as incidents; the newest 20."),
+        help_text=_("Arrest, raid or summons recorded as incidents."),
     )
     country = forms.CharField(
         label=_("Jurisdiction (country)"),
@@ -112,13 +106,53 @@ class CaseForm(forms.Form):
     summary = _text(_("Summary"), rows=4)
 
     def __init__(
-        self, *args: Any, defenders: Any, incidents: Any, editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        defenders: Sequence[Known],
+        incidents: Sequence[Known],
+        editing: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["defenders"].queryset = defenders  # type: ignore[attr-defined]
-        self.fields["incidents"].queryset = incidents  # type: ignore[attr-defined]
+        self.fields["defenders"].choices = [  # type: ignore[attr-defined]
+            (str(k.id), f"{k.label} ({k.code})") for k in defenders
+        ]
+        self.fields["incidents"].choices = [  # type: ignore[attr-defined]
+            (str(k.id), f"{k.code} · {k.label}") for k in incidents
+        ]
         if editing:
             self.fields["version"] = _version()
+
+    def as_typed(self, data: QueryDict) -> dict[str, Any]:
+        """What was typed in every field, to show again without judging it: a search in a
+        picker saves nothing and reports no error."""
+        return {
+            name: field.widget.value_from_datadict(data, {}, self.add_prefix(name))
+            for name, field in self.fields.items()
+        }
+
+
+class CaseSearchForm(forms.Form):
+    """The find boxes of the case form's pickers. Sent with the whole form (POST, never in a
+    URL: a search can be a name) by the Find buttons, or by htmx as the person types."""
+
+    defender_search = forms.CharField(
+        label=_("Find a defender by pseudonym or code"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    incident_search = forms.CharField(
+        label=_("Find an incident by its short description or code"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def text(self, name: str) -> str:
+        if not self.is_bound:
+            return ""
+        return str(self.data.get(name, ""))[:100].strip()
 
     def clean_country(self) -> str:
         return str(self.cleaned_data["country"]).upper()

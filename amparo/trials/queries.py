@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,8 +35,10 @@ from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.core.paging import Page, page_from
+from amparo.core.pickers import Known, Picker, pick
 from amparo.defenders.models import Defender
 from amparo.incidents.models import Incident
+from amparo.incidents.queries import LIST_ORDER as INCIDENT_ORDER
 from amparo.incidents.queries import incidents_visible_to
 from amparo.trials import rules
 from amparo.trials.enums import HearingResult, ReportStatus
@@ -57,8 +60,6 @@ if TYPE_CHECKING:
 
 #: Newest first; the index `trials_case_list` serves it per organisation.
 LIST_ORDER = ("-created_at", "-id")
-#: How many options a picker offers (PERFORMANCE.md 6).
-PICKER_SIZE = 20
 
 
 def _postponements() -> Coalesce:
@@ -169,22 +170,60 @@ def get_hearing_for_user(user: Person, hearing_id: UUID, *, for_write: bool = Fa
     return hearing
 
 
-# --- pickers over large tables: the newest PICKER_SIZE, as querysets a form validates against ---
+# --- pickers over large tables (PERFORMANCE.md 6, amparo/core/pickers.py) ---
 
 
-def defender_picker(user: Person, *, organisation_id: Any = None) -> QuerySet[Defender]:
-    organisations = rules.organisations(user, Perm.TRIALS_EDIT)
-    defenders = Defender.objects.filter(organisation_id__in=organisations)
-    if organisation_id is not None:
-        defenders = defenders.filter(organisation_id=organisation_id)
-    newest = defenders.order_by("-created_at", "-id").values("pk")[:PICKER_SIZE]
-    return Defender.objects.filter(pk__in=newest).order_by("-created_at", "-id")
+def defender_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Defender]:
+    """Defenders a case of the organisation may name: those it keeps, when the person holds
+    `trials.edit` there. Newest first, the order of the defenders' list index."""
+    if organisation_id not in rules.organisations(user, Perm.TRIALS_EDIT):
+        return Defender.objects.none()
+    return Defender.objects.filter(organisation_id=organisation_id).order_by("-created_at", "-id")
 
 
-def incident_picker(user: Person, *, organisation_id: Any) -> QuerySet[Incident]:
-    visible = incidents_visible_to(user).filter(organisation_id=organisation_id)
-    newest = visible.order_by("-listed_on", "-id").values("pk")[:PICKER_SIZE]
-    return Incident.objects.filter(pk__in=newest).order_by("-listed_on", "-id")
+def _known_defenders(rows: QuerySet[Defender]) -> list[Known]:
+    return [
+        Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind)
+        for d in rows.only("id", "organisation_id", "kind", "pseudonym")
+    ]
+
+
+def defender_picker(
+    user: Person, *, organisation_id: Any, search: str = "", keep: Iterable[UUID] = ()
+) -> Picker:
+    """PICKER_LIMIT defenders (the newest, or those whose pseudonym or code matches `search`)
+    and the chosen ones (`keep`) the person may still choose; one query."""
+    candidates = defender_candidates(user, organisation_id=organisation_id)
+    return pick(candidates, _known_defenders, search=search, keep=keep)
+
+
+def incident_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Incident]:
+    """The organisation's incidents the person reads, in the incident list's order."""
+    return incidents_visible_to(user).filter(organisation_id=organisation_id)
+
+
+def _known_incidents(rows: QuerySet[Incident]) -> list[Known]:
+    return [
+        Known(i.pk, i.title, i.code, i.organisation_id, i.status)
+        for i in rows.only("id", "organisation_id", "status", "title")
+    ]
+
+
+def incident_picker(
+    user: Person, *, organisation_id: Any, search: str = "", keep: Iterable[UUID] = ()
+) -> Picker:
+    """PICKER_LIMIT incidents (the most recently dated, or those whose short description or
+    code matches `search`) and the chosen ones; one query, read from the incident list's
+    index."""
+    candidates = incident_candidates(user, organisation_id=organisation_id)
+    return pick(candidates, _known_incidents, search=search, keep=keep, order=INCIDENT_ORDER)
+
+
+def hidden_incidents(user: Person, case: CriminalisationCase) -> list[Incident]:
+    """The case's linked incidents the person cannot read (their ids and organisation only):
+    the case form cannot offer them, and saving it must not unlink them."""
+    visible = incidents_visible_to(user).values("pk")
+    return list(case.incidents.exclude(pk__in=visible).only("id", "organisation_id"))
 
 
 def provisions_for(country: str) -> QuerySet[LegalProvision]:

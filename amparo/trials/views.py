@@ -23,10 +23,11 @@ from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
-from amparo.core.pages import form_status, rebound, user_of, uuid_param
+from amparo.core.pages import form_status, rebound, user_of, uuid_or_none, uuid_param
+from amparo.core.pickers import PICKER_LIMIT, SEARCH_WINDOW
 from amparo.trials import detention, ical, queries, rules, services
 from amparo.trials.enums import Pattern
-from amparo.trials.forms import CaseForm, ChargeForm, FeedForm, HearingForm
+from amparo.trials.forms import CaseForm, CaseSearchForm, ChargeForm, FeedForm, HearingForm
 from amparo.trials.models import CriminalisationCase, Hearing
 
 PAGE_SIZE = 50
@@ -78,31 +79,102 @@ CASE_PLAIN = tuple(
 )
 
 
+#: What a Find button (or htmx, as the person types) searches on the case form.
+FIND = ("defenders", "incidents")
+
+
+def _finding(request: HttpRequest) -> bool:
+    """The person searched a picker: show the form again, save nothing, judge nothing."""
+    return request.method == "POST" and request.POST.get("find") in FIND
+
+
+def _chosen(data: QueryDict, name: str) -> list[UUID]:
+    """The records ticked in the posted form: a search must keep offering them."""
+    return [pk for value in data.getlist(name) if (pk := uuid_or_none(value)) is not None]
+
+
 def _case_form(
-    user: User, organisation_id: Any, data: QueryDict | None, case: CriminalisationCase | None
-) -> CaseForm:
-    initial: dict[str, Any] = {"opened_on": timezone.localdate()}
-    if case is not None:
-        initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
-        initial |= {
-            "version": case.version,
-            "defenders": [d.pk for d in case.defenders.all()],
-            "incidents": [i.pk for i in case.incidents.all()],
-        }
-    return CaseForm(
-        data,
-        initial=initial,
-        defenders=queries.defender_picker(user, organisation_id=organisation_id),
-        incidents=queries.incident_picker(user, organisation_id=organisation_id),
-        editing=case is not None,
+    request: HttpRequest,
+    user: User,
+    organisation_id: Any,
+    case: CriminalisationCase | None,
+    data: QueryDict | None = None,
+) -> tuple[CaseForm, dict[str, Any]]:
+    """The case form, its two pickers and their find boxes, as the page's context. A picker
+    offers the newest records, or those its search finds, and always those already chosen."""
+    if data is None and request.method == "POST":
+        data = request.POST
+    search = CaseSearchForm(data)
+    keep_defenders: list[Any] = []
+    keep_incidents: list[Any] = []
+    if data is not None:
+        keep_defenders, keep_incidents = _chosen(data, "defenders"), _chosen(data, "incidents")
+    elif case is not None:
+        keep_defenders = list(case.defenders.values_list("pk", flat=True))
+        keep_incidents = list(case.incidents.values_list("pk", flat=True))
+    defenders = queries.defender_picker(
+        user,
+        organisation_id=organisation_id,
+        search=search.text("defender_search"),
+        keep=keep_defenders,
     )
+    incidents = queries.incident_picker(
+        user,
+        organisation_id=organisation_id,
+        search=search.text("incident_search"),
+        keep=keep_incidents,
+    )
+    options: dict[str, Any] = {
+        "defenders": defenders.options,
+        "incidents": incidents.options,
+        "editing": case is not None,
+    }
+    if data is None:
+        initial: dict[str, Any] = {"opened_on": timezone.localdate()}
+        if case is not None:
+            initial = {name: getattr(case, name) for name in services.CASE_FIELDS}
+            initial["version"] = case.version
+        initial["defenders"] = [str(pk) for pk in keep_defenders]
+        initial["incidents"] = [str(pk) for pk in keep_incidents]
+        form = CaseForm(None, initial=initial, **options)
+    elif _finding(request):
+        form = CaseForm(None, initial=CaseForm(data, **options).as_typed(data), **options)
+    else:
+        form = CaseForm(data, **options)
+    context = {
+        "form": form,
+        "search_form": search,
+        "defender_picker": defenders,
+        "incident_picker": incidents,
+        "picker_limit": PICKER_LIMIT,
+        "scan_limit": SEARCH_WINDOW,
+    }
+    return form, context
 
 
-def _split(data: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[Any]]:
-    defenders, incidents = list(data.pop("defenders")), list(data.pop("incidents") or [])
+def _case_template(request: HttpRequest, page: str) -> str:
+    """htmx searches as the person types and swaps only that picker's options."""
+    wanted = request.POST.get("find", "") if request.method == "POST" else ""
+    if request.htmx and wanted in FIND:  # type: ignore[attr-defined]
+        return f"trials/_case_form.html#{wanted[:-1]}-options"
+    return page
+
+
+def _picked(
+    user: User, organisation_id: Any, data: dict[str, Any]
+) -> tuple[dict[str, Any], list[Any], list[Any]]:
+    """The case's fields, and the chosen defenders and incidents loaded through the pickers'
+    own candidates (the form accepted only ids they offered)."""
+    defender_ids, incident_ids = data.pop("defenders"), data.pop("incidents") or []
     data.pop("version", None)
     data["outcome"] = data.get("outcome") or ""
-    return data, defenders, incidents
+    defenders = queries.defender_candidates(user, organisation_id=organisation_id)
+    incidents = queries.incident_candidates(user, organisation_id=organisation_id)
+    return (
+        data,
+        list(defenders.filter(pk__in=defender_ids)),
+        list(incidents.filter(pk__in=incident_ids)),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,9 +190,9 @@ def case_create(request: HttpRequest) -> HttpResponse:
     if chosen is not None and chosen not in organisations:
         raise PermissionDenied
     organisation_id = chosen or organisations[0]
-    form = _case_form(user, organisation_id, request.POST or None, None)
-    if request.method == "POST" and form.is_valid():
-        fields, defenders, incidents = _split(dict(form.cleaned_data))
+    form, context = _case_form(request, user, organisation_id, None)
+    if request.method == "POST" and not _finding(request) and form.is_valid():
+        fields, defenders, incidents = _picked(user, organisation_id, dict(form.cleaned_data))
         from amparo.accounts.models import Organisation  # noqa: PLC0415
 
         try:
@@ -136,18 +208,18 @@ def case_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The case was opened."))
             return redirect(case)
-    return render(request, "trials/case_form.html", {"form": form}, status=form_status(form))
+    template = _case_template(request, "trials/case_form.html")
+    return render(request, template, context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
     user = user_of(request)
     case = queries.get_case_for_user(user, case_id, for_write=True)
-    data = request.POST if request.method == "POST" else None
-    form = _case_form(user, case.organisation_id, data, case)
-    if request.method == "POST" and form.is_valid():
+    form, context = _case_form(request, user, case.organisation_id, case)
+    if request.method == "POST" and not _finding(request) and form.is_valid():
         version = form.cleaned_data["version"]
-        fields, defenders, incidents = _split(dict(form.cleaned_data))
+        fields, defenders, incidents = _picked(user, case.organisation_id, dict(form.cleaned_data))
         try:
             services.update_case(
                 case=case,
@@ -155,12 +227,12 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 expected_version=version,
                 changes=fields,
                 defenders=defenders,
-                incidents=incidents,
+                incidents=incidents + queries.hidden_incidents(user, case),
             )
         except EditConflict as error:
             current: Any = error.current
-            mine = _case_form(
-                user, case.organisation_id, rebound(request, current.version), current
+            mine, _context = _case_form(
+                request, user, case.organisation_id, current, rebound(request, current.version)
             )
             return conflict(
                 request, form, current, CASE_PLAIN, mine=mine, back=case.get_absolute_url()
@@ -170,8 +242,9 @@ def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The case was saved."))
             return redirect(case)
-    context = {"form": form, "case": case}
-    return render(request, "trials/case_edit.html", context, status=form_status(form))
+    context["case"] = case
+    template = _case_template(request, "trials/case_edit.html")
+    return render(request, template, context, status=form_status(form))
 
 
 @require_GET

@@ -7,8 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from amparo.audit.services import audit_context
+from amparo.incidents.tests.factories import make_incident
 from amparo.testing.auth import login_fresh
-from amparo.trials.tests.factories import make_case, make_hearing, make_period
+from amparo.trials import services
+from amparo.trials.tests.factories import make_case, make_defender, make_hearing, make_period
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +129,55 @@ def test_api_case_list(api_client, record, desk_officer, rows, django_assert_num
         response = caller.get("/api/v1/trials/cases")
 
     assert len(response.json()["items"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_case_form_and_its_searches(
+    client, organisation, desk_officer, rows, django_assert_num_queries
+):
+    for n in range(rows):
+        make_defender(organisation, f"Defender {n}")
+        with audit_context(actor=None):
+            make_incident(organisation, desk_officer, title=f"Raid {n}")
+    url = reverse("trials:case-create")
+    _signed_in(client, desk_officer, url)
+
+    # session, person; the defenders offered; the incidents offered; the read event (head,
+    # insert). A search decrypts a wider window in the same two queries.
+    with django_assert_num_queries(6):
+        page = client.get(url)
+    with django_assert_num_queries(6):
+        found = client.post(url, {"find": "defenders", "defender_search": "defender 1"})
+
+    assert len(page.context["form"].fields["defenders"].choices) == min(rows, 20)
+    assert len(page.context["form"].fields["incidents"].choices) == min(rows, 20)
+    assert found.status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_case_edit_form(client, trial, desk_officer, rows, django_assert_num_queries):
+    defenders = [make_defender(trial.organisation, f"Defender {n}") for n in range(rows)]
+    with audit_context(actor=None):
+        incidents = [
+            make_incident(trial.organisation, desk_officer, title=f"Raid {n}") for n in range(rows)
+        ]
+        services.update_case(
+            case=trial,
+            actor=None,
+            expected_version=1,
+            changes={},
+            defenders=defenders,
+            incidents=incidents,
+        )
+    url = reverse("trials:case-edit", args=[trial.pk])
+    _signed_in(client, desk_officer, url)
+
+    # session, person; the case; the ids of its defenders and of its incidents; the defenders
+    # and incidents offered (the newest and the chosen, however many); the read event.
+    with django_assert_num_queries(9):
+        page = client.get(url)
+
+    assert len(page.context["form"]["defenders"].value()) == rows
+    # Every linked incident is offered, ticked, however old.
+    assert len(page.context["form"]["incidents"].value()) == rows
+    assert len(page.context["form"].fields["incidents"].choices) == rows
