@@ -132,6 +132,28 @@ class CaseForm(forms.Form):
         }
 
 
+class CaseOrganisationForm(forms.Form):
+    """Which organisation keeps a new case, for people who open cases in several. Sent by GET:
+    the choice is an organisation's id, and the case form's pickers depend on it."""
+
+    organisation = forms.ChoiceField(
+        label=_("Organisation that keeps the case"),
+        widget=forms.RadioSelect,
+        help_text=_("The defenders and incidents you can link are those it keeps."),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Sequence[Any], current: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(str(organisation.pk), organisation.name) for organisation in organisations]
+        self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
+        # The organisation chosen in the header's switcher, when it is one of them.
+        ids = [value for value, _name in choices]
+        current_id = str(getattr(current, "pk", ""))
+        self.fields["organisation"].initial = current_id if current_id in ids else ids[0]
+
+
 class CaseSearchForm(forms.Form):
     """The find boxes of the case form's pickers. Sent with the whole form (POST, never in a
     URL: a search can be a name) by the Find buttons, or by htmx as the person types."""

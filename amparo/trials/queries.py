@@ -32,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from amparo.accounts.enums import Role
-from amparo.accounts.models import Membership, User
+from amparo.accounts.models import Membership, Organisation, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.core.paging import Page, page_from
 from amparo.core.pickers import Known, Picker, pick
@@ -168,6 +168,12 @@ def get_hearing_for_user(user: Person, hearing_id: UUID, *, for_write: bool = Fa
     if for_write and not rules.can_edit(user, hearing):
         raise PermissionDenied
     return hearing
+
+
+def organisations_to_open_in(user: Person) -> list[Organisation]:
+    """The organisations where the person opens cases (`trials.edit`), by name."""
+    ids = rules.organisations(user, Perm.TRIALS_EDIT)
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk"))
 
 
 # --- pickers over large tables (PERFORMANCE.md 6, amparo/core/pickers.py) ---

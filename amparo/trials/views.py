@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amparo.accounts.models import User
+from amparo.accounts.models import Organisation, User
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
@@ -27,7 +27,14 @@ from amparo.core.pages import form_status, rebound, user_of, uuid_or_none, uuid_
 from amparo.core.pickers import PICKER_LIMIT, SEARCH_WINDOW
 from amparo.trials import detention, ical, queries, rules, services
 from amparo.trials.enums import Pattern
-from amparo.trials.forms import CaseForm, CaseSearchForm, ChargeForm, FeedForm, HearingForm
+from amparo.trials.forms import (
+    CaseForm,
+    CaseOrganisationForm,
+    CaseSearchForm,
+    ChargeForm,
+    FeedForm,
+    HearingForm,
+)
 from amparo.trials.models import CriminalisationCase, Hearing
 
 PAGE_SIZE = 50
@@ -179,22 +186,25 @@ def _picked(
 
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
-    """Open a case in an organisation where the person holds `trials.edit` (the first one,
-    or the one named by `?organisation=`)."""
+    """Open a case in an organisation where the person holds `trials.edit`: their only one,
+    or the one they choose first (`?organisation=`) when they open cases in several."""
     user = user_of(request)
-    organisations = sorted(rules.organisations(user, Perm.TRIALS_EDIT), key=str)
-    if not organisations:
+    allowed = rules.organisations(user, Perm.TRIALS_EDIT)
+    if not allowed:
         raise PermissionDenied
-    # People who work for several organisations choose with ?organisation=<id>.
     chosen = uuid_param(request.GET.get("organisation"))
-    if chosen is not None and chosen not in organisations:
+    if chosen is not None and chosen not in allowed:
         raise PermissionDenied
-    organisation_id = chosen or organisations[0]
+    organisations = queries.organisations_to_open_in(user) if len(allowed) > 1 else []
+    if chosen is None and organisations:
+        current = getattr(request, "organisation", None)
+        choice = CaseOrganisationForm(organisations=organisations, current=current)
+        return render(request, "trials/case_organisation.html", {"form": choice})
+    organisation_id = chosen or next(iter(allowed))
     form, context = _case_form(request, user, organisation_id, None)
+    context["organisation"] = next((o for o in organisations if o.pk == organisation_id), None)
     if request.method == "POST" and not _finding(request) and form.is_valid():
         fields, defenders, incidents = _picked(user, organisation_id, dict(form.cleaned_data))
-        from amparo.accounts.models import Organisation  # noqa: PLC0415
-
         try:
             case = services.open_case(
                 actor=user,

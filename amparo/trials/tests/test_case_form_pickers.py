@@ -1,5 +1,6 @@
-"""The case form's defender and incident pickers search as the person types, keep what is
-ticked, and offer nothing beyond the person's reach (PERFORMANCE.md 6)."""
+"""The case form: its defender and incident pickers search as the person types, keep what is
+ticked, and offer nothing beyond the person's reach (PERFORMANCE.md 6); a person who opens
+cases in several organisations first chooses the one that keeps the case."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from amparo.accounts.enums import Role
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
+from amparo.accounts.tests.factories import MembershipFactory, OrganisationFactory, staff_member
 from amparo.audit.services import audit_context
 from amparo.incidents.tests.factories import make_incident
 from amparo.trials.models import CriminalisationCase
@@ -158,3 +160,77 @@ def test_editing_keeps_the_chosen_defenders_however_old_and_links_nobody_can_see
     assert saved.status_code == 302
     stage = CriminalisationCase.objects.values_list("stage", flat=True).get()
     assert (stage, list(case.incidents.all())) == ("trial", [raid])
+
+
+# --- the organisation that keeps a new case ---
+
+
+@pytest.fixture
+def two_offices(organisation, other_organisation):
+    """Nadia is a desk officer at Casa Segura and a desk lead at the other office, and observes
+    trials for a third: she opens cases in the first two only."""
+    nadia = staff_member(organisation, Role.DESK_OFFICER, email="nadia@example.org")
+    MembershipFactory(user=nadia, organisation=other_organisation, role=Role.DESK_LEAD)
+    watched = OrganisationFactory(name="Observed office")
+    MembershipFactory(user=nadia, organisation=watched, role=Role.TRIAL_OBSERVER)
+    return nadia, watched
+
+
+def test_a_person_in_several_organisations_chooses_where_the_case_is_kept(
+    client, organisation, other_organisation, foreign_record, two_offices
+):
+    nadia, watched = two_offices
+    client.force_login(nadia)
+    url = reverse("trials:case-create")
+
+    chooser = client.get(url)
+    there = client.get(url, {"organisation": str(other_organisation.pk)})
+    opened = client.post(
+        f"{url}?organisation={other_organisation.pk}",
+        {**CASE, "defenders": [str(foreign_record.pk)]},
+    )
+    refused = client.get(url, {"organisation": str(watched.pk)})
+
+    assert [label for _value, label in chooser.context["form"].fields["organisation"].choices] == (
+        sorted([organisation.name, other_organisation.name])
+    )
+    assert _offered(there, "defenders") == [str(foreign_record.pk)]
+    assert f"Kept by {other_organisation.name}." in there.content.decode()
+    assert opened.status_code == 302
+    assert CriminalisationCase.objects.get().organisation_id == other_organisation.pk
+    assert refused.status_code == 403
+
+
+def test_a_post_without_a_chosen_organisation_saves_nothing(client, record, two_offices):
+    nadia, _watched = two_offices
+    client.force_login(nadia)
+
+    response = client.post(reverse("trials:case-create"), {**CASE, "defenders": [record.pk]})
+
+    assert response.templates[0].name == "trials/case_organisation.html"
+    assert CriminalisationCase.objects.count() == 0
+
+
+def test_a_person_in_one_organisation_goes_straight_to_the_form(client, record, desk_officer):
+    client.force_login(desk_officer)
+
+    response = client.get(reverse("trials:case-create"))
+
+    assert response.templates[0].name == "trials/case_form.html"
+    assert _offered(response, "defenders") == [str(record.pk)]
+    assert "Choose another organisation" not in response.content.decode()
+
+
+def test_the_chooser_starts_at_the_organisation_chosen_in_the_header(
+    client, other_organisation, two_offices
+):
+    nadia, _watched = two_offices
+    client.force_login(nadia)
+    client.post(
+        reverse("accounts:organisation-switch"),
+        {"organisation": str(other_organisation.pk), "next": "/"},
+    )
+
+    chooser = client.get(reverse("trials:case-create"))
+
+    assert chooser.context["form"]["organisation"].value() == str(other_organisation.pk)

@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from amparo.accounts.enums import Role
+from amparo.accounts.tests.factories import MembershipFactory, OrganisationFactory, staff_member
 from amparo.audit.services import audit_context
 from amparo.incidents.tests.factories import make_incident
 from amparo.testing.auth import login_fresh
@@ -181,3 +183,20 @@ def test_case_edit_form(client, trial, desk_officer, rows, django_assert_num_que
     # Every linked incident is offered, ticked, however old.
     assert len(page.context["form"]["incidents"].value()) == rows
     assert len(page.context["form"].fields["incidents"].choices) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_organisation_chooser(client, organisation, rows, django_assert_num_queries):
+    nadia = staff_member(organisation, Role.DESK_OFFICER, email="nadia@example.org")
+    for n in range(rows):
+        MembershipFactory(
+            user=nadia, organisation=OrganisationFactory(name=f"Office {n}"), role=Role.DESK_LEAD
+        )
+    url = reverse("trials:case-create")
+    _signed_in(client, nadia, url)
+
+    # session, person; the organisations to choose from.
+    with django_assert_num_queries(3):
+        response = client.get(url)
+
+    assert len(response.context["form"].fields["organisation"].choices) == rows + 1
