@@ -95,9 +95,14 @@ def _finding(request: HttpRequest) -> bool:
     return request.method == "POST" and request.POST.get("find") in FIND
 
 
+#: More ticks than any case has: the rest are not offered, so the form refuses them.
+MAX_CHOSEN = 200
+
+
 def _chosen(data: QueryDict, name: str) -> list[UUID]:
     """The records ticked in the posted form: a search must keep offering them."""
-    return [pk for value in data.getlist(name) if (pk := uuid_or_none(value)) is not None]
+    ids = [pk for value in data.getlist(name) if (pk := uuid_or_none(value)) is not None]
+    return ids[:MAX_CHOSEN]
 
 
 def _case_form(
