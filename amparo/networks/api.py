@@ -30,7 +30,13 @@ from amparo.networks.schemas import (
     ContactOut,
     ContactPage,
     ContactUpdateIn,
+    DebriefIn,
+    DebriefOut,
     EscalationStepIn,
+    FollowUpDoneIn,
+    FollowUpIn,
+    FollowUpOut,
+    FollowUpPage,
     StepOut,
     TreeOut,
 )
@@ -201,8 +207,9 @@ def alert_list(
 
 
 def _alert_detail(alert: Alert) -> dict[str, Any]:
-    """The body of AlertDetailOut: the alert's own fields and its deliveries in order."""
-    computed = {"code", "outcome", "deliveries"}
+    """The body of AlertDetailOut: the alert's own fields, its debrief (selected with it) and
+    its deliveries in order. Its follow-ups are a sub-resource (ADR 0025)."""
+    computed = {"code", "outcome", "debrief", "next_follow_up_on", "deliveries"}
     return {
         **{
             field: getattr(alert, field)
@@ -211,6 +218,8 @@ def _alert_detail(alert: Alert) -> dict[str, Any]:
         },
         "code": alert.code,
         "outcome": alert.outcome or None,
+        "debrief": queries.debrief_of(alert),
+        "next_follow_up_on": getattr(alert, "next_follow_up_on", None),
         "deliveries": list(alert.deliveries.order_by("step", "created_at", "id")),
     }
 
@@ -285,6 +294,83 @@ def alert_lower(request: HttpRequest, alert_id: UUID, payload: AlertLowerIn) -> 
     except services.NetworkError as error:
         return Status(422, {"detail": error.message})
     return _alert_detail(alert)
+
+
+@router.put(
+    "/networks/alerts/{uuid:alert_id}/debrief",
+    response={200: DebriefOut, **WRITE},
+    url_name="alert-debrief",
+    summary=(
+        "Write or change an alert's debrief (NET-2): once it was acknowledged, lowered or "
+        "closed; version 0 when there was none"
+    ),
+)
+def alert_debrief(request: HttpRequest, alert_id: UUID, payload: DebriefIn) -> Any:
+    user = caller(request)
+    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
+    try:
+        return services.record_debrief(
+            actor=user,
+            alert=alert,
+            expected_version=payload.version,
+            **payload.dict(exclude={"version"}),
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+
+
+@router.get(
+    "/networks/alerts/{uuid:alert_id}/follow-ups",
+    response={200: FollowUpPage, **READ},
+    url_name="alert-follow-up-list",
+    summary="An alert's follow-up actions, page by page",
+)
+def follow_up_list(
+    request: HttpRequest, alert_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
+) -> dict[str, Any]:
+    user = caller(request)
+    page = pk_page(queries.follow_ups_of(user, alert_id), after, limit)
+    if not page["items"]:
+        queries.get_alert_for_user(user, alert_id)  # 404 when the alert is invisible
+    return page
+
+
+@router.post(
+    "/networks/alerts/{uuid:alert_id}/follow-ups",
+    response={201: FollowUpOut, **WRITE},
+    url_name="alert-follow-up-create",
+    summary="Add a follow-up action to an alert: what, who, by when",
+)
+def follow_up_create(request: HttpRequest, alert_id: UUID, payload: FollowUpIn) -> Status[Any]:
+    user = caller(request)
+    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
+    try:
+        follow_up = services.add_follow_up(actor=user, alert=alert, **payload.dict())
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return Status(201, follow_up)
+
+
+@router.post(
+    "/networks/follow-ups/{uuid:follow_up_id}/done",
+    response={200: FollowUpOut, **WRITE},
+    url_name="follow-up-done",
+    summary="Mark a follow-up action done",
+)
+def follow_up_done(request: HttpRequest, follow_up_id: UUID, payload: FollowUpDoneIn) -> Any:
+    user = caller(request)
+    follow_up = queries.get_follow_up_for_user(user, follow_up_id, for_write=True)
+    try:
+        services.complete_follow_up(
+            actor=user, follow_up=follow_up, expected_version=payload.version
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return follow_up
 
 
 @router.get(

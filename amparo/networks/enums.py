@@ -72,6 +72,10 @@ class AlertState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+#: NET-2: a debrief is asked for once someone answered, or the alert was lowered or closed.
+DEBRIEF_AFTER = frozenset({AlertState.ACKNOWLEDGED, AlertState.LOWERED, AlertState.CLOSED})
+
+
 class AlertOutcome(models.TextChoices):
     """What came of an alert, recorded when it is closed (DOMAIN.md 2.7)."""
 

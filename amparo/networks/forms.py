@@ -18,7 +18,7 @@ from amparo.networks.enums import (
     SourceThreat,
     Tie,
 )
-from amparo.networks.models import Contact
+from amparo.networks.models import Contact, Debrief
 
 OFF = {"autocomplete": "off"}
 MESSAGE_LENGTH = 500
@@ -237,6 +237,47 @@ class CloseAlertForm(VersionForm):
     @property
     def lowering(self) -> bool:
         return bool(self.data.get("action") == self.LOWER)
+
+
+class DebriefForm(VersionForm):
+    """NET-2: the four questions of the debrief. Version 0: nobody has written it yet."""
+
+    what_happened = _text(_("What happened?"))
+    network_response = _text(
+        _("What did the network do?"), _("Who was told, who answered, who acted, and how.")
+    )
+    worked = _text(_("What worked?"), required=False)
+    did_not_work = _text(_("What did not work?"), required=False)
+
+    @staticmethod
+    def initial_for(debrief: Debrief | None) -> dict[str, Any]:
+        if debrief is None:
+            return {"version": 0}
+        return {
+            "what_happened": debrief.what_happened,
+            "network_response": debrief.network_response,
+            "worked": debrief.worked,
+            "did_not_work": debrief.did_not_work,
+            "version": debrief.version,
+        }
+
+
+class FollowUpForm(forms.Form):
+    action = forms.CharField(
+        label=_("Follow-up action"),
+        max_length=500,
+        widget=forms.TextInput(attrs=OFF),
+        help_text=_("What is to be done after the alert."),
+    )
+    owner = forms.CharField(
+        label=_("Who does it"), max_length=200, widget=forms.TextInput(attrs=OFF)
+    )
+    due_on = forms.DateField(
+        label=_("Due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("With a date, it appears among the due items on the network page."),
+    )
 
 
 class CheckInForm(forms.Form):

@@ -3,7 +3,8 @@
 Tier 1 (encrypted under the organisation's key, read only through the access path, every read
 audited): a contact's name, relation, channels and languages; an alert's message and
 location, why it was lowered or closed, why it went off when nothing happened, and what to
-keep watching; a check-in's note. Tier 2: ties, what a contact may be told, channel kinds, steps and
+keep watching; a debrief's four texts; a follow-up's action and who does it; a check-in's
+note. Tier 2: ties, what a contact may be told, channel kinds, steps and
 waits, states, times, counts. Acknowledgement tokens are secrets: only their SHA-256 is kept.
 """
 
@@ -15,10 +16,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedJSONField, EncryptedTextField
 from amparo.networks.enums import (
+    DEBRIEF_AFTER,
     AlertOutcome,
     AlertSource,
     AlertState,
@@ -273,6 +276,97 @@ class Alert(models.Model):
     def is_open(self) -> bool:
         """Raised, acknowledged or lowered: not closed yet."""
         return self.state != AlertState.CLOSED
+
+    @property
+    def debrief_due(self) -> bool:
+        """NET-2: acknowledged, lowered or closed, and nobody wrote its debrief yet. Lists
+        annotate `has_debrief`; one alert comes with its debrief selected (queries.py), so
+        neither costs a query."""
+        if self.state not in DEBRIEF_AFTER:
+            return False
+        has = self.__dict__.get("has_debrief")
+        return not (hasattr(self, "debrief") if has is None else has)
+
+
+class Debrief(models.Model):
+    """NET-2: what happened, what the network did, what worked and what did not. One per
+    alert, asked for once it was acknowledged, lowered or closed; its version guards edits."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    alert = models.OneToOneField(Alert, on_delete=models.CASCADE, related_name="debrief")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    # Tier 1
+    what_happened = EncryptedTextField(_("what happened"))
+    network_response = EncryptedTextField(_("what the network did"))
+    worked = EncryptedTextField(_("what worked"), blank=True)
+    did_not_work = EncryptedTextField(_("what did not work"), blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name = _("debrief")
+        verbose_name_plural = _("debriefs")
+
+    def __str__(self) -> str:
+        return f"debrief {self.pk}"
+
+
+class FollowUp(models.Model):
+    """A follow-up action after an alert (NET-2): what, who does it, by when."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="follow_ups")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    # Tier 2
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    # Tier 1
+    action = EncryptedTextField(_("what is to be done"))
+    #: A person or a role, as the network names them: it can identify.
+    owner = EncryptedTextField(_("who does it"))
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [
+            # The open follow-ups with a date, soonest first (the network page, and each
+            # alert's next one in the lists): only the open ones are indexed.
+            models.Index(
+                fields=["alert", "due_on"],
+                condition=models.Q(done_at__isnull=True),
+                name="networks_follow_up_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up {self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.done_at is None and self.due_on is not None and self.due_on < timezone.localdate()
+        )
 
 
 class AlertDelivery(models.Model):

@@ -13,7 +13,18 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -21,14 +32,16 @@ from amparo.accounts.permissions import Perm
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import organisations_with
 from amparo.networks import rules
-from amparo.networks.enums import AlertSource, AlertState, CheckInState
+from amparo.networks.enums import DEBRIEF_AFTER, AlertSource, AlertState, CheckInState
 from amparo.networks.models import (
     Alert,
     AlertDelivery,
     CheckIn,
     Contact,
+    Debrief,
     EscalationStep,
     EscalationTree,
+    FollowUp,
 )
 
 if TYPE_CHECKING:
@@ -135,8 +148,33 @@ def _deliveries(**condition: Any) -> Coalesce:
 ALERT_ORDER = ("-raised_at", "-id")
 
 
+def _open_follow_ups(**condition: Any) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(done_at__isnull=True, due_on__isnull=False, **condition)
+
+
+def _next_follow_up() -> Subquery:
+    """The due date of the outer alert's soonest open follow-up, as a scalar subquery."""
+    return Subquery(
+        _open_follow_ups(alert_id=OuterRef("pk")).order_by("due_on").values("due_on")[:1]
+    )
+
+
+def _open_follow_up_count() -> Coalesce:
+    """How many follow-ups of the outer alert are still open, as a scalar subquery."""
+    counted = (
+        FollowUp.objects.filter(alert_id=OuterRef("pk"), done_at__isnull=True)
+        .order_by()
+        .annotate(one=Value(1))
+        .values("one")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted), 0, output_field=IntegerField())
+
+
 def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
-    """Alerts for lists, with their defender and delivery counts."""
+    """Alerts for lists, with their defender, delivery counts, whether a debrief was written
+    (`debrief_due` reads it) and the soonest open follow-up's date."""
     return (
         Alert.objects.filter(rules.network_q(user, "defender__"))
         .exclude(_hidden_duress_q(user))
@@ -145,6 +183,8 @@ def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
         .annotate(
             told=_deliveries(sent_at__isnull=False),
             answered=_deliveries(acknowledged_at__isnull=False),
+            has_debrief=Exists(Debrief.objects.filter(alert_id=OuterRef("pk"))),
+            next_follow_up_on=_next_follow_up(),
         )
         .order_by(*ALERT_ORDER)
     )
@@ -153,14 +193,60 @@ def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
 def get_alert_for_user(
     user: User | AnonymousUser, alert_id: UUID, *, for_write: bool = False
 ) -> Alert:
+    """One alert with its debrief (and who wrote it) on the same row, how many follow-ups are
+    open and the soonest one's date (the list is on the debrief page)."""
     alert = get_object_or_404(
         Alert.objects.filter(rules.network_q(user, "defender__"))
         .exclude(_hidden_duress_q(user))
-        .select_related("defender", "raised_by"),
+        .select_related("defender", "raised_by", "debrief", "debrief__written_by")
+        .annotate(next_follow_up_on=_next_follow_up(), open_follow_ups=_open_follow_up_count()),
         pk=alert_id,
     )
     _check_write(user, alert.defender, for_write)
     return alert
+
+
+def debrief_of(alert: Alert) -> Debrief | None:
+    """The debrief selected with the alert by get_alert_for_user, or None: no query. A
+    debrief is only written after the alert was answered, lowered or closed, so a raised
+    alert (a fresh one too) has none to look for."""
+    if alert.state not in DEBRIEF_AFTER:
+        return None
+    return getattr(alert, "debrief", None)
+
+
+def follow_ups_of(user: User | AnonymousUser, alert_id: UUID) -> QuerySet[FollowUp]:
+    """An alert's follow-ups, open ones first, soonest due first, through the alert's
+    access path (an invisible alert has none)."""
+    return (
+        FollowUp.objects.filter(rules.network_q(user, "alert__defender__"), alert_id=alert_id)
+        .exclude(_hidden_duress_q(user, "alert__"))
+        .order_by(F("done_at").desc(nulls_first=True), F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+def follow_ups_due(user: User | AnonymousUser, defender: Defender) -> QuerySet[FollowUp]:
+    """The defender's open follow-ups that have a date, soonest first: the network page's
+    due items."""
+    return (
+        _open_follow_ups(alert__defender=defender)
+        .exclude(_hidden_duress_q(user, "alert__"))
+        .select_related("alert")
+        .order_by("due_on", "id")
+    )
+
+
+def get_follow_up_for_user(
+    user: User | AnonymousUser, follow_up_id: UUID, *, for_write: bool = False
+) -> FollowUp:
+    follow_up = get_object_or_404(
+        FollowUp.objects.filter(rules.network_q(user, "alert__defender__"))
+        .exclude(_hidden_duress_q(user, "alert__"))
+        .select_related("alert", "alert__defender"),
+        pk=follow_up_id,
+    )
+    _check_write(user, follow_up.alert.defender, for_write)
+    return follow_up
 
 
 def deliveries_of(alert: Alert) -> QuerySet[AlertDelivery]:

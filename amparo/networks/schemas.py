@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Schema
@@ -117,6 +117,12 @@ class AlertOut(Schema):
     lowered_at: datetime | None
     closed_at: datetime | None
     outcome: AlertOutcome | None = Field(None, description="What came of it; set on closing.")
+    debrief_due: bool = Field(
+        description="Acknowledged, lowered or closed, and nobody wrote its debrief yet (NET-2)."
+    )
+    next_follow_up_on: date | None = Field(
+        None, description="Due date of its soonest open follow-up action."
+    )
     version: int
 
     @staticmethod
@@ -139,6 +145,50 @@ class DeliveryOut(Schema):
     acknowledged_at: datetime | None
 
 
+class DebriefIn(Schema):
+    version: int = Field(description="The debrief's version you read; 0 when there was none.")
+    what_happened: str = Field(max_length=TEXT, pattern=TEXT_REQUIRED)
+    network_response: str = Field(max_length=TEXT, pattern=TEXT_REQUIRED)
+    worked: str = Field("", max_length=TEXT)
+    did_not_work: str = Field("", max_length=TEXT)
+
+
+class DebriefOut(Schema):
+    id: UUID
+    what_happened: str
+    network_response: str
+    worked: str
+    did_not_work: str
+    written_by_id: UUID | None
+    updated_at: datetime
+    version: int
+
+
+class FollowUpIn(Schema):
+    action: str = Field(max_length=500, pattern=TEXT_REQUIRED)
+    owner: str = Field(max_length=200, pattern=TEXT_REQUIRED, description="Who does it.")
+    due_on: date | None = None
+
+
+class FollowUpOut(Schema):
+    id: UUID
+    alert_id: UUID
+    action: str
+    owner: str
+    due_on: date | None
+    done_at: datetime | None
+    version: int
+
+
+class FollowUpPage(Schema):
+    items: list[FollowUpOut]
+    next_after: UUID | None
+
+
+class FollowUpDoneIn(Schema):
+    version: int = Field(description="The version you read (optimistic locking).")
+
+
 class AlertDetailOut(AlertOut):
     message: str
     location: str
@@ -147,6 +197,7 @@ class AlertDetailOut(AlertOut):
     close_reason: str | None
     explanation: str | None = Field(description="Closed as nothing happened: why it went off.")
     watch: str | None = Field(description="What to keep watching once lowered or closed.")
+    debrief: DebriefOut | None
     deliveries: list[DeliveryOut]
 
 

@@ -28,6 +28,17 @@ urlpatterns = [
     path("networks/alerts/", views.alert_list, name="alert-list"),
     path("networks/alerts/<uuid:alert_id>/", views.alert_detail, name="alert-detail"),
     path("networks/alerts/<uuid:alert_id>/close/", views.alert_close, name="alert-close"),
+    path("networks/alerts/<uuid:alert_id>/debrief/", views.alert_debrief, name="alert-debrief"),
+    path(
+        "networks/alerts/<uuid:alert_id>/follow-ups/new/",
+        views.follow_up_create,
+        name="follow-up-create",
+    ),
+    path(
+        "networks/follow-ups/<uuid:follow_up_id>/done/",
+        views.follow_up_done,
+        name="follow-up-done",
+    ),
     path(
         "networks/defenders/<uuid:defender_id>/check-ins/new/",
         views.check_in_create,

@@ -25,18 +25,26 @@ from amparo.defenders.models import Defender
 from amparo.defenders.queries import defender_of_user
 from amparo.defenders.rules import organisations_with
 from amparo.networks import queries, rules, services
-from amparo.networks.enums import AlertState, CheckInState, Disclosure, LocationPrecision
+from amparo.networks.enums import (
+    DEBRIEF_AFTER,
+    AlertState,
+    CheckInState,
+    Disclosure,
+    LocationPrecision,
+)
 from amparo.networks.forms import (
     AlertForm,
     CheckInDoneForm,
     CheckInForm,
     CloseAlertForm,
     ContactForm,
+    DebriefForm,
     DuressForm,
+    FollowUpForm,
     StepForm,
     VersionForm,
 )
-from amparo.networks.models import Alert, Contact, EscalationStep
+from amparo.networks.models import Alert, Contact, Debrief, EscalationStep
 
 PAGE_SIZE = 50
 CONTACT_CONFLICT_FIELDS = (
@@ -54,7 +62,8 @@ CONTACT_CONFLICT_FIELDS = (
 
 @require_GET
 def network(request: HttpRequest, defender_id: UUID) -> HttpResponse:
-    """Contacts, the tree, recent alerts and the waiting check-ins of one defender."""
+    """Contacts, the tree, recent alerts (what to keep watching beside the closed ones), the
+    waiting check-ins and the follow-ups due of one defender."""
     user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id)
     contacts = list(queries.contacts_of(defender))
@@ -69,6 +78,7 @@ def network(request: HttpRequest, defender_id: UUID) -> HttpResponse:
         "contacts": contacts,
         "alerts": alerts,
         "check_ins": check_ins,
+        "follow_ups": list(queries.follow_ups_due(user, defender)[:10]),
         "can_edit": rules.can_edit_network(user, defender),
         "is_the_person": rules.is_the_person(user, defender),
     }
@@ -308,13 +318,16 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     user = user_of(request)
     alert = queries.get_alert_for_user(user, alert_id)
     deliveries = list(queries.deliveries_of(alert))
+    can_edit = rules.can_edit_network(user, alert.defender)
     context = {
         "alert": alert,
         "defender": alert.defender,
         "deliveries": deliveries,
         "told": sum(1 for d in deliveries if d.sent_at),
         "answered": sum(1 for d in deliveries if d.acknowledged_at),
-        "can_edit": rules.can_edit_network(user, alert.defender) and alert.is_open,
+        "debrief": queries.debrief_of(alert),
+        "can_edit": can_edit and alert.is_open,
+        "can_debrief": can_edit and alert.state in DEBRIEF_AFTER,
     }
     return render(request, "networks/alert_detail.html", context)
 
@@ -376,6 +389,111 @@ def alert_close(request: HttpRequest, alert_id: UUID) -> HttpResponse:
             return redirect(alert)
     context = {"form": form, "alert": alert, "defender": alert.defender}
     return render(request, "networks/alert_close.html", context, status=status or form_status(form))
+
+
+def _debrief_page(
+    request: HttpRequest,
+    alert: Alert,
+    *,
+    form: DebriefForm | None = None,
+    follow_up_form: FollowUpForm | None = None,
+) -> HttpResponse:
+    debrief = queries.debrief_of(alert)
+    form = form or DebriefForm(initial=DebriefForm.initial_for(debrief))
+    follow_up_form = follow_up_form or FollowUpForm()
+    context = {
+        "alert": alert,
+        "debrief": debrief,
+        "form": form,
+        "follow_up_form": follow_up_form,
+        "follow_ups": list(queries.follow_ups_of(request.user, alert.pk)),
+    }
+    status = 422 if form.errors or follow_up_form.errors else 200
+    return render(request, "networks/alert_debrief.html", context, status=status)
+
+
+def _debriefable(request: HttpRequest, alert_id: UUID) -> Alert | HttpResponse:
+    """The alert, for writing its debrief and follow-ups; while it is still raised, back to
+    its page with why."""
+    alert = queries.get_alert_for_user(user_of(request), alert_id, for_write=True)
+    if alert.state not in DEBRIEF_AFTER:
+        messages.info(
+            request,
+            _("The debrief comes once the alert has been acknowledged, lowered or closed."),
+        )
+        return redirect(alert)
+    return alert
+
+
+@require_http_methods(["GET", "POST"])
+def alert_debrief(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    """NET-2: what happened, what the network did, what worked and what did not; the
+    follow-up actions below."""
+    alert = _debriefable(request, alert_id)
+    if isinstance(alert, HttpResponse):
+        return alert
+    if request.method != "POST":
+        return _debrief_page(request, alert)
+    form = DebriefForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_debrief(
+                actor=user_of(request),
+                alert=alert,
+                expected_version=form.cleaned_data["version"],
+                **{name: form.cleaned_data[name] for name in services.DEBRIEF_FIELDS},
+            )
+        except EditConflict as error:
+            current = error.current
+            assert isinstance(current, Debrief)  # noqa: S101
+            return render_conflict(
+                request,
+                rows=rows_from_form(form, current, services.DEBRIEF_FIELDS),
+                form=DebriefForm(rebound(request, current.version)),
+                back_url=alert.get_absolute_url(),
+            )
+        except services.NetworkError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The debrief was saved."))
+            return redirect(alert)
+    return _debrief_page(request, alert, form=form)
+
+
+@require_POST
+def follow_up_create(request: HttpRequest, alert_id: UUID) -> HttpResponse:
+    alert = _debriefable(request, alert_id)
+    if isinstance(alert, HttpResponse):
+        return alert
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_follow_up(actor=user_of(request), alert=alert, **form.cleaned_data)
+        except services.NetworkError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("The follow-up was added."))
+            return redirect("networks:alert-debrief", alert.pk)
+    return _debrief_page(request, alert, follow_up_form=form)
+
+
+@require_POST
+def follow_up_done(request: HttpRequest, follow_up_id: UUID) -> HttpResponse:
+    user = user_of(request)
+    follow_up = queries.get_follow_up_for_user(user, follow_up_id, for_write=True)
+    form = VersionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complete_follow_up(
+                actor=user, follow_up=follow_up, expected_version=form.cleaned_data["version"]
+            )
+        except EditConflict:
+            messages.error(request, _("Someone changed this follow-up meanwhile: look again."))
+        except services.NetworkError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The follow-up is done."))
+    return redirect(follow_up.alert)
 
 
 # --- check-ins ---

@@ -32,6 +32,8 @@ EVERYONE = dict.fromkeys(SIGNED_IN, 200)
 
 def _network(world: World, *, own: bool) -> None:
     from amparo.networks import services
+    from amparo.networks.enums import AlertState
+    from amparo.networks.models import Alert
     from amparo.networks.tests.factories import (
         make_check_in,
         make_contact,
@@ -51,11 +53,16 @@ def _network(world: World, *, own: bool) -> None:
     (step,) = make_tree(subject, [([contact], 10)])
     alert = services.raise_alert(actor=None, defender=subject, message="Help")
     delivery = alert.deliveries.get()
+    # Answered (its link stays unused for the acknowledgement rows): a debrief is due.
+    Alert.objects.filter(pk=alert.pk).update(state=AlertState.ACKNOWLEDGED)
+    alert = Alert.objects.get(pk=alert.pk)  # refresh_from_db() would decrypt every field
+    follow_up = services.add_follow_up(actor=None, alert=alert, action="Call", owner="Rosa")
     world.extra.update(
         subject=subject,
         contact=contact,
         step=step,
         alert=alert,
+        follow_up=follow_up,
         check_in=make_check_in(subject),
         token=services.ack_token(delivery),
     )
@@ -83,6 +90,10 @@ def _step(world: World) -> list[object]:
 
 def _alert(world: World) -> list[object]:
     return [world.extra["alert"].pk]
+
+
+def _follow_up(world: World) -> list[object]:
+    return [world.extra["follow_up"].pk]
 
 
 def _check_in(world: World) -> list[object]:
@@ -114,6 +125,14 @@ def _check_in_data(world: World) -> dict[str, Any]:
 
 
 VERSION_1 = {"version": "1"}
+
+
+def _debrief_data(world: World) -> dict[str, Any]:
+    return {"version": "0", "what_happened": "Men at the door", "network_response": "Calls"}
+
+
+def _follow_up_data(world: World) -> dict[str, Any]:
+    return {"action": "Call the lawyer", "owner": "Rosa", "due_on": "2030-01-01"}
 
 
 def _close_data(world: World) -> dict[str, Any]:
@@ -199,6 +218,34 @@ def _rows(
             method="POST",
             args=_alert,
             data=_close_data,
+            setup=setup,
+            note=note,
+        ),
+        Route("networks:alert-debrief", expected_read, args=_alert, setup=setup, note=note),
+        Route(
+            "networks:alert-debrief",
+            expected_post,
+            method="POST",
+            args=_alert,
+            data=_debrief_data,
+            setup=setup,
+            note=note,
+        ),
+        Route(
+            "networks:follow-up-create",
+            expected_post,
+            method="POST",
+            args=_alert,
+            data=_follow_up_data,
+            setup=setup,
+            note=note,
+        ),
+        Route(
+            "networks:follow-up-done",
+            expected_post,
+            method="POST",
+            args=_follow_up,
+            data=lambda world: VERSION_1,
             setup=setup,
             note=note,
         ),
@@ -332,6 +379,24 @@ API = [
     ),
     Route(
         "api-v1:alert-lower", API_BAD_BODY, method="POST", args=_alert, setup=_api(_with_network)
+    ),
+    Route(
+        "api-v1:alert-debrief", API_BAD_BODY, method="PUT", args=_alert, setup=_api(_with_network)
+    ),
+    Route("api-v1:alert-follow-up-list", API_READ, args=_alert, setup=_api(_with_network)),
+    Route(
+        "api-v1:alert-follow-up-create",
+        API_BAD_BODY,
+        method="POST",
+        args=_alert,
+        setup=_api(_with_network),
+    ),
+    Route(
+        "api-v1:follow-up-done",
+        API_BAD_BODY,
+        method="POST",
+        args=_follow_up,
+        setup=_api(_with_network),
     ),
     Route("api-v1:check-in-list", API_LIST, setup=_api(_with_network)),
     Route(

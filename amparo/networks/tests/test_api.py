@@ -132,6 +132,49 @@ def test_a_foreign_alert_cannot_be_closed(api_client, desk_officer, foreign_subj
     assert Alert.objects.get().state == "raised"
 
 
+def test_debrief_and_follow_ups(api_client, desk_officer, subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    client = api_client(desk_officer)
+    base = f"/api/v1/networks/alerts/{alert.pk}"
+    debrief = {"version": 0, "what_happened": "Men at the gate", "network_response": "Calls"}
+
+    early = client.put(f"{base}/debrief", json.dumps(debrief), content_type="application/json")
+    _post(client, f"{base}/lower", {"version": 1, "reason": "Calmer"})
+    assert client.get(f"/api/v1/alerts/{alert.pk}").json()["debrief_due"] is True
+    written = client.put(f"{base}/debrief", json.dumps(debrief), content_type="application/json")
+    stale = client.put(f"{base}/debrief", json.dumps(debrief), content_type="application/json")
+    added = _post(
+        client,
+        f"{base}/follow-ups",
+        {"action": "Renew the lawyer's number", "owner": "Marta", "due_on": "2030-01-02"},
+    )
+    done = _post(client, f"/api/v1/networks/follow-ups/{added.json()['id']}/done", {"version": 1})
+
+    assert early.status_code == 422
+    assert (written.status_code, written.json()["version"]) == (200, 1)
+    assert stale.status_code == 409
+    assert added.status_code == 201, added.content
+    assert (done.status_code, done.json()["version"]) == (200, 2)
+    detail = client.get(f"/api/v1/alerts/{alert.pk}").json()
+    assert (detail["debrief_due"], detail["debrief"]["what_happened"]) == (
+        False,
+        "Men at the gate",
+    )
+    listed = client.get(f"{base}/follow-ups").json()["items"]
+    assert [(f["owner"], f["due_on"], f["done_at"] is not None) for f in listed] == [
+        ("Marta", "2030-01-02", True)
+    ]
+
+
+def test_a_foreign_alerts_follow_ups_are_404(api_client, desk_officer, foreign_subject):
+    alert = services.raise_alert(actor=None, defender=foreign_subject, message="x")
+    client = api_client(desk_officer)
+
+    response = client.get(f"/api/v1/networks/alerts/{alert.pk}/follow-ups")
+
+    assert response.status_code == 404
+
+
 def test_check_ins_schedule_and_done_with_duress(
     api_client, defender, own_subject, django_capture_on_commit_callbacks
 ):
@@ -174,11 +217,18 @@ def test_api_query_counts(api_client, desk_officer, subject, rows, django_assert
     for _ in range(rows):
         make_check_in(subject)
     client = api_client(desk_officer)
+    services.lower_alert(actor=None, alert=alert, expected_version=1, reason="r")
+    services.record_debrief(
+        actor=None, alert=alert, expected_version=0, what_happened="h", network_response="n"
+    )
+    for n in range(rows):
+        services.add_follow_up(actor=None, alert=alert, action=f"a{n}", owner="o")
     urls = [
         f"/api/v1/networks/defenders/{subject.pk}/contacts",
         f"/api/v1/networks/defenders/{subject.pk}/tree",
         "/api/v1/alerts",
         f"/api/v1/alerts/{alert.pk}",
+        f"/api/v1/networks/alerts/{alert.pk}/follow-ups",
         "/api/v1/check-ins",
     ]
     for url in urls:

@@ -1,5 +1,6 @@
-"""In a browser: raise an alert and acknowledge it from the emailed link; miss a check-in
-and see the escalation arrive on the alert page and in the outbox."""
+"""In a browser: raise an alert, acknowledge it from the emailed link, write its debrief and
+close it with a reason (refused first while its source still poses a threat); miss a
+check-in and see the escalation arrive on the alert page and in the outbox."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def test_raise_an_alert_and_acknowledge_it_from_the_link(  # noqa: PLR0917 -- fi
     page.get_by_label("Share a location").select_option("locality")
     page.get_by_label("Location", exact=True).fill("Barrio San José")
     click_and_wait(page, page.get_by_role("button", name="Raise the alert"))
-    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 1 · answered: 0")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Told: 1 · answered: 0")
     screenshot(page, "networks-alert-raised")
 
     # Rosa opens the link from her email, without an account.
@@ -53,8 +54,37 @@ def test_raise_an_alert_and_acknowledge_it_from_the_link(  # noqa: PLR0917 -- fi
 
     # The sender reloads the alert page (a plain link, no script needed).
     click_and_wait(page, page.get_by_role("link", name="Reload to see who has answered"))
-    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 1 · answered: 1")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Told: 1 · answered: 1")
     expect(page.get_by_role("cell", name="Rosa")).to_be_visible()
+
+    # Rosa answered: the debrief is due (NET-2). Ana writes it.
+    expect(page.get_by_text("Debrief due")).to_be_visible()
+    click_and_wait(page, page.get_by_role("link", name="Write the debrief"))
+    page.get_by_label("What happened?").fill("Two men waited outside, then drove off")
+    page.get_by_label("What did the network do?").fill("Rosa called within five minutes")
+    page.get_by_label("What worked?").fill("The link in the email")
+    click_and_wait(page, page.get_by_role("button", name="Save the debrief"))
+    expect(page.get_by_text("Rosa called within five minutes")).to_be_visible()
+    expect(page.get_by_text("Debrief due")).to_have_count(0)
+
+    # Closing while the source may still threaten is refused; what was typed stays (NET-3).
+    click_and_wait(page, page.get_by_role("link", name="Close or lower the alert"))
+    page.get_by_label("The harm was prevented").check()
+    page.get_by_label("We do not know yet").check()
+    page.get_by_label("Reason").fill("The men were identified and left town")
+    page.get_by_label("What to keep watching").fill("A grey car near the house")
+    click_and_wait(page, page.get_by_role("button", name="Close the alert"))
+    expect(page.get_by_text("Keep it open, or lower it")).to_be_visible()
+    expect(page.get_by_label("Reason")).to_have_value("The men were identified and left town")
+    page.get_by_label("No, it no longer poses a threat").check()
+    click_and_wait(page, page.get_by_role("button", name="Close the alert"))
+    expect(page.get_by_text("The alert was closed.")).to_be_visible()
+    expect(page.get_by_text("The men were identified and left town")).to_be_visible()
+    screenshot(page, "networks-alert-closed")
+
+    # What to keep watching stays on the network page.
+    page.goto(reverse("networks:network", args=[own_subject.pk]))
+    expect(page.get_by_text("Keep watching: A grey car near the house")).to_be_visible()
 
 
 @pytest.mark.parametrize("tab", ["page", "page_no_js"])
@@ -78,12 +108,12 @@ def test_a_missed_check_in_escalates_to_the_network(
     page.goto(reverse("networks:network", args=[own_subject.pk]))
     expect(page.get_by_text("Missed check-in")).to_be_visible()
     click_and_wait(page, page.get_by_role("link", name=alert.code))
-    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 1 · answered: 0")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Told: 1 · answered: 0")
     expect(page.get_by_role("cell", name="Rosa")).to_be_visible()
 
     # Nobody answered within ten minutes: the next tick tells the second step.
     assert sweeps.escalate(now=timezone.now() + timedelta(minutes=11)) == 1
     click_and_wait(page, page.get_by_role("link", name="Reload to see who has answered"))
-    expect(page.get_by_role("heading", level=2)).to_contain_text("Told: 2 · answered: 0")
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Told: 2 · answered: 0")
     expect(page.get_by_role("cell", name="Luis")).to_be_visible()
     assert [m.to for m in mail.outbox] == [["rosa@example.org"], ["luis@example.org"]]

@@ -15,7 +15,15 @@ from amparo.audit.services import audit_context
 from amparo.core.locking import EditConflict
 from amparo.networks import delivery, services, sweeps
 from amparo.networks.enums import AlertSource, AlertState, CheckInState, DeliveryState
-from amparo.networks.models import Alert, AlertDelivery, CheckIn, Contact, EscalationStep
+from amparo.networks.models import (
+    Alert,
+    AlertDelivery,
+    CheckIn,
+    Contact,
+    Debrief,
+    EscalationStep,
+    FollowUp,
+)
 from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
 
 pytestmark = pytest.mark.django_db
@@ -483,3 +491,108 @@ def test_cancelled_check_ins_are_not_escalated(own_subject, desk_officer):
     assert sweeps.escalate(now=timezone.now()) == 0
     with pytest.raises(services.NetworkError):
         services.cancel_check_in(actor=desk_officer, check_in=check_in, expected_version=2)
+
+
+# --- debriefs and follow-ups (NET-2) ---
+
+DEBRIEF = {
+    "what_happened": "Canary: two men asked for her at the gate",
+    "network_response": "Rosa called within five minutes; the desk called the ombudsman",
+    "worked": "Signal",
+    "did_not_work": "The lawyer's number was old",
+}
+
+
+def _acknowledged(subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    Alert.objects.filter(pk=alert.pk).update(state=AlertState.ACKNOWLEDGED)
+    return Alert.objects.get(pk=alert.pk)
+
+
+def test_a_debrief_waits_until_the_alert_was_answered_lowered_or_closed(own_subject, desk_officer):
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    with pytest.raises(services.NetworkError):
+        services.record_debrief(actor=desk_officer, alert=alert, expected_version=0, **DEBRIEF)
+    with pytest.raises(services.NetworkError):
+        services.add_follow_up(actor=desk_officer, alert=alert, action="Call", owner="Rosa")
+
+    assert (alert.debrief_due, Debrief.objects.count(), FollowUp.objects.count()) == (
+        False,
+        0,
+        0,
+    )
+
+
+def test_the_debrief_is_encrypted_versioned_and_audited(own_subject, desk_officer, desk_lead):
+    alert = _acknowledged(own_subject)
+    assert Alert.objects.get(pk=alert.pk).debrief_due is True
+
+    debrief = services.record_debrief(
+        actor=desk_officer, alert=alert, expected_version=0, **DEBRIEF
+    )
+    services.record_debrief(
+        actor=desk_lead,
+        alert=alert,
+        expected_version=1,
+        **{**DEBRIEF, "worked": "Signal, and the neighbours"},
+    )
+    with pytest.raises(EditConflict):
+        services.record_debrief(actor=desk_officer, alert=alert, expected_version=0, **DEBRIEF)
+    with pytest.raises(EditConflict):
+        services.record_debrief(actor=desk_officer, alert=alert, expected_version=1, **DEBRIEF)
+
+    row = Debrief.objects.get()
+    assert (row.pk, row.version, row.written_by_id) == (debrief.pk, 2, desk_lead.pk)
+    for column in DEBRIEF:
+        assert _raw(Debrief, row.pk, column).startswith("amp1:")
+    with audit_context(actor=None):
+        assert row.worked == "Signal, and the neighbours"
+    assert Alert.objects.select_related("debrief").get(pk=alert.pk).debrief_due is False
+    assert [
+        e.action
+        for e in AuditEvent.objects.filter(action__startswith="networks.debrief").order_by("seq")
+    ] == ["networks.debrief_written", "networks.debrief_updated"]
+
+
+@pytest.mark.parametrize("field", ["what_happened", "network_response"])
+def test_the_debrief_needs_what_happened_and_what_the_network_did(own_subject, desk_officer, field):
+    alert = _acknowledged(own_subject)
+
+    with pytest.raises(services.NetworkError) as refused:
+        services.record_debrief(
+            actor=desk_officer, alert=alert, expected_version=0, **{**DEBRIEF, field: " "}
+        )
+
+    assert refused.value.field == field
+    assert not Debrief.objects.exists()
+
+
+def test_follow_ups_are_added_encrypted_and_done_once(own_subject, desk_officer):
+    alert = _acknowledged(own_subject)
+    due = timezone.localdate() + timedelta(days=3)
+
+    follow_up = services.add_follow_up(
+        actor=desk_officer,
+        alert=alert,
+        action="Canary: renew the lawyer's number",
+        owner="Canary: Marta",
+        due_on=due,
+    )
+    with pytest.raises(services.NetworkError) as refused:
+        services.add_follow_up(actor=desk_officer, alert=alert, action="Call", owner=" ")
+    with pytest.raises(EditConflict):
+        services.complete_follow_up(actor=desk_officer, follow_up=follow_up, expected_version=2)
+    services.complete_follow_up(actor=desk_officer, follow_up=follow_up, expected_version=1)
+    with pytest.raises(services.NetworkError):
+        services.complete_follow_up(actor=desk_officer, follow_up=follow_up, expected_version=2)
+
+    assert refused.value.field == "owner"
+    row = FollowUp.objects.get()
+    assert (row.due_on, row.version, row.done_at is not None) == (due, 2, True)
+    assert _raw(FollowUp, row.pk, "action").startswith("amp1:")
+    assert _raw(FollowUp, row.pk, "owner").startswith("amp1:")
+    assert [
+        e.action
+        for e in AuditEvent.objects.filter(action__startswith="networks.follow_up").order_by("seq")
+    ] == ["networks.follow_up_added", "networks.follow_up_done"]

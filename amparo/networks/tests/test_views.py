@@ -16,7 +16,15 @@ from django.utils import timezone
 from amparo.audit.models import AuditEvent
 from amparo.networks import services
 from amparo.networks.enums import AlertSource, CheckInState
-from amparo.networks.models import Alert, AlertDelivery, CheckIn, Contact, EscalationStep
+from amparo.networks.models import (
+    Alert,
+    AlertDelivery,
+    CheckIn,
+    Contact,
+    Debrief,
+    EscalationStep,
+    FollowUp,
+)
 from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
 from amparo.testing.auth import login_fresh
 
@@ -390,9 +398,19 @@ def test_a_foreign_network_is_invisible(client, desk_officer, foreign_subject):
 def _network_with(subject, rows: int) -> None:
     contacts = [make_contact(subject, name=f"C{i}") for i in range(rows)]
     make_tree(subject, [(contacts, 10)])
-    for _ in range(rows):
-        services.raise_alert(actor=None, defender=subject, message="x")
+    for n in range(rows):
+        alert = services.raise_alert(actor=None, defender=subject, message="x")
         make_check_in(subject)
+        if n % 2:
+            continue
+        # Every other alert lowered, with its debrief and a follow-up due.
+        services.lower_alert(actor=None, alert=alert, expected_version=1, reason="r", watch="w")
+        services.record_debrief(
+            actor=None, alert=alert, expected_version=0, what_happened="h", network_response="n"
+        )
+        services.add_follow_up(
+            actor=None, alert=alert, action="a", owner="o", due_on=timezone.localdate()
+        )
 
 
 @pytest.mark.parametrize("rows", [1, 12])
@@ -401,14 +419,17 @@ def test_network_page_query_count(client, desk_officer, subject, rows, django_as
     login_fresh(client, desk_officer)
     url = reverse("networks:network", args=[subject.pk])
     client.get(url)
-    with django_assert_num_queries(8):
+    # Session, memberships, the defender, contacts, alerts, check-ins, follow-ups due; the
+    # reads of Tier-1 fields, audited (chain head, insert).
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 12])
 def test_alert_page_query_count(client, desk_officer, subject, rows, django_assert_num_queries):
     _network_with(subject, rows)
-    alert = Alert.objects.first()
+    # Lowered, with its debrief and a follow-up: they come on the alert's own row.
+    alert = Alert.objects.filter(state="lowered").first()
     login_fresh(client, desk_officer)
     client.get(alert.get_absolute_url())
     with django_assert_num_queries(6):
@@ -477,3 +498,169 @@ def test_a_defender_starts_from_alerts_to_raise_one_or_open_their_network(
 
     assert reverse("networks:alert-create", args=[own_subject.pk]) in page
     assert reverse("networks:network", args=[own_subject.pk]) in page
+
+
+# --- debriefs and follow-ups (NET-2) ---
+
+DEBRIEF = {
+    "version": "0",
+    "what_happened": "Two men asked for the spokesperson at the gate",
+    "network_response": "Rosa called the desk; the desk called the ombudsman",
+    "worked": "Rosa answered at once",
+    "did_not_work": "",
+}
+
+
+def _acknowledged(subject) -> Alert:
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    Alert.objects.filter(pk=alert.pk).update(state="acknowledged")
+    return alert
+
+
+def test_an_alert_shows_debrief_due_until_its_debrief_is_written(client, desk_officer, subject):
+    raised = services.raise_alert(actor=None, defender=subject, message="x")
+    alert = _acknowledged(subject)
+    login_fresh(client, desk_officer)
+    alert_page = alert.get_absolute_url()
+    network = reverse("networks:network", args=[subject.pk])
+    alert_list = reverse("networks:alert-list")
+
+    # Only the acknowledged alert is due: the raised one is still going through the tree.
+    assert "Debrief due" in _text(client.get(alert_page))
+    assert "Debrief due" not in _text(client.get(raised.get_absolute_url()))
+    assert _text(client.get(network)).count("Debrief due") == 1
+    listed = client.get(alert_list)
+    assert [(a.pk, a.debrief_due) for a in listed.context["alerts"]] == [
+        (alert.pk, True),
+        (raised.pk, False),
+    ]
+    assert _text(listed).count("Debrief due") == 1
+
+    written = client.post(reverse("networks:alert-debrief", args=[alert.pk]), DEBRIEF)
+
+    assert written.status_code == 302
+    page = _text(client.get(alert_page))
+    assert "Debrief due" not in page
+    assert "Two men asked for the spokesperson at the gate" in page
+    assert "Rosa answered at once" in page
+    assert "Written by Dora" in page
+    assert "Debrief due" not in _text(client.get(network))
+    assert [a.debrief_due for a in client.get(alert_list).context["alerts"]] == [False, False]
+
+
+def test_the_debrief_waits_while_the_alert_is_raised(client, desk_officer, subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    login_fresh(client, desk_officer)
+
+    page = client.get(reverse("networks:alert-debrief", args=[alert.pk]), follow=True)
+    posted = client.post(reverse("networks:alert-debrief", args=[alert.pk]), DEBRIEF)
+
+    assert "The debrief comes once the alert has been acknowledged" in _text(page)
+    assert posted.status_code == 302
+    assert not Debrief.objects.exists()
+
+
+def test_a_debrief_missing_what_the_network_did_keeps_what_was_typed(client, desk_officer, subject):
+    alert = _acknowledged(subject)
+    login_fresh(client, desk_officer)
+
+    response = client.post(
+        reverse("networks:alert-debrief", args=[alert.pk]), {**DEBRIEF, "network_response": ""}
+    )
+
+    assert response.status_code == 422
+    assert "Two men asked for the spokesperson at the gate</textarea>" in _text(response)
+    assert not Debrief.objects.exists()
+
+
+def test_a_stale_debrief_shows_the_conflict_and_keeps_what_was_typed(
+    client, desk_officer, desk_lead, subject
+):
+    alert = _acknowledged(subject)
+    services.record_debrief(
+        actor=desk_lead,
+        alert=Alert.objects.get(pk=alert.pk),
+        expected_version=0,
+        what_happened="Lena's account",
+        network_response="Lena's list",
+    )
+    login_fresh(client, desk_officer)
+
+    response = client.post(reverse("networks:alert-debrief", args=[alert.pk]), DEBRIEF)
+
+    assert response.status_code == 409
+    text = _text(response)
+    assert "Lena&#x27;s account" in text
+    assert "Two men asked for the spokesperson at the gate" in text
+    assert 'name="version" value="1"' in text
+
+
+def test_follow_ups_with_a_date_are_due_items_on_the_network_page(client, desk_officer, subject):
+    alert = _acknowledged(subject)
+    login_fresh(client, desk_officer)
+    create = reverse("networks:follow-up-create", args=[alert.pk])
+    yesterday = timezone.localdate() - timedelta(days=1)
+
+    dated = client.post(
+        create, {"action": "Renew the lawyer's number", "owner": "Marta", "due_on": yesterday}
+    )
+    undated = client.post(create, {"action": "Thank the neighbours", "owner": "Carlos"})
+    refused = client.post(create, {"action": "Call back", "owner": ""})
+
+    assert (dated.status_code, undated.status_code, refused.status_code) == (302, 302, 422)
+    assert "Call back" in _text(refused)
+    network = client.get(reverse("networks:network", args=[subject.pk]))
+    assert [f.owner for f in network.context["follow_ups"]] == ["Marta"]
+    text = _text(network)
+    assert "Renew the lawyer&#x27;s number · by Marta" in text
+    assert "Overdue" in text
+    assert "Thank the neighbours" not in text
+    listed = client.get(reverse("networks:alert-list")).context["alerts"]
+    assert [a.next_follow_up_on for a in listed] == [yesterday]
+    alert_page = _text(client.get(alert.get_absolute_url()))
+    assert "2 follow-up actions open, the next due" in alert_page
+    assert "Thank the neighbours" in _text(
+        client.get(reverse("networks:alert-debrief", args=[alert.pk]))
+    )
+
+    follow_up = FollowUp.objects.get(due_on=yesterday)
+    done = client.post(reverse("networks:follow-up-done", args=[follow_up.pk]), {"version": 1})
+
+    assert done.status_code == 302
+    assert client.get(reverse("networks:network", args=[subject.pk])).context["follow_ups"] == []
+
+
+def test_a_foreign_alerts_follow_ups_are_out_of_reach(client, desk_officer, foreign_subject):
+    alert = _acknowledged(foreign_subject)
+    follow_up = services.add_follow_up(
+        actor=None, alert=Alert.objects.get(pk=alert.pk), action="Canary", owner="Canary"
+    )
+    login_fresh(client, desk_officer)
+
+    responses = [
+        client.get(reverse("networks:alert-debrief", args=[alert.pk])),
+        client.post(reverse("networks:follow-up-done", args=[follow_up.pk]), {"version": 1}),
+        client.post(
+            reverse("networks:follow-up-create", args=[alert.pk]),
+            {"action": "x", "owner": "y"},
+        ),
+    ]
+
+    assert [r.status_code for r in responses] == [404, 404, 404]
+    assert FollowUp.objects.get().done_at is None
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_debrief_page_query_count(client, desk_officer, subject, rows, django_assert_num_queries):
+    _network_with(subject, rows)
+    alert = _acknowledged(subject)
+    for n in range(rows):
+        services.add_follow_up(
+            actor=None, alert=Alert.objects.get(pk=alert.pk), action=f"a{n}", owner="o"
+        )
+    url = reverse("networks:alert-debrief", args=[alert.pk])
+    login_fresh(client, desk_officer)
+    client.get(url)
+    # Session, memberships, the alert with its debrief, the follow-ups; their reads, audited.
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
