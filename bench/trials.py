@@ -1,7 +1,9 @@
 """Criminalisation cases in the bench world (issue #7): the home office with `cases` cases
-(2,000 by default, 50 with `--quick`) over its defenders, each with a charge and two hearings
-(one postponed), so that the case list, the hearing calendar, the public statistics and the
-API case list are measured at scale: cost must follow the page, not the table.
+(2,000 by default, 50 with `--quick`) over its defenders, each with a charge, two hearings
+(one postponed) and a few days of police custody, so that the case list, a case page, the
+case form with its pickers over the large incident register, the hearing calendar, the public
+statistics and the API case list are measured at scale: cost must follow the page, not the
+table.
 
 Rows go in with bulk_create; Tier-1 fields are sealed as bench/desk.py does.
 
@@ -27,13 +29,20 @@ from amparo.defenders.models import Defender
 from amparo.trials.enums import (
     ChargeKind,
     CourtType,
+    Detention,
     HearingKind,
     HearingResult,
     Initiator,
     Pattern,
     Stage,
 )
-from amparo.trials.models import Charge, CriminalisationCase, Hearing, LegalProvision
+from amparo.trials.models import (
+    Charge,
+    CriminalisationCase,
+    DetentionPeriod,
+    Hearing,
+    LegalProvision,
+)
 from bench.desk import _Sealer
 
 if TYPE_CHECKING:
@@ -70,10 +79,10 @@ def seed(
         )[0]
         for kind in ChargeKind.values
     ]
-    counts = {"criminalisation cases": 0, "hearings": 0}
+    counts = {"criminalisation cases": 0, "hearings": 0, "detention periods": 0}
     with transaction.atomic():
         for start in range(0, cases, BATCH):
-            rows, links, charges, hearings = [], [], [], []
+            rows, links, charges, hearings, periods = [], [], [], [], []
             for index in range(start, min(start + BATCH, cases)):
                 pk = new_id()
                 case = CriminalisationCase(
@@ -92,11 +101,28 @@ def seed(
                     created_by=officer,
                 )
                 rows.append(case)
+                defender_id = defenders[index % len(defenders)]
                 links.append(
                     CriminalisationCase.defenders.through(
-                        criminalisationcase_id=pk, defender_id=defenders[index % len(defenders)]
+                        criminalisationcase_id=pk, defender_id=defender_id
                     )
                 )
+                # Every case: a few days of police custody when the proceedings opened.
+                period_id = new_id()
+                periods.append(
+                    DetentionPeriod(
+                        id=period_id,
+                        organisation=home,
+                        case=case,
+                        defender_id=defender_id,
+                        kind=Detention.POLICE_CUSTODY,
+                        starts_on=case.opened_on,
+                        ends_on=case.opened_on + timedelta(days=rng.randrange(0, 5)),
+                        place=seal("trials.DetentionPeriod.place", period_id, "Estación (bench)"),
+                        notes=seal("trials.DetentionPeriod.notes", period_id, ""),
+                    )
+                )
+                case.detention = Detention.RELEASED
                 charges.append(
                     Charge(
                         id=new_id(),
@@ -129,8 +155,10 @@ def seed(
             CriminalisationCase.defenders.through.objects.bulk_create(links)
             Charge.objects.bulk_create(charges)
             Hearing.objects.bulk_create(hearings)
+            DetentionPeriod.objects.bulk_create(periods)
             counts["criminalisation cases"] += len(rows)
             counts["hearings"] += len(hearings)
+            counts["detention periods"] += len(periods)
     return counts
 
 
@@ -141,8 +169,18 @@ def pages(world: World) -> list[Page]:
     from bench.pages import API, Page  # noqa: PLC0415 -- bench.pages imports the world
 
     desk = "desk_officer"
+    newest = CriminalisationCase.objects.filter(organisation=world.home).order_by("-created_at")
+    case = newest.values_list("pk", flat=True).first()
+    detail = (
+        []
+        if case is None
+        else [Page("trials-case", reverse("trials:case-detail", args=[case]), desk)]
+    )
     return [
         Page("trials-case-list", reverse("trials:case-list"), desk),
+        *detail,
+        # The form's pickers over the home office's defenders and its large incident register.
+        Page("trials-case-new", reverse("trials:case-create"), desk),
         Page("trials-calendar", reverse("trials:calendar"), desk),
         Page("trials-public-stats", reverse("trials-public:stats"), None),
         Page("trials-public-stats-304", reverse("trials-public:stats"), None, conditional=True),

@@ -23,13 +23,23 @@ def test_bulk_cases_read_back_and_pages_stay_within_budget(
 
     made = trials_bench.seed(home=organisation, officer=desk_officer, cases=120, seed=7)
 
-    assert made == {"criminalisation cases": 120, "hearings": 240}
+    assert made == {"criminalisation cases": 120, "hearings": 240, "detention periods": 120}
     with audit_context(actor=None):
         case = CriminalisationCase.objects.order_by("pk").first()
         assert case.case_number.startswith("B-")
         assert case.defenders.count() == 1
+        assert (case.detention, case.detention_periods.get().place) == (
+            "released",
+            "Estación (bench)",
+        )
     login_fresh(client, desk_officer)
-    for url in (reverse("trials:case-list"), reverse("trials:calendar")):
+    case = CriminalisationCase.objects.order_by("-created_at").first()
+    for url in (
+        reverse("trials:case-list"),
+        reverse("trials:calendar"),
+        reverse("trials:case-create"),
+        case.get_absolute_url(),
+    ):
         client.get(url)
         with django_assert_max_num_queries(10):
             response = client.get(url)

@@ -42,6 +42,7 @@ def test_the_lead_observes_a_hearing_approves_the_report_and_subscribes(
     expect(lead.locator("#detention-" + str(DetentionPeriod.objects.get().pk))).to_contain_text(
         "Still detained"
     )
+    screenshot(lead, f"trials-detention-{tab}")
     click_and_wait(lead, lead.get_by_role("button", name="Record the release"))
     expect(lead.locator("main")).to_contain_text("Released · 0 postponements")
 
