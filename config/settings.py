@@ -294,7 +294,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 COOKIE_SECURE = env_bool("COOKIE_SECURE", default=not DEBUG)
 _cookie_prefix = "__Host-" if COOKIE_SECURE else ""
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "amparo.core.sessions"
 SESSION_COOKIE_NAME = f"{_cookie_prefix}amparo_session"
 CSRF_COOKIE_NAME = f"{_cookie_prefix}amparo_csrf"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = COOKIE_SECURE

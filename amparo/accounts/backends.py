@@ -20,11 +20,7 @@ class AmparoAuthenticationBackend(AuthenticationBackend):
     def get_user(self, user_id: Any) -> Any:
         """The person of a session, with their active memberships in the same query: every
         signed-in page needs both, so a separate memberships query would be paid on each."""
-        from amparo.accounts.models import Membership  # noqa: PLC0415 -- models import backends
-
-        memberships = list(
-            rules.active_memberships_of(Membership.objects.select_related("user"), user_id)
-        )
+        memberships = rules.fetch_active_memberships(user_id, with_person=True)
         if memberships:
             person = memberships[0].user
             for membership in memberships:

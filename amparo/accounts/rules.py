@@ -3,10 +3,12 @@ memberships (loaded once per request and kept on the user object)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from typing import TYPE_CHECKING, Any
 
 from amparo.accounts.enums import Role
 from amparo.accounts.permissions import MFA_EXEMPT_ROLES, ROLE_PERMISSIONS, Perm
+from amparo.core.prepared import Prepared
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -26,11 +28,38 @@ def active_memberships(user: User | AnonymousUser) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from amparo.accounts.models import Membership  # noqa: PLC0415 -- models import rules
 
-        cached = list(active_memberships_of(Membership.objects.all(), user.pk))
+        cached = fetch_active_memberships(user.pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+#: The two shapes of the lookup, without and with the person, built on first use (models
+#: import this module) and compiled once per connection (ADR 0050).
+_PREPARED: dict[bool, Prepared[Membership]] = {}
+
+
+def fetch_active_memberships(user_id: Any, *, with_person: bool = False) -> list[Membership]:
+    """The active memberships of a person's id (each with its organisation, and with the
+    person when asked), in the model's order: the query of every signed-in request and API
+    call, so its SQL is compiled once (amparo.core.prepared). An id that is not a person's
+    finds nothing."""
+    prepared = _PREPARED.get(with_person)
+    if prepared is None:
+        from amparo.accounts.models import Membership  # noqa: PLC0415 -- models import rules
+
+        base = Membership.objects.select_related("user") if with_person else Membership.objects
+        prepared = _PREPARED[with_person] = Prepared(
+            Membership,
+            lambda person: active_memberships_of(base.all(), person),
+            fields=(Membership._meta.get_field("user"),),
+            samples=((uuid.UUID(int=1),), (uuid.UUID(int=2),)),
+        )
+    try:
+        person_id = uuid.UUID(str(user_id))
+    except ValueError:
+        return []
+    return prepared(person_id)
 
 
 def active_memberships_of(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from amparo.accounts.middleware import second_factors
 from amparo.accounts.queries import hash_token
 from amparo.api.models import ApiToken
+from amparo.core.prepared import Prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -48,15 +50,32 @@ def usable_token_for_secret(secret: str) -> ApiToken | None:
     owner has a second factor comes with it (`owner_has_factor`): one query per call, not two."""
     if not secret:
         return None
+    found = _LIVE_TOKEN(hash_secret(secret), timezone.now())
+    return found[0] if found else None
+
+
+def _live_token(token_hash: str, now: datetime) -> QuerySet[ApiToken]:
     return (
         ApiToken.objects.select_related("user", "organisation")
         .annotate(owner_has_factor=Exists(second_factors(OuterRef("user_id"))))
         .filter(
-            token_hash=hash_secret(secret),
+            token_hash=token_hash,
             revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=now,
             user__is_active=True,
             organisation__is_active=True,
         )
-        .first()
+        .order_by("pk")[:1]
     )
+
+
+#: Every API call's first query, compiled once per connection (ADR 0050).
+_LIVE_TOKEN = Prepared(
+    ApiToken,
+    _live_token,
+    fields=(ApiToken._meta.get_field("token_hash"), ApiToken._meta.get_field("expires_at")),
+    samples=(
+        ("a" * 64, datetime(2001, 1, 1, tzinfo=UTC)),
+        ("b" * 64, datetime(2002, 2, 2, tzinfo=UTC)),
+    ),
+)
