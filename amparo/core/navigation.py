@@ -5,11 +5,15 @@ Each module adds its entry here when it lands; a test renders every link and fol
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts import rules
@@ -23,6 +27,20 @@ class NavItem:
     url: str
     label: str | Promise
     key: str
+
+
+@functools.lru_cache(maxsize=1024)
+def _reversed(name: str, args: tuple[str, ...], *where: object) -> str:
+    del where  # part of the key only: the language, script prefix and URL map it was made in
+    return django_reverse(name, args=args)
+
+
+def reverse(name: str, args: tuple[object, ...] | list[object] = ()) -> str:
+    """Django's reverse, kept per language, script prefix and URL map: the header reverses the
+    same dozen links on every signed-in page (about 15 µs each), and they only change with
+    those (or with the organisation, which is an argument)."""
+    where = (get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    return _reversed(name, tuple(str(arg) for arg in args), *where)
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:
