@@ -1063,6 +1063,8 @@ NETWORKS: AppTiers = {
         "relation": TIER1,
         "channels": TIER1,
         "languages": TIER1,
+        # Set when removed from the network (its Tier-1 fields are erased then).
+        "removed_at": TIER2,
         "created_at": TIER2,
         "updated_at": TIER2,
         "version": TIER2,

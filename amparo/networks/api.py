@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -29,16 +30,17 @@ from amparo.networks.schemas import (
     ContactIn,
     ContactOut,
     ContactPage,
+    ContactRemovedOut,
     ContactUpdateIn,
     DebriefIn,
     DebriefOut,
     EscalationStepIn,
-    FollowUpDoneIn,
     FollowUpIn,
     FollowUpOut,
     FollowUpPage,
     StepOut,
     TreeOut,
+    VersionIn,
 )
 
 router = Router(tags=["networks"])
@@ -77,7 +79,7 @@ def contact_list(
 ) -> dict[str, Any]:
     user = caller(request)
     defender = queries.get_defender_for_network(user, defender_id)
-    page = pk_page(Contact.objects.filter(defender=defender), after, limit)
+    page = pk_page(Contact.objects.current().filter(defender=defender), after, limit)
     page["items"] = [_contact(contact) for contact in page["items"]]
     return page
 
@@ -120,6 +122,33 @@ def contact_update(request: HttpRequest, contact_id: UUID, payload: ContactUpdat
     return _contact(contact)
 
 
+@router.post(
+    "/networks/contacts/{uuid:contact_id}/remove",
+    response={200: ContactRemovedOut, **WRITE},
+    url_name="network-contact-remove",
+    summary=(
+        "Remove a contact from the network: off every step, details erased, past deliveries "
+        "kept; refused (422) while it is being told of an open alert"
+    ),
+)
+def contact_remove(request: HttpRequest, contact_id: UUID, payload: VersionIn) -> Any:
+    user = caller(request)
+    contact = queries.get_contact_for_user(user, contact_id, for_write=True)
+    try:
+        removal = services.remove_contact(
+            actor=user, contact=contact, expected_version=payload.version
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return {
+        "id": contact.pk,
+        "steps_removed": removal.steps_removed,
+        "tree_steps": removal.steps_left,
+    }
+
+
 def _tree(defender_id: UUID, user: Any) -> dict[str, Any]:
     defender = queries.get_defender_for_network(user, defender_id)
     tree = queries.tree_of(defender)
@@ -159,7 +188,7 @@ def tree_detail(request: HttpRequest, defender_id: UUID) -> dict[str, Any]:
 def step_create(request: HttpRequest, defender_id: UUID, payload: EscalationStepIn) -> Status[Any]:
     user = caller(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
-    contacts = list(Contact.objects.filter(pk__in=payload.contact_ids, defender=defender))
+    contacts = list(Contact.objects.current().filter(pk__in=payload.contact_ids, defender=defender))
     if len(contacts) != len(set(payload.contact_ids)):
         return Status(422, {"detail": "Unknown contact."})
     try:
@@ -220,7 +249,13 @@ def _alert_detail(alert: Alert) -> dict[str, Any]:
         "outcome": alert.outcome or None,
         "debrief": queries.debrief_of(alert),
         "next_follow_up_on": getattr(alert, "next_follow_up_on", None),
-        "deliveries": list(alert.deliveries.order_by("step", "created_at", "id")),
+        "deliveries": list(
+            alert.deliveries.annotate(
+                contact_removed=ExpressionWrapper(
+                    Q(contact__removed_at__isnull=False), output_field=BooleanField()
+                )
+            ).order_by("step", "created_at", "id")
+        ),
     }
 
 
@@ -359,7 +394,7 @@ def follow_up_create(request: HttpRequest, alert_id: UUID, payload: FollowUpIn) 
     url_name="follow-up-done",
     summary="Mark a follow-up action done",
 )
-def follow_up_done(request: HttpRequest, follow_up_id: UUID, payload: FollowUpDoneIn) -> Any:
+def follow_up_done(request: HttpRequest, follow_up_id: UUID, payload: VersionIn) -> Any:
     user = caller(request)
     follow_up = queries.get_follow_up_for_user(user, follow_up_id, for_write=True)
     try:

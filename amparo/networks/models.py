@@ -35,8 +35,17 @@ from amparo.networks.enums import (
 )
 
 
+class ContactQuerySet(models.QuerySet["Contact"]):
+    def current(self) -> ContactQuerySet:
+        """Contacts still in the network: a removed one is kept only for the alerts that told
+        it, its details erased."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Contact(models.Model):
-    """A person or organisation of a defender's internal or external network."""
+    """A person or organisation of a defender's internal or external network. Removing one
+    erases its Tier-1 details and keeps the row, so past deliveries still say someone was
+    told (services.remove_contact)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     #: The defender's keeping organisation: its key encrypts the contact.
@@ -69,9 +78,14 @@ class Contact(models.Model):
         _("languages"), blank=True, help_text=_("Language codes, first preferred: es, en.")
     )
 
+    #: Set when removed from the network: its details are erased, it is on no step.
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = ContactQuerySet.as_manager()
 
     class Meta:
         ordering = ("created_at", "id")

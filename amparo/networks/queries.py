@@ -65,16 +65,44 @@ def get_defender_for_network(
 
 
 def contacts_of(defender: Defender) -> QuerySet[Contact]:
-    """A defender's contacts, with the number of steps each is on."""
+    """A defender's contacts (removed ones are gone from the network), with the number of
+    steps each is on."""
     return (
-        Contact.objects.filter(defender=defender)
+        Contact.objects.current()
+        .filter(defender=defender)
         .annotate(step_count=Count("steps"))
         .order_by("created_at", "id")
     )
 
 
 def contacts_visible_to(user: User | AnonymousUser) -> QuerySet[Contact]:
-    return Contact.objects.filter(rules.network_q(user, "defender__")).order_by("pk")
+    """Contacts still in the network: a removed one cannot be opened, edited or removed."""
+    return Contact.objects.current().filter(rules.network_q(user, "defender__")).order_by("pk")
+
+
+def steps_with(contact: Contact) -> list[dict[str, Any]]:
+    """The steps that name the contact, in order: {"pk", "position", "size"}, `size` being
+    how many contacts the step tells (1: only this one)."""
+    named = EscalationStep.contacts.through.objects.filter(contact_id=contact.pk)
+    rows = (
+        EscalationStep.objects.filter(pk__in=named.values("escalationstep_id"))
+        .values("pk", "position")
+        .annotate(size=Count("contacts"))
+        .order_by("position")
+    )
+    return [dict(row) for row in rows]
+
+
+def open_alert_telling(contact: Contact) -> Alert | None:
+    """An alert still open (raised, acknowledged or lowered) that told the contact: its id
+    only, for its code."""
+    return (
+        Alert.objects.filter(deliveries__contact=contact)
+        .exclude(state=AlertState.CLOSED)
+        .only("id")
+        .order_by("-raised_at", "-id")
+        .first()
+    )
 
 
 def get_contact_for_user(
@@ -250,7 +278,8 @@ def get_follow_up_for_user(
 
 
 def deliveries_of(alert: Alert) -> QuerySet[AlertDelivery]:
-    """Who has been told and who answered, step by step."""
+    """Who has been told and who answered, step by step; a removed contact stays, without
+    its details."""
     return (
         AlertDelivery.objects.filter(alert=alert)
         .select_related("contact")

@@ -74,6 +74,12 @@ class ContactOut(Schema):
     version: int
 
 
+class ContactRemovedOut(Schema):
+    id: UUID
+    steps_removed: int = Field(description="Steps that told only this contact, now removed.")
+    tree_steps: int = Field(description="Steps the escalation tree has left: 0, nobody is told.")
+
+
 class ContactPage(Schema):
     items: list[ContactOut]
     next_after: UUID | None
@@ -138,6 +144,9 @@ class AlertPage(Schema):
 class DeliveryOut(Schema):
     id: UUID
     contact_id: UUID
+    contact_removed: bool = Field(
+        False, description="The contact was removed from the network since; details erased."
+    )
     step: int
     channel: ChannelKind
     state: DeliveryState
@@ -185,7 +194,7 @@ class FollowUpPage(Schema):
     next_after: UUID | None
 
 
-class FollowUpDoneIn(Schema):
+class VersionIn(Schema):
     version: int = Field(description="The version you read (optimistic locking).")
 
 

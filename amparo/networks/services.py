@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -23,13 +24,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.audit.services import record_event
 from amparo.core.crypto import keyring
 from amparo.core.locking import EditConflict, save_versioned, save_versioned_instance
+from amparo.networks import queries
 from amparo.networks.enums import (
     DEBRIEF_AFTER,
     AlertOutcome,
@@ -67,6 +69,8 @@ CONTACT_FIELDS = (
     "channels",
     "languages",
 )
+#: A removed contact's Tier-1 fields, erased.
+ERASED_FIELDS = ("name", "relation", "channels", "languages")
 #: How long an acknowledgement link works (hours); AMPARO_ACK_LINK_HOURS overrides it.
 ACK_LINK_HOURS = 72
 #: Iterations of the duress code's PBKDF2: a slow hash, yet fast enough for a check-in.
@@ -170,6 +174,8 @@ def update_contact(
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise TypeError(f"unknown contact fields: {sorted(unknown)}")
+    if contact.removed_at is not None:
+        raise NetworkError(_("This contact was removed from the network."))
     changes = dict(changes)
     if "channels" in changes:
         changes["channels"] = {k: v for k, v in changes["channels"].items() if v}
@@ -182,6 +188,83 @@ def update_contact(
     )
     _event(actor, "networks.contact_updated", contact.defender, contact)
     return contact
+
+
+@dataclass(frozen=True)
+class ContactRemoval:
+    """What removing a contact did to the tree: how many steps told only them and went, and
+    how many steps the tree has left (0 with a tree: an alert would reach nobody)."""
+
+    steps_removed: int
+    steps_left: int
+    had_tree: bool
+
+
+def removal_refusal(contact: Contact) -> str | None:
+    """Why the contact cannot be removed now, or None: it is being told of an open alert,
+    and the people handling that alert may need to reach it."""
+    alert = queries.open_alert_telling(contact)
+    if alert is None:
+        return None
+    return _(
+        "This contact is being told of alert %(code)s, which is still open: the people "
+        "handling it may need to reach them. Remove them once that alert is closed."
+    ) % {"code": alert.code}
+
+
+def _renumber(tree: EscalationTree) -> None:
+    """Positions 0, 1, 2... again after steps went. Ascending, each step moves into a slot
+    already freed, so the unique (tree, position) holds at every statement."""
+    for index, step in enumerate(tree.steps.order_by("position")):
+        if step.position != index:
+            EscalationStep.objects.filter(pk=step.pk).update(position=index)
+
+
+@transaction.atomic
+def remove_contact(
+    *, actor: User | None, contact: Contact, expected_version: int, now: datetime | None = None
+) -> ContactRemoval:
+    """Remove a contact from the defender's network, honestly. They leave every step of the
+    tree (a step that told only them goes, the later ones move up; the tree's version moves
+    on), are never told of a new alert, and their unused acknowledgement links stop working.
+    Their Tier-1 details (name, relation, addresses, languages) are erased; the row stays, so
+    past deliveries still show that someone, now a removed contact, was told.
+
+    Side effects: one audit event (the contact, the steps removed). Raises EditConflict
+    (someone changed the contact meanwhile), NetworkError (being told of an open alert)."""
+    now = now or timezone.now()
+    refusal = removal_refusal(contact)
+    if refusal:
+        raise NetworkError(refusal)
+    tree = (
+        EscalationTree.objects.select_for_update().filter(defender_id=contact.defender_id).first()
+    )
+    steps = queries.steps_with(contact)
+    alone = [step["pk"] for step in steps if step["size"] == 1]
+    contact.name, contact.relation, contact.channels, contact.languages = "", "", {}, ""
+    contact.disclosure, contact.removed_at = Disclosure.ALERT_ONLY, now
+    save_versioned_instance(
+        contact,
+        expected_version=expected_version,
+        update_fields=[*ERASED_FIELDS, "disclosure", "removed_at", "updated_at"],
+    )
+    EscalationStep.contacts.through.objects.filter(contact_id=contact.pk).delete()
+    steps_left = 0
+    if tree is not None:
+        if steps:
+            EscalationStep.objects.filter(pk__in=alone).delete()
+            _renumber(tree)
+            EscalationTree.objects.filter(pk=tree.pk).update(
+                version=F("version") + 1, updated_at=now
+            )
+        steps_left = tree.steps.count()
+    AlertDelivery.objects.filter(
+        contact=contact, acknowledged_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    _event(actor, "networks.contact_removed", contact.defender, contact, *alone)
+    return ContactRemoval(
+        steps_removed=len(alone), steps_left=steps_left, had_tree=tree is not None
+    )
 
 
 # --- the escalation tree ---
@@ -205,6 +288,8 @@ def _own_contacts(defender: Defender, contacts: Iterable[Contact]) -> list[Conta
         raise NetworkError(_("Choose at least one contact for this step."))
     if any(contact.defender_id != defender.pk for contact in chosen):
         raise NetworkError(_("A step can only tell this defender's own contacts."))
+    if any(contact.removed_at is not None for contact in chosen):
+        raise NetworkError(_("A removed contact cannot be told."))
     return chosen
 
 
@@ -349,7 +434,8 @@ def tell_next_step(alert: Alert, *, now: datetime) -> list[Any]:
     steps = list(
         EscalationStep.objects.filter(tree__defender_id=alert.defender_id, position__gt=alert.step)
         .order_by("position")
-        .prefetch_related("contacts")[:2]
+        # Removal takes a contact off every step; this keeps a removed one untold regardless.
+        .prefetch_related(Prefetch("contacts", queryset=Contact.objects.current()))[:2]
     )
     if not steps:
         Alert.objects.filter(pk=alert.pk, step=alert.step).update(next_step_at=None)
@@ -774,6 +860,7 @@ def deliveries_state(delivery_ids: Iterable[Any]) -> dict[Any, str]:
 
 
 __all__ = [
+    "ContactRemoval",
     "DeliveryState",
     "NetworkError",
     "acknowledge",
@@ -788,6 +875,8 @@ __all__ = [
     "lower_alert",
     "raise_alert",
     "record_debrief",
+    "removal_refusal",
+    "remove_contact",
     "remove_step",
     "schedule_check_in",
     "set_duress_code",

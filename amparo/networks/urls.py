@@ -12,6 +12,11 @@ urlpatterns = [
         name="contact-create",
     ),
     path("networks/contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact-edit"),
+    path(
+        "networks/contacts/<uuid:contact_id>/remove/",
+        views.contact_remove,
+        name="contact-remove",
+    ),
     path("networks/defenders/<uuid:defender_id>/tree/", views.tree, name="tree"),
     path("networks/steps/<uuid:step_id>/edit/", views.step_edit, name="step-edit"),
     path("networks/steps/<uuid:step_id>/remove/", views.step_remove, name="step-remove"),

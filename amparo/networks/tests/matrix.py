@@ -51,6 +51,8 @@ def _network(world: World, *, own: bool) -> None:
         )
     contact = make_contact(subject, name="Rosa")
     (step,) = make_tree(subject, [([contact], 10)])
+    # On no step and told of no alert: removable (Rosa is being told of the open alert).
+    spare = make_contact(subject, name="Luis")
     alert = services.raise_alert(actor=None, defender=subject, message="Help")
     delivery = alert.deliveries.get()
     # Answered (its link stays unused for the acknowledgement rows): a debrief is due.
@@ -60,6 +62,7 @@ def _network(world: World, *, own: bool) -> None:
     world.extra.update(
         subject=subject,
         contact=contact,
+        spare=spare,
         step=step,
         alert=alert,
         follow_up=follow_up,
@@ -82,6 +85,10 @@ def _subject(world: World) -> list[object]:
 
 def _contact(world: World) -> list[object]:
     return [world.extra["contact"].pk]
+
+
+def _spare(world: World) -> list[object]:
+    return [world.extra["spare"].pk]
 
 
 def _step(world: World) -> list[object]:
@@ -168,6 +175,16 @@ def _rows(
             method="POST",
             args=_contact,
             data=_contact_data,
+            setup=setup,
+            note=note,
+        ),
+        Route("networks:contact-remove", expected_read, args=_spare, setup=setup, note=note),
+        Route(
+            "networks:contact-remove",
+            expected_post,
+            method="POST",
+            args=_spare,
+            data=lambda world: VERSION_1,
             setup=setup,
             note=note,
         ),
@@ -359,6 +376,13 @@ API = [
         API_BAD_BODY,
         method="PATCH",
         args=_contact,
+        setup=_api(_with_network),
+    ),
+    Route(
+        "api-v1:network-contact-remove",
+        API_BAD_BODY,
+        method="POST",
+        args=_spare,
         setup=_api(_with_network),
     ),
     Route("api-v1:network-tree", API_READ, args=_subject, setup=_api(_with_network)),

@@ -175,6 +175,44 @@ def test_a_foreign_alerts_follow_ups_are_404(api_client, desk_officer, foreign_s
     assert response.status_code == 404
 
 
+def test_removing_a_contact(api_client, desk_officer, subject):
+    rosa, luis = make_contact(subject, name="Rosa"), make_contact(subject, name="Luis")
+    make_tree(subject, [([rosa], 10), ([rosa, luis], 20)])
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    client = api_client(desk_officer)
+    url = f"/api/v1/networks/contacts/{rosa.pk}/remove"
+
+    refused = _post(client, url, {"version": 1})
+    services.close_alert(
+        actor=desk_officer,
+        alert=alert,
+        expected_version=1,
+        **{k: v for k, v in CLOSE.items() if k != "version"},
+    )
+    stale = _post(client, url, {"version": 2})
+    removed = _post(client, url, {"version": 1})
+    again = _post(client, url, {"version": 2})
+
+    assert refused.status_code == 422
+    assert alert.code in refused.json()["detail"]
+    assert stale.status_code == 409
+    assert removed.status_code == 200, removed.content
+    assert removed.json() == {"id": str(rosa.pk), "steps_removed": 1, "tree_steps": 1}
+    assert again.status_code == 404
+    listed = client.get(f"/api/v1/networks/defenders/{subject.pk}/contacts").json()["items"]
+    assert [c["name"] for c in listed] == ["Luis"]
+    tree = client.get(f"/api/v1/networks/defenders/{subject.pk}/tree").json()
+    assert [s["contact_ids"] for s in tree["steps"]] == [[str(luis.pk)]]
+    deliveries = client.get(f"/api/v1/alerts/{alert.pk}").json()["deliveries"]
+    assert [(d["contact_id"], d["contact_removed"]) for d in deliveries] == [(str(rosa.pk), True)]
+    step = _post(
+        client,
+        f"/api/v1/networks/defenders/{subject.pk}/tree/steps",
+        {"version": tree["version"], "contact_ids": [str(rosa.pk)]},
+    )
+    assert step.status_code == 422
+
+
 def test_check_ins_schedule_and_done_with_duress(
     api_client, defender, own_subject, django_capture_on_commit_callbacks
 ):

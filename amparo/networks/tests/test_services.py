@@ -22,6 +22,7 @@ from amparo.networks.models import (
     Contact,
     Debrief,
     EscalationStep,
+    EscalationTree,
     FollowUp,
 )
 from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
@@ -596,3 +597,129 @@ def test_follow_ups_are_added_encrypted_and_done_once(own_subject, desk_officer)
         e.action
         for e in AuditEvent.objects.filter(action__startswith="networks.follow_up").order_by("seq")
     ] == ["networks.follow_up_added", "networks.follow_up_done"]
+
+
+# --- removing a contact ---
+
+
+def _tree_of_three(subject):
+    rosa, luis, eva = (make_contact(subject, name=n) for n in ("Rosa", "Luis", "Eva"))
+    # Rosa alone on the first step, with Luis on the second, Eva alone on the third.
+    make_tree(subject, [([rosa], 10), ([rosa, luis], 20), ([eva], 30)])
+    return rosa, luis, eva
+
+
+def _steps(subject):
+    return [
+        (step.position, sorted(c.pk for c in step.contacts.all()))
+        for step in EscalationStep.objects.filter(tree__defender=subject).order_by("position")
+    ]
+
+
+def test_removing_a_contact_takes_them_off_every_step_and_erases_their_details(
+    own_subject, desk_officer
+):
+    rosa, luis, eva = _tree_of_three(own_subject)
+    first = EscalationStep.objects.get(position=0)
+    tree_version = EscalationTree.objects.get().version
+
+    removal = services.remove_contact(actor=desk_officer, contact=rosa, expected_version=1)
+
+    assert (removal.steps_removed, removal.steps_left, removal.had_tree) == (1, 2, True)
+    # The step that told only Rosa went; the others moved up, Luis still on his.
+    assert _steps(own_subject) == [(0, [luis.pk]), (1, [eva.pk])]
+    assert EscalationTree.objects.get().version == tree_version + 1
+    row = Contact.objects.get(pk=rosa.pk)
+    assert (row.removed_at is not None, row.version, row.disclosure) == (True, 2, "alert_only")
+    for column in ("name", "relation", "channels", "languages"):
+        assert _raw(Contact, rosa.pk, column).startswith("amp1:")
+    with audit_context(actor=None):
+        assert (row.name, row.relation, row.channels, row.languages) == ("", "", {}, "")
+    assert list(Contact.objects.current()) == [luis, eva]
+    event = AuditEvent.objects.get(action="networks.contact_removed")
+    assert (event.actor_id, event.object_ids) == (desk_officer.pk, [str(rosa.pk), str(first.pk)])
+
+
+def test_a_removed_contact_is_never_told_of_a_new_alert(
+    own_subject, desk_officer, django_capture_on_commit_callbacks
+):
+    rosa, luis, _eva = _tree_of_three(own_subject)
+    services.remove_contact(actor=desk_officer, contact=rosa, expected_version=1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_alert(actor=None, defender=own_subject, message="x")
+
+    assert list(AlertDelivery.objects.values_list("contact_id", flat=True)) == [luis.pk]
+    assert [m.to for m in mail.outbox] == [["luis@example.org"]]
+    with pytest.raises(services.NetworkError):
+        services.add_step(
+            actor=None,
+            defender=own_subject,
+            expected_version=EscalationTree.objects.get().version,
+            contacts=[Contact.objects.get(pk=rosa.pk)],
+            wait_minutes=5,
+        )
+
+
+@pytest.mark.parametrize("state", ["raised", "acknowledged", "lowered"])
+def test_a_contact_being_told_of_an_open_alert_cannot_be_removed(own_subject, desk_officer, state):
+    rosa, _luis, _eva = _tree_of_three(own_subject)
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+    Alert.objects.filter(pk=alert.pk).update(state=state)
+
+    with pytest.raises(services.NetworkError) as refused:
+        services.remove_contact(actor=desk_officer, contact=rosa, expected_version=1)
+
+    assert alert.code in refused.value.message
+    assert "still open" in refused.value.message
+    row = Contact.objects.get(pk=rosa.pk)
+    assert (row.removed_at, row.version) == (None, 1)
+    assert len(_steps(own_subject)) == 3
+
+
+def test_once_the_alert_is_closed_the_contact_is_removed_and_its_deliveries_kept(
+    own_subject, desk_officer, django_capture_on_commit_callbacks
+):
+    rosa, _luis, _eva = _tree_of_three(own_subject)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+    services.close_alert(actor=desk_officer, alert=alert, expected_version=1, **CLOSING)
+    token = mail.outbox[0].body.split("/ack/")[1].split("/")[0]
+
+    services.remove_contact(actor=desk_officer, contact=rosa, expected_version=1)
+
+    (told,) = AlertDelivery.objects.filter(alert=alert)
+    assert (told.contact_id, told.state) == (rosa.pk, DeliveryState.SENT)
+    # The link they were sent stops working.
+    assert services.delivery_for_token(token) is None
+
+
+def test_removing_the_only_contact_leaves_a_tree_without_steps(own_subject, desk_officer):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    lonely = make_contact(own_subject, name="Lonely")
+
+    removal = services.remove_contact(actor=desk_officer, contact=rosa, expected_version=1)
+    untouched = services.remove_contact(actor=desk_officer, contact=lonely, expected_version=1)
+
+    assert (removal.steps_removed, removal.steps_left) == (1, 0)
+    assert (untouched.steps_removed, untouched.steps_left) == (0, 0)
+    assert not EscalationStep.objects.exists()
+    alert = services.raise_alert(actor=None, defender=own_subject, message="x")
+    assert (alert.step, AlertDelivery.objects.count()) == (-1, 0)
+
+
+def test_a_stale_removal_changes_nothing(own_subject, desk_officer):
+    rosa, _luis, _eva = _tree_of_three(own_subject)
+    services.update_contact(
+        contact=rosa, actor=desk_officer, expected_version=1, changes={"name": "Rosa M."}
+    )
+
+    with pytest.raises(EditConflict):
+        services.remove_contact(
+            actor=desk_officer, contact=Contact.objects.get(pk=rosa.pk), expected_version=1
+        )
+
+    assert Contact.objects.get(pk=rosa.pk).removed_at is None
+    assert len(_steps(own_subject)) == 3
+    assert not AuditEvent.objects.filter(action="networks.contact_removed").exists()

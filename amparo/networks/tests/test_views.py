@@ -664,3 +664,104 @@ def test_debrief_page_query_count(client, desk_officer, subject, rows, django_as
     # Session, memberships, the alert with its debrief, the follow-ups; their reads, audited.
     with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+# --- removing a contact ---
+
+
+def test_removing_a_contact_shows_what_happens_to_the_tree_first(
+    client, desk_officer, subject, django_capture_on_commit_callbacks
+):
+    rosa = make_contact(subject, name="Rosa Canary")
+    make_tree(subject, [([rosa], 10)])
+    with django_capture_on_commit_callbacks(execute=True):
+        alert = services.raise_alert(actor=None, defender=subject, message="x")
+    services.close_alert(
+        actor=desk_officer,
+        alert=alert,
+        expected_version=1,
+        **{k: v for k, v in CLOSE.items() if k not in {"version", "action"}},
+    )
+    login_fresh(client, desk_officer)
+    url = reverse("networks:contact-remove", args=[rosa.pk])
+    network = reverse("networks:network", args=[subject.pk])
+    assert url in _text(client.get(network))
+
+    confirm = _text(client.get(url))
+    removed = client.post(url, {"version": "1"}, follow=True)
+
+    assert "Remove Rosa Canary from the network" in confirm
+    assert "Step 1 tells only them: the step is removed" in confirm
+    assert "After this, the escalation tree has no step left" in confirm
+    assert removed.redirect_chain == [(network, 302)]
+    text = _text(removed)
+    assert "The contact was removed from the network" in text
+    assert "1 step of the escalation tree told only them: it was removed." in text
+    assert "The escalation tree has no step left: an alert would reach nobody." in text
+    assert [c.pk for c in removed.context["contacts"]] == []
+    assert "Rosa Canary" not in text
+    assert "No step yet: an alert would reach nobody." in _text(
+        client.get(reverse("networks:tree", args=[subject.pk]))
+    )
+    # The alert that told her still says someone was told, without her details.
+    page = client.get(alert.get_absolute_url())
+    assert "Removed contact" in _text(page)
+    assert "Rosa Canary" not in _text(page)
+    assert "Told: 1" in _text(page)
+    assert client.get(reverse("networks:contact-edit", args=[rosa.pk])).status_code == 404
+    assert client.get(url).status_code == 404
+
+
+def test_a_contact_told_of_an_open_alert_is_not_removed_and_the_page_says_why(
+    client, desk_officer, subject
+):
+    rosa = make_contact(subject, name="Rosa Canary")
+    make_tree(subject, [([rosa], 10)])
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    login_fresh(client, desk_officer)
+    url = reverse("networks:contact-remove", args=[rosa.pk])
+
+    confirm = client.get(url)
+    refused = client.post(url, {"version": "1"})
+
+    reason = f"This contact is being told of alert {alert.code}, which is still open"
+    assert reason in _text(confirm)
+    assert "Remove the contact</button>" not in _text(confirm)
+    assert refused.status_code == 422
+    assert _text(refused).count(reason) == 1
+    assert Contact.objects.get().removed_at is None
+    assert EscalationStep.objects.count() == 1
+
+
+def test_a_stale_removal_says_so_and_offers_the_current_version(
+    client, desk_officer, desk_lead, subject
+):
+    rosa = make_contact(subject, name="Rosa")
+    services.update_contact(
+        contact=rosa, actor=desk_lead, expected_version=1, changes={"name": "Rosa M."}
+    )
+    login_fresh(client, desk_officer)
+
+    response = client.post(reverse("networks:contact-remove", args=[rosa.pk]), {"version": "1"})
+
+    assert response.status_code == 409
+    text = _text(response)
+    assert "Someone changed this contact meanwhile" in text
+    assert "Remove Rosa M. from the network" in text
+    assert 'name="version" value="2"' in text
+    assert Contact.objects.get().removed_at is None
+
+
+@pytest.mark.parametrize("rows", [1, 12])
+def test_contact_remove_page_query_count(
+    client, desk_officer, subject, rows, django_assert_num_queries
+):
+    _network_with(subject, rows)
+    spare = make_contact(subject, name="Spare")  # on no step, told of no alert
+    url = reverse("networks:contact-remove", args=[spare.pk])
+    login_fresh(client, desk_officer)
+    client.get(url)
+    # Session, memberships, the contact with its defender, its steps, the tree's size, an
+    # open alert telling it; the reads of the names, audited (chain head, insert).
+    with django_assert_num_queries(8):
+        assert client.get(url).status_code == 200
