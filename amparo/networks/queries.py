@@ -14,8 +14,10 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -93,12 +95,13 @@ def steps_with(contact: Contact) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def open_alert_telling(contact: Contact) -> Alert | None:
+def open_alert_telling(contact: Contact, user: User | AnonymousUser) -> Alert | None:
     """An alert still open (raised, acknowledged or lowered) that told the contact: its id
-    only, for its code."""
+    only, for its code, and `hidden`: a duress alert the person may not learn of."""
     return (
         Alert.objects.filter(deliveries__contact=contact)
         .exclude(state=AlertState.CLOSED)
+        .annotate(hidden=ExpressionWrapper(_hidden_duress_q(user), output_field=BooleanField()))
         .only("id")
         .order_by("-raised_at", "-id")
         .first()

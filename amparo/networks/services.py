@@ -23,6 +23,7 @@ from uuid import UUID
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
@@ -200,12 +201,16 @@ class ContactRemoval:
     had_tree: bool
 
 
-def removal_refusal(contact: Contact) -> str | None:
+def removal_refusal(contact: Contact, actor: User | None) -> str | None:
     """Why the contact cannot be removed now, or None: it is being told of an open alert,
-    and the people handling that alert may need to reach it."""
-    alert = queries.open_alert_telling(contact)
+    and the people handling that alert may need to reach it. A duress alert hidden from the
+    person (ADR 0032) is not named to them: the refusal says no more than that it cannot be
+    done now."""
+    alert = queries.open_alert_telling(contact, actor or AnonymousUser())
     if alert is None:
         return None
+    if getattr(alert, "hidden", False):
+        return _("This contact cannot be removed right now. Ask the desk that keeps your network.")
     return _(
         "This contact is being told of alert %(code)s, which is still open: the people "
         "handling it may need to reach them. Remove them once that alert is closed."
@@ -233,7 +238,7 @@ def remove_contact(
     Side effects: one audit event (the contact, the steps removed). Raises EditConflict
     (someone changed the contact meanwhile), NetworkError (being told of an open alert)."""
     now = now or timezone.now()
-    refusal = removal_refusal(contact)
+    refusal = removal_refusal(contact, actor)
     if refusal:
         raise NetworkError(refusal)
     tree = (

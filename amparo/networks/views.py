@@ -156,7 +156,7 @@ def _removal_page(
         "defender": contact.defender,
         "steps": steps,
         "empties_tree": bool(steps) and alone == tree_steps,
-        "refusal": services.removal_refusal(contact),
+        "refusal": services.removal_refusal(contact, user_of(request)),
         "error": error,
     }
     return render(request, "networks/contact_remove.html", context, status=status)

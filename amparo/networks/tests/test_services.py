@@ -723,3 +723,25 @@ def test_a_stale_removal_changes_nothing(own_subject, desk_officer):
     assert Contact.objects.get(pk=rosa.pk).removed_at is None
     assert len(_steps(own_subject)) == 3
     assert not AuditEvent.objects.filter(action="networks.contact_removed").exists()
+
+
+def test_a_duress_alert_is_not_named_to_the_person_when_removal_is_refused(
+    own_subject, defender, desk_officer
+):
+    rosa = make_contact(own_subject)
+    make_tree(own_subject, [([rosa], 10)])
+    services.set_duress_code(actor=defender, defender=own_subject, code="4711")
+    services.check_in_done(actor=defender, check_in=make_check_in(own_subject), code="4711")
+    alert = Alert.objects.get()
+
+    with pytest.raises(services.NetworkError) as to_the_person:
+        services.remove_contact(actor=defender, contact=rosa, expected_version=1)
+    with pytest.raises(services.NetworkError) as to_the_desk:
+        services.remove_contact(actor=desk_officer, contact=rosa, expected_version=1)
+
+    assert to_the_person.value.message == (
+        "This contact cannot be removed right now. Ask the desk that keeps your network."
+    )
+    assert alert.code in to_the_desk.value.message
+    assert services.removal_refusal(rosa, None) == to_the_desk.value.message
+    assert Contact.objects.get().removed_at is None

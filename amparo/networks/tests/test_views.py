@@ -765,3 +765,20 @@ def test_contact_remove_page_query_count(
     # open alert telling it; the reads of the names, audited (chain head, insert).
     with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
+
+
+def test_the_removal_page_does_not_betray_a_duress_alert_to_the_person(
+    client, defender, own_subject
+):
+    rosa = make_contact(own_subject, name="Rosa")
+    make_tree(own_subject, [([rosa], 10)])
+    services.set_duress_code(actor=defender, defender=own_subject, code="4711")
+    services.check_in_done(actor=defender, check_in=make_check_in(own_subject), code="4711")
+    alert = Alert.objects.get()
+    login_fresh(client, defender)
+
+    page = _text(client.get(reverse("networks:contact-remove", args=[rosa.pk])))
+
+    assert "This contact cannot be removed right now." in page
+    assert alert.code not in page
+    assert "alert" not in page.split("<main", 1)[1].split("</main>")[0].lower()
