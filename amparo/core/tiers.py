@@ -1042,6 +1042,33 @@ DESK: AppTiers = {
         "target": TIER1,
         "details": TIER1,
         "mechanism_measures": TIER1,
+        # DESK-2: the fund, the amount asked (an exact amount: Tier 1), and an override of the
+        # fund's rules: FundRule codes (FREE_TEXT_ALLOWED), who, when; the reason is Tier 1.
+        "fund": TIER2,
+        "amount_requested": TIER1,
+        "overridden_rules": TIER2,
+        "overridden_by": TIER2,
+        "overridden_at": TIER2,
+        "override_reason": TIER1,
+        "created_by": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "desk.GrantFund": {
+        "id": TIER2,
+        "organisation": TIER2,
+        # GrantCategory codes (FREE_TEXT_ALLOWED).
+        "categories": TIER2,
+        # The fund's published cap: a rule of the funder, not money anyone received.
+        "max_amount": TIER2,
+        "currency": TIER2,
+        "max_grants_per_year": TIER2,
+        "requires_current_analysis": TIER2,
+        "requires_partner_consent": TIER2,
+        "is_active": TIER2,
+        # Which funders a desk works with says who it is.
+        "name": TIER1,
         "created_by": TIER2,
         "created_at": TIER2,
         "updated_at": TIER2,
@@ -1264,7 +1291,13 @@ KNOWN_GAPS: dict[str, str] = {}
 #: Adding one needs the code owners' review, like any Tier-2 field.
 FREE_TEXT_ALLOWED: dict[str, str] = {
     "desk.Case.consent_scopes": (
-        "A list of defenders.enums.ConsentScope codes, checked by desk.services (_check_consent)."
+        "A list of defenders.enums.ConsentScope codes, checked by desk.services (check_consent)."
+    ),
+    "desk.GrantFund.categories": (
+        "A list of desk.enums.GrantCategory codes, checked by the form and desk.services.funds."
+    ),
+    "desk.Referral.overridden_rules": (
+        "A list of desk.enums.FundRule codes, written by desk.services only; never typed."
     ),
     "desk.CaseEvent.before": (
         "Codes written by desk.services only (a state, or 'priority/urgency'); never typed."

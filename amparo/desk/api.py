@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
@@ -29,6 +30,7 @@ from amparo.desk.schemas import (
     CasePage,
     DeskConflictOut,
     DeskErrorOut,
+    FundPage,
     MechanismStudyIn,
     ReferralIn,
     ReferralOut,
@@ -50,7 +52,14 @@ def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
 
 
 def _refused(error: services.DeskError) -> Status[dict[str, Any]]:
-    return Status(422, {"detail": error.message})
+    problems = getattr(error, "problems", [])
+    return Status(
+        422,
+        {
+            "detail": error.message,
+            "problems": [{"rule": p.rule, "message": p.message} for p in problems],
+        },
+    )
 
 
 def _detail(case: Case) -> dict[str, Any]:
@@ -230,11 +239,18 @@ def accompaniment_update(
 # --- referrals ---
 
 
-def _referral_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """The API's nulls are the model's empty codes."""
+def _referral_fields(data: dict[str, Any], case: Case, chosen: Any = None) -> dict[str, Any]:
+    """The API's nulls are the model's empty codes; a fund is one the page would offer."""
     for name in ("grant_category", "outcome"):
         if name in data and data[name] is None:
             data[name] = ""
+    if "fund_id" in data:
+        fund_id = data.pop("fund_id")
+        data["fund"] = None
+        if fund_id is not None:
+            data["fund"] = queries.funds_for_referral(case, chosen).filter(pk=fund_id).first()
+            if data["fund"] is None:
+                raise services.DeskError(_("Choose one of your desk's funds."))
     return data
 
 
@@ -261,7 +277,8 @@ def referral_create(request: HttpRequest, case_id: UUID, payload: ReferralIn) ->
     user = caller(request)
     case = queries.get_case_for_user(user, case_id, for_write=True)
     try:
-        referral = services.add_referral(case=case, actor=user, **_referral_fields(payload.dict()))
+        fields = _referral_fields(payload.dict(), case)
+        referral = services.add_referral(case=case, actor=user, **fields)
     except services.DeskError as error:
         return _refused(error)
     return Status(201, referral)
@@ -271,15 +288,26 @@ def referral_create(request: HttpRequest, case_id: UUID, payload: ReferralIn) ->
     "/desk/referrals/{uuid:referral_id}",
     response={200: ReferralOut, **WRITE},
     url_name="desk-referral-update",
-    summary="Move a referral on or record its milestones and outcome (only the fields sent)",
+    summary=(
+        "Move a referral on or record its milestones and outcome (only the fields sent); a "
+        "grant is checked against its fund's rules before it is sent (DESK-2)"
+    ),
 )
 def referral_update(request: HttpRequest, referral_id: UUID, payload: ReferralUpdateIn) -> Any:
     user = caller(request)
     item = queries.get_referral_for_user(user, referral_id, for_write=True)
-    changes = _referral_fields(payload.dict(exclude_unset=True, exclude={"version"}))
     try:
+        changes = _referral_fields(
+            payload.dict(exclude_unset=True, exclude={"version", "override_reason"}),
+            item.case,
+            item.fund_id,
+        )
         return services.update_referral(
-            referral=item, actor=user, expected_version=payload.version, changes=changes
+            referral=item,
+            actor=user,
+            expected_version=payload.version,
+            changes=changes,
+            override_reason=payload.override_reason,
         )
     except EditConflict as error:
         return _conflict(error)
@@ -310,3 +338,16 @@ def referral_study(request: HttpRequest, referral_id: UUID, payload: MechanismSt
     except services.DeskError as error:
         return _refused(error)
     return item
+
+
+# --- emergency grant funds (DESK-2) ---
+
+
+@router.get(
+    "/desk/funds",
+    response={200: FundPage, 401: ErrorOut},
+    url_name="desk-fund-list",
+    summary="The emergency grant funds of my desks, with their rules",
+)
+def fund_list(request: HttpRequest, limit: int = LIMIT, after: UUID | None = AFTER) -> Any:
+    return pk_page(queries.funds_visible_to(caller(request)), after, limit)

@@ -1,7 +1,8 @@
 """Demo data of the Protection Desk, for development only: a living desk at the Colombia
 country office. Cases in every state, accompaniment with overdue follow-ups, referrals in
-progress (an emergency grant, the State protection mechanism with its delays and its risk
-studies, a lawyer), and two requests for support waiting in the inbox. When the defenders' and
+progress (an emergency grant naming one of the desk's two funds, the State protection mechanism
+with its delays and its risk studies, a lawyer), and two requests for support waiting in the
+inbox. When the defenders' and
 risk demos ran first, the Río Claro community has a case too, whose mechanism rated the risk
 lower than our analysis (DESK-3).
 
@@ -24,7 +25,7 @@ from amparo.defenders import services as defender_services
 from amparo.defenders.models import Defender
 from amparo.desk import services
 from amparo.desk.enums import CaseState
-from amparo.desk.models import Case, Referral, RequestDesk, SupportRequest
+from amparo.desk.models import Case, GrantFund, Referral, RequestDesk, SupportRequest
 
 _NS = uuid.UUID("0b6f3e54-5d0e-4a4f-9a57-2f3c1d7e8a90")
 
@@ -164,12 +165,13 @@ def seed(
 ) -> dict[str, int]:
     """Create the demo desk if missing. Returns how many cases and requests were added."""
     refuse_without_debug()
-    created = {"desk cases": 0, "support requests": 0}
+    created = {"desk cases": 0, "support requests": 0, "grant funds": 0}
     office = organisation_by_slug["office-co"]
     dora = people_by_email.get(f"dora@{DEMO_DOMAIN}")
     lena = people_by_email.get(f"lena@{DEMO_DOMAIN}")
     RequestDesk.objects.get_or_create(organisation=office)
     today = timezone.localdate()
+    created["grant funds"] = _funds(office, lena)
     for row in CASES:
         key, pseudonym, categories = row[:3]
         if Case.objects.filter(pk=_id(f"case.{key}")).exists():
@@ -192,6 +194,50 @@ def seed(
         )
         created["support requests"] += 1
     return created
+
+
+# key, name, categories, maximum (EUR), grants per defender in twelve months, needs a current
+# risk analysis. Both need consent to share with partner organisations.
+FUNDS: list[tuple[str, str, list[str], int, int, bool]] = [
+    (
+        "protection",
+        "Protection grants fund (fictional)",
+        ["physical", "digital", "communications", "legal", "medical", "humanitarian"],
+        7500,
+        1,
+        True,
+    ),
+    (
+        "relocation",
+        "Relocation fund (fictional)",
+        ["relocation", "transport", "humanitarian"],
+        10000,
+        2,
+        False,
+    ),
+]
+
+
+def _funds(office: Organisation, lead: User | None) -> int:
+    """The two emergency grant funds the desk refers to, with their rules (DESK-2)."""
+    added = 0
+    for key, name, categories, maximum, per_year, analysis in FUNDS:
+        if GrantFund.objects.filter(pk=_id(f"fund.{key}")).exists():
+            continue
+        services.create_fund(
+            organisation=office,
+            actor=lead,
+            fund_id=_id(f"fund.{key}"),
+            name=name,
+            categories=categories,
+            max_amount=maximum,
+            currency="EUR",
+            max_grants_per_year=per_year,
+            requires_current_analysis=analysis,
+            requires_partner_consent=True,
+        )
+        added += 1
+    return added
 
 
 def _defender(office: Organisation, key: str, pseudonym: str, categories: list[str]) -> Defender:
@@ -266,13 +312,17 @@ def _work(case: Case, key: str, actor: User | None, today: date) -> None:
         follow_up_due=today + timedelta(days=20),
     )
     if key == "marta":
+        # Not sent yet: the relocation fund needs consent to share with partner organisations,
+        # which Marta's case does not record, so sending it is refused until it does (DESK-2).
         services.add_referral(
             case=case,
             actor=actor,
             kind="grant",
             grant_category="relocation",
             status="consented",
-            target="Emergency fund (fictional)",
+            fund=GrantFund.objects.get(pk=_id("fund.relocation")),
+            amount_requested="4800",
+            target="Relocation fund (fictional)",
             details="Temporary relocation of the family for three months.",
         )
     if key == "jaime":

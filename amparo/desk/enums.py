@@ -107,6 +107,43 @@ class GrantCategory(models.TextChoices):
     OTHER = "other", pgettext_lazy("grant category", "Other")
 
 
+class Currency(models.TextChoices):
+    """ISO 4217 codes of the currencies emergency funds grant in: the funders' own and those of
+    the countries where PI's desks work (DOMAIN.md, Org). Codes need no translation."""
+
+    EUR = "EUR", "EUR"
+    USD = "USD", "USD"
+    GBP = "GBP", "GBP"
+    CHF = "CHF", "CHF"
+    SEK = "SEK", "SEK"
+    NOK = "NOK", "NOK"
+    DKK = "DKK", "DKK"
+    CAD = "CAD", "CAD"
+    AUD = "AUD", "AUD"
+    COP = "COP", "COP"
+    MXN = "MXN", "MXN"
+    GTQ = "GTQ", "GTQ"
+    HNL = "HNL", "HNL"
+    BRL = "BRL", "BRL"
+    IDR = "IDR", "IDR"
+    THB = "THB", "THB"
+    KES = "KES", "KES"
+    TZS = "TZS", "TZS"
+    CDF = "CDF", "CDF"
+
+
+class FundRule(models.TextChoices):
+    """The rules of an emergency grant fund a referral is checked against before it is sent
+    (DESK-2). A desk lead may send it despite them, with a written reason."""
+
+    FUND = "fund", _("a named fund")
+    CATEGORY = "category", _("the grant categories covered")
+    AMOUNT = "amount", _("the maximum amount")
+    FREQUENCY = "frequency", _("the grants per defender in twelve months")
+    ANALYSIS = "analysis", _("a current risk analysis")
+    CONSENT = "consent", _("consent to share with partner organisations")
+
+
 class ReferralStatus(models.TextChoices):
     PROPOSED = "proposed", pgettext_lazy("referral", "Proposed")
     CONSENTED = "consented", _("Consent given")
@@ -117,6 +154,8 @@ class ReferralStatus(models.TextChoices):
 
 
 REFERRAL_ORDER = tuple(ReferralStatus.values)
+#: Statuses of a referral that reached its recipient.
+SENT_OR_LATER = REFERRAL_ORDER[REFERRAL_ORDER.index(ReferralStatus.SENT) :]
 
 
 class ReferralOutcome(models.TextChoices):
@@ -199,3 +238,4 @@ class EventKind(models.TextChoices):
     REFERRAL_ADDED = "referral_added", _("Referral recorded")
     REFERRAL_EDITED = "referral_edited", _("Referral updated")
     MECHANISM_ASSESSED = "mechanism_assessed", _("The mechanism's risk study recorded")
+    FUND_RULES_OVERRIDDEN = "fund_rules_overridden", _("Sent despite the fund's rules")

@@ -17,6 +17,7 @@ from amparo.desk.enums import (
     ClosureReason,
     Confidentiality,
     ContactKind,
+    Currency,
     GrantCategory,
     MechanismRiskLevel,
     Priority,
@@ -151,6 +152,13 @@ class AccompanimentForm(forms.Form):
             del self.fields["version"]
 
 
+class FundChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A fund by its name (Tier 1: shown to desk staff only)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class ReferralForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Referred to"), choices=ReferralKind.choices)
@@ -159,6 +167,21 @@ class ReferralForm(forms.Form):
         choices=[("", "—"), *GrantCategory.choices],
         required=False,
         help_text=_("For emergency grants only."),
+    )
+    fund = FundChoice(
+        queryset=None,
+        label=_("Fund"),
+        required=False,
+        empty_label="—",
+        help_text=_("For emergency grants: its rules are checked before the referral is sent."),
+    )
+    amount_requested = forms.DecimalField(
+        label=_("Amount asked"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("In the fund's currency."),
     )
     target = forms.CharField(
         label=_("To whom"),
@@ -177,13 +200,89 @@ class ReferralForm(forms.Form):
     )
     implemented_on = forms.DateField(label=_("Implemented on"), required=False, widget=DATE)
     details = _text(_("Details"))
+    override_reason = _text(
+        _("Send it despite the fund's rules, because"),
+        help_text=_(
+            "Desk lead only, when the fund's rules refuse it: why it must go all the same. "
+            "The reason is kept on the referral and the decision in the audit log."
+        ),
+    )
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        funds: QuerySet[Any],
+        editing: bool = False,
+        can_override: bool = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
         if editing:
             self.fields["version"].required = True
         else:
             del self.fields["version"]
+        if not (editing and can_override):
+            del self.fields["override_reason"]
+
+
+class GrantFundForm(forms.Form):
+    """An emergency grant fund and its rules (DESK-2), kept by the desk lead."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
+    organisation = forms.ChoiceField(label=_("Desk"))
+    name = forms.CharField(label=_("Name"), max_length=300)
+    categories = forms.MultipleChoiceField(
+        label=_("Grant categories it covers"),
+        choices=GrantCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    max_amount = forms.IntegerField(
+        label=_("Maximum amount"),
+        required=False,
+        min_value=1,
+        help_text=_("Per grant, in whole units of the currency. Empty: no maximum."),
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+    max_grants_per_year = forms.IntegerField(
+        label=_("Grants per defender in twelve months"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_("Empty: no limit."),
+    )
+    requires_current_analysis = forms.BooleanField(
+        label=_("Needs a current risk analysis of the defender"), required=False
+    )
+    requires_partner_consent = forms.BooleanField(
+        label=_("Needs the defender's consent to share with partner organisations"),
+        required=False,
+        initial=True,
+    )
+    is_active = forms.BooleanField(
+        label=_("Offered for new referrals"),
+        required=False,
+        help_text=_("Untick to retire the fund: referrals that name it keep it."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        editing: bool = False,
+        organisations: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["version"].required = True
+            del self.fields["organisation"]
+        else:
+            del self.fields["version"], self.fields["is_active"]
+            choices = organisations or []
+            self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
+            if len(choices) == 1:
+                self.fields["organisation"].widget = forms.HiddenInput()
+                self.fields["organisation"].initial = choices[0][0]
 
 
 class MechanismStudyForm(forms.Form):

@@ -11,6 +11,7 @@ accompaniment notes, referral target and details, and every field of a request f
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -24,13 +25,15 @@ from amparo.defenders.enums import ConsentScope
 from amparo.desk.enums import (
     ENDED,
     MECHANISM_LEVEL_ON_OUR_SCALE,
-    REFERRAL_ORDER,
+    SENT_OR_LATER,
     AccompanimentKind,
     CaseState,
     ClosureReason,
     Confidentiality,
     ContactKind,
+    Currency,
     EventKind,
+    FundRule,
     GrantCategory,
     MechanismRiskLevel,
     Priority,
@@ -304,6 +307,63 @@ class Accompaniment(models.Model):
         )
 
 
+class GrantFund(models.Model):
+    """An emergency grant fund the desk refers defenders to, with the rules it sets (DESK-2):
+    the grant categories it covers, its maximum amount, how many grants a defender may get
+    from it in twelve months, and whether it needs a current risk analysis and the defender's
+    consent to share with partner organisations. Kept per organisation by its desk lead; a
+    fund referrals named is retired (`is_active`), never deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="grant_funds"
+    )
+    #: GrantCategory codes, checked by the form and the services.
+    categories = models.JSONField(_("grant categories it covers"), default=list)
+    #: The fund's published cap, in whole units of `currency`: a rule, not anyone's money.
+    max_amount = models.PositiveIntegerField(_("maximum amount"), null=True, blank=True)
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR
+    )
+    max_grants_per_year = models.PositiveSmallIntegerField(
+        _("grants per defender in twelve months"), null=True, blank=True
+    )
+    requires_current_analysis = models.BooleanField(
+        _("needs a current risk analysis"), default=False
+    )
+    requires_partner_consent = models.BooleanField(
+        _("needs the defender's consent to share with partner organisations"), default=True
+    )
+    is_active = models.BooleanField(_("offered for new referrals"), default=True)
+
+    # Tier 1: which funders a desk works with says who it is.
+    name = EncryptedTextField(_("name"))
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("emergency grant fund")
+        verbose_name_plural = _("emergency grant funds")
+        indexes = [models.Index(fields=["organisation", "is_active"], name="desk_fund_active")]
+
+    def __str__(self) -> str:
+        return f"fund {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("desk:fund-list")
+
+    @property
+    def category_labels(self) -> list[Any]:
+        labels = dict(GrantCategory.choices)
+        return [labels.get(code, code) for code in self.categories]
+
+
 class Referral(models.Model):
     """A referral to an emergency grant, a State protection mechanism, a lawyer or another
     organisation; for mechanisms, the milestones whose delays DESK-4 measures."""
@@ -354,6 +414,22 @@ class Referral(models.Model):
     amparo_level_at_study = models.CharField(
         _("our risk level at the study"), max_length=10, choices=RiskLevel.choices, blank=True
     )
+    #: DESK-2: the fund an emergency grant is asked from; its rules are checked before sending.
+    fund = models.ForeignKey(
+        GrantFund,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("fund"),
+    )
+    #: DESK-2: the fund's rules a desk lead sent it despite (FundRule codes), who and when;
+    #: the written reason is Tier 1 below.
+    overridden_rules = models.JSONField(default=list, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
 
     # Tier 1
     target = EncryptedTextField(
@@ -362,6 +438,11 @@ class Referral(models.Model):
     details = EncryptedTextField(_("details"), blank=True)
     mechanism_measures = EncryptedTextField(
         _("measures the mechanism granted"), blank=True, null=True
+    )
+    #: In the fund's currency, as a decimal number ("2500.00"); see `amount`.
+    amount_requested = EncryptedTextField(_("amount requested"), blank=True, null=True)
+    override_reason = EncryptedTextField(
+        _("why it was sent despite the fund's rules"), blank=True, null=True
     )
 
     created_by = models.ForeignKey(
@@ -417,7 +498,17 @@ class Referral(models.Model):
     @property
     def is_sent(self) -> bool:
         """Sent to its recipient, or further along."""
-        return REFERRAL_ORDER.index(self.status) >= REFERRAL_ORDER.index(ReferralStatus.SENT)
+        return self.status in SENT_OR_LATER
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The amount requested, in the fund's currency; None when not given."""
+        return Decimal(self.amount_requested) if self.amount_requested else None
+
+    @property
+    def overridden_rule_labels(self) -> list[Any]:
+        labels = dict(FundRule.choices)
+        return [labels.get(code, code) for code in self.overridden_rules]
 
     def get_mechanism_level_on_our_scale_display(self) -> str:
         level = self.mechanism_level_on_our_scale

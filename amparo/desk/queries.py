@@ -7,7 +7,7 @@ cases the person may not change raise PermissionDenied on writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -39,7 +39,9 @@ from amparo.desk.enums import (
     MECHANISM_LEVEL_ON_OUR_SCALE,
     OPEN,
     RISK_RANK,
+    SENT_OR_LATER,
     ReferralKind,
+    ReferralOutcome,
     RequestStatus,
 )
 from amparo.desk.models import (
@@ -47,6 +49,7 @@ from amparo.desk.models import (
     Case,
     CaseEvent,
     CaseOfficer,
+    GrantFund,
     Referral,
     RequestDesk,
     SupportRequest,
@@ -215,10 +218,11 @@ def analysis_in_force_on(
 
 def _with_levels(referrals: QuerySet[Referral], user: User | AnonymousUser) -> QuerySet[Referral]:
     """Referrals with Amparo's current level beside them (`current_amparo_level`), and the
-    analysis of the snapshot for its code: what `Referral.risk_divergence` compares."""
+    analysis of the snapshot for its code: what `Referral.risk_divergence` compares. Also
+    their fund and who overrode its rules (DESK-2), which the pages show."""
     return referrals.annotate(
         current_amparo_level=current_level_of(user, OuterRef("case__defender_id"))
-    ).select_related("amparo_analysis_at_study")
+    ).select_related("amparo_analysis_at_study", "fund", "overridden_by")
 
 
 def referrals_of(case: Case, user: User | AnonymousUser) -> QuerySet[Referral]:
@@ -258,6 +262,70 @@ def require_visible_case(user: User | AnonymousUser, case_id: UUID) -> None:
         from django.http import Http404  # noqa: PLC0415
 
         raise Http404
+
+
+# --- emergency grant funds and their rules (DESK-2) ---
+
+
+def funds_visible_to(user: User | AnonymousUser) -> QuerySet[GrantFund]:
+    """The funds of the desks the person works on: their staff see the rules, their lead
+    keeps them."""
+    organisations = rules.desk_organisations(user, Perm.DESK_VIEW)
+    return GrantFund.objects.filter(organisation_id__in=organisations).order_by(
+        "-is_active", "-created_at", "-id"
+    )
+
+
+def get_fund_for_user(
+    user: User | AnonymousUser, fund_id: UUID, *, for_write: bool = False
+) -> GrantFund:
+    """404 when the fund is not one of the person's desks'; 403 to change it without being
+    that desk's lead."""
+    fund = get_object_or_404(funds_visible_to(user), pk=fund_id)
+    if for_write and not rules.can_manage_funds(user, fund.organisation_id):
+        raise PermissionDenied
+    return fund
+
+
+def funds_for_referral(case: Case, chosen: Any = None) -> QuerySet[GrantFund]:
+    """The funds a grant referral of the case may name: its desk's funds still offered, and
+    the one already chosen even if retired since."""
+    offered = Q(is_active=True)
+    if chosen:
+        offered |= Q(pk=chosen)
+    return GrantFund.objects.filter(offered, organisation_id=case.organisation_id).order_by(
+        "-created_at", "-id"
+    )
+
+
+def grants_from_fund_in_year(referral: Referral, *, today: date) -> int:
+    """How many other referrals of the same defender went to the same fund in the twelve
+    months before `today`: sent or further, not refused or withdrawn, dated by their request
+    (or, without one, by when they were recorded)."""
+    since = today - timedelta(days=365)
+    return (
+        Referral.objects.filter(
+            fund_id=referral.fund_id,
+            case__defender_id=referral.case.defender_id,
+            status__in=SENT_OR_LATER,
+        )
+        .exclude(pk=referral.pk)
+        .exclude(outcome__in=[ReferralOutcome.REFUSED, ReferralOutcome.WITHDRAWN])
+        .filter(
+            Q(requested_on__gte=since) | Q(requested_on__isnull=True, created_at__date__gte=since)
+        )
+        .count()
+    )
+
+
+def has_current_analysis(user: User | AnonymousUser, defender_id: Any, *, today: date) -> bool:
+    """Whether the defender has an analysis in force and not due for review (RISK-4), as the
+    person sees it through the risk module's access path."""
+    return (
+        analyses_visible_to(user)
+        .filter(subject_id=defender_id, status=AnalysisStatus.CONCLUDED, next_review__gte=today)
+        .exists()
+    )
 
 
 # --- who works on cases, and for whom ---

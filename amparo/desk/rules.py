@@ -68,3 +68,14 @@ def desk_organisations(user: User | AnonymousUser, perm: Perm = Perm.DESK_VIEW) 
 
 def can_read_reports(user: User | AnonymousUser) -> bool:
     return bool(organisations_with(user, Perm.DESK_REPORTS))
+
+
+def can_manage_funds(user: User | AnonymousUser, organisation_id: Any) -> bool:
+    """The emergency grant funds a desk refers to, and their rules, are the desk lead's
+    (`desk.assign`), as the public form's settings are (DESK-2)."""
+    return organisation_id in organisations_with(user, Perm.DESK_ASSIGN)
+
+
+def can_override_fund_rules(user: User | AnonymousUser, case: Case) -> bool:
+    """Only the desk lead sends a grant referral despite its fund's rules, with a reason."""
+    return case.organisation_id in organisations_with(user, Perm.DESK_ASSIGN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from uuid import UUID
 
 from ninja import Schema
@@ -14,6 +15,8 @@ from amparo.desk.enums import (
     CaseState,
     ClosureReason,
     Confidentiality,
+    Currency,
+    FundRule,
     GrantCategory,
     MechanismRiskLevel,
     Priority,
@@ -160,10 +163,26 @@ class ReferralOut(Schema):
         description="`lower` when the mechanism rates the risk lower than our analysis (now, "
         "or at the study without a current one): consider an appeal; `higher` the other way.",
     )
+    fund_id: UUID | None = Field(None, description="DESK-2: the fund an emergency grant asks.")
+    amount_requested: Decimal | None = Field(None, description="In the fund's currency.")
+    overridden_rules: list[FundRule] = Field(
+        description="The fund's rules a desk lead sent it despite (DESK-2)."
+    )
+    override_reason: str
+    overridden_by_id: UUID | None
+    overridden_at: datetime | None
     target: str
     details: str
     mechanism_measures: str
     version: int = Field(description=VERSION)
+
+    @staticmethod
+    def resolve_amount_requested(obj: object) -> Decimal | None:
+        return getattr(obj, "amount", None)
+
+    @staticmethod
+    def resolve_override_reason(obj: object) -> str:
+        return getattr(obj, "override_reason", "") or ""
 
     @staticmethod
     def resolve_grant_category(obj: object) -> str | None:
@@ -203,9 +222,14 @@ class ReferralPage(Schema):
     next_after: UUID | None = Field(description=NEXT)
 
 
+AMOUNT = Field(None, ge=0, max_digits=12, decimal_places=2, description="In the fund's currency.")
+
+
 class ReferralIn(Schema):
     kind: ReferralKind
     grant_category: GrantCategory | None = None
+    fund_id: UUID | None = None
+    amount_requested: Decimal | None = AMOUNT
     status: ReferralStatus = ReferralStatus.PROPOSED
     outcome: ReferralOutcome | None = None
     requested_on: date | None = None
@@ -219,6 +243,13 @@ class ReferralIn(Schema):
 class ReferralUpdateIn(Schema):
     version: int
     grant_category: GrantCategory | None = None
+    fund_id: UUID | None = None
+    amount_requested: Decimal | None = AMOUNT
+    override_reason: str = Field(
+        "",
+        max_length=TEXT,
+        description="Desk lead only: why a grant is sent although it breaks its fund's rules.",
+    )
     status: ReferralStatus | None = None
     outcome: ReferralOutcome | None = None
     requested_on: date | None = None
@@ -236,8 +267,37 @@ class MechanismStudyIn(Schema):
     measures: str = Field("", max_length=TEXT)
 
 
+class FundProblemOut(Schema):
+    rule: FundRule
+    message: str
+
+
 class DeskErrorOut(Schema):
     detail: str
+    problems: list[FundProblemOut] = Field(
+        [], description="When a grant breaks its fund's rules (DESK-2): each rule broken."
+    )
+
+
+class FundOut(Schema):
+    """An emergency grant fund of the caller's desk, with its rules (DESK-2)."""
+
+    id: UUID
+    organisation_id: UUID
+    name: str
+    categories: list[GrantCategory]
+    max_amount: int | None
+    currency: Currency
+    max_grants_per_year: int | None
+    requires_current_analysis: bool
+    requires_partner_consent: bool
+    is_active: bool
+    version: int = Field(description=VERSION)
+
+
+class FundPage(Schema):
+    items: list[FundOut]
+    next_after: UUID | None = Field(description=NEXT)
 
 
 class DeskConflictOut(Schema):

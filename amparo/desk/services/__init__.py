@@ -3,7 +3,8 @@
 
 Edits carry the version they were made against (optimistic locking) and save only the fields
 they change. Split by subject: `cases` (states, triage, assignment, accompaniment),
-`referrals`, `requests` (the public form's inbox); `common` holds what they share. Callers use
+`referrals`, `funds` (emergency grant funds and their rules), `requests` (the public form's
+inbox); `common` holds what they share. Callers use
 `from amparo.desk import services` and the names below.
 """
 
@@ -20,6 +21,14 @@ from amparo.desk.services.cases import (
     update_case,
 )
 from amparo.desk.services.common import DeskError
+from amparo.desk.services.funds import (
+    FUND_FIELDS,
+    FundProblem,
+    FundRulesError,
+    create_fund,
+    fund_rule_problems,
+    update_fund,
+)
 from amparo.desk.services.referrals import (
     REFERRAL_FIELDS,
     add_referral,
@@ -36,15 +45,20 @@ from amparo.desk.services.requests import (
 __all__ = [
     "ACCOMPANIMENT_FIELDS",
     "CASE_FIELDS",
+    "FUND_FIELDS",
     "REFERRAL_FIELDS",
     "DeskError",
+    "FundProblem",
+    "FundRulesError",
     "add_accompaniment",
     "add_referral",
     "allowed_transitions",
     "assign",
     "change_state",
     "convert_request",
+    "create_fund",
     "decline_request",
+    "fund_rule_problems",
     "open_case",
     "record_mechanism_study",
     "set_accepts_requests",
@@ -52,5 +66,6 @@ __all__ = [
     "triage",
     "update_accompaniment",
     "update_case",
+    "update_fund",
     "update_referral",
 ]

@@ -1,19 +1,23 @@
 """Referrals to emergency grants, State protection mechanisms, lawyers and other
-organisations (DOMAIN.md 2.6: DESK-1)."""
+organisations (DOMAIN.md 2.6): consent before sending (DESK-1), the fund's rules before a grant
+is sent (DESK-2), a mechanism's risk study beside our analysis (DESK-3)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.core.locking import save_versioned_instance
-from amparo.desk import queries
+from amparo.desk import queries, rules
 from amparo.desk.enums import (
     REFERRAL_ORDER,
+    SENT_OR_LATER,
     EventKind,
     MechanismRiskLevel,
     ReferralKind,
@@ -21,6 +25,7 @@ from amparo.desk.enums import (
 )
 from amparo.desk.models import Case, Referral
 from amparo.desk.services.common import DeskError, check_unknown, record
+from amparo.desk.services.funds import FundProblem, FundRulesError, fund_rule_problems
 
 if TYPE_CHECKING:
     from amparo.accounts.models import User
@@ -37,6 +42,8 @@ REFERRAL_FIELDS = (
     "implemented_on",
     "target",
     "details",
+    "fund",
+    "amount_requested",
 )
 
 
@@ -59,6 +66,12 @@ def _check_referral(referral: Referral, previous_status: str | None) -> None:
         raise DeskError(_("Only an emergency grant has a grant category."))
     if referral.kind != ReferralKind.MECHANISM and referral.mechanism_level:
         raise DeskError(_("Only a referral to a State protection mechanism has a risk study."))
+    if referral.kind != ReferralKind.GRANT and (referral.fund_id or referral.amount_requested):
+        raise DeskError(_("Only an emergency grant names a fund and an amount."))
+    if referral.fund is not None and referral.fund.organisation_id != referral.organisation_id:
+        raise DeskError(_("Choose one of your desk's funds."))
+    if referral.amount is not None and referral.amount < 0:
+        raise DeskError(_("The amount asked cannot be negative."))
     order = REFERRAL_ORDER.index
     sent = order(ReferralStatus.SENT)
     if order(referral.status) >= sent and (
@@ -81,9 +94,21 @@ def _check_referral(referral: Referral, previous_status: str | None) -> None:
         raise DeskError(_("The dates of the referral must follow each other in order."))
 
 
+def _amount_text(value: Decimal | str | None) -> str:
+    """The amount as stored (a decimal number with cents), or "" when none was given."""
+    if value is None or value == "":
+        return ""
+    try:
+        return str(Decimal(value).quantize(Decimal("0.01")))
+    except (InvalidOperation, ValueError) as error:
+        raise DeskError(_("Give the amount asked as a number.")) from error
+
+
 @transaction.atomic
 def add_referral(*, case: Case, actor: User | None, **fields: Any) -> Referral:
     check_unknown(fields, REFERRAL_FIELDS)
+    if "amount_requested" in fields:
+        fields["amount_requested"] = _amount_text(fields["amount_requested"])
     referral = Referral(organisation_id=case.organisation_id, case=case, created_by=actor, **fields)
     _check_referral(referral, None)
     referral.save(force_insert=True)
@@ -93,16 +118,38 @@ def add_referral(*, case: Case, actor: User | None, **fields: Any) -> Referral:
 
 @transaction.atomic
 def update_referral(
-    *, referral: Referral, actor: User | None, expected_version: int, changes: Mapping[str, Any]
+    *,
+    referral: Referral,
+    actor: User | None,
+    expected_version: int,
+    changes: Mapping[str, Any],
+    override_reason: str = "",
 ) -> Referral:
+    """Change a referral or move it on. A grant moving to `sent` is first checked against its
+    fund's rules (DESK-2): when it breaks any, it is refused with every broken rule, unless a
+    desk lead gives `override_reason`. Then the rules broken, the reason, who and when are
+    kept on the referral. A reason is ignored when no rule is broken.
+
+    Side effects: the `referral_edited` timeline line and audit event; with an override, a
+    `fund_rules_overridden` line and `desk.fund_rules_overridden` too.
+    Raises FundRulesError, DeskError, EditConflict."""
     check_unknown(changes, REFERRAL_FIELDS)
+    changes = dict(changes)
+    if "amount_requested" in changes:
+        changes["amount_requested"] = _amount_text(changes["amount_requested"])
     before = referral.status
     for name, value in changes.items():
         setattr(referral, name, value)
     _check_referral(referral, before)
-    save_versioned_instance(
-        referral, expected_version=expected_version, update_fields=list(changes)
-    )
+    fields = list(changes)
+    overridden = False
+    if referral.kind == ReferralKind.GRANT and _is_sending(before, referral.status):
+        problems = fund_rule_problems(referral, actor=actor)
+        if problems:
+            _override(referral, actor, problems, override_reason)
+            fields += ["overridden_rules", "override_reason", "overridden_by", "overridden_at"]
+            overridden = True
+    save_versioned_instance(referral, expected_version=expected_version, update_fields=fields)
     record(
         referral.case,
         actor,
@@ -111,7 +158,33 @@ def update_referral(
         after=referral.status,
         item=referral,
     )
+    if overridden:
+        record(
+            referral.case,
+            actor,
+            EventKind.FUND_RULES_OVERRIDDEN,
+            after=str(len(referral.overridden_rules)),
+            item=referral,
+        )
     return referral
+
+
+def _is_sending(before: str, after: str) -> bool:
+    return before not in SENT_OR_LATER and after in SENT_OR_LATER
+
+
+def _override(
+    referral: Referral, actor: User | None, problems: list[FundProblem], reason: str
+) -> None:
+    """DESK-2: only a desk lead, only with a written reason."""
+    if not reason.strip():
+        raise FundRulesError(problems)
+    if actor is None or not rules.can_override_fund_rules(actor, referral.case):
+        raise DeskError(_("Only the desk lead can send a referral despite the fund's rules."))
+    referral.overridden_rules = [problem.rule for problem in problems]
+    referral.override_reason = reason.strip()
+    referral.overridden_by = actor
+    referral.overridden_at = timezone.now()
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from amparo.audit.services import audit_context
 from amparo.defenders import services as defender_services
 from amparo.defenders.models import Defender
 from amparo.desk import services
-from amparo.desk.models import Accompaniment, Case, Referral
+from amparo.desk.models import Accompaniment, Case, GrantFund, Referral
 
 
 def make_defender(organisation: Organisation, pseudonym: str = "Marta", **fields: Any) -> Defender:
@@ -46,3 +46,12 @@ def make_referral(case: Case, **fields: Any) -> Referral:
     fields.setdefault("kind", "grant")
     with audit_context(actor=None):
         return services.add_referral(case=case, actor=None, **fields)
+
+
+def make_fund(organisation: Organisation, **fields: Any) -> GrantFund:
+    """A fund with no rule beyond its categories, unless `fields` set some."""
+    fields.setdefault("name", "Emergency fund")
+    fields.setdefault("categories", ["physical", "digital", "legal", "relocation"])
+    fields.setdefault("requires_partner_consent", False)
+    with audit_context(actor=None):
+        return services.create_fund(organisation=organisation, actor=None, **fields)

@@ -55,7 +55,11 @@ def _with_case(world: World, client: Any) -> None:
             referral=mechanism, actor=None, expected_version=1, changes={"status": "sent"}
         )
         support = services.submit_request(organisation=world.organisation, request="Help")
+        fund = services.create_fund(
+            organisation=world.organisation, actor=None, name="Fund", categories=["digital"]
+        )
     world.extra.update(
+        fund=fund,
         case=case,
         accompaniment=accompaniment,
         referral=referral,
@@ -84,6 +88,13 @@ def _referral(world: World) -> list[object]:
 
 def _mechanism(world: World) -> list[object]:
     return [world.extra["mechanism"].pk]
+
+
+def _fund(world: World) -> list[object]:
+    return [world.extra["fund"].pk]
+
+
+FUND_FORM = {"name": "Fund", "categories": "legal", "currency": "EUR"}
 
 
 def _support(world: World) -> list[object]:
@@ -176,6 +187,23 @@ PAGES = [
         data=lambda world: {"version": "2", "level": "extraordinary", "studied_on": "2026-02-01"},
         setup=_with_case,
     ),
+    Route("desk:fund-list", DESK, setup=_with_case),
+    Route("desk:fund-create", LEAD_ONLY),
+    Route(
+        "desk:fund-create",
+        LEAD_POST,
+        method="POST",
+        data=lambda world: {"organisation": world.organisation.pk, **FUND_FORM},
+    ),
+    Route("desk:fund-edit", ASSIGN, args=_fund, setup=_with_case),
+    Route(
+        "desk:fund-edit",
+        ASSIGN_POST,
+        method="POST",
+        args=_fund,
+        data=lambda world: {"version": "1", **FUND_FORM},
+        setup=_with_case,
+    ),
     Route("desk:request-list", DESK, setup=_with_case),
     Route("desk:request-detail", CASE, args=_support, setup=_with_case),
     Route(
@@ -242,6 +270,7 @@ API = [
     Route("api-v1:desk-case-detail", API_READ, args=_case, setup=_api(_with_case)),
     Route("api-v1:desk-accompaniment-list", API_READ, args=_case, setup=_api(_with_case)),
     Route("api-v1:desk-referral-list", API_READ, args=_case, setup=_api(_with_case)),
+    Route("api-v1:desk-fund-list", API_LIST, setup=_api(_with_case)),
     Route("api-v1:desk-case-create", API_BAD_BODY, method="POST", setup=_api()),
     Route(
         "api-v1:desk-case-triage", API_BAD_BODY, method="POST", args=_case, setup=_api(_with_case)

@@ -28,8 +28,8 @@ def test_the_demo_desk_is_seeded_once_and_alive(settings):
     first = _seed()
     second = _seed()
 
-    assert first == {"desk cases": 10, "support requests": 2}
-    assert second == {"desk cases": 0, "support requests": 0}
+    assert first == {"desk cases": 10, "support requests": 2, "grant funds": 2}
+    assert second == {"desk cases": 0, "support requests": 0, "grant funds": 0}
     assert set(Case.objects.values_list("state", flat=True)) == set(CaseState.values)
     dora = User.objects.get(email=f"dora@{accounts_demo.DEMO_DOMAIN}")
     assert queries.overdue_follow_ups(dora).count() == 5

@@ -19,6 +19,7 @@ from amparo.desk.tests.factories import (
     make_accompaniment,
     make_case,
     make_defender,
+    make_fund,
     make_referral,
 )
 from amparo.desk.tests.test_mechanism_study import concluded
@@ -211,7 +212,8 @@ FORM_PAGES = {
     "case-assign": 5,
     "case-state": 3,
     "accompaniment-create": 3,
-    "referral-create": 3,
+    # session, person; the case; the desk's funds; the read event of their names (head, insert)
+    "referral-create": 6,
     # session, person; the request with its desk; the picker's defenders; the case it became
     # (none yet); the read event (head, insert)
     "request-detail": 7,
@@ -229,6 +231,8 @@ def test_form_pages(client, organisation, desk_lead, django_assert_num_queries, 
     with audit_context(actor=None):
         support = services.submit_request(organisation=organisation, request="Help")
     RequestDesk.objects.create(organisation=organisation)
+    make_fund(organisation, name="Fund A")
+    make_fund(organisation, name="Fund B")
     case = cases[0]
     url = {
         "case-create": reverse("desk:case-create"),
@@ -253,3 +257,69 @@ def test_mechanism_study_page(client, record, desk_officer, django_assert_num_qu
     # and the snapshot's analysis; the read event of its target and measures (head, insert).
     with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_fund_list(client, organisation, desk_lead, rows, django_assert_num_queries):
+    for index in range(rows):
+        make_fund(organisation, name=f"Fund {index}", max_amount=1000)
+    url = reverse("desk:fund-list")
+    _signed_in(client, desk_lead, url)
+
+    # session, person; the funds; the read event of their names (head, insert).
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    assert len(response.context["funds"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_referral_edit_page(
+    client, organisation, record, desk_lead, django_assert_num_queries, *, rows
+):
+    case = make_case(record, officers=[desk_lead])
+    funds = [make_fund(organisation, name=f"Fund {index}") for index in range(rows)]
+    referral = make_referral(case, fund=funds[0], amount_requested="100", status="consented")
+    url = reverse("desk:referral-edit", args=[referral.pk])
+    _signed_in(client, desk_lead, url)
+
+    # session, person; the referral with its case, defender, fund, snapshot and our current
+    # level; the funds offered; the read event (head, insert).
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert len(response.context["form"].fields["fund"].queryset) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_api_fund_rules(
+    api_client, organisation, record, desk_lead, django_assert_num_queries, *, rows
+):
+    """Sending a grant checks every rule of its fund in a fixed number of queries, however
+    many grants the defender had: token, memberships; the referral; the grants from the fund
+    in twelve months (a count); a current analysis (exists); the version bump, the desk's key
+    and the save (Tier-1 reason); the timeline line and the audit event (head, insert), twice
+    with an override; the read event of the answer (head, insert). Inside the test's
+    transaction, the service's and the locked save's savepoints add four (20)."""
+    case = make_case(record, officers=[desk_lead], consent_scopes=["share_partner"])
+    fund = make_fund(
+        organisation, max_amount=1000, max_grants_per_year=100, requires_current_analysis=True
+    )
+    for _ in range(rows):
+        make_referral(case, fund=fund, amount_requested="10", status="consented")
+    referral = make_referral(
+        case, fund=fund, grant_category="digital", amount_requested="5000", status="consented"
+    )
+    client = api_client(desk_lead)
+    client.get("/api/v1/desk/funds")
+
+    with django_assert_num_queries(5):
+        assert len(client.get("/api/v1/desk/funds").json()["items"]) == 1
+    with django_assert_num_queries(20):
+        response = client.patch(
+            f"/api/v1/desk/referrals/{referral.pk}",
+            {"version": 1, "status": "sent", "override_reason": "Urgent"},
+            content_type="application/json",
+        )
+
+    assert response.json()["overridden_rules"] == ["amount", "analysis"]

@@ -1,5 +1,6 @@
-"""Referrals: recording one and moving it on (DESK-1), and a State mechanism's risk study
-beside Amparo's analysis (DESK-3)."""
+"""Referrals: recording one and moving it on (DESK-1), checked against the fund's rules before
+a grant is sent (DESK-2), and a State mechanism's risk study beside Amparo's analysis
+(DESK-3)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of
-from amparo.desk import queries, services
+from amparo.desk import queries, rules, services
 from amparo.desk.forms import MechanismStudyForm, ReferralForm
 from amparo.desk.views.common import conflict
 
@@ -38,7 +40,7 @@ REFERRAL_FIELDS = (
 def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
     user = user_of(request)
     case = queries.get_case_for_user(user, case_id, for_write=True)
-    form = ReferralForm(request.POST or None)
+    form = ReferralForm(request.POST or None, funds=queries.funds_for_referral(case))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_referral(case=case, actor=user, **form.cleaned_data)
@@ -51,25 +53,80 @@ def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
     return render(request, "desk/part_form.html", context, status=form_status(form))
 
 
+def _refused_by_fund(form: ReferralForm, error: services.FundRulesError, lead: bool) -> None:
+    """DESK-2: every rule broken, then what may be done about it. The form keeps what was
+    typed."""
+    for problem in error.problems:
+        form.add_error(None, problem.message)
+    if lead:
+        form.add_error(
+            None,
+            _("To send it all the same, write why in “Send it despite the fund's rules, because”."),
+        )
+    else:
+        form.add_error(
+            None, _("Only the desk lead can send it despite the fund's rules, with a reason.")
+        )
+
+
+def _referral_conflict(
+    request: HttpRequest, form: ReferralForm, current: Any, mine: ReferralForm
+) -> HttpResponse:
+    typed = form.data.get("fund", "")
+    chosen = form.fields["fund"].queryset.filter(pk=typed).first() if typed else None  # type: ignore[attr-defined]
+    rows = [
+        (label, mine_value, saved if isinstance(saved, str) else str(saved))
+        for label, mine_value, saved in rows_from_form(form, current, REFERRAL_FIELDS)
+    ]
+    rows += [
+        (
+            form.fields["fund"].label,
+            str(chosen.name) if chosen else "",
+            str(current.fund.name) if current.fund else "",
+        ),
+        (
+            form.fields["amount_requested"].label,
+            form.data.get("amount_requested", ""),
+            current.amount_requested or "",
+        ),
+    ]
+    return render_conflict(request, rows=rows, form=mine, back_url=current.case.get_absolute_url())
+
+
 @require_http_methods(["GET", "POST"])
 def referral_edit(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     user = user_of(request)
     item = queries.get_referral_for_user(user, referral_id, for_write=True)
+    lead = rules.can_override_fund_rules(user, item.case)
+    funds = queries.funds_for_referral(item.case, chosen=item.fund_id)
     initial = {name: getattr(item, name) for name in REFERRAL_FIELDS}
+    initial |= {"fund": item.fund_id, "amount_requested": item.amount, "version": item.version}
     form = ReferralForm(
-        request.POST or None, initial=initial | {"version": item.version}, editing=True
+        request.POST or None, initial=initial, funds=funds, editing=True, can_override=lead
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
+        reason = data.pop("override_reason", "")
         try:
             services.update_referral(
-                referral=item, actor=user, expected_version=version, changes=data
+                referral=item,
+                actor=user,
+                expected_version=version,
+                changes=data,
+                override_reason=reason,
             )
         except EditConflict as error:
             current: Any = error.current
-            mine = ReferralForm(rebound(request, current.version), editing=True)
-            return conflict(request, form, current, REFERRAL_FIELDS, mine)
+            mine = ReferralForm(
+                rebound(request, current.version),
+                funds=funds,
+                editing=True,
+                can_override=lead,
+            )
+            return _referral_conflict(request, form, current, mine)
+        except services.FundRulesError as error:
+            _refused_by_fund(form, error, lead)
         except services.DeskError as error:
             form.add_error(None, error.message)
         else:
