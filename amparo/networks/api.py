@@ -18,6 +18,8 @@ from amparo.networks.enums import AlertState, CheckInState
 from amparo.networks.models import Alert, Contact
 from amparo.networks.schemas import (
     AlertCloseIn,
+    AlertDebriefIn,
+    AlertDebriefOut,
     AlertDetailOut,
     AlertIn,
     AlertLowerIn,
@@ -32,8 +34,6 @@ from amparo.networks.schemas import (
     ContactPage,
     ContactRemovedOut,
     ContactUpdateIn,
-    DebriefIn,
-    DebriefOut,
     EscalationStepIn,
     FollowUpIn,
     FollowUpOut,
@@ -333,14 +333,14 @@ def alert_lower(request: HttpRequest, alert_id: UUID, payload: AlertLowerIn) -> 
 
 @router.put(
     "/networks/alerts/{uuid:alert_id}/debrief",
-    response={200: DebriefOut, **WRITE},
+    response={200: AlertDebriefOut, **WRITE},
     url_name="alert-debrief",
     summary=(
         "Write or change an alert's debrief (NET-2): once it was acknowledged, lowered or "
         "closed; version 0 when there was none"
     ),
 )
-def alert_debrief(request: HttpRequest, alert_id: UUID, payload: DebriefIn) -> Any:
+def alert_debrief(request: HttpRequest, alert_id: UUID, payload: AlertDebriefIn) -> Any:
     user = caller(request)
     alert = queries.get_alert_for_user(user, alert_id, for_write=True)
     try:

@@ -154,7 +154,7 @@ class DeliveryOut(Schema):
     acknowledged_at: datetime | None
 
 
-class DebriefIn(Schema):
+class AlertDebriefIn(Schema):
     version: int = Field(description="The debrief's version you read; 0 when there was none.")
     what_happened: str = Field(max_length=TEXT, pattern=TEXT_REQUIRED)
     network_response: str = Field(max_length=TEXT, pattern=TEXT_REQUIRED)
@@ -162,7 +162,7 @@ class DebriefIn(Schema):
     did_not_work: str = Field("", max_length=TEXT)
 
 
-class DebriefOut(Schema):
+class AlertDebriefOut(Schema):
     id: UUID
     what_happened: str
     network_response: str
@@ -206,7 +206,7 @@ class AlertDetailOut(AlertOut):
     close_reason: str | None
     explanation: str | None = Field(description="Closed as nothing happened: why it went off.")
     watch: str | None = Field(description="What to keep watching once lowered or closed.")
-    debrief: DebriefOut | None
+    debrief: AlertDebriefOut | None
     deliveries: list[DeliveryOut]
 
 
