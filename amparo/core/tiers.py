@@ -1300,11 +1300,13 @@ FREE_TEXT_ALLOWED: dict[str, str] = {
         "A list of desk.enums.FundRule codes, written by desk.services only; never typed."
     ),
     "desk.CaseEvent.before": (
-        "Codes written by desk.services only (a state, or 'priority/urgency'); never typed."
+        "Codes written by desk.services only (a state, 'priority/urgency', or a MechanismRiskLevel "
+        "code); never typed."
     ),
     "desk.CaseEvent.after": (
         "Codes written by desk.services only (a state, a kind, a status, 'priority/urgency', "
-        "or the number of officers assigned); never typed."
+        "a MechanismRiskLevel, or the number of officers assigned or of fund rules set "
+        "aside); never typed."
     ),
     "networks.AlertDelivery.error": (
         "A short code set by networks/delivery.py (unavailable, no_address, closed, lowered, "

@@ -137,13 +137,13 @@ def update_referral(
     changes = dict(changes)
     if "amount_requested" in changes:
         changes["amount_requested"] = _amount_text(changes["amount_requested"])
-    before = referral.status
+    before, kind_before = referral.status, referral.kind
     for name, value in changes.items():
         setattr(referral, name, value)
     _check_referral(referral, before)
     fields = list(changes)
     overridden = False
-    if referral.kind == ReferralKind.GRANT and _is_sending(before, referral.status):
+    if _is_sending_a_grant(referral, before, kind_before):
         problems = fund_rule_problems(referral, actor=actor)
         if problems:
             _override(referral, actor, problems, override_reason)
@@ -169,8 +169,12 @@ def update_referral(
     return referral
 
 
-def _is_sending(before: str, after: str) -> bool:
-    return before not in SENT_OR_LATER and after in SENT_OR_LATER
+def _is_sending_a_grant(referral: Referral, status_before: str, kind_before: str) -> bool:
+    """A grant about to reach its fund: moved to `sent` or further, or a referral already
+    sent that becomes a grant."""
+    if referral.kind != ReferralKind.GRANT or referral.status not in SENT_OR_LATER:
+        return False
+    return status_before not in SENT_OR_LATER or kind_before != ReferralKind.GRANT
 
 
 def _override(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from amparo.accounts.models import Organisation, User
 from amparo.audit.services import audit_context
@@ -11,6 +13,9 @@ from amparo.defenders import services as defender_services
 from amparo.defenders.models import Defender
 from amparo.desk import services
 from amparo.desk.models import Accompaniment, Case, GrantFund, Referral
+from amparo.risk import services as risk_services
+from amparo.risk.models import RiskAnalysis
+from amparo.risk.tests.factories import complete_analysis
 
 
 def make_defender(organisation: Organisation, pseudonym: str = "Marta", **fields: Any) -> Defender:
@@ -55,3 +60,18 @@ def make_fund(organisation: Organisation, **fields: Any) -> GrantFund:
     fields.setdefault("requires_partner_consent", False)
     with audit_context(actor=None):
         return services.create_fund(organisation=organisation, actor=None, **fields)
+
+
+def analysis_in_force(subject: Defender, level: str, analysed_on: date) -> RiskAnalysis:
+    """An analysis of `subject` at `level`, concluded: it supersedes the one in force."""
+    with audit_context(actor=None):
+        analysis = complete_analysis(
+            subject,
+            None,
+            analysed_on=analysed_on,
+            next_review=timezone.localdate() + timedelta(days=60),
+        )
+        analysis = risk_services.update_analysis(
+            analysis=analysis, actor=None, expected_version=analysis.version, level=level
+        )
+        return risk_services.conclude_analysis(analysis=analysis, actor=None)

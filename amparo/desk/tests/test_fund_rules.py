@@ -10,14 +10,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from amparo.accounts.enums import Role
+from amparo.accounts.tests.factories import MembershipFactory
 from amparo.audit.models import AuditEvent
 from amparo.audit.services import audit_context
 from amparo.core.locking import EditConflict
 from amparo.desk import services
 from amparo.desk.enums import EventKind, FundRule
 from amparo.desk.models import GrantFund, Referral
-from amparo.desk.tests.factories import make_case, make_defender, make_fund, make_referral
-from amparo.desk.tests.test_mechanism_study import concluded
+from amparo.desk.tests.factories import (
+    analysis_in_force,
+    make_case,
+    make_defender,
+    make_fund,
+    make_referral,
+)
 from amparo.risk.enums import RiskLevel
 from amparo.testing.auth import login_fresh
 
@@ -146,7 +153,7 @@ def test_the_fund_may_need_a_current_risk_analysis(organisation, record, case, d
 
     assert problems(referral, desk_officer, today) == [FundRule.ANALYSIS]
 
-    analysis = concluded(record, RiskLevel.HIGH, today - timedelta(days=1))
+    analysis = analysis_in_force(record, RiskLevel.HIGH, today - timedelta(days=1))
 
     assert problems(referral, desk_officer, today) == []
     # Past its review date the analysis is stale (RISK-4): no longer current.
@@ -241,6 +248,22 @@ def test_an_officer_cannot_override_and_the_lead_needs_a_reason(
         send(Referral.objects.get(pk=referral.pk), desk_lead, reason="   ")
 
     assert Referral.objects.get(pk=referral.pk).status == "consented"
+
+
+def test_a_sent_referral_that_becomes_a_grant_is_checked(organisation, case):
+    fund = make_fund(organisation, max_amount=1000)
+    referral = send(make_referral(case, kind="organisation", status="consented"))
+
+    with audit_context(actor=None), pytest.raises(services.FundRulesError) as refused:
+        services.update_referral(
+            referral=referral,
+            actor=None,
+            expected_version=referral.version,
+            changes={"kind": "grant", "fund": fund, "amount_requested": "5000"},
+        )
+
+    assert [p.rule for p in refused.value.problems] == ["category", "amount"]
+    assert Referral.objects.get(pk=referral.pk).kind == "organisation"
 
 
 def test_the_rules_are_checked_only_when_a_grant_is_sent(organisation, case):
@@ -447,6 +470,24 @@ def test_the_lead_adds_a_fund_on_the_page(client, organisation, desk_lead):
         1,
     )
     assert (fund.requires_current_analysis, fund.requires_partner_consent) == (True, False)
+
+
+def test_a_lead_of_two_desks_chooses_the_desk_of_the_fund(
+    client, organisation, other_organisation, desk_lead
+):
+    MembershipFactory(user=desk_lead, organisation=other_organisation, role=Role.DESK_LEAD)
+    login_fresh(client, desk_lead)
+    data = {"name": "Their fund", "categories": ["legal"], "currency": "USD"}
+
+    page = client.get(reverse("desk:fund-create"))
+    response = client.post(
+        reverse("desk:fund-create"), {"organisation": str(other_organisation.pk), **data}
+    )
+
+    choices = [value for value, _label in page.context["form"].fields["organisation"].choices]
+    assert sorted(choices) == sorted([str(organisation.pk), str(other_organisation.pk)])
+    assert response.url == reverse("desk:fund-list")
+    assert GrantFund.objects.get().organisation == other_organisation
 
 
 def test_a_fund_without_categories_is_refused_keeping_the_name(client, organisation, desk_lead):

@@ -3,11 +3,10 @@ differ, the referral, the case page, the dashboard and the API say so."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from amparo.audit.models import AuditEvent
 from amparo.audit.services import audit_context
@@ -15,32 +14,20 @@ from amparo.core.locking import EditConflict
 from amparo.desk import queries, services
 from amparo.desk.enums import EventKind, RiskDivergence, risk_divergence
 from amparo.desk.models import Referral
-from amparo.desk.tests.factories import make_case, make_defender, make_referral
-from amparo.risk import services as risk_services
+from amparo.desk.tests.factories import (
+    analysis_in_force,
+    make_case,
+    make_defender,
+    make_referral,
+)
 from amparo.risk.enums import RiskLevel
 from amparo.risk.models import RiskAnalysis
-from amparo.risk.tests.factories import complete_analysis
 from amparo.testing.auth import login_fresh
 
 pytestmark = pytest.mark.django_db
 
 LOWER = "The mechanism rates the risk lower than our analysis: consider an appeal."
 HIGHER = "The mechanism rates the risk higher than our analysis: review our analysis."
-
-
-def concluded(subject, level: str, analysed_on: date) -> RiskAnalysis:
-    """An analysis of `subject` at `level`, concluded: it supersedes the one in force."""
-    with audit_context(actor=None):
-        analysis = complete_analysis(
-            subject,
-            None,
-            analysed_on=analysed_on,
-            next_review=timezone.localdate() + timedelta(days=60),
-        )
-        analysis = risk_services.update_analysis(
-            analysis=analysis, actor=None, expected_version=analysis.version, level=level
-        )
-        return risk_services.conclude_analysis(analysis=analysis, actor=None)
 
 
 def sent_to_mechanism(case, **fields) -> Referral:
@@ -94,8 +81,8 @@ def test_the_mechanism_level_is_compared_on_our_scale(mechanism, ours, expected)
 
 
 def test_the_study_keeps_both_levels_and_never_touches_our_analysis(record, case, desk_officer):
-    earlier = concluded(record, RiskLevel.MODERATE, date(2026, 1, 2))
-    later = concluded(record, RiskLevel.HIGH, date(2026, 3, 1))
+    earlier = analysis_in_force(record, RiskLevel.MODERATE, date(2026, 1, 2))
+    later = analysis_in_force(record, RiskLevel.HIGH, date(2026, 3, 1))
     referral = sent_to_mechanism(case)
 
     referral = study(referral, desk_officer, "extraordinary", date(2026, 2, 1), measures="Escort")
@@ -142,7 +129,7 @@ def test_without_an_analysis_the_snapshot_is_empty_and_nothing_is_flagged(case, 
 
 def test_the_snapshot_is_read_as_the_person_sees_it(record, case, desk_officer, outsider):
     """An analysis the person may not read is not copied onto the referral."""
-    concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.HIGH, date(2026, 1, 2))
     referral = sent_to_mechanism(case)
 
     with audit_context(actor=outsider):
@@ -206,11 +193,11 @@ def test_the_level_cannot_be_typed_through_the_ordinary_referral_update(case):
 
 
 def test_lower_than_our_current_analysis_is_flagged_for_an_appeal(record, case, desk_officer):
-    concluded(record, RiskLevel.MODERATE, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.MODERATE, date(2026, 1, 2))
     referral = study(sent_to_mechanism(case), desk_officer, "extraordinary", date(2026, 2, 1))
     assert queries.referrals_of(case, desk_officer).get().risk_divergence == ""
 
-    concluded(record, RiskLevel.HIGH, date(2026, 3, 1))
+    analysis_in_force(record, RiskLevel.HIGH, date(2026, 3, 1))
 
     item = queries.referrals_of(case, desk_officer).get()
     assert (item.current_amparo_level, item.amparo_level_at_study) == ("high", "moderate")
@@ -220,7 +207,7 @@ def test_lower_than_our_current_analysis_is_flagged_for_an_appeal(record, case, 
 
 
 def test_without_our_current_level_the_snapshot_is_compared(record, case, desk_officer):
-    concluded(record, RiskLevel.LOW, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.LOW, date(2026, 1, 2))
     referral = study(sent_to_mechanism(case), desk_officer, "extreme", date(2026, 2, 1))
 
     assert not hasattr(referral, "current_amparo_level")
@@ -237,13 +224,13 @@ def test_the_dashboard_lists_lower_first_and_only_open_visible_cases(
         ("agrees", "extraordinary", RiskLevel.MODERATE),
     ]:
         defender = make_defender(organisation, key)
-        concluded(defender, ours, date(2026, 1, 2))
+        analysis_in_force(defender, ours, date(2026, 1, 2))
         rows[key] = study(sent_to_mechanism(make_case(defender)), desk_officer, mechanism)
     foreign = make_defender(other_organisation, "Foreign")
-    concluded(foreign, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis_in_force(foreign, RiskLevel.HIGH, date(2026, 1, 2))
     study(sent_to_mechanism(make_case(foreign)), outsider, "ordinary")
     closed = make_defender(organisation, "Closed")
-    concluded(closed, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis_in_force(closed, RiskLevel.HIGH, date(2026, 1, 2))
     closed_case = make_case(closed)
     study(sent_to_mechanism(closed_case), desk_officer, "ordinary")
     with audit_context(actor=None):
@@ -265,7 +252,7 @@ def test_the_dashboard_lists_lower_first_and_only_open_visible_cases(
 
 
 def test_the_case_page_flags_the_lower_level_and_shows_both(client, record, case, desk_officer):
-    analysis = concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis = analysis_in_force(record, RiskLevel.HIGH, date(2026, 1, 2))
     referral = study(sent_to_mechanism(case), desk_officer, "ordinary", measures="A phone")
     login_fresh(client, desk_officer)
 
@@ -281,7 +268,7 @@ def test_the_case_page_flags_the_lower_level_and_shows_both(client, record, case
 
 
 def test_the_case_page_says_nothing_when_the_levels_agree(client, record, case, desk_officer):
-    concluded(record, RiskLevel.MODERATE, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.MODERATE, date(2026, 1, 2))
     study(sent_to_mechanism(case), desk_officer, "extraordinary")
     login_fresh(client, desk_officer)
 
@@ -294,7 +281,7 @@ def test_the_case_page_says_nothing_when_the_levels_agree(client, record, case, 
 
 
 def test_the_dashboard_flags_the_higher_level(client, record, case, desk_officer):
-    concluded(record, RiskLevel.LOW, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.LOW, date(2026, 1, 2))
     referral = study(sent_to_mechanism(case), desk_officer, "extreme")
     login_fresh(client, desk_officer)
 
@@ -307,7 +294,7 @@ def test_the_dashboard_flags_the_higher_level(client, record, case, desk_officer
 
 
 def test_the_study_page_records_it_and_shows_our_level(client, record, case, desk_officer):
-    concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.HIGH, date(2026, 1, 2))
     referral = sent_to_mechanism(case)
     login_fresh(client, desk_officer)
     url = reverse("desk:referral-study", args=[referral.pk])
@@ -373,7 +360,7 @@ def test_a_stale_study_shows_the_conflict_with_both_versions(client, case, desk_
 def test_the_api_records_the_study_and_answers_the_divergence(
     api_client, record, case, desk_officer
 ):
-    concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.HIGH, date(2026, 1, 2))
     referral = sent_to_mechanism(case)
     client = api_client(desk_officer)
 

@@ -16,13 +16,13 @@ from django.utils import timezone
 from amparo.audit.services import audit_context
 from amparo.desk import services
 from amparo.desk.tests.factories import (
+    analysis_in_force,
     make_accompaniment,
     make_case,
     make_defender,
     make_fund,
     make_referral,
 )
-from amparo.desk.tests.test_mechanism_study import concluded
 from amparo.risk.enums import RiskLevel
 from amparo.testing.auth import login_fresh
 
@@ -82,7 +82,7 @@ def test_case_detail(
     client, record, desk_officer, second_officer, django_assert_num_queries, *, rows
 ):
     case = make_case(record, officers=[desk_officer, second_officer], summary="Summary")
-    concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.HIGH, date(2026, 1, 2))
     for index in range(rows):
         make_accompaniment(case, notes=f"Note {index}", follow_up_due=date(2020, 1, 1))
         make_referral(case, target=f"Fund {index}", grant_category="digital")
@@ -105,7 +105,7 @@ def test_case_detail(
 def test_dashboard(client, organisation, desk_officer, rows, django_assert_num_queries):
     for case in _cases(organisation, [desk_officer], rows):
         make_accompaniment(case, follow_up_due=date(2020, 1, 1))
-        concluded(case.defender, RiskLevel.MODERATE, date(2026, 1, 2))
+        analysis_in_force(case.defender, RiskLevel.MODERATE, date(2026, 1, 2))
         _studied(case, desk_officer, "extreme")
     url = reverse("desk:dashboard")
     _signed_in(client, desk_officer, url)
@@ -248,7 +248,7 @@ def test_form_pages(client, organisation, desk_lead, django_assert_num_queries, 
 @pytest.mark.parametrize("rows", [1, 50])
 def test_mechanism_study_page(client, record, desk_officer, django_assert_num_queries, *, rows):
     case = make_case(record, officers=[desk_officer])
-    concluded(record, RiskLevel.HIGH, date(2026, 1, 2))
+    analysis_in_force(record, RiskLevel.HIGH, date(2026, 1, 2))
     referrals = [_studied(case, desk_officer, "ordinary") for _ in range(rows)]
     url = reverse("desk:referral-study", args=[referrals[0].pk])
     _signed_in(client, desk_officer, url)

@@ -52,7 +52,8 @@ def fund_create(request: HttpRequest) -> HttpResponse:
     form = GrantFundForm(request.POST or None, organisations=choices)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        organisation = next(desk for desk in desks if str(desk.pk) == data.pop("organisation"))
+        chosen = data.pop("organisation")
+        organisation = next(desk for desk in desks if str(desk.pk) == chosen)
         try:
             services.create_fund(organisation=organisation, actor=user, **data)
         except services.DeskError as error:

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,9 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
-from amparo.core.pages import form_status, rebound, user_of
+from amparo.core.pages import form_status, rebound, user_of, uuid_or_none
 from amparo.desk import queries, rules, services
 from amparo.desk.forms import MechanismStudyForm, ReferralForm
+from amparo.desk.models import GrantFund
 from amparo.desk.views.common import conflict
 
 REFERRAL_FIELDS = (
@@ -70,10 +72,14 @@ def _refused_by_fund(form: ReferralForm, error: services.FundRulesError, lead: b
 
 
 def _referral_conflict(
-    request: HttpRequest, form: ReferralForm, current: Any, mine: ReferralForm
+    request: HttpRequest,
+    form: ReferralForm,
+    current: Any,
+    mine: ReferralForm,
+    funds: QuerySet[GrantFund],
 ) -> HttpResponse:
-    typed = form.data.get("fund", "")
-    chosen = form.fields["fund"].queryset.filter(pk=typed).first() if typed else None  # type: ignore[attr-defined]
+    typed = uuid_or_none(form.data.get("fund"))
+    chosen = funds.filter(pk=typed).first() if typed else None
     rows = [
         (label, mine_value, saved if isinstance(saved, str) else str(saved))
         for label, mine_value, saved in rows_from_form(form, current, REFERRAL_FIELDS)
@@ -124,7 +130,7 @@ def referral_edit(request: HttpRequest, referral_id: UUID) -> HttpResponse:
                 editing=True,
                 can_override=lead,
             )
-            return _referral_conflict(request, form, current, mine)
+            return _referral_conflict(request, form, current, mine, funds)
         except services.FundRulesError as error:
             _refused_by_fund(form, error, lead)
         except services.DeskError as error:
