@@ -95,6 +95,11 @@ def steps_with(contact: Contact) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def tree_size(defender_id: UUID) -> int:
+    """How many steps the defender's escalation tree has (0: an alert would reach nobody)."""
+    return EscalationStep.objects.filter(tree__defender_id=defender_id).count()
+
+
 def open_alert_telling(contact: Contact, user: User | AnonymousUser) -> Alert | None:
     """An alert still open (raised, acknowledged or lowered) that told the contact: its id
     only, for its code, and `hidden`: a duress alert the person may not learn of."""

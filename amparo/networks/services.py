@@ -262,7 +262,7 @@ def remove_contact(
             EscalationTree.objects.filter(pk=tree.pk).update(
                 version=F("version") + 1, updated_at=now
             )
-        steps_left = tree.steps.count()
+        steps_left = queries.tree_size(contact.defender_id)
     AlertDelivery.objects.filter(
         contact=contact, acknowledged_at__isnull=True, expires_at__gt=now
     ).update(expires_at=now)

@@ -149,13 +149,12 @@ def _removal_page(
     """What removing the contact will do, before it is done: the steps it leaves, whether the
     tree is left empty, or why it cannot be removed now."""
     steps = queries.steps_with(contact)
-    tree_steps = EscalationStep.objects.filter(tree__defender_id=contact.defender_id).count()
     alone = sum(1 for step in steps if step["size"] == 1)
     context = {
         "contact": contact,
         "defender": contact.defender,
         "steps": steps,
-        "empties_tree": bool(steps) and alone == tree_steps,
+        "empties_tree": bool(steps) and alone == queries.tree_size(contact.defender_id),
         "refusal": services.removal_refusal(contact, user_of(request)),
         "error": error,
     }

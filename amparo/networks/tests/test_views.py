@@ -23,6 +23,7 @@ from amparo.networks.models import (
     Contact,
     Debrief,
     EscalationStep,
+    EscalationTree,
     FollowUp,
 )
 from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
@@ -757,7 +758,15 @@ def test_contact_remove_page_query_count(
     client, desk_officer, subject, rows, django_assert_num_queries
 ):
     _network_with(subject, rows)
-    spare = make_contact(subject, name="Spare")  # on no step, told of no alert
+    # Alone on a last step, told of no alert: the page lists its step and the tree's size.
+    spare = make_contact(subject, name="Spare")
+    services.add_step(
+        actor=None,
+        defender=subject,
+        expected_version=EscalationTree.objects.get().version,
+        contacts=[spare],
+        wait_minutes=5,
+    )
     url = reverse("networks:contact-remove", args=[spare.pk])
     login_fresh(client, desk_officer)
     client.get(url)
