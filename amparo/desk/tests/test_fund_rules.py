@@ -591,3 +591,26 @@ def test_the_api_names_only_the_desks_funds_and_lists_them(
     with audit_context(actor=None):
         assert Referral.objects.get().amount == Decimal("120.50")
     assert [(item["id"], item["name"]) for item in listed] == [(str(own.pk), "Own")]
+
+
+def test_a_stale_referral_edit_shows_the_fund_and_amount_beside_the_saved_ones(
+    client, organisation, case, desk_officer
+):
+    saved_fund = make_fund(organisation, name="Saved fund")
+    typed_fund = make_fund(organisation, name="Typed fund")
+    referral = grant(case, saved_fund, amount_requested="100")
+    with audit_context(actor=None):
+        services.update_referral(
+            referral=referral, actor=None, expected_version=1, changes={"details": "Newer"}
+        )
+    login_fresh(client, desk_officer)
+
+    response = _post_send(
+        client, referral, version="1", status="consented", fund=str(typed_fund.pk)
+    )
+
+    assert response.status_code == 409
+    rows = {row["label"]: (row["mine"], row["current"]) for row in response.context["rows"]}
+    assert rows["Fund"] == ("Typed fund", "Saved fund")
+    assert rows["Amount asked"] == ("2500", "100.00")
+    assert Referral.objects.get(pk=referral.pk).fund == saved_fund
