@@ -215,7 +215,7 @@ def record_mechanism_study(
     yet, unknown level, dates out of order), EditConflict."""
     if referral.kind != ReferralKind.MECHANISM:
         raise DeskError(_("Only a referral to a State protection mechanism has a risk study."))
-    if REFERRAL_ORDER.index(referral.status) < REFERRAL_ORDER.index(ReferralStatus.SENT):
+    if not referral.is_sent:
         raise DeskError(_("Record the mechanism's risk study once the request was sent to it."))
     if level not in MechanismRiskLevel.values:
         raise DeskError(_("Choose the level the mechanism's study gave."))
