@@ -28,7 +28,6 @@ def active_memberships(user: User | AnonymousUser) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-
         cached = fetch_active_memberships(user.pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
