@@ -3,6 +3,7 @@ the pages: what the pages would not show answers 404 here too, a write they refu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -282,6 +283,27 @@ def alert_raise(request: HttpRequest, defender_id: UUID, payload: AlertIn) -> St
     return Status(201, _alert_detail(alert))
 
 
+def _alert_write(
+    request: HttpRequest, alert_id: UUID, write: Callable[..., object], payload: Any
+) -> Any:
+    """Close or lower an alert through its service, with the version the caller read: the
+    alert as it is now, or the refusal (409 conflict, 422 with the page's own sentence)."""
+    user = caller(request)
+    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
+    try:
+        write(
+            actor=user,
+            alert=alert,
+            expected_version=payload.version,
+            **payload.dict(exclude={"version"}),
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return _alert_detail(alert)
+
+
 @router.post(
     "/networks/alerts/{uuid:alert_id}/close",
     response={200: AlertDetailOut, **WRITE},
@@ -292,20 +314,7 @@ def alert_raise(request: HttpRequest, defender_id: UUID, payload: AlertIn) -> St
     ),
 )
 def alert_close(request: HttpRequest, alert_id: UUID, payload: AlertCloseIn) -> Any:
-    user = caller(request)
-    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
-    try:
-        services.close_alert(
-            actor=user,
-            alert=alert,
-            **payload.dict(exclude={"version"}),
-            expected_version=payload.version,
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return _alert_detail(alert)
+    return _alert_write(request, alert_id, services.close_alert, payload)
 
 
 @router.post(
@@ -315,20 +324,7 @@ def alert_close(request: HttpRequest, alert_id: UUID, payload: AlertCloseIn) -> 
     summary="Lower an alert: the network stands down, the alert stays open and watched",
 )
 def alert_lower(request: HttpRequest, alert_id: UUID, payload: AlertLowerIn) -> Any:
-    user = caller(request)
-    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
-    try:
-        services.lower_alert(
-            actor=user,
-            alert=alert,
-            **payload.dict(exclude={"version"}),
-            expected_version=payload.version,
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return _alert_detail(alert)
+    return _alert_write(request, alert_id, services.lower_alert, payload)
 
 
 @router.put(
