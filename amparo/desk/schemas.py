@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from ninja import Schema
@@ -273,7 +274,8 @@ class FundProblemOut(Schema):
 
 
 class DeskErrorOut(Schema):
-    detail: str
+    # A refusal of the services is one sentence; a body the schema refuses is ninja's list.
+    detail: str | list[dict[str, Any]]
     problems: list[FundProblemOut] = Field(
         [], description="When a grant breaks its fund's rules (DESK-2): each rule broken."
     )
