@@ -16,6 +16,7 @@ from amparo.desk.enums import EventKind, RiskDivergence, risk_divergence
 from amparo.desk.models import Referral
 from amparo.desk.tests.factories import (
     analysis_in_force,
+    make_accompaniment,
     make_case,
     make_defender,
     make_referral,
@@ -254,6 +255,7 @@ def test_the_dashboard_lists_lower_first_and_only_open_visible_cases(
 def test_the_case_page_flags_the_lower_level_and_shows_both(client, record, case, desk_officer):
     analysis = analysis_in_force(record, RiskLevel.HIGH, date(2026, 1, 2))
     referral = study(sent_to_mechanism(case), desk_officer, "ordinary", measures="A phone")
+    accompaniment = make_accompaniment(case)
     login_fresh(client, desk_officer)
 
     response = client.get(case.get_absolute_url())
@@ -261,6 +263,10 @@ def test_the_case_page_flags_the_lower_level_and_shows_both(client, record, case
     html = response.content.decode()
     assert [item.pk for item in response.context["diverging"]] == [referral.pk]
     assert html.count(LOWER) == 2  # at the top of the page and on the referral
+    # The flag's link leads to the referral, and only the referral carries that anchor.
+    assert html.count(f'href="#referral-{referral.pk}"') == 1
+    assert html.count(f'id="referral-{referral.pk}"') == 1
+    assert f'id="referral-{accompaniment.pk}"' not in html
     assert "Ordinary (Low on our scale)" in html
     assert analysis.code in html
     assert "A phone" in html
