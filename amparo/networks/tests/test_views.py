@@ -549,6 +549,27 @@ def test_an_alert_shows_debrief_due_until_its_debrief_is_written(client, desk_of
     assert [a.debrief_due for a in client.get(alert_list).context["alerts"]] == [False, False]
 
 
+def test_the_alert_pages_title_holds_its_code_and_nothing_of_the_debrief(
+    client, desk_officer, subject
+):
+    # The title stays in tabs and the browser's history: never Tier-1 text there.
+    alert = _acknowledged(subject)
+    services.record_debrief(
+        actor=None,
+        alert=Alert.objects.get(pk=alert.pk),
+        expected_version=0,
+        what_happened="Canary at the gate",
+        network_response="Canary calls",
+    )
+    login_fresh(client, desk_officer)
+
+    text = _text(client.get(alert.get_absolute_url()))
+
+    titles = re.findall(r"<title>(.*?)</title>", text, re.S)
+    assert titles == [f"Alert {alert.code} · Amparo"]
+    assert text.count("Canary at the gate") == 1
+
+
 def test_the_debrief_waits_while_the_alert_is_raised(client, desk_officer, subject):
     alert = services.raise_alert(actor=None, defender=subject, message="x")
     login_fresh(client, desk_officer)
