@@ -131,6 +131,9 @@ class CaseForm(forms.Form):
             for name, field in self.fields.items()
         }
 
+    def clean_country(self) -> str:
+        return str(self.cleaned_data["country"]).upper()
+
 
 class CaseOrganisationForm(forms.Form):
     """Which organisation keeps a new case, for people who open cases in several. Sent by GET:
@@ -175,9 +178,6 @@ class CaseSearchForm(forms.Form):
         if not self.is_bound:
             return ""
         return str(self.data.get(name, ""))[:100].strip()
-
-    def clean_country(self) -> str:
-        return str(self.cleaned_data["country"]).upper()
 
 
 class ChargeForm(forms.Form):

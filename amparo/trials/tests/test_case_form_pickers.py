@@ -12,6 +12,7 @@ from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.accounts.tests.factories import MembershipFactory, OrganisationFactory, staff_member
 from amparo.audit.services import audit_context
 from amparo.incidents.tests.factories import make_incident
+from amparo.trials.forms import CaseForm
 from amparo.trials.models import CriminalisationCase
 from amparo.trials.tests.factories import make_case, make_defender
 
@@ -160,6 +161,13 @@ def test_editing_keeps_the_chosen_defenders_however_old_and_links_nobody_can_see
     assert saved.status_code == 302
     stage = CriminalisationCase.objects.values_list("stage", flat=True).get()
     assert (stage, list(case.incidents.all())) == ("trial", [raid])
+
+
+def test_the_form_reads_the_country_code_in_capitals():
+    form = CaseForm({**CASE, "country": "co"}, defenders=[], incidents=[])
+    form.is_valid()
+
+    assert form.cleaned_data["country"] == "CO"
 
 
 # --- the organisation that keeps a new case ---
