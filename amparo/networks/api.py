@@ -4,6 +4,7 @@ the pages: what the pages would not show answers 404 here too, a write they refu
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -65,8 +66,20 @@ def _contact(contact: Contact) -> dict[str, Any]:
     }
 
 
-def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
-    return Status(409, {"detail": "Conflict: reload, then send the current version."})
+def _write(service: Callable[..., Any], answer: Callable[[Any], Any], /, **arguments: Any) -> Any:
+    """Call a service: `answer` its result, or its refusal: 409 when the version the caller
+    sent moved on, 422 with the service's own sentence."""
+    try:
+        result = service(**arguments)
+    except EditConflict:
+        return Status(409, {"detail": "Conflict: reload, then send the current version."})
+    except services.NetworkError as error:
+        return Status(422, {"detail": error.message})
+    return answer(result)
+
+
+def _same(result: Any) -> Any:
+    return result
 
 
 @router.get(
@@ -91,15 +104,16 @@ def contact_list(
     url_name="network-contact-create",
     summary="Add a contact to a defender's network",
 )
-def contact_create(request: HttpRequest, defender_id: UUID, payload: ContactIn) -> Status[Any]:
+def contact_create(request: HttpRequest, defender_id: UUID, payload: ContactIn) -> Any:
     user = caller(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
-    data = payload.dict()
-    try:
-        contact = services.create_contact(actor=user, defender=defender, **data)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return Status(201, _contact(contact))
+    return _write(
+        services.create_contact,
+        lambda contact: Status(201, _contact(contact)),
+        actor=user,
+        defender=defender,
+        **payload.dict(),
+    )
 
 
 @router.patch(
@@ -111,16 +125,14 @@ def contact_create(request: HttpRequest, defender_id: UUID, payload: ContactIn) 
 def contact_update(request: HttpRequest, contact_id: UUID, payload: ContactUpdateIn) -> Any:
     user = caller(request)
     contact = queries.get_contact_for_user(user, contact_id, for_write=True)
-    changes = payload.dict(exclude_unset=True, exclude={"version"})
-    try:
-        services.update_contact(
-            contact=contact, actor=user, expected_version=payload.version, changes=changes
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return _contact(contact)
+    return _write(
+        services.update_contact,
+        _contact,
+        contact=contact,
+        actor=user,
+        expected_version=payload.version,
+        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+    )
 
 
 @router.post(
@@ -135,19 +147,17 @@ def contact_update(request: HttpRequest, contact_id: UUID, payload: ContactUpdat
 def contact_remove(request: HttpRequest, contact_id: UUID, payload: VersionIn) -> Any:
     user = caller(request)
     contact = queries.get_contact_for_user(user, contact_id, for_write=True)
-    try:
-        removal = services.remove_contact(
-            actor=user, contact=contact, expected_version=payload.version
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return {
-        "id": contact.pk,
-        "steps_removed": removal.steps_removed,
-        "tree_steps": removal.steps_left,
-    }
+    return _write(
+        services.remove_contact,
+        lambda removal: {
+            "id": contact.pk,
+            "steps_removed": removal.steps_removed,
+            "tree_steps": removal.steps_left,
+        },
+        actor=user,
+        contact=contact,
+        expected_version=payload.version,
+    )
 
 
 def _tree(defender_id: UUID, user: Any) -> dict[str, Any]:
@@ -186,32 +196,28 @@ def tree_detail(request: HttpRequest, defender_id: UUID) -> dict[str, Any]:
     url_name="network-step-create",
     summary="Add a last step to a defender's escalation tree",
 )
-def step_create(request: HttpRequest, defender_id: UUID, payload: EscalationStepIn) -> Status[Any]:
+def step_create(request: HttpRequest, defender_id: UUID, payload: EscalationStepIn) -> Any:
     user = caller(request)
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
     contacts = list(Contact.objects.current().filter(pk__in=payload.contact_ids, defender=defender))
     if len(contacts) != len(set(payload.contact_ids)):
         return Status(422, {"detail": "Unknown contact."})
-    try:
-        step = services.add_step(
-            actor=user,
-            defender=defender,
-            expected_version=payload.version,
-            contacts=contacts,
-            wait_minutes=payload.wait_minutes,
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return Status(
-        201,
-        {
-            "id": step.pk,
-            "position": step.position,
-            "wait_minutes": step.wait_minutes,
-            "contact_ids": [c.pk for c in contacts],
-        },
+    return _write(
+        services.add_step,
+        lambda step: Status(
+            201,
+            {
+                "id": step.pk,
+                "position": step.position,
+                "wait_minutes": step.wait_minutes,
+                "contact_ids": [c.pk for c in contacts],
+            },
+        ),
+        actor=user,
+        defender=defender,
+        expected_version=payload.version,
+        contacts=contacts,
+        wait_minutes=payload.wait_minutes,
     )
 
 
@@ -284,24 +290,25 @@ def alert_raise(request: HttpRequest, defender_id: UUID, payload: AlertIn) -> St
 
 
 def _alert_write(
-    request: HttpRequest, alert_id: UUID, write: Callable[..., object], payload: Any
+    request: HttpRequest,
+    alert_id: UUID,
+    write: Callable[..., object],
+    payload: Any,
+    answer: Callable[[Any], Any] = _alert_detail,
 ) -> Any:
-    """Close or lower an alert through its service, with the version the caller read: the
-    alert as it is now, or the refusal (409 conflict, 422 with the page's own sentence)."""
+    """Close or lower an alert, or write its debrief, through its service with the version
+    the caller read: by default the alert as it is now (those services return it), or the
+    refusal (409 conflict, 422 with the page's own sentence)."""
     user = caller(request)
     alert = queries.get_alert_for_user(user, alert_id, for_write=True)
-    try:
-        write(
-            actor=user,
-            alert=alert,
-            expected_version=payload.version,
-            **payload.dict(exclude={"version"}),
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return _alert_detail(alert)
+    return _write(
+        write,
+        answer,
+        actor=user,
+        alert=alert,
+        expected_version=payload.version,
+        **payload.dict(exclude={"version"}),
+    )
 
 
 @router.post(
@@ -337,19 +344,7 @@ def alert_lower(request: HttpRequest, alert_id: UUID, payload: AlertLowerIn) -> 
     ),
 )
 def alert_debrief(request: HttpRequest, alert_id: UUID, payload: AlertDebriefIn) -> Any:
-    user = caller(request)
-    alert = queries.get_alert_for_user(user, alert_id, for_write=True)
-    try:
-        return services.record_debrief(
-            actor=user,
-            alert=alert,
-            expected_version=payload.version,
-            **payload.dict(exclude={"version"}),
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
+    return _alert_write(request, alert_id, services.record_debrief, payload, _same)
 
 
 @router.get(
@@ -374,14 +369,12 @@ def follow_up_list(
     url_name="alert-follow-up-create",
     summary="Add a follow-up action to an alert: what, who, by when",
 )
-def follow_up_create(request: HttpRequest, alert_id: UUID, payload: FollowUpIn) -> Status[Any]:
+def follow_up_create(request: HttpRequest, alert_id: UUID, payload: FollowUpIn) -> Any:
     user = caller(request)
     alert = queries.get_alert_for_user(user, alert_id, for_write=True)
-    try:
-        follow_up = services.add_follow_up(actor=user, alert=alert, **payload.dict())
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return Status(201, follow_up)
+    return _write(
+        services.add_follow_up, partial(Status, 201), actor=user, alert=alert, **payload.dict()
+    )
 
 
 @router.post(
@@ -393,15 +386,13 @@ def follow_up_create(request: HttpRequest, alert_id: UUID, payload: FollowUpIn) 
 def follow_up_done(request: HttpRequest, follow_up_id: UUID, payload: VersionIn) -> Any:
     user = caller(request)
     follow_up = queries.get_follow_up_for_user(user, follow_up_id, for_write=True)
-    try:
-        services.complete_follow_up(
-            actor=user, follow_up=follow_up, expected_version=payload.version
-        )
-    except EditConflict as error:
-        return _conflict(error)
-    except services.NetworkError as error:
-        return Status(422, {"detail": error.message})
-    return follow_up
+    return _write(
+        services.complete_follow_up,
+        _same,
+        actor=user,
+        follow_up=follow_up,
+        expected_version=payload.version,
+    )
 
 
 @router.get(
