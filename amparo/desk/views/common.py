@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -20,12 +21,21 @@ def desk_staff(user: User) -> None:
 
 
 def conflict(
-    request: HttpRequest, form: Form, current: Any, fields: tuple[str, ...], mine: Form
+    request: HttpRequest,
+    form: Form,
+    current: Any,
+    fields: tuple[str, ...],
+    mine: Form,
+    *,
+    extra: Sequence[tuple[Any, str, str]] = (),
 ) -> HttpResponse:
+    """The conflict page: `fields` as the form shows them, typed beside saved, then `extra`
+    rows the form cannot compare by itself."""
     rows = [
         (label, typed, saved if isinstance(saved, str) else str(saved))
         for label, typed, saved in rows_from_form(form, current, fields)
     ]
+    rows += extra
     back = current.get_absolute_url() if hasattr(current, "get_absolute_url") else "/"
     if not hasattr(current, "get_absolute_url"):
         back = current.case.get_absolute_url()

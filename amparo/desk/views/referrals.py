@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_or_none
 from amparo.desk import queries, rules, services
@@ -80,11 +79,7 @@ def _referral_conflict(
 ) -> HttpResponse:
     typed = uuid_or_none(form.data.get("fund"))
     chosen = funds.filter(pk=typed).first() if typed else None
-    rows = [
-        (label, mine_value, saved if isinstance(saved, str) else str(saved))
-        for label, mine_value, saved in rows_from_form(form, current, REFERRAL_FIELDS)
-    ]
-    rows += [
+    extra = [
         (
             form.fields["fund"].label,
             str(chosen.name) if chosen else "",
@@ -96,7 +91,7 @@ def _referral_conflict(
             current.amount_requested or "",
         ),
     ]
-    return render_conflict(request, rows=rows, form=mine, back_url=current.case.get_absolute_url())
+    return conflict(request, form, current, REFERRAL_FIELDS, mine, extra=extra)
 
 
 @require_http_methods(["GET", "POST"])
