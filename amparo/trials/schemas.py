@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -120,7 +120,8 @@ class DetentionEndIn(Schema):
 
 
 class TrialsErrorOut(Schema):
-    detail: str
+    # A refusal of the services is one sentence; a body the schema refuses is ninja's list.
+    detail: str | list[dict[str, Any]]
 
 
 class TrialsConflictOut(Schema):

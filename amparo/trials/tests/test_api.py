@@ -138,3 +138,28 @@ def test_a_period_cannot_name_a_defender_of_another_case(
         422,
         "Choose an individual defender of this case.",
     )
+
+
+def test_a_refused_body_answers_the_documented_422(api_client, trial, record, desk_officer):
+    officer = api_client(desk_officer)
+
+    response = officer.post(
+        f"/api/v1/trials/cases/{trial.pk}/detention-periods",
+        json.dumps(
+            {
+                "defender_id": str(record.pk),
+                "kind": "custody",
+                "starts_on": "2025-03-01",
+                "place": "x" * 5001,
+            }
+        ),
+        content_type="application/json",
+    )
+    documented = officer.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    assert response.status_code == 422
+    assert [error["loc"][-1] for error in response.json()["detail"]] == ["place"]
+    # Both kinds of detail: a service's sentence, and ninja's list for a refused body.
+    kinds = documented["TrialsErrorOut"]["properties"]["detail"]["anyOf"]
+    assert sorted(kind["type"] for kind in kinds) == ["array", "string"]
+    assert DetentionPeriod.objects.count() == 0
