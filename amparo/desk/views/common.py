@@ -36,7 +36,7 @@ def conflict(
         for label, typed, saved in rows_from_form(form, current, fields)
     ]
     rows += extra
-    back = current.get_absolute_url() if hasattr(current, "get_absolute_url") else "/"
-    if not hasattr(current, "get_absolute_url"):
-        back = current.case.get_absolute_url()
+    # Accompaniment, referrals and a study's saved values have no page: back to their case.
+    owner = current if hasattr(current, "get_absolute_url") else current.case
+    back = owner.get_absolute_url()
     return render_conflict(request, rows=rows, form=mine, back_url=back)
