@@ -3,12 +3,14 @@ raising an alert, the alert page, check-ins and the public acknowledgement page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -56,6 +58,34 @@ CONTACT_CONFLICT_FIELDS = (
     "languages",
     "disclosure",
 )
+
+
+def _refused(form: Form, error: services.NetworkError) -> None:
+    """The service's refusal beside the field it is about, or above the form."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _one_button_write(
+    request: HttpRequest,
+    write: Callable[..., object],
+    *,
+    changed: str,
+    done: str,
+    **target: Any,
+) -> None:
+    """A write behind one button (the version the page showed, hidden): its outcome as a
+    message on the page the view redirects to; `changed` when the version moved on."""
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return
+    try:
+        write(actor=user_of(request), expected_version=form.cleaned_data["version"], **target)
+    except EditConflict:
+        messages.error(request, changed)
+    except services.NetworkError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
 
 
 # --- the network page ---
@@ -450,7 +480,7 @@ def alert_close(request: HttpRequest, alert_id: UUID) -> HttpResponse:
             alert = queries.get_alert_for_user(user, alert_id, for_write=True)
             status = 409
         except services.NetworkError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            _refused(form, error)
         else:
             if form.lowering:
                 messages.success(request, _("The alert was lowered: it stays open."))
@@ -523,7 +553,7 @@ def alert_debrief(request: HttpRequest, alert_id: UUID) -> HttpResponse:
                 back_url=alert.get_absolute_url(),
             )
         except services.NetworkError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            _refused(form, error)
         else:
             messages.success(request, _("The debrief was saved."))
             return redirect(alert)
@@ -540,7 +570,7 @@ def follow_up_create(request: HttpRequest, alert_id: UUID) -> HttpResponse:
         try:
             services.add_follow_up(actor=user_of(request), alert=alert, **form.cleaned_data)
         except services.NetworkError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            _refused(form, error)
         else:
             messages.success(request, _("The follow-up was added."))
             return redirect("networks:alert-debrief", alert.pk)
@@ -551,18 +581,13 @@ def follow_up_create(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 def follow_up_done(request: HttpRequest, follow_up_id: UUID) -> HttpResponse:
     user = user_of(request)
     follow_up = queries.get_follow_up_for_user(user, follow_up_id, for_write=True)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complete_follow_up(
-                actor=user, follow_up=follow_up, expected_version=form.cleaned_data["version"]
-            )
-        except EditConflict:
-            messages.error(request, _("Someone changed this follow-up meanwhile: look again."))
-        except services.NetworkError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The follow-up is done."))
+    _one_button_write(
+        request,
+        services.complete_follow_up,
+        changed=_("Someone changed this follow-up meanwhile: look again."),
+        done=_("The follow-up is done."),
+        follow_up=follow_up,
+    )
     return redirect(follow_up.alert)
 
 
@@ -601,18 +626,13 @@ def check_in_done(request: HttpRequest) -> HttpResponse:
 def check_in_cancel(request: HttpRequest, check_in_id: UUID) -> HttpResponse:
     user = user_of(request)
     check_in = queries.get_check_in_for_user(user, check_in_id, for_write=True)
-    form = VersionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.cancel_check_in(
-                actor=user, check_in=check_in, expected_version=form.cleaned_data["version"]
-            )
-        except EditConflict:
-            messages.error(request, _("Someone changed this check-in meanwhile: look again."))
-        except services.NetworkError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("The check-in was cancelled."))
+    _one_button_write(
+        request,
+        services.cancel_check_in,
+        changed=_("Someone changed this check-in meanwhile: look again."),
+        done=_("The check-in was cancelled."),
+        check_in=check_in,
+    )
     return redirect("networks:network", check_in.defender_id)
 
 

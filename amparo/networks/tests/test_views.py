@@ -652,6 +652,32 @@ def test_follow_ups_with_a_date_are_due_items_on_the_network_page(client, desk_o
     assert client.get(reverse("networks:network", args=[subject.pk])).context["follow_ups"] == []
 
 
+def test_one_button_writes_say_what_came_of_them(client, desk_officer, subject):
+    alert = _acknowledged(subject)
+    follow_up = services.add_follow_up(
+        actor=None, alert=Alert.objects.get(pk=alert.pk), action="Call back", owner="Marta"
+    )
+    check_in = make_check_in(subject)
+    login_fresh(client, desk_officer)
+    done_url = reverse("networks:follow-up-done", args=[follow_up.pk])
+
+    stale = client.post(done_url, {"version": 2}, follow=True)
+    stale_state = FollowUp.objects.get().done_at
+    done = client.post(done_url, {"version": 1}, follow=True)
+    cancelled = client.post(
+        reverse("networks:check-in-cancel", args=[check_in.pk]),
+        {"version": check_in.version},
+        follow=True,
+    )
+
+    assert "Someone changed this follow-up meanwhile: look again." in _text(stale)
+    assert stale_state is None
+    assert "The follow-up is done." in _text(done)
+    assert FollowUp.objects.get().done_at is not None
+    assert "The check-in was cancelled." in _text(cancelled)
+    assert CheckIn.objects.get().state == CheckInState.CANCELLED
+
+
 def test_a_foreign_alerts_follow_ups_are_out_of_reach(client, desk_officer, foreign_subject):
     alert = _acknowledged(foreign_subject)
     follow_up = services.add_follow_up(
