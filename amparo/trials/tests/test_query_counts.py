@@ -137,8 +137,8 @@ def test_api_case_list(api_client, record, desk_officer, rows, django_assert_num
 def test_case_form_and_its_searches(
     client, organisation, desk_officer, rows, django_assert_num_queries
 ):
+    defenders = [make_defender(organisation, f"Defender {n}") for n in range(rows)]
     for n in range(rows):
-        make_defender(organisation, f"Defender {n}")
         with audit_context(actor=None):
             make_incident(organisation, desk_officer, title=f"Raid {n}")
     url = reverse("trials:case-create")
@@ -149,11 +149,14 @@ def test_case_form_and_its_searches(
     with django_assert_num_queries(6):
         page = client.get(url)
     with django_assert_num_queries(6):
-        found = client.post(url, {"find": "defenders", "defender_search": "defender 1"})
+        found = client.post(url, {"find": "defenders", "defender_search": "defender 0"})
 
     assert len(page.context["form"].fields["defenders"].choices) == min(rows, 20)
     assert len(page.context["form"].fields["incidents"].choices) == min(rows, 20)
-    assert found.status_code == 200
+    # "Defender 0" alone, found among every one read ("Defender 10" does not match).
+    assert [value for value, _label in found.context["form"].fields["defenders"].choices] == [
+        str(defenders[0].pk)
+    ]
 
 
 @pytest.mark.parametrize("rows", ROWS)
