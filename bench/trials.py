@@ -163,9 +163,9 @@ def seed(
 
 
 def pages(world: World) -> list[Page]:
-    """The case list and the calendar as the desk officer, the public statistics as an
-    anonymous visitor (and again with the first answer's ETag: a 304), and the API's case
-    list."""
+    """The case list, the newest case, the case form and the calendar as the desk officer, the
+    public statistics as an anonymous visitor (and again with the first answer's ETag: a 304),
+    and the API's case list."""
     from bench.pages import API, Page  # noqa: PLC0415 -- bench.pages imports the world
 
     desk = "desk_officer"
