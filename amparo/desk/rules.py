@@ -77,5 +77,6 @@ def can_manage_funds(user: User | AnonymousUser, organisation_id: Any) -> bool:
 
 
 def can_override_fund_rules(user: User | AnonymousUser, case: Case) -> bool:
-    """Only the desk lead sends a grant referral despite its fund's rules, with a reason."""
-    return case.organisation_id in organisations_with(user, Perm.DESK_ASSIGN)
+    """Only the desk lead, who keeps the funds, sends a grant referral despite its fund's
+    rules, with a reason."""
+    return can_manage_funds(user, case.organisation_id)
