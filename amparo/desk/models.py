@@ -364,6 +364,11 @@ class GrantFund(models.Model):
         return [labels.get(code, code) for code in self.categories]
 
 
+def _risk_label(level: str | None) -> str:
+    """A level of Amparo's scale as the reader's language names it; "" for none."""
+    return str(RiskLevel(level).label) if level else ""
+
+
 class Referral(models.Model):
     """A referral to an emergency grant, a State protection mechanism, a lawyer or another
     organisation; for mechanisms, the milestones whose delays DESK-4 measures."""
@@ -489,11 +494,10 @@ class Referral(models.Model):
         return str(RiskDivergence(self.risk_divergence).label) if self.risk_divergence else ""
 
     def get_compared_level_display(self) -> str:
-        return str(RiskLevel(self.compared_level).label) if self.compared_level else ""
+        return _risk_label(self.compared_level)
 
     def get_current_amparo_level_display(self) -> str:
-        level = getattr(self, "current_amparo_level", None)
-        return str(RiskLevel(level).label) if level else ""
+        return _risk_label(getattr(self, "current_amparo_level", None))
 
     @property
     def is_sent(self) -> bool:
@@ -511,8 +515,7 @@ class Referral(models.Model):
         return [labels.get(code, code) for code in self.overridden_rules]
 
     def get_mechanism_level_on_our_scale_display(self) -> str:
-        level = self.mechanism_level_on_our_scale
-        return str(RiskLevel(level).label) if level else ""
+        return _risk_label(self.mechanism_level_on_our_scale)
 
     def milestones(self) -> list[tuple[Any, Any]]:
         return [
