@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from amparo.audit.services import record_event
 from amparo.core.locking import EditConflict, save_versioned_instance
+from amparo.defenders.enums import DefenderKind
 from amparo.trials import checklist, detention, queries, rules
 from amparo.trials.enums import (
     DETAINED_KINDS,
@@ -254,14 +255,20 @@ def update_hearing(
 
 def _check_detained_stay(case: CriminalisationCase, defenders: list[Defender]) -> None:
     """A defender with detention periods in the case stays on it (and so does the collective
-    whose members' periods name no one): the periods would lose whom they are about."""
+    whose members' periods name no one): the periods would lose whom they are about. A period
+    naming no one on a case without a collective (migration 0002, several individuals) waits
+    to be told apart by hand and blocks nothing."""
     held = set(DetentionPeriod.objects.filter(case=case).values_list("defender_id", flat=True))
     staying = {defender.pk for defender in defenders}
     if held - {None} - staying:
         raise TrialsError(
             _("A defender with detention periods in this case stays on it: remove those first.")
         )
-    if None in held and not any(defender.is_collective for defender in defenders):
+    if (
+        None in held
+        and not any(defender.is_collective for defender in defenders)
+        and case.defenders.filter(kind=DefenderKind.COLLECTIVE).exists()
+    ):
         raise TrialsError(
             _(
                 "Members of the collective have detention periods in this case: remove those "

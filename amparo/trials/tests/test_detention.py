@@ -233,6 +233,46 @@ def test_a_defender_with_periods_stays_on_the_case(organisation, trial, record, 
     assert list(trial.defenders.all()) == [record]
 
 
+@pytest.mark.django_db
+def test_a_migrated_period_of_several_individuals_does_not_block_editing_the_case(
+    organisation, trial, record, desk_officer
+):
+    """Migration 0002 leaves a period without a defender where the case named several
+    individuals (ADR 0051): to be told apart by hand, which must not lock the case's facts."""
+    other = make_defender(organisation, "Jorge")
+    services.update_case(
+        case=trial, actor=desk_officer, expected_version=1, changes={}, defenders=[record, other]
+    )
+    DetentionPeriod.objects.create(
+        organisation=organisation, case=trial, kind="pre_trial", starts_on=date(2025, 2, 1)
+    )
+
+    services.update_case(
+        case=trial,
+        actor=desk_officer,
+        expected_version=2,
+        changes={"stage": "trial"},
+        defenders=[record, other],
+    )
+
+    assert CriminalisationCase.objects.values_list("stage", "version").get() == ("trial", 3)
+
+
+@pytest.mark.django_db
+def test_a_collective_whose_members_were_held_stays_on_the_case(organisation, record, desk_officer):
+    collective = make_defender(organisation, "Radio Comunitaria", kind="collective")
+    case = make_case(collective, desk_officer)
+    make_period(case, defender=None)
+
+    with pytest.raises(services.TrialsError) as refused:
+        services.update_case(
+            case=case, actor=desk_officer, expected_version=1, changes={}, defenders=[record]
+        )
+
+    assert refused.value.message.startswith("Members of the collective have detention periods")
+    assert list(case.defenders.all()) == [collective]
+
+
 # --- days and status, pure ---
 
 
