@@ -316,7 +316,8 @@ def test_the_study_page_records_it_and_shows_our_level(client, record, case, des
         },
     )
 
-    assert "High" in page.content.decode()
+    assert page.context["referral"].get_current_amparo_level_display() == "High"
+    assert "<dt>Our current risk level</dt><dd>High</dd>" in page.content.decode()
     assert response.url == case.get_absolute_url()
     stored = Referral.objects.get(pk=referral.pk)
     assert (stored.mechanism_level, stored.amparo_level_at_study) == ("ordinary", "high")
