@@ -167,10 +167,11 @@ def _hidden_duress_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     return Q(**{f"{prefix}source": AlertSource.DURESS}) & mine
 
 
-def _deliveries(**condition: Any) -> Coalesce:
-    """How many deliveries of the outer alert meet `condition`, as a scalar subquery."""
+def _counted(model: type[AlertDelivery | FollowUp], **condition: Any) -> Coalesce:
+    """How many rows of `model` (deliveries, follow-ups) of the outer alert meet `condition`,
+    as a scalar subquery."""
     counted = (
-        AlertDelivery.objects.filter(alert_id=OuterRef("pk"), **condition)
+        model.objects.filter(alert_id=OuterRef("pk"), **condition)
         .order_by()
         .annotate(one=Value(1))
         .values("one")
@@ -195,19 +196,6 @@ def _next_follow_up() -> Subquery:
     )
 
 
-def _open_follow_up_count() -> Coalesce:
-    """How many follow-ups of the outer alert are still open, as a scalar subquery."""
-    counted = (
-        FollowUp.objects.filter(alert_id=OuterRef("pk"), done_at__isnull=True)
-        .order_by()
-        .annotate(one=Value(1))
-        .values("one")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
-    return Coalesce(Subquery(counted), 0, output_field=IntegerField())
-
-
 def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
     """Alerts for lists, with their defender, delivery counts, whether a debrief was written
     (`debrief_due` reads it) and the soonest open follow-up's date."""
@@ -217,8 +205,8 @@ def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
         .select_related("defender")
         # Counted per listed alert (scalar subqueries), not by grouping every visible alert.
         .annotate(
-            told=_deliveries(sent_at__isnull=False),
-            answered=_deliveries(acknowledged_at__isnull=False),
+            told=_counted(AlertDelivery, sent_at__isnull=False),
+            answered=_counted(AlertDelivery, acknowledged_at__isnull=False),
             has_debrief=Exists(Debrief.objects.filter(alert_id=OuterRef("pk"))),
             next_follow_up_on=_next_follow_up(),
         )
@@ -235,7 +223,10 @@ def get_alert_for_user(
         Alert.objects.filter(rules.network_q(user, "defender__"))
         .exclude(_hidden_duress_q(user))
         .select_related("defender", "raised_by", "debrief", "debrief__written_by")
-        .annotate(next_follow_up_on=_next_follow_up(), open_follow_ups=_open_follow_up_count()),
+        .annotate(
+            next_follow_up_on=_next_follow_up(),
+            open_follow_ups=_counted(FollowUp, done_at__isnull=True),
+        ),
         pk=alert_id,
     )
     _check_write(user, alert.defender, for_write)
