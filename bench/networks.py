@@ -17,22 +17,42 @@ emptied), with the same production-like settings as the rest of the harness. Mea
   queries and milliseconds per contact.
 
 Exit status 0 when the check-in write is within budget, 1 when it is not.
+
+In the bench world too (`seed`, `pages`): the casework defender's network (contacts on three
+steps, check-ins waiting) and the home office's alerts, more than a page of them, made by the
+services as a desk would (every other one lowered with its debrief and a follow-up due, one in
+five closed, the rest raised), so that the network page, the alert list and the API's alert
+list are measured with `bench.run`. Wiring: in `bench/seed.py`, after trials,
+`networks.seed(subject=casework.individual, officer=personas["desk_officer"], seed=seed)`; in
+`bench/pages.py`, `+ networks.pages(world)` in `key_pages`; a `[pages.*]` row per page in
+`bench/budgets.toml`.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench import environment
+
+if TYPE_CHECKING:
+    from amparo.accounts.models import User
+    from amparo.defenders.models import Defender
+    from bench.pages import Page
+    from bench.seed import World
 
 CHECK_IN_BUDGET = 10  # queries: a first-view page (PERFORMANCE.md section 2)
 API_WRITE_BUDGET = 8  # 6 per API call, plus the savepoint pair around an audited write
 WRITES = 20
+#: The bench world's alerts of the home office: more than a page of 50, so the alert list
+#: shows a full page and paging. One in four is the casework defender's.
+WORLD_ALERTS = 60
+WORLD_CONTACTS = 12
 
 
 def _setup(contacts: int) -> dict[str, Any]:
@@ -169,6 +189,116 @@ def _fan_out(world: dict[str, Any], contacts: int) -> dict[str, Any]:
 def measure(contacts: int) -> dict[str, Any]:
     world = _setup(contacts)
     return {"check_in": _check_in_write(world), "fan_out": _fan_out(world, contacts)}
+
+
+def seed(*, subject: Defender, officer: User, seed: int) -> dict[str, int]:
+    """The network of `subject` (contacts on three steps, four check-ins waiting) and
+    WORLD_ALERTS alerts of its office, one in four about `subject` and the rest spread over
+    the office's other defenders (no tree: nobody told), through the services inside
+    `audit_context`, with ids from the seeded generator (bench/protection.py)."""
+    from django.db import transaction  # noqa: PLC0415
+    from django.utils import timezone  # noqa: PLC0415
+
+    from amparo.audit.services import audit_context  # noqa: PLC0415
+    from amparo.defenders.models import Defender  # noqa: PLC0415
+    from amparo.networks import services  # noqa: PLC0415
+    from amparo.networks.enums import AlertOutcome, SourceThreat  # noqa: PLC0415
+    from bench.protection import ids_from  # noqa: PLC0415
+
+    rng = random.Random(f"{seed}-networks")
+    today = timezone.localdate()
+    others = list(
+        Defender.objects.filter(organisation_id=subject.organisation_id)
+        .exclude(pk=subject.pk)
+        .order_by("created_at", "id")
+    )
+    follow_ups = 0
+    with transaction.atomic(), audit_context(actor=officer), ids_from(rng, ("networks",)):
+        contacts = [
+            services.create_contact(
+                actor=officer,
+                defender=subject,
+                name=f"Bench contact {index}",
+                relation="colleague",
+                tie="internal" if index % 3 else "external",
+                preferred_channel="signal",
+                channels={"signal": f"+57300{index:07d}"},
+            )
+            for index in range(WORLD_CONTACTS)
+        ]
+        for version, step in enumerate((contacts[:4], contacts[4:8], contacts[8:])):
+            services.add_step(
+                actor=officer,
+                defender=subject,
+                expected_version=version,
+                contacts=step,
+                wait_minutes=10,
+            )
+        for hours in range(4):
+            services.schedule_check_in(
+                actor=officer,
+                defender=subject,
+                purpose="trip",
+                due_at=timezone.now() + timedelta(hours=hours + 1),
+            )
+        for index in range(WORLD_ALERTS):
+            defender = subject if index % 4 == 0 else others[index % len(others)]
+            alert = services.raise_alert(
+                actor=officer, defender=defender, message=f"Bench alert {index}"
+            )
+            if index % 5 == 4:
+                services.close_alert(
+                    actor=officer,
+                    alert=alert,
+                    expected_version=1,
+                    outcome=AlertOutcome.PREVENTED,
+                    source_threat=SourceThreat.ENDED,
+                    reason="The men left the village.",
+                    watch="The white pick-up near the school.",
+                )
+            elif index % 2 == 0:
+                services.lower_alert(
+                    actor=officer, alert=alert, expected_version=1, reason="Calmer now."
+                )
+            else:
+                continue
+            services.record_debrief(
+                actor=officer,
+                alert=alert,
+                expected_version=0,
+                what_happened="Two men asked for the spokesperson at the gate.",
+                network_response="The first step answered; the desk called the ombudsman.",
+            )
+            services.add_follow_up(
+                actor=officer,
+                alert=alert,
+                action="Renew the lawyer's number.",
+                owner="The desk",
+                due_on=today + timedelta(days=index % 7),
+            )
+            follow_ups += 1
+    return {
+        "network contacts": len(contacts),
+        "alerts": WORLD_ALERTS,
+        "alert follow-ups": follow_ups,
+        "check-ins": 4,
+    }
+
+
+def pages(world: World) -> list[Page]:
+    """The casework defender's network page, the alert list (a full page of 50) and the API's
+    alert list, as the desk officer."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    from bench.pages import API, Page  # noqa: PLC0415 -- bench.pages imports the world
+
+    desk = "desk_officer"
+    subject = world.casework.individual.pk
+    return [
+        Page("network", reverse("networks:network", args=[subject]), desk),
+        Page("alert-list", reverse("networks:alert-list"), desk),
+        Page("api-alert-list", reverse(f"{API}:alert-list"), desk, api=True),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,12 +43,13 @@ class Page:
 
 def key_pages(world: World) -> list[Page]:
     # Imported here: these modules import this one's Page.
-    from bench import desk, learning, library, trials  # noqa: PLC0415
+    from bench import desk, learning, library, networks, trials  # noqa: PLC0415
 
     return (
         accounts_pages(world)
         + protection_pages(world)
         + desk.pages(world)
+        + networks.pages(world)
         + trials.pages(world)
         + observatory_pages(world)
         + library.pages(world)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
 from amparo.accounts.models import Invitation, Membership, Organisation, User
-from bench import desk, learning, library, protection, trials
+from bench import desk, learning, library, networks, protection, trials
 from bench import observatory as public_data
 
 K = OrganisationKind
@@ -111,6 +111,8 @@ def seed(*, size: int, seed: int, list_rows: tuple[int, ...], incidents: int) ->
         seed=seed,
         cases=min(trials.DEFAULT_CASES, max(incidents // 50, 50)),
     )
+    # Issue 6: the casework defender's protection network and 60 alerts of the home office.
+    networks.seed(subject=casework.individual, officer=personas["desk_officer"], seed=seed)
     # Public and global, not an office's: the bundled data set plus synthetic evaluations,
     # and instruments a search finds exactly `list_rows` times (bench/observatory.py).
     public = public_data.seed(list_rows=list_rows, seed=seed)
