@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from amparo.networks import services
-from amparo.networks.models import Alert, CheckIn, Contact, EscalationStep
+from amparo.networks.models import Alert, CheckIn, Contact, EscalationStep, FollowUp
 from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
 
 pytestmark = pytest.mark.django_db
@@ -168,11 +168,18 @@ def test_debrief_and_follow_ups(api_client, desk_officer, subject):
 
 def test_a_foreign_alerts_follow_ups_are_404(api_client, desk_officer, foreign_subject):
     alert = services.raise_alert(actor=None, defender=foreign_subject, message="x")
+    services.lower_alert(actor=None, alert=alert, expected_version=1, reason="Calmer")
+    follow_up = services.add_follow_up(
+        actor=None, alert=alert, action="Canary action", owner="Canary owner"
+    )
     client = api_client(desk_officer)
 
-    response = client.get(f"/api/v1/networks/alerts/{alert.pk}/follow-ups")
+    listed = client.get(f"/api/v1/networks/alerts/{alert.pk}/follow-ups")
+    done = _post(client, f"/api/v1/networks/follow-ups/{follow_up.pk}/done", {"version": 1})
 
-    assert response.status_code == 404
+    assert (listed.status_code, done.status_code) == (404, 404)
+    assert b"Canary" not in listed.content + done.content
+    assert FollowUp.objects.get().done_at is None
 
 
 def test_removing_a_contact(api_client, desk_officer, subject):
