@@ -6,7 +6,10 @@ Rows go in with bulk_create, as `amparo/incidents/benchdata.py` does: summaries 
 sealed here with one key lookup per run (the same token format and associated data as
 `crypto.encrypt`) and stored as `Ciphertext`. Each case gets its `opened` timeline line; one
 in ten has the desk officer assigned and an accompaniment entry whose follow-up is overdue;
-one in five is closed with a reason. Ids come from the seeded generator, so URLs repeat.
+one in five is closed with a reason. The desk also keeps `FUNDS` emergency grant funds with
+their rules (DESK-2), and the first case a referral to the State mechanism whose risk study is
+recorded (DESK-3), for the fund list and the study page. Ids come from the seeded generator, so
+URLs repeat.
 
 Wiring: in `bench/seed.py`, after the protection casework,
 `desk.seed(home=home, officer=personas["desk_officer"], cases=..., seed=seed)`; in
@@ -18,8 +21,9 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -34,10 +38,14 @@ from amparo.desk.enums import (
     CaseState,
     ClosureReason,
     EventKind,
+    GrantCategory,
+    MechanismRiskLevel,
     Priority,
+    ReferralKind,
+    ReferralStatus,
     Urgency,
 )
-from amparo.desk.models import Accompaniment, Case, CaseEvent, CaseOfficer
+from amparo.desk.models import Accompaniment, Case, CaseEvent, CaseOfficer, GrantFund, Referral
 
 if TYPE_CHECKING:
     from amparo.accounts.models import Organisation, User
@@ -47,6 +55,8 @@ if TYPE_CHECKING:
 BATCH = 2000
 #: Cases in the full run; `--quick` passes fewer.
 DEFAULT_CASES = 20_000
+#: Emergency grant funds of the desk: a desk keeps a handful (the page lists up to 100).
+FUNDS = 12
 OPEN_STATES = [
     CaseState.RECEIVED,
     CaseState.SCREENING,
@@ -69,6 +79,7 @@ SUMMARIES = [
 @dataclass(frozen=True)
 class DeskBench:
     case: Case  # a case the detail page opens
+    referral: Referral  # its referral to the State mechanism, with a risk study
     counts: dict[str, int]
 
 
@@ -163,21 +174,75 @@ def seed(*, home: Organisation, officer: User, cases: int = DEFAULT_CASES, seed:
             counts["desk cases"] += len(rows)
             counts["desk accompaniment"] += len(work)
             counts["desk assignments"] += len(assigned)
-    assert first is not None  # noqa: S101 -- cases >= 1
-    return DeskBench(case=first, counts=counts)
+        assert first is not None  # noqa: S101 -- cases >= 1
+        GrantFund.objects.bulk_create(_funds(home, seal, new_id, rng))
+        referral = _studied_referral(first, seal, new_id(), today)
+        counts["desk grant funds"] = FUNDS
+    return DeskBench(case=first, referral=referral, counts=counts)
+
+
+def _funds(
+    home: Organisation, seal: _Sealer, new_id: Callable[[], uuid.UUID], rng: random.Random
+) -> list[GrantFund]:
+    """`FUNDS` funds with their rules; one in four retired."""
+    funds = []
+    for index in range(FUNDS):
+        pk = new_id()
+        funds.append(
+            GrantFund(
+                id=pk,
+                organisation=home,
+                name=seal("desk.GrantFund.name", pk, f"Emergency fund {index + 1} (bench)"),
+                categories=rng.sample(GrantCategory.values, 3),
+                max_amount=rng.choice([None, 2500, 5000, 7500]),
+                max_grants_per_year=rng.choice([None, 1, 2]),
+                requires_current_analysis=index % 2 == 0,
+                is_active=index % 4 != 3,
+            )
+        )
+    return funds
+
+
+def _studied_referral(case: Case, seal: _Sealer, pk: uuid.UUID, today: date) -> Referral:
+    """A referral of `case` sent to the State mechanism, whose risk study is recorded."""
+    return Referral.objects.create(
+        id=pk,
+        organisation_id=case.organisation_id,
+        case=case,
+        kind=ReferralKind.MECHANISM,
+        status=ReferralStatus.SENT,
+        requested_on=today - timedelta(days=75),
+        risk_study_on=today - timedelta(days=40),
+        mechanism_level=MechanismRiskLevel.ORDINARY,
+        mechanism_studied_on=today - timedelta(days=40),
+        target=seal("desk.Referral.target", pk, "National Protection Unit"),
+        details=seal("desk.Referral.details", pk, ""),
+        mechanism_measures=seal("desk.Referral.mechanism_measures", pk, "A mobile phone."),
+    )
 
 
 def pages(world: World) -> list[Page]:
     """The desk dashboard and the case list (newest first, and "assigned to me") at the home
-    office's full scale, and the API's case list, as the desk officer."""
+    office's full scale, the emergency grant funds, the mechanism's risk study of a referral,
+    and the API's case list, as the desk officer."""
     from bench.pages import API, Page  # noqa: PLC0415 -- bench.pages imports the world
 
     desk = "desk_officer"
+    studied = (
+        Referral.objects.filter(organisation=world.home, kind=ReferralKind.MECHANISM)
+        .exclude(mechanism_level="")
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
     html = [
         ("desk-dashboard", reverse("desk:dashboard")),
         ("desk-case-list", reverse("desk:case-list")),
         ("desk-case-list-mine", reverse("desk:case-list") + "?mine=1"),
+        ("desk-fund-list", reverse("desk:fund-list")),
     ]
+    if studied is not None:
+        html.append(("desk-referral-study", reverse("desk:referral-study", args=[studied])))
     return [Page(name, path, desk) for name, path in html] + [
         Page("api-desk-case-list", reverse(f"{API}:desk-case-list"), desk, api=True),
     ]
