@@ -32,6 +32,13 @@ class ValidationErrorOut(Schema):
     detail: list[dict[str, Any]]
 
 
+class RefusalOut(Schema):
+    """A 422: a service's refusal is one sentence; a body the schema refuses is ninja's list of
+    field errors."""
+
+    detail: str | list[dict[str, Any]]
+
+
 class OrganisationRef(Schema):
     id: UUID
     name: str = Field(examples=["Casa Segura country office"])

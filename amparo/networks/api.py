@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
-from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
 from amparo.networks import queries, services
 from amparo.networks.enums import AlertState, CheckInState
@@ -48,7 +48,7 @@ from amparo.networks.schemas import (
 router = Router(tags=["networks"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ErrorOut, 422: RefusalOut}
 
 
 def _contact(contact: Contact) -> dict[str, Any]:

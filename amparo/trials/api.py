@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
-from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
 from amparo.defenders.models import Defender
 from amparo.trials import detention, queries, services
@@ -29,7 +29,6 @@ from amparo.trials.schemas import (
     TrialCaseDetailOut,
     TrialCasePage,
     TrialsConflictOut,
-    TrialsErrorOut,
 )
 
 router = Router(tags=["trials"])
@@ -110,7 +109,7 @@ def _defender(case: CriminalisationCase, defender_id: UUID | None) -> Defender |
     return found
 
 
-PERIOD_WRITE: dict[int, Any] = {**WRITE, 409: TrialsConflictOut, 422: TrialsErrorOut}
+PERIOD_WRITE: dict[int, Any] = {**WRITE, 409: TrialsConflictOut, 422: RefusalOut}
 
 
 @router.get(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -117,11 +117,6 @@ class DetentionPeriodUpdateIn(Schema):
 class DetentionEndIn(Schema):
     version: int
     ends_on: date
-
-
-class TrialsErrorOut(Schema):
-    # A refusal of the services is one sentence; a body the schema refuses is ninja's list.
-    detail: str | list[dict[str, Any]]
 
 
 class TrialsConflictOut(Schema):

@@ -166,6 +166,30 @@ def test_debrief_and_follow_ups(api_client, desk_officer, subject):
     ]
 
 
+def test_a_refused_body_and_a_refusal_are_both_documented_422s(api_client, desk_officer, subject):
+    alert = services.raise_alert(actor=None, defender=subject, message="x")
+    client = api_client(desk_officer)
+    base = f"/api/v1/networks/alerts/{alert.pk}"
+
+    blank = client.put(
+        f"{base}/debrief",
+        json.dumps({"version": 0, "what_happened": " ", "network_response": "Calls"}),
+        content_type="application/json",
+    )
+    too_early = client.put(
+        f"{base}/debrief",
+        json.dumps({"version": 0, "what_happened": "Men", "network_response": "Calls"}),
+        content_type="application/json",
+    )
+    documented = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+
+    assert blank.status_code == too_early.status_code == 422
+    assert [error["loc"][-1] for error in blank.json()["detail"]] == ["what_happened"]
+    assert isinstance(too_early.json()["detail"], str)
+    kinds = documented["RefusalOut"]["properties"]["detail"]["anyOf"]
+    assert sorted(kind["type"] for kind in kinds) == ["array", "string"]
+
+
 def test_a_foreign_alerts_follow_ups_are_404(api_client, desk_officer, foreign_subject):
     alert = services.raise_alert(actor=None, defender=foreign_subject, message="x")
     services.lower_alert(actor=None, alert=alert, expected_version=1, reason="Calmer")

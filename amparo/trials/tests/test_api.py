@@ -160,6 +160,6 @@ def test_a_refused_body_answers_the_documented_422(api_client, trial, record, de
     assert response.status_code == 422
     assert [error["loc"][-1] for error in response.json()["detail"]] == ["place"]
     # Both kinds of detail: a service's sentence, and ninja's list for a refused body.
-    kinds = documented["TrialsErrorOut"]["properties"]["detail"]["anyOf"]
+    kinds = documented["RefusalOut"]["properties"]["detail"]["anyOf"]
     assert sorted(kind["type"] for kind in kinds) == ["array", "string"]
     assert DetentionPeriod.objects.count() == 0
