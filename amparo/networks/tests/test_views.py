@@ -161,7 +161,8 @@ def test_raising_an_alert_and_acknowledging_from_the_link(
     luis_mail = next(m for m in mail.outbox if m.to == ["luis@example.org"])
     luis_page = anonymous.get(reverse("networks:ack", args=[_token(luis_mail)]))
     assert "Men at the door" not in _text(luis_page)
-    assert "Ana" not in _text(luis_page)
+    # As a word: the page's random acknowledgement token may contain the letters "Ana".
+    assert not re.search(r"\bAna\b", _text(luis_page))
 
     page = client.get(alert.get_absolute_url())
     assert "Told: 2 · answered: 1" in _text(page)
