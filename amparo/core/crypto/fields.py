@@ -82,6 +82,49 @@ class EncryptedAttribute:
         data[field.dirty_key] = True
 
 
+class _Binder:
+    """Remembers, for each loaded row of one model, where its ciphertexts were bound: if the
+    row's organisation changes before save, the stored ciphertext still opens under the old
+    binding and is re-encrypted under the new.
+
+    One post_init receiver per model, not one per encrypted field: a list page builds a few
+    hundred instances, and every receiver is a call per instance (bench.profile, ADR 0050).
+    Weak: the receiver lives as long as the binder, which the model holds, so as long as the
+    model. Migrations build thousands of throwaway state models; a strong receiver kept every
+    one of them alive (gigabytes in a test process) and made each connect scan all the dead
+    ones.
+    """
+
+    def __init__(self) -> None:
+        #: (attname, bound key, organisation attribute) of each encrypted field
+        self.fields: tuple[tuple[str, str, str], ...] = ()
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> _Binder:
+        binder = model.__dict__.get("_amp_binder")
+        if binder is None:
+            binder = cls()
+            model._amp_binder = binder  # type: ignore[attr-defined]  # set once per model
+            post_init.connect(binder.remember, sender=model)
+        return binder
+
+    def add(self, field: EncryptedFieldMixin) -> None:
+        self.fields += ((field.attname, field.bound_key, field.organisation_field),)
+
+    def remember(self, sender: type, instance: models.Model, **kwargs: Any) -> None:
+        data = instance.__dict__
+        row_id = None
+        for attname, bound_key, organisation_field in self.fields:
+            if isinstance(data.get(attname), Ciphertext):
+                if row_id is None:
+                    row_id = instance.pk
+                    if not isinstance(row_id, UUID):
+                        return
+                org = data.get(organisation_field, _MISSING)
+                if org is not _MISSING:
+                    data[bound_key] = (org, row_id)
+
+
 class EncryptedFieldMixin(models.TextField):  # type: ignore[type-arg]  # set/get types vary
     """Shared machinery; subclasses say how a Python value becomes bytes and back."""
 
@@ -113,17 +156,12 @@ class EncryptedFieldMixin(models.TextField):  # type: ignore[type-arg]  # set/ge
         meta = self.model._meta
         return f"{meta.app_label}.{meta.object_name}.{self.name}"
 
-    @property
-    def plain_key(self) -> str:
-        return f"_amp_plain_{self.attname}"
-
-    @property
-    def dirty_key(self) -> str:
-        return f"_amp_dirty_{self.attname}"
-
-    @property
-    def bound_key(self) -> str:
-        return f"_amp_bound_{self.attname}"
+    def set_attributes_from_name(self, name: str) -> None:
+        super().set_attributes_from_name(name)
+        # Built once here, not on every attribute read of every row.
+        self.plain_key = f"_amp_plain_{self.attname}"
+        self.dirty_key = f"_amp_dirty_{self.attname}"
+        self.bound_key = f"_amp_bound_{self.attname}"
 
     # --- binding to the row ---
 
@@ -132,10 +170,7 @@ class EncryptedFieldMixin(models.TextField):  # type: ignore[type-arg]  # set/ge
     ) -> None:
         super().contribute_to_class(cls, name, private_only=private_only)
         if not cls._meta.abstract:
-            # Weak: the receiver lives as long as the field, so as long as its model. Migrations
-            # build thousands of throwaway state models; a strong receiver kept every one of them
-            # alive (gigabytes in a test process) and made each connect scan all the dead ones.
-            post_init.connect(self._remember_binding, sender=cls)
+            _Binder.of(cls).add(self)
 
     def binding(self, instance: models.Model) -> tuple[UUID | None, UUID]:
         row_id = instance.pk
@@ -143,15 +178,6 @@ class EncryptedFieldMixin(models.TextField):  # type: ignore[type-arg]  # set/ge
             raise ValueError(f"{self.label} needs a UUID primary key set at construction")
         organisation_id = getattr(instance, self.organisation_field)
         return organisation_id, row_id
-
-    def _remember_binding(self, sender: type, instance: models.Model, **kwargs: Any) -> None:
-        # The row's place when it was loaded: if its organisation changes before save, the
-        # stored ciphertext still opens under the old binding and is re-encrypted under the new.
-        data = instance.__dict__
-        if isinstance(data.get(self.attname), Ciphertext):
-            org = data.get(self.organisation_field, _MISSING)
-            if org is not _MISSING and isinstance(instance.pk, UUID):
-                data[self.bound_key] = (org, instance.pk)
 
     def open(self, instance: models.Model, raw: str | None) -> Any:
         if raw is None:
