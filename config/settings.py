@@ -146,6 +146,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "amparo.core.context_processors.site",
             ],
+            # {% url %} without the pattern matching per row (amparo.core.reversing).
+            "builtins": ["amparo.core.template_builtins"],
         },
     }
 ]

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +19,7 @@ from amparo.accounts.enums import (
     OrganisationKind,
     Role,
 )
+from amparo.core.reversing import reverse
 
 
 class UserManager(BaseUserManager["User"]):

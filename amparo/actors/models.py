@@ -15,7 +15,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from amparo.actors.enums import (
@@ -30,6 +29,7 @@ from amparo.actors.enums import (
     WillToProtect,
 )
 from amparo.core.crypto.fields import EncryptedTextField
+from amparo.core.reversing import reverse
 
 
 class Actor(models.Model):

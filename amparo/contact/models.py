@@ -11,11 +11,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from amparo.contact.enums import MessageKind, MessageStatus, Team
 from amparo.core.crypto.fields import EncryptedTextField
+from amparo.core.reversing import reverse
 
 
 class ContactMessage(models.Model):

@@ -13,10 +13,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedJSONField, EncryptedTextField
+from amparo.core.reversing import reverse
 from amparo.defenders.enums import (
     Category,
     ChannelKind,

@@ -18,10 +18,10 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedTextField
+from amparo.core.reversing import reverse
 from amparo.library.enums import (
     Audience,
     FileFormat,

@@ -15,10 +15,10 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedJSONField, EncryptedTextField
+from amparo.core.reversing import reverse
 from amparo.plans.enums import (
     BROKEN_MEASURES,
     LIVE_STATUSES,
