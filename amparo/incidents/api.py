@@ -88,7 +88,7 @@ class IncidentSummaryOut(_IncidentFields):
 
     @staticmethod
     def resolve_perpetrator_kinds(obj: Incident) -> list[str]:
-        return sorted({inv.perpetrator.kind for inv in obj.summary_involvements()})
+        return sorted({inv.perpetrator_kind for inv in obj.summary_involvements()})
 
 
 class IncidentPage(Schema):
@@ -475,9 +475,9 @@ def incident_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     # cursor on (the cursor's position is a subquery of the same query), whatever the size
     # of the register (PERFORMANCE.md 6).
     visible = queries.incidents_visible_to(caller(request), narrow=True)
-    rows = queries.with_summary(queries.filter_incidents(visible, filters))
+    rows = queries.filter_incidents(visible, filters)
     page = queries.keyset_page(rows, after=after, size=limit)
-    return {"items": page.rows, "next_after": page.next_after}
+    return {"items": queries.attach_summaries(page.rows), "next_after": page.next_after}
 
 
 @router.post(

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedTextField
+from amparo.core.reversing import reverse
 from amparo.incidents.enums import (
     Answer,
     AttackType,
@@ -193,20 +194,40 @@ class Incident(models.Model):
     def is_evaluated(self) -> bool:
         return self.evaluated_at is not None
 
-    # For list rows, with acts and involvements prefetched as lists (queries.with_summary);
-    # their labels are attached once per page (views.with_labels), not looked up per row.
-    # Without the prefetch they are read from the database, as the managers would.
+    # For list rows, with what they show of acts and involvements attached as light rows
+    # (queries.attach_summaries); their labels are attached once per page (views.with_labels),
+    # not looked up per row. Without them they are read from the database.
 
-    def summary_acts(self) -> list[Act]:
-        listed: list[Act] | None = getattr(self, "listed_acts", None)
-        return listed if listed is not None else list(self.acts.all())
+    def summary_acts(self) -> list[ActSummary]:
+        listed: list[ActSummary] | None = getattr(self, "listed_acts", None)
+        if listed is None:
+            listed = [ActSummary(act.act_type, act.victim_id) for act in self.acts.all()]
+        return listed
 
-    def summary_involvements(self) -> list[Involvement]:
-        listed: list[Involvement] | None = getattr(self, "listed_involvements", None)
-        return listed if listed is not None else list(self.involvements.all())
+    def summary_involvements(self) -> list[InvolvementSummary]:
+        listed: list[InvolvementSummary] | None = getattr(self, "listed_involvements", None)
+        if listed is None:
+            listed = [
+                InvolvementSummary(inv.perpetrator.kind)
+                for inv in self.involvements.select_related("perpetrator")
+            ]
+        return listed
 
     def victim_count(self) -> int:
         return len({act.victim_id for act in self.summary_acts()})
+
+
+class ActSummary(NamedTuple):
+    """What a list row shows of an act."""
+
+    act_type: str
+    victim_id: uuid.UUID
+
+
+class InvolvementSummary(NamedTuple):
+    """What a list row shows of an involvement."""
+
+    perpetrator_kind: str
 
 
 class Act(models.Model):

@@ -93,7 +93,7 @@ def _after(request: HttpRequest) -> UUID | None:
 
 def with_labels(incidents: Iterable[Incident]) -> list[Incident]:
     """Attach the translated labels a list row shows (status, types of attack, kinds of
-    perpetrator; acts and involvements prefetched by `queries.with_summary`).
+    perpetrator; acts and involvements attached by `queries.attach_summaries`).
     `get_FOO_display()` rebuilds and hashes the field's whole list of lazy choices on every
     call: once per row and per label it was most of a 50-row page's time. Here each label
     is translated once per page."""
@@ -109,7 +109,7 @@ def with_labels(incidents: Iterable[Incident]) -> list[Incident]:
         incident.perpetrator_text = ", ".join(  # type: ignore[attr-defined]
             sorted(
                 {
-                    kinds.get(inv.perpetrator.kind, inv.perpetrator.kind)
+                    kinds.get(inv.perpetrator_kind, inv.perpetrator_kind)
                     for inv in incident.summary_involvements()
                 }
             )
@@ -123,11 +123,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     filter_form = IncidentFilterForm(request.GET or None)
     filters = filter_form.filters()
     visible = queries.incidents_visible_to(user, narrow=True)
-    incidents = queries.with_summary(queries.filter_incidents(visible, filters))
+    incidents = queries.filter_incidents(visible, filters)
     page = queries.keyset_page(incidents, after=_after(request), size=PAGE_SIZE)
     context = {
         "page": page,
-        "incidents": with_labels(page.rows),
+        "incidents": with_labels(queries.attach_summaries(page.rows)),
         "filter_form": filter_form,
         "filters": filters,
         "query": _query_without_page(request),
