@@ -39,6 +39,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per endpoint")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
+        "--pages",
+        default="",
+        help="comma-separated rows of budgets.toml to measure (default: every page); /health "
+        "is always measured, and a subset skips the list checks",
+    )
+    parser.add_argument(
         "--budgets", type=Path, default=BUDGETS_FILE, help="budgets file (to try a change)"
     )
     parser.add_argument(
