@@ -1,9 +1,10 @@
 """Criminalisation cases in the bench world (issue #7): the home office with `cases` cases
 (2,000 by default, 50 with `--quick`) over its defenders, each with a charge, two hearings
-(one postponed) and a few days of police custody, so that the case list, a case page, the
-case form with its pickers over the large incident register, the hearing calendar, the public
-statistics and the API case list are measured at scale: cost must follow the page, not the
-table.
+(one postponed), a few days of police custody and, for half of them, pre-trial detention from
+days to more than a year (some still running), so that the case list, a case page, the case
+form with its pickers over the large incident register, the hearing calendar, the public
+statistics with their detention figures and the API case list are measured at scale: cost
+must follow the page, not the table.
 
 Rows go in with bulk_create; Tier-1 fields are sealed as bench/desk.py does.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -26,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from amparo.defenders.models import Defender
+from amparo.trials import detention
 from amparo.trials.enums import (
     ChargeKind,
     CourtType,
@@ -107,22 +109,16 @@ def seed(
                         criminalisationcase_id=pk, defender_id=defender_id
                     )
                 )
-                # Every case: a few days of police custody when the proceedings opened.
-                period_id = new_id()
-                periods.append(
-                    DetentionPeriod(
-                        id=period_id,
-                        organisation=home,
-                        case=case,
-                        defender_id=defender_id,
-                        kind=Detention.POLICE_CUSTODY,
-                        starts_on=case.opened_on,
-                        ends_on=case.opened_on + timedelta(days=rng.randrange(0, 5)),
-                        place=seal("trials.DetentionPeriod.place", period_id, "Estación (bench)"),
-                        notes=seal("trials.DetentionPeriod.notes", period_id, ""),
+                held = _detention(case, defender_id, rng, today)
+                for period in held:
+                    period.id = new_id()
+                    period.organisation = home
+                    period.place = seal(
+                        "trials.DetentionPeriod.place", period.id, "Estación (bench)"
                     )
-                )
-                case.detention = Detention.RELEASED
+                    period.notes = seal("trials.DetentionPeriod.notes", period.id, "")
+                periods.extend(held)
+                case.detention = detention.status_of(held)
                 charges.append(
                     Charge(
                         id=new_id(),
@@ -160,6 +156,41 @@ def seed(
             counts["hearings"] += len(hearings)
             counts["detention periods"] += len(periods)
     return counts
+
+
+#: Days of pre-trial detention drawn for a case, across the public statistics' bands (under a
+#: week to over a year); one that would end after today is still running.
+PRE_TRIAL_DAYS = (3, 20, 90, 250, 500)
+
+
+def _detention(
+    case: CriminalisationCase, defender_id: uuid.UUID, rng: random.Random, today: date
+) -> list[DetentionPeriod]:
+    """Every case: a few days of police custody when the proceedings opened; half of them
+    then pre-trial detention, of a length drawn from PRE_TRIAL_DAYS. The caller gives ids,
+    organisation, place and notes."""
+    custody_ends = case.opened_on + timedelta(days=rng.randrange(0, 5))
+    periods = [
+        DetentionPeriod(
+            case=case,
+            defender_id=defender_id,
+            kind=Detention.POLICE_CUSTODY,
+            starts_on=case.opened_on,
+            ends_on=custody_ends,
+        )
+    ]
+    if rng.random() < 0.5:
+        ends_on = custody_ends + timedelta(days=rng.choice(PRE_TRIAL_DAYS))
+        periods.append(
+            DetentionPeriod(
+                case=case,
+                defender_id=defender_id,
+                kind=Detention.PRE_TRIAL,
+                starts_on=custody_ends,
+                ends_on=ends_on if ends_on <= today else None,
+            )
+        )
+    return periods
 
 
 def pages(world: World) -> list[Page]:

@@ -1,6 +1,6 @@
 """Detention periods as facts of a case: the days spent in detention, the status a case takes
-from its periods, and what is wrong with a period's dates. Pure functions over rows already
-loaded; no queries.
+from its periods, the band of its time in detention for the public statistics, and what is
+wrong with a period's dates. Pure functions over rows already loaded; no queries.
 
 A period counts its first and its last day: arrested and released the same day is one day.
 """
@@ -78,3 +78,28 @@ def status_of(periods: Sequence[Dated]) -> str:
         latest: Any = max(reversed(running), key=lambda period: period.starts_on)
         return str(latest.kind)
     return Detention.RELEASED if periods else Detention.NOT_DETAINED
+
+
+#: Bands of a case's time in detention for the public statistics (ADR 0056): each band holds
+#: the days below its limit and not below the previous one. A month is 30 days, six months
+#: 183, a year 365: bands, not a calendar. A case still detained is in STILL_DETAINED whatever
+#: its days so far, since its time is not known yet.
+DETENTION_BANDS: tuple[tuple[str, int | None], ...] = (
+    ("under_1w", 7),
+    ("under_1m", 30),
+    ("1_6m", 183),
+    ("6_12m", 365),
+    ("over_1y", None),
+)
+STILL_DETAINED = "still_detained"
+BAND_CODES = (*(band for band, _limit in DETENTION_BANDS), STILL_DETAINED)
+
+
+def band_of(periods: Sequence[Dated], today: date) -> str:
+    """The band of a case's time in detention: STILL_DETAINED while one of its periods runs;
+    otherwise by the calendar days on which someone of the case was detained, each counted
+    once (the case page's total)."""
+    if any(period.ends_on is None for period in periods):
+        return STILL_DETAINED
+    days = days_detained(periods, today)
+    return next(band for band, limit in DETENTION_BANDS if limit is None or days < limit)

@@ -17,6 +17,16 @@ DURATION_LABELS: dict[str, Any] = {
     "pending": pgettext_lazy("trial outcome", "No outcome yet"),
 }
 
+DETENTION_LABELS: dict[str, Any] = {
+    # Translators: how long defenders of a case were detained, in total (public statistics).
+    "under_1w": _("Under a week"),
+    "under_1m": _("A week to a month"),
+    "1_6m": _("One to six months"),
+    "6_12m": _("Six months to a year"),
+    "over_1y": _("Over a year"),
+    "still_detained": pgettext_lazy("detention statistics", "Still detained"),
+}
+
 
 def country_label(code: str) -> str:
     return country_name(code)

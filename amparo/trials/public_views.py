@@ -38,6 +38,10 @@ def group_titles() -> dict[str, str]:
         "outcome": _("Cases by outcome"),
         "duration": _("Cases by duration of the proceedings"),
         "year": _("Cases by year the proceedings opened"),
+        "detention_kind": _("Cases by kind of detention"),
+        "pre_trial_country": _("Cases with pre-trial detention by country"),
+        "pre_trial_year": _("Cases with pre-trial detention by year it began"),
+        "detention_time": _("Cases by time spent in detention"),
     }
 
 
@@ -68,11 +72,11 @@ def figures_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     return known
 
 
-def _stats(request: HttpRequest) -> HttpResponse:
-    figures = queries.statistics()
+def _charted(groups: list[tuple[str, list[queries.Figure]]]) -> list[dict[str, Any]]:
+    """Each non-empty group with its title and its SVG chart (the table is in the template)."""
     titles = group_titles()
     fewer = _("fewer than %(n)s") % {"n": SUPPRESS_BELOW}
-    groups = [
+    return [
         {
             "key": key,
             "title": titles[key],
@@ -84,13 +88,18 @@ def _stats(request: HttpRequest) -> HttpResponse:
                 fewer=fewer,
             ),
         }
-        for key, rows in figures.groups()
+        for key, rows in groups
         if rows
     ]
+
+
+def _stats(request: HttpRequest) -> HttpResponse:
+    figures = queries.statistics()
     context = {
         "total": figures.total,
         "total_suppressed": figures.total < SUPPRESS_BELOW,
-        "groups": groups,
+        "groups": _charted(figures.case_groups()),
+        "detention_groups": _charted(figures.detention_groups()),
         "reports": list(queries.published_reports()[:10]),
         "threshold": SUPPRESS_BELOW,
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -40,8 +40,8 @@ from amparo.defenders.models import Defender
 from amparo.incidents.models import Incident
 from amparo.incidents.queries import LIST_ORDER as INCIDENT_ORDER
 from amparo.incidents.queries import incidents_visible_to
-from amparo.trials import rules
-from amparo.trials.enums import HearingResult, ReportStatus
+from amparo.trials import detention, rules
+from amparo.trials.enums import Detention, HearingResult, ReportStatus
 from amparo.trials.models import (
     CalendarFeed,
     Charge,
@@ -344,8 +344,13 @@ class Statistics:
     by_outcome: list[Figure]
     by_duration: list[Figure]
     by_year: list[Figure]
+    # Detention (ADR 0056): cases again, never people or periods; empty when not asked for.
+    by_detention_kind: list[Figure] = field(default_factory=list)
+    pre_trial_by_country: list[Figure] = field(default_factory=list)
+    pre_trial_by_year: list[Figure] = field(default_factory=list)
+    by_detention_time: list[Figure] = field(default_factory=list)
 
-    def groups(self) -> list[tuple[str, list[Figure]]]:
+    def case_groups(self) -> list[tuple[str, list[Figure]]]:
         return [
             ("country", self.by_country),
             ("charge", self.by_charge),
@@ -355,6 +360,18 @@ class Statistics:
             ("duration", self.by_duration),
             ("year", self.by_year),
         ]
+
+    def detention_groups(self) -> list[tuple[str, list[Figure]]]:
+        return [
+            ("detention_kind", self.by_detention_kind),
+            ("pre_trial_country", self.pre_trial_by_country),
+            ("pre_trial_year", self.pre_trial_by_year),
+            ("detention_time", self.by_detention_time),
+        ]
+
+    def groups(self) -> list[tuple[str, list[Figure]]]:
+        """Every dimension, in the order of the page, the CSV and the API."""
+        return self.case_groups() + self.detention_groups()
 
 
 DURATION_BANDS: tuple[tuple[str, int | None], ...] = (
@@ -369,8 +386,11 @@ def _figures(counter: Counter[str], labels: dict[str, Any]) -> list[Figure]:
     return sorted(rows, key=lambda f: (-f.count, str(f.code)))
 
 
-def statistics(*, country: str = "", today: date | None = None) -> Statistics:
-    """Counts over every organisation's cases, from Tier-2 codes only, in two queries."""
+def statistics(
+    *, country: str = "", today: date | None = None, with_detention: bool = True
+) -> Statistics:
+    """Counts over every organisation's cases, from Tier-2 codes only: two queries, and a
+    third for the detention figures unless `with_detention` is False."""
     from amparo.trials.enums import (  # noqa: PLC0415 -- labels only here
         ChargeKind,
         Initiator,
@@ -426,12 +446,72 @@ def statistics(*, country: str = "", today: date | None = None) -> Statistics:
         by_year=sorted(
             (Figure(year, year, n) for year, n in by_year.items()), key=lambda f: f.code
         ),
+        **(_detention_figures(country=country, today=today) if with_detention else {}),
     )
 
 
+@dataclass
+class _Span:
+    """A detention period as the statistics read it: its kind and days, nothing else."""
+
+    kind: str
+    starts_on: date
+    ends_on: date | None
+
+
+def _detention_figures(*, country: str, today: date) -> dict[str, list[Figure]]:
+    """Cases by kind of detention (a case once per kind it had), cases with pre-trial
+    detention by country and by the year it first began, and cases by their time in detention
+    (each day counted once, as on the case page; "still detained" while a period runs). One
+    query of Tier-2 codes and dates: nothing identifying is read, and no period, person or
+    place is counted apart from its case (ADR 0056)."""
+    from amparo.trials.enums import DETAINED_KINDS  # noqa: PLC0415 -- labels only here
+    from amparo.trials.labels import DETENTION_LABELS, country_label  # noqa: PLC0415
+
+    periods = DetentionPeriod.objects.order_by()
+    if country:
+        periods = periods.filter(case__country=country.upper())
+    spans: dict[UUID, list[_Span]] = {}
+    countries: dict[UUID, str] = {}
+    for case_id, code, kind, starts_on, ends_on in periods.values_list(
+        "case_id", "case__country", "kind", "starts_on", "ends_on"
+    ):
+        spans.setdefault(case_id, []).append(_Span(kind, starts_on, ends_on))
+        countries[case_id] = code
+    by_kind: Counter[str] = Counter()
+    pre_trial_country: Counter[str] = Counter()
+    pre_trial_year: Counter[str] = Counter()
+    by_time: Counter[str] = Counter()
+    for case_id, held in spans.items():
+        by_kind.update({span.kind for span in held})
+        pre_trial = [span.starts_on for span in held if span.kind == Detention.PRE_TRIAL]
+        if pre_trial:
+            pre_trial_country[countries[case_id]] += 1
+            pre_trial_year[str(min(pre_trial).year)] += 1
+        by_time[detention.band_of(held, today)] += 1
+    kind_labels = {kind.value: kind.label for kind in DETAINED_KINDS}
+    return {
+        "by_detention_kind": [
+            Figure(kind, kind_labels[kind], by_kind[kind]) for kind in kind_labels if by_kind[kind]
+        ],
+        "pre_trial_by_country": _figures(
+            pre_trial_country, {c: country_label(c) for c in pre_trial_country}
+        ),
+        "pre_trial_by_year": sorted(
+            (Figure(year, year, n) for year, n in pre_trial_year.items()), key=lambda f: f.code
+        ),
+        "by_detention_time": (
+            [Figure(band, DETENTION_LABELS[band], by_time[band]) for band in detention.BAND_CODES]
+            if by_time
+            else []
+        ),
+    }
+
+
 def country_figures(country_code: str) -> Statistics:
-    """One country's criminalisation figures, for the observatory's country profile."""
-    return statistics(country=country_code)
+    """One country's criminalisation figures, for the observatory's country profile (its
+    charges and outcomes; detention is not shown there, so not counted)."""
+    return statistics(country=country_code, with_detention=False)
 
 
 def figures_version(country_code: str, today: date | None = None) -> str:
@@ -450,9 +530,11 @@ def figures_version(country_code: str, today: date | None = None) -> str:
 
 def public_version(today: date | None = None) -> str:
     """What the public statistics page and its CSV depend on, for their ETag (two queries,
-    against the statistics' two plus the published reports): every case's latest change, the
-    charges, the published reports, and the day (open cases' durations grow by themselves).
-    A legal provision's kind changed in the admin shows from the next day."""
+    against the statistics' three plus the published reports): every case's latest change
+    (recording, correcting, ending or removing a detention period moves its case's
+    `updated_at`: services._refresh_detention), the charges, the published reports, and the day
+    (open cases' durations grow by themselves). A legal provision's kind changed in the admin
+    shows from the next day."""
     today = today or timezone.localdate()
     cases = CriminalisationCase.objects.aggregate(
         cases=Count("id", distinct=True),

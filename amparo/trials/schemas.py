@@ -140,3 +140,18 @@ class StatisticsOut(Schema):
     outcome: list[FigureOut]
     duration: list[FigureOut]
     year: list[FigureOut]
+    detention_kind: list[FigureOut] = Field(
+        description="Cases by kind of detention: a case counts once for each kind any of its "
+        "defenders went through."
+    )
+    pre_trial_country: list[FigureOut] = Field(
+        description="Cases with pre-trial detention, by country."
+    )
+    pre_trial_year: list[FigureOut] = Field(
+        description="Cases with pre-trial detention, by the year the first one began."
+    )
+    detention_time: list[FigureOut] = Field(
+        description="Cases by time in detention: the days on which someone of the case was "
+        "held, each counted once, in bands (under_1w, under_1m, 1_6m, 6_12m, over_1y); "
+        "still_detained while a period runs."
+    )

@@ -96,17 +96,26 @@ def test_calendar(client, trial, desk_officer, rows, django_assert_num_queries):
     assert sum(len(day_rows) for _day, day_rows in response.context["days"]) == rows
 
 
+def _held_cases(record, rows):
+    """`rows` cases, each with a detention period: a quarter still running."""
+    for n in range(rows):
+        first = date(2024, 1, 1) + timedelta(days=n)
+        ends_on = None if n % 4 == 0 else first + timedelta(days=n)
+        make_period(make_case(record), starts_on=first, ends_on=ends_on)
+
+
 @pytest.mark.parametrize("rows", ROWS)
 def test_public_stats(client, record, rows, django_assert_num_queries):
-    for _ in range(rows):
-        make_case(record)
+    _held_cases(record, rows)
 
     # The ETag's version (cases with charges; published reports); then the cases' codes, their
-    # charges' kinds and the published reports.
-    with django_assert_num_queries(5):
+    # charges' kinds, their detention periods' codes and dates, and the published reports.
+    with django_assert_num_queries(6):
         response = client.get(reverse("trials-public:stats"))
 
     assert response.status_code == 200
+    time_in_detention = response.context["detention_groups"][-1]["figures"]
+    assert sum(figure.count for figure in time_in_detention) == rows
     # A reader with the current copy: the version only, nothing counted again.
     with django_assert_num_queries(2):
         again = client.get(
@@ -117,6 +126,26 @@ def test_public_stats(client, record, rows, django_assert_num_queries):
     with django_assert_num_queries(2):
         kept = client.get(reverse("trials-public:stats"))
     assert kept.status_code == 200
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_public_csv_and_api_statistics(client, record, rows, django_assert_num_queries):
+    _held_cases(record, rows)
+
+    # The ETag's version (two); the cases' codes, their charges' kinds, their periods.
+    with django_assert_num_queries(5):
+        csv = client.get(reverse("trials-public:stats-csv"))
+    # No token, no ETag: the cases' codes, their charges' kinds, their periods.
+    with django_assert_num_queries(3):
+        api = client.get("/api/v1/trials/statistics")
+
+    shown = rows if rows >= 5 else None
+    assert f"detention_kind,pre_trial,Pre-trial detention,{shown or '<5'}" in (
+        csv.content.decode().splitlines()
+    )
+    assert api.json()["detention_kind"] == [
+        {"code": "pre_trial", "label": "Pre-trial detention", "cases": shown}
+    ]
 
 
 @pytest.mark.parametrize("rows", ROWS)
