@@ -17,7 +17,9 @@ File shape (TOML):
     [[modules.units]]  title
     [[modules.units.lessons]]  key, title, minutes, topics = [...], body = Markdown
                                kind = "quiz" with [[...questions]]: kind, prompt, explanation,
-                               choices = [...], correct = [indexes from 0]
+                               choices = [...], correct = [indexes from 0],
+                               group = true on a "short" question a team answers together
+                               (a quiz keeps at least one question each learner answers)
 """
 
 from __future__ import annotations
@@ -137,13 +139,19 @@ def _load_lesson(
     LessonTopic.objects.filter(lesson=lesson).exclude(topic__in=topics).delete()
     for topic in sorted(topics):
         LessonTopic.objects.get_or_create(lesson=lesson, topic=topic)
-    for index, question_data in enumerate(data.get("questions", []), start=1):
+    questions = data.get("questions", [])
+    if questions and all(question.get("group", False) for question in questions):
+        raise ContentError(f"{data['key']}: a quiz needs a question each learner answers")
+    for index, question_data in enumerate(questions, start=1):
         _load_question(lesson, index, question_data)
     return lesson
 
 
 def _load_question(lesson: Lesson, position: int, data: dict[str, Any]) -> None:
     kind = _choice(data["kind"], QuestionKind, "question kind")
+    is_group_work = bool(data.get("group", False))
+    if is_group_work and kind != QuestionKind.SHORT:
+        raise ContentError(f"{lesson.key} question {position}: group work is a short answer")
     question, _ = Question.objects.update_or_create(
         lesson=lesson,
         position=position,
@@ -151,6 +159,7 @@ def _load_question(lesson: Lesson, position: int, data: dict[str, Any]) -> None:
             "kind": kind,
             "prompt": data["prompt"].strip(),
             "explanation": data.get("explanation", "").strip(),
+            "is_group_work": is_group_work,
         },
     )
     choices = data.get("choices", [])

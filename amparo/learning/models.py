@@ -1,10 +1,12 @@
 """E-learning (DOMAIN.md 2.12): Course -> Module -> Unit -> Lesson -> Question -> Choice, the
 published content (PUBLIC tier), and what learners do with it: enrolments, lessons done,
-answers, and the cohorts facilitators run (personal: Tier 2 facts, Tier-1 written text).
+answers, the cohorts facilitators run and the teams within them (personal: Tier 2 facts,
+Tier-1 written text).
 
-A learner's written answers, a facilitator's feedback and announcements are encrypted under the
-platform key (`organisation` stays empty, as in the well-being check-ins): a course is shared by
-the whole platform, not kept by one organisation, and its learners need no membership.
+A learner's written answers, a team's answers, a facilitator's feedback and announcements are
+encrypted under the platform key (`organisation` stays empty, as in the well-being check-ins):
+a course is shared by the whole platform, not kept by one organisation, and its learners need
+no membership.
 """
 
 from __future__ import annotations
@@ -172,6 +174,9 @@ class Question(models.Model):
     prompt = models.TextField(_("question"))
     #: Shown after an answer: why the right choice is right.
     explanation = models.TextField(_("explanation"), blank=True)
+    #: A short question a team answers together, one shared answer per team (TeamAnswer);
+    #: learners who are in no team pass over it.
+    is_group_work = models.BooleanField(_("group work"), default=False)
 
     class Meta:
         ordering = ("lesson", "position")
@@ -208,7 +213,9 @@ class Choice(models.Model):
 
 
 class Cohort(models.Model):
-    """A run of a course for a group, with facilitators and dates."""
+    """A run of a course for a group, with facilitators and dates. The trainer who opens it
+    is its lead: the lead adds and removes co-facilitators, who otherwise have the same
+    powers on the cohort (progress, reviews, teams, announcements)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
@@ -216,8 +223,18 @@ class Cohort(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     is_open = models.BooleanField(_("open for enrolment"), default=True)
+    #: Every facilitator, the lead included.
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_cohorts", blank=True
+    )
+    #: One of the facilitators; None only if that account was deleted.
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead facilitator"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -234,6 +251,32 @@ class Cohort(models.Model):
         return reverse("learning:cohort", args=[self.pk])
 
 
+class Team(models.Model):
+    """Learners of a cohort who do its group work together (DOMAIN.md 2.12: groups of two or
+    three). The pages say "team", because they already call a cohort a group (ADR 0058).
+    Facilitators make teams and place learners in them; a learner is in at most one."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("cohort", "name", "id")
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="learning_team_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("learning:team", args=[self.pk])
+
+
 class Enrolment(models.Model):
     """One learner in one course (in a cohort when the course runs as one)."""
 
@@ -244,6 +287,10 @@ class Enrolment(models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
     cohort = models.ForeignKey(
         Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
+    )
+    #: A team of the same cohort, set by its facilitators (services.place_learners).
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
     )
     lessons_done = models.PositiveIntegerField(default=0)
     enrolled_at = models.DateTimeField(auto_now_add=True)
@@ -358,3 +405,48 @@ class Announcement(models.Model):
 
     def __str__(self) -> str:
         return f"announcement {self.pk}"
+
+
+class TeamAnswer(models.Model):
+    """A team's one shared answer to a group-work question: any member writes and revises it
+    (optimistic locking on `version`), the cohort's facilitators review it as they review a
+    learner's written answer. Reviewed, it is kept as it is."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    #: Always empty: the platform key encrypts answers (see the module docstring).
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    text = EncryptedTextField(_("your team's answer"))
+    #: The member who saved the current text.
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=ReviewState.choices)
+    feedback = EncryptedTextField(_("feedback"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ("team", "created_at", "id")
+        verbose_name = _("team answer")
+        verbose_name_plural = _("team answers")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "question"], name="learning_team_answer_once")
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="learning_team_answer_state")]
+
+    def __str__(self) -> str:
+        return f"team answer {self.pk}"

@@ -3,8 +3,9 @@ into the one registry (see its docstring for what each tier means).
 
 Course content (courses, modules, units, lessons, questions, choices) is published on purpose:
 PUBLIC, like the observatory's. What learners do is personal: enrolments, lessons done and
-answers are Tier 2 facts (ids, dates, states), and every text a person writes (a written
-answer, a facilitator's feedback, an announcement) is Tier 1, encrypted.
+answers are Tier 2 facts (ids, dates, states), as are cohorts, their facilitators and teams;
+every text a person writes (a written answer, a team's answer, a facilitator's feedback, an
+announcement) is Tier 1, encrypted.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ TIERS: AppTiers = {
         "kind": PUBLIC,
         "prompt": PUBLIC,
         "explanation": PUBLIC,
+        "is_group_work": PUBLIC,
     },
     "learning.Choice": {
         **_ROW,
@@ -73,6 +75,15 @@ TIERS: AppTiers = {
         "ends_on": TIER2,
         "is_open": TIER2,
         "facilitators": TIER2,
+        "lead": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+    },
+    "learning.Team": {
+        **_ROW,
+        "cohort": TIER2,
+        # A label such as "Team 1", set by a facilitator: never a person.
+        "name": TIER2,
         "created_at": TIER2,
         "updated_at": TIER2,
     },
@@ -81,6 +92,7 @@ TIERS: AppTiers = {
         "learner": TIER2,
         "course": TIER2,
         "cohort": TIER2,
+        "team": TIER2,
         "lessons_done": TIER2,
         "enrolled_at": TIER2,
         "last_activity_at": TIER2,
@@ -97,6 +109,21 @@ TIERS: AppTiers = {
         "organisation": TIER2,
         "chosen_ids": TIER2,
         "text": TIER1,
+        "state": TIER2,
+        "feedback": TIER1,
+        "reviewed_by": TIER2,
+        "reviewed_at": TIER2,
+        "created_at": TIER2,
+        "updated_at": TIER2,
+        "version": TIER2,
+    },
+    "learning.TeamAnswer": {
+        **_ROW,
+        "team": TIER2,
+        "question": TIER2,
+        "organisation": TIER2,
+        "text": TIER1,
+        "written_by": TIER2,
         "state": TIER2,
         "feedback": TIER1,
         "reviewed_by": TIER2,
@@ -142,6 +169,10 @@ FREE_TEXT_ALLOWED: dict[str, str] = {
     "learning.Cohort.name": (
         "The name of a course edition (e.g. 'Spanish edition, March 2026'), set by a trainer; "
         "the form's help text says never to name a person or a place finer than a country."
+    ),
+    "learning.Team.name": (
+        "The name of a team within a cohort (e.g. 'Team 1'), set by a facilitator; the form's "
+        "help text says never to name a person or a place finer than a country."
     ),
     "learning.Answer.chosen_ids": (
         "A list of learning.Choice ids, checked against the question by services.submit_answers."
