@@ -278,7 +278,7 @@ def test_foreign_records_are_404(api_client, desk_officer, foreign_subject):
     assert client.get("/api/v1/alerts").json()["items"] == []
 
 
-@pytest.mark.parametrize("rows", [1, 20])
+@pytest.mark.parametrize("rows", [1, 50])
 def test_api_query_counts(api_client, desk_officer, subject, rows, django_assert_num_queries):
     contacts = [make_contact(subject, name=f"C{i}") for i in range(rows)]
     make_tree(subject, [(contacts, 10)])
