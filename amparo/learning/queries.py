@@ -1,8 +1,9 @@
 """Every read of the e-learning module: one access path per object, shared by pages and API.
 
 Published content is readable by anyone; drafts by nobody through these paths. A learner
-reads only their own enrolments and answers; a facilitator reads the enrolments and answers of
-the cohorts they are named on, while they hold `learning.teach`.
+reads only their own enrolments and answers, and their team: its members' display names and
+its answers; a facilitator reads the enrolments, teams and answers of the cohorts they are
+named on, while they hold `learning.teach`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from amparo.accounts.models import Membership, User
+from amparo.accounts.permissions import Perm, roles_with
 from amparo.learning import rules
 from amparo.learning.enums import CourseState, ReviewState, Topic
 from amparo.learning.models import (
@@ -29,12 +33,12 @@ from amparo.learning.models import (
     LessonDone,
     Module,
     Question,
+    Team,
+    TeamAnswer,
 )
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from amparo.accounts.models import User
 
 PAGE_SIZE = 50
 #: Lessons suggested for a plan's gaps, at most.
@@ -208,9 +212,12 @@ def own_enrolments(user: User) -> QuerySet[Enrolment]:
 
 
 def enrolment_in(user: User | AnonymousUser, course: Course) -> Enrolment | None:
+    """The person's enrolment in the course, with its team (None when not enrolled)."""
     if not user.is_authenticated:
         return None
-    return Enrolment.objects.filter(learner_id=user.pk, course=course).first()
+    return (
+        Enrolment.objects.filter(learner_id=user.pk, course=course).select_related("team").first()
+    )
 
 
 def get_enrolment_for_user(user: User, enrolment_id: UUID) -> Enrolment:
@@ -221,7 +228,8 @@ def get_enrolment_for_user(user: User, enrolment_id: UUID) -> Enrolment:
 def get_lesson(lesson_id: UUID, user: User | AnonymousUser | None = None) -> Lesson:
     """A lesson of a published course, with its unit, module, course, questions and choices;
     with `user`, also `enrolment_id`: the person's enrolment in the course, or None (in the
-    same query, so a lesson page pays no separate enrolment lookup)."""
+    same query, so a lesson page pays no separate enrolment lookup) and `team_id`: its team's,
+    or None."""
     lessons = (
         Lesson.objects.filter(course__state=CourseState.PUBLISHED)
         .select_related("unit__module", "course")
@@ -229,7 +237,10 @@ def get_lesson(lesson_id: UUID, user: User | AnonymousUser | None = None) -> Les
     )
     if user is not None and user.is_authenticated:
         enrolment = Enrolment.objects.filter(learner_id=user.pk, course_id=OuterRef("course_id"))
-        lessons = lessons.annotate(enrolment_id=Subquery(enrolment.values("pk")[:1]))
+        lessons = lessons.annotate(
+            enrolment_id=Subquery(enrolment.values("pk")[:1]),
+            team_id=Subquery(enrolment.values("team_id")[:1]),
+        )
     return get_object_or_404(lessons, pk=lesson_id)
 
 
@@ -289,9 +300,36 @@ def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(facilitators=user).select_related("course")
 
 
-def get_cohort_for_user(user: User, cohort_id: UUID) -> Cohort:
-    """404 for anybody but the cohort's facilitators: learners do not learn who else is in it."""
-    return get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
+def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False) -> Cohort:
+    """404 for anybody but the cohort's facilitators: learners do not learn who else is in it.
+    `for_write`: changing who facilitates it, which only its lead may (403 for the others)."""
+    cohort = get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
+    if for_write and not rules.can_manage_facilitators(user, cohort):
+        raise PermissionDenied
+    return cohort
+
+
+def facilitators_of(cohort: Cohort) -> list[User]:
+    """The cohort's facilitators, the lead first, then by name."""
+    people = cohort.facilitators.only("id", "display_name", "email")
+    return sorted(people, key=lambda person: (person.pk != cohort.lead_id, str(person).lower()))
+
+
+def co_facilitator_candidates(lead: User, cohort: Cohort) -> QuerySet[User]:
+    """Who the lead may add: active trainers (`learning.teach`) of the organisations where
+    the lead teaches, not yet facilitating the cohort."""
+    trainers = Membership.objects.filter(
+        organisation_id__in=rules.teaching_organisation_ids(lead),
+        role__in=sorted(roles_with(Perm.LEARNING_TEACH)),
+        is_active=True,
+        organisation__is_active=True,
+    )
+    return (
+        User.objects.filter(is_active=True, pk__in=trainers.values("user_id"))
+        .exclude(pk__in=cohort.facilitators.values("pk"))
+        .only("id", "display_name", "email")
+        .order_by("display_name", "email")
+    )
 
 
 def get_joinable_cohort(cohort_id: UUID) -> Cohort:
@@ -329,6 +367,103 @@ def get_answer_for_review(user: User, answer_id: UUID) -> Answer:
     return get_object_or_404(
         Answer.objects.filter(enrolment__cohort__in=cohorts, question__kind="short").select_related(
             "question__lesson", "enrolment__learner", "enrolment__cohort"
+        ),
+        pk=answer_id,
+    )
+
+
+# --- teams ---
+
+
+def teams_of(cohort: Cohort) -> list[Team]:
+    """The cohort's teams by name, each with its members (and their people): two queries."""
+    members = Enrolment.objects.select_related("learner").order_by("enrolled_at", "id")
+    return list(
+        Team.objects.filter(cohort=cohort)
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("name", "id")[:PAGE_SIZE]
+    )
+
+
+def learners_without_team(cohort: Cohort) -> list[Enrolment]:
+    """Enrolments of the cohort in no team yet, oldest first, for placing them."""
+    return list(
+        Enrolment.objects.filter(cohort=cohort, team__isnull=True)
+        .select_related("learner")
+        .order_by("enrolled_at", "id")[:PAGE_SIZE]
+    )
+
+
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """Teams the person is a member of, and the teams of the cohorts they facilitate (while
+    they hold `learning.teach`); each with `is_member`."""
+    is_member = Exists(Enrolment.objects.filter(team=OuterRef("pk"), learner_id=user.pk))
+    visible = Q(is_member=True)
+    if rules.can_teach(user):
+        visible |= Q(cohort__in=Cohort.objects.filter(facilitators=user).values("pk"))
+    return (
+        Team.objects.annotate(is_member=is_member).filter(visible).select_related("cohort__course")
+    )
+
+
+def get_team_for_user(user: User, team_id: UUID, *, for_write: bool = False) -> Team:
+    """404 for anybody but the team's members and its cohort's facilitators; `for_write`
+    (writing the team's answers) is for members only: 403 for the facilitators."""
+    team = get_object_or_404(teams_visible_to(user), pk=team_id)
+    if for_write and not team.is_member:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return team
+
+
+def get_group_work(team: Team, question_id: UUID) -> Question:
+    """A group-work question of the team's course, with its lesson; 404 otherwise."""
+    questions = Question.objects.filter(
+        is_group_work=True, lesson__course_id=team.cohort.course_id
+    ).select_related("lesson")
+    return get_object_or_404(questions, pk=question_id)
+
+
+def team_members(team: Team) -> list[Enrolment]:
+    """The team's enrolments with their people, oldest first (names only reach the page)."""
+    return list(
+        Enrolment.objects.filter(team=team)
+        .select_related("learner")
+        .only("id", "team_id", "enrolled_at", "learner__id", "learner__display_name")
+        .order_by("enrolled_at", "id")
+    )
+
+
+def group_work_of(course_id: UUID) -> list[Question]:
+    """The course's group-work questions, in course order, each with its lesson."""
+    return list(
+        Question.objects.filter(lesson__course_id=course_id, is_group_work=True)
+        .select_related("lesson")
+        .order_by("lesson__position", "position")
+    )
+
+
+def team_answers(team: Team) -> dict[UUID, TeamAnswer]:
+    """The team's answers by question id, each with the member who wrote it last (the text is
+    Tier 1: reading it is logged)."""
+    answers = TeamAnswer.objects.filter(team=team).select_related("written_by")
+    return {answer.question_id: answer for answer in answers}
+
+
+def pending_team_answers(cohort: Cohort) -> list[TeamAnswer]:
+    """The cohort's team answers waiting for review, oldest first."""
+    return list(
+        TeamAnswer.objects.filter(team__cohort=cohort, state=ReviewState.PENDING)
+        .select_related("question__lesson", "team")
+        .order_by("created_at", "id")[:PAGE_SIZE]
+    )
+
+
+def get_team_answer_for_review(user: User, answer_id: UUID) -> TeamAnswer:
+    """A team's answer in one of the person's cohorts; 404 otherwise."""
+    cohorts = cohorts_visible_to(user).values("pk")
+    return get_object_or_404(
+        TeamAnswer.objects.filter(team__cohort__in=cohorts).select_related(
+            "question__lesson", "team__cohort"
         ),
         pk=answer_id,
     )

@@ -9,7 +9,7 @@ from typing import Any
 from amparo.accounts.models import User
 from amparo.learning import loader, services
 from amparo.learning.enums import CourseState, QuestionKind
-from amparo.learning.models import Answer, Cohort, Course, Enrolment, Lesson
+from amparo.learning.models import Answer, Cohort, Course, Enrolment, Lesson, Question, Team
 
 
 def course_data(
@@ -22,6 +22,7 @@ def course_data(
     state: str = CourseState.PUBLISHED,
     mode: str = "self_paced",
     topics: tuple[str, ...] = ("risk-analysis",),
+    group_work: bool = False,
 ) -> dict[str, Any]:
     lessons: list[dict[str, Any]] = [
         {
@@ -58,6 +59,10 @@ def course_data(
                 ],
             }
         )
+        if group_work:
+            lessons[-1]["questions"].append(
+                {"kind": "short", "prompt": "Agree on one rule as a team", "group": True}
+            )
     return {
         "slug": slug,
         "language": language,
@@ -89,11 +94,29 @@ def quiz_of(course: Course) -> Lesson:
 
 
 def make_cohort(course: Course, *facilitators: User, name: str = "March edition") -> Cohort:
+    """A cohort led by the first facilitator, the others its co-facilitators."""
     cohort = Cohort.objects.create(
-        course=course, name=name, starts_on=date(2026, 3, 1), ends_on=date(2026, 5, 31)
+        course=course,
+        name=name,
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 5, 31),
+        lead=facilitators[0] if facilitators else None,
     )
     cohort.facilitators.add(*facilitators)
     return cohort
+
+
+def make_team(cohort: Cohort, *learners: User, name: str = "Team 1") -> Team:
+    """A team of the cohort with `learners` in it (enrolled in the cohort when they were not)."""
+    team = Team.objects.create(cohort=cohort, name=name)
+    for learner in learners:
+        enrolment = services.enrol(learner=learner, course=cohort.course, cohort=cohort)
+        Enrolment.objects.filter(pk=enrolment.pk).update(team=team)
+    return team
+
+
+def group_work_of(course: Course) -> Question:
+    return Question.objects.get(lesson__course=course, is_group_work=True)
 
 
 def right_responses(lesson: Lesson, text: str = "We walk home in pairs.") -> dict[Any, Any]:

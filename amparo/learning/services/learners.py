@@ -1,15 +1,11 @@
-"""Every write of the e-learning module, each with its audit event (platform chain: courses
-belong to no organisation, and neither do their learners).
-
-Audit actions: learning.learner_signed_up, learning.enrolled, learning.lesson_done,
-learning.answers_submitted, learning.course_completed, learning.answer_reviewed,
-learning.announcement_posted, learning.cohort_created, learning.cohort_joined. Events carry
-ids only, never what anyone wrote.
+"""A learner's writes: signing up, enrolling, lessons done, quiz answers and completing a
+course. Audit actions: learning.learner_signed_up, learning.enrolled, learning.lesson_done,
+learning.answers_submitted, learning.course_completed.
 """
 
 from __future__ import annotations
 
-import secrets
+import uuid
 from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING
@@ -25,48 +21,21 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.audit.services import record_event
-from amparo.core.locking import save_versioned_instance
-from amparo.learning import queries, rules
+from amparo.learning import queries
 from amparo.learning.enums import CourseMode, QuestionKind, ReviewState
 from amparo.learning.models import (
-    Announcement,
     Answer,
     Cohort,
     Course,
     Enrolment,
     Lesson,
     LessonDone,
+    TeamAnswer,
 )
+from amparo.learning.services.common import MAX_ANSWER, LearningError, new_certificate_code
 
 if TYPE_CHECKING:
-    from datetime import date
     from uuid import UUID
-
-#: Letters and digits a person can read aloud: no 0/O, 1/I/l.
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-#: 16 symbols of 32: 80 bits, far beyond guessing through a rate-limited page.
-CODE_LENGTH = 16
-MAX_ANSWER = 4000
-MAX_ANNOUNCEMENT = 4000
-
-
-class LearningError(Exception):
-    """A write the module's rules refuse; the message is translated for the person."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def new_certificate_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
-
-
-def normalise_code(code: str) -> str:
-    """What a person typed, as stored: upper case, dashes every four symbols."""
-    raw = "".join(ch for ch in code.upper() if ch.isalnum())[: CODE_LENGTH + 4]
-    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 
 # --- sign-up ---
@@ -80,17 +49,25 @@ _DUMMY_PASSWORD = "not a real password, only spent time"  # noqa: S105
 def sign_up_learner(*, email: str, password: str, display_name: str, language: str) -> User | None:
     """A plain learner account: no organisation, no role (ADR 0041).
 
-    Returns the new user, or None when the address already has an account: then the
-    account's owner gets an email (after commit) saying someone tried, and the caller answers
-    exactly as for a new account, so the page does not tell who has an account.
+    Returns the new user, or None when the address already has an account: then, after
+    commit, a tell_owner_of_sign_up_attempt task emails the account's owner that someone
+    tried, and the caller answers exactly as for a new account, so the page does not tell
+    who has an account.
     Raises django.core.exceptions.ValidationError for a password the validators refuse.
     """
     email = User.objects.normalize_email(email).lower()
     validate_password(password, User(email=email, display_name=display_name))
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
+        from amparo.learning import tasks  # noqa: PLC0415 -- tasks import this module
+
         make_password(_DUMMY_PASSWORD)
-        transaction.on_commit(partial(_tell_owner_of_attempt, existing.pk))
+        # The worker sends it: waiting on the mail server here would make this answer slower
+        # than a new account's, and the page must not tell the two apart (ADR 0041).
+        attempt = str(uuid.uuid4())
+        transaction.on_commit(
+            partial(tasks.tell_owner_of_sign_up_attempt.enqueue, str(existing.pk), attempt)
+        )
         return None
     try:
         with transaction.atomic():
@@ -109,14 +86,19 @@ def sign_up_learner(*, email: str, password: str, display_name: str, language: s
     return user
 
 
-def _tell_owner_of_attempt(user_id: UUID) -> None:
+def tell_owner_of_sign_up_attempt(*, user_id: UUID | str) -> bool:
+    """Email the owner of an address that someone tried to sign up with, in the owner's
+    language (called by the task of the same name). Returns whether a message went out: none
+    for an account deactivated meanwhile. A mail server's refusal raises, so the task is
+    recorded as failed rather than silently lost."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        return
+        return False
     with translation.override(user.language or None):
         subject = _("Someone tried to create a learner account with your address")
         body = render_to_string("learning/email_signup_attempt.txt", {"user": user})
-    send_mail(subject, body, None, [user.email], fail_silently=True)
+    send_mail(subject, body, None, [user.email])
+    return True
 
 
 # --- enrolment and progress ---
@@ -161,11 +143,11 @@ def mark_lesson_done(*, enrolment: Enrolment, lesson: Lesson, actor: User) -> En
     _check_lesson(enrolment, lesson)
     if lesson.is_quiz:
         raise LearningError(_("A quiz is done when its questions are answered."))
-    _record_done(enrolment, lesson, actor)
-    return _complete_if_finished(enrolment, actor)
+    record_done(enrolment, lesson, actor)
+    return complete_if_finished(enrolment, actor)
 
 
-def _record_done(enrolment: Enrolment, lesson: Lesson, actor: User) -> None:
+def record_done(enrolment: Enrolment, lesson: Lesson, actor: User) -> None:
     _, created = LessonDone.objects.get_or_create(enrolment=enrolment, lesson=lesson)
     now = timezone.now()
     if created:
@@ -183,18 +165,24 @@ def _record_done(enrolment: Enrolment, lesson: Lesson, actor: User) -> None:
     enrolment.refresh_from_db(fields=["lessons_done", "last_activity_at", "completed_at"])
 
 
-def _complete_if_finished(enrolment: Enrolment, actor: User) -> Enrolment:
+def complete_if_finished(enrolment: Enrolment, actor: User) -> Enrolment:
     """All lessons done: the course is complete and the certificate gets its code. In a
     cohort, the certificate also waits until the facilitators have reviewed every written
-    answer (a learner working alone has nobody to wait for)."""
+    answer, the learner's own and their team's (a learner working alone has nobody to wait
+    for)."""
     if enrolment.completed_at is not None:
         return enrolment
     total = Lesson.objects.filter(course_id=enrolment.course_id).count()
     if enrolment.lessons_done < total:
         return enrolment
-    if (
-        enrolment.cohort_id is not None
-        and Answer.objects.filter(enrolment=enrolment, state=ReviewState.PENDING).exists()
+    if enrolment.cohort_id is not None and (
+        Answer.objects.filter(enrolment=enrolment, state=ReviewState.PENDING).exists()
+        or (
+            enrolment.team_id is not None
+            and TeamAnswer.objects.filter(
+                team_id=enrolment.team_id, state=ReviewState.PENDING
+            ).exists()
+        )
     ):
         return enrolment
     enrolment.completed_at = timezone.now()
@@ -226,7 +214,9 @@ def submit_answers(
 ) -> dict[UUID, Answer]:
     """Answer a quiz: choice questions are marked at once; written answers wait for a
     facilitator (PENDING). Answers already right or reviewed are kept; others are replaced.
-    When every choice answer is right and every written one given, the quiz is done.
+    Group-work questions are not answered here but by the learner's team (teams.py). When
+    every choice answer is right, every written one given and, for a learner in a team, every
+    group-work question has the team's answer, the quiz is done.
 
     `responses` maps question ids to chosen choice ids, or to the written text.
     Raises LearningError when a question is left empty or a choice is not the question's.
@@ -237,6 +227,8 @@ def submit_answers(
     existing = queries.answers_for(enrolment.pk, lesson)
     answers: dict[UUID, Answer] = {}
     for question in lesson.questions.all():
+        if question.is_group_work:
+            continue
         answer = existing.get(question.pk)
         if answer is not None and answer.state in (ReviewState.CORRECT, ReviewState.REVIEWED):
             answers[question.pk] = answer
@@ -274,107 +266,19 @@ def submit_answers(
         object_ids=[lesson.pk],
         subject_user=enrolment.learner_id,
     )
-    if all(answer.state != ReviewState.INCORRECT for answer in answers.values()):
-        _record_done(enrolment, lesson, actor)
-        _complete_if_finished(enrolment, actor)
+    if all(
+        answer.state != ReviewState.INCORRECT for answer in answers.values()
+    ) and team_work_given(enrolment, lesson):
+        record_done(enrolment, lesson, actor)
+        complete_if_finished(enrolment, actor)
     return answers
 
 
-# --- facilitators ---
-
-
-@transaction.atomic
-def create_cohort(
-    *, actor: User, course: Course, name: str, starts_on: date, ends_on: date
-) -> Cohort:
-    """A group for a published course, facilitated by its creator, who must hold
-    `learning.teach`. Learners join it through its join page (join_cohort)."""
-    if not rules.can_teach(actor):
-        raise LearningError(_("Only trainers can open a group."))
-    if not course.is_published:
-        raise LearningError(_("This course is not open."))
-    if ends_on < starts_on:
-        raise LearningError(_("A group cannot end before it starts."))
-    cohort = Cohort.objects.create(
-        course=course, name=name.strip(), starts_on=starts_on, ends_on=ends_on
-    )
-    cohort.facilitators.add(actor)
-    record_event(
-        actor=actor,
-        action="learning.cohort_created",
-        organisation=None,
-        target=cohort,
-        object_ids=[course.pk],
-    )
-    return cohort
-
-
-@transaction.atomic
-def join_cohort(*, learner: User, cohort: Cohort) -> Enrolment:
-    """Join a group: enrol in its course within it, or move an enrolment that has no group
-    yet into it (progress is kept). Refused when the learner is already in another group."""
-    if not cohort.is_open:
-        raise LearningError(_("This group is closed."))
-    enrolment = Enrolment.objects.filter(learner=learner, course_id=cohort.course_id).first()
-    if enrolment is None:
-        return enrol(learner=learner, course=cohort.course, cohort=cohort)
-    if enrolment.cohort_id == cohort.pk:
-        return enrolment
-    if enrolment.cohort_id is not None:
-        raise LearningError(_("You are already in another group of this course."))
-    enrolment.cohort = cohort
-    enrolment.save(update_fields=["cohort"])
-    record_event(
-        actor=learner,
-        action="learning.cohort_joined",
-        organisation=None,
-        target=enrolment,
-        object_ids=[cohort.pk],
-        subject_user=learner,
-    )
-    return enrolment
-
-
-@transaction.atomic
-def review_answer(*, answer: Answer, actor: User, feedback: str, expected_version: int) -> Answer:
-    """A facilitator's feedback on a written answer (access checked by the caller through
-    queries.get_answer_for_review). Raises EditConflict when someone reviewed it meanwhile."""
-    feedback = feedback.strip()[:MAX_ANSWER]
-    if not feedback:
-        raise LearningError(_("Write some feedback for the learner."))
-    answer.feedback = feedback
-    answer.state = ReviewState.REVIEWED
-    answer.reviewed_by = actor
-    answer.reviewed_at = timezone.now()
-    save_versioned_instance(
-        answer,
-        expected_version=expected_version,
-        update_fields=["feedback", "state", "reviewed_by", "reviewed_at", "updated_at"],
-    )
-    record_event(
-        actor=actor,
-        action="learning.answer_reviewed",
-        organisation=None,
-        target=answer,
-        subject_user=answer.enrolment.learner_id,
-    )
-    # The last review a finished learner waited for completes the course.
-    _complete_if_finished(answer.enrolment, actor)
-    return answer
-
-
-@transaction.atomic
-def post_announcement(*, cohort: Cohort, actor: User, body: str) -> Announcement:
-    """A message to the cohort's learners (access checked by the caller)."""
-    body = body.strip()[:MAX_ANNOUNCEMENT]
-    if not body:
-        raise LearningError(_("Write the announcement first."))
-    announcement = Announcement.objects.create(cohort=cohort, author=actor, body=body)
-    record_event(
-        actor=actor,
-        action="learning.announcement_posted",
-        organisation=None,
-        target=announcement,
-        object_ids=[cohort.pk],
-    )
-    return announcement
+def team_work_given(enrolment: Enrolment, lesson: Lesson) -> bool:
+    """Whether the learner's team has answered every group-work question of the lesson; true
+    for a learner in no team, who passes over group work."""
+    group_work = {question.pk for question in lesson.questions.all() if question.is_group_work}
+    if not group_work or enrolment.team_id is None:
+        return True
+    given = TeamAnswer.objects.filter(team_id=enrolment.team_id, question_id__in=group_work)
+    return given.count() == len(group_work)

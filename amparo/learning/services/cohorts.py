@@ -1,0 +1,182 @@
+"""Facilitators' writes on a cohort: opening it, learners joining it, co-facilitators,
+reviews of written answers and announcements. Audit actions: learning.cohort_created,
+learning.cohort_joined, learning.co_facilitator_added, learning.co_facilitator_removed,
+learning.answer_reviewed, learning.announcement_posted.
+
+Access to a cohort is checked by the caller through queries.get_cohort_for_user (and
+queries.get_answer_for_review); changing who facilitates it is also checked here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts.models import User
+from amparo.audit.services import record_event
+from amparo.core.locking import save_versioned_instance
+from amparo.learning import queries, rules
+from amparo.learning.enums import ReviewState
+from amparo.learning.models import Announcement, Answer, Cohort, Course, Enrolment
+from amparo.learning.services.common import MAX_ANNOUNCEMENT, MAX_ANSWER, LearningError
+from amparo.learning.services.learners import complete_if_finished, enrol
+
+if TYPE_CHECKING:
+    from datetime import date
+
+
+@transaction.atomic
+def create_cohort(
+    *, actor: User, course: Course, name: str, starts_on: date, ends_on: date
+) -> Cohort:
+    """A group for a published course, led by its creator, who must hold `learning.teach`.
+    Learners join it through its join page (join_cohort)."""
+    if not rules.can_teach(actor):
+        raise LearningError(_("Only trainers can open a group."))
+    if not course.is_published:
+        raise LearningError(_("This course is not open."))
+    if ends_on < starts_on:
+        raise LearningError(_("A group cannot end before it starts."))
+    cohort = Cohort.objects.create(
+        course=course, name=name.strip(), starts_on=starts_on, ends_on=ends_on, lead=actor
+    )
+    cohort.facilitators.add(actor)
+    record_event(
+        actor=actor,
+        action="learning.cohort_created",
+        organisation=None,
+        target=cohort,
+        object_ids=[course.pk],
+    )
+    return cohort
+
+
+@transaction.atomic
+def join_cohort(*, learner: User, cohort: Cohort) -> Enrolment:
+    """Join a group: enrol in its course within it, or move an enrolment that has no group
+    yet into it (progress is kept). Refused when the learner is already in another group."""
+    if not cohort.is_open:
+        raise LearningError(_("This group is closed."))
+    enrolment = Enrolment.objects.filter(learner=learner, course_id=cohort.course_id).first()
+    if enrolment is None:
+        return enrol(learner=learner, course=cohort.course, cohort=cohort)
+    if enrolment.cohort_id == cohort.pk:
+        return enrolment
+    if enrolment.cohort_id is not None:
+        raise LearningError(_("You are already in another group of this course."))
+    enrolment.cohort = cohort
+    enrolment.save(update_fields=["cohort"])
+    record_event(
+        actor=learner,
+        action="learning.cohort_joined",
+        organisation=None,
+        target=enrolment,
+        object_ids=[cohort.pk],
+        subject_user=learner,
+    )
+    return enrolment
+
+
+@transaction.atomic
+def review_answer(*, answer: Answer, actor: User, feedback: str, expected_version: int) -> Answer:
+    """A facilitator's feedback on a written answer (access checked by the caller through
+    queries.get_answer_for_review). Raises EditConflict when someone reviewed it meanwhile."""
+    feedback = feedback.strip()[:MAX_ANSWER]
+    if not feedback:
+        raise LearningError(_("Write some feedback for the learner."))
+    answer.feedback = feedback
+    answer.state = ReviewState.REVIEWED
+    answer.reviewed_by = actor
+    answer.reviewed_at = timezone.now()
+    save_versioned_instance(
+        answer,
+        expected_version=expected_version,
+        update_fields=["feedback", "state", "reviewed_by", "reviewed_at", "updated_at"],
+    )
+    record_event(
+        actor=actor,
+        action="learning.answer_reviewed",
+        organisation=None,
+        target=answer,
+        subject_user=answer.enrolment.learner_id,
+    )
+    # The last review a finished learner waited for completes the course.
+    complete_if_finished(answer.enrolment, actor)
+    return answer
+
+
+@transaction.atomic
+def post_announcement(*, cohort: Cohort, actor: User, body: str) -> Announcement:
+    """A message to the cohort's learners (access checked by the caller)."""
+    body = body.strip()[:MAX_ANNOUNCEMENT]
+    if not body:
+        raise LearningError(_("Write the announcement first."))
+    announcement = Announcement.objects.create(cohort=cohort, author=actor, body=body)
+    record_event(
+        actor=actor,
+        action="learning.announcement_posted",
+        organisation=None,
+        target=announcement,
+        object_ids=[cohort.pk],
+    )
+    return announcement
+
+
+def _locked_for_lead(cohort: Cohort, actor: User) -> Cohort:
+    # Lock the row: the lead adding and removing in two tabs must not interleave.
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if not rules.can_manage_facilitators(actor, cohort):
+        raise LearningError(_("Only the group's lead facilitator adds or removes co-facilitators."))
+    return cohort
+
+
+@transaction.atomic
+def add_co_facilitator(*, cohort: Cohort, actor: User, person: User) -> Cohort:
+    """The lead names another trainer of their organisations as co-facilitator: from then
+    on the person sees the cohort's progress, reviews answers, makes teams and posts
+    announcements, as the lead does.
+
+    Side effects: one audit event. Raises LearningError when the actor is not the lead, the
+    person already facilitates the cohort or is not a trainer of the lead's organisations.
+    """
+    cohort = _locked_for_lead(cohort, actor)
+    if cohort.facilitators.filter(pk=person.pk).exists():
+        raise LearningError(_("This trainer already facilitates the group."))
+    if not queries.co_facilitator_candidates(actor, cohort).filter(pk=person.pk).exists():
+        raise LearningError(_("Choose a trainer of your organisation."))
+    cohort.facilitators.add(person)
+    record_event(
+        actor=actor,
+        action="learning.co_facilitator_added",
+        organisation=None,
+        target=cohort,
+        subject_user=person,
+    )
+    return cohort
+
+
+@transaction.atomic
+def remove_co_facilitator(*, cohort: Cohort, actor: User, person: User) -> Cohort:
+    """The lead takes a co-facilitator off the cohort: the person no longer reaches it. The
+    reviews they gave stay, with their name.
+
+    Side effects: one audit event. Raises LearningError when the actor is not the lead, or
+    the person is the lead or does not facilitate the cohort.
+    """
+    cohort = _locked_for_lead(cohort, actor)
+    if person.pk == cohort.lead_id:
+        raise LearningError(_("The lead facilitator cannot be removed from the group."))
+    if not cohort.facilitators.filter(pk=person.pk).exists():
+        raise LearningError(_("This person does not facilitate the group."))
+    cohort.facilitators.remove(person)
+    record_event(
+        actor=actor,
+        action="learning.co_facilitator_removed",
+        organisation=None,
+        target=cohort,
+        subject_user=person,
+    )
+    return cohort
