@@ -17,12 +17,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of
 from amparo.trials import queries, services
-from amparo.trials.forms import DetentionEndForm, DetentionPeriodForm, VersionForm
+from amparo.trials.forms import NOT_STATED, DetentionEndForm, DetentionPeriodForm, VersionForm
 from amparo.trials.models import CriminalisationCase, DetentionPeriod
 from amparo.trials.views import conflict
 
 #: What the conflict page compares (the encrypted place and notes are in the form below it).
 PERIOD_PLAIN = ("kind", "starts_on", "ends_on")
+
+
+def _chosen(period: DetentionPeriod) -> str:
+    """The period's defender as the form's choice: its id, "" for the members of the
+    collective, NOT_STATED while who was held is not stated."""
+    return NOT_STATED if period.is_unattributed else str(period.defender_id or "")
 
 
 def _period_form(
@@ -31,10 +37,22 @@ def _period_form(
     initial: dict[str, Any] = {"starts_on": timezone.localdate()}
     if period is not None:
         initial = {name: getattr(period, name) for name in services.PERIOD_FIELDS}
-        initial |= {"defender": str(period.defender_id or ""), "version": period.version}
+        initial |= {"defender": _chosen(period), "version": period.version}
     return DetentionPeriodForm(
-        data, initial=initial, defenders=queries.defenders_of(case), editing=period is not None
+        data,
+        initial=initial,
+        defenders=queries.defenders_of(case),
+        editing=period is not None,
+        unattributed=period is not None and period.is_unattributed,
     )
+
+
+def _who_row(form: DetentionPeriodForm, current: DetentionPeriod) -> tuple[Any, Any, Any]:
+    """The conflict page's row for who was detained: someone may have just stated it."""
+    field = form.fields["defender"]
+    labels = dict(field.choices)  # type: ignore[attr-defined]
+    typed = labels.get(form.data.get("defender", ""), "")
+    return field.label, typed, labels.get(_chosen(current), "")
 
 
 def _page(
@@ -67,17 +85,26 @@ def detention_edit(request: HttpRequest, period_id: UUID) -> HttpResponse:
     case = period.case
     form = _period_form(case, request.POST if request.method == "POST" else None, period)
     if request.method == "POST" and form.is_valid():
-        changes = dict(form.cleaned_data)
-        version = changes.pop("version")
         try:
             services.update_detention_period(
-                period=period, actor=user, expected_version=version, changes=changes
+                period=period,
+                actor=user,
+                expected_version=form.cleaned_data["version"],
+                changes=form.changes(),
             )
         except EditConflict as error:
             current: Any = error.current
             mine = _period_form(case, rebound(request, current.version), current)
             back = case.get_absolute_url()
-            return conflict(request, form, current, PERIOD_PLAIN, mine=mine, back=back)
+            return conflict(
+                request,
+                form,
+                current,
+                PERIOD_PLAIN,
+                mine=mine,
+                back=back,
+                extra=[_who_row(form, current)],
+            )
         except services.TrialsError as error:
             form.add_error(None, error.message)
         else:

@@ -206,9 +206,15 @@ class HearingForm(forms.Form):
             self.fields["version"] = _version()
 
 
+#: The defender choice of a period migrated without one (ADR 0056): keep it not stated.
+NOT_STATED = "not-stated"
+
+
 class DetentionPeriodForm(forms.Form):
     """Record or correct a detention period. `defenders` are the case's: individuals to choose
-    from, and, when the case is against a collective, its members not recorded one by one."""
+    from, and, when the case is against a collective, its members not recorded one by one.
+    Correcting a period whose defender is not stated (`unattributed`) also offers to leave it
+    so, first, so that a correction of its dates never names someone by default."""
 
     defender = forms.ChoiceField(label=_("Who was detained"))
     kind = forms.ChoiceField(label=_("Kind of detention"), choices=DETENTION_KIND_CHOICES)
@@ -227,7 +233,12 @@ class DetentionPeriodForm(forms.Form):
     notes = _text(_("Notes"))
 
     def __init__(
-        self, *args: Any, defenders: list[Any], editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        defenders: list[Any],
+        editing: bool = False,
+        unattributed: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.defenders = {str(d.pk): d for d in defenders if not d.is_collective}
@@ -237,12 +248,19 @@ class DetentionPeriodForm(forms.Form):
         if any(d.is_collective for d in defenders):
             choices.append(("", _("Members of the collective, not recorded one by one")))
             self.fields["defender"].required = False
+        if unattributed:
+            choices.insert(0, (NOT_STATED, _("Not stated yet")))
+            self.fields["defender"].help_text = _(
+                "This period came from the case's earlier record, which did not say who was "
+                "detained. Choose the defender if you know who it was."
+            )
         self.fields["defender"].choices = choices  # type: ignore[attr-defined]
         if editing:
             self.fields["version"] = _version()
 
     def clean_defender(self) -> Any:
-        return self.defenders.get(self.cleaned_data.get("defender") or "")
+        chosen = self.cleaned_data.get("defender") or ""
+        return NOT_STATED if chosen == NOT_STATED else self.defenders.get(chosen)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -252,6 +270,14 @@ class DetentionPeriodForm(forms.Form):
             for name, message in problems.items():
                 self.add_error(name, message)
         return data
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned fields as the period services take them: without the version, and
+        without the defender while it stays not stated."""
+        changes = {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        if changes.get("defender") == NOT_STATED:
+            del changes["defender"]
+        return changes
 
 
 class DetentionEndForm(forms.Form):

@@ -206,7 +206,8 @@ class Hearing(models.Model):
 class DetentionPeriod(models.Model):
     """One deprivation of liberty in the proceedings: police custody, pre-trial detention, house
     arrest or a sentence, of one defender of the case (or of members of a collective the case
-    is against, not recorded one by one), from its first day to its last (empty while it lasts).
+    is against, not recorded one by one; or, for a period migrated from a case-level record,
+    of a defender not stated yet), from its first day to its last (empty while it lasts).
     A re-arrest or a move from custody to prison is a new period."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -224,6 +225,10 @@ class DetentionPeriod(models.Model):
         related_name="detention_periods",
         verbose_name=_("defender"),
     )
+    #: Who was held is not stated: migration 0002 turned a case-level record of a case naming
+    #: several individuals into a period without a defender (ADR 0056). Only migration 0003
+    #: sets it; assigning the defender (or the members of the collective) clears it.
+    is_unattributed = models.BooleanField(_("defender not stated"), default=False, editable=False)
     kind = models.CharField(_("kind of detention"), max_length=14, choices=DETENTION_KIND_CHOICES)
     starts_on = models.DateField(_("detained on"))
     ends_on = models.DateField(_("released on"), null=True, blank=True)

@@ -83,7 +83,13 @@ class DetentionPeriodOut(Schema):
     id: UUID
     case_id: UUID
     defender_id: UUID | None = Field(
-        description="Null for members of a collective the case is against, not recorded one by one."
+        description="Null for members of a collective the case is against, not recorded one by "
+        "one, or while the defender is not stated (is_unattributed)."
+    )
+    is_unattributed: bool = Field(
+        description="True for a period migrated from a case-level record of a case naming "
+        "several individuals: who was held is not stated yet. Sending defender_id in a PATCH "
+        "states it."
     )
     kind: Detention
     starts_on: date
@@ -103,7 +109,9 @@ class DetentionPeriodIn(Schema):
 
 
 class DetentionPeriodUpdateIn(Schema):
-    """Only the fields sent change; `defender_id` and `ends_on` may be sent as null."""
+    """Only the fields sent change; `defender_id` and `ends_on` may be sent as null. Sending
+    `defender_id` (null: the members of the case's collective) states who was held in a period
+    whose defender is not stated; leaving it out keeps it so."""
 
     version: int = Field(description="The version you read: a stale one gets 409.")
     defender_id: UUID | None = None

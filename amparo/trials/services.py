@@ -256,16 +256,20 @@ def update_hearing(
 def _check_detained_stay(case: CriminalisationCase, defenders: list[Defender]) -> None:
     """A defender with detention periods in the case stays on it (and so does the collective
     whose members' periods name no one): the periods would lose whom they are about. A period
-    naming no one on a case without a collective (migration 0002, several individuals) waits
-    to be told apart by hand and blocks nothing."""
-    held = set(DetentionPeriod.objects.filter(case=case).values_list("defender_id", flat=True))
+    whose defender is not stated (migration 0002, several individuals) waits to be told apart
+    by hand and blocks nothing."""
+    rows = list(
+        DetentionPeriod.objects.filter(case=case).values_list("defender_id", "is_unattributed")
+    )
+    held = {defender_id for defender_id, _unattributed in rows}
+    members_held = any(d is None and not unattributed for d, unattributed in rows)
     staying = {defender.pk for defender in defenders}
     if held - {None} - staying:
         raise TrialsError(
             _("A defender with detention periods in this case stays on it: remove those first.")
         )
     if (
-        None in held
+        members_held
         and not any(defender.is_collective for defender in defenders)
         and case.defenders.filter(kind=DefenderKind.COLLECTIVE).exists()
     ):
@@ -289,6 +293,8 @@ def _check_period(case: CriminalisationCase, period: DetentionPeriod) -> None:
     problems = detention.date_problems(period.starts_on, period.ends_on, timezone.localdate())
     if problems:
         raise TrialsError(next(iter(problems.values())))
+    if period.defender_id is None and period.is_unattributed:
+        return  # who was held is not stated yet (migration 0002): nobody to check it against
     defenders = list(case.defenders.only("id", "kind"))
     if period.defender_id is None:
         if not any(defender.is_collective for defender in defenders):
@@ -369,8 +375,13 @@ def _change_period(
     _lock_case(case)
     for name, value in changes.items():
         setattr(period, name, value)
+    fields = [*changes]
+    if "defender" in changes and period.is_unattributed:
+        # Stated at last: a defender, or (None) the members of the case's collective.
+        period.is_unattributed = False
+        fields.append("is_unattributed")
     _check_period(case, period)
-    save_versioned_instance(period, expected_version=expected_version, update_fields=[*changes])
+    save_versioned_instance(period, expected_version=expected_version, update_fields=fields)
     _refresh_detention(case)
     _audit(actor, action, case, period)
     return period
@@ -384,8 +395,10 @@ def update_detention_period(
     expected_version: int,
     changes: Mapping[str, Any],
 ) -> DetentionPeriod:
-    """Correct a period (any of PERIOD_FIELDS). Side effects:
-    `trials.detention_period_updated`. Raises EditConflict, TrialsError as when adding."""
+    """Correct a period (any of PERIOD_FIELDS). Naming its `defender` (None: the members of the
+    case's collective) states who was held in a period migrated without it (ADR 0056); leaving
+    `defender` out keeps it not stated. Side effects: `trials.detention_period_updated`.
+    Raises EditConflict, TrialsError as when adding."""
     return _change_period(period, actor, expected_version, changes, "detention_period_updated")
 
 

@@ -62,6 +62,8 @@ TIERS: AppTiers = {
         **_ROW,
         "case": TIER2,
         "defender": TIER2,
+        # Whether who was held is stated: a flag, no one named.
+        "is_unattributed": TIER2,
         "kind": TIER2,
         "starts_on": TIER2,
         "ends_on": TIER2,

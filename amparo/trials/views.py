@@ -4,6 +4,7 @@ the hearing calendar and its private iCalendar feed."""
 from __future__ import annotations
 
 import calendar as month_calendar
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -56,10 +57,13 @@ def conflict(
     *,
     mine: Form,
     back: str,
+    extra: Sequence[tuple[Any, Any, Any]] = (),
 ) -> HttpResponse:
+    """The 409 page: `fields` compared as plain values, then the `extra` rows (label, typed,
+    saved) a form compares in its own way."""
     rows = [
         (label, typed, saved if isinstance(saved, str) else str(saved))
-        for label, typed, saved in rows_from_form(form, current, fields)
+        for label, typed, saved in [*rows_from_form(form, current, fields), *extra]
     ]
     return render_conflict(request, rows=rows, form=mine, back_url=back)
 
@@ -274,6 +278,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "defenders": defenders,
         "periods": [(period, detention.days_of(period, today)) for period in periods],
         "days_detained": detention.days_detained(periods, today),
+        "unattributed": any(period.is_unattributed for period in periods),
         "today": today,
         "charges": queries.charges_of(case),
         "incidents": queries.incidents_of(user, case),

@@ -54,3 +54,13 @@ def make_period(case: CriminalisationCase, **fields: Any) -> DetentionPeriod:
         fields["defender"] = case.defenders.get()
     with audit_context(actor=None):
         return services.add_detention_period(case=case, actor=None, **fields)
+
+
+def make_unattributed_period(case: CriminalisationCase, **fields: Any) -> DetentionPeriod:
+    """A period whose defender is not stated, as migration 0003 leaves one migrated from a
+    case naming several individuals (no service makes one)."""
+    fields.setdefault("kind", "pre_trial")
+    fields.setdefault("starts_on", date(2025, 3, 2))
+    return DetentionPeriod.objects.create(
+        organisation_id=case.organisation_id, case=case, is_unattributed=True, **fields
+    )

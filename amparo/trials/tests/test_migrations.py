@@ -106,3 +106,73 @@ def test_each_detention_becomes_a_period_and_goes_back(scratch, organisation):  
         later: (today, None),
         free: (None, None),
     }
+
+
+@pytest.mark.django_db
+def test_periods_migrated_without_knowing_who_was_held_are_marked_not_stated(
+    scratch,  # noqa: F811
+    organisation,
+):
+    """Migration 0003: a period naming nobody is "defender not stated" when its case has no
+    collective, or when 0002 made it and the case names an individual; a period recorded for
+    a collective's members after 0002 stays theirs."""
+    old = _migrate(scratch, BEFORE)
+    old.get_model("accounts", "Organisation").objects.using(ALIAS).create(
+        pk=organisation.pk, name=organisation.name, slug=organisation.slug, kind=organisation.kind
+    )
+    Defender = old.get_model("defenders", "Defender")
+    Case = old.get_model("trials", "CriminalisationCase")
+
+    def person(kind: str = "individual") -> object:
+        return Defender.objects.using(ALIAS).create(
+            id=uuid.uuid4(), organisation_id=organisation.pk, kind=kind, pseudonym="x"
+        )
+
+    def case(key: str, defenders: list[object]) -> uuid.UUID:
+        made = Case.objects.using(ALIAS).create(
+            id=uuid.uuid5(uuid.NAMESPACE_URL, key),
+            organisation_id=organisation.pk,
+            country="CO",
+            opened_on=date(2025, 1, 10),
+            detention="pre_trial",
+            detained_since=date(2025, 2, 1),
+        )
+        made.defenders.set(defenders)
+        return made.pk
+
+    marta, jorge, radio = person(), person(), person("collective")
+    pair = case("pair", [marta, jorge])
+    mixed = case("mixed", [marta, jorge, radio])
+    members = case("members", [radio])
+    alone = case("alone", [marta])
+    middle = _migrate(scratch, AFTER)
+    # After 0002, the services record a period of the members of the collective of "mixed".
+    middle.get_model("trials", "DetentionPeriod").objects.using(ALIAS).create(
+        id=uuid.uuid4(),
+        organisation_id=organisation.pk,
+        case_id=mixed,
+        kind="custody",
+        starts_on=date(2025, 4, 1),
+        place="",
+        notes="",
+    )
+
+    new = _migrate(scratch, [("trials", "0003_unattributed_detention_periods")])
+
+    rows = new.get_model("trials", "DetentionPeriod").objects.using(ALIAS)
+    marks = {
+        (case_id, kind): (defender_id, unattributed)
+        for case_id, kind, defender_id, unattributed in rows.values_list(
+            "case_id", "kind", "defender_id", "is_unattributed"
+        )
+    }
+    assert marks == {
+        (pair, "pre_trial"): (None, True),
+        (mixed, "pre_trial"): (None, True),
+        (mixed, "custody"): (None, False),
+        (members, "pre_trial"): (None, False),
+        (alone, "pre_trial"): (marta.pk, False),
+    }
+
+    back = _migrate(scratch, AFTER)
+    assert back.get_model("trials", "DetentionPeriod").objects.using(ALIAS).count() == 5

@@ -13,7 +13,13 @@ from amparo.audit.services import audit_context
 from amparo.incidents.tests.factories import make_incident
 from amparo.testing.auth import login_fresh
 from amparo.trials import services
-from amparo.trials.tests.factories import make_case, make_defender, make_hearing, make_period
+from amparo.trials.tests.factories import (
+    make_case,
+    make_defender,
+    make_hearing,
+    make_period,
+    make_unattributed_period,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +56,8 @@ def test_case_detail(client, trial, desk_officer, rows, django_assert_num_querie
         make_hearing(trial, starts_at=start + timedelta(hours=n))
         first = date(2020, 1, 1) + timedelta(days=3 * n)  # a re-arrest every three days
         make_period(trial, starts_on=first, ends_on=first + timedelta(days=1), place="Estación")
+    # And one whose defender is not stated (migration 0003), on days already counted.
+    make_unattributed_period(trial, starts_on=date(2020, 1, 1), ends_on=date(2020, 1, 2))
     _signed_in(client, desk_officer, trial.get_absolute_url())
 
     # session, person; the case; defenders; detention periods (their defenders come from the
@@ -60,9 +68,10 @@ def test_case_detail(client, trial, desk_officer, rows, django_assert_num_querie
 
     assert len(response.context["hearings"]) == rows
     assert [len(response.context["periods"]), response.context["days_detained"]] == [
-        rows,
+        rows + 1,
         2 * rows,
     ]
+    assert response.context["unattributed"] is True
 
 
 @pytest.mark.parametrize("rows", ROWS)
