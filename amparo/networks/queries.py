@@ -9,6 +9,8 @@ them to check in may be looking at their screen (ADR 0032). The desk sees them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -20,11 +22,13 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -34,7 +38,13 @@ from amparo.accounts.permissions import Perm
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import organisations_with
 from amparo.networks import rules
-from amparo.networks.enums import DEBRIEF_AFTER, AlertSource, AlertState, CheckInState
+from amparo.networks.enums import (
+    DEBRIEF_AFTER,
+    AlertSource,
+    AlertState,
+    CheckInState,
+    DeliveryState,
+)
 from amparo.networks.models import (
     Alert,
     AlertDelivery,
@@ -283,6 +293,81 @@ def deliveries_of(alert: Alert) -> QuerySet[AlertDelivery]:
         AlertDelivery.objects.filter(alert=alert)
         .select_related("contact")
         .order_by("step", "created_at", "id")
+    )
+
+
+#: What the alert page's panel shows of an alert's deliveries, reduced to a few numbers: how
+#: many, how many in each state, attempts, how many were told and answered and when last, and
+#: the contacts' versions (a contact edited or removed). Tier 2 only: no value is decrypted.
+DeliveryTally = tuple[Any, ...]
+
+
+def _tally(
+    *,
+    rows: int,
+    states: dict[str, int],
+    attempts: int,
+    told: int,
+    last_told: datetime | None,
+    answered: int,
+    last_answer: datetime | None,
+    contacts: int,
+) -> DeliveryTally:
+    return (
+        rows,
+        tuple(states.get(state, 0) for state in DeliveryState.values),
+        attempts,
+        told,
+        last_told.isoformat() if last_told else None,
+        answered,
+        last_answer.isoformat() if last_answer else None,
+        contacts,
+    )
+
+
+def delivery_tally(alert: Alert) -> DeliveryTally:
+    """The tally of the alert's deliveries in one aggregate query: what the panel's poll
+    compares before reading anything else (an unchanged tally is a 304)."""
+    row = AlertDelivery.objects.filter(alert=alert).aggregate(
+        rows=Count("pk"),
+        attempts=Sum("attempts"),
+        told=Count("sent_at"),
+        last_told=Max("sent_at"),
+        answered=Count("acknowledged_at"),
+        last_answer=Max("acknowledged_at"),
+        contacts=Sum("contact__version"),
+        **{f"state_{state}": Count("pk", filter=Q(state=state)) for state in DeliveryState.values},
+    )
+    return _tally(
+        rows=row["rows"],
+        states={state: row[f"state_{state}"] for state in DeliveryState.values},
+        attempts=row["attempts"] or 0,
+        told=row["told"],
+        last_told=row["last_told"],
+        answered=row["answered"],
+        last_answer=row["last_answer"],
+        contacts=row["contacts"] or 0,
+    )
+
+
+def tally_of(deliveries: Iterable[AlertDelivery]) -> DeliveryTally:
+    """The same tally from deliveries already loaded with their contacts (deliveries_of): the
+    page computes it without a query."""
+    rows = list(deliveries)
+    states: dict[str, int] = {}
+    for delivery in rows:
+        states[delivery.state] = states.get(delivery.state, 0) + 1
+    sent = [d.sent_at for d in rows if d.sent_at is not None]
+    acknowledged = [d.acknowledged_at for d in rows if d.acknowledged_at is not None]
+    return _tally(
+        rows=len(rows),
+        states=states,
+        attempts=sum(d.attempts for d in rows),
+        told=len(sent),
+        last_told=max(sent, default=None),
+        answered=len(acknowledged),
+        last_answer=max(acknowledged, default=None),
+        contacts=sum(d.contact.version for d in rows),
     )
 
 

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("networks/alerts/", views.alert_list, name="alert-list"),
     path("networks/alerts/<uuid:alert_id>/", views.alert_detail, name="alert-detail"),
+    path(
+        "networks/alerts/<uuid:alert_id>/deliveries/",
+        views.alert_deliveries,
+        name="alert-deliveries",
+    ),
     path("networks/alerts/<uuid:alert_id>/close/", views.alert_close, name="alert-close"),
     path("networks/alerts/<uuid:alert_id>/debrief/", views.alert_debrief, name="alert-debrief"),
     path(

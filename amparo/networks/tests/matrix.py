@@ -228,6 +228,7 @@ def _rows(
             note=note,
         ),
         Route("networks:alert-detail", expected_read, args=_alert, setup=setup, note=note),
+        Route("networks:alert-deliveries", expected_read, args=_alert, setup=setup, note=note),
         Route("networks:alert-close", expected_read, args=_alert, setup=setup, note=note),
         Route(
             "networks:alert-close",

@@ -1,6 +1,7 @@
 """In a browser: raise an alert, acknowledge it from the emailed link, write its debrief and
-close it with a reason (refused first while its source still poses a threat); miss a
-check-in and see the escalation arrive on the alert page and in the outbox."""
+close it with a reason (refused first while its source still poses a threat); see an
+acknowledgement arrive on the alert's page without reloading it; miss a check-in and see the
+escalation arrive on the alert page and in the outbox."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from amparo.networks import sweeps
+from amparo.networks import services, sweeps, views
 from amparo.networks.models import Alert
 from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
 from amparo.testing.browser import click_and_wait, screenshot, sign_in
@@ -85,6 +86,43 @@ def test_raise_an_alert_and_acknowledge_it_from_the_link(  # noqa: PLR0917 -- fi
     # What to keep watching stays on the network page.
     page.goto(reverse("networks:network", args=[own_subject.pk]))
     expect(page.get_by_text("Keep watching: A grey car near the house")).to_be_visible()
+
+
+def test_the_sender_sees_the_answer_arrive_without_reloading(
+    page, transactional_db, defender, own_subject
+):
+    rosa = make_contact(own_subject, name="Rosa")
+    make_tree(own_subject, [([rosa], 10)])
+    alert = services.raise_alert(actor=defender, defender=own_subject, message="Men outside")
+    sign_in(page, defender)
+    loads: list[str] = []
+    page.on(
+        "framenavigated",
+        lambda frame: loads.append(frame.url) if frame == page.main_frame else None,
+    )
+    polls: list[int] = []
+    page.on("response", lambda r: polls.append(r.status) if "/deliveries/" in r.url else None)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    panel = page.get_by_role("heading", level=2).first
+
+    page.goto(alert.get_absolute_url())
+    expect(panel).to_contain_text("Told: 1 · answered: 0")
+    # The panel asks every few seconds; while nothing changed, the answer is a bare 304.
+    with page.expect_response(lambda r: "/deliveries/" in r.url and r.status == 304):
+        pass
+    assert services.acknowledge(services.ack_token(alert.deliveries.get())) is not None
+
+    # Within one or two polls (the assertion waits longer than Playwright's default 5 s).
+    expect(panel).to_contain_text("Told: 1 · answered: 1", timeout=3 * views.POLL_SECONDS * 1000)
+    expect(page.get_by_role("cell", name="Rosa")).to_be_visible()
+    expect(page.get_by_role("cell", name="Yes, at")).to_be_visible()
+    screenshot(page, "networks-alert-answered-live")
+    assert loads == [page.url]  # the page itself was loaded once: no reload
+    # Bare 304s until the answer came, then the panel once.
+    changed = polls.index(200)
+    assert (changed > 0, set(polls[:changed])) == (True, {304})
+    assert errors == []  # no CSP refusal, no script error
 
 
 @pytest.mark.parametrize("tab", ["page", "page_no_js"])
