@@ -24,7 +24,7 @@ DETENTION_LABELS: dict[str, Any] = {
     "1_6m": _("One to six months"),
     "6_12m": _("Six months to a year"),
     "over_1y": _("Over a year"),
-    "still_detained": pgettext_lazy("detention statistics", "Still detained"),
+    "still_detained": _("Still detained"),
 }
 
 
