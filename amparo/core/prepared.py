@@ -13,16 +13,24 @@ appears as a parameter of the SQL. The first compilation proves that: it compile
 queryset twice, with two sample values for each argument, and refuses (ImproperlyConfigured)
 unless every parameter that differs between them is exactly one argument's value as its
 field writes it.
+
+An argument may also be a collection of UUIDs (a list, tuple or set, for `__in`: the
+organisations where a person holds a permission, say). The SQL then depends on how many there
+are, so it is compiled once per connection and per *shape* (the length of each such argument),
+with random UUIDs standing in for the samples; people hold one to a few memberships, so a
+query has a handful of shapes. A shape whose SQL Django never runs (an `__in` of nothing that
+empties the whole filter) is left to the queryset, which answers without the database.
 """
 
 from __future__ import annotations
 
+import uuid
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.query import get_related_populators
@@ -30,20 +38,29 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=models.Model)
 
+#: The shape of a single-valued argument; a collection's shape is its length.
+SINGLE = -1
+COLLECTIONS = (list, tuple, set, frozenset)
+
 
 @dataclass(frozen=True)
 class _Compiled:
     compiler: SQLCompiler
     sql: str
     params: tuple[Any, ...]
-    #: (position in params, index of the argument written there)
-    slots: tuple[tuple[int, int], ...]
+    #: (position in params, index of the argument written there, and for a collection the
+    #: index of its element there, else -1)
+    slots: tuple[tuple[int, int, int], ...]
     converters: dict[int, tuple[list[Any], Any]]
     init_list: list[str]
     start: int
     end: int
     populators: list[Any]
     annotations: tuple[tuple[str, int], ...]
+
+
+#: The compiled state of a shape whose SQL Django never runs (an empty `IN`, say).
+_EMPTY: Any = object()
 
 
 class Prepared(Generic[M]):
@@ -69,37 +86,79 @@ class Prepared(Generic[M]):
         self._build = build
         self._fields = tuple(fields)
         self._samples = (tuple(first), tuple(second))
-        self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Compiled] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._compiled: weakref.WeakKeyDictionary[
+            BaseDatabaseWrapper, dict[tuple[int, ...], _Compiled]
+        ] = weakref.WeakKeyDictionary()
 
     def _write(self, index: int, value: Any, connection: BaseDatabaseWrapper) -> Any:
         return self._fields[index].get_db_prep_value(value, connection, prepared=False)
 
-    def _compile(self, connection: BaseDatabaseWrapper) -> _Compiled:
-        first, second = self._samples
+    def _samples_for(self, shape: tuple[int, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """The two sample argument sets of a shape: the given samples for single values,
+        distinct random UUIDs for each element of a collection."""
+        samples = []
+        for given in self._samples:
+            args: list[Any] = []
+            for index, size in enumerate(shape):
+                if size == SINGLE:
+                    args.append(given[index])
+                    continue
+                field = self._fields[index]
+                target = getattr(field, "target_field", field)
+                if not isinstance(target, models.UUIDField):
+                    raise ImproperlyConfigured(
+                        "Prepared: a collection argument must hold UUIDs of a UUID field."
+                    )
+                args.append([uuid.uuid4() for _ in range(size)])
+            samples.append(tuple(args))
+        return samples[0], samples[1]
+
+    def _written(
+        self, args: tuple[Any, ...], connection: BaseDatabaseWrapper
+    ) -> list[tuple[int, int, Any]]:
+        """(argument index, element index or -1, value as its field writes it) of every value."""
+        written = []
+        for index, value in enumerate(args):
+            if isinstance(value, list):
+                written += [
+                    (index, element, self._write(index, item, connection))
+                    for element, item in enumerate(value)
+                ]
+            else:
+                written.append((index, -1, self._write(index, value, connection)))
+        return written
+
+    def _compile(self, connection: BaseDatabaseWrapper, shape: tuple[int, ...]) -> _Compiled:
+        first, second = self._samples_for(shape)
         compilers = [
             self._build(*args).query.get_compiler(connection=connection) for args in (first, second)
         ]
         (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
         if sql != other_sql or len(params) != len(other_params):
             raise ImproperlyConfigured("Prepared: the SQL must not change with its arguments.")
+        first_written, second_written = (
+            self._written(first, connection),
+            self._written(second, connection),
+        )
         slots = []
         for position, (one, two) in enumerate(zip(params, other_params, strict=True)):
             if one == two:
                 continue  # a constant of the query, such as is_active = true
             matches = [
-                index
-                for index in range(len(first))
-                if one == self._write(index, first[index], connection)
-                and two == self._write(index, second[index], connection)
+                (index, element)
+                for (index, element, a), (_, _, b) in zip(
+                    first_written, second_written, strict=True
+                )
+                if one == a and two == b
             ]
             if len(matches) != 1:
                 raise ImproperlyConfigured(
                     f"Prepared: parameter {position} is not exactly one argument's value."
                 )
-            slots.append((position, matches[0]))
-        if {index for _, index in slots} != set(range(len(first))):
+            slots.append((position, *matches[0]))
+        if {(index, element) for _, index, element in slots} != {
+            (index, element) for index, element, _ in first_written
+        }:
             raise ImproperlyConfigured("Prepared: every argument must appear in the SQL.")
         compiler = compilers[0]
         select, klass_info = compiler.select, compiler.klass_info
@@ -123,14 +182,25 @@ class Prepared(Generic[M]):
 
     def __call__(self, *args: Any) -> list[M]:
         """The instances `build(*args)` would give, in its order."""
+        values = tuple(list(a) if isinstance(a, COLLECTIONS) else a for a in args)
+        shape = tuple(len(v) if isinstance(v, list) else SINGLE for v in values)
         alias = router.db_for_read(self.model)
         connection = connections[alias]
-        compiled = self._compiled.get(connection)
+        shapes = self._compiled.get(connection)
+        if shapes is None:
+            shapes = self._compiled[connection] = {}
+        compiled = shapes.get(shape)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection)
+            try:
+                compiled = shapes[shape] = self._compile(connection, shape)
+            except EmptyResultSet:
+                compiled = shapes[shape] = _EMPTY
+        if compiled is _EMPTY:
+            return list(self._build(*values))  # Django answers it without asking the database
         params = list(compiled.params)
-        for position, index in compiled.slots:
-            params[position] = self._write(index, args[index], connection)
+        for position, index, element in compiled.slots:
+            value = values[index] if element < 0 else values[index][element]
+            params[position] = self._write(index, value, connection)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows: Any = cursor.fetchall()

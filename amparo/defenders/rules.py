@@ -18,6 +18,7 @@ loaded defender without a query, except for shares, which it never grants.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -56,7 +57,28 @@ def defender_q(
     person reaches. An empty `Q(pk__in=[])` for anonymous people."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    staff = organisations_with(user, staff_perm)
+    return defender_q_for(
+        user.pk,
+        organisations_with(user, staff_perm),
+        None if collective_perm is None else organisations_with(user, collective_perm),
+        shares=shares,
+        own=own,
+        prefix=prefix,
+    )
+
+
+def defender_q_for(
+    user_id: Any,
+    staff: Collection[Any],
+    collectives: Collection[Any] | None,
+    *,
+    shares: bool,
+    own: bool = True,
+    prefix: str = "",
+) -> Q:
+    """`defender_q` of a signed-in person from their ids: the organisations where they hold
+    the staff permission and, unless the module has none, the collective permission. For
+    prepared queries, which take those ids as arguments (`core.prepared`)."""
     q = Q(**{f"{prefix}organisation_id__in": staff}) if staff else Q(pk__in=[])
     if shares and staff:
         from amparo.defenders.models import DefenderShare  # noqa: PLC0415 -- models import us
@@ -64,11 +86,9 @@ def defender_q(
         shared = DefenderShare.objects.filter(organisation_id__in=staff).values("defender_id")
         q |= Q(**{f"{prefix}id__in": shared})
     if own:
-        q |= Q(**{f"{prefix}user_id": user.pk})
-    if collective_perm is not None:
-        collectives = organisations_with(user, collective_perm)
-        if collectives:
-            q |= Q(**{f"{prefix}collective_organisation_id__in": collectives})
+        q |= Q(**{f"{prefix}user_id": user_id})
+    if collectives:
+        q |= Q(**{f"{prefix}collective_organisation_id__in": collectives})
     return q
 
 

@@ -8,7 +8,7 @@ perpetrators' names) are decrypted in memory, for bounded sets, after the access
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -19,11 +19,13 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
 from amparo.core.paging import Page, page_from
 from amparo.core.pickers import SEARCH_WINDOW, Known, Picker, normalise_name, pick
+from amparo.core.prepared import Prepared
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderShare
 from amparo.defenders.rules import defender_q, organisations_with
@@ -72,9 +74,23 @@ def _victim_reach_q(user: Person, prefix: str = "victim__") -> Q:
 
 def _through_victims(user: Person) -> QuerySet[Any]:
     """Incident ids of the victims this person reaches other than as keeping staff."""
-    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
-    reached = Q(user_id=user.pk)
-    collectives = organisations_with(user, Perm.COLLECTIVE_VIEW)
+    return _through_victims_for(*_reach_of(user))
+
+
+def _reach_of(user: Person) -> tuple[Any, set[Any], set[Any]]:
+    """The person's id and the organisations where they hold `incidents.view` and
+    `collective.view` (no query): what the visibility filters are made of."""
+    return (
+        user.pk,
+        organisations_with(user, Perm.INCIDENTS_VIEW),
+        organisations_with(user, Perm.COLLECTIVE_VIEW),
+    )
+
+
+def _through_victims_for(
+    user_id: Any, staff: Collection[Any], collectives: Collection[Any]
+) -> QuerySet[Any]:
+    reached = Q(user_id=user_id)
     if collectives:
         reached |= Q(collective_organisation_id__in=collectives)
     if staff:
@@ -114,9 +130,16 @@ def visible_incidents_q(user: Person, prefix: str = "", *, desk_only: bool = Fal
     staff = organisations_with(user, Perm.INCIDENTS_VIEW)
     if staff and desk_only:
         return Q(**{f"{prefix}organisation_id__in": staff})
-    through_victims = _through_victims(user)
+    return visible_incidents_q_for(*_reach_of(user), prefix=prefix)
+
+
+def visible_incidents_q_for(
+    user_id: Any, staff: Collection[Any], collectives: Collection[Any], prefix: str = ""
+) -> Q:
+    """`visible_incidents_q` of a signed-in person from `_reach_of`, for prepared lookups."""
+    through_victims = _through_victims_for(user_id, staff, collectives)
     q = Q(**{f"{prefix}id__in" if prefix else "pk__in": through_victims}) | Q(
-        **{f"{prefix}reported_by_id": user.pk, f"{prefix}status": IncidentStatus.DRAFT}
+        **{f"{prefix}reported_by_id": user_id, f"{prefix}status": IncidentStatus.DRAFT}
     )
     if staff:
         q |= Q(**{f"{prefix}organisation_id__in": staff})
@@ -177,14 +200,40 @@ def keyset_page(queryset: QuerySet[Incident], *, after: UUID | None, size: int) 
     return page_from(queryset[: size + 1], size=size, is_first=after is None)
 
 
+#: The reach's fields and two sample sets, after the looked-up id (`core.prepared`).
+_REACH_FIELDS = (
+    Incident._meta.get_field("reported_by"),
+    Incident._meta.get_field("organisation"),
+    Defender._meta.get_field("collective_organisation"),
+)
+_SAMPLES = ((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ()))
+
+#: One incident as `get_incident_for_user` reads it, compiled once per connection and shape
+#: of the reach: every incident page starts here (ADR 0050).
+_INCIDENT = Prepared(
+    Incident,
+    lambda incident_id, *reach: (
+        Incident.objects.filter(visible_incidents_q_for(*reach), pk=incident_id)
+        .select_related("organisation", "reported_by", "evaluated_by")
+        .order_by()[:1]
+    ),
+    fields=(Incident._meta.pk, *_REACH_FIELDS),
+    samples=_SAMPLES,
+)
+
+
+def _one(prepared: Prepared[Incident], user: Person, incident_id: UUID) -> Incident:
+    found = prepared(incident_id, *_reach_of(user)) if user.is_authenticated else []
+    if not found:
+        raise Http404
+    return found[0]
+
+
 def get_incident_for_user(
     user: Person, incident_id: UUID, *, for_write: bool = False, for_coding: bool = False
 ) -> Incident:
     """404 when invisible; 403 when visible but the person may not change it."""
-    incident = get_object_or_404(
-        incidents_visible_to(user).select_related("organisation", "reported_by", "evaluated_by"),
-        pk=incident_id,
-    )
+    incident = _one(_INCIDENT, user, incident_id)
     if for_write and not rules.can_edit_incident(user, incident):
         raise PermissionDenied
     if for_coding and not rules.can_code_incident(user, incident):
@@ -273,20 +322,30 @@ def _count_of(queryset: QuerySet[Any]) -> Coalesce:
     )
 
 
-def get_incident_for_api(user: Person, incident_id: UUID) -> Incident:
-    """The incident with the number of each kind of its parts (subqueries of one query)."""
+def _incident_for_api(incident_id: UUID, *reach: Any) -> QuerySet[Incident]:
     of_incident = Q(incident_id=OuterRef("pk"))
-    return get_object_or_404(
-        incidents_visible_to(user)
+    return (
+        Incident.objects.filter(visible_incidents_q_for(*reach), pk=incident_id)
         .select_related("evaluated_by")
         .annotate(
             act_count=_count_of(Act.objects.filter(of_incident)),
             involvement_count=_count_of(Involvement.objects.filter(of_incident)),
             source_count=_count_of(Source.objects.filter(of_incident)),
             intervention_count=_count_of(Intervention.objects.filter(of_incident)),
-        ),
-        pk=incident_id,
+        )
+        .order_by()[:1]
     )
+
+
+#: The API's incident lookup, prepared as `_INCIDENT` is.
+_INCIDENT_FOR_API = Prepared(
+    Incident, _incident_for_api, fields=(Incident._meta.pk, *_REACH_FIELDS), samples=_SAMPLES
+)
+
+
+def get_incident_for_api(user: Person, incident_id: UUID) -> Incident:
+    """The incident with the number of each kind of its parts (subqueries of one query)."""
+    return _one(_INCIDENT_FOR_API, user, incident_id)
 
 
 def act_types_and_perpetrator_kinds(incident: Incident) -> tuple[list[str], list[str]]:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,6 +139,100 @@ def test_an_inactive_membership_or_organisation_is_not_read(desk_officer, organi
     organisation.save(update_fields=["is_active"])
 
     assert rules.fetch_active_memberships(desk_officer.pk) == []
+
+
+# --- collections of UUIDs, compiled per shape ---
+
+ORGANISATION = Membership._meta.get_field("organisation")
+
+
+def _in_organisations(builds: list[object]):
+    def build(user_id: uuid.UUID, organisation_ids: list[uuid.UUID]) -> QuerySet[Membership]:
+        builds.append(len(organisation_ids))
+        return Membership.objects.filter(
+            user_id=user_id, organisation_id__in=organisation_ids
+        ).order_by("role")
+
+    return build
+
+
+def test_a_collection_gives_what_the_queryset_gives_at_every_length(
+    desk_officer, organisation, other_organisation, django_assert_num_queries
+):
+    MembershipFactory(user=desk_officer, organisation=other_organisation, role=Role.TRAINER)
+    builds: list[object] = []
+    build = _in_organisations(builds)
+    prepared = Prepared(
+        Membership,
+        build,
+        fields=(USER, ORGANISATION),
+        samples=((SAMPLES[0][0], ()), (SAMPLES[1][0], ())),
+    )
+
+    for ids in (
+        {organisation.pk},
+        [organisation.pk, other_organisation.pk],
+        (other_organisation.pk, uuid.uuid4(), organisation.pk),
+        frozenset({other_organisation.pk}),
+    ):
+        expected = [(m.pk, m.role) for m in build(desk_officer.pk, list(ids))]
+        assert [(m.pk, m.role) for m in prepared(desk_officer.pk, ids)] == expected
+    assert len(expected) == 1
+
+    # Compiled once per length (two samples each), then one query and nothing built.
+    compiled = list(builds)
+    with django_assert_num_queries(1):
+        prepared(desk_officer.pk, [organisation.pk, other_organisation.pk])
+    assert builds == compiled
+
+
+def test_an_empty_collection_is_left_to_the_queryset(desk_officer, django_assert_num_queries):
+    prepared = Prepared(
+        Membership,
+        _in_organisations([]),
+        fields=(USER, ORGANISATION),
+        samples=((SAMPLES[0][0], ()), (SAMPLES[1][0], ())),
+    )
+
+    with django_assert_num_queries(0):  # Django knows an empty IN finds nothing
+        assert prepared(desk_officer.pk, set()) == []
+
+
+def test_an_empty_collection_beside_other_terms_is_prepared_too(
+    desk_officer, organisation, django_assert_num_queries
+):
+    def build(user_id: uuid.UUID, organisation_ids: list[uuid.UUID]) -> QuerySet[Membership]:
+        return Membership.objects.filter(
+            Q(user_id=user_id) | Q(organisation_id__in=organisation_ids)
+        ).order_by("pk")
+
+    prepared = Prepared(
+        Membership,
+        build,
+        fields=(USER, ORGANISATION),
+        samples=((SAMPLES[0][0], ()), (SAMPLES[1][0], ())),
+    )
+    expected = [m.pk for m in build(desk_officer.pk, [])]
+    assert expected
+    assert [m.pk for m in prepared(desk_officer.pk, [])] == expected
+
+    with django_assert_num_queries(1):
+        assert [m.pk for m in prepared(desk_officer.pk, ())] == expected
+    everyone = [m.pk for m in build(uuid.uuid4(), [organisation.pk])]
+    assert [m.pk for m in prepared(uuid.uuid4(), {organisation.pk})] == everyone
+
+
+def test_a_collection_of_other_values_is_refused(desk_officer):
+    role = Membership._meta.get_field("role")
+    prepared = Prepared(
+        Membership,
+        lambda roles: Membership.objects.filter(role__in=roles),
+        fields=(role,),
+        samples=(((),), ((),)),
+    )
+
+    with pytest.raises(ImproperlyConfigured, match="hold UUIDs"):
+        prepared([Role.TRAINER])
 
 
 # --- the session store ---
