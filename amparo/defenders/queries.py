@@ -159,19 +159,50 @@ def _count(rows: QuerySet[Any], by: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _reader_shares(user: User | AnonymousUser) -> dict[str, Exists]:
-    """One flag per organisation of the reader: is the record shared with it? Sections of
-    other modules answer their own reach from these (rules.reads_defender) without a query."""
-    return {
+def _reader_organisations(user: User | AnonymousUser) -> list[Any]:
+    return sorted({m.organisation_id for m in account_rules.active_memberships(user)}, key=str)
+
+
+def _defender_page(
+    defender_id: UUID,
+    user_id: UUID,
+    staff: list[UUID],
+    collectives: list[UUID],
+    readers: list[UUID],
+) -> QuerySet[Defender]:
+    shared_with = {
+        # One flag per organisation of the reader: is the record shared with it? Sections of
+        # other modules answer their own reach from these (rules.reads_defender), no query.
         f"shared_with_{number}": Exists(
             DefenderShare.objects.filter(defender=OuterRef("pk"), organisation_id=organisation_id)
         )
-        for number, organisation_id in enumerate(_reader_organisations(user))
+        for number, organisation_id in enumerate(readers)
     }
+    return (
+        Defender.objects.filter(_visible_q(user_id, staff, collectives), pk=defender_id)
+        .select_related("organisation")
+        .annotate(
+            close_people_count=_count(ClosePerson.objects.all(), "defender"),
+            share_count=_count(DefenderShare.objects.all(), "defender"),
+            member_total=_count(CollectiveMember.objects.all(), "collective"),
+            **shared_with,
+        )
+        .order_by()[:1]
+    )
 
 
-def _reader_organisations(user: User | AnonymousUser) -> list[Any]:
-    return sorted({m.organisation_id for m in account_rules.active_memberships(user)}, key=str)
+#: The defender's page lookup, prepared as `_DEFENDER` is (the reader's organisations are a
+#: collection argument too).
+_DEFENDER_PAGE = Prepared(
+    Defender,
+    _defender_page,
+    fields=(
+        Defender._meta.pk,
+        *_REACH_FIELDS,
+        DefenderShare._meta.get_field("organisation"),
+    ),
+    samples=(_SAMPLES[0] + ((),), _SAMPLES[1] + ((),)),
+)
 
 
 def get_defender_page(
@@ -185,20 +216,16 @@ def get_defender_page(
     page shows it only to those who may see shares), `member_total` (every member of a
     collective, the hidden ones included) and `shared_with_reader`, the reader's
     organisations this record is shared with."""
-    queryset = (
-        _reached(user)
-        .annotate(
-            close_people_count=_count(ClosePerson.objects.all(), "defender"),
-            share_count=_count(DefenderShare.objects.all(), "defender"),
-            member_total=_count(CollectiveMember.objects.all(), "collective"),
-            **_reader_shares(user),
-        )
-        .prefetch_related("categories", "channels", "consents")
-    )
-    defender = get_object_or_404(queryset, pk=defender_id)
+    if not user.is_authenticated:
+        raise Http404
+    organisations = _reader_organisations(user)
+    found = _DEFENDER_PAGE(defender_id, *_reach_of(user), organisations)
+    if not found:
+        raise Http404
+    defender = found[0]
     if for_write and not rules.can_edit_defender(user, defender):
         raise PermissionDenied
-    organisations = _reader_organisations(user)
+    prefetch_related_objects(found, "categories", "channels", "consents")
     defender.shared_with_reader = frozenset(  # type: ignore[attr-defined]
         organisation_id
         for number, organisation_id in enumerate(organisations)
@@ -207,20 +234,32 @@ def get_defender_page(
     return defender
 
 
+def _collective_links(defender_id: UUID, *reach: Any) -> QuerySet[CollectiveMember]:
+    return (
+        CollectiveMember.objects.filter(
+            Q(collective_id=defender_id) & _visible_q(*reach, prefix="member__")
+            | Q(member_id=defender_id) & _visible_q(*reach, prefix="collective__")
+        )
+        .select_related("collective", "member")
+        .order_by("created_at", "id")
+    )
+
+
+_COLLECTIVE_LINKS = Prepared(
+    CollectiveMember,
+    _collective_links,
+    fields=(CollectiveMember._meta.get_field("collective"), *_REACH_FIELDS),
+    samples=_SAMPLES,
+)
+
+
 def collective_links(
     user: User | AnonymousUser, defender: Defender
 ) -> tuple[list[CollectiveMember], list[CollectiveMember]]:
     """The members of a collective and the collectives of an individual, in one query for both
     directions, each limited to the records the reader reaches: a collective's page must not
     reveal the pseudonyms of members whose own records the reader may not open."""
-    links = (
-        CollectiveMember.objects.filter(
-            Q(collective=defender) & rules.visible_defenders_q(user, "member__")
-            | Q(member=defender) & rules.visible_defenders_q(user, "collective__")
-        )
-        .select_related("collective", "member")
-        .order_by("created_at", "id")
-    )
+    links = _COLLECTIVE_LINKS(defender.pk, *_reach_of(user)) if user.is_authenticated else []
     members: list[CollectiveMember] = []
     collectives: list[CollectiveMember] = []
     for link in links:
