@@ -4,7 +4,8 @@ arrested again, now under house arrest; a community radio collective charged wit
 two of its presenters in pre-trial detention; postponed hearings, an observed hearing and a
 published report),
 one at the Guatemala office with an upcoming hearing observed by Tomás, and enough older cases
-for the public statistics to show counts above the suppression threshold.
+(most with a spell of pre-trial detention) for the public statistics to show counts above the
+suppression threshold.
 
 Idempotent and deterministic: every case has a fixed id, so a second run adds nothing. All
 names, courts and numbers are fictional.
@@ -220,19 +221,20 @@ def _guatemala_case(office: Organisation, tomas: User | None, today: date) -> No
         )
 
 
-#: Older closed cases, only codes: the public statistics need counts of 5 and more.
-HISTORY: list[tuple[str, str, str, str, int]] = [
-    ("h1", "company", "land", "acquitted", 900),
-    ("h2", "company", "land", "dismissed", 800),
-    ("h3", "state", "public_order", "convicted", 700),
-    ("h4", "company", "land", "acquitted", 650),
-    ("h5", "state", "terrorism", "withdrawn", 600),
-    ("h6", "private", "defamation", "acquitted", 500),
+#: Older closed cases, only codes: the public statistics need counts of 5 and more. The last
+#: number is the days of pre-trial detention after the arrest (None: never detained).
+HISTORY: list[tuple[str, str, str, str, int, int | None]] = [
+    ("h1", "company", "land", "acquitted", 900, 12),
+    ("h2", "company", "land", "dismissed", 800, 45),
+    ("h3", "state", "public_order", "convicted", 700, 200),
+    ("h4", "company", "land", "acquitted", 650, 3),
+    ("h5", "state", "terrorism", "withdrawn", 600, 400),
+    ("h6", "private", "defamation", "acquitted", 500, None),
 ]
 
 
 def _history(office: Organisation, today: date) -> None:
-    for key, initiator, kind, outcome, age in HISTORY:
+    for key, initiator, kind, outcome, age, held in HISTORY:
         defender = _defender(office, f"trials.{key}", f"Defender {key.upper()} (fictional)")
         case = services.open_case(
             actor=None,
@@ -250,6 +252,16 @@ def _history(office: Organisation, today: date) -> None:
             kind, f"Código Penal ({kind})"
         )
         services.add_charge(case=case, actor=None, article=article, kind=kind)
+        if held is not None:
+            arrested = case.opened_on + timedelta(days=2)
+            services.add_detention_period(
+                case=case,
+                actor=None,
+                defender=defender,
+                kind="pre_trial",
+                starts_on=arrested,
+                ends_on=arrested + timedelta(days=held - 1),
+            )
 
 
 @transaction.atomic

@@ -35,6 +35,10 @@ def test_the_demo_is_seeded_once(settings):
     ]
     tomas = User.objects.get(email=f"tomas@{accounts_demo.DEMO_DOMAIN}")
     assert [c.country for c in queries.cases_visible_to(tomas)] == ["GT"]
+    # The trial-observer persona observes the Guatemala hearing's mission.
+    assert list(tomas.trial_missions.values_list("hearing__case__country", "status")) == [
+        ("GT", "prepared")
+    ]
     assert CriminalisationCase.objects.filter(country="CO").count() == 8
     # Luz's re-arrest: custody, pre-trial detention, bail; custody again, now house arrest.
     land = CriminalisationCase.objects.get(pk=demo._id("case.land"))
@@ -50,6 +54,9 @@ def test_the_demo_is_seeded_once(settings):
         "pre_trial",
         2,
     )
+    # Five older cases with pre-trial detention too: the public figure is shown, not suppressed.
+    kinds = [(f.code, f.shown) for f in queries.statistics().by_detention_kind]
+    assert kinds == [("custody", None), ("pre_trial", 7), ("house_arrest", None)]
 
 
 def test_demo_refuses_without_debug(settings):
