@@ -7,16 +7,18 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from amparo.accounts.models import Organisation
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
-from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
-from amparo.desk import queries, services
+from amparo.desk import queries, rules, services
 from amparo.desk.enums import CaseState, Priority
-from amparo.desk.models import Case
+from amparo.desk.models import Case, GrantFund
 from amparo.desk.schemas import (
     AccompanimentIn,
     AccompanimentOut,
@@ -30,7 +32,10 @@ from amparo.desk.schemas import (
     CasePage,
     DeskConflictOut,
     DeskErrorOut,
+    FundIn,
+    FundOut,
     FundPage,
+    FundUpdateIn,
     MechanismStudyIn,
     ReferralIn,
     ReferralOut,
@@ -44,6 +49,8 @@ router = Router(tags=["desk"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: DeskConflictOut, 422: DeskErrorOut}
+#: A fund's refusals name no rule of DESK-2: one sentence, or ninja's list for a refused body.
+FUND_WRITE: dict[int, Any] = {**WRITE, 422: RefusalOut}
 
 
 def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
@@ -351,3 +358,61 @@ def referral_study(request: HttpRequest, referral_id: UUID, payload: MechanismSt
 )
 def fund_list(request: HttpRequest, limit: int = LIMIT, after: UUID | None = AFTER) -> Any:
     return pk_page(queries.funds_visible_to(caller(request)), after, limit)
+
+
+def _desk_of_token(request: HttpRequest) -> Organisation:
+    """The desk a new fund belongs to: the organisation the token was made for, which the
+    caller must lead (the page offers the desks the person leads; a token acts for one)."""
+    organisation: Organisation = request.api_token.organisation  # type: ignore[attr-defined]
+    if not rules.can_manage_funds(caller(request), organisation.pk):
+        raise PermissionDenied
+    return organisation
+
+
+#: A fund's rules that may be null (no maximum, no limit); null for any other field keeps it.
+NULLABLE_FUND_FIELDS = {"max_amount", "max_grants_per_year"}
+
+
+@router.post(
+    "/desk/funds",
+    response={201: FundOut, **FUND_WRITE},
+    url_name="desk-fund-create",
+    summary="Add an emergency grant fund, with its rules, to the token's desk (its lead only)",
+)
+def fund_create(request: HttpRequest, payload: FundIn) -> Any:
+    organisation = _desk_of_token(request)
+    try:
+        fund = services.create_fund(
+            organisation=organisation, actor=caller(request), **payload.dict()
+        )
+    except services.DeskError as error:
+        return Status(422, {"detail": error.message})
+    return Status(201, fund)
+
+
+@router.patch(
+    "/desk/funds/{uuid:fund_id}",
+    response={200: FundOut, **FUND_WRITE},
+    url_name="desk-fund-update",
+    summary=(
+        "Change a fund's name or rules, or retire it, at the version read (only the fields "
+        "sent; its desk's lead only). Referrals already sent keep what was checked then."
+    ),
+)
+def fund_update(request: HttpRequest, fund_id: UUID, payload: FundUpdateIn) -> Any:
+    user = caller(request)
+    fund: GrantFund = queries.get_fund_for_user(user, fund_id, for_write=True)
+    sent = payload.dict(exclude_unset=True, exclude={"version"})
+    changes = {
+        name: value
+        for name, value in sent.items()
+        if value is not None or name in NULLABLE_FUND_FIELDS
+    }
+    try:
+        return services.update_fund(
+            fund=fund, actor=user, expected_version=payload.version, changes=changes
+        )
+    except EditConflict as error:
+        return _conflict(error)
+    except services.DeskError as error:
+        return Status(422, {"detail": error.message})

@@ -302,6 +302,47 @@ class FundPage(Schema):
     next_after: UUID | None = Field(description=NEXT)
 
 
+#: A fund's cap is a whole number of its currency (a PositiveIntegerField: PostgreSQL's integer).
+MAX_FUND_AMOUNT = 2_147_483_647
+FUND_NAME = Field(max_length=300, description="Tier 1: encrypted, read only by the desk.")
+FUND_AMOUNT = Field(
+    None, ge=1, le=MAX_FUND_AMOUNT, description="Per grant, in whole units; null: no maximum."
+)
+FUND_GRANTS = Field(
+    None, ge=1, le=100, description="Grants per defender in twelve months; null: no limit."
+)
+KEEP = "Omitted or null: kept as it is."
+
+
+class FundIn(Schema):
+    """A new fund of the desk the token acts for, with its rules (DESK-2)."""
+
+    name: str = FUND_NAME
+    categories: list[GrantCategory] = Field(description="The grant categories it covers.")
+    max_amount: int | None = FUND_AMOUNT
+    currency: Currency
+    max_grants_per_year: int | None = FUND_GRANTS
+    requires_current_analysis: bool = False
+    requires_partner_consent: bool = True
+
+
+class FundUpdateIn(Schema):
+    """A change to a fund's name or rules, or its retirement (`is_active: false`), at the
+    version read; only the fields sent change."""
+
+    version: int
+    name: str | None = Field(None, max_length=300, description=KEEP)
+    categories: list[GrantCategory] | None = Field(None, description=KEEP)
+    max_amount: int | None = FUND_AMOUNT
+    currency: Currency | None = Field(None, description=KEEP)
+    max_grants_per_year: int | None = FUND_GRANTS
+    requires_current_analysis: bool | None = Field(None, description=KEEP)
+    requires_partner_consent: bool | None = Field(None, description=KEEP)
+    is_active: bool | None = Field(
+        None, description="False retires the fund: referrals that name it keep it. " + KEEP
+    )
+
+
 class DeskConflictOut(Schema):
     detail: str
     current_version: int

@@ -316,6 +316,15 @@ API = [
         args=_referral,
         setup=_api(_with_case),
     ),
+    Route("api-v1:desk-fund-create", API_BAD_BODY, method="POST", setup=_api()),
+    Route(
+        "api-v1:desk-fund-update",
+        API_BAD_BODY,
+        method="PATCH",
+        args=_fund,
+        setup=_api(_with_case),
+        note="with a JSON body: tests/test_api_funds.py",
+    ),
 ]
 
 MATRIX = PAGES + API
