@@ -11,7 +11,7 @@ from ninja import Router, Status
 
 from amparo.accounts.models import Organisation
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
-from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
 from amparo.wellbeing import queries, services
 from amparo.wellbeing.models import CareAgreement, CheckIn
@@ -35,7 +35,8 @@ from amparo.wellbeing.schemas import (
 router = Router(tags=["wellbeing"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: WellbeingConflictOut, 422: ErrorOut}
+#: A 422 is a service's sentence, or ninja's list of field errors for a body the schema refuses.
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: WellbeingConflictOut, 422: RefusalOut}
 
 
 def _conflict(error: EditConflict) -> Status[dict[str, Any]]:

@@ -85,6 +85,43 @@ def test_sharing_elsewhere_is_refused(api_client, defender, other_organisation):
     assert not CheckIn.objects.exists()
 
 
+def test_both_kinds_of_refusal_are_the_documented_422(api_client, defender, other_organisation):
+    """A service's refusal is one sentence; a body the schema refuses is ninja's list of field
+    errors. RefusalOut documents both, for every write."""
+    ana = api_client(defender)
+    url = "/api/v1/wellbeing/check-ins"
+
+    refused = _send(
+        ana,
+        "POST",
+        url,
+        {"stress": 2, "rest": 4, "support": 5, "shared_with_id": str(other_organisation.pk)},
+    )
+    malformed = _send(ana, "POST", url, {"stress": 9, "rest": 4, "support": 5})
+    schema = ana.get("/api/v1/openapi.json").json()
+
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {"detail": "You can share only with an organisation you belong to."},
+    )
+    assert malformed.status_code == 422
+    assert [error["loc"][-1] for error in malformed.json()["detail"]] == ["stress"]
+    writes = [
+        operation
+        for path in schema["paths"].values()
+        for method, operation in path.items()
+        if method in {"post", "put", "patch"} and "wellbeing" in operation.get("tags", [])
+    ]
+    refusals = {
+        operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+        for operation in writes
+    }
+    assert (len(writes), refusals) == (6, {"#/components/schemas/RefusalOut"})
+    kinds = schema["components"]["schemas"]["RefusalOut"]["properties"]["detail"]["anyOf"]
+    assert sorted(kind["type"] for kind in kinds) == ["array", "string"]
+    assert not CheckIn.objects.exists()
+
+
 def test_care_agreement_read_and_write(
     api_client, organisation, desk_lead, desk_officer, *, outsider, django_assert_max_num_queries
 ):
