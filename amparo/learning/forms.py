@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from amparo.learning.models import Course, Lesson, Question
-from amparo.learning.services import MAX_ANNOUNCEMENT, MAX_ANSWER
+from amparo.accounts.models import User
+from amparo.learning.models import Cohort, Course, Enrolment, Lesson, Question, Team
+from amparo.learning.services import MAX_ANNOUNCEMENT, MAX_ANSWER, MAX_TEAM_NAME
 
 PRIVATE = {"autocomplete": "off"}
 
@@ -45,14 +46,18 @@ class SignUpForm(forms.Form):
 
 
 class QuizForm(forms.Form):
-    """One field per question: radio buttons, checkboxes or a text box."""
+    """One field per question the learner answers alone: radio buttons, checkboxes or a text
+    box. Group work is answered by the learner's team, on the team's page (TeamAnswerForm)."""
 
     def __init__(self, *args: Any, lesson: Lesson, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.questions: list[Question] = list(lesson.questions.all())
-        for number, question in enumerate(self.questions, start=1):
+        self.questions: list[Question] = [
+            question for question in lesson.questions.all() if not question.is_group_work
+        ]
+        for question in self.questions:
             name = f"q-{question.pk}"
-            label = f"{number}. {question.prompt}"
+            # The question's place in the whole quiz, group work included, as in the results.
+            label = f"{question.position}. {question.prompt}"
             if question.is_short:
                 self.fields[name] = forms.CharField(
                     label=label,
@@ -90,6 +95,77 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={**PRIVATE, "rows": 4}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class TeamReviewForm(ReviewForm):
+    feedback = forms.CharField(
+        label=_("Feedback to the team"),
+        max_length=MAX_ANSWER,
+        widget=forms.Textarea(attrs={**PRIVATE, "rows": 4}),
+    )
+
+
+class TeamAnswerForm(forms.Form):
+    """A team's shared answer; `version` is the answer's when the page was made, 0 when the
+    team had not answered yet (optimistic locking)."""
+
+    text = forms.CharField(
+        label=_("Your team's answer"),
+        max_length=MAX_ANSWER,
+        widget=forms.Textarea(attrs={**PRIVATE, "rows": 6}),
+        help_text=_(
+            "Any member of the team can write and change it until a facilitator reviews it. "
+            "Only your team and your facilitators read it."
+        ),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the team"),
+        max_length=MAX_TEAM_NAME,
+        # Translators: a team is a few learners of a group (cohort) who do group work together.
+        help_text=_(
+            "For example “Team 1”. Never a person's name or a place smaller than a country: "
+            "learners see it."
+        ),
+    )
+
+
+class PlacementForm(forms.Form):
+    """Learners of the cohort to put in a team, or in no team when `team` is empty. The page
+    writes the check boxes and the team select from what it already loaded."""
+
+    enrolments = forms.ModelMultipleChoiceField(
+        label=_("Learners"), queryset=Enrolment.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enrolments"].queryset = Enrolment.objects.filter(  # type: ignore[attr-defined]
+            cohort=cohort
+        )
+        self.fields["team"].queryset = Team.objects.filter(cohort=cohort)  # type: ignore[attr-defined]
+
+
+class CoFacilitatorForm(forms.Form):
+    """A trainer to add: the choices are the candidates the page already loaded."""
+
+    person = forms.ChoiceField(label=_("Trainer"), choices=())
+
+    def __init__(self, *args: Any, candidates: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(person.pk): person for person in candidates}
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            (key, person.display_name or person.email) for key, person in self.candidates.items()
+        ]
+
+    def chosen(self) -> User:
+        return self.candidates[self.cleaned_data["person"]]
 
 
 class AnnouncementForm(forms.Form):

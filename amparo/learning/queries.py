@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -239,7 +249,7 @@ def get_lesson(lesson_id: UUID, user: User | AnonymousUser | None = None) -> Les
         enrolment = Enrolment.objects.filter(learner_id=user.pk, course_id=OuterRef("course_id"))
         lessons = lessons.annotate(
             enrolment_id=Subquery(enrolment.values("pk")[:1]),
-            team_id=Subquery(enrolment.values("team_id")[:1]),
+            team_id=Subquery(enrolment.values("team_id")[:1], output_field=UUIDField()),
         )
     return get_object_or_404(lessons, pk=lesson_id)
 
@@ -254,10 +264,6 @@ def lesson_sequence(course: Course, enrolment_id: UUID) -> list[Lesson]:
         .annotate(is_done=Exists(done))
         .order_by("position")
     )
-
-
-def lesson_count(course_id: UUID) -> int:
-    return Lesson.objects.filter(course_id=course_id).count()
 
 
 def done_lesson_ids(enrolment: Enrolment) -> set[UUID]:
@@ -302,8 +308,17 @@ def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
 
 def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False) -> Cohort:
     """404 for anybody but the cohort's facilitators: learners do not learn who else is in it.
-    `for_write`: changing who facilitates it, which only its lead may (403 for the others)."""
-    cohort = get_object_or_404(cohorts_visible_to(user), pk=cohort_id)
+    `for_write`: changing who facilitates it, which only its lead may (403 for the others).
+    The cohort comes with `lesson_total`, its course's number of lessons (same query)."""
+    lessons = (
+        Lesson.objects.filter(course_id=OuterRef("course_id"))
+        .order_by()
+        .values("course_id")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    cohorts = cohorts_visible_to(user).annotate(lesson_total=Coalesce(Subquery(lessons), 0))
+    cohort = get_object_or_404(cohorts, pk=cohort_id)
     if for_write and not rules.can_manage_facilitators(user, cohort):
         raise PermissionDenied
     return cohort
@@ -346,7 +361,7 @@ def get_joinable_cohort(cohort_id: UUID) -> Cohort:
 def cohort_enrolments(cohort: Cohort) -> list[Enrolment]:
     return list(
         Enrolment.objects.filter(cohort=cohort)
-        .select_related("learner")
+        .select_related("learner", "team")
         .order_by("enrolled_at", "id")[:PAGE_SIZE]
     )
 

@@ -2,9 +2,12 @@
 
 Course content is public; every signed-in persona is a learner. Ana (defender) is enrolled in
 the course and owns the enrolment; the others are not enrolled, so a lesson sends them to the
-course page to enrol (302). Lena (desk lead) is made a trainer of Casa Segura and a
+course page to enrol (302). Lena (desk lead) is made a trainer of Casa Segura and the lead
 facilitator of the course's cohort: only she reaches its pages (404 for everybody else, so
-nobody learns who is in a group). Ana's written answer waits for Lena's review.
+nobody learns who is in a group). Ana's written answer waits for Lena's review. Ana is in the
+cohort's team "Team 1", whose page she and Lena see; only Ana writes its answers. Where a row
+needs a co-facilitator, Dora (desk officer) is made a trainer and Lena's co-facilitator: she
+sees the cohort, but changing who facilitates it is the lead's (403).
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ LESSON = {**LEARNERS_POST, "defender": 200}
 #: Lena facilitates the cohort.
 FACILITATOR = {**NOBODY, "desk_lead": 200}
 FACILITATOR_POST = {**NOBODY, "desk_lead": 302}
+#: Ana's team: she and its facilitator Lena see it; only Ana writes its answers.
+TEAM = {**NOBODY, "defender": 200, "desk_lead": 200}
+TEAM_WRITE = {**NOBODY, "defender": 302, "desk_lead": 403}
+#: Dora co-facilitates: she may not change who facilitates.
+LEAD_ONLY_POST = {**FACILITATOR_POST, "desk_officer": 403}
 #: Opening a group needs `learning.teach` (Lena is made a trainer); others are refused.
 TRAINER_ONLY = {"anonymous": 302, **dict.fromkeys(SIGNED_IN, 403)}
 
@@ -32,7 +40,7 @@ TRAINER_ONLY = {"anonymous": 302, **dict.fromkeys(SIGNED_IN, 403)}
 def _course(world: World, client: Any) -> None:
     from amparo.learning.tests.factories import make_course
 
-    world.extra.setdefault("course", make_course())
+    world.extra.setdefault("course", make_course(group_work=True))
 
 
 def _enrolled(world: World, client: Any) -> None:
@@ -78,6 +86,44 @@ def _cohort(world: World, client: Any) -> None:
     world.extra["answer"] = pending_answer(enrolment)
 
 
+def _team(world: World, client: Any) -> None:
+    from amparo.learning.models import Enrolment, Team
+    from amparo.learning.tests.factories import group_work_of
+
+    _cohort(world, client)
+    team = Team.objects.create(cohort=world.extra["cohort"], name="Team 1")
+    Enrolment.objects.filter(learner=world.people["defender"]).update(team=team)
+    world.extra["team"] = team
+    world.extra["group_work"] = group_work_of(world.extra["course"])
+
+
+def _team_answer(world: World, client: Any) -> None:
+    from amparo.learning import services
+
+    _team(world, client)
+    world.extra["team_answer"] = services.write_team_answer(
+        team=world.extra["team"],
+        question=world.extra["group_work"],
+        actor=world.people["defender"],
+        text="We leave together.",
+        expected_version=0,
+    )
+
+
+def _co_facilitator(world: World, client: Any) -> None:
+    """Dora becomes a trainer of Casa Segura and Lena's co-facilitator; Tom trains there too."""
+    from amparo.accounts.enums import Role
+    from amparo.accounts.tests.factories import MembershipFactory, staff_member
+
+    _cohort(world, client)
+    dora = world.people["desk_officer"]
+    MembershipFactory(user=dora, organisation=world.organisation, role=Role.TRAINER)
+    world.extra["cohort"].facilitators.add(dora)
+    world.extra["candidate"] = staff_member(
+        world.organisation, Role.TRAINER, email="tom@example.org", display_name="Tom"
+    )
+
+
 def _course_id(world: World) -> list[object]:
     return [world.extra["course"].pk]
 
@@ -112,6 +158,22 @@ def _cohort_id(world: World) -> list[object]:
 
 def _answer(world: World) -> list[object]:
     return [world.extra["answer"].pk]
+
+
+def _cohort_and_dora(world: World) -> list[object]:
+    return [world.extra["cohort"].pk, world.people["desk_officer"].pk]
+
+
+def _team_id(world: World) -> list[object]:
+    return [world.extra["team"].pk]
+
+
+def _team_and_question(world: World) -> list[object]:
+    return [world.extra["team"].pk, world.extra["group_work"].pk]
+
+
+def _team_answer_id(world: World) -> list[object]:
+    return [world.extra["team_answer"].pk]
 
 
 PUBLIC = [
@@ -197,6 +259,68 @@ PAGES = [
         args=_cohort_id,
         setup=_cohort,
         data=lambda world: {"body": "We meet on Thursday."},
+    ),
+    Route("learning:cohort-facilitators", FACILITATOR, args=_cohort_id, setup=_cohort),
+    Route(
+        "learning:cohort-facilitators",
+        LEAD_ONLY_POST,
+        method="POST",
+        args=_cohort_id,
+        setup=_co_facilitator,
+        data=lambda world: {"person": str(world.extra["candidate"].pk)},
+        note="Lena adds Tom, another trainer of Casa Segura; her co-facilitator Dora may not",
+    ),
+    Route(
+        "learning:facilitator-remove",
+        LEAD_ONLY_POST,
+        method="POST",
+        args=_cohort_and_dora,
+        setup=_co_facilitator,
+        note="Lena takes Dora off; Dora herself may not",
+    ),
+    Route("learning:cohort-teams", FACILITATOR, args=_cohort_id, setup=_cohort),
+    Route(
+        "learning:cohort-teams",
+        FACILITATOR_POST,
+        method="POST",
+        args=_cohort_id,
+        setup=_cohort,
+        data=lambda world: {"name": "Team 2"},
+    ),
+    Route(
+        "learning:team-placement",
+        FACILITATOR_POST,
+        method="POST",
+        args=_cohort_id,
+        setup=_team,
+        data=lambda world: {
+            "enrolments": str(world.people["defender"].enrolments.get().pk),
+            "team": "",
+        },
+    ),
+    Route("learning:team", TEAM, args=_team_id, setup=_team),
+    Route(
+        "learning:team-answer",
+        TEAM_WRITE,
+        method="POST",
+        args=_team_and_question,
+        setup=_team,
+        data=lambda world: {
+            f"{world.extra['group_work'].pk}-text": "We leave together.",
+            f"{world.extra['group_work'].pk}-version": "0",
+        },
+        note="the facilitator reads the team's answers but does not write them",
+    ),
+    Route(
+        "learning:team-answer-review",
+        FACILITATOR_POST,
+        method="POST",
+        args=_team_answer_id,
+        setup=_team_answer,
+        data=lambda world: {
+            f"{world.extra['team_answer'].pk}-feedback": "Well agreed.",
+            f"{world.extra['team_answer'].pk}-version": str(world.extra["team_answer"].version),
+        },
     ),
 ]
 

@@ -6,11 +6,15 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from amparo.accounts.tests.factories import UserFactory
 from amparo.learning import services
+from amparo.learning.models import Question
 from amparo.learning.tests.factories import (
     course_data,
+    group_work_of,
     make_cohort,
     make_course,
+    make_team,
     pending_answer,
     right_responses,
 )
@@ -116,22 +120,128 @@ def test_my_courses(client, learner, rows, django_assert_num_queries):
 
 @pytest.mark.parametrize("rows", ROWS)
 def test_cohort_page(client, trainer, rows, django_assert_num_queries):
-    from amparo.accounts.tests.factories import UserFactory
-
-    course = make_course()
+    course = make_course(group_work=True)
     cohort = make_cohort(course, trainer)
     for n in range(rows):
         person = UserFactory(email=f"learner{n}@example.org")
         pending_answer(services.enrol(learner=person, course=course, cohort=cohort))
+        team = make_team(cohort, person, name=f"Team {n:02}")
+        _team_writes(team, person, group_work_of(course))
     url = reverse("learning:cohort", args=[cohort.pk])
     _signed_in(client, trainer, url)
 
-    # session, person; the cohort; its enrolments; the lesson count; the pending answers;
-    # the announcements; the read event of the answers (head, insert)
+    # session, person; the cohort with its course's lesson count; its enrolments with their
+    # teams; the pending answers; the teams' pending answers; the announcements; the read
+    # event of the answers (head, insert)
     with django_assert_num_queries(9):
         response = client.get(url)
 
     assert (len(response.context["enrolments"]), len(response.context["pending"])) == (rows, rows)
+    assert len(response.context["team_pending"]) == rows
+
+
+def _team_writes(team, member, question, text="Our answer"):
+    return services.write_team_answer(
+        team=team, question=question, actor=member, text=text, expected_version=0
+    )
+
+
+def _course_with_group_work(questions: int):
+    """One quiz: a question each learner answers, then `questions` of group work."""
+    from amparo.learning import loader
+
+    data = course_data(readings=1, quiz=True)
+    quiz = data["modules"][0]["units"][0]["lessons"][-1]
+    quiz["questions"] = quiz["questions"][:1] + [
+        {"kind": "short", "prompt": f"Together {n}", "group": True} for n in range(questions)
+    ]
+    return loader.load_course(data).course
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_team_page(client, trainer, learner, rows, django_assert_num_queries):
+    course = _course_with_group_work(rows)
+    cohort = make_cohort(course, trainer)
+    mates = [UserFactory(email=f"mate{n}@example.org") for n in range(2)]
+    team = make_team(cohort, learner, *mates)
+    for question in Question.objects.filter(lesson__course=course, is_group_work=True):
+        _team_writes(team, mates[0], question)
+    url = team.get_absolute_url()
+    _signed_in(client, learner, url)
+
+    # session, person (two for a plain learner); the team with its cohort, course and whether
+    # the person is in it; the answers with who wrote them; the group-work questions with
+    # their lessons; the members; the read event of the answers (head, insert)
+    with django_assert_num_queries(9):
+        response = client.get(url)
+
+    assert len(response.context["exercises"]) == rows
+    assert all(row["answer"] and row["form"] for row in response.context["exercises"])
+    assert len(response.context["members"]) == 3
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_cohort_teams_page(client, trainer, rows, django_assert_num_queries):
+    course = make_course()
+    cohort = make_cohort(course, trainer)
+    for n in range(rows):
+        make_team(cohort, UserFactory(email=f"in{n}@example.org"), name=f"Team {n:02}")
+        services.enrol(
+            learner=UserFactory(email=f"out{n}@example.org"), course=course, cohort=cohort
+        )
+    url = reverse("learning:cohort-teams", args=[cohort.pk])
+    _signed_in(client, trainer, url)
+
+    # session, person; the cohort; the teams; their members with their people; the learners
+    # in no team
+    with django_assert_num_queries(6):
+        response = client.get(url)
+
+    assert (len(response.context["teams"]), len(response.context["unplaced"])) == (rows, rows)
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_facilitators_page_for_the_lead(
+    client, organisation, trainer, rows, django_assert_num_queries
+):
+    from amparo.accounts.enums import Role
+    from amparo.accounts.tests.factories import staff_member
+
+    cohort = make_cohort(make_course(), trainer)
+    for n in range(rows):
+        cohort.facilitators.add(
+            staff_member(organisation, Role.TRAINER, email=f"co{n}@example.org")
+        )
+        staff_member(organisation, Role.TRAINER, email=f"free{n}@example.org")
+    url = reverse("learning:cohort-facilitators", args=[cohort.pk])
+    _signed_in(client, trainer, url)
+
+    # session, person; the cohort; its facilitators; the trainers the lead may add
+    with django_assert_num_queries(5):
+        response = client.get(url)
+
+    assert len(response.context["facilitators"]) == rows + 1
+    assert len(response.context["form"].fields["person"].choices) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_course_progress_in_a_team(client, trainer, learner, rows, django_assert_num_queries):
+    course = _course_with(rows)
+    cohort = make_cohort(course, trainer)
+    make_team(cohort, learner, UserFactory(email="mate@example.org"))
+    url = reverse("learning:course-progress", args=[course.pk])
+    _signed_in(client, learner, url)
+
+    # session, person (two for a plain learner); the course; the enrolment with its team; the
+    # outline; the lessons done; the announcements; the feedback; the team's members
+    with django_assert_num_queries(10):
+        response = client.get(url)
+
+    assert response.context["total"] == rows + 1
+    assert [m.learner.email for m in response.context["team_members"]] == [
+        "lea@example.org",
+        "mate@example.org",
+    ]
 
 
 @pytest.mark.parametrize("rows", ROWS)
