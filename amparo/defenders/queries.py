@@ -234,7 +234,10 @@ def get_defender_page(
     return defender
 
 
-def _collective_links(defender_id: UUID, *reach: Any) -> QuerySet[CollectiveMember]:
+def _collective_links(
+    defender_id: UUID, user_id: UUID, staff: list[UUID], collectives: list[UUID]
+) -> QuerySet[CollectiveMember]:
+    reach = (user_id, staff, collectives)
     return (
         CollectiveMember.objects.filter(
             Q(collective_id=defender_id) & _visible_q(*reach, prefix="member__")

@@ -30,9 +30,9 @@ from django.shortcuts import get_object_or_404
 
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm, roles_with
-from amparo.core.prepared import Prepared
+from amparo.defenders.lookups import ReachLookup
 from amparo.defenders.models import Defender
-from amparo.defenders.rules import defender_q, defender_q_for, organisations_with
+from amparo.defenders.rules import defender_q
 from amparo.plans import rules
 from amparo.plans.enums import (
     BROKEN_MEASURES,
@@ -72,6 +72,49 @@ def plans_visible_to(user: User | AnonymousUser) -> QuerySet[SecurityPlan]:
     )
 
 
+def _reach_lookup(build: Any) -> ReachLookup[SecurityPlan]:
+    """One plan by id, through `rules.plans_visible_q`'s reach, prepared."""
+    return ReachLookup(
+        SecurityPlan,
+        build,
+        staff_perm=Perm.PLANS_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix="subject__",
+    )
+
+
+def _with_compliance(plans: QuerySet[SecurityPlan]) -> QuerySet[SecurityPlan]:
+    checks = ComplianceCheck.objects.filter(plan=OuterRef("pk"))
+    latest = checks.order_by("-checked_on", "-created_at", "-id")
+    return plans.annotate(
+        check_count=Coalesce(
+            Subquery(checks.order_by().values("plan").annotate(n=Count("pk")).values("n")[:1]),
+            0,
+        ),
+        last_checked_on=Subquery(latest.values("checked_on")[:1]),
+        last_check_result=Subquery(latest.values("result")[:1]),
+    )
+
+
+def _plan(reach: Q, pk: UUID) -> QuerySet[SecurityPlan]:
+    return (
+        SecurityPlan.objects.filter(reach, pk=pk)
+        .select_related("subject", "analysis", "created_by")
+        .order_by()[:1]
+    )
+
+
+_PLAN = _reach_lookup(_plan)
+_PLAN_WITH_COMPLIANCE = _reach_lookup(
+    lambda reach, pk: _with_compliance(
+        SecurityPlan.objects.filter(reach, pk=pk).select_related(
+            "subject", "analysis", "created_by"
+        )
+    ).order_by()[:1]
+)
+
+
 def get_plan_for_user(
     user: User | AnonymousUser,
     plan_id: UUID,
@@ -82,21 +125,7 @@ def get_plan_for_user(
     """One plan with its subject and analysis. `compliance` adds what the plan page's summary
     of the compliance checks shows (`check_count`, `last_checked_on`, `last_check_result`), as
     subqueries of the same query."""
-    queryset = SecurityPlan.objects.filter(rules.plans_visible_q(user)).select_related(
-        "subject", "analysis", "created_by"
-    )
-    if compliance:
-        checks = ComplianceCheck.objects.filter(plan=OuterRef("pk"))
-        latest = checks.order_by("-checked_on", "-created_at", "-id")
-        queryset = queryset.annotate(
-            check_count=Coalesce(
-                Subquery(checks.order_by().values("plan").annotate(n=Count("pk")).values("n")[:1]),
-                0,
-            ),
-            last_checked_on=Subquery(latest.values("checked_on")[:1]),
-            last_check_result=Subquery(latest.values("result")[:1]),
-        )
-    plan = get_object_or_404(queryset, pk=plan_id)
+    plan = (_PLAN_WITH_COMPLIANCE if compliance else _PLAN)(user, plan_id)
     if for_write and not rules.can_edit_plan(user, plan):
         raise PermissionDenied
     return plan
@@ -291,12 +320,9 @@ def compliance_checks_after(
 # --- the API: the plan's own fields, its collections page by page ---
 
 
-def _plan_for_api(
-    plan_id: UUID, user_id: UUID, staff: list[UUID], collectives: list[UUID]
-) -> QuerySet[SecurityPlan]:
-    reach = defender_q_for(user_id, staff, collectives, shares=True, prefix="subject__")
-    return (
-        SecurityPlan.objects.filter(reach, pk=plan_id)
+_PLAN_FOR_API = _reach_lookup(
+    lambda reach, pk: (
+        SecurityPlan.objects.filter(reach, pk=pk)
         .annotate(
             measure_count=Coalesce(
                 Subquery(
@@ -321,40 +347,17 @@ def _plan_for_api(
         )
         .order_by()[:1]
     )
-
-
-#: The API's plan lookup, compiled once per connection and shape of the person's reach: its
-#: building and compiling were half of the endpoint's time (ADR 0050).
-_PLAN_FOR_API = Prepared(
-    SecurityPlan,
-    _plan_for_api,
-    fields=(
-        SecurityPlan._meta.pk,
-        Defender._meta.get_field("user"),
-        Defender._meta.get_field("organisation"),
-        Defender._meta.get_field("collective_organisation"),
-    ),
-    samples=((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ())),
 )
 
 
 def get_plan_for_api(user: User | AnonymousUser, plan_id: UUID) -> SecurityPlan:
     """The plan with the ids of its focus threats and the counts of its measures and
     protocols (two queries)."""
-    if not user.is_authenticated:
-        raise Http404
-    found = _PLAN_FOR_API(
-        plan_id,
-        user.pk,
-        organisations_with(user, Perm.PLANS_VIEW),
-        organisations_with(user, Perm.COLLECTIVE_VIEW),
-    )
-    if not found:
-        raise Http404
+    plan = _PLAN_FOR_API(user, plan_id)
     prefetch_related_objects(
-        found, Prefetch("focus_threats", queryset=Threat.objects.only("id").order_by("created_at"))
+        [plan], Prefetch("focus_threats", queryset=Threat.objects.only("id").order_by("created_at"))
     )
-    return found[0]
+    return plan
 
 
 def require_visible_plan(user: User | AnonymousUser, plan_id: UUID) -> None:

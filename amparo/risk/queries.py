@@ -10,12 +10,13 @@ raise PermissionDenied when asked `for_write`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -37,6 +38,7 @@ from django.utils import timezone
 from amparo.accounts.models import Membership, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.actors.models import Actor
+from amparo.defenders.lookups import ReachLookup
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q, organisations_with, reaches
 from amparo.incidents.models import Act, Incident
@@ -56,6 +58,9 @@ def _reach_q(user: User | AnonymousUser) -> Q:
         shares=True,
         prefix="subject__",
     )
+
+
+M = TypeVar("M", bound=models.Model)
 
 
 # --- subjects ---
@@ -111,26 +116,45 @@ def analysis_with_contents(queryset: QuerySet[RiskAnalysis]) -> QuerySet[RiskAna
     )
 
 
+def _reach_lookup(model: type[M], build: Callable[[Q, UUID], QuerySet[M]]) -> ReachLookup[M]:
+    """One record of the risk module by id, through `_reach_q`'s reach, prepared."""
+    return ReachLookup(
+        model,
+        build,
+        staff_perm=Perm.RISK_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix="subject__",
+    )
+
+
+_ANALYSIS = _reach_lookup(
+    RiskAnalysis,
+    lambda reach, pk: (
+        RiskAnalysis.objects.filter(reach, pk=pk)
+        .select_related("subject", "organisation", "created_by", "concluded_by")
+        .order_by()[:1]
+    ),
+)
+
+
 def get_analysis_for_user(
     user: User | AnonymousUser, analysis_id: UUID, *, for_write: bool = False
 ) -> RiskAnalysis:
     """The analysis with what its page shows: participants, threats and their factors (not
     the threats' incidents: the page does not list them, and services that copy or snapshot
     them load the analysis again with `analysis_with_contents`)."""
-    analysis = get_object_or_404(
-        analyses_visible_to(user)
-        .select_related("created_by", "concluded_by")
-        .prefetch_related(
-            "participants",
-            Prefetch(
-                "threats",
-                queryset=Threat.objects.select_related("source_actor").prefetch_related(_factors()),
-            ),
-        ),
-        pk=analysis_id,
-    )
+    analysis = _ANALYSIS(user, analysis_id)
     if for_write and not rules.can_edit_analysis(user, analysis):
         raise PermissionDenied
+    prefetch_related_objects(
+        [analysis],
+        "participants",
+        Prefetch(
+            "threats",
+            queryset=Threat.objects.select_related("source_actor").prefetch_related(_factors()),
+        ),
+    )
     return analysis
 
 
@@ -167,19 +191,27 @@ def _score_tenths() -> Subquery:
     return Subquery(rated.annotate(tenths=tenths).order_by("-tenths").values("tenths")[:1])
 
 
-def get_analysis_for_api(user: User | AnonymousUser, analysis_id: UUID) -> RiskAnalysis:
-    """The analysis's own fields, the ids of its participants, the number of its threats and
-    its indicative score (`score_tenths`), in two queries: the threats themselves are read
-    page by page (`threats_of_analysis`)."""
-    return get_object_or_404(
-        analyses_visible_to(user)
+_ANALYSIS_FOR_API = _reach_lookup(
+    RiskAnalysis,
+    lambda reach, pk: (
+        RiskAnalysis.objects.filter(reach, pk=pk)
+        .select_related("subject", "organisation")
         .annotate(
             threat_count=_count_of(Threat.objects.filter(analysis=OuterRef("pk")), "analysis"),
             score_tenths=_score_tenths(),
         )
-        .prefetch_related(Prefetch("participants", queryset=User.objects.only("id"))),
-        pk=analysis_id,
-    )
+        .order_by()[:1]
+    ),
+)
+
+
+def get_analysis_for_api(user: User | AnonymousUser, analysis_id: UUID) -> RiskAnalysis:
+    """The analysis's own fields, the ids of its participants, the number of its threats and
+    its indicative score (`score_tenths`), in two queries: the threats themselves are read
+    page by page (`threats_of_analysis`)."""
+    analysis = _ANALYSIS_FOR_API(user, analysis_id)
+    prefetch_related_objects([analysis], Prefetch("participants", queryset=User.objects.only("id")))
+    return analysis
 
 
 def threats_of_analysis(user: User | AnonymousUser, analysis_id: UUID) -> QuerySet[Threat]:
@@ -344,27 +376,41 @@ def threats_visible_to(user: User | AnonymousUser) -> QuerySet[Threat]:
     )
 
 
+_THREAT = _reach_lookup(
+    Threat,
+    lambda reach, pk: (
+        Threat.objects.filter(reach, pk=pk)
+        .select_related("subject", "analysis", "source_actor")
+        .order_by()[:1]
+    ),
+)
+
+
 def get_threat_for_user(
     user: User | AnonymousUser, threat_id: UUID, *, for_write: bool = False
 ) -> Threat:
-    threat = get_object_or_404(
-        threats_visible_to(user).select_related("source_actor").prefetch_related(_factors()),
-        pk=threat_id,
-    )
+    threat = _THREAT(user, threat_id)
     if for_write and not rules.can_edit_threat(user, threat):
         raise PermissionDenied
+    prefetch_related_objects([threat], _factors())
     return threat
+
+
+_THREAT_FOR_API = _reach_lookup(
+    Threat,
+    lambda reach, pk: (
+        Threat.objects.filter(reach, pk=pk)
+        .select_related("subject", "analysis")
+        .annotate(factor_count=_count_of(VCFactor.objects.filter(threat=OuterRef("pk")), "threat"))
+        .order_by()[:1]
+    ),
+)
 
 
 def get_threat_for_api(user: User | AnonymousUser, threat_id: UUID) -> Threat:
     """The threat's own fields and the number of its factors (one query): the factors are
     read page by page (`factors_of_threat`)."""
-    return get_object_or_404(
-        threats_visible_to(user).annotate(
-            factor_count=_count_of(VCFactor.objects.filter(threat=OuterRef("pk")), "threat")
-        ),
-        pk=threat_id,
-    )
+    return _THREAT_FOR_API(user, threat_id)
 
 
 def factors_of_threat(user: User | AnonymousUser, threat_id: UUID) -> QuerySet[VCFactor]:
