@@ -1,7 +1,7 @@
 """Demo e-learning data, for development only: the shipped course (loaded from
 amparo/learning/content, as `manage.py load_courses` does in production), a demo cohort of the
-English version facilitated by Tari (trainer), and Ana enrolled in it with two lessons done and
-the first quiz answered, her written answer waiting for Tari's review.
+English version led by Tari (trainer), and Ana enrolled in it, in its team "Team 1", with two
+lessons done and the first quiz answered, her written answer waiting for Tari's review.
 
 Idempotent: the loader updates in place, and each other part is made only when missing.
 """
@@ -23,6 +23,8 @@ from amparo.learning.models import Cohort, Course, Enrolment, Lesson
 COURSE_SLUG = "security-protection-management"
 #: Cohort names are labels of an edition, never people (tiers.py).
 COHORT_NAME = "Demo edition, English"
+#: Team names are labels too (tiers.py).
+TEAM_NAME = "Team 1"
 ANA_WRITES = (
     "Walking home alone after meetings; we could agree that two people always leave together."
 )
@@ -46,7 +48,11 @@ def seed(
     cohort, made = Cohort.objects.get_or_create(
         course=course,
         name=COHORT_NAME,
-        defaults={"starts_on": today - timedelta(days=14), "ends_on": today + timedelta(days=70)},
+        defaults={
+            "starts_on": today - timedelta(days=14),
+            "ends_on": today + timedelta(days=70),
+            "lead": tari,
+        },
     )
     created["cohorts"] += int(made)
     cohort.facilitators.add(tari)
@@ -65,6 +71,8 @@ def seed(
         else:
             responses[question.pk] = [c.pk for c in question.choices.all() if c.is_correct]
     services.submit_answers(enrolment=enrolment, lesson=quiz, actor=ana, responses=responses)
+    team = services.create_team(cohort=cohort, actor=tari, name=TEAM_NAME)
+    services.place_learners(cohort=cohort, actor=tari, enrolments=[enrolment], team=team)
     services.post_announcement(
         cohort=cohort,
         actor=tari,

@@ -6,7 +6,15 @@ from amparo.accounts import demo as accounts_demo
 from amparo.accounts.models import Organisation, User
 from amparo.audit.services import audit_context
 from amparo.learning import demo
-from amparo.learning.models import Announcement, Answer, Cohort, Course, Enrolment, Lesson
+from amparo.learning.models import (
+    Announcement,
+    Answer,
+    Cohort,
+    Course,
+    Enrolment,
+    Lesson,
+    Team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +32,22 @@ def test_demo_is_idempotent(settings):
 
     first = _seed()
     counts = [
-        model.objects.count() for model in (Course, Lesson, Cohort, Enrolment, Answer, Announcement)
+        model.objects.count()
+        for model in (Course, Lesson, Cohort, Enrolment, Answer, Announcement, Team)
     ]
     second = _seed()
 
     assert first == {"courses": 2, "cohorts": 1, "enrolments": 1}
     assert second == {"courses": 0, "cohorts": 0, "enrolments": 0}
     assert [
-        model.objects.count() for model in (Course, Lesson, Cohort, Enrolment, Answer, Announcement)
+        model.objects.count()
+        for model in (Course, Lesson, Cohort, Enrolment, Answer, Announcement, Team)
     ] == counts
     assert Answer.objects.filter(state="pending").count() == 1
+    cohort = Cohort.objects.get()
+    members = list(Enrolment.objects.filter(team__cohort=cohort).values_list("learner__email"))
+    assert (cohort.lead.email, [team.name for team in cohort.teams.all()], members) == (
+        f"tari@{accounts_demo.DEMO_DOMAIN}",
+        ["Team 1"],
+        [(f"ana@{accounts_demo.DEMO_DOMAIN}",)],
+    )
