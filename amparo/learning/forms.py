@@ -135,13 +135,25 @@ class TeamForm(forms.Form):
 
 class PlacementForm(forms.Form):
     """Learners of the cohort to put in a team, or in no team when `team` is empty. The page
-    writes the check boxes and the team select from what it already loaded."""
+    writes the check boxes and the team select from what it already loaded, and lists every
+    error of the form (its fields are hidden ones)."""
 
     enrolments = forms.ModelMultipleChoiceField(
-        label=_("Learners"), queryset=Enrolment.objects.none(), widget=forms.MultipleHiddenInput
+        label=_("Learners"),
+        queryset=Enrolment.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Choose at least one learner."),
+            "invalid_choice": _("This learner is not in the group."),
+            "invalid_pk_value": _("This learner is not in the group."),
+        },
     )
     team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.none(), required=False, widget=forms.HiddenInput
+        label=_("Team"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This team belongs to another group.")},
     )
 
     def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:

@@ -452,7 +452,22 @@ def test_placing_a_learner_of_another_cohort_is_refused(client, world, other_tra
     )
 
     assert response.status_code == 422
+    assert "This learner is not in the group." in response.content.decode()
     assert Enrolment.objects.get(pk=stranger.pk).team is None
+
+
+def test_placing_nobody_says_what_to_do(client, world):
+    client.force_login(world.people["facilitator"])
+
+    response = client.post(
+        reverse("learning:team-placement", args=[world.cohort.pk]), {"team": str(world.team.pk)}
+    )
+
+    assert response.status_code == 422
+    assert "Choose at least one learner." in response.content.decode()
+    assert list(Enrolment.objects.filter(team=world.team).values_list("learner__email")) == [
+        ("lea@example.org",)
+    ]
 
 
 def test_a_team_name_taken_keeps_the_form(client, world):
