@@ -33,7 +33,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=models.Model)
@@ -130,9 +130,8 @@ class Prepared(Generic[M]):
 
     def _compile(self, connection: BaseDatabaseWrapper, shape: tuple[int, ...]) -> _Compiled:
         first, second = self._samples_for(shape)
-        compilers = [
-            self._build(*args).query.get_compiler(connection=connection) for args in (first, second)
-        ]
+        querysets = [self._build(*args) for args in (first, second)]
+        compilers = [queryset.query.get_compiler(connection=connection) for queryset in querysets]
         (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
         if sql != other_sql or len(params) != len(other_params):
             raise ImproperlyConfigured("Prepared: the SQL must not change with its arguments.")
@@ -162,7 +161,15 @@ class Prepared(Generic[M]):
             raise ImproperlyConfigured("Prepared: every argument must appear in the SQL.")
         compiler = compilers[0]
         select, klass_info = compiler.select, compiler.klass_info
-        if klass_info is None:
+        converters = compiler.get_converters([s[0] for s in select[0 : compiler.col_count]])
+        gives_instances = querysets[0]._iterable_class is ModelIterable
+        if self.gives_rows:
+            if gives_instances:
+                raise ImproperlyConfigured("PreparedRows: the queryset must be a values_list().")
+            return _Compiled(
+                compiler, sql, tuple(params), tuple(slots), converters, [], 0, 0, [], ()
+            )
+        if klass_info is None or not gives_instances:
             raise ImproperlyConfigured("Prepared: the queryset must give model instances.")
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
@@ -171,7 +178,7 @@ class Prepared(Generic[M]):
             sql=sql,
             params=tuple(params),
             slots=tuple(slots),
-            converters=compiler.get_converters([s[0] for s in select[0 : compiler.col_count]]),
+            converters=converters,
             init_list=[column[0].target.attname for column in select[start:end]],
             start=start,
             end=end,
@@ -180,8 +187,14 @@ class Prepared(Generic[M]):
             annotations=tuple((compiler.annotation_col_map or {}).items()),
         )
 
+    #: PreparedRows: the rows of a values_list(), as tuples, instead of instances.
+    gives_rows = False
+
     def __call__(self, *args: Any) -> list[M]:
         """The instances `build(*args)` would give, in its order."""
+        return self._run(args)
+
+    def _run(self, args: tuple[Any, ...]) -> list[Any]:
         values = tuple(list(a) if isinstance(a, COLLECTIONS) else a for a in args)
         shape = tuple(len(v) if isinstance(v, list) else SINGLE for v in values)
         alias = router.db_for_read(self.model)
@@ -206,6 +219,9 @@ class Prepared(Generic[M]):
             rows: Any = cursor.fetchall()
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        if self.gives_rows:
+            width = compiled.compiler.col_count
+            return [tuple(row[:width]) for row in rows]
         instances = []
         for row in rows:
             instance = self.model.from_db(
@@ -217,3 +233,12 @@ class Prepared(Generic[M]):
                 setattr(instance, name, row[position])
             instances.append(instance)
         return instances
+
+
+class PreparedRows(Prepared[Any]):
+    """A prepared `values_list()` (aggregates included): its rows as tuples, in its order."""
+
+    gives_rows = True
+
+    def __call__(self, *args: Any) -> list[tuple[Any, ...]]:
+        return self._run(args)

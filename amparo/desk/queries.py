@@ -6,6 +6,7 @@ cases the person may not change raise PermissionDenied on writes.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,7 +34,9 @@ from django.utils import timezone
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, Organisation, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.models import Defender
+from amparo.defenders.rules import defender_q_for, organisations_with
 from amparo.desk import rules
 from amparo.desk.enums import (
     MECHANISM_LEVEL_ON_OUR_SCALE,
@@ -198,6 +201,24 @@ def current_level_of(user: User | AnonymousUser, defender_id: Any) -> Subquery:
     module's access path (the one `risk.queries.current_analysis_for` returns), as a
     subquery; `defender_id` is usually an OuterRef."""
     current = analyses_visible_to(user).filter(subject_id=defender_id, status__in=CURRENT_STATUSES)
+    return Subquery(current.order_by("-revision", "-analysed_on").values("level")[:1])
+
+
+def _risk_reach_of(user: User) -> tuple[set[Any], set[Any]]:
+    return (
+        organisations_with(user, Perm.RISK_VIEW),
+        organisations_with(user, Perm.COLLECTIVE_VIEW),
+    )
+
+
+def _current_level_for(
+    user_id: Any, staff: Collection[Any], collectives: Collection[Any], defender_id: Any
+) -> Subquery:
+    """`current_level_of` from the person's ids (`_risk_reach_of`), for prepared queries."""
+    reach = defender_q_for(user_id, staff, collectives, shares=True, prefix="subject__")
+    current = RiskAnalysis.objects.filter(
+        reach, subject_id=defender_id, status__in=CURRENT_STATUSES
+    )
     return Subquery(current.order_by("-revision", "-analysed_on").values("level")[:1])
 
 
@@ -444,21 +465,55 @@ class Dashboard:
     without_plan: list[Case]
 
 
-def open_by_priority(user: User | AnonymousUser) -> dict[str, int]:
-    rows = (
-        Case.objects.filter(rules.cases_visible_q(user), state__in=OPEN)
+#: Rows of each list on the desk's dashboard.
+DASHBOARD_ROWS = 10
+
+#: The desk's reach (`rules.desk_reach_of`), then the risk module's (`_risk_reach_of`), as
+#: prepared queries take them: the dashboard's lists are compiled once per connection and
+#: shape of the reach (ADR 0050), since building them cost far more than reading them.
+_REACH_FIELDS = (
+    CaseOfficer._meta.get_field("user"),
+    Case._meta.get_field("organisation"),
+    Case._meta.get_field("organisation"),
+)
+_RISK_FIELDS = (
+    Defender._meta.get_field("organisation"),
+    Defender._meta.get_field("collective_organisation"),
+)
+_ID_SAMPLES = (UUID(int=1), UUID(int=2))
+
+
+def _open_by_priority(
+    user_id: Any, view: Collection[Any], assign: Collection[Any]
+) -> QuerySet[Any]:
+    return (
+        Case.objects.filter(rules.cases_visible_q_for(user_id, view, assign), state__in=OPEN)
         .order_by()
-        .values("priority")
+        .values_list("priority")
         .annotate(n=Count("pk"))
     )
-    return {row["priority"]: row["n"] for row in rows}
 
 
-def overdue_follow_ups(user: User | AnonymousUser, *, today: date | None = None) -> QuerySet[Any]:
-    today = today or timezone.localdate()
+_OPEN_BY_PRIORITY = PreparedRows(
+    Case,
+    _open_by_priority,
+    fields=_REACH_FIELDS,
+    samples=((_ID_SAMPLES[0], (), ()), (_ID_SAMPLES[1], (), ())),
+)
+
+
+def open_by_priority(user: User | AnonymousUser) -> dict[str, int]:
+    if not user.is_authenticated:
+        return {}
+    return dict(_OPEN_BY_PRIORITY(*rules.desk_reach_of(user)))
+
+
+def _overdue_for(
+    user_id: Any, view: Collection[Any], assign: Collection[Any], today: date
+) -> QuerySet[Accompaniment]:
     return (
         Accompaniment.objects.filter(
-            rules.cases_visible_q(user, "case__"),
+            rules.cases_visible_q_for(user_id, view, assign, "case__"),
             case__state__in=OPEN,
             follow_up_done=False,
             follow_up_due__lt=today,
@@ -468,14 +523,58 @@ def overdue_follow_ups(user: User | AnonymousUser, *, today: date | None = None)
     )
 
 
-def cases_without_live_plan(user: User | AnonymousUser) -> QuerySet[Case]:
+_OVERDUE = Prepared(
+    Accompaniment,
+    lambda *reach_and_day: _overdue_for(*reach_and_day)[:DASHBOARD_ROWS],
+    fields=(*_REACH_FIELDS, Accompaniment._meta.get_field("follow_up_due")),
+    samples=(
+        (_ID_SAMPLES[0], (), (), date(2001, 1, 1)),
+        (_ID_SAMPLES[1], (), (), date(2002, 2, 2)),
+    ),
+)
+
+
+def overdue_follow_ups(user: User | AnonymousUser, *, today: date | None = None) -> QuerySet[Any]:
+    if not user.is_authenticated:
+        return Accompaniment.objects.none()
+    return _overdue_for(*rules.desk_reach_of(user), today or timezone.localdate())
+
+
+def overdue_for_dashboard(user: User) -> list[Accompaniment]:
+    """The first DASHBOARD_ROWS of `overdue_follow_ups`, prepared."""
+    return _OVERDUE(*rules.desk_reach_of(user), timezone.localdate())
+
+
+def _without_plan_for(
+    user_id: Any, view: Collection[Any], assign: Collection[Any]
+) -> QuerySet[Case]:
     live = SecurityPlan.objects.filter(subject_id=OuterRef("defender_id"), status__in=LIVE_STATUSES)
     return (
-        cases_visible_to(user)
+        Case.objects.filter(rules.cases_visible_q_for(user_id, view, assign))
+        .select_related("defender")
         .filter(state__in=OPEN)
         .filter(~Exists(live))
         .order_by("-created_at", "-id")
     )
+
+
+_WITHOUT_PLAN = Prepared(
+    Case,
+    lambda *reach: _without_plan_for(*reach)[:DASHBOARD_ROWS],
+    fields=_REACH_FIELDS,
+    samples=((_ID_SAMPLES[0], (), ()), (_ID_SAMPLES[1], (), ())),
+)
+
+
+def cases_without_live_plan(user: User | AnonymousUser) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    return _without_plan_for(*rules.desk_reach_of(user))
+
+
+def without_plan_for_dashboard(user: User) -> list[Case]:
+    """The first DASHBOARD_ROWS of `cases_without_live_plan`, prepared."""
+    return _WITHOUT_PLAN(*rules.desk_reach_of(user))
 
 
 def _rank(level: str) -> SqlCase:
@@ -489,6 +588,18 @@ def diverging_studies(user: User | AnonymousUser) -> QuerySet[Referral]:
     risk lower or higher than Amparo's current analysis (or, without one, than the snapshot
     taken at the study). Lower first, as the dangerous case; then the latest study. Codes and
     levels only: nothing is decrypted."""
+    if not user.is_authenticated:
+        return Referral.objects.none()
+    return _diverging_for(*rules.desk_reach_of(user), *_risk_reach_of(user))
+
+
+def _diverging_for(
+    user_id: Any,
+    view: Collection[Any],
+    assign: Collection[Any],
+    risk_staff: Collection[Any],
+    risk_collectives: Collection[Any],
+) -> QuerySet[Referral]:
     mechanism_rank = SqlCase(
         *[
             When(mechanism_level=code, then=Value(RISK_RANK[ours]))
@@ -497,24 +608,32 @@ def diverging_studies(user: User | AnonymousUser) -> QuerySet[Referral]:
         default=None,
         output_field=IntegerField(),
     )
-    compared = Coalesce(
-        NullIf(current_level_of(user, OuterRef("case__defender_id")), Value("")),
-        NullIf(F("amparo_level_at_study"), Value("")),
-    )
+    level = _current_level_for(user_id, risk_staff, risk_collectives, OuterRef("case__defender_id"))
+    compared = Coalesce(NullIf(level, Value("")), NullIf(F("amparo_level_at_study"), Value("")))
     return (
         Referral.objects.filter(
-            rules.cases_visible_q(user, "case__"),
+            rules.cases_visible_q_for(user_id, view, assign, "case__"),
             case__state__in=OPEN,
             kind=ReferralKind.MECHANISM,
         )
         .exclude(mechanism_level="")
-        .annotate(
-            current_amparo_level=current_level_of(user, OuterRef("case__defender_id")),
-            compared=compared,
-        )
+        .annotate(current_amparo_level=level, compared=compared)
         .annotate(theirs=mechanism_rank, ours=_rank("compared"))
         .filter(Q(theirs__lt=F("ours")) | Q(theirs__gt=F("ours")))
         .annotate(is_higher=SqlCase(When(theirs__gt=F("ours"), then=Value(1)), default=Value(0)))
         .select_related("case", "case__defender")
         .order_by("is_higher", "-mechanism_studied_on", "-id")
     )
+
+
+_DIVERGING = Prepared(
+    Referral,
+    lambda *reach: _diverging_for(*reach)[:DASHBOARD_ROWS],
+    fields=(*_REACH_FIELDS, *_RISK_FIELDS),
+    samples=((_ID_SAMPLES[0], (), (), (), ()), (_ID_SAMPLES[1], (), (), (), ())),
+)
+
+
+def diverging_for_dashboard(user: User) -> list[Referral]:
+    """The first DASHBOARD_ROWS of `diverging_studies`, prepared."""
+    return _DIVERGING(*rules.desk_reach_of(user), *_risk_reach_of(user))

@@ -10,6 +10,7 @@ those who assign (`desk.assign`, the desk leads). Writing needs `desk.edit`; ass
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
@@ -30,13 +31,28 @@ def cases_visible_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """Filter for cases (or, with a prefix, records pointing at cases) the person may read."""
     if not user.is_authenticated:
         return Q(pk__in=[])
+    return cases_visible_q_for(*desk_reach_of(user), prefix)
+
+
+def desk_reach_of(user: User) -> tuple[Any, set[Any], set[Any]]:
+    """The person's id and the organisations where they hold `desk.view` and `desk.assign`
+    (no query): what `cases_visible_q` is made of."""
+    return (
+        user.pk,
+        organisations_with(user, Perm.DESK_VIEW),
+        organisations_with(user, Perm.DESK_ASSIGN),
+    )
+
+
+def cases_visible_q_for(
+    user_id: Any, view: Collection[Any], assign: Collection[Any], prefix: str = ""
+) -> Q:
+    """`cases_visible_q` of a signed-in person from `desk_reach_of`, for prepared queries."""
     from amparo.desk.models import CaseOfficer  # noqa: PLC0415 -- models import enums only
 
-    view = organisations_with(user, Perm.DESK_VIEW)
     if not view:
         return Q(pk__in=[])
-    assign = organisations_with(user, Perm.DESK_ASSIGN)
-    mine = Exists(CaseOfficer.objects.filter(case_id=OuterRef(f"{prefix}pk"), user_id=user.pk))
+    mine = Exists(CaseOfficer.objects.filter(case_id=OuterRef(f"{prefix}pk"), user_id=user_id))
     return Q(**{f"{prefix}organisation_id__in": view}) & (
         ~Q(**{f"{prefix}confidentiality": Confidentiality.NAMED})
         | Q(**{f"{prefix}organisation_id__in": assign})

@@ -17,7 +17,7 @@ from amparo.accounts import rules
 from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, Organisation, User
 from amparo.accounts.tests.factories import MembershipFactory
-from amparo.core.prepared import Prepared
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.core.sessions import SessionStore
 from amparo.testing.auth import login_fresh
 
@@ -274,3 +274,45 @@ def test_a_signed_in_page_costs_the_same_queries_with_the_prepared_lookups(
     assert response.status_code == 200
     assert isinstance(response.wsgi_request.user, User)
     assert response.wsgi_request.user.pk == desk_officer.pk
+
+
+# --- rows of a values_list() ---
+
+
+def test_prepared_rows_give_the_values_list_rows(desk_officer, organisation, other_organisation):
+    MembershipFactory(user=desk_officer, organisation=other_organisation, role=Role.TRAINER)
+
+    def build(organisation_ids: list[uuid.UUID]) -> QuerySet[Membership]:
+        return (
+            Membership.objects.filter(organisation_id__in=organisation_ids)
+            .order_by("role")
+            .values_list("role")
+            .annotate(n=Count("pk"))
+        )
+
+    prepared = PreparedRows(Membership, build, fields=(ORGANISATION,), samples=(((),), ((),)))
+    ids = [organisation.pk, other_organisation.pk]
+
+    assert prepared(ids) == list(build(ids))
+    assert prepared(ids)
+    assert prepared([]) == []
+
+
+def test_prepared_rows_refuse_instances_and_prepared_refuses_rows(desk_officer):
+    rows = PreparedRows(
+        Membership,
+        lambda user_id: Membership.objects.filter(user_id=user_id),
+        fields=(USER,),
+        samples=SAMPLES,
+    )
+    instances = Prepared(
+        Membership,
+        lambda user_id: Membership.objects.filter(user_id=user_id).values_list("role"),
+        fields=(USER,),
+        samples=SAMPLES,
+    )
+
+    with pytest.raises(ImproperlyConfigured, match="values_list"):
+        rows(desk_officer.pk)
+    with pytest.raises(ImproperlyConfigured, match="model instances"):
+        instances(desk_officer.pk)

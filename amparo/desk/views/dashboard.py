@@ -14,7 +14,7 @@ from amparo.desk.views.common import desk_staff
 from amparo.incidents.queries import incidents_visible_to
 from amparo.risk.queries import analyses_due_for
 
-DASHBOARD_ROWS = 10
+DASHBOARD_ROWS = queries.DASHBOARD_ROWS
 
 
 # --- the desk's dashboard and reports ---
@@ -34,11 +34,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for p in PRIORITY_ORDER
         ],
         "open_total": sum(counts.values()),
-        "overdue": list(queries.overdue_follow_ups(user)[:DASHBOARD_ROWS]),
+        "overdue": queries.overdue_for_dashboard(user),
         "analyses_due": analyses_due_for(user, limit=DASHBOARD_ROWS),
         "recent_incidents": list(incidents_visible_to(user)[:DASHBOARD_ROWS]),
-        "without_plan": list(queries.cases_without_live_plan(user)[:DASHBOARD_ROWS]),
-        "diverging": list(queries.diverging_studies(user)[:DASHBOARD_ROWS]),
+        "without_plan": queries.without_plan_for_dashboard(user),
+        "diverging": queries.diverging_for_dashboard(user),
     }
     return render(request, "desk/dashboard.html", context)
 
