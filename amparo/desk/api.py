@@ -4,13 +4,14 @@ Each operation stays within 6 queries (PERFORMANCE.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from amparo.accounts.models import Organisation
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
@@ -67,6 +68,20 @@ def _refused(error: services.DeskError) -> Status[dict[str, Any]]:
             "problems": [{"rule": p.rule, "message": p.message} for p in problems],
         },
     )
+
+
+def _changes(
+    payload: Schema, cleared: Mapping[str, Any], *, exclude: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The fields a PATCH body sent, by the desk API's one rule for a null (docs/desk.md): a
+    field that may be empty is cleared (to `cleared[name]`: null, or the empty text or code);
+    any other keeps its value, as if it had not been sent."""
+    sent = payload.dict(exclude_unset=True, exclude={"version", *exclude})
+    return {
+        name: cleared[name] if value is None else value
+        for name, value in sent.items()
+        if value is not None or name in cleared
+    }
 
 
 def _detail(case: Case) -> dict[str, Any]:
@@ -197,6 +212,10 @@ def case_state(request: HttpRequest, case_id: UUID, payload: StateIn) -> Any:
 
 # --- accompaniment ---
 
+#: What a null clears an accompaniment entry's field to; its kind, date and whether the
+#: follow-up is done cannot be empty, so a null keeps them.
+ACCOMPANIMENT_CLEARED: dict[str, Any] = {"follow_up_due": None, "notes": ""}
+
 
 @router.get(
     "/desk/cases/{uuid:case_id}/accompaniment",
@@ -234,7 +253,7 @@ def accompaniment_update(
 ) -> Any:
     user = caller(request)
     item = queries.get_accompaniment_for_user(user, accompaniment_id, for_write=True)
-    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    changes = _changes(payload, ACCOMPANIMENT_CLEARED)
     try:
         return services.update_accompaniment(
             accompaniment=item, actor=user, expected_version=payload.version, changes=changes
@@ -244,6 +263,20 @@ def accompaniment_update(
 
 
 # --- referrals ---
+
+#: What a null clears a referral's field to; its status cannot be empty, so a null keeps it.
+REFERRAL_CLEARED: dict[str, Any] = {
+    "grant_category": "",
+    "fund_id": None,
+    "amount_requested": None,
+    "outcome": "",
+    "requested_on": None,
+    "risk_study_on": None,
+    "measures_granted_on": None,
+    "implemented_on": None,
+    "target": "",
+    "details": "",
+}
 
 
 def _referral_fields(data: dict[str, Any], case: Case, chosen: Any = None) -> dict[str, Any]:
@@ -305,7 +338,7 @@ def referral_update(request: HttpRequest, referral_id: UUID, payload: ReferralUp
     item = queries.get_referral_for_user(user, referral_id, for_write=True)
     try:
         changes = _referral_fields(
-            payload.dict(exclude_unset=True, exclude={"version", "override_reason"}),
+            _changes(payload, REFERRAL_CLEARED, exclude={"override_reason"}),
             item.case,
             item.fund_id,
         )
@@ -314,7 +347,7 @@ def referral_update(request: HttpRequest, referral_id: UUID, payload: ReferralUp
             actor=user,
             expected_version=payload.version,
             changes=changes,
-            override_reason=payload.override_reason,
+            override_reason=payload.override_reason or "",
         )
     except EditConflict as error:
         return _conflict(error)
@@ -369,8 +402,8 @@ def _desk_of_token(request: HttpRequest) -> Organisation:
     return organisation
 
 
-#: A fund's rules that may be null (no maximum, no limit); null for any other field keeps it.
-NULLABLE_FUND_FIELDS = {"max_amount", "max_grants_per_year"}
+#: A fund's rules that a null clears (no maximum, no limit); null for any other field keeps it.
+FUND_CLEARED: dict[str, Any] = {"max_amount": None, "max_grants_per_year": None}
 
 
 @router.post(
@@ -402,12 +435,7 @@ def fund_create(request: HttpRequest, payload: FundIn) -> Any:
 def fund_update(request: HttpRequest, fund_id: UUID, payload: FundUpdateIn) -> Any:
     user = caller(request)
     fund: GrantFund = queries.get_fund_for_user(user, fund_id, for_write=True)
-    sent = payload.dict(exclude_unset=True, exclude={"version"})
-    changes = {
-        name: value
-        for name, value in sent.items()
-        if value is not None or name in NULLABLE_FUND_FIELDS
-    }
+    changes = _changes(payload, FUND_CLEARED)
     try:
         return services.update_fund(
             fund=fund, actor=user, expected_version=payload.version, changes=changes

@@ -32,6 +32,10 @@ from amparo.risk.enums import RiskLevel
 TEXT = 5000
 NEXT = "Pass as `after` to read the next page; null on the last page."
 VERSION = "Send it back with an update (optimistic locking)."
+#: The desk API's one rule for a null in a PATCH body (docs/desk.md): it keeps a field that
+#: cannot be empty and clears one that can; never a 500.
+KEEP = "Omitted or null: kept as it is."
+CLEAR = "Omitted: kept as it is; null: cleared."
 
 
 class CaseOut(Schema):
@@ -127,12 +131,15 @@ class AccompanimentIn(Schema):
 
 
 class AccompanimentUpdateIn(Schema):
+    """Only the fields sent change; a null keeps a field that cannot be empty and clears one
+    that can (docs/desk.md)."""
+
     version: int
-    kind: AccompanimentKind | None = None
-    held_on: date | None = None
-    follow_up_due: date | None = None
-    follow_up_done: bool | None = None
-    notes: str | None = Field(None, max_length=TEXT)
+    kind: AccompanimentKind | None = Field(None, description=KEEP)
+    held_on: date | None = Field(None, description=KEEP)
+    follow_up_due: date | None = Field(None, description=CLEAR)
+    follow_up_done: bool | None = Field(None, description=KEEP)
+    notes: str | None = Field(None, max_length=TEXT, description=CLEAR)
 
 
 class ReferralOut(Schema):
@@ -242,23 +249,29 @@ class ReferralIn(Schema):
 
 
 class ReferralUpdateIn(Schema):
+    """Only the fields sent change; a null keeps a field that cannot be empty and clears one
+    that can (docs/desk.md)."""
+
     version: int
-    grant_category: GrantCategory | None = None
-    fund_id: UUID | None = None
-    amount_requested: Decimal | None = AMOUNT
-    override_reason: str = Field(
-        "",
-        max_length=TEXT,
-        description="Desk lead only: why a grant is sent although it breaks its fund's rules.",
+    grant_category: GrantCategory | None = Field(None, description=CLEAR)
+    fund_id: UUID | None = Field(None, description=CLEAR)
+    amount_requested: Decimal | None = Field(
+        None, ge=0, max_digits=12, decimal_places=2, description="In the fund's currency. " + CLEAR
     )
-    status: ReferralStatus | None = None
-    outcome: ReferralOutcome | None = None
-    requested_on: date | None = None
-    risk_study_on: date | None = None
-    measures_granted_on: date | None = None
-    implemented_on: date | None = None
-    target: str | None = Field(None, max_length=500)
-    details: str | None = Field(None, max_length=TEXT)
+    override_reason: str | None = Field(
+        None,
+        max_length=TEXT,
+        description="Desk lead only: why a grant is sent although it breaks its fund's rules. "
+        "Omitted or null: none.",
+    )
+    status: ReferralStatus | None = Field(None, description=KEEP)
+    outcome: ReferralOutcome | None = Field(None, description=CLEAR)
+    requested_on: date | None = Field(None, description=CLEAR)
+    risk_study_on: date | None = Field(None, description=CLEAR)
+    measures_granted_on: date | None = Field(None, description=CLEAR)
+    implemented_on: date | None = Field(None, description=CLEAR)
+    target: str | None = Field(None, max_length=500, description=CLEAR)
+    details: str | None = Field(None, max_length=TEXT, description=CLEAR)
 
 
 class MechanismStudyIn(Schema):
@@ -311,7 +324,6 @@ FUND_AMOUNT = Field(
 FUND_GRANTS = Field(
     None, ge=1, le=100, description="Grants per defender in twelve months; null: no limit."
 )
-KEEP = "Omitted or null: kept as it is."
 
 
 class FundIn(Schema):
