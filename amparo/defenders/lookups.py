@@ -1,16 +1,17 @@
-"""One record by its id, through a module's reach of defenders, as a prepared query.
+"""Records of a module read through its reach of defenders, as prepared queries.
 
-Every module of the protection method opens its records the same way: the record by id,
-filtered by `rules.defender_q` of the reader with the module's permissions. Building and
-compiling that filter cost more than the database takes to answer (ADR 0050), so a
-`ReachLookup` prepares it once per connection and shape of the reach: the reader's id and the
-organisations where they hold the module's staff and collective permissions are arguments of
-the prepared SQL (`core.prepared`).
+Every module of the protection method reads its records the same way: filtered by
+`rules.defender_q` of the reader with the module's permissions. Building and compiling that
+filter cost more than the database takes to answer (ADR 0050), so a `ReachQuery` prepares it
+once per connection and shape of the reach: the reader's id and the organisations where they
+hold the module's staff and collective permissions are arguments of the prepared SQL
+(`core.prepared`), beside the query's own arguments. `ReachLookup` is the common case of one
+record by its id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from uuid import UUID
 
@@ -30,7 +31,58 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound=models.Model)
 
-_SAMPLES = ((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ()))
+_REACH_SAMPLES = ((UUID(int=1), (), ()), (UUID(int=2), (), ()))
+
+
+class ReachQuery(Generic[M]):
+    """`build(reach, *args)`, a queryset filtered by `reach`, read for a person: what they
+    reach of it, nothing for someone signed out. `fields` and `samples` describe `args` as
+    `Prepared` needs them."""
+
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., QuerySet[M]],
+        *,
+        staff_perm: Perm,
+        collective_perm: Perm | None,
+        shares: bool,
+        prefix: str,
+        fields: Sequence[models.Field[Any, Any]] = (),
+        samples: tuple[Sequence[Any], Sequence[Any]] = ((), ()),
+    ) -> None:
+        self.staff_perm, self.collective_perm = staff_perm, collective_perm
+
+        def prepared_build(
+            user_id: UUID, staff: list[UUID], collectives: list[UUID], *args: Any
+        ) -> QuerySet[M]:
+            reach = defender_q_for(user_id, staff, collectives, shares=shares, prefix=prefix)
+            return build(reach, *args)
+
+        self._prepared = Prepared(
+            model,
+            prepared_build,
+            fields=(
+                Defender._meta.get_field("user"),
+                Defender._meta.get_field("organisation"),
+                Defender._meta.get_field("collective_organisation"),
+                *fields,
+            ),
+            samples=(
+                (*_REACH_SAMPLES[0], *samples[0]),
+                (*_REACH_SAMPLES[1], *samples[1]),
+            ),
+        )
+
+    def __call__(self, user: User | AnonymousUser, *args: Any) -> list[M]:
+        if not user.is_authenticated:
+            return []
+        collectives = (
+            organisations_with(user, self.collective_perm) if self.collective_perm else set()
+        )
+        return self._prepared(
+            user.pk, organisations_with(user, self.staff_perm), collectives, *args
+        )
 
 
 class ReachLookup(Generic[M]):
@@ -47,39 +99,23 @@ class ReachLookup(Generic[M]):
         shares: bool,
         prefix: str,
     ) -> None:
-        self.staff_perm, self.collective_perm = staff_perm, collective_perm
-
-        def prepared_build(
-            record_id: UUID, user_id: UUID, staff: list[UUID], collectives: list[UUID]
-        ) -> QuerySet[M]:
-            reach = defender_q_for(user_id, staff, collectives, shares=shares, prefix=prefix)
-            return build(reach, record_id)
-
-        self._prepared = Prepared(
+        self._query = ReachQuery(
             model,
-            prepared_build,
-            fields=(
-                model._meta.pk,
-                Defender._meta.get_field("user"),
-                Defender._meta.get_field("organisation"),
-                Defender._meta.get_field("collective_organisation"),
-            ),
-            samples=_SAMPLES,
+            build,
+            staff_perm=staff_perm,
+            collective_perm=collective_perm,
+            shares=shares,
+            prefix=prefix,
+            fields=(model._meta.pk,),
+            samples=((UUID(int=3),), (UUID(int=4),)),
         )
 
     def __call__(self, user: User | AnonymousUser, record_id: Any) -> M:
-        if not user.is_authenticated:
-            raise Http404
         try:
             record_id = record_id if isinstance(record_id, UUID) else UUID(str(record_id))
         except ValueError:
             raise Http404 from None
-        collectives = (
-            organisations_with(user, self.collective_perm) if self.collective_perm else set()
-        )
-        found = self._prepared(
-            record_id, user.pk, organisations_with(user, self.staff_perm), collectives
-        )
+        found = self._query(user, record_id)
         if not found:
             raise Http404
         return found[0]

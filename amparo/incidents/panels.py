@@ -20,7 +20,7 @@ def urgent_panel(user: User | AnonymousUser) -> dict[str, Any] | None:
     Shown even at zero, so a desk knows the queue is empty rather than wondering."""
     if not organisations_with(user, Perm.INCIDENTS_EDIT):
         return None
-    return {"count": queries.urgent_count(queries.incidents_visible_to(user))}
+    return {"count": queries.urgent_count_for(user)}
 
 
 def register() -> None:

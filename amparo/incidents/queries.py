@@ -25,7 +25,7 @@ from django.shortcuts import get_object_or_404
 from amparo.accounts.permissions import Perm
 from amparo.core.paging import Page, page_from
 from amparo.core.pickers import SEARCH_WINDOW, Known, Picker, normalise_name, pick
-from amparo.core.prepared import Prepared
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderShare
 from amparo.defenders.rules import defender_q, organisations_with
@@ -661,8 +661,29 @@ def urgent_count(visible: QuerySet[Incident]) -> int:
     person's incidents): the desk sees this first. Counts at most URGENT_SHOWN + 1 of them
     (read from the `incidents_urgent` index), never the whole register: more than
     URGENT_SHOWN reads as "50+"."""
+    return _urgent(visible).count()
+
+
+def _urgent(visible: QuerySet[Incident]) -> QuerySet[Incident, Any]:
     urgent = visible.filter(is_danger_now=True, status=IncidentStatus.SUBMITTED)
-    return urgent.order_by().values("pk")[: URGENT_SHOWN + 1].count()
+    return urgent.order_by().values("pk")[: URGENT_SHOWN + 1]
+
+
+#: The dashboard's count of `urgent_count` over everything the person sees, prepared: the
+#: ids of at most URGENT_SHOWN + 1 reports, counted here.
+_URGENT_IDS = PreparedRows(
+    Incident,
+    lambda *reach: _urgent(Incident.objects.filter(visible_incidents_q_for(*reach))).values_list(
+        "pk"
+    ),
+    fields=_REACH_FIELDS[:3],
+    samples=(_SAMPLES[0][1:], _SAMPLES[1][1:]),
+)
+
+
+def urgent_count_for(user: Person) -> int:
+    """`urgent_count(incidents_visible_to(user))`, prepared (ADR 0050)."""
+    return len(_URGENT_IDS(*_reach_of(user))) if user.is_authenticated else 0
 
 
 # --- patterns (INC-5) ---

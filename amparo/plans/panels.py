@@ -12,12 +12,12 @@ if TYPE_CHECKING:
 
     from amparo.accounts.models import User
 
-ROWS = 10
+ROWS = queries.ATTENTION_ROWS
 
 
 def attention_panel(user: User | AnonymousUser) -> dict[str, Any] | None:
     """Codes, statuses, dates and counts only (Tier 2): the dashboard decrypts nothing here."""
-    plans = list(queries.plans_needing_attention(user).select_related("subject")[: ROWS + 1])
+    plans = queries.attention_for_dashboard(user)
     if not plans:
         return None
     return {"plans": plans[:ROWS], "more": len(plans) > ROWS}

@@ -30,7 +30,7 @@ from django.shortcuts import get_object_or_404
 
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm, roles_with
-from amparo.defenders.lookups import ReachLookup
+from amparo.defenders.lookups import ReachLookup, ReachQuery
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q
 from amparo.plans import rules
@@ -61,8 +61,12 @@ PLAN_ORDER = ("-created_at", "-id")
 
 def plans_visible_to(user: User | AnonymousUser) -> QuerySet[SecurityPlan]:
     """Plans for lists: the subject for its pseudonym, and counts of measures."""
+    return _visible(rules.plans_visible_q(user))
+
+
+def _visible(reach: Q) -> QuerySet[SecurityPlan]:
     return (
-        SecurityPlan.objects.filter(rules.plans_visible_q(user))
+        SecurityPlan.objects.filter(reach)
         .select_related("subject")
         .annotate(
             measure_count=Count("measures", filter=~Q(measures__status=MeasureStatus.DROPPED)),
@@ -511,12 +515,33 @@ def owner_candidates(plan: SecurityPlan) -> QuerySet[User]:
 def plans_needing_attention(user: User | AnonymousUser) -> QuerySet[SecurityPlan]:
     """For a dashboard panel: the person's plans due for review or with lapsed measures
     (PLAN-4), oldest review first. Codes, statuses and counts are Tier 2; titles are not."""
+    return _needing_attention(plans_visible_to(user))
+
+
+def _needing_attention(plans: QuerySet[SecurityPlan]) -> QuerySet[SecurityPlan]:
     return (
-        plans_visible_to(user)
-        .filter(Q(status=PlanStatus.REVIEW_DUE) | Q(lapsed_count__gt=0))
+        plans.filter(Q(status=PlanStatus.REVIEW_DUE) | Q(lapsed_count__gt=0))
         .exclude(status=PlanStatus.SUPERSEDED)
         .order_by("next_review", "pk")
     )
+
+
+#: Rows of the dashboard's panel; one more tells whether there are others.
+ATTENTION_ROWS = 10
+
+_ATTENTION = ReachQuery(
+    SecurityPlan,
+    lambda reach: _needing_attention(_visible(reach))[: ATTENTION_ROWS + 1],
+    staff_perm=Perm.PLANS_VIEW,
+    collective_perm=Perm.COLLECTIVE_VIEW,
+    shares=True,
+    prefix="subject__",
+)
+
+
+def attention_for_dashboard(user: User | AnonymousUser) -> list[SecurityPlan]:
+    """The first ATTENTION_ROWS + 1 of `plans_needing_attention`, prepared (ADR 0050)."""
+    return _ATTENTION(user)
 
 
 def measure_gap_kinds(plan: SecurityPlan) -> set[str]:

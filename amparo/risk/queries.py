@@ -38,7 +38,7 @@ from django.utils import timezone
 from amparo.accounts.models import Membership, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.actors.models import Actor
-from amparo.defenders.lookups import ReachLookup
+from amparo.defenders.lookups import ReachLookup, ReachQuery
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q, organisations_with, reaches
 from amparo.incidents.models import Act, Incident
@@ -244,23 +244,38 @@ def filter_analyses(
     return queryset
 
 
+def _due(reach: Q, today: date, limit: int) -> QuerySet[RiskAnalysis]:
+    return (
+        RiskAnalysis.objects.filter(reach)
+        .filter(
+            Q(status=AnalysisStatus.REVIEW_DUE)
+            | Q(status=AnalysisStatus.CONCLUDED, next_review__lt=today)
+        )
+        .select_related("subject")
+        .order_by("next_review", "id")[:limit]
+    )
+
+
+#: One prepared query per length of the list (a LIMIT is part of the SQL).
+_DUE: dict[int, ReachQuery[RiskAnalysis]] = {}
+
+
 def analyses_due_for(user: User | AnonymousUser, *, limit: int = 20) -> list[RiskAnalysis]:
     """Dashboard panel (INC-4, RISK-4): analyses due for review, or in force past their review
     date, that the person may work on. Most urgent first: the longest overdue."""
-    today = timezone.localdate()
-    queryset = RiskAnalysis.objects.filter(
-        defender_q(
-            user,
+    query = _DUE.get(limit)
+    if query is None:
+        query = _DUE[limit] = ReachQuery(
+            RiskAnalysis,
+            lambda reach, today: _due(reach, today, limit),
             staff_perm=Perm.RISK_EDIT,
             collective_perm=Perm.COLLECTIVE_EDIT,
             shares=False,
             prefix="subject__",
+            fields=(RiskAnalysis._meta.get_field("next_review"),),
+            samples=((date(2001, 1, 1),), (date(2002, 2, 2),)),
         )
-    ).filter(
-        Q(status=AnalysisStatus.REVIEW_DUE)
-        | Q(status=AnalysisStatus.CONCLUDED, next_review__lt=today)
-    )
-    return list(queryset.select_related("subject").order_by("next_review", "id")[:limit])
+    return query(user, timezone.localdate())
 
 
 def current_analysis_for(user: User | AnonymousUser, subject: Defender) -> RiskAnalysis | None:
