@@ -9,13 +9,16 @@ two over every select field the apps' forms declare. Change both together (ADR 0
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.forms.renderers import TemplatesSetting
 from django.utils.formats import localize
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined] # not in the stubs
+from django.utils.translation import get_language
 
 #: Select, SelectMultiple and NullBooleanSelect all use it.
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
@@ -69,10 +72,40 @@ def _attributes(attrs: dict[str, Any]) -> str:
 
 def _text(value: Any) -> str:
     """`{{ value|stringformat:'s' }}`: "%s" formatting, escaped unless already safe."""
-    return str(conditional_escape(value if isinstance(value, SafeString) else str(value)))
+    text = str(value)
+    return text if hasattr(text, "__html__") else html.escape(text)
 
 
 def _value(value: Any) -> str:
-    """`{{ value }}`: localised (numbers, dates), then escaped unless already safe."""
+    """`{{ value }}`: localised (numbers, dates), then escaped unless already safe.
+
+    Labels are mostly text or lazy translations, which localising leaves as they are: those
+    go straight to the escaping, and a lazy label's translation is kept per language (a
+    form's choices are the same lazy objects on every request: deep copies of a lazy
+    translation are itself)."""
+    if isinstance(value, Promise):
+        return _translated(value)
+    if isinstance(value, str):
+        return value if hasattr(value, "__html__") else html.escape(value)
     value = localize(template_localtime(value))
     return str(conditional_escape(value if isinstance(value, str) else str(value)))
+
+
+#: id of a lazy label -> (the label, kept alive so the id is not reused; its escaped text per
+#: language). Bounded: emptied when a process has met this many labels.
+_LABELS: dict[int, tuple[Promise, dict[str | None, str]]] = {}
+LABELS_KEPT = 20_000
+
+
+def _translated(label: Promise) -> str:
+    entry = _LABELS.get(id(label))
+    if entry is None or entry[0] is not label:
+        if len(_LABELS) >= LABELS_KEPT:
+            _LABELS.clear()
+        entry = _LABELS[id(label)] = (label, {})
+    language = get_language()
+    text = entry[1].get(language)
+    if text is None:
+        plain = str(label)
+        text = entry[1][language] = plain if hasattr(plain, "__html__") else html.escape(plain)
+    return text

@@ -110,3 +110,30 @@ def test_an_option_with_its_own_template_goes_back_to_the_template() -> None:
     assert render_select(context) is None
     template, python = both(widget, "a")
     assert python == template
+
+
+def test_a_lazy_label_is_written_in_each_language_it_is_rendered_in():
+    label = gettext_lazy("Other")
+    widget = forms.Select(choices=[("other", label), ("x", "<b>")])
+
+    with translation.override("es"):
+        spanish, expected_spanish = both(widget, "other")
+    with translation.override("fr"):
+        french, expected_french = both(widget, "other")
+    with translation.override("es"):
+        again, _ = both(widget, "x")
+
+    assert spanish == expected_spanish
+    assert french == expected_french
+    assert spanish != french  # kept per language, never the first one's
+    assert "Otro" in again or "Otra" in again
+    assert "&lt;b&gt;" in again
+
+
+def test_safe_labels_and_values_are_not_escaped_again():
+    widget = forms.Select(
+        choices=[(mark_safe("a&amp;b"), mark_safe("<i>x</i>")), ("c", gettext_lazy("Other"))]
+    )
+    rendered, expected = both(widget, "c")
+    assert rendered == expected
+    assert "<i>x</i>" in rendered
