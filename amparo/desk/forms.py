@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core import signing
 from django.db.models import QuerySet
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from amparo.defenders.enums import ConsentScope, DefenderKind
@@ -26,6 +27,7 @@ from amparo.desk.enums import (
     ReferralStatus,
     Urgency,
 )
+from amparo.desk.models import MAX_FUND_AMOUNT
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -226,6 +228,19 @@ class ReferralForm(forms.Form):
             del self.fields["override_reason"]
 
 
+def _within_fund_amount(value: int) -> None:
+    """A fund's cap must fit its column (PostgreSQL's integer), as the API's schema says."""
+    if value > MAX_FUND_AMOUNT:
+        raise forms.ValidationError(
+            _(
+                "The maximum amount can be at most %(limit)s, in whole units of the currency. "
+                "Leave it empty for no maximum."
+            ),
+            code="max_value",
+            params={"limit": formats.number_format(MAX_FUND_AMOUNT, 0, force_grouping=True)},
+        )
+
+
 class GrantFundForm(forms.Form):
     """An emergency grant fund and its rules (DESK-2), kept by the desk lead."""
 
@@ -241,6 +256,9 @@ class GrantFundForm(forms.Form):
         label=_("Maximum amount"),
         required=False,
         min_value=1,
+        # The bound of the API's schema; the number is said in the reader's format.
+        validators=[_within_fund_amount],
+        widget=forms.NumberInput(attrs={"max": MAX_FUND_AMOUNT}),
         help_text=_("Per grant, in whole units of the currency. Empty: no maximum."),
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)

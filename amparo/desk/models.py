@@ -307,6 +307,11 @@ class Accompaniment(models.Model):
         )
 
 
+#: The largest cap a fund may set: `max_amount` is a PositiveIntegerField, PostgreSQL's
+#: integer. The page's form and the API's schema both refuse more.
+MAX_FUND_AMOUNT = 2_147_483_647
+
+
 class GrantFund(models.Model):
     """An emergency grant fund the desk refers defenders to, with the rules it sets (DESK-2):
     the grant categories it covers, its maximum amount, how many grants a defender may get

@@ -27,6 +27,7 @@ from amparo.desk.enums import (
     RiskDivergence,
     Urgency,
 )
+from amparo.desk.models import MAX_FUND_AMOUNT
 from amparo.risk.enums import RiskLevel
 
 TEXT = 5000
@@ -315,8 +316,6 @@ class FundPage(Schema):
     next_after: UUID | None = Field(description=NEXT)
 
 
-#: A fund's cap is a whole number of its currency (a PositiveIntegerField: PostgreSQL's integer).
-MAX_FUND_AMOUNT = 2_147_483_647
 FUND_NAME = Field(max_length=300, description="Tier 1: encrypted, read only by the desk.")
 FUND_AMOUNT = Field(
     None, ge=1, le=MAX_FUND_AMOUNT, description="Per grant, in whole units; null: no maximum."

@@ -503,6 +503,58 @@ def test_a_fund_without_categories_is_refused_keeping_the_name(client, organisat
     assert not GrantFund.objects.exists()
 
 
+FUND_TYPED = {
+    "name": "Protection grants",
+    "categories": ["legal"],
+    "max_amount": "2147483648",
+    "currency": "EUR",
+    "max_grants_per_year": "2",
+}
+TOO_MUCH = (
+    "The maximum amount can be at most 2,147,483,647, in whole units of the currency. "
+    "Leave it empty for no maximum."
+)
+
+
+def test_a_maximum_past_what_the_database_keeps_is_refused_keeping_what_was_typed(
+    client, organisation, desk_lead
+):
+    login_fresh(client, desk_lead)
+
+    response = client.post(
+        reverse("desk:fund-create"), {"organisation": str(organisation.pk), **FUND_TYPED}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert response.context["form"].errors == {"max_amount": [TOO_MUCH]}
+    assert (
+        'value="Protection grants"' in page,
+        'value="2147483648"' in page,
+        'value="2"' in page,
+    ) == (True, True, True)
+    assert not GrantFund.objects.exists()
+
+
+def test_the_largest_maximum_the_database_keeps_is_accepted_on_the_edit_page(
+    client, organisation, desk_lead
+):
+    fund = make_fund(organisation, max_amount=7500)
+    login_fresh(client, desk_lead)
+    url = reverse("desk:fund-edit", args=[fund.pk])
+
+    refused = client.post(url, {"version": "1", **FUND_TYPED})
+    saved = client.post(url, {"version": "1", **FUND_TYPED, "max_amount": "2147483647"})
+
+    assert (refused.status_code, refused.context["form"].errors) == (
+        422,
+        {"max_amount": [TOO_MUCH]},
+    )
+    assert saved.url == reverse("desk:fund-list")
+    stored = GrantFund.objects.values_list("max_amount", "version").get(pk=fund.pk)
+    assert stored == (2_147_483_647, 2)
+
+
 def test_a_stale_fund_edit_shows_the_conflict(client, organisation, desk_lead):
     fund = make_fund(organisation, name="Protection grants", max_amount=7500)
     with audit_context(actor=desk_lead):
