@@ -1,4 +1,4 @@
-"""The form renderer: Django's templates, except the select box, which is written in Python.
+"""The form renderer: Django's templates, except the select and input boxes, written in Python.
 
 A filter form's country select has about 250 options, and the template language spends
 roughly 20 microseconds on each (an `if`, a `for` over its attributes, two filters), which made
@@ -9,6 +9,7 @@ two over every select field the apps' forms declare. Change both together (ADR 0
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
@@ -25,15 +26,60 @@ SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
+INPUT_TEMPLATE = "django/forms/widgets/input.html"
+#: Django's widget templates that are only `{% include "django/forms/widgets/input.html" %}`;
+#: each is checked once against its source (`_is_plain_input`), so an override goes back to
+#: the templates.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in [
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "search",
+        "tel",
+        "color",
+        "checkbox",
+        "file",
+    ]
+)
+
+
 class Renderer(TemplatesSetting):
-    """FORM_RENDERER: the select box in Python, everything else through the templates."""
+    """FORM_RENDERER: the select box and the input box in Python, everything else through
+    the templates."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         if template_name == SELECT_TEMPLATE:
             html = render_select(context["widget"])
             if html is not None:
                 return html
+        elif template_name == INPUT_TEMPLATE or (
+            template_name in INPUT_TEMPLATES and self._is_plain_input(template_name)
+        ):
+            return render_input(context["widget"])
         return super().render(template_name, context, request=request)
+
+    @functools.cache  # noqa: B019 -- one renderer per process; a handful of names
+    def _is_plain_input(self, template_name: str) -> bool:
+        source = self.get_template(template_name).template.source  # type: ignore[attr-defined]
+        return bool(source.strip() == '{% include "django/forms/widgets/input.html" %}')
+
+
+def render_input(widget: dict[str, Any]) -> SafeString:
+    """The input box as templates/django/forms/widgets/input.html writes it."""
+    value = widget["value"]
+    written = "" if value is None else f' value="{_text(value)}"'
+    return mark_safe(  # noqa: S308 -- every value went through escaping
+        f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{written}'
+        f"{_attributes(widget['attrs'])}>"
+    )
 
 
 def render_select(widget: dict[str, Any]) -> SafeString | None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.forms.widgets import Input
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -137,3 +138,65 @@ def test_safe_labels_and_values_are_not_escaped_again():
     rendered, expected = both(widget, "c")
     assert rendered == expected
     assert "<i>x</i>" in rendered
+
+
+# --- the input box ---
+
+INPUTS = [
+    (forms.TextInput(), 'Tom & "Jerry" <b>'),
+    (forms.TextInput(attrs={"required": True, "disabled": False, "maxlength": 20}), ""),
+    (forms.TextInput(attrs={"aria-describedby": 'x" onload="y'}), None),
+    (forms.NumberInput(), Decimal("2.5")),
+    (forms.NumberInput(), 3),
+    (forms.EmailInput(), "a@example.org"),
+    (forms.URLInput(), "https://example.org/?a=1&b=2"),
+    (forms.PasswordInput(render_value=False), "secret"),
+    (forms.HiddenInput(), mark_safe("<em>safe</em>")),
+    (forms.DateInput(attrs={"type": "date"}), "2026-11-25"),
+    (forms.DateTimeInput(), None),
+    (forms.TimeInput(), "10:30"),
+    (forms.CheckboxInput(), True),
+    (forms.CheckboxInput(), False),
+    (forms.FileInput(), None),
+    (forms.TextInput(), gettext_lazy("Threat")),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "th"])
+@pytest.mark.parametrize(("widget", "value"), INPUTS)
+def test_the_python_input_writes_what_the_template_writes(
+    widget: forms.Widget, value: object, language: str
+) -> None:
+    with translation.override(language):
+        template, python = both(widget, value)
+    assert python == template
+    assert python.startswith("<input ")
+
+
+@pytest.mark.django_db
+def test_every_input_the_apps_declare_renders_as_the_template_does() -> None:
+    seen = 0
+    for module_name in FORM_MODULES:
+        module = importlib.import_module(module_name)
+        for _name, form_class in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(form_class, forms.BaseForm) or form_class.__module__ != module_name:
+                continue
+            for field_name, field in form_class.base_fields.items():
+                if not isinstance(field.widget, (Input, forms.CheckboxInput)):
+                    continue
+                for value in ("", "a & <b>", None):
+                    template, python = both(field.widget, value, field_name)
+                    assert python == template, f"{module_name}.{form_class.__name__}.{field_name}"
+                seen += 1
+    assert seen > 50
+
+
+def test_an_overridden_input_template_goes_back_to_the_template(settings, tmp_path):
+    override = tmp_path / "django" / "forms" / "widgets"
+    override.mkdir(parents=True)
+    (override / "email.html").write_text('<input data-mine="1" name="{{ widget.name }}">')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    rendered = forms.EmailInput().render("e", "x", renderer=Renderer())
+    assert rendered == '<input data-mine="1" name="e">'
