@@ -68,7 +68,9 @@ class Renderer(TemplatesSetting):
 
     @functools.cache  # noqa: B019 -- one renderer per process; a handful of names
     def _is_plain_input(self, template_name: str) -> bool:
-        source = self.get_template(template_name).template.source  # type: ignore[attr-defined]
+        # The backend's template wraps the engine's, which keeps its source.
+        template: Any = self.get_template(template_name)
+        source = getattr(getattr(template, "template", None), "source", "")
         return bool(source.strip() == '{% include "django/forms/widgets/input.html" %}')
 
 
