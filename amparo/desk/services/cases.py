@@ -11,11 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from amparo.core.locking import save_versioned_instance
 from amparo.desk import queries
 from amparo.desk.enums import ENDED, TRANSITIONS, CaseState, ClosureReason, EventKind
 from amparo.desk.models import Accompaniment, Case, CaseOfficer, SupportRequest
-from amparo.desk.services.common import DeskError, check_consent, check_unknown, record, save_case
+from amparo.desk.services.common import (
+    DeskError,
+    check_consent,
+    check_unknown,
+    record,
+    save_case,
+    save_edit,
+)
 
 if TYPE_CHECKING:
     from amparo.accounts.models import User
@@ -71,7 +77,7 @@ def update_case(
         changes["consent_scopes"] = check_consent(changes["consent_scopes"])
     for name, value in changes.items():
         setattr(case, name, value)
-    save_versioned_instance(case, expected_version=expected_version, update_fields=list(changes))
+    save_edit(case, expected_version, changes)
     record(case, actor, EventKind.EDITED)
     return case
 
@@ -194,9 +200,7 @@ def update_accompaniment(
     check_unknown(changes, ACCOMPANIMENT_FIELDS)
     for name, value in changes.items():
         setattr(accompaniment, name, value)
-    save_versioned_instance(
-        accompaniment, expected_version=expected_version, update_fields=list(changes)
-    )
+    save_edit(accompaniment, expected_version, changes)
     record(
         accompaniment.case,
         actor,

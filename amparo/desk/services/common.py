@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,12 +58,21 @@ def record(
     return event
 
 
+def save_edit(instance: Model, expected_version: int, fields: Iterable[str]) -> None:
+    """Save `fields` of an edited record if nobody saved it after `expected_version`, with the
+    moment of the change: `updated_at` is `auto_now`, which a save with `update_fields` writes
+    only when it is named. Raises EditConflict."""
+    save_versioned_instance(
+        instance, expected_version=expected_version, update_fields=[*fields, "updated_at"]
+    )
+
+
 def save_case(case: Case, expected_version: int, fields: list[str]) -> None:
     """Save `fields` if nobody saved the case after `expected_version`. Tier-2 fields go in the
     one conditional UPDATE that bumps the version; encrypted ones through `Model.save()`."""
     encrypted = {"summary", "closure_note"}
     if encrypted & set(fields):
-        save_versioned_instance(case, expected_version=expected_version, update_fields=fields)
+        save_edit(case, expected_version, fields)
         return
     values = {name: getattr(case, name) for name in fields}
     updated = Case.objects.filter(pk=case.pk, version=expected_version).update(

@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from amparo.audit.services import record_event
-from amparo.core.locking import save_versioned_instance
 from amparo.defenders.enums import ConsentScope
 from amparo.desk import queries
 from amparo.desk.enums import Currency, FundRule, GrantCategory
 from amparo.desk.models import GrantFund, Referral
-from amparo.desk.services.common import DeskError, check_unknown
+from amparo.desk.services.common import DeskError, check_unknown, save_edit
 
 if TYPE_CHECKING:
     from amparo.accounts.models import Organisation, User
@@ -96,7 +95,7 @@ def update_fund(
     for name, value in changes.items():
         setattr(fund, name, value)
     _check_fund(fund)
-    save_versioned_instance(fund, expected_version=expected_version, update_fields=list(changes))
+    save_edit(fund, expected_version, changes)
     record_event(
         actor=actor, action="desk.fund_updated", organisation=fund.organisation_id, target=fund
     )

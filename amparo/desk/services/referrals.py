@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from amparo.core.locking import save_versioned_instance
 from amparo.desk import queries, rules
 from amparo.desk.enums import (
     REFERRAL_ORDER,
@@ -24,7 +23,7 @@ from amparo.desk.enums import (
     ReferralStatus,
 )
 from amparo.desk.models import Case, Referral
-from amparo.desk.services.common import DeskError, check_unknown, record
+from amparo.desk.services.common import DeskError, check_unknown, record, save_edit
 from amparo.desk.services.funds import FundProblem, FundRulesError, fund_rule_problems
 
 if TYPE_CHECKING:
@@ -149,7 +148,7 @@ def update_referral(
             _override(referral, actor, problems, override_reason)
             fields += ["overridden_rules", "override_reason", "overridden_by", "overridden_at"]
             overridden = True
-    save_versioned_instance(referral, expected_version=expected_version, update_fields=fields)
+    save_edit(referral, expected_version, fields)
     record(
         referral.case,
         actor,
@@ -230,7 +229,7 @@ def record_mechanism_study(
     referral.amparo_analysis_at_study = analysis
     referral.amparo_level_at_study = analysis.level if analysis is not None else ""
     _check_referral(referral, referral.status)
-    save_versioned_instance(referral, expected_version=expected_version, update_fields=STUDY_FIELDS)
+    save_edit(referral, expected_version, STUDY_FIELDS)
     record(
         referral.case,
         actor,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from amparo.audit.models import AuditEvent
 from amparo.audit.services import audit_context
@@ -13,7 +15,7 @@ from amparo.desk import queries, services
 from amparo.desk.enums import CaseState, EventKind, RequestStatus
 from amparo.desk.models import Case, CaseEvent, RequestDesk, SupportRequest
 from amparo.desk.reports import Cell, Table, suppress
-from amparo.desk.tests.factories import make_accompaniment, make_case, make_referral
+from amparo.desk.tests.factories import make_accompaniment, make_case, make_fund, make_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +249,84 @@ def test_a_small_total_is_hidden_too():
     assert table.rows[0].hidden
     assert table.total is not None
     assert table.total.hidden
+
+
+# --- every edit moves updated_at ---
+
+#: Each service that edits a record, as (what it edits, the call at the record's version).
+EDITS = {
+    "update_case": (
+        "case",
+        lambda case, item, actor: services.update_case(
+            case=case, actor=actor, expected_version=1, changes={"summary": "New threats"}
+        ),
+    ),
+    "change_state with a note": (
+        "case",
+        lambda case, item, actor: services.change_state(
+            case=case,
+            actor=actor,
+            expected_version=1,
+            to="declined",
+            closure_reason="out_of_mandate",
+            closure_note="Referred to the ombudsman",
+        ),
+    ),
+    "update_accompaniment": (
+        "accompaniment",
+        lambda case, item, actor: services.update_accompaniment(
+            accompaniment=item, actor=actor, expected_version=1, changes={"notes": "Met again"}
+        ),
+    ),
+    "update_referral": (
+        "referral",
+        lambda case, item, actor: services.update_referral(
+            referral=item, actor=actor, expected_version=1, changes={"details": "Called twice"}
+        ),
+    ),
+    "record_mechanism_study": (
+        "referral",
+        lambda case, item, actor: services.record_mechanism_study(
+            referral=item,
+            actor=actor,
+            expected_version=1,
+            level="extreme",
+            studied_on=date(2026, 2, 1),
+        ),
+    ),
+    "update_fund": (
+        "fund",
+        lambda case, item, actor: services.update_fund(
+            fund=item, actor=actor, expected_version=1, changes={"max_amount": 900}
+        ),
+    ),
+}
+
+
+def _sent_mechanism_referral(case):
+    referral = make_referral(
+        case, kind="mechanism", status="consented", requested_on=date(2026, 1, 5)
+    )
+    return services.update_referral(
+        referral=referral, actor=None, expected_version=1, changes={"status": "sent"}
+    )
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_every_edit_moves_the_records_updated_at(organisation, case, desk_lead, edit):
+    kind, call = EDITS[edit]
+    with time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=UTC), tick=False):
+        made = {
+            "case": lambda: case,
+            "accompaniment": lambda: make_accompaniment(case, notes="First meeting"),
+            "referral": lambda: _sent_mechanism_referral(case),
+            "fund": lambda: make_fund(organisation, max_amount=1000),
+        }[kind]()
+        type(made).objects.filter(pk=made.pk).update(updated_at=timezone.now(), version=1)
+    later = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
+
+    with time_machine.travel(later, tick=False):
+        call(case, made, desk_lead)
+
+    stored = type(made).objects.values_list("updated_at", "version").get(pk=made.pk)
+    assert stored == (later, 2)
