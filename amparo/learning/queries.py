@@ -377,11 +377,12 @@ def pending_answers(cohort: Cohort) -> list[Answer]:
 
 
 def get_answer_for_review(user: User, answer_id: UUID) -> Answer:
-    """A written answer in one of the person's cohorts; 404 otherwise."""
+    """A written answer in one of the person's cohorts, with who reviewed it (a stale review
+    shows it); 404 otherwise."""
     cohorts = cohorts_visible_to(user).values("pk")
     return get_object_or_404(
         Answer.objects.filter(enrolment__cohort__in=cohorts, question__kind="short").select_related(
-            "question__lesson", "enrolment__learner", "enrolment__cohort"
+            "question__lesson", "enrolment__learner", "enrolment__cohort", "reviewed_by"
         ),
         pk=answer_id,
     )
@@ -474,11 +475,11 @@ def pending_team_answers(cohort: Cohort) -> list[TeamAnswer]:
 
 
 def get_team_answer_for_review(user: User, answer_id: UUID) -> TeamAnswer:
-    """A team's answer in one of the person's cohorts; 404 otherwise."""
+    """A team's answer in one of the person's cohorts, with who reviewed it; 404 otherwise."""
     cohorts = cohorts_visible_to(user).values("pk")
     return get_object_or_404(
         TeamAnswer.objects.filter(team__cohort__in=cohorts).select_related(
-            "question__lesson", "team__cohort"
+            "question__lesson", "team__cohort", "reviewed_by"
         ),
         pk=answer_id,
     )

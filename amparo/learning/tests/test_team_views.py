@@ -423,6 +423,34 @@ def test_a_stale_team_review_is_refused_and_keeps_the_feedback(client, world):
     assert TeamAnswer.objects.get().state == ReviewState.PENDING
 
 
+def test_a_team_review_sent_after_anothers_answers_409_with_theirs_and_the_typed_feedback(
+    client, world
+):
+    answer = _write(world, world.people["member"], "Ours")
+    services.review_team_answer(
+        answer=answer,
+        actor=world.people["co_facilitator"],
+        feedback="Cora's feedback",
+        expected_version=answer.version,
+    )
+    client.force_login(world.people["facilitator"])
+
+    response = client.post(
+        reverse("learning:team-answer-review", args=[answer.pk]),
+        {f"{answer.pk}-feedback": "Teo's feedback", f"{answer.pk}-version": 1},  # before Cora's
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    [row] = response.context["team_pending"]
+    form = row["form"]
+    assert (row["answer"].pk, row["reviewed"]) == (answer.pk, True)
+    assert (form["feedback"].value(), form["version"].value()) == ("Teo's feedback", "2")
+    assert "Reviewed by Cora on" in html
+    assert "The team changed this answer" in html
+    assert _state(TeamAnswer, answer.pk) == ReviewState.REVIEWED
+
+
 def test_the_teams_page_places_learners_and_takes_them_out(client, world):
     nell = world.people["not_enrolled"]
     enrolment = services.enrol(learner=nell, course=world.cohort.course, cohort=world.cohort)

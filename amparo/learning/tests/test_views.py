@@ -4,7 +4,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from amparo.accounts.enums import Role
+from amparo.accounts.tests.factories import staff_member
 from amparo.audit.models import AuditEvent
+from amparo.audit.services import audit_context
 from amparo.learning import services
 from amparo.learning.models import Announcement, Answer, Cohort, Enrolment, LessonDone
 from amparo.learning.tests.factories import (
@@ -375,22 +378,65 @@ def test_review_sends_feedback_the_learner_then_reads(client, course, cohort, tr
     assert "Agree it with the whole group." in page
 
 
-def test_stale_review_is_refused_and_keeps_the_feedback(client, course, cohort, trainer, learner):
+def test_a_stale_review_answers_409_with_the_new_answer_and_the_typed_feedback(
+    client, course, cohort, trainer, learner
+):
     enrolment = services.enrol(learner=learner, course=course, cohort=cohort)
-    answer = pending_answer(enrolment, "First")
-    pending_answer(enrolment, "Second")  # the learner answered again meanwhile
+    answer = pending_answer(enrolment, "We walk home in pairs.")
+    pending_answer(enrolment, "We now travel by day only.")  # the learner answered again
+    client.force_login(trainer)
+    url = reverse("learning:answer-review", args=[answer.pk])
+
+    response = client.post(
+        url, {f"{answer.pk}-feedback": "My careful feedback", f"{answer.pk}-version": 1}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "We now travel by day only." in html  # the answer as it is now
+    assert "We walk home in pairs." not in html
+    assert "after you opened the page" in html
+    [row] = response.context["pending"]
+    form = row["form"]
+    # Kept as typed, at the current version: sending it again is deliberate.
+    assert (form["feedback"].value(), form["version"].value()) == ("My careful feedback", "2")
+    assert Answer.objects.filter(pk=answer.pk).values_list("state", flat=True).get() == "pending"
+    again = client.post(
+        url, {f"{answer.pk}-feedback": "My careful feedback", f"{answer.pk}-version": 2}
+    )
+    assert again.status_code == 302
+    assert Answer.objects.filter(pk=answer.pk).values_list("state", flat=True).get() == "reviewed"
+
+
+def test_a_review_sent_after_anothers_answers_409_with_theirs_and_keeps_the_typed_feedback(
+    client, course, organisation, trainer, learner
+):
+    cora = staff_member(organisation, Role.TRAINER, email="cora@example.org", display_name="Cora")
+    cohort = make_cohort(course, trainer, cora)
+    enrolment = services.enrol(learner=learner, course=course, cohort=cohort)
+    answer = pending_answer(enrolment)
+    services.review_answer(
+        answer=answer, actor=cora, feedback="Cora's feedback", expected_version=answer.version
+    )
     client.force_login(trainer)
 
     response = client.post(
         reverse("learning:answer-review", args=[answer.pk]),
-        {f"{answer.pk}-feedback": "My careful feedback", f"{answer.pk}-version": 1},
+        {f"{answer.pk}-feedback": "Teo's feedback", f"{answer.pk}-version": 1},
     )
 
-    assert response.status_code == 422
     html = response.content.decode()
-    assert "My careful feedback" in html
+    assert response.status_code == 409
+    # No longer waiting, yet still on the page: Cora's review beside Teo's kept feedback.
+    [row] = response.context["pending"]
+    form = row["form"]
+    assert (row["answer"].pk, row["reviewed"]) == (answer.pk, True)
+    assert (form["feedback"].value(), form["version"].value()) == ("Teo's feedback", "2")
+    assert "Reviewed by Cora on" in html
+    assert "Cora&#x27;s feedback" in html
     assert "after you opened the page" in html
-    assert Answer.objects.get(pk=answer.pk).state == "pending"
+    with audit_context(actor=None):
+        assert Answer.objects.get(pk=answer.pk).feedback == "Cora's feedback"
 
 
 def test_announcement_reaches_the_cohorts_learners(client, course, cohort, trainer, learner):

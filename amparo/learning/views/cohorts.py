@@ -5,7 +5,8 @@ who facilitates it."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.contrib import messages
@@ -20,6 +21,7 @@ from amparo.accounts.models import User
 from amparo.core.locking import EditConflict
 from amparo.core.pages import user_of
 from amparo.learning import queries, rules, services
+from amparo.learning.enums import ReviewState
 from amparo.learning.forms import (
     AnnouncementForm,
     CoFacilitatorForm,
@@ -27,6 +29,9 @@ from amparo.learning.forms import (
     ReviewForm,
     TeamReviewForm,
 )
+from amparo.learning.models import Answer, TeamAnswer
+
+ReviewFormT = TypeVar("ReviewFormT", bound=ReviewForm)
 
 
 @require_GET
@@ -73,35 +78,59 @@ def cohort_join(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
     return render(request, "learning/cohort_join.html", {"cohort": cohort})
 
 
-def _cohort_context(user: User, cohort_id: UUID, **forms: Any) -> dict[str, Any]:
+def _cohort_context(
+    user: User,
+    cohort_id: UUID,
+    *,
+    conflict: Answer | TeamAnswer | None = None,
+    **forms: Any,
+) -> dict[str, Any]:
+    """The cohort page's context. `conflict` is an answer whose review was refused as stale,
+    as it is now: it stays on the page with the facilitator's form even when someone else has
+    reviewed it meanwhile (then it is no longer waiting, and would otherwise vanish)."""
     cohort = queries.get_cohort_for_user(user, cohort_id)
-    pending = queries.pending_answers(cohort)
-    review_forms = forms.pop("review_forms", {})
-    team_review_forms = forms.pop("team_review_forms", {})
     return {
         "cohort": cohort,
         "enrolments": queries.cohort_enrolments(cohort),
         "total": cohort.lesson_total,  # type: ignore[attr-defined]
-        "pending": [
-            {
-                "answer": answer,
-                "form": review_forms.get(answer.pk)
-                or ReviewForm(initial={"version": answer.version}, prefix=str(answer.pk)),
-            }
-            for answer in pending
-        ],
-        "team_pending": [
-            {
-                "answer": answer,
-                "form": team_review_forms.get(answer.pk)
-                or TeamReviewForm(initial={"version": answer.version}, prefix=str(answer.pk)),
-            }
-            for answer in queries.pending_team_answers(cohort)
-        ],
+        "pending": _review_rows(
+            queries.pending_answers(cohort),
+            forms.pop("review_forms", {}),
+            ReviewForm,
+            conflict if isinstance(conflict, Answer) else None,
+        ),
+        "team_pending": _review_rows(
+            queries.pending_team_answers(cohort),
+            forms.pop("team_review_forms", {}),
+            TeamReviewForm,
+            conflict if isinstance(conflict, TeamAnswer) else None,
+        ),
         "announcements": list(cohort.announcements.all()[:10]),
         "announcement_form": forms.get("announcement_form") or AnnouncementForm(),
         "join_url": reverse("learning:cohort-join", args=[cohort.pk]),
     }
+
+
+def _review_rows(
+    pending: Sequence[Answer | TeamAnswer],
+    forms: dict[UUID, ReviewForm],
+    form_class: type[ReviewForm],
+    conflict: Answer | TeamAnswer | None,
+) -> list[dict[str, Any]]:
+    """One row per answer to review, with its form: the one sent back with errors, else a new
+    one at the answer's version. A conflicting answer no longer waiting comes first."""
+    answers = list(pending)
+    if conflict is not None and all(answer.pk != conflict.pk for answer in answers):
+        answers.insert(0, conflict)
+    return [
+        {
+            "answer": answer,
+            "form": forms.get(answer.pk)
+            or form_class(initial={"version": answer.version}, prefix=str(answer.pk)),
+            "reviewed": answer.state == ReviewState.REVIEWED,
+        }
+        for answer in answers
+    ]
 
 
 @require_GET
@@ -112,11 +141,15 @@ def cohort_detail(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
 
 @require_POST
 def answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
+    """A facilitator's feedback on a learner's written answer. A stale version (the learner
+    answered again, or someone reviewed it) answers 409 with the answer as it is now on the
+    page and the typed feedback kept (SECURITY.md REL-02)."""
     user = user_of(request)
     answer = queries.get_answer_for_review(user, answer_id)
     cohort_id = answer.enrolment.cohort_id
     assert cohort_id is not None  # noqa: S101 -- the access path goes through the cohort
     form = ReviewForm(request.POST, prefix=str(answer.pk))
+    status, current = 422, None
     if form.is_valid():
         try:
             services.review_answer(
@@ -125,13 +158,11 @@ def answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
                 feedback=form.cleaned_data["feedback"],
                 expected_version=form.cleaned_data["version"],
             )
-        except EditConflict as conflict:
+        except EditConflict:
             # What was typed stays; the form now carries the current version, so sending it
             # again after reading the answer is a deliberate choice.
-            data = request.POST.copy()
-            data[f"{answer.pk}-version"] = str(conflict.current.version)  # type: ignore[attr-defined]
-            form = ReviewForm(data, prefix=str(answer.pk))
-            form.is_valid()
+            current = queries.get_answer_for_review(user, answer_id)
+            form = _rebound(ReviewForm, request, current)
             form.add_error(
                 None,
                 _(
@@ -139,13 +170,25 @@ def answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
                     "the page. Your feedback is kept below: read the answer again, then send it."
                 ),
             )
+            status = 409
         except services.LearningError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your feedback was sent to the learner."))
             return redirect("learning:cohort", cohort_id=cohort_id)
-    context = _cohort_context(user, cohort_id, review_forms={answer.pk: form})
-    return render(request, "learning/cohort_detail.html", context, status=422)
+    context = _cohort_context(user, cohort_id, conflict=current, review_forms={answer.pk: form})
+    return render(request, "learning/cohort_detail.html", context, status=status)
+
+
+def _rebound(
+    form_class: type[ReviewFormT], request: HttpRequest, current: Answer | TeamAnswer
+) -> ReviewFormT:
+    """The facilitator's form as they sent it, at the answer's current version."""
+    data = request.POST.copy()
+    data[f"{current.pk}-version"] = str(current.version)
+    form = form_class(data, prefix=str(current.pk))
+    form.is_valid()
+    return form
 
 
 @require_POST
@@ -172,7 +215,7 @@ def team_answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
     answer = queries.get_team_answer_for_review(user, answer_id)
     cohort_id = answer.team.cohort_id
     form = TeamReviewForm(request.POST, prefix=str(answer.pk))
-    status = 422
+    status, current = 422, None
     if form.is_valid():
         try:
             services.review_team_answer(
@@ -181,11 +224,9 @@ def team_answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
                 feedback=form.cleaned_data["feedback"],
                 expected_version=form.cleaned_data["version"],
             )
-        except EditConflict as conflict:
-            data = request.POST.copy()
-            data[f"{answer.pk}-version"] = str(conflict.current.version)  # type: ignore[attr-defined]
-            form = TeamReviewForm(data, prefix=str(answer.pk))
-            form.is_valid()
+        except EditConflict:
+            current = queries.get_team_answer_for_review(user, answer_id)
+            form = _rebound(TeamReviewForm, request, current)
             form.add_error(
                 None,
                 _(
@@ -199,7 +240,9 @@ def team_answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Your feedback was sent to the team."))
             return redirect("learning:cohort", cohort_id=cohort_id)
-    context = _cohort_context(user, cohort_id, team_review_forms={answer.pk: form})
+    context = _cohort_context(
+        user, cohort_id, conflict=current, team_review_forms={answer.pk: form}
+    )
     return render(request, "learning/cohort_detail.html", context, status=status)
 
 
