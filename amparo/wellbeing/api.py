@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from amparo.accounts.models import Organisation
@@ -53,7 +54,11 @@ def _target(user: Any, organisation_id: UUID | None) -> Organisation | None:
         return None
     target = queries.share_targets(user).filter(pk=organisation_id).first()
     if target is None:
-        raise services.WellbeingError("You can share only with an organisation you belong to.")
+        # The service's own sentence (the page's): the desk that accompanies the person is
+        # among the places they may share with.
+        raise services.WellbeingError(
+            _("You can share only with an organisation you belong to or the desk with you.")
+        )
     return target
 
 

@@ -102,7 +102,7 @@ def test_both_kinds_of_refusal_are_the_documented_422(api_client, defender, othe
 
     assert (refused.status_code, refused.json()) == (
         422,
-        {"detail": "You can share only with an organisation you belong to."},
+        {"detail": SHARE_REFUSED},
     )
     assert malformed.status_code == 422
     assert [error["loc"][-1] for error in malformed.json()["detail"]] == ["stress"]
@@ -120,6 +120,49 @@ def test_both_kinds_of_refusal_are_the_documented_422(api_client, defender, othe
     kinds = schema["components"]["schemas"]["RefusalOut"]["properties"]["detail"]["anyOf"]
     assert sorted(kind["type"] for kind in kinds) == ["array", "string"]
     assert not CheckIn.objects.exists()
+
+
+SHARE_REFUSED = "You can share only with an organisation you belong to or the desk with you."
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", SHARE_REFUSED),
+        (
+            "es",
+            "Solo puede compartir con una organización a la que pertenezca o con el "
+            "Protection Desk que le acompaña.",
+        ),
+    ],
+)
+def test_a_refused_share_is_said_in_the_callers_language(
+    api_client, defender, other_organisation, language, sentence
+):
+    check_in = make_check_in(defender)
+    ana = api_client(defender)
+    body = {"shared_with_id": str(other_organisation.pk), "version": 1}
+
+    created = ana.generic(
+        "POST",
+        "/api/v1/wellbeing/check-ins",
+        json.dumps({"stress": 2, "rest": 4, "support": 5, **body}),
+        content_type="application/json",
+        headers={"accept-language": language},
+    )
+    shared = ana.generic(
+        "PUT",
+        f"/api/v1/wellbeing/check-ins/{check_in.pk}/sharing",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"accept-language": language},
+    )
+
+    assert [(r.status_code, r.json()) for r in (created, shared)] == [
+        (422, {"detail": sentence}),
+        (422, {"detail": sentence}),
+    ]
+    assert list(CheckIn.objects.values_list("pk", "shared_with_id")) == [(check_in.pk, None)]
 
 
 def test_care_agreement_read_and_write(
