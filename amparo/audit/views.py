@@ -14,6 +14,7 @@ from amparo.accounts import queries as account_queries
 from amparo.audit import queries
 from amparo.audit.forms import AuditFilterForm
 from amparo.audit.models import AuditEvent
+from amparo.core.pages import user_of
 
 PAGE_SIZE = 50
 
@@ -66,6 +67,8 @@ def organisation_log(request: HttpRequest, organisation_id: UUID) -> HttpRespons
 def reads_about_me(request: HttpRequest) -> HttpResponse:
     before_raw = request.GET.get("before", "")
     before = int(before_raw) if before_raw.isdigit() else None
-    rows, next_before = _page(queries.reads_about(request.user), before, key="pk")
+    found = queries.reads_about_page(user_of(request), before)
+    rows = found[: queries.READS_PAGE]
+    next_before = rows[-1].pk if len(found) > queries.READS_PAGE else None
     context = {"events": rows, "next_before": next_before}
     return render(request, "audit/reads_about_me.html", context)

@@ -170,3 +170,21 @@ def test_reads_about_me_query_count_is_flat(
         response = client.get(reverse("audit:reads-about-me"))
 
     assert len(response.context["events"]) == rows
+
+
+def test_reads_about_me_pages_below_the_last_event_shown(
+    client, organisation, defender, desk_officer
+) -> None:
+    made = [_read_about(defender, by=desk_officer, organisation=organisation) for _ in range(53)]
+    _read_about(desk_officer, by=defender, organisation=organisation)  # not about me
+    client.force_login(defender)
+
+    first = client.get(reverse("audit:reads-about-me"))
+    after = first.context["next_before"]
+    second = client.get(reverse("audit:reads-about-me"), {"before": after})
+
+    newest_first = [event.pk for event in reversed(made)]
+    assert [e.pk for e in first.context["events"]] == newest_first[:50]
+    assert after == newest_first[49]
+    assert [e.pk for e in second.context["events"]] == newest_first[50:]
+    assert second.context["next_before"] is None
