@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from amparo.accounts.models import User
+from amparo.core.htmx import if_none_match
 from amparo.jobs.models import JobProgress
 from amparo.jobs.queries import get_job_for_user
 
@@ -52,14 +53,9 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
 def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(_user(request), job_id)
     etag = _etag(job)
-    if etag in _if_none_match(request):
+    if etag in if_none_match(request):
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = render(request, "jobs/job_detail.html#job-progress", _context(job))
     response["ETag"] = etag
     return response
-
-
-def _if_none_match(request: HttpRequest) -> set[str]:
-    header = request.headers.get("If-None-Match", "")
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}

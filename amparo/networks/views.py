@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
+from amparo.core.htmx import if_none_match
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of
 from amparo.core.paging import cursor, keyset_page
@@ -475,11 +476,6 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     return render(request, "networks/alert_detail.html", context)
 
 
-def _if_none_match(request: HttpRequest) -> set[str]:
-    header = request.headers.get("If-None-Match", "")
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
-
-
 def _poll_until(request: HttpRequest) -> int:
     """Until when the page may poll (a timestamp it was given when loaded); 0 when missing."""
     try:
@@ -505,7 +501,7 @@ def alert_deliveries(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     until = _poll_until(request)
     etag = _panel_etag(alert, tally)
     polled = _polled(alert, until)
-    if polled and etag in _if_none_match(request):
+    if polled and etag in if_none_match(request):
         response: HttpResponse = HttpResponseNotModified()
     else:
         context = {

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from amparo.core.htmx import if_none_match
 from amparo.jobs import services
 from amparo.jobs.enums import JobState
 from amparo.jobs.tests.factories import JobProgressFactory
@@ -116,3 +117,29 @@ def test_job_page_query_count_is_flat(
         partial = client.get(reverse("jobs:job-progress", args=[job.pk]))
 
     assert (response.context["job"], partial.status_code) == (job, 200)
+
+
+@pytest.mark.parametrize(
+    ("header", "tags"),
+    [
+        ("", set()),
+        ('"job-1-v2"', {'"job-1-v2"'}),
+        # Weak tags read as strong; a list may carry spaces and an empty item.
+        ('W/"job-1-v2", "job-1-v3" ,', {'"job-1-v2"', '"job-1-v3"'}),
+    ],
+)
+def test_if_none_match_reads_every_tag_a_poll_sends(rf, header, tags):
+    request = rf.get("/", headers={"If-None-Match": header} if header else {})
+
+    assert if_none_match(request) == tags
+
+
+def test_progress_partial_answers_304_to_a_weak_tag_among_others(client, desk_officer):
+    job = JobProgressFactory(owner=desk_officer, total=100, done=10)
+    client.force_login(desk_officer)
+    url = reverse("jobs:job-progress", args=[job.pk])
+    etag = client.get(url)["ETag"]
+
+    idle = client.get(url, headers={"HX-Request": "true", "If-None-Match": f'"x", W/{etag}'})
+
+    assert (idle.status_code, idle["ETag"], idle.content) == (304, etag, b"")
