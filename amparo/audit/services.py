@@ -21,6 +21,7 @@ from django.utils import timezone
 from amparo.audit.chain import compute_hash
 from amparo.audit.context import AuditScope, current_scope, open_scope
 from amparo.audit.models import AuditChainHead, AuditEvent, chain_key
+from amparo.core.prepared import Prepared
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -37,10 +38,22 @@ def _pk(value: models.Model | UUID | str | None) -> Any:
     return value.pk if isinstance(value, models.Model) else value
 
 
+#: The head's lookup, compiled once per connection (ADR 0050): every write and every request
+#: that decrypts appends to a chain, and building this query cost more than running it.
+_HEAD = Prepared(
+    AuditChainHead,
+    lambda chain: AuditChainHead.objects.select_for_update().filter(chain=chain).order_by("pk")[:1],
+    fields=(AuditChainHead._meta.get_field("chain"),),
+    samples=(("sample-chain-1",), ("sample-chain-2",)),
+)
+
+
 def _head_for_update(chain: str) -> AuditChainHead:
     """The chain's head row, locked until the caller's transaction ends. Created on first use;
-    two first appenders race on the unique chain key and the loser simply locks the winner's."""
-    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    two first appenders race on the unique chain key and the loser simply locks the winner's.
+    The prepared lookup runs inside the caller's transaction, as select_for_update needs."""
+    found = _HEAD(chain)
+    head = found[0] if found else None
     if head is None:
         try:
             with transaction.atomic():
