@@ -1,16 +1,28 @@
-"""bench/learning.py: the shipped course and a catalogue's worth of synthetic ones, and the
-pages it measures within their query budgets at that scale."""
+"""bench/learning.py: the shipped course and a catalogue's worth of synthetic ones, a group
+with its facilitators, learners and teams, and the pages it measures within their query
+budgets at that scale."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
+from types import SimpleNamespace
 
-from amparo.learning.models import Course, Enrolment
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from amparo.audit.services import audit_context
+from amparo.learning.enums import ReviewState
+from amparo.learning.models import Cohort, Course, Enrolment, Team, TeamAnswer
 from amparo.testing.auth import login_fresh
 from bench import learning as learning_bench
 
 pytestmark = pytest.mark.django_db
+
+
+def _world(desk_officer):
+    """What pages() reads of the harness's world: the personas (it adds the group's lead)."""
+    return SimpleNamespace(personas={"desk_officer": desk_officer})
 
 
 def test_bench_seed_and_pages_stay_within_budget(desk_officer, django_assert_max_num_queries):
@@ -18,14 +30,78 @@ def test_bench_seed_and_pages_stay_within_budget(desk_officer, django_assert_max
 
     assert Course.objects.filter(state="published").count() == 57  # 55 + the shipped en, es
     assert Enrolment.objects.get(learner=desk_officer, course=course).lessons_done == 1
-    world = None  # pages() reads the seeded rows; the world's fields are not used
-    signed_in, anonymous = Client(), Client()
-    login_fresh(signed_in, desk_officer)
-    for page in learning_bench.pages(world):  # type: ignore[arg-type]
-        client = anonymous if page.persona is None else signed_in
+    world = _world(desk_officer)
+    clients = {"desk_officer": Client(), None: Client()}
+    login_fresh(clients["desk_officer"], desk_officer)
+    pages = learning_bench.pages(world)  # type: ignore[arg-type]
+    lead = world.personas[learning_bench.FACILITATOR]
+    clients[learning_bench.FACILITATOR] = Client()
+    login_fresh(clients[learning_bench.FACILITATOR], lead)
+    assert [page.name for page in pages if page.persona == learning_bench.FACILITATOR] == [
+        "learning-cohort-teams",
+        "learning-cohort-facilitators",
+    ]
+    for page in pages:
+        client = clients[page.persona]
         client.get(page.path)
         with django_assert_max_num_queries(10):
             assert client.get(page.path).status_code == 200, page.name
+
+
+def test_bench_group_has_its_facilitators_teams_and_the_team_answer(desk_officer, client):
+    course = learning_bench.seed(learner=desk_officer, seed=7, courses=0)
+
+    cohort = Cohort.objects.get(course=course)
+    facilitators = sorted(person.email for person in cohort.facilitators.all())
+    assert (cohort.name, cohort.lead.email) == (
+        learning_bench.COHORT_NAME,
+        "trainer000@bench.amparo.test",
+    )
+    assert facilitators == [f"trainer{i:03d}@bench.amparo.test" for i in range(4)]
+    teams = Team.objects.filter(cohort=cohort).order_by("name")
+    assert [(team.name, team.members.count()) for team in teams] == [
+        (f"Team {n:02}", 3) for n in range(1, 19)
+    ]
+    enrolments = Enrolment.objects.filter(cohort=cohort)
+    assert (enrolments.count(), enrolments.filter(team__isnull=True).count()) == (60, 6)
+    # The desk officer joined with her progress, and revised her team's answer.
+    mine = enrolments.get(learner=desk_officer)
+    assert (mine.team.name, mine.lessons_done) == ("Team 01", 1)
+    answer = TeamAnswer.objects.get(team=mine.team)
+    with audit_context(actor=None):
+        text = answer.text
+    assert (text, answer.written_by, answer.version, answer.state) == (
+        learning_bench.TEAM_ANSWER,
+        desk_officer,
+        2,
+        ReviewState.PENDING,
+    )
+    # The lead can add the other eight trainers of the school.
+    login_fresh(client, cohort.lead)
+    page = client.get(reverse("learning:cohort-facilitators", args=[cohort.pk]))
+    assert len(page.context["form"].fields["person"].choices) == 8
+
+
+class _Undo(Exception):
+    """Rolls a first seeding back."""
+
+
+def test_bench_group_ids_repeat_from_the_seed(desk_officer):
+    def ids() -> list[object]:
+        cohort = Cohort.objects.get()
+        teams = Team.objects.filter(cohort=cohort).order_by("name").values_list("pk", flat=True)
+        return [cohort.pk, cohort.lead_id, *teams]
+
+    try:
+        with transaction.atomic():
+            learning_bench.seed(learner=desk_officer, seed=7, courses=0)
+            first = ids()
+            raise _Undo
+    except _Undo:
+        pass
+    learning_bench.seed(learner=desk_officer, seed=7, courses=0)
+
+    assert ids() == first
 
 
 def test_load_courses_command_is_idempotent():
