@@ -51,6 +51,23 @@ INPUT_TEMPLATES = frozenset(
 )
 
 
+INCLUDE_INPUT = '{% include "django/forms/widgets/input.html" %}'
+INPUT_OPTION_TEMPLATE = "django/forms/widgets/input_option.html"
+#: The option of a checkbox or radio list (`{{ choice.tag }}`), and the source each must
+#: still have for `render_input_option` to write it.
+OPTION_SOURCES = {
+    INPUT_OPTION_TEMPLATE: (
+        '{% if widget.wrap_label %}<label{% if widget.attrs.id %} for="{{ widget.attrs.id }}"'
+        "{% endif %}>{% endif %}"
+        '{% include "django/forms/widgets/input.html" %}'
+        "{% if widget.wrap_label %} {{ widget.label }}</label>{% endif %}"
+    ),
+    "django/forms/widgets/checkbox_option.html": f'{{% include "{INPUT_OPTION_TEMPLATE}" %}}',
+    "django/forms/widgets/radio_option.html": f'{{% include "{INPUT_OPTION_TEMPLATE}" %}}',
+}
+OPTION_TEMPLATES = frozenset(OPTION_SOURCES)
+
+
 class Renderer(TemplatesSetting):
     """FORM_RENDERER: the select box and the input box in Python, everything else through
     the templates."""
@@ -61,17 +78,34 @@ class Renderer(TemplatesSetting):
             if html is not None:
                 return html
         elif template_name == INPUT_TEMPLATE or (
-            template_name in INPUT_TEMPLATES and self._is_plain_input(template_name)
+            template_name in INPUT_TEMPLATES and self._source_is(template_name, INCLUDE_INPUT)
         ):
             return render_input(context["widget"])
+        elif template_name in OPTION_TEMPLATES and self._source_is(
+            template_name, OPTION_SOURCES[template_name]
+        ):
+            return render_input_option(context["widget"])
         return super().render(template_name, context, request=request)
 
     @functools.cache  # noqa: B019 -- one renderer per process; a handful of names
-    def _is_plain_input(self, template_name: str) -> bool:
+    def _source_is(self, template_name: str, expected: str) -> bool:
+        """Whether the template in force is still Django's, whose HTML is written here."""
         # The backend's template wraps the engine's, which keeps its source.
         template: Any = self.get_template(template_name)
         source = getattr(getattr(template, "template", None), "source", "")
-        return bool(source.strip() == '{% include "django/forms/widgets/input.html" %}')
+        return bool(source.strip() == expected)
+
+
+def render_input_option(widget: dict[str, Any]) -> SafeString:
+    """One option of a checkbox or radio list as input_option.html writes it: the input box,
+    wrapped in its label when `wrap_label`."""
+    box = render_input(widget)
+    if not widget.get("wrap_label"):
+        return box
+    label_for = widget["attrs"].get("id")
+    opening = f'<label for="{_value(label_for)}">' if label_for else "<label>"
+    # The newline is input.html's last, kept by the include (the renderer strips only the end).
+    return mark_safe(f"{opening}{box}\n {_value(widget['label'])}</label>")  # noqa: S308 -- escaped
 
 
 def render_input(widget: dict[str, Any]) -> SafeString:

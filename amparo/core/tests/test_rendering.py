@@ -200,3 +200,61 @@ def test_an_overridden_input_template_goes_back_to_the_template(settings, tmp_pa
     ]
     rendered = forms.EmailInput().render("e", "x", renderer=Renderer())
     assert rendered == '<input data-mine="1" name="e">'
+
+
+# --- the options of checkbox and radio lists ({{ choice.tag }}) ---
+
+
+class Choosing(forms.Form):
+    many = forms.MultipleChoiceField(choices=TRICKY[:6], widget=forms.CheckboxSelectMultiple)
+    one = forms.ChoiceField(choices=TRICKY[:6], widget=forms.RadioSelect)
+    bare = forms.ChoiceField(
+        choices=[("x", gettext_lazy("Threat"))],
+        widget=forms.RadioSelect(attrs={"id": ""}),
+    )
+
+
+@pytest.mark.parametrize("language", ["en", "th"])
+@pytest.mark.parametrize("data", [None, {"many": ["a&b", "3"], "one": "lazy"}])
+def test_the_python_options_write_what_the_templates_write(language, data) -> None:
+    with translation.override(language):
+        written = {}
+        for renderer in (TemplatesSetting(), Renderer()):
+            form = Choosing(data, renderer=renderer)
+            written[type(renderer)] = [
+                (choice.tag(), str(choice)) for name in form.fields for choice in form[name]
+            ]
+    template, python = written[TemplatesSetting], written[Renderer]
+    assert python == template
+    assert any('<label for="id_many_1">' in wrapped for _tag, wrapped in python)
+
+
+@pytest.mark.django_db
+def test_every_option_list_the_apps_declare_renders_as_the_templates_do() -> None:
+    seen = 0
+    for module_name in FORM_MODULES:
+        module = importlib.import_module(module_name)
+        for _name, form_class in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(form_class, forms.BaseForm) or form_class.__module__ != module_name:
+                continue
+            for field_name, field in form_class.base_fields.items():
+                if not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                    continue
+                if isinstance(field, forms.ModelChoiceField) and field.queryset is None:
+                    continue
+                for renderer_pair in [(TemplatesSetting(), Renderer())]:
+                    rendered = []
+                    for renderer in renderer_pair:
+                        widget = field.widget
+                        options = widget.subwidgets(field_name, None, {"id": f"id_{field_name}"})
+                        rendered.append(
+                            [
+                                widget._render(
+                                    option["template_name"], {"widget": option}, renderer
+                                )
+                                for option in options
+                            ]
+                        )
+                    assert rendered[0] == rendered[1], f"{module_name}.{form_class.__name__}"
+                seen += 1
+    assert seen > 10
