@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 from amparo.core.crypto import keyring
+from amparo.core.htmx import reload_to_sign_in
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -59,6 +60,9 @@ class SessionLifetimeMiddleware:
     """Idle timeout and absolute lifetime of a signed-in session (SECURITY.md SES-01).
 
     The last-seen time is written at most once a minute, so most requests write nothing.
+    Once the session has ended, LoginRequiredMiddleware (inside this one) sends the person to
+    sign in; for htmx that redirect becomes a reload of the whole page (`HX-Refresh`), so the
+    sign-in page is never swapped into a fragment (core/htmx.py).
     """
 
     WRITE_EVERY = 60
@@ -81,7 +85,7 @@ class SessionLifetimeMiddleware:
             elif now - state["seen"] >= self.WRITE_EVERY:
                 state["seen"] = now
                 request.session["amparo_auth"] = state
-        return self.get_response(request)
+        return reload_to_sign_in(request, self.get_response(request))
 
 
 class UserLanguageMiddleware:

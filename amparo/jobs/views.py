@@ -3,7 +3,9 @@
 With JavaScript, htmx asks for the partial every 2 s and sends the version it shows as
 If-None-Match; the answer is 304 Not Modified until the job moves, so an idle poll costs one
 indexed read and no rendering. Without JavaScript, the page refreshes itself every 5 s through a
-meta refresh (no script: the CSP forbids inline code) and offers a Refresh link.
+meta refresh (no script: the CSP forbids inline code) and offers a Refresh link. A poll of a
+job the person may not see (any more) answers 286 with a section without its trigger, and
+htmx stops polling.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from amparo.accounts.models import User
-from amparo.core.htmx import if_none_match
+from amparo.core.htmx import if_none_match, stop_polling_when_gone
 from amparo.jobs.models import JobProgress
 from amparo.jobs.queries import get_job_for_user
 
@@ -50,6 +52,7 @@ def job_detail(request: HttpRequest, job_id: UUID) -> HttpResponse:
 
 
 @require_GET
+@stop_polling_when_gone("jobs/job_detail.html#job-progress-gone")
 def job_progress(request: HttpRequest, job_id: UUID) -> HttpResponse:
     job = get_job_for_user(_user(request), job_id)
     etag = _etag(job)

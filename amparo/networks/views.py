@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
-from amparo.core.htmx import if_none_match
+from amparo.core.htmx import if_none_match, stop_polling_when_gone
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of
 from amparo.core.paging import cursor, keyset_page
@@ -486,6 +486,7 @@ def _poll_until(request: HttpRequest) -> int:
 
 @require_GET
 @never_cache
+@stop_polling_when_gone("networks/alert_detail.html#alert-deliveries-gone")
 def alert_deliveries(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     """The alert page's panel alone, which htmx asks for every POLL_SECONDS with the version it
     shows (If-None-Match), through the page's own access path.
@@ -494,7 +495,9 @@ def alert_deliveries(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     nothing decrypted, so nothing audited. When something changed, the panel is rendered
     again: the contacts' names are read, and that read is audited as the page's is. Once the
     alert is closed, or POLL_MINUTES after the page was loaded, the panel comes back without
-    its trigger, saying why, and the polling stops (ADR 0057)."""
+    its trigger, saying why, and the polling stops (ADR 0057). An alert the person may not
+    see (any more) answers htmx with a 286 and a panel that says nothing of it: polling
+    stops, as it does for an alert that never existed."""
     user = user_of(request)
     alert = queries.get_alert_for_user(user, alert_id)
     tally = queries.delivery_tally(alert)

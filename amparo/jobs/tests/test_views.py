@@ -3,6 +3,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -143,3 +144,45 @@ def test_progress_partial_answers_304_to_a_weak_tag_among_others(client, desk_of
     idle = client.get(url, headers={"HX-Request": "true", "If-None-Match": f'"x", W/{etag}'})
 
     assert (idle.status_code, idle["ETag"], idle.content) == (304, etag, b"")
+
+
+# --- polling after sign-out or loss of access ---
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_a_signed_out_poll_reloads_the_page_instead_of_swapping_in_sign_in(client, desk_officer):
+    job = JobProgressFactory(owner=desk_officer, total=100, done=10)
+    url = reverse("jobs:job-progress", args=[job.pk])
+
+    polled = client.get(url, headers=HTMX)
+    plain = client.get(url)
+
+    assert (polled.status_code, polled.get("HX-Refresh"), polled.get("Location")) == (
+        200,
+        "true",
+        None,
+    )
+    assert (polled.content, "no-store" in polled["Cache-Control"]) == (b"", True)
+    assert (plain.status_code, plain["Location"]) == (
+        302,
+        f"{reverse('account_login')}?next={url}",
+    )
+
+
+def test_a_poll_of_a_job_the_person_may_not_see_stops_polling(client, desk_officer, desk_lead):
+    job = JobProgressFactory(owner=desk_officer, total=100, done=10)
+    client.force_login(desk_lead)
+
+    answers = [
+        client.get(reverse("jobs:job-progress", args=[pk]), headers=HTMX)
+        for pk in (job.pk, uuid.uuid4())
+    ]
+    plain = client.get(reverse("jobs:job-progress", args=[job.pk]))
+
+    # 286: htmx swaps the section in and polls no more; nothing tells the two apart.
+    assert [a.status_code for a in answers] == [286, 286]
+    assert answers[0].content == answers[1].content
+    section = answers[0].content.decode()
+    assert ("hx-trigger" in section, "no longer updates by itself" in section) == (False, True)
+    assert ("10 of 100" in section, plain.status_code) == (False, 404)

@@ -9,10 +9,12 @@ import gzip
 import html
 import json
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -223,37 +225,85 @@ def test_the_panel_is_a_few_kilobytes(client, desk_officer, subject):
 # --- who may poll it: the page's access path ---
 
 #: Río Claro's network is kept by Casa Segura's desk: Ana (not its coordinator), the office
-#: admin and the outsider may not know the alert exists.
+#: admin and the outsider may not know the alert exists. As (persona, the answer to a plain
+#: request, to htmx): htmx reloads the page of a signed-out person (HX-Refresh) and stops
+#: polling what the person may not see (286).
 COLLECTIVE_PANEL = [
-    ("anonymous", 302),
-    ("defender", 404),
-    ("desk_officer", 200),
-    ("desk_lead", 200),
-    ("org_admin", 404),
-    ("outsider", 404),
+    ("anonymous", 302, 200),
+    ("defender", 404, 286),
+    ("desk_officer", 200, 200),
+    ("desk_lead", 200, 200),
+    ("org_admin", 404, 286),
+    ("outsider", 404, 286),
 ]
 #: Ana's own network: hers and her desk's.
-OWN_PANEL = [*COLLECTIVE_PANEL[:1], ("defender", 200), *COLLECTIVE_PANEL[2:]]
+OWN_PANEL = [*COLLECTIVE_PANEL[:1], ("defender", 200, 200), *COLLECTIVE_PANEL[2:]]
 
 
 @pytest.mark.parametrize(
-    ("network", "persona", "expected"),
+    ("network", "persona", "plain", "htmx"),
     [("subject", *row) for row in COLLECTIVE_PANEL] + [("own_subject", *row) for row in OWN_PANEL],
 )
-def test_panel_permission_matrix(client, request, network, persona, expected):
+def test_panel_permission_matrix(client, request, *, network, persona, plain, htmx):
     alert = _raise(request.getfixturevalue(network))
     user = request.getfixturevalue(persona)
     if user is not None:
         login_fresh(client, user)
+    url = reverse("networks:alert-deliveries", args=[alert.pk])
     reads = _reads()
 
-    response = client.get(
-        reverse("networks:alert-deliveries", args=[alert.pk]), headers={"HX-Request": "true"}
+    answers = [client.get(url), client.get(url, headers={"HX-Request": "true"})]
+
+    shown = ["Rosa Canary" in answer.content.decode() for answer in answers]
+    reloads = [answer.get("HX-Refresh") for answer in answers]
+    assert [answer.status_code for answer in answers] == [plain, htmx]
+    assert shown == [plain == 200] * 2
+    assert reloads == [None, "true" if user is None else None]
+    assert _reads() == reads + (2 if plain == 200 else 0)
+
+
+def test_a_poll_after_the_session_idled_out_reloads_the_page(client, desk_officer, subject):
+    """htmx would follow the redirect to sign in and show the sign-in page inside the panel:
+    the whole page reloads instead, and asks to sign in."""
+    alert = _raise(subject)
+    login_fresh(client, desk_officer)
+    page = client.get(alert.get_absolute_url())
+    _poll(client, page)  # the session's start and last activity
+    idle = timedelta(seconds=settings.SESSION_IDLE_SECONDS + 60)
+
+    with time_machine.travel(timezone.now() + idle, tick=False):
+        polled = _poll(client, page)
+    reloaded = client.get(alert.get_absolute_url())
+
+    assert (polled.status_code, polled["HX-Refresh"], polled.content) == (200, "true", b"")
+    assert "Location" not in polled
+    assert (reloaded.status_code, reloaded["Location"]) == (
+        302,
+        f"{reverse('account_login')}?next={alert.get_absolute_url()}",
     )
 
-    shown = "Rosa Canary" in response.content.decode()
-    assert (response.status_code, shown) == (expected, expected == 200)
-    assert _reads() == reads + (1 if expected == 200 else 0)
+
+def test_the_panel_stops_polling_once_the_person_lost_access(client, desk_officer, subject):
+    """No 404 every few seconds for ever, keeping the session from idling out: the panel
+    comes back without its trigger, saying nothing of the alert (as for one that never
+    existed), and what it showed is gone from the page."""
+    alert = _raise(subject)
+    login_fresh(client, desk_officer)
+    page = client.get(alert.get_absolute_url())
+    desk_officer.memberships.update(is_active=False)
+    reads = _reads()
+
+    gone = _poll(client, page)
+    never = client.get(
+        reverse("networks:alert-deliveries", args=[uuid.uuid4()]), headers={"HX-Request": "true"}
+    )
+
+    assert (gone.status_code, never.status_code) == (286, 286)
+    assert gone.content == never.content
+    assert _panel_attributes(gone) == {}
+    text = _text(gone)
+    assert "This list no longer updates by itself: reload the page." in text
+    assert ("Rosa Canary" in text, "Told:" in text, _reads()) == (False, False, reads)
 
 
 def test_a_duress_alert_panel_is_hidden_from_the_person_as_its_page_is(
@@ -270,8 +320,13 @@ def test_a_duress_alert_panel_is_hidden_from_the_person_as_its_page_is(
 
     answers = [c.get(url, headers={"HX-Request": "true"}) for c in (client, desk)]
 
-    assert [a.status_code for a in answers] == [404, 200]
+    assert [a.status_code for a in answers] == [286, 200]
     assert "Rosa Canary" not in answers[0].content.decode()
+    # The same answer as for an alert that never existed.
+    never = client.get(
+        reverse("networks:alert-deliveries", args=[uuid.uuid4()]), headers={"HX-Request": "true"}
+    )
+    assert answers[0].content == never.content
 
 
 # --- queries: the same at 1 and at 50 deliveries ---
