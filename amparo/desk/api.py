@@ -174,7 +174,9 @@ def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Any:
         queries.assignable_officers(case.organisation_id).filter(pk__in=payload.officer_ids)
     )
     if len(officers) != len(set(payload.officer_ids)):
-        return Status(422, {"detail": "Only people who work on this desk's cases can be assigned."})
+        return Status(
+            422, {"detail": _("Only people who work on this desk's cases can be assigned.")}
+        )
     try:
         services.assign(case=case, actor=user, expected_version=payload.version, officers=officers)
     except EditConflict as error:

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
@@ -201,7 +202,8 @@ def step_create(request: HttpRequest, defender_id: UUID, payload: EscalationStep
     defender = queries.get_defender_for_network(user, defender_id, for_write=True)
     contacts = list(Contact.objects.current().filter(pk__in=payload.contact_ids, defender=defender))
     if len(contacts) != len(set(payload.contact_ids)):
-        return Status(422, {"detail": "Unknown contact."})
+        # The service's sentence: an id of someone else's contact, or of none, is refused alike.
+        return Status(422, {"detail": _("A step can only tell this defender's own contacts.")})
     return _write(
         services.add_step,
         lambda step: Status(

@@ -133,3 +133,19 @@ def test_an_unknown_and_an_outside_person_get_the_same_refusal(
 
     assert Case.objects.filter(pk=case.pk).values_list("version", flat=True).get() == 1
     assert not CaseOfficer.objects.filter(case_id=case.pk).exists()
+
+
+def test_an_assignment_refusal_is_said_in_the_callers_language(api_client, case, desk_lead):
+    import uuid
+
+    response = api_client(desk_lead).post(
+        f"/api/v1/desk/cases/{case.pk}/assign",
+        {"version": 1, "officer_ids": [str(uuid.uuid4())]},
+        content_type="application/json",
+        headers={"accept-language": "es"},
+    )
+
+    assert (response.status_code, response.json()["detail"]) == (
+        422,
+        "Solo se puede asignar a personas que trabajan en los casos de este Protection Desk.",
+    )

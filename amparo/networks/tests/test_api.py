@@ -317,3 +317,26 @@ def test_api_write_query_counts(api_client, defender, own_subject, django_assert
         assert _post(client, f"/api/v1/check-ins/{check_in.pk}/done", {}).status_code == 200
     assert Contact.objects.count() == 0
     assert EscalationStep.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "A step can only tell this defender's own contacts."),
+        ("es", "Un paso solo puede avisar a los propios contactos de esta persona defensora."),
+    ],
+)
+def test_a_step_refusal_is_said_in_the_callers_language(
+    api_client, desk_officer, subject, foreign_subject, *, language, sentence
+):
+    theirs = make_contact(foreign_subject)
+
+    response = api_client(desk_officer).post(
+        f"/api/v1/networks/defenders/{subject.pk}/tree/steps",
+        json.dumps({"version": 0, "contact_ids": [str(theirs.pk)]}),
+        content_type="application/json",
+        headers={"accept-language": language},
+    )
+
+    assert (response.status_code, response.json()) == (422, {"detail": sentence})
+    assert not EscalationStep.objects.exists()
