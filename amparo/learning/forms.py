@@ -180,6 +180,29 @@ class CoFacilitatorForm(forms.Form):
         return self.candidates[self.cleaned_data["person"]]
 
 
+class HandOverLeadForm(forms.Form):
+    """The co-facilitator who takes over the lead: the choices are the co-facilitators the
+    page already loaded. `version` is the cohort's when the page was made (optimistic
+    locking)."""
+
+    person = forms.ChoiceField(
+        label=_("New lead facilitator"),
+        choices=(),
+        error_messages={"invalid_choice": _("Choose one of the group's co-facilitators.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, co_facilitators: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {str(person.pk): person for person in co_facilitators}
+        self.fields["person"].choices = [  # type: ignore[attr-defined]
+            (key, person.display_name or person.email) for key, person in self.candidates.items()
+        ]
+
+    def chosen(self) -> User:
+        return self.candidates[self.cleaned_data["person"]]
+
+
 class AnnouncementForm(forms.Form):
     body = forms.CharField(
         label=_("Message to the group"),

@@ -215,7 +215,8 @@ class Choice(models.Model):
 class Cohort(models.Model):
     """A run of a course for a group, with facilitators and dates. The trainer who opens it
     is its lead: the lead adds and removes co-facilitators, who otherwise have the same
-    powers on the cohort (progress, reviews, teams, announcements)."""
+    powers on the cohort (progress, reviews, teams, announcements), and may hand the lead to
+    one of them."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="cohorts")
@@ -238,6 +239,9 @@ class Cohort(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: Bumped by every change of who facilitates the cohort (optimistic locking): handing
+    #: over the lead names the version the lead's page showed.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ("-starts_on", "name", "id")

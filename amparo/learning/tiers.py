@@ -78,6 +78,7 @@ TIERS: AppTiers = {
         "lead": TIER2,
         "created_at": TIER2,
         "updated_at": TIER2,
+        "version": TIER2,
     },
     "learning.Team": {
         **_ROW,

@@ -37,6 +37,11 @@ urlpatterns = [
         cohorts.facilitator_remove,
         name="facilitator-remove",
     ),
+    path(
+        "learning/cohorts/<uuid:cohort_id>/lead/hand-over/",
+        cohorts.lead_hand_over,
+        name="lead-hand-over",
+    ),
     path("learning/cohorts/<uuid:cohort_id>/teams/", teams.cohort_teams, name="cohort-teams"),
     path(
         "learning/cohorts/<uuid:cohort_id>/teams/placements/",

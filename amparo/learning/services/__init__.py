@@ -3,14 +3,15 @@ belong to no organisation, and neither do their learners). Events carry ids only
 anyone wrote.
 
 Split by subject: `learners` (sign-up, enrolment, lessons, quizzes, completion), `cohorts`
-(opening and joining a cohort, co-facilitators, reviews, announcements), `teams` (group work);
-`common` holds what they share. Callers use `from amparo.learning import services` and the
-names below.
+(opening and joining a cohort, co-facilitators and the lead, reviews, announcements), `teams`
+(group work); `common` holds what they share. Callers use
+`from amparo.learning import services` and the names below.
 """
 
 from amparo.learning.services.cohorts import (
     add_co_facilitator,
     create_cohort,
+    hand_over_lead,
     join_cohort,
     post_announcement,
     remove_co_facilitator,
@@ -54,6 +55,7 @@ __all__ = [
     "create_cohort",
     "create_team",
     "enrol",
+    "hand_over_lead",
     "join_cohort",
     "mark_lesson_done",
     "new_certificate_code",

@@ -1,7 +1,8 @@
-"""Facilitators' writes on a cohort: opening it, learners joining it, co-facilitators,
-reviews of written answers and announcements. Audit actions: learning.cohort_created,
-learning.cohort_joined, learning.co_facilitator_added, learning.co_facilitator_removed,
-learning.answer_reviewed, learning.announcement_posted.
+"""Facilitators' writes on a cohort: opening it, learners joining it, co-facilitators and
+its lead, reviews of written answers and announcements. Audit actions:
+learning.cohort_created, learning.cohort_joined, learning.co_facilitator_added,
+learning.co_facilitator_removed, learning.lead_handed_over, learning.answer_reviewed,
+learning.announcement_posted.
 
 Access to a cohort is checked by the caller through queries.get_cohort_for_user (and
 queries.get_answer_for_review); changing who facilitates it is also checked here.
@@ -12,12 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.audit.services import record_event
-from amparo.core.locking import save_versioned_instance
+from amparo.core.locking import EditConflict, save_versioned, save_versioned_instance
 from amparo.learning import queries, rules
 from amparo.learning.enums import ReviewState
 from amparo.learning.models import Announcement, Answer, Cohort, Course, Enrolment
@@ -125,12 +127,19 @@ def post_announcement(*, cohort: Cohort, actor: User, body: str) -> Announcement
     return announcement
 
 
-def _locked_for_lead(cohort: Cohort, actor: User) -> Cohort:
+def _locked_for_lead(cohort: Cohort, actor: User, refusal: str | None = None) -> Cohort:
     # Lock the row: the lead adding and removing in two tabs must not interleave.
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if not rules.can_manage_facilitators(actor, cohort):
-        raise LearningError(_("Only the group's lead facilitator adds or removes co-facilitators."))
+        raise LearningError(
+            refusal or _("Only the group's lead facilitator adds or removes co-facilitators.")
+        )
     return cohort
+
+
+def _bump_version(cohort: Cohort) -> None:
+    """Who facilitates the cohort changed: a hand-over prepared before it is stale."""
+    Cohort.objects.filter(pk=cohort.pk).update(version=F("version") + 1, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -139,8 +148,9 @@ def add_co_facilitator(*, cohort: Cohort, actor: User, person: User) -> Cohort:
     on the person sees the cohort's progress, reviews answers, makes teams and posts
     announcements, as the lead does.
 
-    Side effects: one audit event. Raises LearningError when the actor is not the lead, the
-    person already facilitates the cohort or is not a trainer of the lead's organisations.
+    Side effects: one audit event; the cohort's version moves on. Raises LearningError when
+    the actor is not the lead, the person already facilitates the cohort or is not a trainer
+    of the lead's organisations.
     """
     cohort = _locked_for_lead(cohort, actor)
     if cohort.facilitators.filter(pk=person.pk).exists():
@@ -148,6 +158,7 @@ def add_co_facilitator(*, cohort: Cohort, actor: User, person: User) -> Cohort:
     if not queries.co_facilitator_candidates(actor, cohort).filter(pk=person.pk).exists():
         raise LearningError(_("Choose a trainer of your organisation."))
     cohort.facilitators.add(person)
+    _bump_version(cohort)
     record_event(
         actor=actor,
         action="learning.co_facilitator_added",
@@ -163,8 +174,8 @@ def remove_co_facilitator(*, cohort: Cohort, actor: User, person: User) -> Cohor
     """The lead takes a co-facilitator off the cohort: the person no longer reaches it. The
     reviews they gave stay, with their name.
 
-    Side effects: one audit event. Raises LearningError when the actor is not the lead, or
-    the person is the lead or does not facilitate the cohort.
+    Side effects: one audit event; the cohort's version moves on. Raises LearningError when
+    the actor is not the lead, or the person is the lead or does not facilitate the cohort.
     """
     cohort = _locked_for_lead(cohort, actor)
     if person.pk == cohort.lead_id:
@@ -172,9 +183,44 @@ def remove_co_facilitator(*, cohort: Cohort, actor: User, person: User) -> Cohor
     if not cohort.facilitators.filter(pk=person.pk).exists():
         raise LearningError(_("This person does not facilitate the group."))
     cohort.facilitators.remove(person)
+    _bump_version(cohort)
     record_event(
         actor=actor,
         action="learning.co_facilitator_removed",
+        organisation=None,
+        target=cohort,
+        subject_user=person,
+    )
+    return cohort
+
+
+@transaction.atomic
+def hand_over_lead(*, cohort: Cohort, actor: User, person: User, expected_version: int) -> Cohort:
+    """The lead makes one of the cohort's co-facilitators its lead, and stays on as a
+    co-facilitator. From then on only the new lead adds and removes co-facilitators, and
+    hands the lead on. `expected_version` is the cohort's version when the lead's page was
+    made: who facilitates the cohort must not have changed since.
+
+    Side effects: one audit event (about the new lead); the cohort's version moves on.
+    Raises EditConflict (carrying the cohort as it is) when the version is stale;
+    LearningError when the actor is not the lead, or the person is not a co-facilitator of
+    the cohort or no longer an active trainer.
+    """
+    cohort = _locked_for_lead(
+        cohort, actor, _("Only the group's lead facilitator hands over the lead.")
+    )
+    if cohort.version != expected_version:
+        raise EditConflict(cohort)
+    if person.pk == cohort.lead_id or not cohort.facilitators.filter(pk=person.pk).exists():
+        raise LearningError(_("Choose one of the group's co-facilitators."))
+    if not person.is_active or not rules.can_teach(person):
+        raise LearningError(_("Only an active trainer can lead the group."))
+    # The version condition again in the UPDATE: on SQLite the row lock above is no lock.
+    save_versioned(cohort, expected_version=expected_version, lead=person)
+    cohort.facilitators.add(actor)  # already there; says that the former lead stays
+    record_event(
+        actor=actor,
+        action="learning.lead_handed_over",
         organisation=None,
         target=cohort,
         subject_user=person,

@@ -7,7 +7,8 @@ facilitator of the course's cohort: only she reaches its pages (404 for everybod
 nobody learns who is in a group). Ana's written answer waits for Lena's review. Ana is in the
 cohort's team "Team 1", whose page she and Lena see; only Ana writes its answers. Where a row
 needs a co-facilitator, Dora (desk officer) is made a trainer and Lena's co-facilitator: she
-sees the cohort, but changing who facilitates it is the lead's (403).
+sees the cohort, but changing who facilitates it, and handing over the lead, is the lead's
+(403).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ FACILITATOR_POST = {**NOBODY, "desk_lead": 302}
 TEAM = {**NOBODY, "defender": 200, "desk_lead": 200}
 TEAM_WRITE = {**NOBODY, "defender": 302, "desk_lead": 403}
 #: Dora co-facilitates: she may not change who facilitates.
+LEAD_ONLY = {**FACILITATOR, "desk_officer": 403}
 LEAD_ONLY_POST = {**FACILITATOR_POST, "desk_officer": 403}
 #: Opening a group needs `learning.teach` (Lena is made a trainer); others are refused.
 TRAINER_ONLY = {"anonymous": 302, **dict.fromkeys(SIGNED_IN, 403)}
@@ -277,6 +279,25 @@ PAGES = [
         args=_cohort_and_dora,
         setup=_co_facilitator,
         note="Lena takes Dora off; Dora herself may not",
+    ),
+    Route(
+        "learning:lead-hand-over",
+        LEAD_ONLY,
+        args=_cohort_id,
+        setup=_co_facilitator,
+        note="the confirmation page: Lena's to give; her co-facilitator Dora sees the cohort",
+    ),
+    Route(
+        "learning:lead-hand-over",
+        LEAD_ONLY_POST,
+        method="POST",
+        args=_cohort_id,
+        setup=_co_facilitator,
+        data=lambda world: {
+            "person": str(world.people["desk_officer"].pk),
+            "version": str(world.extra["cohort"].version),
+        },
+        note="Lena hands the lead to Dora and stays on; Dora may not take it herself",
     ),
     Route("learning:cohort-teams", FACILITATOR, args=_cohort_id, setup=_cohort),
     Route(

@@ -1,5 +1,5 @@
-"""Migration 0002 makes each existing cohort's first facilitator its lead, and can go back
-(REL-06)."""
+"""Migration 0002 makes each existing cohort's first facilitator its lead, 0003 gives each
+cohort a version; both can go back (REL-06)."""
 
 from __future__ import annotations
 
@@ -78,3 +78,32 @@ def test_the_first_facilitator_of_an_existing_cohort_becomes_its_lead(scratch):
 
     assert leads == {led.pk: teo.pk, nobody.pk: None}
     assert back == 2
+
+
+@pytest.mark.django_db
+def test_an_existing_cohort_starts_at_version_one_and_the_version_can_go(scratch):
+    old = _migrate(scratch, AFTER)
+    Course = old.get_model("learning", "Course")
+    course = Course.objects.using(ALIAS).create(
+        id=uuid.uuid4(), slug="basics", language="en", title="Basics", level="beginner"
+    )
+    Cohort = old.get_model("learning", "Cohort")
+    cohort = Cohort.objects.using(ALIAS).create(
+        id=uuid.uuid4(),
+        course=course,
+        name="A",
+        starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 5, 31),
+    )
+
+    new = _migrate(scratch, [("learning", "0003_cohort_version")])
+    versions = list(
+        new.get_model("learning", "Cohort").objects.using(ALIAS).values_list("pk", "version")
+    )
+    back = _migrate(scratch, AFTER)
+    names = list(
+        back.get_model("learning", "Cohort").objects.using(ALIAS).values_list("name", flat=True)
+    )
+
+    assert versions == [(cohort.pk, 1)]
+    assert names == ["A"]

@@ -1,7 +1,7 @@
 """A facilitator's pages: their cohorts, opening one, a cohort's progress with the written
 answers (learners' and teams') to review and its announcements, and who facilitates it; the
 page a join link opens. Any facilitator of a cohort has these powers; only its lead changes
-who facilitates it."""
+who facilitates it, and hands the lead to a co-facilitator."""
 
 from __future__ import annotations
 
@@ -26,10 +26,11 @@ from amparo.learning.forms import (
     AnnouncementForm,
     CoFacilitatorForm,
     CohortForm,
+    HandOverLeadForm,
     ReviewForm,
     TeamReviewForm,
 )
-from amparo.learning.models import Answer, TeamAnswer
+from amparo.learning.models import Answer, Cohort, TeamAnswer
 
 ReviewFormT = TypeVar("ReviewFormT", bound=ReviewForm)
 
@@ -309,4 +310,64 @@ def facilitator_remove(request: HttpRequest, cohort_id: UUID, user_id: UUID) -> 
             _("%(name)s no longer facilitates this group.")
             % {"name": person.display_name or person.email},
         )
+    return redirect("learning:cohort-facilitators", cohort_id=cohort.pk)
+
+
+def _lead_page(
+    request: HttpRequest, cohort: Cohort, form: HandOverLeadForm | None, status: int = 200
+) -> HttpResponse:
+    facilitators = queries.facilitators_of(cohort)
+    if form is None:
+        form = HandOverLeadForm(
+            co_facilitators=[p for p in facilitators if p.pk != cohort.lead_id],
+            initial={"version": cohort.version},
+        )
+    context = {"cohort": cohort, "facilitators": facilitators, "form": form}
+    return render(request, "learning/cohort_lead.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def lead_hand_over(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
+    """The lead hands the lead to a co-facilitator and stays on as one: this page says what
+    changes and asks to confirm. A version made stale by a change of who facilitates the
+    cohort answers 409 with the facilitators as they are now and the choice kept."""
+    user = user_of(request)
+    cohort = queries.get_cohort_for_user(user, cohort_id, for_write=True)
+    if request.method != "POST":
+        return _lead_page(request, cohort, None)
+    co_facilitators = [p for p in queries.facilitators_of(cohort) if p.pk != cohort.lead_id]
+    form = HandOverLeadForm(request.POST, co_facilitators=co_facilitators)
+    if not form.is_valid():
+        return _lead_page(request, cohort, form, status=422)
+    person = form.chosen()
+    try:
+        services.hand_over_lead(
+            cohort=cohort,
+            actor=user,
+            person=person,
+            expected_version=form.cleaned_data["version"],
+        )
+    except EditConflict:
+        cohort = queries.get_cohort_for_user(user, cohort_id, for_write=True)
+        data = request.POST.copy()
+        data["version"] = str(cohort.version)  # confirming again is deliberate
+        co_facilitators = [p for p in queries.facilitators_of(cohort) if p.pk != cohort.lead_id]
+        form = HandOverLeadForm(data, co_facilitators=co_facilitators)
+        form.is_valid()
+        form.add_error(
+            None,
+            _(
+                "Who facilitates this group changed after you opened this page. The lead was "
+                "not handed over: check the facilitators below, then confirm again."
+            ),
+        )
+        return _lead_page(request, cohort, form, status=409)
+    except services.LearningError as error:
+        form.add_error(None, error.message)
+        return _lead_page(request, cohort, form, status=422)
+    messages.success(
+        request,
+        _("%(name)s now leads this group. You stay on as a co-facilitator.")
+        % {"name": person.display_name or person.email},
+    )
     return redirect("learning:cohort-facilitators", cohort_id=cohort.pk)
