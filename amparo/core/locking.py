@@ -56,4 +56,11 @@ def save_versioned_instance(
             raise EditConflict(model._default_manager.get(pk=instance.pk))
         instance.version = expected_version + 1  # type: ignore[attr-defined]
         fields = None if update_fields is None else [*update_fields, "version"]
+        if fields is not None:
+            # An edit moves the record's `updated_at`: auto_now only runs for the fields saved.
+            fields += [
+                field.name
+                for field in model._meta.concrete_fields
+                if getattr(field, "auto_now", False) and field.name not in fields
+            ]
         instance.save(update_fields=fields)

@@ -98,6 +98,19 @@ def test_update_plan_refuses_a_stale_version_and_keeps_the_saved_text(subject, d
         )
 
 
+def test_an_edit_moves_the_plans_updated_at(subject, desk_officer, monkeypatch):
+    # save_versioned_instance saves only the changed fields; auto_now must still run.
+    plan = make_plan(subject, title="First title")
+    later = timezone.now() + timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    services.update_plan(
+        plan=plan, actor=desk_officer, expected_version=1, changes={"title": "Second title"}
+    )
+
+    assert SecurityPlan.objects.get(pk=plan.pk).updated_at == later
+
+
 def test_an_edit_never_undoes_the_review_sweep(subject, desk_officer):
     plan = ready_plan(subject)
     SecurityPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.REVIEW_DUE)
