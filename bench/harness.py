@@ -47,7 +47,9 @@ def run(args: argparse.Namespace, budgets: Budgets, env: dict[str, str]) -> int:
         if unknown := wanted - {p.name for p in to_measure}:
             raise ValueError(f"unknown pages: {', '.join(sorted(unknown))}")
         to_measure = [
-            p for p in to_measure if p.rows is None and (p.name in wanted or p.name == pages.BASELINE)
+            p
+            for p in to_measure
+            if p.rows is None and (p.name in wanted or p.name == pages.BASELINE)
         ]
     credentials = sessions.Credentials(
         sessions={key: sessions.open_session(user) for key, user in world.personas.items()},
