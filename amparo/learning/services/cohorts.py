@@ -19,11 +19,15 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.audit.services import record_event
-from amparo.core.locking import EditConflict, save_versioned, save_versioned_instance
+from amparo.core.locking import EditConflict, save_versioned
 from amparo.learning import queries, rules
-from amparo.learning.enums import ReviewState
 from amparo.learning.models import Announcement, Answer, Cohort, Course, Enrolment
-from amparo.learning.services.common import MAX_ANNOUNCEMENT, MAX_ANSWER, LearningError
+from amparo.learning.services.common import (
+    MAX_ANNOUNCEMENT,
+    MAX_ANSWER,
+    LearningError,
+    write_review,
+)
 from amparo.learning.services.learners import complete_if_finished, enrol
 
 if TYPE_CHECKING:
@@ -89,15 +93,7 @@ def review_answer(*, answer: Answer, actor: User, feedback: str, expected_versio
     feedback = feedback.strip()[:MAX_ANSWER]
     if not feedback:
         raise LearningError(_("Write some feedback for the learner."))
-    answer.feedback = feedback
-    answer.state = ReviewState.REVIEWED
-    answer.reviewed_by = actor
-    answer.reviewed_at = timezone.now()
-    save_versioned_instance(
-        answer,
-        expected_version=expected_version,
-        update_fields=["feedback", "state", "reviewed_by", "reviewed_at", "updated_at"],
-    )
+    write_review(answer, actor=actor, feedback=feedback, expected_version=expected_version)
     record_event(
         actor=actor,
         action="learning.answer_reviewed",

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from amparo.core.locking import save_versioned_instance
+from amparo.learning.enums import ReviewState
+
+if TYPE_CHECKING:
+    from amparo.accounts.models import User
+    from amparo.learning.models import Answer, TeamAnswer
 
 #: Letters and digits a person can read aloud: no 0/O, 1/I/l.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -29,3 +39,19 @@ def normalise_code(code: str) -> str:
     """What a person typed, as stored: upper case, dashes every four symbols."""
     raw = "".join(ch for ch in code.upper() if ch.isalnum())[: CODE_LENGTH + 4]
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def write_review(
+    answer: Answer | TeamAnswer, *, actor: User, feedback: str, expected_version: int
+) -> None:
+    """A facilitator's feedback on a learner's or a team's written answer, saved at the
+    version the form was made from (EditConflict when someone changed it meanwhile)."""
+    answer.feedback = feedback
+    answer.state = ReviewState.REVIEWED
+    answer.reviewed_by = actor
+    answer.reviewed_at = timezone.now()
+    save_versioned_instance(
+        answer,
+        expected_version=expected_version,
+        update_fields=["feedback", "state", "reviewed_by", "reviewed_at", "updated_at"],
+    )

@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
@@ -21,7 +20,7 @@ from amparo.audit.services import record_event
 from amparo.core.locking import EditConflict, save_versioned_instance
 from amparo.learning.enums import ReviewState
 from amparo.learning.models import Answer, Cohort, Enrolment, Lesson, Question, Team, TeamAnswer
-from amparo.learning.services.common import MAX_ANSWER, LearningError
+from amparo.learning.services.common import MAX_ANSWER, LearningError, write_review
 from amparo.learning.services.learners import complete_if_finished, record_done, team_work_given
 
 MAX_TEAM_NAME = 80
@@ -168,15 +167,7 @@ def review_team_answer(
     feedback = feedback.strip()[:MAX_ANSWER]
     if not feedback:
         raise LearningError(_("Write some feedback for the team."))
-    answer.feedback = feedback
-    answer.state = ReviewState.REVIEWED
-    answer.reviewed_by = actor
-    answer.reviewed_at = timezone.now()
-    save_versioned_instance(
-        answer,
-        expected_version=expected_version,
-        update_fields=["feedback", "state", "reviewed_by", "reviewed_at", "updated_at"],
-    )
+    write_review(answer, actor=actor, feedback=feedback, expected_version=expected_version)
     record_event(
         actor=actor,
         action="learning.team_answer_reviewed",

@@ -5,7 +5,7 @@ who facilitates it, and hands the lead to a co-facilitator."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -149,11 +149,43 @@ def answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
     answer = queries.get_answer_for_review(user, answer_id)
     cohort_id = answer.enrolment.cohort_id
     assert cohort_id is not None  # noqa: S101 -- the access path goes through the cohort
-    form = ReviewForm(request.POST, prefix=str(answer.pk))
+    return _review(
+        request,
+        answer,
+        cohort_id,
+        form_class=ReviewForm,
+        review=services.review_answer,
+        reload=lambda: queries.get_answer_for_review(user, answer_id),
+        conflict=_(
+            "The learner changed this answer, or someone reviewed it, after you opened "
+            "the page. Your feedback is kept below: read the answer again, then send it."
+        ),
+        done=_("Your feedback was sent to the learner."),
+        forms_key="review_forms",
+    )
+
+
+def _review(
+    request: HttpRequest,
+    answer: Answer | TeamAnswer,
+    cohort_id: UUID,
+    *,
+    form_class: type[ReviewFormT],
+    review: Callable[..., Any],
+    reload: Callable[[], Answer | TeamAnswer],
+    conflict: str,
+    done: str,
+    forms_key: str,
+) -> HttpResponse:
+    """The review of a learner's or a team's answer: saved, or refused with what was typed
+    kept (422), or, when someone changed the answer meanwhile, 409 with the answer as it is
+    now and the form at its current version."""
+    user = user_of(request)
+    form = form_class(request.POST, prefix=str(answer.pk))
     status, current = 422, None
     if form.is_valid():
         try:
-            services.review_answer(
+            review(
                 answer=answer,
                 actor=user,
                 feedback=form.cleaned_data["feedback"],
@@ -162,22 +194,16 @@ def answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
         except EditConflict:
             # What was typed stays; the form now carries the current version, so sending it
             # again after reading the answer is a deliberate choice.
-            current = queries.get_answer_for_review(user, answer_id)
-            form = _rebound(ReviewForm, request, current)
-            form.add_error(
-                None,
-                _(
-                    "The learner changed this answer, or someone reviewed it, after you opened "
-                    "the page. Your feedback is kept below: read the answer again, then send it."
-                ),
-            )
+            current = reload()
+            form = _rebound(form_class, request, current)
+            form.add_error(None, conflict)
             status = 409
         except services.LearningError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your feedback was sent to the learner."))
+            messages.success(request, done)
             return redirect("learning:cohort", cohort_id=cohort_id)
-    context = _cohort_context(user, cohort_id, conflict=current, review_forms={answer.pk: form})
+    context = _cohort_context(user, cohort_id, conflict=current, **{forms_key: {answer.pk: form}})
     return render(request, "learning/cohort_detail.html", context, status=status)
 
 
@@ -214,37 +240,20 @@ def team_answer_review(request: HttpRequest, answer_id: UUID) -> HttpResponse:
     """A facilitator's feedback on a team's answer, as on a learner's written answer."""
     user = user_of(request)
     answer = queries.get_team_answer_for_review(user, answer_id)
-    cohort_id = answer.team.cohort_id
-    form = TeamReviewForm(request.POST, prefix=str(answer.pk))
-    status, current = 422, None
-    if form.is_valid():
-        try:
-            services.review_team_answer(
-                answer=answer,
-                actor=user,
-                feedback=form.cleaned_data["feedback"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except EditConflict:
-            current = queries.get_team_answer_for_review(user, answer_id)
-            form = _rebound(TeamReviewForm, request, current)
-            form.add_error(
-                None,
-                _(
-                    "The team changed this answer, or someone reviewed it, after you opened the "
-                    "page. Your feedback is kept below: read the answer again, then send it."
-                ),
-            )
-            status = 409
-        except services.LearningError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Your feedback was sent to the team."))
-            return redirect("learning:cohort", cohort_id=cohort_id)
-    context = _cohort_context(
-        user, cohort_id, conflict=current, team_review_forms={answer.pk: form}
+    return _review(
+        request,
+        answer,
+        answer.team.cohort_id,
+        form_class=TeamReviewForm,
+        review=services.review_team_answer,
+        reload=lambda: queries.get_team_answer_for_review(user, answer_id),
+        conflict=_(
+            "The team changed this answer, or someone reviewed it, after you opened the "
+            "page. Your feedback is kept below: read the answer again, then send it."
+        ),
+        done=_("Your feedback was sent to the team."),
+        forms_key="team_review_forms",
     )
-    return render(request, "learning/cohort_detail.html", context, status=status)
 
 
 def _facilitators_page(
