@@ -340,13 +340,10 @@ class LessonDone(models.Model):
         return f"done {self.lesson_id}"
 
 
-class Answer(models.Model):
-    """A learner's answer to one question: choices (marked at once) or a written answer
-    (reviewed by a facilitator). Answering again replaces it (LRN-1: it stays private)."""
+class ReviewedAnswer(models.Model):
+    """What a learner's and a team's written answers share: the platform key encrypts them,
+    and a facilitator reviews them at a version (optimistic locking)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     #: Always empty: the platform key encrypts answers (see the module docstring).
     organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -356,9 +353,6 @@ class Answer(models.Model):
         editable=False,
         related_name="+",
     )
-    #: The ids of the chosen choices (a choice question), written by services.submit_answers.
-    chosen_ids = models.JSONField(default=list, blank=True)
-    text = EncryptedTextField(_("your answer"), blank=True)
     state = models.CharField(_("state"), max_length=16, choices=ReviewState.choices)
     feedback = EncryptedTextField(_("feedback"), blank=True)
     reviewed_by = models.ForeignKey(
@@ -368,6 +362,21 @@ class Answer(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Answer(ReviewedAnswer):
+    """A learner's answer to one question: choices (marked at once) or a written answer
+    (reviewed by a facilitator). Answering again replaces it (LRN-1: it stays private)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    #: The ids of the chosen choices (a choice question), written by services.submit_answers.
+    chosen_ids = models.JSONField(default=list, blank=True)
+    text = EncryptedTextField(_("your answer"), blank=True)
 
     class Meta:
         ordering = ("enrolment", "created_at", "id")
@@ -411,7 +420,7 @@ class Announcement(models.Model):
         return f"announcement {self.pk}"
 
 
-class TeamAnswer(models.Model):
+class TeamAnswer(ReviewedAnswer):
     """A team's one shared answer to a group-work question: any member writes and revises it
     (optimistic locking on `version`), the cohort's facilitators review it as they review a
     learner's written answer. Reviewed, it is kept as it is."""
@@ -419,29 +428,11 @@ class TeamAnswer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    #: Always empty: the platform key encrypts answers (see the module docstring).
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
     text = EncryptedTextField(_("your team's answer"))
     #: The member who saved the current text.
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    state = models.CharField(_("state"), max_length=16, choices=ReviewState.choices)
-    feedback = EncryptedTextField(_("feedback"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ("team", "created_at", "id")

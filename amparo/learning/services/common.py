@@ -12,7 +12,7 @@ from amparo.learning.enums import ReviewState
 
 if TYPE_CHECKING:
     from amparo.accounts.models import User
-    from amparo.learning.models import Answer, TeamAnswer
+    from amparo.learning.models import ReviewedAnswer
 
 #: Letters and digits a person can read aloud: no 0/O, 1/I/l.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -42,7 +42,7 @@ def normalise_code(code: str) -> str:
 
 
 def write_review(
-    answer: Answer | TeamAnswer, *, actor: User, feedback: str, expected_version: int
+    answer: ReviewedAnswer, *, actor: User, feedback: str, expected_version: int
 ) -> None:
     """A facilitator's feedback on a learner's or a team's written answer, saved at the
     version the form was made from (EditConflict when someone changed it meanwhile)."""
