@@ -535,14 +535,18 @@ def test_the_lead_cannot_remove_themselves(client, world):
 
 def test_a_removed_co_facilitator_no_longer_reaches_the_cohort(client, world):
     cora = world.people["co_facilitator"]
+    client.force_login(cora)
+    url = reverse("learning:cohort", args=[world.cohort.pk])
+    before = client.get(url)
     services.remove_co_facilitator(
         cohort=world.cohort, actor=world.people["facilitator"], person=cora
     )
-    client.force_login(cora)
 
-    response = client.get(reverse("learning:cohort", args=[world.cohort.pk]))
+    response = client.get(url)
 
+    assert (before.status_code, world.cohort.name in before.content.decode()) == (200, True)
     assert response.status_code == 404
+    assert world.cohort.name not in response.content.decode()
 
 
 def test_quiz_form_leaves_group_work_to_the_team(client, world):
