@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -80,25 +81,32 @@ def test_the_python_select_writes_what_the_template_writes(
     assert "<select" in python
 
 
-@pytest.mark.django_db
-def test_every_select_the_apps_declare_renders_as_the_template_does() -> None:
-    seen = 0
+def _declared(*widget_types: type[forms.Widget]) -> Iterator[tuple[str, str, forms.Field]]:
+    """(where, name, field) of every field of the apps' forms whose widget is one of these;
+    model choices whose rows the form's __init__ gives are left out."""
     for module_name in FORM_MODULES:
         module = importlib.import_module(module_name)
         for _name, form_class in inspect.getmembers(module, inspect.isclass):
             if not issubclass(form_class, forms.BaseForm) or form_class.__module__ != module_name:
                 continue
             for field_name, field in form_class.base_fields.items():
-                if not isinstance(field.widget, forms.Select):
+                if not isinstance(field.widget, widget_types):
                     continue
                 if isinstance(field, forms.ModelChoiceField) and field.queryset is None:
                     continue  # given its rows in the form's __init__
-                choices = list(getattr(field, "choices", []))
-                first = choices[-1][0] if choices else ""
-                value = [first] if isinstance(field.widget, forms.SelectMultiple) else first
-                template, python = both(field.widget, value, field_name)
-                assert python == template, f"{module_name}.{form_class.__name__}.{field_name}"
-                seen += 1
+                yield f"{module_name}.{form_class.__name__}.{field_name}", field_name, field
+
+
+@pytest.mark.django_db
+def test_every_select_the_apps_declare_renders_as_the_template_does() -> None:
+    seen = 0
+    for where, field_name, field in _declared(forms.Select):
+        choices = list(getattr(field, "choices", []))
+        first = choices[-1][0] if choices else ""
+        value = [first] if isinstance(field.widget, forms.SelectMultiple) else first
+        template, python = both(field.widget, value, field_name)
+        assert python == template, where
+        seen += 1
     assert seen > 30  # the apps' filter and entry forms: a walk that found none proves nothing
 
 
@@ -176,18 +184,11 @@ def test_the_python_input_writes_what_the_template_writes(
 @pytest.mark.django_db
 def test_every_input_the_apps_declare_renders_as_the_template_does() -> None:
     seen = 0
-    for module_name in FORM_MODULES:
-        module = importlib.import_module(module_name)
-        for _name, form_class in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(form_class, forms.BaseForm) or form_class.__module__ != module_name:
-                continue
-            for field_name, field in form_class.base_fields.items():
-                if not isinstance(field.widget, (Input, forms.CheckboxInput)):
-                    continue
-                for value in ("", "a & <b>", None):
-                    template, python = both(field.widget, value, field_name)
-                    assert python == template, f"{module_name}.{form_class.__name__}.{field_name}"
-                seen += 1
+    for where, field_name, field in _declared(Input, forms.CheckboxInput):
+        for value in ("", "a & <b>", None):
+            template, python = both(field.widget, value, field_name)
+            assert python == template, where
+        seen += 1
     assert seen > 50
 
 
@@ -232,29 +233,15 @@ def test_the_python_options_write_what_the_templates_write(language, data) -> No
 @pytest.mark.django_db
 def test_every_option_list_the_apps_declare_renders_as_the_templates_do() -> None:
     seen = 0
-    for module_name in FORM_MODULES:
-        module = importlib.import_module(module_name)
-        for _name, form_class in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(form_class, forms.BaseForm) or form_class.__module__ != module_name:
-                continue
-            for field_name, field in form_class.base_fields.items():
-                if not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                    continue
-                if isinstance(field, forms.ModelChoiceField) and field.queryset is None:
-                    continue
-                for renderer_pair in [(TemplatesSetting(), Renderer())]:
-                    rendered = []
-                    for renderer in renderer_pair:
-                        widget = field.widget
-                        options = widget.subwidgets(field_name, None, {"id": f"id_{field_name}"})
-                        rendered.append(
-                            [
-                                widget._render(
-                                    option["template_name"], {"widget": option}, renderer
-                                )
-                                for option in options
-                            ]
-                        )
-                    assert rendered[0] == rendered[1], f"{module_name}.{form_class.__name__}"
-                seen += 1
+    for where, field_name, field in _declared(forms.RadioSelect, forms.CheckboxSelectMultiple):
+        widget = field.widget
+        template, python = (
+            [
+                widget._render(option["template_name"], {"widget": option}, renderer)
+                for option in widget.subwidgets(field_name, None, {"id": f"id_{field_name}"})
+            ]
+            for renderer in (TemplatesSetting(), Renderer())
+        )
+        assert python == template, where
+        seen += 1
     assert seen > 10
