@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.migrations.executor import MigrationExecutor
-from django.db.utils import load_backend
 
 from amparo.audit.services import audit_context
+from amparo.testing.migrations import migrate_to, scratch_database
 
 BEFORE = [("defenders", "0002_close_people")]
 AFTER = [("defenders", "0003_encrypt_defender_languages")]
@@ -21,38 +19,8 @@ ALIAS = "defenders_migration"
 
 @pytest.fixture
 def scratch(tmp_path: Path) -> Iterator[BaseDatabaseWrapper]:
-    """A database of the test's own, migrated only as far as the test asks.
-
-    Going back to defenders 0002 in the shared test database would also unapply every later
-    migration of the apps that depend on defenders, and apply them all again afterwards: minutes
-    of CI for one migration. Here only accounts, auth and defenders are ever applied.
-    Data keys and audit rows stay in the default database, as the field code reads them there.
-    """
-    settings_dict = {**connection.settings_dict}
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        settings_dict["NAME"] = str(tmp_path / "scratch.sqlite3")
-    else:
-        settings_dict["NAME"] = f"{connection.settings_dict['NAME']}_{ALIAS}"
-        with connection._nodb_cursor() as cursor:  # type: ignore[attr-defined]
-            cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
-            cursor.execute(f'CREATE DATABASE "{settings_dict["NAME"]}"')
-    wrapper = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, ALIAS)
-    connections[ALIAS] = wrapper
-    try:
-        yield wrapper
-    finally:
-        wrapper.close()
-        del connections[ALIAS]
-        if vendor != "sqlite":
-            with connection._nodb_cursor() as cursor:  # type: ignore[attr-defined]
-                cursor.execute(f'DROP DATABASE IF EXISTS "{settings_dict["NAME"]}"')
-
-
-def _migrate(database: BaseDatabaseWrapper, targets):
-    executor = MigrationExecutor(database)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    with scratch_database(tmp_path, ALIAS) as database:
+        yield database
 
 
 def _raw(database: BaseDatabaseWrapper, defender_id: uuid.UUID) -> str:
@@ -63,7 +31,7 @@ def _raw(database: BaseDatabaseWrapper, defender_id: uuid.UUID) -> str:
 
 @pytest.mark.django_db
 def test_existing_languages_are_encrypted_and_read_back(scratch, organisation):
-    old = _migrate(scratch, BEFORE)
+    old = migrate_to(scratch, BEFORE)
     old.get_model("accounts", "Organisation").objects.using(ALIAS).create(
         pk=organisation.pk, name=organisation.name, slug=organisation.slug, kind=organisation.kind
     )
@@ -80,7 +48,7 @@ def test_existing_languages_are_encrypted_and_read_back(scratch, organisation):
     )
     assert _raw(scratch, ana.pk) == "es, nasa"
 
-    new = _migrate(scratch, AFTER)
+    new = migrate_to(scratch, AFTER)
 
     assert _raw(scratch, ana.pk).startswith("amp1:")
     assert "nasa" not in _raw(scratch, ana.pk)
@@ -93,5 +61,5 @@ def test_existing_languages_are_encrypted_and_read_back(scratch, organisation):
     assert languages[ana.pk] == "es, nasa"
     assert sorted(languages.values()) == ["", "es, nasa"]
 
-    _migrate(scratch, BEFORE)
+    migrate_to(scratch, BEFORE)
     assert _raw(scratch, ana.pk) == "es, nasa"
