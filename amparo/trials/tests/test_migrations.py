@@ -1,24 +1,35 @@
 """Migration 0002 turns each case's "detained since" and "released on" into a detention period,
-and can go back (REL-06). On a scratch database of its own, as the defenders' migration test."""
+and can go back (REL-06). On a scratch database of its own (amparo/testing/migrations.py)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from amparo.audit.services import audit_context
-from amparo.defenders.tests.test_migrations import ALIAS, _migrate, scratch  # noqa: F401
+from amparo.testing.migrations import migrate_to, scratch_database
+
+ALIAS = "trials_migration"
 
 BEFORE = [("trials", "0001_initial")]
 AFTER = [("trials", "0002_detention_periods")]
 
 
+@pytest.fixture
+def scratch(tmp_path: Path) -> Iterator[BaseDatabaseWrapper]:
+    with scratch_database(tmp_path, ALIAS) as database:
+        yield database
+
+
 @pytest.mark.django_db
-def test_each_detention_becomes_a_period_and_goes_back(scratch, organisation):  # noqa: F811
+def test_each_detention_becomes_a_period_and_goes_back(scratch, organisation):
     today = date.today()  # noqa: DTZ011 -- the migration compares calendar days
-    old = _migrate(scratch, BEFORE)
+    old = migrate_to(scratch, BEFORE)
     old.get_model("accounts", "Organisation").objects.using(ALIAS).create(
         pk=organisation.pk, name=organisation.name, slug=organisation.slug, kind=organisation.kind
     )
@@ -60,7 +71,7 @@ def test_each_detention_becomes_a_period_and_goes_back(scratch, organisation):  
     )
     free = case("free", [marta])
 
-    new = _migrate(scratch, AFTER)
+    new = migrate_to(scratch, AFTER)
 
     Period = new.get_model("trials", "DetentionPeriod")
     periods = {
@@ -91,7 +102,7 @@ def test_each_detention_becomes_a_period_and_goes_back(scratch, organisation):  
         assert {p.place for p in Period.objects.using(ALIAS).all()} == {""}
     assert Period.objects.using(ALIAS).values_list("place", flat=True)[0].startswith("amp1:")
 
-    back = _migrate(scratch, BEFORE)
+    back = migrate_to(scratch, BEFORE)
 
     dates = {
         pk: (since, released)
@@ -110,13 +121,13 @@ def test_each_detention_becomes_a_period_and_goes_back(scratch, organisation):  
 
 @pytest.mark.django_db
 def test_periods_migrated_without_knowing_who_was_held_are_marked_not_stated(
-    scratch,  # noqa: F811
+    scratch,
     organisation,
 ):
     """Migration 0003: a period naming nobody is "defender not stated" when its case has no
     collective, or when 0002 made it and the case names an individual; a period recorded for
     a collective's members after 0002 stays theirs."""
-    old = _migrate(scratch, BEFORE)
+    old = migrate_to(scratch, BEFORE)
     old.get_model("accounts", "Organisation").objects.using(ALIAS).create(
         pk=organisation.pk, name=organisation.name, slug=organisation.slug, kind=organisation.kind
     )
@@ -145,7 +156,7 @@ def test_periods_migrated_without_knowing_who_was_held_are_marked_not_stated(
     mixed = case("mixed", [marta, jorge, radio])
     members = case("members", [radio])
     alone = case("alone", [marta])
-    middle = _migrate(scratch, AFTER)
+    middle = migrate_to(scratch, AFTER)
     # After 0002, the services record a period of the members of the collective of "mixed".
     middle.get_model("trials", "DetentionPeriod").objects.using(ALIAS).create(
         id=uuid.uuid4(),
@@ -157,7 +168,7 @@ def test_periods_migrated_without_knowing_who_was_held_are_marked_not_stated(
         notes="",
     )
 
-    new = _migrate(scratch, [("trials", "0003_unattributed_detention_periods")])
+    new = migrate_to(scratch, [("trials", "0003_unattributed_detention_periods")])
 
     rows = new.get_model("trials", "DetentionPeriod").objects.using(ALIAS)
     marks = {
@@ -174,5 +185,5 @@ def test_periods_migrated_without_knowing_who_was_held_are_marked_not_stated(
         (alone, "pre_trial"): (marta.pk, False),
     }
 
-    back = _migrate(scratch, AFTER)
+    back = migrate_to(scratch, AFTER)
     assert back.get_model("trials", "DetentionPeriod").objects.using(ALIAS).count() == 5
