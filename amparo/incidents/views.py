@@ -20,13 +20,16 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseStopPolling
 
 from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict, rows_from_form
+from amparo.core.htmx import if_none_match, is_htmx, stop_polling_when_gone
 from amparo.core.locking import EditConflict
 from amparo.core.pickers import PICKER_LIMIT
 from amparo.files import rules as file_rules
@@ -221,27 +224,31 @@ def _export_etag(item: IncidentExport) -> str:
 
 
 @require_GET
+@stop_polling_when_gone("jobs/job_detail.html#job-progress-gone")
 def export_detail(request: HttpRequest, export_id: UUID) -> HttpResponse:
     """A background export: its progress, then its download. htmx asks for the status every
-    2 s with the version it shows and gets 304 until the job moves; without JavaScript the
-    page refreshes itself (a meta refresh: no script under the CSP)."""
+    2 s with the version it shows and gets 304 until the job moves; once the job is finished
+    or failed, the status comes back without its trigger as a 286, and htmx swaps it in and
+    polls no more (core/htmx.py). An export the person may not see (any more) also answers
+    htmx with a 286, as a job's progress does. Without JavaScript the page refreshes itself
+    (a meta refresh: no script under the CSP) until the job is finished."""
     item = queries.get_export_for_user(_user(request), export_id)
     etag = _export_etag(item)
-    if request.htmx:  # type: ignore[attr-defined]
-        if etag in _if_none_match(request):
-            response: HttpResponse = HttpResponseNotModified()
+    context = {"export": item, "job": item.job, "etag": etag}
+    if is_htmx(request):
+        response: HttpResponse
+        if item.job.is_finished:
+            status = render_to_string(
+                "incidents/export_detail.html#export-status", context, request=request
+            )
+            response = HttpResponseStopPolling(status)
+        elif etag in if_none_match(request):
+            response = HttpResponseNotModified()
         else:
-            context = {"export": item, "job": item.job, "etag": etag}
             response = render(request, "incidents/export_detail.html#export-status", context)
         response["ETag"] = etag
         return response
-    context = {"export": item, "job": item.job, "etag": etag}
     return render(request, "incidents/export_detail.html", context)
-
-
-def _if_none_match(request: HttpRequest) -> set[str]:
-    header = request.headers.get("If-None-Match", "")
-    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 @require_GET

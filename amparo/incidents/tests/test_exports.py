@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -193,6 +194,97 @@ def test_the_status_answers_304_until_the_job_moves(client, register, desk_lead)
     assert idle.status_code == 304
     assert moved.status_code == 200
     assert "3 of 11 done" in moved.content.decode()
+
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.mark.usefixtures("small_limits")
+@pytest.mark.parametrize("state", [JobState.QUEUED, JobState.RUNNING])
+def test_the_status_keeps_polling_while_the_export_runs(client, register, desk_lead, state):
+    login_fresh(client, desk_lead)
+    client.post(URL, {"format": "json", "query": ""})  # not run: the worker is not here
+    item = IncidentExport.objects.get()
+    JobProgress.objects.filter(pk=item.job_id).update(state=state, done=3, total=11, version=2)
+    url = reverse("incidents:export-detail", args=[item.pk])
+
+    polled = client.get(url, headers=HTMX)
+    idle = client.get(url, headers={**HTMX, "If-None-Match": f"W/{polled['ETag']}"})
+
+    section = polled.content.decode()
+    assert (polled.status_code, idle.status_code, idle.content) == (200, 304, b"")
+    assert idle["ETag"] == polled["ETag"]
+    assert ('hx-trigger="every 2s"' in section, "3 of 11 done" in section) == (True, True)
+
+
+@pytest.mark.usefixtures("small_limits")
+def test_the_status_stops_polling_once_the_export_is_finished(
+    client, register, desk_lead, django_capture_on_commit_callbacks
+):
+    login_fresh(client, desk_lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"format": "csv", "query": ""})
+    item = IncidentExport.objects.get()
+    url = reverse("incidents:export-detail", args=[item.pk])
+    running_etag = f'"export-{item.pk}-v1"'
+
+    moved = client.get(url, headers={**HTMX, "If-None-Match": running_etag})
+    # Even a poll that names the finished version is told to stop, never a 304 that would
+    # leave it polling what cannot change any more.
+    again = client.get(url, headers={**HTMX, "If-None-Match": moved["ETag"]})
+
+    section = moved.content.decode()
+    assert item.job.state == JobState.DONE
+    assert (moved.status_code, again.status_code) == (286, 286)
+    assert section.strip().startswith('<section id="export-status"')
+    assert ("hx-trigger" in section, "Download the file (CSV" in section) == (False, True)
+    assert again.content == moved.content
+
+
+@pytest.mark.usefixtures("small_limits")
+def test_the_status_stops_polling_once_the_export_failed(client, register, desk_lead):
+    login_fresh(client, desk_lead)
+    client.post(URL, {"format": "json", "query": ""})
+    item = IncidentExport.objects.get()
+    JobProgress.objects.filter(pk=item.job_id).update(state=JobState.FAILED, version=2)
+    url = reverse("incidents:export-detail", args=[item.pk])
+
+    polled = client.get(url, headers={**HTMX, "If-None-Match": f'"export-{item.pk}-v1"'})
+    page = client.get(url)
+
+    section = polled.content.decode()
+    assert (polled.status_code, page.status_code) == (286, 200)
+    assert ("hx-trigger" in section, "Failed" in section, "Download" in section) == (
+        False,
+        True,
+        False,
+    )
+    # Without JavaScript, the page of a failed export stops refreshing itself too.
+    assert 'http-equiv="refresh"' not in page.content.decode()
+
+
+@pytest.mark.usefixtures("small_limits")
+def test_a_poll_of_an_export_the_person_may_not_see_stops_polling(
+    client, register, desk_lead, desk_officer
+):
+    login_fresh(client, desk_lead)
+    client.post(URL, {"format": "json", "query": ""})
+    item = IncidentExport.objects.get()
+    client.logout()
+    login_fresh(client, desk_officer)
+
+    answers = [
+        client.get(reverse("incidents:export-detail", args=[pk]), headers=HTMX)
+        for pk in (item.pk, uuid.uuid4())
+    ]
+    plain = client.get(reverse("incidents:export-detail", args=[item.pk]))
+
+    # 286 with a section that says nothing of the export: nothing tells the two apart.
+    assert [a.status_code for a in answers] == [286, 286]
+    assert answers[0].content == answers[1].content
+    section = answers[0].content.decode()
+    assert ("hx-trigger" in section, "no longer updates by itself" in section) == (False, True)
+    assert plain.status_code == 404
 
 
 @pytest.mark.usefixtures("small_limits")
