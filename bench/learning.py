@@ -10,10 +10,11 @@ other eight; sixty learners, the desk officer included (she joins through the se
 progress kept), eighteen teams of three and six learners waiting for a team; and the shared
 answer of the desk officer's team to the course's group work, written by a teammate and
 revised by her. Its ids come from the seeded generator (`protection.ids_from`), so its URLs
-repeat. The facilitators' pages are measured as the group's lead, a persona of its own
-(`FACILITATOR`) that `pages()` adds to the world's personas: bench/seed.py knows only the
-platform's personas, and the harness opens a session for each persona after it has asked
-for the pages.
+repeat; the courses' ids come from the loader, which derives them from the course files
+(ADR 0061), so the lesson and quiz URLs repeat too, whatever the seed. The facilitators'
+pages are measured as the group's lead, a persona of its own (`FACILITATOR`) that `pages()`
+adds to the world's personas: bench/seed.py knows only the platform's personas, and the
+harness opens a session for each persona after it has asked for the pages.
 
 Wiring: in `bench/seed.py`, after the Protection Desk,
 `learning.seed(learner=personas["desk_officer"], seed=seed)`; in `bench/pages.py`,
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
     from bench.seed import World
 
 SHIPPED = "security-protection-management"
+#: The lessons measured, by their keys in the shipped course's file: the second reading and
+#: the first quiz. Their ids, and so their URLs, follow from the keys (loader.lesson_id).
+READING = "risk-assessing-threats"
+QUIZ = "risk-quiz"
 #: The persona the facilitators' pages are measured as: the lead of the bench's group.
 FACILITATOR = "learning_lead"
 COHORT_NAME = "Bench edition (fictional)"
@@ -218,9 +223,10 @@ def pages(world: World) -> list[Page]:
     from bench.pages import API, Page  # noqa: PLC0415 -- bench.pages imports the world
 
     course = Course.objects.get(slug=SHIPPED, language="en")
-    lessons = list(Lesson.objects.filter(course=course).order_by("position"))
-    reading = lessons[1]
-    quiz = next(lesson for lesson in lessons if lesson.is_quiz)
+    # The loader derives a lesson's id from its place in the course file (ADR 0061): the
+    # same URLs in every run, without asking the database which lesson came where.
+    reading = loader.lesson_id(SHIPPED, "en", READING)
+    quiz = loader.lesson_id(SHIPPED, "en", QUIZ)
     with translation.override("en"):
         public = [
             Page("learning-catalogue", reverse("learning-public:catalogue"), None),
@@ -236,8 +242,8 @@ def pages(world: World) -> list[Page]:
     world.personas.setdefault(FACILITATOR, cohort.lead)
     return [
         *public,
-        Page("learning-lesson", reverse("learning:lesson", args=[reading.pk]), learner),
-        Page("learning-quiz", reverse("learning:lesson", args=[quiz.pk]), learner),
+        Page("learning-lesson", reverse("learning:lesson", args=[reading]), learner),
+        Page("learning-quiz", reverse("learning:lesson", args=[quiz]), learner),
         Page("learning-my-courses", reverse("learning:my-courses"), learner),
         Page("learning-team", reverse("learning:team", args=[team.pk]), learner),
         Page(

@@ -7,6 +7,12 @@ learners' progress and answers survive a correction of the text. Lessons no long
 file are kept (learners may have done them): the loader reports them, and removing one is a
 deliberate act in the admin.
 
+A row the loader makes gets an id derived from its place in the file (`content_id`, ADR 0061):
+the course's slug and language, then the module and unit positions, the lesson's key, the
+question's position. The same files loaded into any database give the same ids, so a lesson's
+address is the same on every install and in every run of the bench. A row that already
+exists keeps its id: loading again never moves an address anyone holds.
+
 File shape (TOML):
 
     slug = "security-protection-management"
@@ -25,6 +31,7 @@ File shape (TOML):
 from __future__ import annotations
 
 import tomllib
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +43,9 @@ from amparo.learning.enums import CourseMode, CourseState, LessonKind, Level, Qu
 from amparo.learning.models import Choice, Course, Lesson, LessonTopic, Module, Question, Unit
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+#: The namespace of the ids of loaded content (uuid5). Never change it: every address of a
+#: lesson, module or course made since would stop matching the files.
+CONTENT_NAMESPACE = uuid.UUID("0b7f3c52-5d0e-4f4a-9a43-6c2d8e1f7a90")
 
 
 class ContentError(ValueError):
@@ -57,6 +67,18 @@ def _choice(value: str, allowed: Any, what: str) -> str:
     return value
 
 
+def content_id(slug: str, language: str, *path: str | int) -> uuid.UUID:
+    """The id a content row gets when the loader makes it: uuid5 of its place in the course
+    file, e.g. `content_id(slug, "en", "lesson", "risk-quiz")`. The parts are slugs and
+    numbers, which never contain the "/" that joins them."""
+    return uuid.uuid5(CONTENT_NAMESPACE, "/".join([slug, language, *map(str, path)]))
+
+
+def lesson_id(slug: str, language: str, key: str) -> uuid.UUID:
+    """The id of the lesson `key` of a course version, as the loader makes it."""
+    return content_id(slug, language, "lesson", key)
+
+
 def content_files(directory: Path = CONTENT_DIR) -> list[Path]:
     return sorted(directory.glob("*.toml"))
 
@@ -70,32 +92,43 @@ def load_file(path: Path) -> LoadReport:
 @transaction.atomic
 def load_course(data: dict[str, Any]) -> LoadReport:
     level = _choice(data.get("level", Level.BEGINNER), Level, "level")
+    slug, language = data["slug"], data["language"]
+    fields = {
+        "title": data["title"],
+        "summary": data.get("summary", "").strip(),
+        "level": level,
+        "mode": _choice(data.get("mode", CourseMode.SELF_PACED), CourseMode, "mode"),
+        "state": _choice(data.get("state", CourseState.DRAFT), CourseState, "state"),
+    }
     course, created = Course.objects.update_or_create(
-        slug=data["slug"],
-        language=data["language"],
-        defaults={
-            "title": data["title"],
-            "summary": data.get("summary", "").strip(),
-            "level": level,
-            "mode": _choice(data.get("mode", CourseMode.SELF_PACED), CourseMode, "mode"),
-            "state": _choice(data.get("state", CourseState.DRAFT), CourseState, "state"),
-        },
+        slug=slug,
+        language=language,
+        defaults=fields,
+        create_defaults={**fields, "id": content_id(slug, language)},
     )
     keys: list[str] = []
     minutes = 0
     position = 0
     for module_index, module_data in enumerate(data.get("modules", []), start=1):
+        module_path = ("module", module_index)
+        fields = {
+            "title": module_data["title"],
+            "summary": module_data.get("summary", "").strip(),
+        }
         module, _ = Module.objects.update_or_create(
             course=course,
             position=module_index,
-            defaults={
-                "title": module_data["title"],
-                "summary": module_data.get("summary", "").strip(),
-            },
+            defaults=fields,
+            create_defaults={**fields, "id": content_id(slug, language, *module_path)},
         )
         for unit_index, unit_data in enumerate(module_data.get("units", []), start=1):
+            unit_id = content_id(slug, language, *module_path, "unit", unit_index)
+            fields = {"title": unit_data["title"]}
             unit, _ = Unit.objects.update_or_create(
-                module=module, position=unit_index, defaults={"title": unit_data["title"]}
+                module=module,
+                position=unit_index,
+                defaults=fields,
+                create_defaults={**fields, "id": unit_id},
             )
             for lesson_data in unit_data.get("lessons", []):
                 position += 1
@@ -122,18 +155,20 @@ def _load_lesson(
     Lesson.objects.filter(course=course, position=position).exclude(key=data["key"]).update(
         position=100_000 + position
     )
+    fields = {
+        "unit": unit,
+        "position": position,
+        "kind": kind,
+        "title": data["title"],
+        "body": data.get("body", "").strip(),
+        "level": _choice(data.get("level", level), Level, "lesson level"),
+        "estimated_minutes": int(data.get("minutes", 5)),
+    }
     lesson, _ = Lesson.objects.update_or_create(
         course=course,
         key=data["key"],
-        defaults={
-            "unit": unit,
-            "position": position,
-            "kind": kind,
-            "title": data["title"],
-            "body": data.get("body", "").strip(),
-            "level": _choice(data.get("level", level), Level, "lesson level"),
-            "estimated_minutes": int(data.get("minutes", 5)),
-        },
+        defaults=fields,
+        create_defaults={**fields, "id": lesson_id(course.slug, course.language, data["key"])},
     )
     topics = {_choice(topic, Topic, "topic") for topic in data.get("topics", [])}
     LessonTopic.objects.filter(lesson=lesson).exclude(topic__in=topics).delete()
@@ -143,24 +178,29 @@ def _load_lesson(
     if questions and all(question.get("group", False) for question in questions):
         raise ContentError(f"{data['key']}: a quiz needs a question each learner answers")
     for index, question_data in enumerate(questions, start=1):
-        _load_question(lesson, index, question_data)
+        _load_question(course, lesson, index, question_data)
     return lesson
 
 
-def _load_question(lesson: Lesson, position: int, data: dict[str, Any]) -> None:
+def _load_question(course: Course, lesson: Lesson, position: int, data: dict[str, Any]) -> None:
     kind = _choice(data["kind"], QuestionKind, "question kind")
     is_group_work = bool(data.get("group", False))
     if is_group_work and kind != QuestionKind.SHORT:
         raise ContentError(f"{lesson.key} question {position}: group work is a short answer")
+    fields = {
+        "kind": kind,
+        "prompt": data["prompt"].strip(),
+        "explanation": data.get("explanation", "").strip(),
+        "is_group_work": is_group_work,
+    }
+    question_id = content_id(
+        course.slug, course.language, "lesson", lesson.key, "question", position
+    )
     question, _ = Question.objects.update_or_create(
         lesson=lesson,
         position=position,
-        defaults={
-            "kind": kind,
-            "prompt": data["prompt"].strip(),
-            "explanation": data.get("explanation", "").strip(),
-            "is_group_work": is_group_work,
-        },
+        defaults=fields,
+        create_defaults={**fields, "id": question_id},
     )
     choices = data.get("choices", [])
     correct = set(data.get("correct", []))

@@ -12,12 +12,15 @@ from django.test import Client
 from django.urls import reverse
 
 from amparo.audit.services import audit_context
+from amparo.learning import loader
 from amparo.learning.enums import ReviewState
-from amparo.learning.models import Cohort, Course, Enrolment, Team, TeamAnswer
+from amparo.learning.models import Cohort, Course, Enrolment, Lesson, Team, TeamAnswer
 from amparo.testing.auth import login_fresh
 from bench import learning as learning_bench
 
 pytestmark = pytest.mark.django_db
+
+MEASURED_LESSONS = ("learning-lesson", "learning-quiz")
 
 
 def _world(desk_officer):
@@ -102,6 +105,40 @@ def test_bench_group_ids_repeat_from_the_seed(desk_officer):
     learning_bench.seed(learner=desk_officer, seed=7, courses=0)
 
     assert ids() == first
+
+
+def test_bench_lesson_and_quiz_urls_follow_from_the_course_file_whatever_the_seed(desk_officer):
+    """The loader derives the lessons' ids from the course file (ADR 0061): two seedings with
+    different seeds, each in a database of its own, measure the same URLs."""
+
+    def paths() -> dict[str, str]:
+        pages = learning_bench.pages(_world(desk_officer))  # type: ignore[arg-type]
+        return {page.name: page.path for page in pages if page.name in MEASURED_LESSONS}
+
+    try:
+        with transaction.atomic():
+            learning_bench.seed(learner=desk_officer, seed=7, courses=0)
+            first = paths()
+            raise _Undo
+    except _Undo:
+        pass
+    learning_bench.seed(learner=desk_officer, seed=8, courses=0)
+
+    shipped = learning_bench.SHIPPED
+    assert (
+        paths()
+        == first
+        == {
+            "learning-lesson": reverse(
+                "learning:lesson", args=[loader.lesson_id(shipped, "en", "risk-assessing-threats")]
+            ),
+            "learning-quiz": reverse(
+                "learning:lesson", args=[loader.lesson_id(shipped, "en", "risk-quiz")]
+            ),
+        }
+    )
+    quiz = Lesson.objects.get(pk=loader.lesson_id(shipped, "en", "risk-quiz"))
+    assert (quiz.course.language, quiz.is_quiz, quiz.position) == ("en", True, 3)
 
 
 def test_load_courses_command_is_idempotent():

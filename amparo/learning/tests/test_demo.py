@@ -5,7 +5,7 @@ import pytest
 from amparo.accounts import demo as accounts_demo
 from amparo.accounts.models import Organisation, User
 from amparo.audit.services import audit_context
-from amparo.learning import demo
+from amparo.learning import demo, loader
 from amparo.learning.models import (
     Announcement,
     Answer,
@@ -44,6 +44,13 @@ def test_demo_is_idempotent(settings):
         for model in (Course, Lesson, Cohort, Enrolment, Answer, Announcement, Team)
     ] == counts
     assert Answer.objects.filter(state="pending").count() == 1
+    # The course's ids follow from its file (ADR 0061), so demo URLs repeat across databases.
+    assert sorted(Lesson.objects.filter(course__language="en").values_list("pk", flat=True)) == (
+        sorted(
+            loader.lesson_id(demo.COURSE_SLUG, "en", key)
+            for key in Lesson.objects.filter(course__language="en").values_list("key", flat=True)
+        )
+    )
     cohort = Cohort.objects.get()
     members = list(Enrolment.objects.filter(team__cohort=cohort).values_list("learner__email"))
     assert (cohort.lead.email, [team.name for team in cohort.teams.all()], members) == (
