@@ -10,9 +10,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
+from django_htmx.http import HttpResponseClientRedirect
 
 from amparo.accounts import rules
+from amparo.core.htmx import is_htmx
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -63,8 +66,20 @@ class MFAEnrolmentMiddleware:
                 else:
                     request.session.pop(SESSION_MFA_OK, None)
                     if not path.startswith(ALLOWED_WITHOUT_FACTOR):
-                        return redirect(reverse("accounts:mfa-required"))
+                        return to_enrolment(request)
         return self.get_response(request)
+
+
+def to_enrolment(request: HttpRequest) -> HttpResponse:
+    """The way to the enrolment page. For htmx, `HX-Redirect` (200, no body) so the whole
+    window goes there: htmx would follow a 302 and swap the enrolment page into the fragment
+    it asked for (a polled panel, a form's rows), as core/htmx.py avoids for the sign-in page."""
+    url = reverse("accounts:mfa-required")
+    if not is_htmx(request):
+        return redirect(url)
+    response = HttpResponseClientRedirect(url)
+    add_never_cache_headers(response)
+    return response
 
 
 class CurrentOrganisationMiddleware:
