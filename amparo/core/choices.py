@@ -6,6 +6,10 @@ case list calls three of them per row, which translated about 800 labels per req
 the largest cost of the page's view (ADR 0046). Here each field's value-to-label table is
 built once per process (labels stay lazy, so the active language still decides), and one call
 translates one label. The answer is the same as Django's for every value, found or not.
+
+The translated labels are kept too, per field and language: the catalogues do not change
+while the process runs, and a 50-row list asks for 150 of them (each a trip through the
+active translation's thread-local state).
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ from django.apps import apps
 from django.db import models
 from django.utils.choices import CallableChoiceIterator
 from django.utils.encoding import force_str
+from django.utils.translation import get_language
 
 #: Where a field keeps its table; None means "let Django answer" (see _labels).
 _CACHE = "_amparo_choice_labels"
+#: Where a field keeps {language: {value: translated label}}.
+_TRANSLATED = "_amparo_choice_translated"
 _UNSET = object()
 
 
@@ -45,11 +52,12 @@ def display(instance: models.Model, field: models.Field[Any, Any]) -> Any:
     if labels is None:
         return models.Model._get_FIELD_display(instance, field)  # type: ignore[attr-defined]
     value = getattr(instance, field.attname)
+    translated = _translated(field, labels)
     try:
-        label = labels.get(value, value)
+        found = translated.get(value, _UNSET)
     except TypeError:  # an unhashable value on the instance: Django's way
         return models.Model._get_FIELD_display(instance, field)  # type: ignore[attr-defined]
-    return force_str(label, strings_only=True)
+    return force_str(value, strings_only=True) if found is _UNSET else found
 
 
 def install() -> int:
@@ -71,3 +79,28 @@ def install() -> int:
             setattr(model, name, partialmethod(display, field=field))
             replaced += 1
     return replaced
+
+
+def translated_labels(model: type[models.Model], name: str) -> dict[Any, str]:
+    """{value: label in the active language} of one field's choices, for the rows of a list
+    written in Python: one lookup per column instead of one per cell. A value missing from
+    the choices is shown as itself, as `get_FOO_display()` does (`labels.get(v, v)`)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or not field.choices:
+        raise ValueError(f"{model.__name__}.{name} has no fixed choices to translate")
+    labels = _labels(field)
+    if labels is None:
+        raise ValueError(f"{model.__name__}.{name} has no fixed choices to translate")
+    return _translated(field, labels)
+
+
+def _translated(field: models.Field[Any, Any], labels: dict[Any, Any]) -> dict[Any, Any]:
+    """The field's labels in the active language, translated once per process and language."""
+    language = get_language()
+    by_language = field.__dict__.setdefault(_TRANSLATED, {})
+    translated = by_language.get(language)
+    if translated is None:
+        translated = by_language[language] = {
+            key: force_str(label, strings_only=True) for key, label in labels.items()
+        }
+    return translated  # type: ignore[no-any-return]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
@@ -56,3 +56,20 @@ def reverse(name: str, args: Sequence[object] = (), *, current_app: str | None =
                 written += (str(arg), piece)
             return "".join(written)
     return django_reverse(name, args=args, current_app=current_app)
+
+
+def linker(name: str, *, current_app: str | None = None) -> Callable[[uuid.UUID], str]:
+    """`lambda pk: reverse(name, args=[pk])` for the rows of one list: the pattern is looked up
+    once, so each row's link is two string joins (about 1 µs instead of 10)."""
+    where = (get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    pieces = _pattern(name, 1, current_app, *where)
+    if pieces is None:
+        return lambda pk: django_reverse(name, args=[pk], current_app=current_app)
+    head, tail = pieces
+
+    def link(pk: uuid.UUID) -> str:
+        if type(pk) is uuid.UUID:
+            return f"{head}{pk}{tail}"
+        return reverse(name, args=[pk], current_app=current_app)
+
+    return link

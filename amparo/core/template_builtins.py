@@ -4,6 +4,9 @@
 `amparo.core.reversing` (the same result, without matching the URL pattern on every row of a
 list). Everything else about the tag is Django's: keyword arguments, `as var`, the current
 application and the errors.
+
+`|date` is Django's filter, whose numeric formats are written by `amparo.core.formatting`
+(the same text, without building a formatter for every value).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from django.template import defaulttags
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
-from amparo.core import reversing
+from amparo.core import formatting, reversing
 
 register = template.Library()
 
@@ -46,3 +49,8 @@ class URLNode(defaulttags.URLNode):
 def url(parser: template.base.Parser, token: template.base.Token) -> URLNode:
     node = defaulttags.url(parser, token)
     return URLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date(value: Any, arg: str | None = None) -> str:
+    return formatting.date(value, arg)

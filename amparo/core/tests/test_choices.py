@@ -65,3 +65,17 @@ def test_an_unhashable_choice_falls_back_to_django() -> None:
     field = models.JSONField(choices=[([1, 2], "A list")])
     field.name = field.attname = "pair"
     assert choices._labels(field) is None
+
+
+def test_translated_labels_are_the_displays_of_each_language():
+    from amparo.core.choices import translated_labels
+    from amparo.desk.enums import Priority
+    from amparo.desk.models import Case
+
+    for language in ("en", "es", "th"):
+        with translation.override(language):
+            labels = translated_labels(Case, "priority")
+            assert labels == {value: str(label) for value, label in Priority.choices}
+            assert labels["high"] == Case(priority="high").get_priority_display()
+    with pytest.raises(ValueError, match="no fixed choices"):
+        translated_labels(Case, "summary")

@@ -105,3 +105,27 @@ def test_the_url_tag_writes_what_django_writes():
     assert rendered == f"{link}|{link}|{django_reverse('core:dashboard')}|[]"
     with pytest.raises(NoReverseMatch):
         Template("{% url 'incidents:no-such-page' row %}").render(Context({"row": row}))
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_linker_writes_every_one_argument_route_as_django(language):
+    with translation.override(language):
+        for name, count in ROUTES:
+            if count != 1:
+                continue
+            link = reversing.linker(name)
+            for _ in range(2):
+                row = uuid.uuid4()
+                try:
+                    expected = django_reverse(name, args=[row])
+                except NoReverseMatch:
+                    continue
+                assert link(row) == expected, name
+
+
+def test_a_linker_leaves_other_arguments_to_django():
+    link = reversing.linker("incidents:incident-detail")
+    text = str(uuid.uuid4())
+    assert link(text) == django_reverse("incidents:incident-detail", args=[text])  # type: ignore[arg-type]
+    with pytest.raises(NoReverseMatch):
+        reversing.linker("incidents:no-such-page")(uuid.uuid4())

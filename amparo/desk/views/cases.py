@@ -29,6 +29,7 @@ from amparo.desk.forms import (
     TriageForm,
 )
 from amparo.desk.models import Case
+from amparo.desk.rows import case_rows
 from amparo.desk.views.common import conflict, desk_staff
 
 PAGE_SIZE = 50
@@ -54,6 +55,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "cases": page.rows,
+        "case_rows": case_rows(page.rows),
         "filters": filters,
         "states": CaseState.choices,
         "priorities": Priority.choices,

@@ -1,0 +1,80 @@
+"""The case list's rows, written in Python (desk/rows.py): every cell, escaped and translated."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from amparo.desk.models import Case
+from amparo.desk.tests.factories import make_case, make_defender
+from amparo.testing.auth import login_fresh
+
+pytestmark = pytest.mark.django_db
+
+
+def _cells(html: str) -> list[tuple[str, str]]:
+    """(data-label, inner HTML) of each cell of the page's table body."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r'<td data-label="([^"]*)">(.*?)</td>', body)
+
+
+def test_a_row_shows_every_column_escaped(client, organisation, desk_officer, second_officer):
+    second_officer.display_name = 'Pablo <b>"P"</b>'
+    second_officer.save(update_fields=["display_name"])
+    defender = make_defender(organisation, "Ana & <Río>")
+    case = make_case(
+        defender,
+        desk_officer,
+        priority="high",
+        urgency="days",
+        officers=[desk_officer, second_officer],
+    )
+    Case.objects.filter(pk=case.pk).update(opened_on=date(2026, 3, 4))
+    login_fresh(client, desk_officer)
+
+    html = client.get(reverse("desk:case-list")).content.decode()
+
+    link = reverse("desk:case-detail", args=[case.pk])
+    officers = sorted(
+        [desk_officer.display_name or desk_officer.email, "Pablo &lt;b&gt;&quot;P&quot;&lt;/b&gt;"]
+    )
+    cells = _cells(html)
+    assert cells[0] == ("Case", f'<a href="{link}">{case.code}</a>')
+    assert cells[1] == ("Defender", f"Ana &amp; &lt;Río&gt; <small>{defender.code}</small>")
+    assert cells[2] == ("State", case.get_state_display())
+    assert cells[3] == ("Priority", "High")
+    assert cells[4] == ("Urgency", "Within days")
+    assert cells[5][0] == "Officers"
+    assert sorted(cells[5][1].split(", ")) == officers
+    assert cells[6] == ("Opened", "03/04/2026")
+    assert "<Río>" not in html
+
+
+def test_rows_speak_the_readers_language(client, organisation, desk_officer):
+    defender = make_defender(organisation, "Marta")
+    case = make_case(defender, desk_officer, priority="high")
+    Case.objects.filter(pk=case.pk).update(opened_on=date(2026, 3, 4))
+    login_fresh(client, desk_officer)
+
+    html = client.get(reverse("desk:case-list"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    with translation.override("es"):
+        priority, opened = translation.gettext("Priority"), translation.gettext("Opened")
+        high = translation.pgettext("priority", "High")
+    assert high != "High"
+    cells = dict(_cells(html))
+    assert cells[priority] == high
+    assert cells[opened] == "04/03/2026"  # the Spanish short date: day first
+
+
+def test_a_case_without_officers_shows_a_dash(client, organisation, desk_officer):
+    make_case(make_defender(organisation, "Marta"), desk_officer)
+    login_fresh(client, desk_officer)
+
+    cells = dict(_cells(client.get(reverse("desk:case-list")).content.decode()))
+
+    assert cells["Officers"] == "—"
