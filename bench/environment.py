@@ -71,13 +71,19 @@ def configure(mode: str) -> dict[str, str]:
     # TESTING would change connection reuse and the SSL default: the bench is not a test run.
     os.environ.pop("AMPARO_TESTING", None)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if not os.environ.get("BENCH_DATABASE_URL"):
-        # A fresh file is faster than flushing and leaves nothing from an older schema.
-        db_file = BENCH_DIR / f"{mode}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    # A fresh file is faster than flushing and leaves nothing from an older schema.
+    remove_database(mode)
     django.setup()  # settings read the environment set just above
     return {**os.environ, **env}
+
+
+def remove_database(mode: str) -> None:
+    """Delete this mode's SQLite file (nothing when BENCH_DATABASE_URL names a server)."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return
+    db_file = BENCH_DIR / f"{mode}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
 
 
 def prepare_database() -> None:

@@ -14,6 +14,7 @@ BENCH_PROFILE_DUMP=path it also writes the profile there, for pstats' callers an
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import io
 import os
@@ -59,7 +60,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     budgets = load(BUDGETS_FILE)
-    environment.configure("profile")
+    # A database file of this process's own: several people profiling on one machine (or one
+    # checkout) would otherwise migrate and seed the same file at once.
+    mode = f"profile-{os.getpid()}"
+    environment.configure(mode)
+    atexit.register(environment.remove_database, mode)
     # Imported after configure(): they import models.
     from django.conf import settings  # noqa: PLC0415
     from django.test import Client  # noqa: PLC0415
