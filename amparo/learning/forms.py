@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.models import User
 from amparo.learning.models import Cohort, Course, Enrolment, Lesson, Question, Team
-from amparo.learning.services import MAX_ANNOUNCEMENT, MAX_ANSWER, MAX_TEAM_NAME
+from amparo.learning.services import (
+    MAX_ANNOUNCEMENT,
+    MAX_ANSWER,
+    MAX_COHORT_NAME,
+    MAX_TEAM_NAME,
+)
 
 PRIVATE = {"autocomplete": "off"}
 
@@ -133,6 +138,20 @@ class TeamForm(forms.Form):
     )
 
 
+class TeamRenameForm(TeamForm):
+    """A team's new name; `version` is the team's when the page was made (optimistic
+    locking)."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class DeleteForm(forms.Form):
+    """The confirmation of a deletion: the version of the record the page showed (optimistic
+    locking)."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 class PlacementForm(forms.Form):
     """Learners of the cohort to put in a team, or in no team when `team` is empty. The page
     writes the check boxes and the team select from what it already loaded, and lists every
@@ -221,17 +240,29 @@ class CertificateLookupForm(forms.Form):
     )
 
 
-class CohortForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
-    name = forms.CharField(
+def _cohort_name() -> forms.CharField:
+    return forms.CharField(
         label=_("Name of the group"),
-        max_length=120,
+        max_length=MAX_COHORT_NAME,
         # Translators: the name of a group taking a course together (a cohort).
         help_text=_(
             "For example “Spanish edition, March”. Never a person's name or a place smaller "
             "than a country: learners and facilitators see it."
         ),
     )
+
+
+class CohortRenameForm(forms.Form):
+    """A cohort's new name; `version` is the cohort's when the page was made (optimistic
+    locking)."""
+
+    name = _cohort_name()
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class CohortForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    name = _cohort_name()
     starts_on = forms.DateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -239,8 +239,9 @@ class Cohort(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    #: Bumped by every change of who facilitates the cohort (optimistic locking): handing
-    #: over the lead names the version the lead's page showed.
+    #: Bumped by every change of the cohort itself (optimistic locking): who facilitates it,
+    #: its name. Handing over the lead, renaming and deleting it name the version the lead's
+    #: page showed.
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -258,13 +259,17 @@ class Cohort(models.Model):
 class Team(models.Model):
     """Learners of a cohort who do its group work together (DOMAIN.md 2.12: groups of two or
     three). The pages say "team", because they already call a cohort a group (ADR 0058).
-    Facilitators make teams and place learners in them; a learner is in at most one."""
+    Facilitators make teams, rename and delete them, and place learners in them; a learner is
+    in at most one."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("name"), max_length=80)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: Bumped by renaming the team (optimistic locking): renaming and deleting it name the
+    #: version the facilitator's page showed.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ("cohort", "name", "id")
@@ -426,7 +431,9 @@ class TeamAnswer(ReviewedAnswer):
     learner's written answer. Reviewed, it is kept as it is."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="answers")
+    #: PROTECT: a team with answers is not deleted (ADR 0061), so its members' shared work
+    #: and the facilitators' feedback on it are never lost with it.
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     text = EncryptedTextField(_("your team's answer"))
     #: The member who saved the current text.

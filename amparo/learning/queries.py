@@ -23,6 +23,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     UUIDField,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -308,8 +309,9 @@ def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
 
 def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False) -> Cohort:
     """404 for anybody but the cohort's facilitators: learners do not learn who else is in it.
-    `for_write`: changing who facilitates it, which only its lead may (403 for the others).
-    The cohort comes with `lesson_total`, its course's number of lessons (same query)."""
+    `for_write`: changing the cohort itself (who facilitates it, its name, deleting it), which
+    only its lead may (403 for the others). The cohort comes with `lesson_total`, its course's
+    number of lessons (same query)."""
     lessons = (
         Lesson.objects.filter(course_id=OuterRef("course_id"))
         .order_by()
@@ -319,9 +321,14 @@ def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False)
     )
     cohorts = cohorts_visible_to(user).annotate(lesson_total=Coalesce(Subquery(lessons), 0))
     cohort = get_object_or_404(cohorts, pk=cohort_id)
-    if for_write and not rules.can_manage_facilitators(user, cohort):
+    if for_write and not rules.can_change_cohort(user, cohort):
         raise PermissionDenied
     return cohort
+
+
+def enrolment_count(cohort: Cohort) -> int:
+    """How many learners joined the cohort: while any has, it is not deleted (ADR 0061)."""
+    return Enrolment.objects.filter(cohort=cohort).count()
 
 
 def facilitators_of(cohort: Cohort) -> list[User]:
@@ -412,13 +419,21 @@ def learners_without_team(cohort: Cohort) -> list[Enrolment]:
 
 def teams_visible_to(user: User) -> QuerySet[Team]:
     """Teams the person is a member of, and the teams of the cohorts they facilitate (while
-    they hold `learning.teach`); each with `is_member`."""
+    they hold `learning.teach`); each with `is_member` and `is_facilitator`."""
     is_member = Exists(Enrolment.objects.filter(team=OuterRef("pk"), learner_id=user.pk))
+    is_facilitator: Exists | Value = Value(False)
     visible = Q(is_member=True)
     if rules.can_teach(user):
-        visible |= Q(cohort__in=Cohort.objects.filter(facilitators=user).values("pk"))
+        is_facilitator = Exists(
+            Cohort.facilitators.through.objects.filter(
+                cohort_id=OuterRef("cohort_id"), user_id=user.pk
+            )
+        )
+        visible |= Q(is_facilitator=True)
     return (
-        Team.objects.annotate(is_member=is_member).filter(visible).select_related("cohort__course")
+        Team.objects.annotate(is_member=is_member, is_facilitator=is_facilitator)
+        .filter(visible)
+        .select_related("cohort__course")
     )
 
 
@@ -429,6 +444,20 @@ def get_team_for_user(user: User, team_id: UUID, *, for_write: bool = False) -> 
     if for_write and not team.is_member:  # type: ignore[attr-defined]
         raise PermissionDenied
     return team
+
+
+def get_team_to_manage(user: User, team_id: UUID) -> Team:
+    """A team to rename or delete: its cohort's facilitators only. 403 for its members (they
+    see the team, but facilitators decide on it), 404 for anybody else."""
+    team = get_object_or_404(teams_visible_to(user), pk=team_id)
+    if not team.is_facilitator:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    return team
+
+
+def team_has_answers(team: Team) -> bool:
+    """Whether the team wrote any answer to group work: then it is not deleted (ADR 0061)."""
+    return TeamAnswer.objects.filter(team=team).exists()
 
 
 def get_group_work(team: Team, question_id: UUID) -> Question:

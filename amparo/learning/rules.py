@@ -1,9 +1,10 @@
 """Who may do what in e-learning: pure, cheap, no queries beyond the user's memberships.
 
 Content is public. A learner is anyone signed in (no membership needed). Facilitating needs
-`learning.teach` (the trainer role, wherever it is held) and being named on the cohort; the
-cohort's lead also adds and removes its co-facilitators, among the trainers of the
-organisations where the lead teaches.
+`learning.teach` (the trainer role, wherever it is held) and being named on the cohort; every
+facilitator makes, renames and deletes its teams. The cohort's lead also changes the cohort
+itself: adds and removes its co-facilitators, among the trainers of the organisations where
+the lead teaches, renames it and deletes it (ADR 0061).
 """
 
 from __future__ import annotations
@@ -46,3 +47,9 @@ def teaching_organisation_ids(user: User | AnonymousUser) -> list[UUID]:
 def can_manage_facilitators(user: User | AnonymousUser, cohort: Cohort) -> bool:
     """The cohort's lead, while a trainer, adds and removes its co-facilitators."""
     return user.is_authenticated and cohort.lead_id == user.pk and can_teach(user)
+
+
+def can_change_cohort(user: User | AnonymousUser, cohort: Cohort) -> bool:
+    """The cohort's lead, while a trainer, renames the cohort and deletes it (ADR 0061): the
+    same person who decides who facilitates it."""
+    return can_manage_facilitators(user, cohort)

@@ -87,6 +87,7 @@ TIERS: AppTiers = {
         "name": TIER2,
         "created_at": TIER2,
         "updated_at": TIER2,
+        "version": TIER2,
     },
     "learning.Enrolment": {
         **_ROW,

@@ -22,6 +22,8 @@ urlpatterns = [
     path("learning/cohorts/new/", cohorts.cohort_create, name="cohort-create"),
     path("learning/cohorts/<uuid:cohort_id>/", cohorts.cohort_detail, name="cohort"),
     path("learning/cohorts/<uuid:cohort_id>/join/", cohorts.cohort_join, name="cohort-join"),
+    path("learning/cohorts/<uuid:cohort_id>/rename/", cohorts.cohort_rename, name="cohort-rename"),
+    path("learning/cohorts/<uuid:cohort_id>/delete/", cohorts.cohort_delete, name="cohort-delete"),
     path(
         "learning/cohorts/<uuid:cohort_id>/announcements/",
         cohorts.announcement_create,
@@ -50,6 +52,8 @@ urlpatterns = [
     ),
     path("learning/answers/<uuid:answer_id>/review/", cohorts.answer_review, name="answer-review"),
     path("learning/teams/<uuid:team_id>/", teams.team_detail, name="team"),
+    path("learning/teams/<uuid:team_id>/rename/", teams.team_rename, name="team-rename"),
+    path("learning/teams/<uuid:team_id>/delete/", teams.team_delete, name="team-delete"),
     path(
         "learning/teams/<uuid:team_id>/answers/<uuid:question_id>/",
         teams.team_answer,

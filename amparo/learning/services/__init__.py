@@ -3,18 +3,22 @@ belong to no organisation, and neither do their learners). Events carry ids only
 anyone wrote.
 
 Split by subject: `learners` (sign-up, enrolment, lessons, quizzes, completion), `cohorts`
-(opening and joining a cohort, co-facilitators and the lead, reviews, announcements), `teams`
-(group work); `common` holds what they share. Callers use
-`from amparo.learning import services` and the names below.
+(opening, renaming, deleting and joining a cohort, co-facilitators and the lead, reviews,
+announcements), `teams` (group work: making, renaming, deleting teams); `common` holds what
+they share. Callers use `from amparo.learning import services` and the names below.
 """
 
 from amparo.learning.services.cohorts import (
+    MAX_COHORT_NAME,
     add_co_facilitator,
+    cohort_deletion_refusal,
     create_cohort,
+    delete_cohort,
     hand_over_lead,
     join_cohort,
     post_announcement,
     remove_co_facilitator,
+    rename_cohort,
     review_answer,
 )
 from amparo.learning.services.common import (
@@ -38,7 +42,9 @@ from amparo.learning.services.learners import (
 from amparo.learning.services.teams import (
     MAX_TEAM_NAME,
     create_team,
+    delete_team,
     place_learners,
+    rename_team,
     review_team_answer,
     write_team_answer,
 )
@@ -48,12 +54,16 @@ __all__ = [
     "CODE_LENGTH",
     "MAX_ANNOUNCEMENT",
     "MAX_ANSWER",
+    "MAX_COHORT_NAME",
     "MAX_TEAM_NAME",
     "LearningError",
     "add_co_facilitator",
+    "cohort_deletion_refusal",
     "complete_if_finished",
     "create_cohort",
     "create_team",
+    "delete_cohort",
+    "delete_team",
     "enrol",
     "hand_over_lead",
     "join_cohort",
@@ -63,6 +73,8 @@ __all__ = [
     "place_learners",
     "post_announcement",
     "remove_co_facilitator",
+    "rename_cohort",
+    "rename_team",
     "review_answer",
     "review_team_answer",
     "sign_up_learner",

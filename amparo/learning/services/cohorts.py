@@ -1,11 +1,12 @@
-"""Facilitators' writes on a cohort: opening it, learners joining it, co-facilitators and
-its lead, reviews of written answers and announcements. Audit actions:
-learning.cohort_created, learning.cohort_joined, learning.co_facilitator_added,
-learning.co_facilitator_removed, learning.lead_handed_over, learning.answer_reviewed,
-learning.announcement_posted.
+"""Facilitators' writes on a cohort: opening, renaming and deleting it, learners joining it,
+co-facilitators and its lead, reviews of written answers and announcements. Audit actions:
+learning.cohort_created, learning.cohort_renamed, learning.cohort_deleted,
+learning.cohort_joined, learning.co_facilitator_added, learning.co_facilitator_removed,
+learning.lead_handed_over, learning.answer_reviewed, learning.announcement_posted.
 
 Access to a cohort is checked by the caller through queries.get_cohort_for_user (and
-queries.get_answer_for_review); changing who facilitates it is also checked here.
+queries.get_answer_for_review); changing the cohort itself (who facilitates it, its name,
+deleting it) is also checked here.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amparo.accounts.models import User
 from amparo.audit.services import record_event
@@ -32,6 +34,8 @@ from amparo.learning.services.learners import complete_if_finished, enrol
 
 if TYPE_CHECKING:
     from datetime import date
+
+MAX_COHORT_NAME = 120
 
 
 @transaction.atomic
@@ -58,6 +62,81 @@ def create_cohort(
         object_ids=[course.pk],
     )
     return cohort
+
+
+@transaction.atomic
+def rename_cohort(*, cohort: Cohort, actor: User, name: str, expected_version: int) -> Cohort:
+    """Give the cohort another name, as its lead. `expected_version` is the cohort's version
+    when the lead's form was made. The name it already has changes nothing.
+
+    Side effects: one audit event; the cohort's version moves on (a hand-over or a deletion
+    prepared before is then stale). Raises EditConflict (carrying the cohort as it is) when
+    the cohort changed after the form was made; LearningError when the actor is not the lead
+    or the name is empty.
+    """
+    cohort = _locked_for_lead(cohort, actor, _("Only the group's lead facilitator renames it."))
+    name = name.strip()[:MAX_COHORT_NAME]
+    if not name:
+        raise LearningError(_("Give the group a name."))
+    if name == cohort.name:
+        return cohort
+    # The version condition in the UPDATE: on SQLite the row lock above is no lock.
+    save_versioned(cohort, expected_version=expected_version, name=name)
+    record_event(
+        actor=actor,
+        action="learning.cohort_renamed",
+        organisation=None,
+        target=cohort,
+        object_ids=[cohort.course_id],
+    )
+    return cohort
+
+
+@transaction.atomic
+def delete_cohort(*, cohort: Cohort, actor: User, expected_version: int) -> None:
+    """Delete a cohort nobody has joined yet, as its lead: with it go its teams (empty, as
+    nobody joined), its announcements and the list of its facilitators. A cohort that learners
+    have joined is kept, whether it has started or not (ADR 0061): their progress, answers and
+    certificates belong to it.
+
+    Side effects: one audit event. Raises EditConflict (carrying the cohort as it is) when the
+    cohort changed after the page was made; LearningError when the actor is not the lead or
+    learners have joined.
+    """
+    cohort = _locked_for_lead(cohort, actor, _("Only the group's lead facilitator deletes it."))
+    if cohort.version != expected_version:
+        raise EditConflict(cohort)
+    joined = Enrolment.objects.filter(cohort=cohort).count()
+    if joined:
+        raise LearningError(cohort_deletion_refusal(joined))
+    record_event(
+        actor=actor,
+        action="learning.cohort_deleted",
+        organisation=None,
+        target=cohort,
+        object_ids=[cohort.course_id],
+    )
+    try:
+        with transaction.atomic():
+            cohort.delete()
+    except ProtectedError:
+        # A learner joined between the count and the delete, or a team kept answers of
+        # learners whose accounts have gone since.
+        raise LearningError(
+            _("Learners' work belongs to this group, so it cannot be deleted.")
+        ) from None
+
+
+def cohort_deletion_refusal(joined: int) -> str:
+    """Why a cohort that `joined` learners have joined is not deleted (its page says it
+    before anyone tries)."""
+    return ngettext(
+        "%(count)d learner has joined this group, so it cannot be deleted: their progress "
+        "and answers belong to it. You can still rename it.",
+        "%(count)d learners have joined this group, so it cannot be deleted: their progress "
+        "and answers belong to it. You can still rename it.",
+        joined,
+    ) % {"count": joined}
 
 
 @transaction.atomic

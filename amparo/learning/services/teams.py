@@ -1,23 +1,26 @@
-"""Group work in a cohort: its facilitators make teams and place learners in them; a team
-writes one shared answer to each group-work question, which the facilitators review. Audit
-actions: learning.team_created, learning.learner_placed, learning.team_answer_written,
-learning.team_answer_reviewed.
+"""Group work in a cohort: its facilitators make, rename and delete teams and place learners
+in them; a team writes one shared answer to each group-work question, which the facilitators
+review. Audit actions: learning.team_created, learning.team_renamed, learning.team_deleted,
+learning.learner_placed, learning.team_answer_written, learning.team_answer_reviewed.
 
 Access is checked by the caller: the cohort through queries.get_cohort_for_user, a team
-through queries.get_team_for_user, an answer through queries.get_team_answer_for_review.
+through queries.get_team_for_user (queries.get_team_to_manage to rename or delete it), an
+answer through queries.get_team_answer_for_review.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.audit.services import record_event
-from amparo.core.locking import EditConflict, save_versioned_instance
+from amparo.core.locking import EditConflict, save_versioned, save_versioned_instance
 from amparo.learning.enums import ReviewState
 from amparo.learning.models import Answer, Cohort, Enrolment, Lesson, Question, Team, TeamAnswer
 from amparo.learning.services.common import MAX_ANSWER, LearningError, write_review
@@ -26,15 +29,25 @@ from amparo.learning.services.learners import complete_if_finished, record_done,
 MAX_TEAM_NAME = 80
 
 
+def _team_name(cohort_id: UUID, name: str, *, other_than: Team | None = None) -> str:
+    """The name cleaned, or LearningError when it is empty or another team of the cohort has
+    it (whatever the case of its letters)."""
+    name = name.strip()[:MAX_TEAM_NAME]
+    if not name:
+        raise LearningError(_("Give the team a name."))
+    taken = Team.objects.filter(cohort_id=cohort_id, name__iexact=name)
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than.pk)
+    if taken.exists():
+        raise LearningError(_("Another team of this group already has this name."))
+    return name
+
+
 @transaction.atomic
 def create_team(*, cohort: Cohort, actor: User, name: str) -> Team:
     """A new, empty team in the cohort. Side effects: one audit event.
     Raises LearningError when the name is empty or another team of the cohort has it."""
-    name = name.strip()[:MAX_TEAM_NAME]
-    if not name:
-        raise LearningError(_("Give the team a name."))
-    if Team.objects.filter(cohort=cohort, name__iexact=name).exists():
-        raise LearningError(_("Another team of this group already has this name."))
+    name = _team_name(cohort.pk, name)
     team = Team.objects.create(cohort=cohort, name=name)
     record_event(
         actor=actor,
@@ -44,6 +57,86 @@ def create_team(*, cohort: Cohort, actor: User, name: str) -> Team:
         object_ids=[cohort.pk],
     )
     return team
+
+
+@transaction.atomic
+def rename_team(*, team: Team, actor: User, name: str, expected_version: int) -> Team:
+    """Give the team another name, as one of its cohort's facilitators. `expected_version` is
+    the team's version when the facilitator's form was made. The name it already has changes
+    nothing (nor is it a conflict: the team is called what the facilitator wants).
+
+    Side effects: one audit event; the team's version moves on. Raises EditConflict (carrying
+    the team as it is) when someone renamed it after the form was made; LearningError when the
+    name is empty or another team of the cohort has it.
+    """
+    name = _team_name(team.cohort_id, name, other_than=team)
+    if name == team.name:
+        return team
+    try:
+        with transaction.atomic():
+            save_versioned(team, expected_version=expected_version, name=name)
+    except IntegrityError:  # another facilitator gave a team this name a moment ago
+        raise LearningError(_("Another team of this group already has this name.")) from None
+    record_event(
+        actor=actor,
+        action="learning.team_renamed",
+        organisation=None,
+        target=team,
+        object_ids=[team.cohort_id],
+    )
+    return team
+
+
+@transaction.atomic
+def delete_team(*, team: Team, actor: User, expected_version: int) -> int:
+    """Delete a team that has written no answer, as one of its cohort's facilitators; its
+    members go back to "no team", keeping the lessons they have done. Returns how many
+    members it had. A team with answers is kept (ADR 0061): they are its members' shared work
+    and what the facilitators said about it.
+
+    Side effects: one learning.learner_placed event per member (about that learner, to no
+    team) and one learning.team_deleted event. Raises EditConflict (carrying the team as it
+    is) when someone renamed it after the page was made; LearningError when it has answers.
+    """
+    # Lock the row: two facilitators renaming and deleting the team at once queue.
+    current = Team.objects.select_for_update().filter(pk=team.pk).first()
+    if current is None:
+        raise LearningError(_("This team no longer exists."))
+    if current.version != expected_version:
+        raise EditConflict(current)
+    if TeamAnswer.objects.filter(team=current).exists():
+        raise LearningError(_team_has_answers())
+    members = list(Enrolment.objects.filter(team=current).order_by("enrolled_at", "id"))
+    Enrolment.objects.filter(pk__in=[member.pk for member in members]).update(team=None)
+    for member in members:
+        record_event(
+            actor=actor,
+            action="learning.learner_placed",
+            organisation=None,
+            target=member,
+            subject_user=member.learner_id,
+        )
+    record_event(
+        actor=actor,
+        action="learning.team_deleted",
+        organisation=None,
+        target=current,
+        object_ids=[current.cohort_id],
+    )
+    try:
+        with transaction.atomic():
+            current.delete()
+    except ProtectedError:  # an answer saved between the check and the delete
+        raise LearningError(_team_has_answers()) from None
+    return len(members)
+
+
+def _team_has_answers() -> str:
+    return _(
+        "This team has written answers to group work, so it is kept: they are its members' "
+        "shared work and your feedback on it. To change who works together, take its members "
+        "out of the team and place them in another one."
+    )
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ facilitator of the course's cohort: only she reaches its pages (404 for everybod
 nobody learns who is in a group). Ana's written answer waits for Lena's review. Ana is in the
 cohort's team "Team 1", whose page she and Lena see; only Ana writes its answers. Where a row
 needs a co-facilitator, Dora (desk officer) is made a trainer and Lena's co-facilitator: she
-sees the cohort, but changing who facilitates it, and handing over the lead, is the lead's
-(403).
+sees the cohort, renames and deletes its teams, but changing the cohort itself (who
+facilitates it, handing over the lead, its name, deleting it) is the lead's (403).
 """
 
 from __future__ import annotations
@@ -32,9 +32,14 @@ FACILITATOR_POST = {**NOBODY, "desk_lead": 302}
 #: Ana's team: she and its facilitator Lena see it; only Ana writes its answers.
 TEAM = {**NOBODY, "defender": 200, "desk_lead": 200}
 TEAM_WRITE = {**NOBODY, "defender": 302, "desk_lead": 403}
-#: Dora co-facilitates: she may not change who facilitates.
+#: Dora co-facilitates: she may not change the cohort itself (who facilitates it, its name,
+#: deleting it).
 LEAD_ONLY = {**FACILITATOR, "desk_officer": 403}
 LEAD_ONLY_POST = {**FACILITATOR_POST, "desk_officer": 403}
+#: Renaming and deleting a team: its cohort's facilitators, Lena and her co-facilitator Dora;
+#: Ana sees her team but does not decide on it.
+MANAGE_TEAM = {**NOBODY, "defender": 403, "desk_officer": 200, "desk_lead": 200}
+MANAGE_TEAM_POST = {**NOBODY, "defender": 403, "desk_officer": 302, "desk_lead": 302}
 #: Opening a group needs `learning.teach` (Lena is made a trainer); others are refused.
 TRAINER_ONLY = {"anonymous": 302, **dict.fromkeys(SIGNED_IN, 403)}
 
@@ -89,10 +94,14 @@ def _cohort(world: World, client: Any) -> None:
 
 
 def _team(world: World, client: Any) -> None:
+    _cohort(world, client)
+    _ana_in_a_team(world)
+
+
+def _ana_in_a_team(world: World) -> None:
     from amparo.learning.models import Enrolment, Team
     from amparo.learning.tests.factories import group_work_of
 
-    _cohort(world, client)
     team = Team.objects.create(cohort=world.extra["cohort"], name="Team 1")
     Enrolment.objects.filter(learner=world.people["defender"]).update(team=team)
     world.extra["team"] = team
@@ -124,6 +133,20 @@ def _co_facilitator(world: World, client: Any) -> None:
     world.extra["candidate"] = staff_member(
         world.organisation, Role.TRAINER, email="tom@example.org", display_name="Tom"
     )
+
+
+def _team_and_co_facilitator(world: World, client: Any) -> None:
+    """Ana's team in the cohort Lena leads and Dora co-facilitates."""
+    _co_facilitator(world, client)
+    _ana_in_a_team(world)
+
+
+def _empty_cohort(world: World, client: Any) -> None:
+    """A cohort nobody has joined, led by Lena and co-facilitated by Dora: it can be deleted."""
+    from amparo.learning.models import Enrolment
+
+    _co_facilitator(world, client)
+    Enrolment.objects.filter(cohort=world.extra["cohort"]).delete()
 
 
 def _course_id(world: World) -> list[object]:
@@ -320,6 +343,46 @@ PAGES = [
         },
     ),
     Route("learning:team", TEAM, args=_team_id, setup=_team),
+    Route("learning:team-rename", MANAGE_TEAM, args=_team_id, setup=_team_and_co_facilitator),
+    Route(
+        "learning:team-rename",
+        MANAGE_TEAM_POST,
+        method="POST",
+        args=_team_id,
+        setup=_team_and_co_facilitator,
+        data=lambda world: {"name": "River team", "version": str(world.extra["team"].version)},
+        note="any facilitator of the cohort; the member sees the team but does not rename it",
+    ),
+    Route("learning:team-delete", MANAGE_TEAM, args=_team_id, setup=_team_and_co_facilitator),
+    Route(
+        "learning:team-delete",
+        MANAGE_TEAM_POST,
+        method="POST",
+        args=_team_id,
+        setup=_team_and_co_facilitator,
+        data=lambda world: {"version": str(world.extra["team"].version)},
+        note="a team without answers: Ana goes back to no team",
+    ),
+    Route("learning:cohort-rename", LEAD_ONLY, args=_cohort_id, setup=_co_facilitator),
+    Route(
+        "learning:cohort-rename",
+        LEAD_ONLY_POST,
+        method="POST",
+        args=_cohort_id,
+        setup=_co_facilitator,
+        data=lambda world: {"name": "May edition", "version": str(world.extra["cohort"].version)},
+        note="the lead's; her co-facilitator Dora sees the cohort but may not rename it",
+    ),
+    Route("learning:cohort-delete", LEAD_ONLY, args=_cohort_id, setup=_co_facilitator),
+    Route(
+        "learning:cohort-delete",
+        LEAD_ONLY_POST,
+        method="POST",
+        args=_cohort_id,
+        setup=_empty_cohort,
+        data=lambda world: {"version": str(world.extra["cohort"].version)},
+        note="a cohort nobody joined: the lead deletes it; Dora may not",
+    ),
     Route(
         "learning:team-answer",
         TEAM_WRITE,

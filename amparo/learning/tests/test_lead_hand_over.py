@@ -175,10 +175,27 @@ def test_a_stale_confirmation_answers_409_with_the_facilitators_now_and_the_choi
     html = response.content.decode()
     form = response.context["form"]
     assert response.status_code == 409
-    assert "Who facilitates this group changed after you opened this page." in html
+    assert "This group changed after you opened this page: who facilitates it, or its name." in (
+        html
+    )
     assert "Tom" in html  # the facilitators as they are now
     assert (form["person"].value(), form["version"].value()) == (str(cora.pk), "2")
     assert [label for _key, label in form.fields["person"].choices] == ["Cora", "Tom"]
+    assert _state(led)[0::2] == (trainer.pk, 2)
+    assert _hand_overs() == []
+
+
+def test_a_rename_meanwhile_makes_the_confirmation_stale_too(client, led, trainer, cora):
+    login_fresh(client, trainer)
+    url = reverse("learning:lead-hand-over", args=[led.pk])
+    client.get(url)  # the page is made at version 1
+    services.rename_cohort(cohort=led, actor=trainer, name="May edition", expected_version=1)
+
+    response = client.post(url, {"person": str(cora.pk), "version": "1"})
+
+    assert response.status_code == 409
+    assert "May edition" in response.content.decode()
+    assert response.context["form"]["version"].value() == "2"
     assert _state(led)[0::2] == (trainer.pk, 2)
     assert _hand_overs() == []
 

@@ -1,5 +1,5 @@
 """Migration 0002 makes each existing cohort's first facilitator its lead, 0003 gives each
-cohort a version; both can go back (REL-06)."""
+cohort a version, 0004 each team a version; each can go back (REL-06)."""
 
 from __future__ import annotations
 
@@ -81,3 +81,40 @@ def test_an_existing_cohort_starts_at_version_one_and_the_version_can_go(scratch
 
     assert versions == [(cohort.pk, 1)]
     assert names == ["A"]
+
+
+@pytest.mark.django_db
+def test_an_existing_team_starts_at_version_one_and_the_version_can_go(scratch):
+    old = migrate_to(scratch, [("learning", "0003_cohort_version")])
+    Course = old.get_model("learning", "Course")
+    course = Course.objects.using(ALIAS).create(
+        id=uuid.uuid4(), slug="basics", language="en", title="Basics", level="beginner"
+    )
+    cohort = (
+        old.get_model("learning", "Cohort")
+        .objects.using(ALIAS)
+        .create(
+            id=uuid.uuid4(),
+            course=course,
+            name="A",
+            starts_on=date(2026, 3, 1),
+            ends_on=date(2026, 5, 31),
+        )
+    )
+    team = (
+        old.get_model("learning", "Team")
+        .objects.using(ALIAS)
+        .create(id=uuid.uuid4(), cohort=cohort, name="Team 1")
+    )
+
+    new = migrate_to(scratch, [("learning", "0004_team_version_and_protected_answers")])
+    versions = list(
+        new.get_model("learning", "Team").objects.using(ALIAS).values_list("pk", "version")
+    )
+    back = migrate_to(scratch, [("learning", "0003_cohort_version")])
+    names = list(
+        back.get_model("learning", "Team").objects.using(ALIAS).values_list("name", flat=True)
+    )
+
+    assert versions == [(team.pk, 1)]
+    assert names == ["Team 1"]

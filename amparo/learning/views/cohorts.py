@@ -1,7 +1,8 @@
 """A facilitator's pages: their cohorts, opening one, a cohort's progress with the written
 answers (learners' and teams') to review and its announcements, and who facilitates it; the
 page a join link opens. Any facilitator of a cohort has these powers; only its lead changes
-who facilitates it, and hands the lead to a co-facilitator."""
+the cohort itself: who facilitates it, handing the lead to a co-facilitator, its name, and
+deleting it while nobody has joined."""
 
 from __future__ import annotations
 
@@ -19,13 +20,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts.models import User
 from amparo.core.locking import EditConflict
-from amparo.core.pages import user_of
+from amparo.core.pages import rebound, user_of
 from amparo.learning import queries, rules, services
 from amparo.learning.enums import ReviewState
 from amparo.learning.forms import (
     AnnouncementForm,
     CoFacilitatorForm,
     CohortForm,
+    CohortRenameForm,
+    DeleteForm,
     HandOverLeadForm,
     ReviewForm,
     TeamReviewForm,
@@ -109,6 +112,7 @@ def _cohort_context(
         "announcements": list(cohort.announcements.all()[:10]),
         "announcement_form": forms.get("announcement_form") or AnnouncementForm(),
         "join_url": reverse("learning:cohort-join", args=[cohort.pk]),
+        "is_lead": rules.can_change_cohort(user, cohort),
     }
 
 
@@ -366,8 +370,9 @@ def lead_hand_over(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
         form.add_error(
             None,
             _(
-                "Who facilitates this group changed after you opened this page. The lead was "
-                "not handed over: check the facilitators below, then confirm again."
+                "This group changed after you opened this page: who facilitates it, or its "
+                "name. The lead was not handed over: check the facilitators below, then "
+                "confirm again."
             ),
         )
         return _lead_page(request, cohort, form, status=409)
@@ -380,3 +385,99 @@ def lead_hand_over(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
         % {"name": person.display_name or person.email},
     )
     return redirect("learning:cohort-facilitators", cohort_id=cohort.pk)
+
+
+# --- renaming and deleting a cohort (its lead) ---
+
+
+def _cohort_rename_page(
+    request: HttpRequest, cohort: Cohort, form: CohortRenameForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "learning/cohort_rename.html", {"cohort": cohort, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_rename(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
+    """The lead renames the cohort. A form made before the cohort changed (renamed, or who
+    facilitates it) answers 409 with its name as it is now and the typed one kept."""
+    user = user_of(request)
+    cohort = queries.get_cohort_for_user(user, cohort_id, for_write=True)
+    if request.method != "POST":
+        form = CohortRenameForm(initial={"name": cohort.name, "version": cohort.version})
+        return _cohort_rename_page(request, cohort, form)
+    form = CohortRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            cohort = services.rename_cohort(
+                cohort=cohort,
+                actor=user,
+                name=form.cleaned_data["name"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict:
+            cohort = queries.get_cohort_for_user(user, cohort_id, for_write=True)
+            form = CohortRenameForm(rebound(request, cohort.version))
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "This group changed after you opened this page: it is now called "
+                    "“%(name)s”. The name you typed is kept below: send it again to use it."
+                )
+                % {"name": cohort.name},
+            )
+            return _cohort_rename_page(request, cohort, form, status=409)
+        except services.LearningError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(
+                request, _("The group is now called “%(name)s”.") % {"name": cohort.name}
+            )
+            return redirect(cohort)
+    return _cohort_rename_page(request, cohort, form, status=422)
+
+
+def _cohort_delete_page(
+    request: HttpRequest,
+    cohort: Cohort,
+    *,
+    form: DeleteForm | None = None,
+    changed: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    joined = queries.enrolment_count(cohort)
+    context = {
+        "cohort": cohort,
+        "refusal": services.cohort_deletion_refusal(joined) if joined else "",
+        "form": form or DeleteForm(initial={"version": cohort.version}),
+        "changed": changed,
+    }
+    return render(request, "learning/cohort_delete.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def cohort_delete(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
+    """The lead deletes a cohort nobody has joined, after a confirmation page; once learners
+    have joined, the page says why it is kept. A confirmation made before the cohort changed
+    answers 409 with the cohort as it is now."""
+    user = user_of(request)
+    cohort = queries.get_cohort_for_user(user, cohort_id, for_write=True)
+    if request.method != "POST":
+        return _cohort_delete_page(request, cohort)
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        return _cohort_delete_page(request, cohort, form=form, status=422)
+    try:
+        services.delete_cohort(
+            cohort=cohort, actor=user, expected_version=form.cleaned_data["version"]
+        )
+    except EditConflict:
+        cohort = queries.get_cohort_for_user(user, cohort_id, for_write=True)
+        return _cohort_delete_page(request, cohort, changed=True, status=409)
+    except services.LearningError as error:
+        form.add_error(None, error.message)
+        return _cohort_delete_page(request, cohort, form=form, status=422)
+    messages.success(request, _("The group “%(name)s” was deleted.") % {"name": cohort.name})
+    return redirect("learning:cohort-list")

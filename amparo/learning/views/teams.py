@@ -1,6 +1,7 @@
 """Group work: a cohort's teams page, where its facilitators make teams and place learners,
-and a team's page, where its members see each other's display names and write the team's
-shared answers (which the facilitators read there and review on the cohort's page)."""
+the pages where they rename and delete a team, and a team's page, where its members see each
+other's display names and write the team's shared answers (which the facilitators read there
+and review on the cohort's page)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts.models import User
 from amparo.core.locking import EditConflict
-from amparo.core.pages import user_of
+from amparo.core.pages import rebound, user_of
 from amparo.learning import queries, services
 from amparo.learning.enums import ReviewState
-from amparo.learning.forms import PlacementForm, TeamAnswerForm, TeamForm
+from amparo.learning.forms import (
+    DeleteForm,
+    PlacementForm,
+    TeamAnswerForm,
+    TeamForm,
+    TeamRenameForm,
+)
 from amparo.learning.models import Cohort, Team
 
 # --- a cohort's teams (facilitators) ---
@@ -99,6 +106,108 @@ def team_placement(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
     return _teams_page(request, cohort, placement_form=form, status=422)
 
 
+# --- renaming and deleting a team (facilitators) ---
+
+
+def _rename_page(
+    request: HttpRequest, team: Team, form: TeamRenameForm, status: int = 200
+) -> HttpResponse:
+    context = {"team": team, "cohort": team.cohort, "form": form}
+    return render(request, "learning/team_rename.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def team_rename(request: HttpRequest, team_id: UUID) -> HttpResponse:
+    """A facilitator of the team's cohort renames it. A form made before someone else renamed
+    the team answers 409 with its name as it is now and the typed one kept."""
+    user = user_of(request)
+    team = queries.get_team_to_manage(user, team_id)
+    if request.method != "POST":
+        form = TeamRenameForm(initial={"name": team.name, "version": team.version})
+        return _rename_page(request, team, form)
+    form = TeamRenameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rename_team(
+                team=team,
+                actor=user,
+                name=form.cleaned_data["name"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except EditConflict:
+            team = queries.get_team_to_manage(user, team_id)
+            form = TeamRenameForm(rebound(request, team.version))
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Someone renamed this team after you opened this page: it is now called "
+                    "“%(name)s”. The name you typed is kept below: send it again to use it."
+                )
+                % {"name": team.name},
+            )
+            return _rename_page(request, team, form, status=409)
+        except services.LearningError as error:
+            form.add_error("name", error.message)
+        else:
+            messages.success(request, _("The team is now called “%(name)s”.") % {"name": team})
+            return redirect("learning:cohort-teams", cohort_id=team.cohort_id)
+    return _rename_page(request, team, form, status=422)
+
+
+def _delete_page(
+    request: HttpRequest,
+    team: Team,
+    *,
+    form: DeleteForm | None = None,
+    changed: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "team": team,
+        "cohort": team.cohort,
+        "members": queries.team_members(team),
+        "has_answers": queries.team_has_answers(team),
+        "form": form or DeleteForm(initial={"version": team.version}),
+        "changed": changed,
+    }
+    return render(request, "learning/team_delete.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def team_delete(request: HttpRequest, team_id: UUID) -> HttpResponse:
+    """A facilitator of the team's cohort deletes it, after a confirmation page that lists its
+    members (they go back to no team). A team with answers is kept: the page says why. A
+    confirmation made before someone renamed the team answers 409 with the team as it is."""
+    user = user_of(request)
+    team = queries.get_team_to_manage(user, team_id)
+    if request.method != "POST":
+        return _delete_page(request, team)
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        return _delete_page(request, team, form=form, status=422)
+    try:
+        moved = services.delete_team(
+            team=team, actor=user, expected_version=form.cleaned_data["version"]
+        )
+    except EditConflict:
+        team = queries.get_team_to_manage(user, team_id)
+        return _delete_page(request, team, changed=True, status=409)
+    except services.LearningError as error:
+        form.add_error(None, error.message)
+        return _delete_page(request, team, form=form, status=422)
+    if moved:
+        text = ngettext(
+            "The team “%(name)s” was deleted. Its %(count)d member is in no team now.",
+            "The team “%(name)s” was deleted. Its %(count)d members are in no team now.",
+            moved,
+        )
+    else:
+        text = _("The team “%(name)s” was deleted.")
+    messages.success(request, text % {"name": team.name, "count": moved})
+    return redirect("learning:cohort-teams", cohort_id=team.cohort_id)
+
+
 # --- a team's page (members and facilitators) ---
 
 
@@ -139,6 +248,7 @@ def _team_page(
         "members": queries.team_members(team),
         "exercises": exercises,
         "is_member": team.is_member,  # type: ignore[attr-defined]
+        "is_facilitator": team.is_facilitator,  # type: ignore[attr-defined]
     }
     return render(request, "learning/team_detail.html", context, status=status)
 
