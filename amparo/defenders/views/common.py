@@ -41,9 +41,9 @@ def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
 
 
 def with_labels(rows: Iterable[Defender], *, categories: bool = True) -> list[Defender]:
-    """Attach translated labels to a page of defenders. `get_FOO_display()` translates every
-    choice of the field for each row; translating each label once keeps a 50-row list cheap.
-    With `categories`, the rows must come with their categories prefetched; pages that show
+    """Attach translated labels to defenders: the detail page's, and the search results and
+    possible duplicates of the forms (the list's rows are written by `rows.defender_rows`).
+    With `categories`, the rows should come with their categories prefetched; pages that show
     none (search results, possible duplicates) leave them out rather than query each row."""
     kinds, statuses = _labels(DefenderKind.choices), _labels(DefenderStatus.choices)
     category_labels, types = _labels(Category.choices), _labels(CollectiveType.choices)
@@ -53,18 +53,11 @@ def with_labels(rows: Iterable[Defender], *, categories: bool = True) -> list[De
         defender.status_label = statuses.get(defender.status, defender.status)  # type: ignore[attr-defined]
         defender.type_label = types.get(defender.collective_type, "")  # type: ignore[attr-defined]
         defender.category_labels = (  # type: ignore[attr-defined]
-            [category_labels.get(c.code, c.code) for c in _categories(defender)]
+            [category_labels.get(c.code, c.code) for c in defender.categories.all()]
             if categories
             else []
         )
     return page
-
-
-def _categories(defender: Defender) -> list[Any]:
-    """Prefetched as a list by the defender list (`queries.listed_categories`), else through
-    the manager (a detail page's prefetch, or a query)."""
-    listed: list[Any] | None = getattr(defender, "category_list", None)
-    return listed if listed is not None else list(defender.categories.all())
 
 
 def withdraw_form(consent: Any, data: Any = None) -> WithdrawConsentForm:

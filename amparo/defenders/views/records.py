@@ -7,7 +7,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from amparo.defenders.forms import (
     StatusForm,
 )
 from amparo.defenders.models import Defender
+from amparo.defenders.rows import defender_rows
 from amparo.defenders.views.common import current_user, render_detail, with_labels
 
 PAGE_SIZE = 50
@@ -55,15 +55,15 @@ def defender_list(request: HttpRequest) -> HttpResponse:
         result = queries.search_defenders(defenders, text)
         truncated = result.truncated
         page = queries.page_of(result.defenders, after=after, size=PAGE_SIZE)
-        # The search loaded rows without categories; fetch them for this page only.
-        prefetch_related_objects(page.rows, queries.listed_categories())
     else:
-        listed = defenders.prefetch_related(None).prefetch_related(queries.listed_categories())
-        page = queries.list_page(listed.defer(*queries.LIST_DEFERRED), after=after, size=PAGE_SIZE)
+        page = queries.list_page(queries.list_rows(defenders), after=after, size=PAGE_SIZE)
+    # Categories for this page's rows only (the search decrypted rows without them).
+    rows = queries.with_category_codes(page.rows)
     context = {
         "form": form,
         "page": page,
-        "defenders": with_labels(page.rows),
+        "defenders": rows,
+        "defender_rows": defender_rows(rows),
         "searching": bool(text),
         "truncated": truncated,
         "search_limit": queries.SEARCH_LIMIT,
