@@ -19,8 +19,9 @@ from amparo.actors import queries, services
 from amparo.actors.enums import ActorType, RelationKind, Stance, WillToProtect
 from amparo.actors.forms import ActorEditForm, ActorForm, PositionForm, RelationForm
 from amparo.actors.models import Actor, SpacePosition
+from amparo.api.conflicts import conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
-from amparo.api.schemas import TEXT, ErrorOut, ValidationErrorOut
+from amparo.api.schemas import TEXT, ConflictOut, ErrorOut, ValidationErrorOut
 from amparo.core.locking import EditConflict
 
 router = Router(tags=["actors"])
@@ -119,8 +120,7 @@ class ActorUpdateIn(ActorIn):
     version: int = Field(ge=1, le=2**31 - 1, description="The version you read.")
 
 
-class ActorConflictOut(Schema):
-    detail: str
+class ActorConflictOut(ConflictOut):
     current: ActorOut
 
 
@@ -289,10 +289,10 @@ def actor_update(request: HttpRequest, actor_id: UUID, body: ActorUpdateIn) -> A
             expected_version=form.cleaned_data["version"],
             **form.actor_fields(),
         )
-    except EditConflict as conflict:
-        current = queries.get_actor_for_user(user, conflict.current.pk)
+    except EditConflict as error:
+        current = queries.get_actor_for_user(user, error.current.pk)
         current.latest_position = queries.latest_position_of(current)
-        return Status(409, {"detail": "Conflict", "current": current})
+        return conflict(current=current)
     except services.ActorMapError as error:
         return _invalid({"parent_id": [error.message]})
     actor.latest_position = queries.latest_position_of(actor)

@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from amparo.accounts.enums import CollectiveType, OrganisationKind, Role
+from amparo.api.conflicts import CONFLICT
 
 #: Text the forms accept: Django's forms refuse a NUL character and PostgreSQL cannot store one,
 #: so the schema says so and generated clients know. `amparo.api.api` adds this pattern to every
@@ -26,6 +27,16 @@ DEFAULT_PAGE = 50
 
 class ErrorOut(Schema):
     detail: str = Field(examples=["Not Found"])
+
+
+class ConflictOut(Schema):
+    """A 409: the `version` sent is no longer the record's (someone saved it since). Each
+    module's conflict adds what the record is now."""
+
+    detail: str = Field(
+        description="What happened and what to do, in the request's language.",
+        examples=[CONFLICT],
+    )
 
 
 class ValidationErrorOut(Schema):

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from amparo.api.conflicts import conflict
 from amparo.api.paging import caller
 from amparo.api.schemas import (
     DEFAULT_PAGE,
@@ -25,6 +26,7 @@ from amparo.api.schemas import (
     PLAIN,
     TEXT,
     TEXT_REQUIRED,
+    ConflictOut,
     ErrorOut,
     ValidationErrorOut,
 )
@@ -240,8 +242,7 @@ class DefenderDuplicatesOut(Schema):
     possible_duplicates: list[DefenderDuplicateOut]
 
 
-class DefenderConflictOut(Schema):
-    detail: str
+class DefenderConflictOut(ConflictOut):
     current: DefenderOut
 
 
@@ -448,7 +449,5 @@ def defender_update(
         )
     except EditConflict:
         current = queries.get_defender_for_api(user, defender_id)
-        return Status(
-            409, {"detail": "Someone saved this record after that version.", "current": current}
-        )
+        return conflict(current=current)
     return Status(200, queries.get_defender_for_api(user, defender_id))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from amparo.accounts.models import Organisation
+from amparo.api.conflicts import version_conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
@@ -52,11 +53,6 @@ READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: DeskConflictOut, 422: DeskErrorOut}
 #: A fund's refusals name no rule of DESK-2: one sentence, or ninja's list for a refused body.
 FUND_WRITE: dict[int, Any] = {**WRITE, 422: RefusalOut}
-
-
-def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
-    current: Any = error.current
-    return Status(409, {"detail": "Conflict", "current_version": current.version})
 
 
 def _refused(error: services.DeskError) -> Status[dict[str, Any]]:
@@ -155,7 +151,7 @@ def case_triage(request: HttpRequest, case_id: UUID, payload: TriageIn) -> Any:
             urgency=payload.urgency,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     return case
 
 
@@ -180,7 +176,7 @@ def case_assign(request: HttpRequest, case_id: UUID, payload: AssignIn) -> Any:
     try:
         services.assign(case=case, actor=user, expected_version=payload.version, officers=officers)
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.DeskError as error:
         return _refused(error)
     case.officer_ids = [o.pk for o in officers]  # type: ignore[attr-defined]
@@ -206,7 +202,7 @@ def case_state(request: HttpRequest, case_id: UUID, payload: StateIn) -> Any:
             closure_note=payload.closure_note,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.DeskError as error:
         return _refused(error)
     return case
@@ -261,7 +257,7 @@ def accompaniment_update(
             accompaniment=item, actor=user, expected_version=payload.version, changes=changes
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
 
 
 # --- referrals ---
@@ -352,7 +348,7 @@ def referral_update(request: HttpRequest, referral_id: UUID, payload: ReferralUp
             override_reason=payload.override_reason or "",
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.DeskError as error:
         return _refused(error)
 
@@ -376,7 +372,7 @@ def referral_study(request: HttpRequest, referral_id: UUID, payload: MechanismSt
             measures=payload.measures,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.DeskError as error:
         return _refused(error)
     return item
@@ -443,6 +439,6 @@ def fund_update(request: HttpRequest, fund_id: UUID, payload: FundUpdateIn) -> A
             fund=fund, actor=user, expected_version=payload.version, changes=changes
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.DeskError as error:
         return Status(422, {"detail": error.message})

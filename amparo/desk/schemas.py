@@ -10,6 +10,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from amparo.api.schemas import ConflictOut
 from amparo.defenders.enums import ConsentScope
 from amparo.desk.enums import (
     AccompanimentKind,
@@ -354,6 +355,5 @@ class FundUpdateIn(Schema):
     )
 
 
-class DeskConflictOut(Schema):
-    detail: str
+class DeskConflictOut(ConflictOut):
     current_version: int

@@ -25,9 +25,11 @@ from pydantic import Field
 
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm
+from amparo.api.conflicts import conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import (
     TEXT_REQUIRED,
+    ConflictOut,
     ErrorOut,
     ValidationErrorOut,
 )
@@ -267,8 +269,7 @@ class DuplicatesOut(Schema):
     duplicates: list[DuplicateOut]
 
 
-class IncidentConflictOut(Schema):
-    detail: str
+class IncidentConflictOut(ConflictOut):
     current: IncidentOut
 
 
@@ -651,6 +652,6 @@ def incident_update(request: HttpRequest, incident_id: UUID, body: IncidentUpdat
             expected_version=form.cleaned_data["version"],
             facts=facts,
         )
-    except EditConflict as conflict:
-        return Status(409, {"detail": "Conflict", "current": _full(user, conflict.current.pk)})
+    except EditConflict as error:
+        return conflict(current=_full(user, error.current.pk))
     return _full(user, incident_id)

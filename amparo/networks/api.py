@@ -13,8 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from amparo.api.conflicts import conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
-from amparo.api.schemas import ErrorOut, RefusalOut
+from amparo.api.schemas import ConflictOut, ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
 from amparo.networks import queries, services
 from amparo.networks.enums import AlertState, CheckInState
@@ -49,7 +50,7 @@ from amparo.networks.schemas import (
 router = Router(tags=["networks"])
 
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ErrorOut, 422: RefusalOut}
+WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: ConflictOut, 422: RefusalOut}
 
 
 def _contact(contact: Contact) -> dict[str, Any]:
@@ -73,7 +74,7 @@ def _write(service: Callable[..., Any], answer: Callable[[Any], Any], /, **argum
     try:
         result = service(**arguments)
     except EditConflict:
-        return Status(409, {"detail": "Conflict: reload, then send the current version."})
+        return conflict()
     except services.NetworkError as error:
         return Status(422, {"detail": error.message})
     return answer(result)

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from amparo.accounts.models import User
+from amparo.api.conflicts import version_conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut
 from amparo.core.locking import EditConflict
@@ -84,11 +85,6 @@ def _refused_by_state(error: services.PlanError) -> Status[dict[str, Any]]:
     """What the plan's state or the method's rules refuse: 409, with the problems to solve."""
     problems = getattr(error, "problems", [])
     return Status(409, {"detail": error.message, "problems": [vars(p) for p in problems]})
-
-
-def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
-    current: Any = error.current
-    return Status(409, {"detail": "Conflict", "current_version": current.version})
 
 
 @router.get(
@@ -243,7 +239,7 @@ def plan_update(request: HttpRequest, plan_id: UUID, payload: PlanUpdateIn) -> S
             focus_threats=focus,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except Refused as error:
         return _refused(error.detail)
     except services.PlanError as error:
@@ -269,7 +265,7 @@ def plan_status(request: HttpRequest, plan_id: UUID, payload: PlanStatusIn) -> S
             on=payload.adopted_on,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.PlanError as error:
         return _refused_by_state(error)
     return Status(200, _detail(user, plan.pk))
@@ -346,7 +342,7 @@ def measure_update(request: HttpRequest, measure_id: UUID, payload: MeasureUpdat
                     measure=measure, actor=user, expected_version=version, status=payload.status
                 )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except Refused as error:
         return _refused(error.detail)
     except services.PlanError as error:

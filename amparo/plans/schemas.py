@@ -9,6 +9,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from amparo.api.schemas import ConflictOut
 from amparo.plans.enums import (
     MeasureKind,
     MeasureStatus,
@@ -213,10 +214,9 @@ class PlanErrorOut(Schema):
     problems: list[ProblemOut] = Field(default_factory=list)
 
 
-class PlanConflictOut(Schema):
+class PlanConflictOut(ConflictOut):
     """The plan's current state refuses the write: someone saved it first (`current_version`),
     or its status or the method's rules do not allow it (`problems` for an adoption)."""
 
-    detail: str = Field(examples=["Conflict"])
     current_version: int | None = None
     problems: list[ProblemOut] = Field(default_factory=list)

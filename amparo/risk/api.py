@@ -23,8 +23,9 @@ from ninja.params.functions import Path
 from pydantic import Field
 
 from amparo.accounts.models import User
+from amparo.api.conflicts import version_conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
-from amparo.api.schemas import ErrorOut
+from amparo.api.schemas import ConflictOut, ErrorOut
 from amparo.core.locking import EditConflict
 from amparo.risk import queries, services
 from amparo.risk.enums import (
@@ -41,8 +42,7 @@ router = Router(tags=["risk"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-class RiskConflictOut(Schema):
-    detail: str = Field(examples=["Someone saved this record after you read it."])
+class RiskConflictOut(ConflictOut):
     current_version: int
 
 
@@ -334,17 +334,6 @@ def _refused(error: services.RiskRuleError) -> Status[Any]:
     return Status(400, {"detail": error.message})
 
 
-def _conflict(error: EditConflict) -> Status[Any]:
-    current: Any = error.current
-    return Status(
-        409,
-        {
-            "detail": _("Someone saved this record after you read it."),
-            "current_version": current.version,
-        },
-    )
-
-
 STEP: Any = Path(
     ..., ge=1, le=5, description="1 facts, 2 pattern, 3 objective, 4 source, 5 conclusion."
 )
@@ -454,7 +443,7 @@ def analysis_update(request: HttpRequest, analysis_id: UUID, payload: AnalysisPa
     except services.RiskRuleError as error:
         return _refused(error)
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     return Status(200, _detail(user, analysis_id))
 
 
@@ -557,5 +546,5 @@ def threat_step(request: HttpRequest, threat_id: UUID, payload: StepIn, step: in
     except services.RiskRuleError as error:
         return _refused(error)
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     return Status(200, _threat_out(user, queries.get_threat_for_api(user, threat_id)))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
+from amparo.api.conflicts import version_conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
@@ -89,11 +90,6 @@ def hearing_create(request: HttpRequest, case_id: UUID, payload: HearingIn) -> A
 # --- detention periods ---
 
 
-def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
-    current: Any = error.current
-    return Status(409, {"detail": "Conflict", "current_version": current.version})
-
-
 def _refused(error: services.TrialsError) -> Status[dict[str, Any]]:
     return Status(422, {"detail": error.message})
 
@@ -163,7 +159,7 @@ def detention_update(
             period=period, actor=user, expected_version=payload.version, changes=changes
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.TrialsError as error:
         return _refused(error)
 
@@ -182,7 +178,7 @@ def detention_end(request: HttpRequest, period_id: UUID, payload: DetentionEndIn
             period=period, actor=user, expected_version=payload.version, ends_on=payload.ends_on
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.TrialsError as error:
         return _refused(error)
 
@@ -199,7 +195,7 @@ def detention_remove(request: HttpRequest, period_id: UUID, version: int) -> Any
     try:
         services.remove_detention_period(period=period, actor=user, expected_version=version)
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.TrialsError as error:
         return _refused(error)
     return Status(204, None)

@@ -9,6 +9,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from amparo.api.schemas import ConflictOut
 from amparo.trials.enums import (
     AppealStatus,
     CourtType,
@@ -127,8 +128,7 @@ class DetentionEndIn(Schema):
     ends_on: date
 
 
-class TrialsConflictOut(Schema):
-    detail: str
+class TrialsConflictOut(ConflictOut):
     current_version: int
 
 

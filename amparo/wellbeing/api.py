@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from amparo.accounts.models import Organisation
+from amparo.api.conflicts import version_conflict
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
@@ -38,11 +39,6 @@ router = Router(tags=["wellbeing"])
 READ: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 #: A 422 is a service's sentence, or ninja's list of field errors for a body the schema refuses.
 WRITE: dict[int, Any] = {**READ, 403: ErrorOut, 409: WellbeingConflictOut, 422: RefusalOut}
-
-
-def _conflict(error: EditConflict) -> Status[dict[str, Any]]:
-    current: Any = error.current
-    return Status(409, {"detail": "Conflict", "current_version": current.version})
 
 
 def _refused(error: services.WellbeingError) -> Status[dict[str, Any]]:
@@ -138,7 +134,7 @@ def check_in_share(request: HttpRequest, check_in_id: UUID, payload: SharingIn) 
             expected_version=payload.version,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.WellbeingError as error:
         return _refused(error)
     return Status(200, check_in)
@@ -183,7 +179,7 @@ def agreement_save(
             expected_version=payload.version,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     return Status(200, agreement)
 
 
@@ -219,7 +215,7 @@ def review_create(request: HttpRequest, organisation_id: UUID, payload: ReviewIn
             expected_version=payload.version,
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.WellbeingError as error:
         return _refused(error)
     return Status(201, review)
@@ -288,7 +284,7 @@ def debrief_update(request: HttpRequest, debrief_id: UUID, payload: DebriefUpdat
             debrief=debrief, actor=user, expected_version=payload.version, changes=changes
         )
     except EditConflict as error:
-        return _conflict(error)
+        return version_conflict(error)
     except services.WellbeingError as error:
         return _refused(error)
     return Status(200, debrief)

@@ -8,6 +8,7 @@ from uuid import UUID
 from ninja import Schema
 from pydantic import Field
 
+from amparo.api.schemas import ConflictOut
 from amparo.wellbeing.enums import DebriefStatus
 
 TEXT = 5000
@@ -121,6 +122,5 @@ class DebriefUpdateIn(Schema):
     version: int = Field(ge=1)
 
 
-class WellbeingConflictOut(Schema):
-    detail: str
+class WellbeingConflictOut(ConflictOut):
     current_version: int

@@ -11,6 +11,7 @@ from django.test import Client
 
 from amparo.accounts.enums import Role
 from amparo.accounts.tests.factories import staff_member
+from amparo.api.conflicts import CONFLICT
 from amparo.audit.models import AuditEvent
 from amparo.desk.models import GrantFund
 from amparo.desk.tests.factories import make_fund
@@ -116,7 +117,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(api_client, organisat
 
     assert (stale.status_code, stale.json()) == (
         409,
-        {"detail": "Conflict", "current_version": 2},
+        {"detail": CONFLICT, "current_version": 2},
     )
     assert _rules(fund) == (6000, None, True, 2)
 

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from amparo.api.conflicts import CONFLICT
 from amparo.audit.models import AuditEvent
 from amparo.plans.enums import MeasureStatus, PlanStatus
 from amparo.plans.models import Measure, SecurityPlan
@@ -261,7 +262,7 @@ def test_update_with_a_stale_version_is_a_conflict(api_client, desk_officer, sub
     assert (first.status_code, first.json()["title"], first.json()["version"]) == (200, "One", 2)
     assert (second.status_code, second.json()) == (
         409,
-        {"detail": "Conflict", "current_version": 2, "problems": []},
+        {"detail": CONFLICT, "current_version": 2, "problems": []},
     )
 
 
