@@ -10,7 +10,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the key checks, and the statistics sweep of the worker.
-        from amparo.core import checks, choices, maintenance  # noqa: F401, PLC0415
+        from amparo.core import (  # noqa: F401, PLC0415
+            checks,
+            choices,
+            form_choices,
+            maintenance,
+        )
 
         # Every model is loaded by now: their get_FOO_display() get one table per field.
         choices.install()
+        # Forms share their fixed choices instead of deep-copying them per form (ADR 0062).
+        form_choices.install()

@@ -5,6 +5,10 @@
 list). Everything else about the tag is Django's: keyword arguments, `as var`, the current
 application and the errors.
 
+`{% include %}` is Django's tag, except that the field wrappers listed in
+`amparo.core.field_groups` are written in Python (the same HTML, checked against each
+template's source).
+
 `|date` is Django's filter, whose numeric formats are written by `amparo.core.formatting`
 (the same text, without building a formatter for every value).
 """
@@ -14,11 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.template import defaulttags
+from django.forms import BoundField
+from django.template import defaulttags, loader_tags
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
-from amparo.core import formatting, reversing
+from amparo.core import field_groups, formatting, reversing
 
 register = template.Library()
 
@@ -54,3 +60,28 @@ def url(parser: template.base.Parser, token: template.base.Token) -> URLNode:
 @register.filter(expects_localtime=True, is_safe=False)
 def date(value: Any, arg: str | None = None) -> str:
     return formatting.date(value, arg)
+
+
+class IncludeNode(loader_tags.IncludeNode):
+    def render(self, context: Any) -> SafeString:
+        name = self.template.resolve(context)
+        writer = field_groups.writer_for(name) if isinstance(name, str) else None
+        if writer is not None:
+            if "field" in self.extra_context:
+                field = self.extra_context["field"].resolve(context)
+            else:
+                field = None if self.isolated_context else context.get("field")
+            # A wrapper sees only `field`: anything else passed along goes to the template.
+            if isinstance(field, BoundField) and len(self.extra_context) <= 1:
+                return writer(field)
+        return super().render(context)
+
+
+@register.tag("include")
+def do_include(parser: template.base.Parser, token: template.base.Token) -> IncludeNode:
+    node = loader_tags.do_include(parser, token)
+    return IncludeNode(
+        node.template,
+        extra_context=node.extra_context,
+        isolated_context=node.isolated_context,
+    )

@@ -1,0 +1,185 @@
+"""The field wrappers (label, hint, errors, widget) of the forms, written in Python.
+
+A form page includes one wrapper template per field: the incident entry form includes
+`incidents/_field.html` 35 times, and the template language spent about 370 µs on each
+(half of the page's time, `bench.profile --templates`). `{% include %}` of a wrapper listed in
+`WRAPPERS` is answered here (`template_builtins.IncludeNode`) with the same HTML, byte for
+byte, as long as the template's source is still the one this module was written from (each
+is checked once per process); an edited template goes back to the template language until
+this module follows it. `test_field_groups.py` compares both over every field of every form
+of the apps, with and without errors (ADR 0062).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.forms import BoundField
+from django.template import engines
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """How one wrapper template differs from the others."""
+
+    #: sha256 of the template source this wrapper was written from
+    source_sha256: str
+    #: `{% if field.is_hidden %}{{ field }}`: a hidden field alone
+    hidden_alone: bool
+    #: widget types written as a fieldset of choices with a legend
+    fieldset_types: frozenset[str]
+    #: the fieldset's legend marks a required field; its hint and errors carry their ids
+    fieldset_marks: bool
+    #: the fieldset points at its hint (`aria-describedby`)
+    fieldset_described: bool
+    #: "Nothing to choose from yet." when the field has no choices
+    empty_hint: bool
+    #: the branches hug their tags: no newline after `{% elif %}` nor before `{% endif %}`
+    compact: bool = False
+
+
+WRAPPERS: dict[str, Wrapper] = {
+    "components/field.html": Wrapper(
+        source_sha256="036173728220755860c7d4781a4aa61d500515c987b35c4e5bb38ac024e7c381",
+        hidden_alone=False,
+        fieldset_types=frozenset({"checkboxselectmultiple"}),
+        fieldset_marks=False,
+        fieldset_described=False,
+        empty_hint=True,
+    ),
+    "incidents/_field.html": Wrapper(
+        source_sha256="b8d766fac6548597f234e68e84bcfa2710c0e7ca8d29eea1ab448b9c6c54a107",
+        hidden_alone=True,
+        fieldset_types=frozenset({"radioselect"}),
+        fieldset_marks=True,
+        fieldset_described=False,
+        empty_hint=False,
+    ),
+    "defenders/_field.html": Wrapper(
+        source_sha256="8e675c64b78b36311941fec4c814ccc889722979a1302c70da938ddd29405f6f",
+        hidden_alone=True,
+        fieldset_types=frozenset({"checkboxselectmultiple", "radioselect"}),
+        fieldset_marks=True,
+        fieldset_described=True,
+        empty_hint=False,
+    ),
+    "observatory/editor/_efield.html": Wrapper(
+        source_sha256="8881e6e3e0d7601b18b52852ec54a1dc13e700e300a4c3ee1046451b2073bfef",
+        hidden_alone=True,
+        fieldset_types=frozenset(),
+        fieldset_marks=False,
+        fieldset_described=False,
+        empty_hint=False,
+        compact=True,
+    ),
+}
+
+
+def _v(value: Any) -> str:
+    """`{{ value }}` of the template language for the values a wrapper prints."""
+    return str(conditional_escape(value))
+
+
+def _errors(field: BoundField, *, with_id: bool) -> str:
+    if not field.errors:
+        return ""
+    opening = (
+        f'<div class="error" id="{_v(field.auto_id)}_error">'
+        if with_id
+        else ('<div class="error">')
+    )
+    return opening + "".join(f"<p>{_v(error)}</p>" for error in field.errors) + "</div>"
+
+
+def _required(field: BoundField) -> str:
+    if not field.field.required:
+        return ""
+    return f' <span class="required">({_v(gettext("required"))})</span>'
+
+
+def write(wrapper: Wrapper, field: BoundField) -> SafeString:
+    """The wrapper's HTML for `field`, as its template writes it."""
+    if wrapper.hidden_alone and field.is_hidden:
+        return mark_safe(f"{_v(field)}\n")  # noqa: S308 -- escaped
+    kind = field.widget_type
+    error_class = " field-error" if field.errors else ""
+    help_text = field.help_text
+    if kind == "checkbox":
+        hint = (
+            f'<p class="hint" id="{_v(field.auto_id)}_helptext">{_v(help_text)}</p>'
+            if help_text
+            else ""
+        )
+        html = (
+            f'\n<div class="field field-checkbox{error_class}">\n'
+            f"  {_errors(field, with_id=True)}\n"
+            f'  {_v(field)} <label for="{_v(field.id_for_label)}">{_v(field.label)}</label>\n'
+            f"  {hint}\n"
+            "</div>\n\n"  # the branch's last newline, then the file's
+        )
+    elif kind in wrapper.fieldset_types:
+        marks = wrapper.fieldset_marks
+        described = (
+            f' aria-describedby="{_v(field.auto_id)}_helptext"'
+            if wrapper.fieldset_described and help_text
+            else ""
+        )
+        hint = ""
+        if help_text:
+            hint_id = f' id="{_v(field.auto_id)}_helptext"' if wrapper.fieldset_described else ""
+            hint = f'<p class="hint"{hint_id}>{_v(help_text)}</p>'
+        choices = "".join(
+            f'<div class="field-checkbox">{_v(choice.tag())} '
+            f'<label for="{_v(choice.id_for_label)}">{_v(choice.choice_label)}</label></div>'
+            for choice in field
+        )
+        if not choices and wrapper.empty_hint:
+            choices = f'<p class="hint">{_v(gettext("Nothing to choose from yet."))}</p>'
+        html = (
+            f'\n<fieldset class="field{error_class}"{described}>\n'
+            f"  <legend>{_v(field.label)}{_required(field) if marks else ''}</legend>\n"
+            f"  {hint}\n"
+            f"  {_errors(field, with_id=marks)}\n"
+            f"  {choices}\n"
+            "</fieldset>\n\n"
+        )
+    else:
+        hint = (
+            f'<p class="hint" id="{_v(field.auto_id)}_helptext">{_v(help_text)}</p>'
+            if help_text
+            else ""
+        )
+        html = (
+            f'\n<div class="field{error_class}">\n'
+            f'  <label for="{_v(field.id_for_label)}">{_v(field.label)}{_required(field)}</label>\n'
+            f"  {hint}\n"
+            f"  {_errors(field, with_id=True)}\n"
+            f"  {_v(field)}\n"
+            "</div>\n\n"  # the branch's last newline, then the file's
+        )
+    if wrapper.compact:
+        html = html[1:-2] + "\n"  # the branch without its surrounding newlines, then the file's
+    return mark_safe(html)  # noqa: S308 -- every value above went through escaping
+
+
+@functools.cache
+def writer_for(name: str) -> Callable[[BoundField], SafeString] | None:
+    """The Python writer of the wrapper `name`, or None (not a wrapper, or its template was
+    edited since: the template language writes it)."""
+    wrapper = WRAPPERS.get(name)
+    if wrapper is None or source_sha256(name) != wrapper.source_sha256:
+        return None
+    return functools.partial(write, wrapper)
+
+
+def source_sha256(name: str) -> str:
+    template: Any = engines["django"].get_template(name)
+    source = getattr(getattr(template, "template", None), "source", "")
+    return hashlib.sha256(source.encode()).hexdigest()

@@ -1,0 +1,107 @@
+"""The field wrappers written in Python (core/field_groups.py) write what their templates write."""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.template import Context, Template, engines
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from amparo.core import field_groups
+from amparo.core.tests.test_rendering import _declared
+
+WRAPPERS = sorted(field_groups.WRAPPERS)
+
+
+def _template(name: str, field: forms.BoundField) -> str:
+    return str(engines["django"].get_template(name).render({"field": field}))
+
+
+def _bound(field: forms.Field, name: str, *, errors: bool) -> forms.BoundField:
+    form_class = type("Probe", (forms.Form,), {name: field})
+    form = form_class(data={} if errors else None)
+    if errors:
+        form.is_valid()
+        form.add_error(name, "Wrong <value> & more")  # always an error, escaped
+    return form[name]
+
+
+class Hostile(forms.Form):
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(label='Name <b>"x"</b>', help_text="Help & <i>hint</i>")
+    safe_help = forms.CharField(required=False, help_text=mark_safe("<em>safe</em>"))
+    check = forms.BooleanField(label="Agree", help_text="Tick it")
+    radio = forms.ChoiceField(
+        choices=[("a", "A <1>"), ("b", "B")], widget=forms.RadioSelect, help_text="One"
+    )
+    many = forms.MultipleChoiceField(
+        choices=[("x", "X"), ("y", "Y & Z")], widget=forms.CheckboxSelectMultiple
+    )
+    nothing = forms.MultipleChoiceField(
+        choices=[], widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+@pytest.mark.parametrize("name", WRAPPERS)
+def test_every_wrapper_is_still_the_template_it_was_written_from(name):
+    assert field_groups.writer_for(name) is not None, (
+        f"{name} changed: follow it in core/field_groups.py, then update its source_sha256 "
+        f"to {field_groups.source_sha256(name)}"
+    )
+
+
+@pytest.mark.parametrize("name", WRAPPERS)
+@pytest.mark.parametrize("language", ["en", "es", "th"])
+@pytest.mark.parametrize("data", [None, {"text": "x", "radio": "zz", "many": ["x", "q"]}])
+def test_hostile_fields_are_written_as_the_template_writes_them(name, language, data):
+    with translation.override(language):
+        form = Hostile(data=data)
+        if data:
+            form.is_valid()
+        for field in form:
+            assert field_groups.write(field_groups.WRAPPERS[name], field) == _template(
+                name, field
+            ), (name, field.name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", WRAPPERS)
+def test_every_field_the_apps_declare_is_written_as_the_template_writes_it(name):
+    wrapper = field_groups.WRAPPERS[name]
+    seen = 0
+    with translation.override("es"):
+        for where, field_name, field in _declared(forms.Widget):
+            for errors in (False, True):
+                bound = _bound(field, field_name, errors=errors)
+                assert field_groups.write(wrapper, bound) == _template(name, bound), where
+                seen += 1
+    assert seen > 200  # every form module's fields: a walk that found none proves nothing
+
+
+def test_the_include_tag_uses_the_writer_and_falls_back_otherwise():
+    form = Hostile()
+    page = Template(
+        '{% for field in form %}{% include "incidents/_field.html" %}{% endfor %}'
+        '{% include "defenders/_field.html" with field=form.text %}'
+    )
+    expected = "".join(_template("incidents/_field.html", field) for field in form)
+    expected += _template("defenders/_field.html", form["text"])
+    assert page.render(Context({"form": form})) == expected
+
+
+def test_an_edited_wrapper_goes_back_to_the_template(monkeypatch):
+    edited = field_groups.Wrapper(
+        **{**field_groups.WRAPPERS["incidents/_field.html"].__dict__, "source_sha256": "0" * 64}
+    )
+    monkeypatch.setitem(field_groups.WRAPPERS, "incidents/_field.html", edited)
+    field_groups.writer_for.cache_clear()
+    try:
+        assert field_groups.writer_for("incidents/_field.html") is None
+        form = Hostile()
+        page = Template('{% include "incidents/_field.html" with field=form.text %}')
+        assert page.render(Context({"form": form})) == _template(
+            "incidents/_field.html", form["text"]
+        )
+    finally:
+        field_groups.writer_for.cache_clear()
