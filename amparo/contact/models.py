@@ -1,8 +1,9 @@
 """Messages to the contact desk and the replies sent to them.
 
 Who wrote, how to answer them, what they wrote and what was answered are Tier 1, encrypted
-under the platform key (the contact desk belongs to the platform, not to an organisation).
-The team, kind, language and status are Tier-2 codes for the inboxes.
+under the key of the organisation whose Protection Desk the message was written to, or under
+the platform key for the global teams (the library, the observatory) and general questions
+(ADR 0061). The team, kind, language and status are Tier-2 codes for the inboxes.
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from amparo.core.reversing import reverse
 
 class ContactMessage(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    #: Always empty: the platform key encrypts these rows (the library and the contact desk
-    #: belong to no organisation). The column exists because key rotation, the backup drill
-    #: and the key status find rows by the field that names their key (as wellbeing.CheckIn).
+    #: For a message to the Protection Desk, the organisation whose desk it was written to:
+    #: its key encrypts the row and its desk staff read it. Empty for the library, the
+    #: observatory and general questions (the platform key), and for desk messages sent
+    #: before senders chose a desk. Key rotation, the backup drill and the key status find
+    #: rows by this field.
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -65,9 +68,7 @@ class Reply(models.Model):
     """An answer sent by email; kept (encrypted) so the team sees what was said."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    #: Always empty: the platform key encrypts these rows (the library and the contact desk
-    #: belong to no organisation). The column exists because key rotation, the backup drill
-    #: and the key status find rows by the field that names their key (as wellbeing.CheckIn).
+    #: The message's organisation (empty with it): the reply is encrypted under the same key.
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,

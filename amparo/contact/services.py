@@ -1,5 +1,6 @@
-"""Every write of the contact desk, with its audit event (platform chain; ids only, never the
-content). Status changes carry the version they were made against (optimistic locking)."""
+"""Every write of the contact desk, with its audit event (ids only, never the content): in the
+chain of the organisation whose Protection Desk a message was written to, else the platform
+chain. Status changes carry the version they were made against (optimistic locking)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from amparo.audit.services import record_event
 from amparo.contact.enums import MessageStatus, Team
 from amparo.contact.models import ContactMessage, Reply
 from amparo.core.locking import save_versioned_instance
+from amparo.desk.queries import accepting_desks
 
 if TYPE_CHECKING:
-    from amparo.accounts.models import User
+    from amparo.accounts.models import Organisation, User
 
 
 class ContactError(Exception):
@@ -40,12 +42,22 @@ def submit_message(
     name: str = "",
     subject: str = "",
     message_id: uuid.UUID | None = None,
+    desk: Organisation | None = None,
 ) -> ContactMessage:
-    """A message from the public form, NEW in the team's inbox. Audit: no actor, no content."""
+    """A message from the public form, NEW in the team's inbox. A message to the Protection
+    Desk names the organisation whose desk it is written to, among the desks that accept
+    requests from the public: it belongs to that organisation, is encrypted under its key and
+    reaches its desk staff only (ADR 0061). Audit: no actor, no content.
+    Raises ContactError for an unknown team, or a desk missing or not accepting messages."""
     if team not in Team.values:
         raise ContactError(_("Choose a team from the list."))
+    if team != Team.DESK:
+        desk = None
+    elif desk is None or not accepting_desks().filter(pk=desk.pk).exists():
+        raise ContactError(_("Choose the desk you write to."))
     message = ContactMessage.objects.create(
         id=message_id or uuid.uuid4(),
+        organisation=desk,
         team=team,
         kind=kind,
         language=language,
@@ -54,7 +66,7 @@ def submit_message(
         name=name,
         subject=subject,
     )
-    record_event(actor=None, action="contact.message_received", organisation=None, target=message)
+    record_event(actor=None, action="contact.message_received", organisation=desk, target=message)
     return message
 
 
@@ -70,7 +82,10 @@ def set_status(
         message, expected_version=expected_version, update_fields=["status", "updated_at"]
     )
     record_event(
-        actor=actor, action="contact.message_status_changed", organisation=None, target=message
+        actor=actor,
+        action="contact.message_status_changed",
+        organisation=message.organisation_id,
+        target=message,
     )
     return message
 
@@ -96,8 +111,20 @@ def send_reply(
     save_versioned_instance(
         message, expected_version=expected_version, update_fields=["status", "updated_at"]
     )
-    reply = Reply.objects.create(message=message, author=actor, body=body, sent_at=timezone.now())
-    record_event(actor=actor, action="contact.reply_sent", organisation=None, target=reply)
+    # The reply is encrypted under the same key as the message it answers.
+    reply = Reply.objects.create(
+        organisation_id=message.organisation_id,
+        message=message,
+        author=actor,
+        body=body,
+        sent_at=timezone.now(),
+    )
+    record_event(
+        actor=actor,
+        action="contact.reply_sent",
+        organisation=message.organisation_id,
+        target=reply,
+    )
     try:
         send_mail(
             subject=_subject(message),

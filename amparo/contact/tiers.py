@@ -7,7 +7,8 @@ from amparo.core.tiers import PUBLIC, SECRET, TIER1, TIER2, AppTiers  # noqa: F4
 
 TIERS: AppTiers = {
     "contact.ContactMessage": {
-        # Always empty: the platform key encrypts these rows (see the model).
+        # The organisation whose desk a Protection Desk message was written to; else empty
+        # (the platform key). See the model.
         "organisation": TIER2,
         "id": TIER2,
         "team": TIER2,
@@ -23,7 +24,7 @@ TIERS: AppTiers = {
         "updated_at": TIER2,
     },
     "contact.Reply": {
-        # Always empty: the platform key encrypts these rows (see the model).
+        # The message's organisation, or empty (the platform key). See the model.
         "organisation": TIER2,
         "id": TIER2,
         "message": TIER2,

@@ -1,4 +1,6 @@
-"""The contact inboxes (/contact/inbox/): one per team, for the people who answer it."""
+"""The contact inboxes (/contact/inbox/): one per team, for the people who answer it; the
+Protection Desk's is one per organisation's desk (ADR 0061). The page says whose messages the
+person reads and who else reads them."""
 
 from __future__ import annotations
 
@@ -29,11 +31,54 @@ def _stale() -> str:
     )
 
 
+def _scopes(reach: rules.Reach) -> list[str]:
+    """What the person reads, one sentence per inbox, saying who else reads it."""
+    lines = []
+    if Team.LIBRARY in reach.global_teams:
+        lines.append(
+            _(
+                "The library: one inbox for the whole platform. Every librarian, in any "
+                "organisation, reads these messages."
+            )
+        )
+    if Team.OBSERVATORY in reach.global_teams:
+        lines.append(
+            _(
+                "The Focus Observatory: one inbox for the whole platform. Every observatory "
+                "editor, in any organisation, reads these messages."
+            )
+        )
+    for name in reach.desks.values():
+        lines.append(
+            _(
+                "The Protection Desk of %(organisation)s: messages written to this desk. Only "
+                "its desk officers and leads read them."
+            )
+            % {"organisation": name}
+        )
+    if reach.unrouted_desk:
+        lines.append(
+            _(
+                "The Protection Desk, messages sent before senders could choose a desk: every "
+                "desk officer and lead of the platform reads them, as when they were sent."
+            )
+        )
+    if reach.general:
+        lines.append(
+            _(
+                "General questions about the platform: the administrators of the global team "
+                "read them."
+            )
+        )
+    return lines
+
+
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     items = queries.messages_visible_to(user)
-    teams = sorted(rules.teams_of(user))
+    reach = rules.reach_of(user)
+    teams = sorted(reach.teams)
     team = request.GET.get("team", "")
     if team in teams:
         items = items.filter(team=team)
@@ -48,6 +93,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "team": team,
         "status": status,
         "statuses": MessageStatus.choices,
+        "scopes": _scopes(reach),
     }
     return render(request, "contact/inbox.html", context)
 
