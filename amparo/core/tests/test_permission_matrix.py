@@ -13,6 +13,8 @@ from django.urls import reverse
 from amparo.accounts.enums import Role
 from amparo.accounts.tests.factories import InvitationFactory
 from amparo.core.tests.test_security import EXPECTED_CSP, _directives
+from amparo.learning.models import Cohort
+from amparo.learning.tests.matrix import _co_facilitator as co_facilitator
 from amparo.testing.auth import login_fresh
 from amparo.testing.authz import PERSONAS, Route, World, declared_routes, every_url_name
 
@@ -220,6 +222,9 @@ SENSITIVE = [
     ("accounts:membership-end", "membership"),
     ("api:token-create", None),
     ("core:organisation-key-rotate", "organisation"),
+    # Who facilitates a cohort reads its learners' answers (the POST; the pages stay readable).
+    ("learning:cohort-facilitators", "cohort"),
+    ("learning:lead-hand-over", "cohort"),
 ]
 
 
@@ -228,17 +233,31 @@ SENSITIVE = [
 @pytest.mark.parametrize(("url_name", "target"), SENSITIVE)
 def test_sensitive_actions_ask_for_the_password_again(url_name, target, matrix_world):
     client = Client()
-    client.force_login(matrix_world.people["org_admin"])  # signed in, but not just now
+    person = "org_admin"
+    if target == "cohort":
+        co_facilitator(matrix_world, client)  # Lena leads it, Dora co-facilitates, Tom trains
+        person = "desk_lead"
+    client.force_login(matrix_world.people[person])  # signed in, but not just now
+    extra = matrix_world.extra
     args = {
         "organisation": [matrix_world.organisation.pk],
-        "membership": [matrix_world.extra["officer_membership"].pk],
+        "membership": [extra["officer_membership"].pk],
+        "cohort": [extra["cohort"].pk] if "cohort" in extra else [],
         None: [],
     }[target]
+    data = {"version": "1", "role": "trainer"}
+    if target == "cohort":
+        data["person"] = str(extra["candidate"].pk)
 
-    response = client.post(reverse(url_name, args=args), {"version": "1", "role": "trainer"})
+    response = client.post(reverse(url_name, args=args), data)
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     membership = matrix_world.extra["officer_membership"]
     membership.refresh_from_db()
     assert (membership.role, membership.is_active) == (Role.DESK_OFFICER, True)
+    if target == "cohort":
+        cohort = Cohort.objects.get(pk=extra["cohort"].pk)
+        lena, dora = matrix_world.people["desk_lead"], matrix_world.people["desk_officer"]
+        facilitators = set(cohort.facilitators.values_list("pk", flat=True))
+        assert (cohort.lead_id, facilitators, cohort.version) == (lena.pk, {lena.pk, dora.pk}, 1)

@@ -133,7 +133,7 @@ def test_a_co_facilitator_who_is_no_longer_a_trainer_cannot_take_the_lead(led, t
 
 
 def test_the_page_says_what_changes_and_the_lead_confirms(client, led, trainer, cora):
-    client.force_login(trainer)
+    login_fresh(client, trainer)
     url = reverse("learning:lead-hand-over", args=[led.pk])
 
     page = client.get(url)
@@ -165,7 +165,7 @@ def test_a_stale_confirmation_answers_409_with_the_facilitators_now_and_the_choi
     client, led, trainer, cora, organisation
 ):
     tom = staff_member(organisation, Role.TRAINER, email="tom@example.org", display_name="Tom")
-    client.force_login(trainer)
+    login_fresh(client, trainer)
     url = reverse("learning:lead-hand-over", args=[led.pk])
     client.get(url)  # the page is made at version 1
     services.add_co_facilitator(cohort=led, actor=trainer, person=tom)  # in another tab
@@ -201,7 +201,7 @@ def test_a_rename_meanwhile_makes_the_confirmation_stale_too(client, led, traine
 
 
 def test_a_co_facilitator_removed_meanwhile_cannot_be_chosen(client, led, trainer, cora):
-    client.force_login(trainer)
+    login_fresh(client, trainer)
     services.remove_co_facilitator(cohort=led, actor=trainer, person=cora)
 
     response = client.post(

@@ -34,6 +34,7 @@ from amparo.learning.tests.factories import (
     pending_answer,
     quiz_of,
 )
+from amparo.testing.auth import login_fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def _as(world: World, person: str) -> Client:
     client = Client()
     user = world.people[person]
     if user is not None:
-        client.force_login(user)
+        login_fresh(client, user)
     return client
 
 

@@ -7,9 +7,10 @@ deleting it while nobody has joined."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,6 +37,13 @@ from amparo.learning.forms import (
 from amparo.learning.models import Answer, Cohort, TeamAnswer
 
 ReviewFormT = TypeVar("ReviewFormT", bound=ReviewForm)
+View = Callable[..., HttpResponse]
+
+#: Who facilitates a cohort reads its learners' answers: adding a co-facilitator and handing
+#: over the lead ask for the password (or a factor) again when the last sign-in is old
+#: (SECURITY.md AUTH-06). Only the POST that changes it: the pages themselves stay readable.
+#: allauth keeps the POST while the person re-authenticates, then runs it.
+reauthenticate_to_post = cast(Callable[[View], View], reauthentication_required(allow_get=True))
 
 
 @require_GET
@@ -281,6 +289,7 @@ def _facilitators_page(
 
 
 @require_http_methods(["GET", "POST"])
+@reauthenticate_to_post
 def cohort_facilitators(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
     """Who facilitates the cohort; its lead adds co-facilitators here."""
     user = user_of(request)
@@ -340,6 +349,7 @@ def _lead_page(
 
 
 @require_http_methods(["GET", "POST"])
+@reauthenticate_to_post
 def lead_hand_over(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
     """The lead hands the lead to a co-facilitator and stays on as one: this page says what
     changes and asks to confirm. A version made stale by a change of who facilitates the
