@@ -5,7 +5,8 @@ Names and pseudonyms are Tier 1: no index can search them, so a search decrypts 
 SEARCH_WINDOW candidates (the person's own, through the app's access path) and compares them
 in memory. The app gives the candidates, already limited to what the person may pick, and how
 a row becomes a `Known` (which decrypts only the label it shows). Used by the incident
-register's victim and perpetrator rows and the criminalisation case form.
+register's victim and perpetrator rows and the criminalisation case form, whose find boxes are
+a `PickerSearchForm` of `search_field`s.
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from django import forms
 from django.db.models import Q, QuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 #: How many records a picker offers.
 PICKER_LIMIT = 20
@@ -24,6 +29,8 @@ PICKER_LIMIT = 20
 SEARCH_WINDOW = 1000
 #: A search this long or longer is also compared with the records' codes (D-3F2A9C).
 CODE_SEARCH_MIN = 4
+#: The longest search a find box takes; what goes beyond is cut, not refused.
+SEARCH_MAX_LENGTH = 100
 
 
 def normalise_name(name: str) -> str:
@@ -58,6 +65,30 @@ class Picker:
     matched: int | None = None
     #: The search read only the SEARCH_WINDOW newest records.
     truncated: bool = False
+
+
+def search_field(label: StrOrPromise) -> forms.CharField:
+    """A picker's find box: optional, at most SEARCH_MAX_LENGTH long, a search box that the
+    browser does not fill in from what was typed before (a search can be a name)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class PickerSearchForm(forms.Form):
+    """The find boxes of a form's pickers (`search_field`s), sent with the whole form. They are
+    read as typed rather than validated: a search only narrows what is offered, so it never
+    makes the form around it fail."""
+
+    def text(self, name: str) -> str:
+        """What was typed in the find box `name`, cut to SEARCH_MAX_LENGTH and trimmed; empty
+        when the form was not sent."""
+        if not self.is_bound:
+            return ""
+        return str(self.data.get(name, ""))[:SEARCH_MAX_LENGTH].strip()
 
 
 def matches(known: Known, wanted: str) -> bool:

@@ -19,6 +19,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from amparo.core import pickers
 from amparo.core.pickers import Known, normalise_name
 from amparo.defenders.enums import Category, DefenderKind
 from amparo.incidents import queries
@@ -319,28 +320,13 @@ class PartiesForm(forms.Form):
     )
 
 
-class PickerSearchForm(forms.Form):
+class PickerSearchForm(pickers.PickerSearchForm):
     """The "find" boxes above the rows: they narrow what the rows' pickers offer. Sent with the
     whole form (POST, never in a URL: a search can be a name) by the Find buttons, so what was
     typed everywhere else comes back as it was."""
 
-    victim_search = forms.CharField(
-        label=_("Find a recorded defender"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    perpetrator_search = forms.CharField(
-        label=_("Find a recorded perpetrator"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-
-    def text(self, name: str) -> str:
-        if not self.is_bound:
-            return ""
-        return str(self.data.get(name, ""))[:100].strip()
+    victim_search = pickers.search_field(_("Find a recorded defender"))
+    perpetrator_search = pickers.search_field(_("Find a recorded perpetrator"))
 
 
 VictimFormSet = formset_factory(VictimRowForm, extra=EXTRA_ROWS, max_num=MAX_ROWS)

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amparo.core.pickers import Known
+from amparo.core.pickers import Known, PickerSearchForm, search_field
 from amparo.trials import checklist, detention
 from amparo.trials.enums import (
     DETENTION_KIND_CHOICES,
@@ -157,27 +157,12 @@ class CaseOrganisationForm(forms.Form):
         self.fields["organisation"].initial = current_id if current_id in ids else ids[0]
 
 
-class CaseSearchForm(forms.Form):
+class CaseSearchForm(PickerSearchForm):
     """The find boxes of the case form's pickers. Sent with the whole form (POST, never in a
     URL: a search can be a name) by the Find buttons, or by htmx as the person types."""
 
-    defender_search = forms.CharField(
-        label=_("Find a defender by pseudonym or code"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-    incident_search = forms.CharField(
-        label=_("Find an incident by its short description or code"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-
-    def text(self, name: str) -> str:
-        if not self.is_bound:
-            return ""
-        return str(self.data.get(name, ""))[:100].strip()
+    defender_search = search_field(_("Find a defender by pseudonym or code"))
+    incident_search = search_field(_("Find an incident by its short description or code"))
 
 
 class ChargeForm(forms.Form):
