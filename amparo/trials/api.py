@@ -18,7 +18,6 @@ from amparo.core.locking import EditConflict
 from amparo.defenders.models import Defender
 from amparo.trials import detention, queries, services
 from amparo.trials.models import CriminalisationCase, DetentionPeriod, Hearing
-from amparo.trials.queries import SUPPRESS_BELOW
 from amparo.trials.schemas import (
     DetentionEndIn,
     DetentionPeriodIn,
@@ -205,14 +204,14 @@ def detention_remove(request: HttpRequest, period_id: UUID, version: int) -> Any
     "/trials/statistics",
     response={200: StatisticsOut},
     url_name="trials-statistics",
-    summary="Public, aggregated criminalisation statistics (small counts suppressed)",
+    summary="Public, aggregated criminalisation statistics (small counts withheld)",
     auth=None,
 )
 def statistics(request: HttpRequest, country: str = "") -> dict[str, Any]:
+    """The page's figures (ADR 0060): for the world, or one `country` (two letters), with the
+    same counts withheld in both."""
     figures = queries.statistics(country=country[:2])
-    out: dict[str, Any] = {
-        "total": None if figures.total < SUPPRESS_BELOW else figures.total,
-    }
+    out: dict[str, Any] = {"total": figures.total_shown}
     for key, rows in figures.groups():
         out[key] = [{"code": f.code, "label": str(f.label), "cases": f.shown} for f in rows]
     return out

@@ -1,5 +1,5 @@
 """Server-side SVG bar charts for the public statistics (no JavaScript), each with a title,
-a description and a data table beside it in the page. Suppressed counts draw no bar."""
+a description and a data table beside it in the page. Withheld counts draw no bar."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ BAR_WIDTH = 200
 WIDTH = LABEL_WIDTH + BAR_WIDTH + 60
 
 
-def bar_chart(figures: Sequence[Any], *, title: Any, description: Any, fewer: Any) -> SafeString:
-    """Horizontal bars, one per figure; `fewer` is the text drawn for a suppressed count."""
-    shown = [f.count for f in figures if not f.suppressed]
-    top = max(shown, default=1)
+def bar_chart(figures: Sequence[Any], *, title: Any, description: Any, hidden: Any) -> SafeString:
+    """Horizontal bars, one per figure; `hidden` is the text drawn for a withheld count, whose
+    size is never drawn nor used for the scale."""
+    shown = [f.count for f in figures if not f.withheld]
+    top = max(shown, default=0) or 1  # zeros are shown: a group may have nothing else
     height = max(ROW * len(figures), ROW)
     rows = []
     for index, figure in enumerate(figures):
@@ -30,15 +31,15 @@ def bar_chart(figures: Sequence[Any], *, title: Any, description: Any, fewer: An
             y + 15,
             str(figure.label)[:28],
         )
-        if figure.suppressed:
+        if figure.withheld:
             bar = format_html(
                 '<text x="{}" y="{}" font-size="11" fill="#555">{}</text>',
                 LABEL_WIDTH,
                 y + 15,
-                fewer,
+                hidden,
             )
         else:
-            width = max(1, round(BAR_WIDTH * figure.count / top))
+            width = max(1, round(BAR_WIDTH * figure.count / top)) if figure.count else 0
             bar = format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="#1f5f8b"></rect>'
                 '<text x="{}" y="{}" font-size="11">{}</text>',

@@ -16,13 +16,14 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import condition, require_safe
 
 from amparo.core.pagecache import rendered
 from amparo.observatory.caching import fingerprint
 from amparo.trials import charts, checklist, queries
 from amparo.trials.enums import Finding
-from amparo.trials.queries import SUPPRESS_BELOW
+from amparo.trials.statistics import SUPPRESS_BELOW, Figure
 
 MAX_AGE = 300
 Response = TypeVar("Response", bound=HttpResponseBase)
@@ -72,10 +73,16 @@ def figures_etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str:
     return known
 
 
-def _charted(groups: list[tuple[str, list[queries.Figure]]]) -> list[dict[str, Any]]:
+def not_shown() -> str:
+    # Translators: in a table or chart of public statistics, in place of a count withheld to
+    # protect the people concerned (a small count, or one that would give a small one away).
+    return pgettext("withheld count", "not shown")
+
+
+def _charted(groups: list[tuple[str, list[Figure]]]) -> list[dict[str, Any]]:
     """Each non-empty group with its title and its SVG chart (the table is in the template)."""
     titles = group_titles()
-    fewer = _("fewer than %(n)s") % {"n": SUPPRESS_BELOW}
+    hidden = not_shown()
     return [
         {
             "key": key,
@@ -85,7 +92,7 @@ def _charted(groups: list[tuple[str, list[queries.Figure]]]) -> list[dict[str, A
                 rows,
                 title=titles[key],
                 description=_("Bar chart; the table below gives the same numbers."),
-                fewer=fewer,
+                hidden=hidden,
             ),
         }
         for key, rows in groups
@@ -97,11 +104,13 @@ def _stats(request: HttpRequest) -> HttpResponse:
     figures = queries.statistics()
     context = {
         "total": figures.total,
-        "total_suppressed": figures.total < SUPPRESS_BELOW,
+        "total_withheld": figures.total_withheld,
         "groups": _charted(figures.case_groups()),
         "detention_groups": _charted(figures.detention_groups()),
         "reports": list(queries.published_reports()[:10]),
         "threshold": SUPPRESS_BELOW,
+        "largest_hidden": SUPPRESS_BELOW - 1,
+        "not_shown": not_shown(),
     }
     return render(request, "trials/public_stats.html", context)
 
@@ -121,13 +130,13 @@ _kept_stats = rendered(_stats, figures_etag)
 @require_safe
 @condition(etag_func=figures_etag)
 def stats_csv(request: HttpRequest) -> HttpResponse:
-    """The same figures as the page; suppressed counts written as "<5"."""
+    """The same figures as the page; a withheld count is left empty (ADR 0060)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["dimension", "code", "label", "cases"])
     for key, rows in queries.statistics().groups():
         for figure in rows:
-            shown = f"<{SUPPRESS_BELOW}" if figure.suppressed else figure.count
+            shown = "" if figure.withheld else figure.count
             writer.writerow([key, figure.code, str(figure.label), shown])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="criminalisation.csv"'

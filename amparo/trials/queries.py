@@ -8,9 +8,7 @@ visible records the person may not change raise PermissionDenied on writes.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -40,8 +38,9 @@ from amparo.defenders.models import Defender
 from amparo.incidents.models import Incident
 from amparo.incidents.queries import LIST_ORDER as INCIDENT_ORDER
 from amparo.incidents.queries import incidents_visible_to
-from amparo.trials import detention, rules
-from amparo.trials.enums import Detention, HearingResult, ReportStatus
+from amparo.trials import rules
+from amparo.trials import statistics as published_figures
+from amparo.trials.enums import HearingResult, ReportStatus
 from amparo.trials.models import (
     CalendarFeed,
     Charge,
@@ -52,6 +51,7 @@ from amparo.trials.models import (
     Mission,
     Report,
 )
+from amparo.trials.statistics import Statistics
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -312,200 +312,32 @@ def live_feed_of(user: User) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
 
 
-# --- public statistics (aggregated, anonymised) ---
-
-#: Counts below this are shown as "fewer than 5" (statistical disclosure control).
-SUPPRESS_BELOW = 5
-
-
-@dataclass(frozen=True)
-class Figure:
-    code: str
-    label: Any
-    count: int
-
-    @property
-    def suppressed(self) -> bool:
-        return self.count < SUPPRESS_BELOW
-
-    @property
-    def shown(self) -> int | None:
-        """The count as published: None when suppressed."""
-        return None if self.suppressed else self.count
-
-
-@dataclass(frozen=True)
-class Statistics:
-    total: int
-    by_country: list[Figure]
-    by_charge: list[Figure]
-    by_initiator: list[Figure]
-    by_pattern: list[Figure]
-    by_outcome: list[Figure]
-    by_duration: list[Figure]
-    by_year: list[Figure]
-    # Detention (ADR 0056): cases again, never people or periods; empty when not asked for.
-    by_detention_kind: list[Figure] = field(default_factory=list)
-    pre_trial_by_country: list[Figure] = field(default_factory=list)
-    pre_trial_by_year: list[Figure] = field(default_factory=list)
-    by_detention_time: list[Figure] = field(default_factory=list)
-
-    def case_groups(self) -> list[tuple[str, list[Figure]]]:
-        return [
-            ("country", self.by_country),
-            ("charge", self.by_charge),
-            ("initiator", self.by_initiator),
-            ("pattern", self.by_pattern),
-            ("outcome", self.by_outcome),
-            ("duration", self.by_duration),
-            ("year", self.by_year),
-        ]
-
-    def detention_groups(self) -> list[tuple[str, list[Figure]]]:
-        return [
-            ("detention_kind", self.by_detention_kind),
-            ("pre_trial_country", self.pre_trial_by_country),
-            ("pre_trial_year", self.pre_trial_by_year),
-            ("detention_time", self.by_detention_time),
-        ]
-
-    def groups(self) -> list[tuple[str, list[Figure]]]:
-        """Every dimension, in the order of the page, the CSV and the API."""
-        return self.case_groups() + self.detention_groups()
-
-
-DURATION_BANDS: tuple[tuple[str, int | None], ...] = (
-    ("under_1y", 365),
-    ("1_3y", 3 * 365),
-    ("over_3y", None),
-)
-
-
-def _figures(counter: Counter[str], labels: dict[str, Any]) -> list[Figure]:
-    rows = [Figure(code, labels.get(code, code), n) for code, n in counter.items() if code]
-    return sorted(rows, key=lambda f: (-f.count, str(f.code)))
+# --- public statistics (aggregated, anonymised; amparo/trials/statistics.py, ADR 0060) ---
 
 
 def statistics(
     *, country: str = "", today: date | None = None, with_detention: bool = True
 ) -> Statistics:
-    """Counts over every organisation's cases, from Tier-2 codes only: two queries, and a
-    third for the detention figures unless `with_detention` is False."""
-    from amparo.trials.enums import (  # noqa: PLC0415 -- labels only here
-        ChargeKind,
-        Initiator,
-        Outcome,
-        Pattern,
-    )
-    from amparo.trials.labels import DURATION_LABELS, country_label  # noqa: PLC0415
-
+    """The published figures of every organisation's cases, for the world or one `country`:
+    counted from Tier-2 codes only, with small counts and those that would give one away
+    withheld, the same in every scope. Two queries, and a third for the detention figures
+    unless `with_detention` is False. Every country's cases are read even for one country:
+    whether its counts can be shown depends on the others (a country's count and the world's
+    give away the rest of the world's)."""
     today = today or timezone.localdate()
-    cases = CriminalisationCase.objects.all()
-    if country:
-        cases = cases.filter(country=country.upper())
-    rows = list(
-        cases.order_by().values_list(
-            "id", "country", "initiator", "patterns", "outcome", "opened_on", "outcome_on"
+    rows = CriminalisationCase.objects.order_by().values_list(
+        "id", "country", "initiator", "patterns", "outcome", "opened_on", "outcome_on"
+    )
+    kinds = Charge.objects.order_by().values_list("case_id", "provision__kind").distinct()
+    cases = published_figures.count_cases(rows, kinds, today)
+    periods = None
+    if with_detention:
+        spans = DetentionPeriod.objects.order_by().values_list(
+            "case_id", "case__country", "kind", "starts_on", "ends_on"
         )
-    )
-    kinds = (
-        Charge.objects.filter(case__in=cases)
-        .order_by()
-        .values_list("case_id", "provision__kind")
-        .distinct()
-    )
-    by_charge: Counter[str] = Counter(kind for _case, kind in kinds)
-    by_country: Counter[str] = Counter()
-    by_initiator: Counter[str] = Counter()
-    by_pattern: Counter[str] = Counter()
-    by_outcome: Counter[str] = Counter()
-    by_duration: Counter[str] = Counter()
-    by_year: Counter[str] = Counter()
-    for _pk, code, initiator, patterns, outcome, opened_on, outcome_on in rows:
-        by_country[code] += 1
-        by_initiator[initiator] += 1
-        by_pattern.update(set(patterns or []))
-        by_outcome[outcome or "pending"] += 1
-        by_year[str(opened_on.year)] += 1
-        days = ((outcome_on or today) - opened_on).days
-        for band, limit in DURATION_BANDS:
-            if limit is None or days < limit:
-                by_duration[band] += 1
-                break
-    outcomes = {**dict(Outcome.choices), "pending": DURATION_LABELS["pending"]}
-    return Statistics(
-        total=len(rows),
-        by_country=_figures(by_country, {c: country_label(c) for c in by_country}),
-        by_charge=_figures(by_charge, dict(ChargeKind.choices)),
-        by_initiator=_figures(by_initiator, dict(Initiator.choices)),
-        by_pattern=_figures(by_pattern, dict(Pattern.choices)),
-        by_outcome=_figures(by_outcome, outcomes),
-        by_duration=[
-            Figure(band, DURATION_LABELS[band], by_duration[band]) for band, _l in DURATION_BANDS
-        ],
-        by_year=sorted(
-            (Figure(year, year, n) for year, n in by_year.items()), key=lambda f: f.code
-        ),
-        **(_detention_figures(country=country, today=today) if with_detention else {}),
-    )
-
-
-@dataclass
-class _Span:
-    """A detention period as the statistics read it: its kind and days, nothing else."""
-
-    kind: str
-    starts_on: date
-    ends_on: date | None
-
-
-def _detention_figures(*, country: str, today: date) -> dict[str, list[Figure]]:
-    """Cases by kind of detention (a case once per kind it had), cases with pre-trial
-    detention by country and by the year it first began, and cases by their time in detention
-    (each day counted once, as on the case page; "still detained" while a period runs). One
-    query of Tier-2 codes and dates: nothing identifying is read, and no period, person or
-    place is counted apart from its case (ADR 0056)."""
-    from amparo.trials.enums import DETAINED_KINDS  # noqa: PLC0415 -- labels only here
-    from amparo.trials.labels import DETENTION_LABELS, country_label  # noqa: PLC0415
-
-    periods = DetentionPeriod.objects.order_by()
-    if country:
-        periods = periods.filter(case__country=country.upper())
-    spans: dict[UUID, list[_Span]] = {}
-    countries: dict[UUID, str] = {}
-    for case_id, code, kind, starts_on, ends_on in periods.values_list(
-        "case_id", "case__country", "kind", "starts_on", "ends_on"
-    ):
-        spans.setdefault(case_id, []).append(_Span(kind, starts_on, ends_on))
-        countries[case_id] = code
-    by_kind: Counter[str] = Counter()
-    pre_trial_country: Counter[str] = Counter()
-    pre_trial_year: Counter[str] = Counter()
-    by_time: Counter[str] = Counter()
-    for case_id, held in spans.items():
-        by_kind.update({span.kind for span in held})
-        pre_trial = [span.starts_on for span in held if span.kind == Detention.PRE_TRIAL]
-        if pre_trial:
-            pre_trial_country[countries[case_id]] += 1
-            pre_trial_year[str(min(pre_trial).year)] += 1
-        by_time[detention.band_of(held, today)] += 1
-    kind_labels = {kind.value: kind.label for kind in DETAINED_KINDS}
-    return {
-        "by_detention_kind": [
-            Figure(kind, kind_labels[kind], by_kind[kind]) for kind in kind_labels if by_kind[kind]
-        ],
-        "pre_trial_by_country": _figures(
-            pre_trial_country, {c: country_label(c) for c in pre_trial_country}
-        ),
-        "pre_trial_by_year": sorted(
-            (Figure(year, year, n) for year, n in pre_trial_year.items()), key=lambda f: f.code
-        ),
-        "by_detention_time": (
-            [Figure(band, DETENTION_LABELS[band], by_time[band]) for band in detention.BAND_CODES]
-            if by_time
-            else []
-        ),
-    }
+        periods = published_figures.count_detention(spans, today)
+    scope = country.upper() or published_figures.WORLD
+    return published_figures.published(cases, periods, scope=scope)
 
 
 def country_figures(country_code: str) -> Statistics:
@@ -515,17 +347,20 @@ def country_figures(country_code: str) -> Statistics:
 
 
 def figures_version(country_code: str, today: date | None = None) -> str:
-    """What the country's figures depend on, for the observatory page's ETag (one query):
-    its cases, their latest change and their charges; and the day, since open cases' durations
-    grow by themselves."""
+    """What a country's figures depend on, for the observatory page's ETag (one query): every
+    country's cases, since what can be shown of one depends on the others (ADR 0060), their
+    latest change and their charges; and the day, since open cases' durations grow by
+    themselves. `country_code` names the page, already in its address."""
     today = today or timezone.localdate()
-    found = CriminalisationCase.objects.filter(country=country_code.upper()).aggregate(
+    found = CriminalisationCase.objects.aggregate(
         cases=Count("id", distinct=True),
         changed=Max("updated_at"),
-        charges=Count("charges", distinct=True),
+        # Not named "charges": an aggregate's name would hide the relation of the next one.
+        charge_count=Count("charges", distinct=True),
+        charged=Max("charges__created_at"),
     )
-    changed = found["changed"].isoformat() if found["changed"] else ""
-    return f"{found['cases']}:{found['charges']}:{changed}:{today.isoformat()}"
+    parts = [found["cases"], found["charge_count"], found["changed"], found["charged"], today]
+    return ":".join(part.isoformat() if hasattr(part, "isoformat") else str(part) for part in parts)
 
 
 def public_version(today: date | None = None) -> str:

@@ -132,15 +132,22 @@ class TrialsConflictOut(ConflictOut):
     current_version: int
 
 
+#: What a null count of the public statistics means (ADR 0060).
+WITHHELD = (
+    "Null when withheld: a count from 1 to 4, or one that, with a total and the counts beside "
+    "it, would let such a count be worked out (secondary suppression). The same counts are "
+    "withheld for the world and for each country."
+)
+
+
 class FigureOut(Schema):
     code: str
     label: str
-    #: Null when fewer than 5 cases: suppressed.
-    cases: int | None = Field(description="Null when suppressed (fewer than 5 cases).")
+    cases: int | None = Field(description=WITHHELD)
 
 
 class StatisticsOut(Schema):
-    total: int | None = Field(description="Null when suppressed (fewer than 5 cases).")
+    total: int | None = Field(description=WITHHELD)
     country: list[FigureOut]
     charge: list[FigureOut]
     initiator: list[FigureOut]

@@ -1,6 +1,7 @@
 """Detention in the public criminalisation statistics (issue #7, ADR 0056): cases by kind of
 detention, with pre-trial detention by country and year, and by time in detention; counted
-from Tier-2 codes and dates, small counts suppressed, on the page, its CSV and the API."""
+from Tier-2 codes and dates, small counts and those that would give one away withheld
+(ADR 0060), on the page, its CSV and the API."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from amparo.audit.services import audit_context
 from amparo.defenders.models import Defender
 from amparo.trials import detention, queries, services
 from amparo.trials.models import CriminalisationCase
+from amparo.trials.statistics import Figure
 from amparo.trials.tests.factories import make_case, make_defender, make_period
 
 TODAY = date(2026, 6, 1)
@@ -39,7 +41,7 @@ def detention_span(starts_on: date, ends_on: date | None) -> _Held:
     return _Held(starts_on, ends_on)
 
 
-def _shown(figures: list[queries.Figure]) -> list[tuple[str, int | None]]:
+def _shown(figures: list[Figure]) -> list[tuple[str, int | None]]:
     return [(figure.code, figure.shown) for figure in figures]
 
 
@@ -81,12 +83,15 @@ def test_detention_figures_count_cases_once_and_suppress_small_counts(organisati
         ("house_arrest", None),
     ]
     assert _shown(figures.pre_trial_by_country) == [("CO", 7)]
-    assert _shown(figures.pre_trial_by_year) == [("2024", 6), ("2025", None)]
+    # 2025's one case is withheld, and 2024's six with it: the seven cases of pre-trial
+    # detention above would give it back.
+    assert _shown(figures.pre_trial_by_year) == [("2024", None), ("2025", None)]
+    # Zero describes nobody: it is shown.
     assert _shown(figures.by_detention_time) == [
         ("under_1w", None),
         ("under_1m", 5),
-        ("1_6m", None),
-        ("6_12m", None),
+        ("1_6m", 0),
+        ("6_12m", 0),
         ("over_1y", None),
         ("still_detained", None),
     ]
@@ -206,11 +211,11 @@ def test_the_public_page_charts_and_tabulates_detention_and_names_no_one(client,
     ]
     assert [(f.code, f.shown) for f in groups["pre_trial_country"]["figures"]] == [("CO", 5)]
     assert [(f.code, f.shown) for f in groups["detention_time"]["figures"]] == [
-        ("under_1w", None),
+        ("under_1w", 0),
         ("under_1m", 5),
-        ("1_6m", None),
-        ("6_12m", None),
-        ("over_1y", None),
+        ("1_6m", 0),
+        ("6_12m", 0),
+        ("over_1y", 0),
         ("still_detained", None),
     ]
     # A chart and a table for each: five case dimensions (no charge or pattern recorded) and
@@ -218,7 +223,7 @@ def test_the_public_page_charts_and_tabulates_detention_and_names_no_one(client,
     assert (body.count("<svg"), body.count("<table>")) == (9, 9)
     assert '<h3 id="g-detention_time">Cases by time spent in detention</h3>' in body
     assert '<th scope="row">A week to a month</th><td>5</td>' in body
-    assert '<th scope="row">Still detained</th><td>fewer than 5</td>' in body
+    assert '<th scope="row">Still detained</th><td>not shown</td>' in body
     for secret in ("Cárcel La Picota", "Kilimani", "Held incommunicado", "Marta"):
         assert secret not in body
     for case in held_cases:
@@ -232,16 +237,16 @@ def test_the_csv_has_a_row_per_detention_figure(client, held_cases):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     detention_rows = [row for row in rows if row[0].startswith(("detention", "pre_trial"))]
     assert detention_rows == [
-        ["detention_kind", "custody", "Police custody", "<5"],
+        ["detention_kind", "custody", "Police custody", ""],
         ["detention_kind", "pre_trial", "Pre-trial detention", "5"],
         ["pre_trial_country", "CO", "Colombia", "5"],
         ["pre_trial_year", "2024", "2024", "5"],
-        ["detention_time", "under_1w", "Under a week", "<5"],
+        ["detention_time", "under_1w", "Under a week", "0"],
         ["detention_time", "under_1m", "A week to a month", "5"],
-        ["detention_time", "1_6m", "One to six months", "<5"],
-        ["detention_time", "6_12m", "Six months to a year", "<5"],
-        ["detention_time", "over_1y", "Over a year", "<5"],
-        ["detention_time", "still_detained", "Still detained", "<5"],
+        ["detention_time", "1_6m", "One to six months", "0"],
+        ["detention_time", "6_12m", "Six months to a year", "0"],
+        ["detention_time", "over_1y", "Over a year", "0"],
+        ["detention_time", "still_detained", "Still detained", ""],
     ]
 
 
@@ -258,11 +263,11 @@ def test_the_api_gives_the_detention_figures_without_a_token(client, held_cases)
     assert body["pre_trial_country"] == [{"code": "CO", "label": "Colombia", "cases": 5}]
     assert body["pre_trial_year"] == [{"code": "2024", "label": "2024", "cases": 5}]
     assert [(row["code"], row["cases"]) for row in body["detention_time"]] == [
-        ("under_1w", None),
+        ("under_1w", 0),
         ("under_1m", 5),
-        ("1_6m", None),
-        ("6_12m", None),
-        ("over_1y", None),
+        ("1_6m", 0),
+        ("6_12m", 0),
+        ("over_1y", 0),
         ("still_detained", None),
     ]
     kenya = client.get("/api/v1/trials/statistics?country=KE").json()
