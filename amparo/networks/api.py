@@ -133,8 +133,24 @@ def contact_update(request: HttpRequest, contact_id: UUID, payload: ContactUpdat
         contact=contact,
         actor=user,
         expected_version=payload.version,
-        changes=payload.dict(exclude_unset=True, exclude={"version"}),
+        changes=_contact_changes(payload),
     )
+
+
+#: The one field of a contact that may be empty: a null clears it.
+_CLEARABLE = {"languages": ""}
+
+
+def _contact_changes(payload: ContactUpdateIn) -> dict[str, Any]:
+    """The fields sent, with the desk's rule for a null (docs/desk.md): it clears a field that
+    may be empty and keeps one that cannot (a name, a relation, the channels...), as if it
+    had not been sent; never a null handed to the service."""
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    return {
+        name: _CLEARABLE[name] if value is None and name in _CLEARABLE else value
+        for name, value in changes.items()
+        if value is not None or name in _CLEARABLE
+    }
 
 
 @router.post(

@@ -86,6 +86,32 @@ def test_contact_update_is_versioned(api_client, desk_officer, subject):
     assert bad.status_code == 422
 
 
+def test_a_null_in_a_contact_patch_clears_languages_and_keeps_the_rest(
+    api_client, desk_officer, subject
+):
+    contact = make_contact(subject)
+    client = api_client(desk_officer)
+    url = f"/api/v1/networks/contacts/{contact.pk}"
+    client.patch(
+        url, json.dumps({"version": 1, "languages": "es, qu"}), content_type="application/json"
+    )
+    before = client.get(f"/api/v1/networks/defenders/{subject.pk}/contacts").json()
+
+    body = {"version": 2, "name": None, "channels": None, "relation": None, "languages": None}
+    nulls = client.patch(url, json.dumps(body), content_type="application/json")
+
+    assert nulls.status_code == 200, nulls.content
+    after = nulls.json()
+    assert after["languages"] == ""
+    kept = next(item for item in before["items"] if item["id"] == str(contact.pk))
+    assert (after["name"], after["channels"], after["relation"]) == (
+        kept["name"],
+        kept["channels"],
+        kept["relation"],
+    )
+    assert after["version"] == 3
+
+
 CLOSE = {
     "version": 1,
     "outcome": "occurred",
