@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from amparo.accounts import queries as account_queries
+from amparo.accounts.models import User
 from amparo.accounts.rules import active_memberships
 from amparo.audit import rules
 from amparo.audit.models import AuditEvent, chain_key
@@ -19,7 +21,7 @@ from amparo.core.prepared import Prepared
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from amparo.accounts.models import Organisation, User
+    from amparo.accounts.models import Organisation
 
 #: Actions that mean somebody opened or took a copy of a record; what "records about me" shows.
 READ_SUFFIXES = ("_read", "_opened", "_viewed", "_downloaded", "_exported")
@@ -47,6 +49,103 @@ def get_audit_organisation_for_user(
     if not rules.can_view_audit_log(user, organisation):
         raise PermissionDenied
     return organisation
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone a row of the log names, read as plain values."""
+
+    pk: UUID
+    display_name: str
+    email: str
+
+    # The account's own rule for its name, applied to the row's values.
+    __str__ = User.__str__
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    """One event of an organisation's log as its row shows it (audit/rows.py), read as plain
+    values: no event or account model is built for it, and the chain's hashes and the request
+    are not read."""
+
+    seq: int
+    occurred_at: datetime
+    action: str
+    object_type: str
+    object_ids: list[Any]
+    actor: Person | None
+    subject_user: Person | None
+
+
+#: The columns of a LogRow: the event's, then each person's id, name and address (None when
+#: the event names nobody, or an account no longer there, as `select_related` would find).
+_LOG_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "action",
+    "object_type",
+    "object_ids",
+    "actor_id",
+    "actor__display_name",
+    "actor__email",
+    "subject_user_id",
+    "subject_user__display_name",
+    "subject_user__email",
+)
+
+
+def _person(pk: UUID | None, display_name: str | None, email: str | None) -> Person | None:
+    return None if pk is None or email is None else Person(pk, display_name or "", email)
+
+
+def log_page(
+    events: QuerySet[AuditEvent], *, before: int | None, size: int
+) -> tuple[list[LogRow], int | None]:
+    """Up to `size` of `events` below the number `before`, as rows, and the number the next
+    page starts below (None on the last). Keyset pagination on seq: one row more than the page
+    tells whether another follows, without a COUNT or an OFFSET."""
+    if before:
+        events = events.filter(seq__lt=before)
+    rows = [
+        LogRow(
+            seq,
+            occurred_at,
+            action,
+            object_type,
+            object_ids,
+            _person(actor_id, actor_name, actor_email),
+            _person(subject_id, subject_name, subject_email),
+        )
+        for (
+            seq,
+            occurred_at,
+            action,
+            object_type,
+            object_ids,
+            actor_id,
+            actor_name,
+            actor_email,
+            subject_id,
+            subject_name,
+            subject_email,
+        ) in events.values_list(*_LOG_COLUMNS)[: size + 1]
+    ]
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, rows[-1].seq if more else None
+
+
+def log_people(user: User | AnonymousUser, organisation: Organisation) -> list[tuple[str, str]]:
+    """(id, name) of the organisation's members the user may see, by name: whom the log can
+    be filtered by. Only each account's id, name and address are read."""
+    members = (
+        account_queries.memberships_visible_to(user)
+        .filter(organisation=organisation)
+        .values_list("user_id", "user__display_name", "user__email")
+    )
+    people = {(str(pk), str(Person(pk, name, email))) for pk, name, email in members}
+    return sorted(people, key=lambda person: person[1])
 
 
 def organisation_events(

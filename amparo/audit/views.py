@@ -10,34 +10,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from amparo.accounts import queries as account_queries
 from amparo.audit import queries
 from amparo.audit.forms import AuditFilterForm
-from amparo.audit.models import AuditEvent
+from amparo.audit.rows import event_rows
 from amparo.core.pages import user_of
 
 PAGE_SIZE = 50
 
 
-def _page(events: Any, before: int | None, *, key: str) -> tuple[list[AuditEvent], int | None]:
-    """Keyset pagination: rows below `before`, and the key of the next page when there is
-    one. Fetching one row more than the page tells whether it exists, without a COUNT."""
-    if before:
-        events = events.filter(**{f"{key}__lt": before})
-    rows = list(events[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
-    return rows, getattr(rows[-1], key) if more else None
-
-
 @require_GET
 def organisation_log(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     organisation = queries.get_audit_organisation_for_user(request.user, organisation_id)
-    memberships = account_queries.memberships_visible_to(request.user).filter(
-        organisation=organisation
+    form = AuditFilterForm(
+        request.GET or None, people=queries.log_people(request.user, organisation)
     )
-    people = sorted({(str(m.user_id), str(m.user)) for m in memberships}, key=lambda p: p[1])
-    form = AuditFilterForm(request.GET or None, people=people)
     filters: dict[str, Any] = {}
     before = None
     if form.is_valid():
@@ -50,7 +36,7 @@ def organisation_log(request: HttpRequest, organisation_id: UUID) -> HttpRespons
         }
         before = data["before"]
     events = queries.organisation_events(request.user, organisation, **filters)
-    rows, next_before = _page(events, before, key="seq")
+    rows, next_before = queries.log_page(events, before=before, size=PAGE_SIZE)
     query = request.GET.copy()
     if next_before:
         query["before"] = str(next_before)
@@ -58,6 +44,7 @@ def organisation_log(request: HttpRequest, organisation_id: UUID) -> HttpRespons
         "organisation": organisation,
         "form": form,
         "events": rows,
+        "event_rows": event_rows(rows),
         "next_query": query.urlencode() if next_before else "",
     }
     return render(request, "audit/organisation_log.html", context, status=200)
