@@ -87,6 +87,25 @@ def contacts_of(defender: Defender) -> QuerySet[Contact]:
     )
 
 
+#: What a contact's row on the network page shows (networks/rows.py), with the organisation
+#: that binds the ciphertexts of its name and relation: its channels and languages, two more
+#: Tier-1 columns, stay in the database.
+CONTACT_ROW_FIELDS = (
+    "id",
+    "organisation_id",
+    "name",
+    "relation",
+    "tie",
+    "preferred_channel",
+    "disclosure",
+)
+
+
+def contact_rows_of(defender: Defender) -> QuerySet[Contact]:
+    """contacts_of(defender), reading only the columns of the network page's rows."""
+    return contacts_of(defender).only(*CONTACT_ROW_FIELDS)
+
+
 def contacts_visible_to(user: User | AnonymousUser) -> QuerySet[Contact]:
     """Contacts still in the network: a removed one cannot be opened, edited or removed."""
     return Contact.objects.current().filter(rules.network_q(user, "defender__")).order_by("pk")
@@ -206,22 +225,42 @@ def _next_follow_up() -> Subquery:
     )
 
 
-def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
-    """Alerts for lists, with their defender, delivery counts, whether a debrief was written
-    (`debrief_due` reads it) and the soonest open follow-up's date."""
+def _alerts_counted(user: User | AnonymousUser) -> QuerySet[Alert]:
+    """The alerts the person sees, newest first, with delivery counts and whether a debrief
+    was written (`debrief_due` reads it)."""
     return (
         Alert.objects.filter(rules.network_q(user, "defender__"))
         .exclude(_hidden_duress_q(user))
-        .select_related("defender")
         # Counted per listed alert (scalar subqueries), not by grouping every visible alert.
         .annotate(
             told=_counted(AlertDelivery, sent_at__isnull=False),
             answered=_counted(AlertDelivery, acknowledged_at__isnull=False),
             has_debrief=Exists(Debrief.objects.filter(alert_id=OuterRef("pk"))),
-            next_follow_up_on=_next_follow_up(),
         )
         .order_by(*ALERT_ORDER)
     )
+
+
+def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
+    """Alerts for lists, with their defender, delivery counts, whether a debrief was written
+    (`debrief_due` reads it) and the soonest open follow-up's date."""
+    return (
+        _alerts_counted(user)
+        .select_related("defender")
+        .annotate(next_follow_up_on=_next_follow_up())
+    )
+
+
+#: What the network page's recent alerts show (networks/rows.py): not their defender (the page
+#: has it) nor their next follow-up (the page lists the follow-ups due), and of their six
+#: Tier-1 columns only what to keep watching, with the organisation that binds its ciphertext.
+RECENT_ALERT_FIELDS = ("id", "organisation_id", "source", "state", "raised_at", "watch")
+
+
+def recent_alerts_of(user: User | AnonymousUser, defender: Defender) -> QuerySet[Alert]:
+    """The defender's alerts the person sees, newest first, as the network page lists them:
+    with their delivery counts and whether a debrief was written."""
+    return _alerts_counted(user).filter(defender=defender).only(*RECENT_ALERT_FIELDS)
 
 
 def get_alert_for_user(
@@ -262,13 +301,28 @@ def follow_ups_of(user: User | AnonymousUser, alert_id: UUID) -> QuerySet[Follow
     )
 
 
+#: What a follow-up due shows on the network page (networks/rows.py), with the organisation
+#: that binds its action and owner: its alert is named from the id (no alert row, none of
+#: the alert's Tier-1 columns).
+FOLLOW_UP_ROW_FIELDS = (
+    "id",
+    "organisation_id",
+    "alert",
+    "due_on",
+    "done_at",
+    "action",
+    "owner",
+    "version",
+)
+
+
 def follow_ups_due(user: User | AnonymousUser, defender: Defender) -> QuerySet[FollowUp]:
     """The defender's open follow-ups that have a date, soonest first: the network page's
-    due items."""
+    due items, reading only the columns they show."""
     return (
         _open_follow_ups(alert__defender=defender)
         .exclude(_hidden_duress_q(user, "alert__"))
-        .select_related("alert")
+        .only(*FOLLOW_UP_ROW_FIELDS)
         .order_by("due_on", "id")
     )
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
 from amparo.core.pages import rebound, user_of
-from amparo.networks import queries, services
+from amparo.networks import queries, rows, services
 from amparo.networks.enums import DEBRIEF_AFTER
 from amparo.networks.forms import DebriefForm, FollowUpForm
 from amparo.networks.models import Alert, Debrief
@@ -30,12 +30,14 @@ def _debrief_page(
     debrief = queries.debrief_of(alert)
     form = form or DebriefForm(initial=DebriefForm.initial_for(debrief))
     follow_up_form = follow_up_form or FollowUpForm()
+    follow_ups = list(queries.follow_ups_of(request.user, alert.pk))
     context = {
         "alert": alert,
         "debrief": debrief,
         "form": form,
         "follow_up_form": follow_up_form,
-        "follow_ups": list(queries.follow_ups_of(request.user, alert.pk)),
+        "follow_ups": follow_ups,
+        "follow_up_items": rows.follow_up_items(follow_ups, can_debrief=True, request=request),
     }
     status = 422 if form.errors or follow_up_form.errors else 200
     return render(request, "networks/alert_debrief.html", context, status=status)

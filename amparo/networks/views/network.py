@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amparo.core.pages import form_status, user_of
-from amparo.networks import queries, rules, services
+from amparo.networks import queries, rows, rules, services
 from amparo.networks.enums import CheckInState
 from amparo.networks.forms import DuressForm
 
@@ -24,20 +24,27 @@ def network(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     waiting check-ins and the follow-ups due of one defender."""
     user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id)
-    contacts = list(queries.contacts_of(defender))
-    alerts = list(queries.alerts_visible_to(user).filter(defender=defender)[:10])
+    can_edit = rules.can_edit_network(user, defender)
+    contacts = list(queries.contact_rows_of(defender))
+    alerts = list(queries.recent_alerts_of(user, defender)[:10])
     check_ins = list(
         queries.check_ins_visible_to(user).filter(defender=defender, state=CheckInState.SCHEDULED)[
             :10
         ]
     )
+    follow_ups = list(queries.follow_ups_due(user, defender)[:10])
     context = {
         "defender": defender,
         "contacts": contacts,
+        "contact_rows": rows.contact_rows(contacts, can_edit=can_edit),
         "alerts": alerts,
+        "alert_items": rows.alert_items(alerts),
         "check_ins": check_ins,
-        "follow_ups": list(queries.follow_ups_due(user, defender)[:10]),
-        "can_edit": rules.can_edit_network(user, defender),
+        "follow_ups": follow_ups,
+        "follow_up_items": rows.follow_up_items(
+            follow_ups, can_debrief=can_edit, request=request, with_alert=True
+        ),
+        "can_edit": can_edit,
         "is_the_person": rules.is_the_person(user, defender),
     }
     return render(request, "networks/network.html", context)
