@@ -263,6 +263,17 @@ def recent_alerts_of(user: User | AnonymousUser, defender: Defender) -> QuerySet
     return _alerts_counted(user).filter(defender=defender).only(*RECENT_ALERT_FIELDS)
 
 
+#: What a row of the alert list shows (networks/rows.py): the defender's code is written from
+#: its id, so no defender row (and none of its Tier-1 columns) is read; neither is any of the
+#: alert's own encrypted columns.
+ALERT_LIST_FIELDS = ("id", "defender", "source", "state", "raised_at")
+
+
+def alert_list_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """alerts_visible_to's alerts (filtered), reading only the columns of the list's rows."""
+    return alerts.select_related(None).only(*ALERT_LIST_FIELDS)
+
+
 def get_alert_for_user(
     user: User | AnonymousUser, alert_id: UUID, *, for_write: bool = False
 ) -> Alert:

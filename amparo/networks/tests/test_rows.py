@@ -1,5 +1,5 @@
-"""The rows of the network page and the debrief page, written in Python (networks/rows.py):
-every cell, escaped, translated, dated; and the columns the network page reads."""
+"""The rows of the network page, the debrief page and the alert list, written in Python
+(networks/rows.py): every cell, escaped, translated, dated; and the columns the lists read."""
 
 from __future__ import annotations
 
@@ -178,10 +178,63 @@ def test_a_raised_alert_has_no_debrief_due_and_nothing_to_watch(client, desk_off
     )
 
 
-def test_the_alert_code_is_the_models_code(subject):
+def _list_cells(html: str) -> list[list[str]]:
+    body = _between(html, "<tbody>", "</tbody>")
+    return [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body)]
+
+
+def test_an_alert_list_row_shows_every_cell(client, desk_officer, subject):
+    due = _lowered(subject)
+    written = _lowered(subject)
+    services.record_debrief(
+        actor=None, alert=written, expected_version=0, what_happened="h", network_response="n"
+    )
+    services.add_follow_up(
+        actor=None, alert=written, action="a", owner="o", due_on=date(2026, 5, 6)
+    )
+    raised = services.raise_alert(actor=None, defender=subject, message="Help")
+    Alert.objects.filter(pk=raised.pk).update(raised_at=datetime(2026, 3, 5, 9, 5, tzinfo=UTC))
+    login_fresh(client, desk_officer)
+
+    cells = _list_cells(client.get(reverse("networks:alert-list")).content.decode())
+
+    at = defaultfilters.date(RAISED_AT, "SHORT_DATETIME_FORMAT")
+    later = defaultfilters.date(datetime(2026, 3, 5, 9, 5, tzinfo=UTC), "SHORT_DATETIME_FORMAT")
+
+    def code(alert: Alert) -> str:
+        return f'<a href="{reverse("networks:alert-detail", args=[alert.pk])}">{alert.code}</a>'
+
+    by_code = {row[0]: row for row in cells}
+    assert by_code[code(raised)] == [
+        code(raised),
+        subject.code,
+        "Raised by hand",
+        "Raised",
+        later,
+        "0",
+        "0",
+        "—",
+        "—",
+    ]
+    assert by_code[code(due)][1:] == [
+        subject.code,
+        "Raised by hand",
+        "Lowered",
+        at,
+        "0",
+        "0",
+        '<strong class="warning">Debrief due</strong>',
+        "—",
+    ]
+    assert by_code[code(written)][6:] == ["0", "Written", "05/06/2026"]
+    assert cells[0][0] == code(raised)  # newest first
+
+
+def test_the_codes_are_the_models_codes(subject):
     alert = services.raise_alert(actor=None, defender=subject, message="Help")
 
     assert rows.alert_code(alert.pk) == alert.code
+    assert rows.defender_code(subject.pk) == subject.code
 
 
 def test_rows_speak_the_readers_language(client, desk_officer, subject):
@@ -193,6 +246,7 @@ def test_rows_speak_the_readers_language(client, desk_officer, subject):
     login_fresh(client, desk_officer)
 
     network = _network(client, subject, HTTP_ACCEPT_LANGUAGE="es")
+    listed = client.get(reverse("networks:alert-list"), HTTP_ACCEPT_LANGUAGE="es")
 
     with translation.override("es"):
         lawyer, lowered = translation.gettext("Lawyer"), translation.gettext("Lowered")
@@ -208,10 +262,12 @@ def test_rows_speak_the_readers_language(client, desk_officer, subject):
     assert f"Llamar · {by} · {due}" in network  # the Spanish short date: day first
     assert f" · {lowered} · {raised} · " in network
     assert f"<br>{watch}</li>" in network
-    assert f'<strong class="warning">{debrief_due}</strong>' in network
+    (row,) = _list_cells(listed.content.decode())
+    assert row[3:5] == [lowered, raised]
+    assert row[7] == f'<strong class="warning">{debrief_due}</strong>'
 
 
-def test_the_network_page_reads_only_the_columns_it_shows(client, desk_officer, subject):
+def test_the_lists_read_only_the_columns_they_show(client, desk_officer, subject):
     alert = _lowered(subject, watch="w")
     services.add_follow_up(actor=None, alert=alert, action="a", owner="o", due_on=date(2026, 3, 4))
     make_contact(subject, name="Rosa")
@@ -220,6 +276,8 @@ def test_the_network_page_reads_only_the_columns_it_shows(client, desk_officer, 
 
     with CaptureQueriesContext(connection) as network:
         _network(client, subject)
+    with CaptureQueriesContext(connection) as listed:
+        client.get(reverse("networks:alert-list"))
 
     network_sql = " ".join(query["sql"] for query in network.captured_queries)
     # A contact's channels and languages, an alert's message, location and reasons: none is
@@ -234,3 +292,11 @@ def test_the_network_page_reads_only_the_columns_it_shows(client, desk_officer, 
         assert column not in network_sql
     assert '"networks_alert"."watch"' in network_sql
     assert '"networks_followup"."action"' in network_sql
+    list_sql = " ".join(query["sql"] for query in listed.captured_queries)
+    for column in (
+        '"networks_alert"."message"',
+        '"networks_alert"."watch"',
+        '"defenders_defender"."pseudonym"',
+    ):
+        assert column not in list_sql
+    assert '"networks_alert"."raised_at"' in list_sql

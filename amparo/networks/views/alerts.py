@@ -17,7 +17,7 @@ from amparo.core.pages import form_status, rebound, user_of
 from amparo.core.paging import cursor, keyset_page
 from amparo.defenders.queries import defender_of_user
 from amparo.defenders.rules import organisations_with
-from amparo.networks import queries, services
+from amparo.networks import queries, rows, services
 from amparo.networks.enums import AlertState
 from amparo.networks.forms import AlertForm, CloseAlertForm
 from amparo.networks.models import Alert
@@ -47,11 +47,15 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     if state in AlertState.values:
         alerts = alerts.filter(state=state)
     page = keyset_page(
-        alerts, order=queries.ALERT_ORDER, after=cursor(request.GET.get("after")), size=PAGE_SIZE
+        queries.alert_list_rows(alerts),
+        order=queries.ALERT_ORDER,
+        after=cursor(request.GET.get("after")),
+        size=PAGE_SIZE,
     )
     context = {
         "page": page,
         "alerts": page.rows,
+        "alert_rows": rows.alert_rows(page.rows),
         "states": AlertState.choices,
         "state": state,
         # A defender starts here (the header's "Alerts"): their own network, check-ins and
