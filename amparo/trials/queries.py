@@ -8,8 +8,12 @@ visible records the person may not change raise PermissionDenied on writes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
+from string import hexdigits
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -23,9 +27,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -33,7 +38,16 @@ from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, Organisation, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.core.paging import Page, page_from
-from amparo.core.pickers import Known, Picker, pick
+from amparo.core.pickers import (
+    CODE_SEARCH_MIN,
+    PICKER_LIMIT,
+    SEARCH_WINDOW,
+    Known,
+    Picker,
+    matches,
+    normalise_name,
+    pick,
+)
 from amparo.defenders.models import Defender
 from amparo.incidents.models import Incident
 from amparo.incidents.queries import LIST_ORDER as INCIDENT_ORDER
@@ -178,29 +192,154 @@ def organisations_to_open_in(user: Person) -> list[Organisation]:
 
 # --- pickers over large tables (PERFORMANCE.md 6, amparo/core/pickers.py) ---
 
+#: A picker's search reads the records it may offer newest first, this many per query: each
+#: label is Tier 1, decrypted and compared in memory (SECURITY.md: no blind index).
+SEARCH_BATCH = SEARCH_WINDOW
+#: A code shows the first six hex digits of the record's id.
+CODE_DIGITS = 6
+#: At most this many queries per search (SEARCH_BATCH * SEARCH_BATCHES records decrypted):
+#: beyond, the search stops and says so, and a code is still looked up by its id.
+SEARCH_BATCHES = 10
+
+
+@dataclass(frozen=True)
+class Searched(Picker):
+    """A picker's search: `matched` counts the records read that match; `truncated` says the
+    search stopped before the oldest record, either because more than PICKER_LIMIT matched
+    (`matched` is then "at least") or because it read its most (`read` records)."""
+
+    read: int = 0
+
+    @property
+    def cut_short(self) -> bool:
+        """Stopped at its bound with few matches: an older record may match unseen."""
+        return self.truncated and (self.matched or 0) <= PICKER_LIMIT
+
+
+@dataclass(frozen=True)
+class _Source:
+    """What a picker searches: the records the person may pick (their access path), in the
+    order of their list index, and how a row becomes a `Known` from the columns it reads."""
+
+    candidates: QuerySet[Any]
+    order: tuple[str, ...]
+    columns: tuple[str, ...]
+    known: Callable[[Any], Known]
+    #: The letter of the records' code (D-3F2A9C): a code names the first six hex digits of
+    #: the id, so it is found in SQL however old the record.
+    prefix: str
+
+
+def _after(row: Any, order: tuple[str, ...]) -> Q:
+    """The records after `row` in `order` (a total order, ending with the id): keyset paging
+    along the list index."""
+    conditions = []
+    equal: dict[str, Any] = {}
+    for field in order:
+        name = field.removeprefix("-")
+        lookup = "lt" if field.startswith("-") else "gt"
+        conditions.append(Q(**equal, **{f"{name}__{lookup}": getattr(row, name)}))
+        equal[name] = getattr(row, name)
+    return reduce(or_, conditions)
+
+
+def _codes(search: str, prefix: str) -> list[str]:
+    """What the search may name as the start of a record's code (D-3F2A9C: the id's first hex
+    digits), lower case: the search itself when it is four to six hex digits, and what follows
+    the code's letter when it starts with it (D is a hex digit too)."""
+    typed = search.replace(" ", "").replace("-", "").upper()
+    hexes = [typed]
+    if typed.startswith(prefix):
+        hexes.append(typed[1:])
+    return [
+        h.lower()
+        for h in hexes
+        if CODE_SEARCH_MIN <= len(h) <= CODE_DIGITS and not set(h) - set(hexdigits.upper())
+    ]
+
+
+def _search(source: _Source, *, search: str, keep: Iterable[UUID]) -> Picker:
+    """PICKER_LIMIT records and the kept ones. Without a search, the newest (core `pick`, one
+    query). With one, the records read SEARCH_BATCH at a time along the list index, newest
+    first, each compared in memory, until more than PICKER_LIMIT match, the oldest is read or
+    SEARCH_BATCHES queries are made; the first query also brings the kept records, whatever
+    their age. Cut short by its bound, a search that is a code also looks for the record whose
+    id it names (one more query): no record the person may pick is out of reach."""
+    keep = list(keep)
+    wanted = normalise_name(search)
+    if not wanted:
+        return pick(
+            source.candidates,
+            lambda rows: [source.known(r) for r in rows.only(*source.columns)],
+            search=search,
+            keep=keep,
+            order=source.order,
+        )
+    ordered = source.candidates.order_by(*source.order).only(*source.columns, *_names(source))
+    window = ordered.values("pk")[:SEARCH_BATCH]
+    first = list(ordered.filter(Q(pk__in=window) | Q(pk__in=keep)))
+    batch = first[:SEARCH_BATCH]  # the window comes first: a kept record past it, after it
+    kept = [source.known(row) for row in first if row.pk in keep]
+    found: list[Known] = []
+    read = 0
+    queries = 1
+    while True:
+        read += len(batch)
+        found += [k for k in map(source.known, batch) if k.id not in keep and matches(k, wanted)]
+        more = len(batch) == SEARCH_BATCH
+        if not more or len(found) > PICKER_LIMIT or queries >= SEARCH_BATCHES:
+            break
+        batch = list(ordered.filter(_after(batch[-1], source.order))[:SEARCH_BATCH])
+        queries += 1
+    codes = _codes(search, source.prefix)
+    if more and len(found) <= PICKER_LIMIT and codes:
+        seen = {k.id for k in found} | set(keep)
+        named = reduce(or_, (Q(id_text__startswith=code) for code in codes))
+        older = ordered.annotate(id_text=Cast("id", TextField())).filter(named)
+        found += [k for k in map(source.known, older[: PICKER_LIMIT + 1]) if k.id not in seen]
+    return Searched(
+        options=kept + found[:PICKER_LIMIT],
+        search=search,
+        matched=len(found),
+        truncated=more,
+        read=read,
+    )
+
+
+def _names(source: _Source) -> list[str]:
+    return [field.removeprefix("-") for field in source.order]
+
 
 def defender_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Defender]:
     """Defenders a case of the organisation may name: those it keeps, when the person holds
     `trials.edit` there. Newest first, the order of the defenders' list index."""
     if organisation_id not in rules.organisations(user, Perm.TRIALS_EDIT):
         return Defender.objects.none()
-    return Defender.objects.filter(organisation_id=organisation_id).order_by("-created_at", "-id")
+    return Defender.objects.filter(organisation_id=organisation_id).order_by(*DEFENDER_ORDER)
 
 
-def _known_defenders(rows: QuerySet[Defender]) -> list[Known]:
-    return [
-        Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind)
-        for d in rows.only("id", "organisation_id", "kind", "pseudonym")
-    ]
+#: The defenders' list index.
+DEFENDER_ORDER = ("-created_at", "-id")
+
+
+def _known_defender(d: Defender) -> Known:
+    return Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind)
 
 
 def defender_picker(
     user: Person, *, organisation_id: Any, search: str = "", keep: Iterable[UUID] = ()
 ) -> Picker:
     """PICKER_LIMIT defenders (the newest, or those whose pseudonym or code matches `search`)
-    and the chosen ones (`keep`) the person may still choose; one query."""
-    candidates = defender_candidates(user, organisation_id=organisation_id)
-    return pick(candidates, _known_defenders, search=search, keep=keep)
+    and the chosen ones (`keep`) the person may still choose: one query, and with a search
+    one per SEARCH_BATCH defenders read (`_search`)."""
+    source = _Source(
+        candidates=defender_candidates(user, organisation_id=organisation_id),
+        order=DEFENDER_ORDER,
+        columns=("id", "organisation_id", "kind", "pseudonym"),
+        known=_known_defender,
+        prefix="D",
+    )
+    return _search(source, search=search, keep=keep)
 
 
 def incident_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Incident]:
@@ -208,21 +347,24 @@ def incident_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Incid
     return incidents_visible_to(user).filter(organisation_id=organisation_id)
 
 
-def _known_incidents(rows: QuerySet[Incident]) -> list[Known]:
-    return [
-        Known(i.pk, i.title, i.code, i.organisation_id, i.status)
-        for i in rows.only("id", "organisation_id", "status", "title")
-    ]
+def _known_incident(i: Incident) -> Known:
+    return Known(i.pk, i.title, i.code, i.organisation_id, i.status)
 
 
 def incident_picker(
     user: Person, *, organisation_id: Any, search: str = "", keep: Iterable[UUID] = ()
 ) -> Picker:
     """PICKER_LIMIT incidents (the most recently dated, or those whose short description or
-    code matches `search`) and the chosen ones; one query, read from the incident list's
-    index."""
-    candidates = incident_candidates(user, organisation_id=organisation_id)
-    return pick(candidates, _known_incidents, search=search, keep=keep, order=INCIDENT_ORDER)
+    code matches `search`) and the chosen ones: one query read from the incident list's
+    index, and with a search one per SEARCH_BATCH incidents read (`_search`)."""
+    source = _Source(
+        candidates=incident_candidates(user, organisation_id=organisation_id),
+        order=INCIDENT_ORDER,
+        columns=("id", "organisation_id", "status", "title"),
+        known=_known_incident,
+        prefix="I",
+    )
+    return _search(source, search=search, keep=keep)
 
 
 def hidden_incidents(user: Person, case: CriminalisationCase) -> list[Incident]:
