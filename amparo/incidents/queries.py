@@ -192,6 +192,27 @@ def _after_q(queryset: QuerySet[Incident], after: UUID) -> Q:
     )
 
 
+#: What a row of the register's list shows (incidents/rows.py): its id (code and link), status,
+#: dates and their precision, place and the danger-now flag. No Tier-1 column is read, so the
+#: organisation that binds their ciphertext is not read either.
+LIST_FIELDS = (
+    "id",
+    "status",
+    "occurred_on",
+    "date_precision",
+    "date_end",
+    "country",
+    "region",
+    "is_danger_now",
+)
+
+
+def list_rows(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
+    """`queryset` as the list's rows read it: LIST_FIELDS only (their acts and perpetrators'
+    kinds come after, for the page's rows: `attach_summaries`)."""
+    return queryset.only(*LIST_FIELDS)
+
+
 def keyset_page(queryset: QuerySet[Incident], *, after: UUID | None, size: int) -> Page[Incident]:
     """The `size` rows after the incident `after` (in LIST_ORDER), and the cursor of the next
     page, in one query: the cursor's position is a subquery of it."""

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseStopPolling
 
 from amparo.accounts.models import User
+from amparo.core.choices import translated_labels
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.htmx import if_none_match, is_htmx, stop_polling_when_gone
 from amparo.core.locking import EditConflict
@@ -37,7 +38,7 @@ from amparo.files import services as file_services
 from amparo.files.forms import AttachmentUploadForm
 from amparo.files.upload import EncryptedUploadedFile, upload_was_too_large
 from amparo.incidents import export, links, queries, rules, services
-from amparo.incidents.enums import AttackType, IncidentStatus, PerpetratorKind
+from amparo.incidents.enums import IncidentStatus
 from amparo.incidents.forms import (
     MAX_ROWS,
     ActForm,
@@ -57,7 +58,15 @@ from amparo.incidents.forms import (
     check_organisation,
     party_formsets,
 )
-from amparo.incidents.models import Incident, IncidentExport, Intervention, Source
+from amparo.incidents.models import (
+    Act,
+    Incident,
+    IncidentExport,
+    Intervention,
+    Perpetrator,
+    Source,
+)
+from amparo.incidents.rows import incident_rows
 
 PAGE_SIZE = 50
 
@@ -99,10 +108,11 @@ def with_labels(incidents: Iterable[Incident]) -> list[Incident]:
     perpetrator; acts and involvements attached by `queries.attach_summaries`).
     `get_FOO_display()` rebuilds and hashes the field's whole list of lazy choices on every
     call: once per row and per label it was most of a 50-row page's time. Here each label
-    is translated once per page."""
-    statuses = {value: str(label) for value, label in IncidentStatus.choices}
-    types = {value: str(label) for value, label in AttackType.choices}
-    kinds = {value: str(label) for value, label in PerpetratorKind.choices}
+    is translated once per process and language (`core.choices.translated_labels`). The list
+    writes its rows from these labels (`rows.incident_rows`)."""
+    statuses = translated_labels(Incident, "status")
+    types = translated_labels(Act, "act_type")
+    kinds = translated_labels(Perpetrator, "kind")
     rows = list(incidents)
     for incident in rows:
         incident.status_label = statuses.get(incident.status, incident.status)  # type: ignore[attr-defined]
@@ -127,10 +137,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     filters = filter_form.filters()
     visible = queries.incidents_visible_to(user, narrow=True)
     incidents = queries.filter_incidents(visible, filters)
-    page = queries.keyset_page(incidents, after=_after(request), size=PAGE_SIZE)
+    page = queries.keyset_page(queries.list_rows(incidents), after=_after(request), size=PAGE_SIZE)
+    rows = with_labels(queries.attach_summaries(page.rows))
     context = {
         "page": page,
-        "incidents": with_labels(queries.attach_summaries(page.rows)),
+        "incidents": rows,
+        "incident_rows": incident_rows(rows),
         "filter_form": filter_form,
         "filters": filters,
         "query": _query_without_page(request),
