@@ -11,7 +11,7 @@ from amparo.core.form_choices import SharedChoices, freeze
 
 
 class Probe(forms.Form):
-    kind = forms.ChoiceField(choices=[("a", gettext_lazy("A")), ("b", "B")])
+    kind = forms.ChoiceField(choices=[("a", gettext_lazy("Threat")), ("b", "B")])
     grouped = forms.ChoiceField(choices=[("Group", [("x", "X"), ("y", "Y")]), ("z", "Z")])
     many = forms.MultipleChoiceField(choices=[(1, "one"), (2, "two")])
     radio = forms.ChoiceField(choices=[("p", "P")], widget=forms.RadioSelect)
@@ -33,7 +33,7 @@ def test_a_form_that_assigns_choices_changes_only_itself():
     first.fields["kind"].choices = [("c", "C")]
     second = Probe()
     assert list(first.fields["kind"].choices) == [("c", "C")]
-    assert list(second.fields["kind"].choices) == [("a", "A"), ("b", "B")]
+    assert list(second.fields["kind"].choices) == [("a", "Threat"), ("b", "B")]
     assert [value for value, _label in second.fields["kind"].widget.choices] == ["a", "b"]
 
 
