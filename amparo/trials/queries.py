@@ -102,17 +102,26 @@ def cases_visible_to(user: Person) -> QuerySet[CriminalisationCase]:
     return CriminalisationCase.objects.filter(rules.visible_q(user)).order_by(*LIST_ORDER)
 
 
+#: What a row of the case list shows (trials/rows.py): none of the case's four Tier-1 columns.
+LIST_FIELDS = ("id", "country", "stage", "detention")
+#: Of each listed defender, the pseudonym and the organisation that binds its ciphertext: a
+#: defender row carries eight Tier-1 columns the list would otherwise read and keep.
+LIST_DEFENDER_FIELDS = ("id", "organisation_id", "pseudonym")
+
+
 def case_page(
     cases: QuerySet[CriminalisationCase], *, after: UUID | None, size: int
 ) -> Page[CriminalisationCase]:
-    """`size` cases after the case `after`, with their defenders, in two queries at any depth."""
+    """`size` cases after the case `after`, with their defenders, in two queries at any depth;
+    only the columns the list shows."""
     if after is not None:
         at = Subquery(CriminalisationCase.objects.filter(pk=after).values("created_at")[:1])
         cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
-    rows = cases.annotate(postponements=_postponements(), next_hearing=_next_hearing())
-    fetched = rows.prefetch_related(
-        Prefetch("defenders", queryset=Defender.objects.order_by("created_at"))
-    )[: size + 1]
+    rows = cases.only(*LIST_FIELDS).annotate(
+        postponements=_postponements(), next_hearing=_next_hearing()
+    )
+    defenders = Defender.objects.only(*LIST_DEFENDER_FIELDS).order_by("created_at")
+    fetched = rows.prefetch_related(Prefetch("defenders", queryset=defenders))[: size + 1]
     return page_from(fetched, size=size, is_first=after is None)
 
 

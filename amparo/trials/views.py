@@ -37,6 +37,7 @@ from amparo.trials.forms import (
     HearingForm,
 )
 from amparo.trials.models import CriminalisationCase, Hearing
+from amparo.trials.rows import case_rows
 
 PAGE_SIZE = 50
 #: How far ahead and back the feed reaches.
@@ -80,7 +81,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         after=uuid_param(request.GET.get("after")),
         size=PAGE_SIZE,
     )
-    context = {"page": page, "cases": page.rows, "can_open": rules.can_open(user)}
+    context = {
+        "page": page,
+        "cases": page.rows,
+        "case_rows": case_rows(page.rows),
+        "can_open": rules.can_open(user),
+    }
     return render(request, "trials/case_list.html", context)
 
 
