@@ -25,7 +25,7 @@ from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_or_none, uuid_param
-from amparo.core.pickers import PICKER_LIMIT, SEARCH_WINDOW
+from amparo.core.pickers import PICKER_LIMIT
 from amparo.trials import detention, ical, queries, rules, services
 from amparo.trials.enums import Pattern
 from amparo.trials.forms import (
@@ -169,7 +169,6 @@ def _case_form(
         "defender_picker": defenders,
         "incident_picker": incidents,
         "picker_limit": PICKER_LIMIT,
-        "scan_limit": SEARCH_WINDOW,
     }
     return form, context
 
