@@ -184,12 +184,16 @@ def test_the_panel_stops_polling_a_while_after_the_page_was_loaded(client, desk_
     POLL_MINUTES, and says how to see more."""
     alert = _raise(subject)
     login_fresh(client, desk_officer)
-    page = client.get(alert.get_absolute_url())
-    later = timezone.now() + timedelta(minutes=views.POLL_MINUTES, seconds=1)
+    # The page is loaded at a frozen instant: its deadline is a whole second, and a clock that
+    # ran on between the page and the test's own reading made this test flaky under load.
+    loaded = timezone.now().replace(microsecond=500_000)
+    with time_machine.travel(loaded, tick=False):
+        page = client.get(alert.get_absolute_url())
+    deadline = loaded.replace(microsecond=0) + timedelta(minutes=views.POLL_MINUTES)
 
-    with time_machine.travel(later - timedelta(seconds=2), tick=False):
+    with time_machine.travel(deadline - timedelta(seconds=1), tick=False):
         still = _poll(client, page)
-    with time_machine.travel(later, tick=False):
+    with time_machine.travel(deadline + timedelta(seconds=1), tick=False):
         stopped = _poll(client, page)
 
     assert still.status_code == 304
