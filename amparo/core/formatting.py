@@ -17,8 +17,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.template import defaultfilters
-from django.utils import formats
+from django.utils import formats, timezone
 
 #: Format characters written as numbers, and how; the time ones need a datetime.
 _DATE_PARTS = {
@@ -76,17 +77,20 @@ def date(value: Any, arg: str | None = None) -> str:
 
 
 def dater(arg: str) -> Callable[[Any], str]:
-    """`lambda value: date(value, arg)` for the rows of one list: the format of the active
-    language is found and planned once."""
+    """`lambda value: date(value, arg)` for the rows of one list, as `{{ value|date:arg }}`
+    writes it: an aware datetime is shown in the current time zone (the template language
+    converts it before its filter), and the active language's format is planned once."""
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
     plan = _plan(formats.get_format(arg))
-    if plan is None:
-        return lambda value: str(defaultfilters.date(value, arg))
-    template, needs_time = plan
 
     def write(value: Any) -> str:
         kind = type(value)
-        if kind is datetime.datetime or (kind is datetime.date and not needs_time):
-            return template.format(value, value.year % 100)
+        if kind is datetime.datetime and zone is not None and value.tzinfo is not None:
+            value = value.astimezone(zone)
+        if plan is not None and (
+            kind is datetime.datetime or (kind is datetime.date and not plan[1])
+        ):
+            return plan[0].format(value, value.year % 100)
         return str(defaultfilters.date(value, arg))
 
     return write

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from html import escape
 
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -40,8 +39,6 @@ def case_rows(cases: Iterable[CriminalisationCase]) -> SafeString:
     stages = translated_labels(CriminalisationCase, "stage")
     detentions = translated_labels(CriminalisationCase, "detention")
     link, short_datetime = linker("trials:case-detail"), dater("SHORT_DATETIME_FORMAT")
-    # `|date` shows an aware datetime in the current time zone.
-    zone = timezone.get_current_timezone()
     written = []
     for case in cases:
         defenders = ", ".join(escape(defender.pseudonym) for defender in case.defenders.all())
@@ -57,7 +54,7 @@ def case_rows(cases: Iterable[CriminalisationCase]) -> SafeString:
             f"{escape(detentions.get(case.detention, case.detention))}</td>"
             f'<td data-label="{label_postponed}">{postponements}</td>'
             f'<td data-label="{label_next}">'
-            f"{escape(short_datetime(next_hearing.astimezone(zone))) if next_hearing else '—'}"
+            f"{escape(short_datetime(next_hearing)) if next_hearing else '—'}"
             "</td>"
             "</tr>\n"
         )

@@ -95,3 +95,20 @@ def test_the_template_filter_is_the_planned_one_in_the_local_time(language: str)
             ]
         )
     assert rendered.endswith("2027-01-01 01:30")
+
+
+@pytest.mark.parametrize("language", ["en", "es", "th"])
+def test_a_dater_writes_what_the_template_filter_writes_in_the_local_time(language: str) -> None:
+    template = Template("{{ value|date:fmt }}")
+    with translation.override(language), timezone.override(NAIROBI):
+        for fmt in ["SHORT_DATE_FORMAT", "SHORT_DATETIME_FORMAT", "Y-m-d H:i:s"]:
+            write = formatting.dater(fmt)
+            for value in [*DATES, *DATETIMES, None]:
+                if type(value) is datetime.date and fmt != "SHORT_DATE_FORMAT":
+                    continue  # time specifiers for a date: Django refuses them
+                expected = template.render(Context({"value": value, "fmt": fmt}))
+                assert write(value) == expected, (language, fmt, value)
+    # A time stored in UTC is shown at the reader's clock: midnight UTC is 03:00 in Nairobi.
+    with timezone.override(NAIROBI):
+        assert formatting.dater("Y-m-d H:i")(DATETIMES[2].astimezone(UTC)) == "2026-12-31 22:30"
+        assert formatting.dater("Y-m-d H:i")(DATETIMES[0]) == "2026-01-02 03:00"
