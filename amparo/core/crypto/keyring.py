@@ -61,6 +61,7 @@ def forget_all() -> None:
     """Drop every unwrapped DEK from memory (after rotation or shredding, and between tests)."""
     with _lock:
         _slots.clear()
+    aead.forget_ciphers()
 
 
 def _remember(kid: str, row: DataKey, dek: bytes) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import logging
 import os
@@ -24,8 +25,10 @@ KEY_BYTES = 32
 _demo_warned = False
 
 
+@functools.lru_cache(maxsize=8)
 def parse_key(text: str) -> bytes:
-    """32 bytes from their base64 text; MasterKeyMissing names what is wrong, never the key."""
+    """32 bytes from their base64 text; MasterKeyMissing names what is wrong, never the key.
+    Kept per text: every encrypted field read asks for the KEK (and its id, below)."""
     cleaned = text.strip()
     try:
         raw = base64.b64decode(cleaned, validate=True)
@@ -80,6 +83,7 @@ def master_key() -> bytes:
     raise MasterKeyMissing("AMPARO_MASTER_KEY is not set")
 
 
+@functools.lru_cache(maxsize=8)
 def key_id(kek: bytes) -> str:
     """A public name for a KEK: enough to tell keys apart, useless for recovering one."""
     return hashlib.sha256(b"amparo kek id\x00" + kek).hexdigest()[:16]

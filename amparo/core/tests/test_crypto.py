@@ -91,6 +91,45 @@ def test_non_canonical_base64_is_refused():
         crypto.decrypt(token[:-1] + spare_bit_set, **PLACE)
 
 
+def _reference_unb64url(text: str) -> bytes | None:
+    """What `unb64url` must accept, written the obvious way: decode, then encode again and
+    compare (None where it must refuse)."""
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:
+        return None
+    return data if base64.urlsafe_b64encode(data).rstrip(b"=").decode() == text else None
+
+
+@given(
+    text=st.text(
+        alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/= .\n\x00é",
+        max_size=40,
+    )
+    | st.binary(max_size=30).map(aead.b64url)
+)
+def test_base64_decoding_accepts_exactly_the_canonical_encoding(text):
+    """The decoder checks the alphabet, the length and the spare bits instead of encoding the
+    bytes again (it runs once per encrypted value read): it must accept and refuse exactly
+    what the round trip would."""
+    expected = _reference_unb64url(text)
+
+    if expected is None:
+        with pytest.raises(crypto.DecryptionError):
+            aead.unb64url(text)
+    else:
+        assert aead.unb64url(text) == expected
+
+
+def test_forgetting_the_keys_drops_the_ciphers_built_from_them():
+    crypto.decrypt(crypto.encrypt(b"x", **PLACE), **PLACE)
+    assert aead._cipher.cache_info().currsize > 0
+
+    keyring.forget_all()
+
+    assert aead._cipher.cache_info().currsize == 0
+
+
 @pytest.mark.req("CRY-02")
 @pytest.mark.parametrize(
     "elsewhere",
