@@ -92,14 +92,6 @@ class DefenderSummaryOut(Schema):
     categories: list[Category]
     pseudonym: str
 
-    @staticmethod
-    def resolve_collective_type(obj: Defender) -> str | None:
-        return obj.collective_type or None
-
-    @staticmethod
-    def resolve_categories(obj: Defender) -> list[str]:
-        return [c.code for c in obj.categories.all()]
-
 
 class DefenderIntersectional(Schema):
     """Optional, sensitive attributes: only what the defender chose to tell."""
@@ -134,6 +126,14 @@ class DefenderOut(DefenderSummaryOut):
     collective_count: int = Field(
         description="Collectives you can see this one is in: `/defenders/{id}/collectives`."
     )
+
+    @staticmethod
+    def resolve_collective_type(obj: Defender) -> str | None:
+        return obj.collective_type or None
+
+    @staticmethod
+    def resolve_categories(obj: Defender) -> list[str]:
+        return [c.code for c in obj.categories.all()]
 
     @staticmethod
     def resolve_intersectional(obj: Defender) -> dict[str, Any]:
@@ -274,15 +274,31 @@ def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> di
         status=filters.status or "",
         category=filters.category or "",
         country=filters.country or "",
-    ).defer(*queries.LIST_DEFERRED)
-    rows = defenders.order_by("pk")
+    )
+    rows = queries.list_rows(defenders, also=("languages",)).order_by("pk")
     if filters.after is not None:
         rows = rows.filter(pk__gt=filters.after)
     limit = filters.limit
     page = list(rows[: limit + 1])
     more = len(page) > limit
-    page = page[:limit]
-    return {"items": page, "next_after": page[-1].pk if more else None}
+    page = queries.with_category_codes(page[:limit])
+    items = [
+        {
+            "id": defender.pk,
+            "code": defender.code,
+            "organisation_id": defender.organisation_id,
+            "kind": defender.kind,
+            "collective_type": defender.collective_type or None,
+            "status": defender.status,
+            "country": defender.country,
+            "region": defender.region,
+            "languages": defender.languages,
+            "categories": defender.category_codes,  # type: ignore[attr-defined]
+            "pseudonym": defender.pseudonym,
+        }
+        for defender in page
+    ]
+    return {"items": items, "next_after": page[-1].pk if more else None}
 
 
 @router.get(

@@ -379,10 +379,11 @@ def filtered_defenders(
     return defenders
 
 
-def list_rows(defenders: QuerySet[Defender]) -> QuerySet[Defender]:
-    """`defenders` as the list's rows read them: LIST_FIELDS only (the categories come after,
-    for the page's rows: `with_category_codes`)."""
-    return defenders.select_related(None).prefetch_related(None).only(*LIST_FIELDS)
+def list_rows(defenders: QuerySet[Defender], *, also: tuple[str, ...] = ()) -> QuerySet[Defender]:
+    """`defenders` as the list's rows read them: LIST_FIELDS only, and the fields `also` names
+    (the API's list shows the languages too; the categories come after, for the page's rows:
+    `with_category_codes`)."""
+    return defenders.select_related(None).prefetch_related(None).only(*LIST_FIELDS, *also)
 
 
 def list_page(defenders: QuerySet[Defender], *, after: UUID | None, size: int) -> Page[Defender]:

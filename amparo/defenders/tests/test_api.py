@@ -54,6 +54,24 @@ def test_list_filters_as_the_page_does(api_client, desk_officer, organisation, c
     ]
 
 
+def test_a_list_row_says_what_the_record_says(api_client, desk_officer, collective_record):
+    """The list writes its rows from the list's columns (no prefetch, no resolvers): each row
+    holds the same values as the record's own endpoint, field for field."""
+    collective_record.categories.create(code="land")
+    collective_record.categories.create(code="indigenous")
+    collective_record.languages = "es, nasa"
+    collective_record.region = "Cauca"
+    collective_record.save()
+    client = api_client(desk_officer)
+
+    (row,) = client.get(URL).json()["items"]
+    detail = client.get(f"{URL}/{collective_record.pk}").json()
+
+    assert sorted(row.pop("categories")) == sorted(detail["categories"]) == ["indigenous", "land"]
+    assert row == {key: detail[key] for key in row}
+    assert (row["languages"], row["collective_type"]) == ("es, nasa", "community")
+
+
 def test_detail_holds_the_record_and_counts_its_parts(
     api_client, desk_officer, record, collective_record
 ):
