@@ -64,30 +64,6 @@ class ActorOut(Schema):
     created_at: datetime
     updated_at: datetime
 
-    @staticmethod
-    def resolve_interests(obj: Actor) -> str:
-        return obj.interests or ""
-
-    @staticmethod
-    def resolve_duties(obj: Actor) -> str:
-        return obj.duties or ""
-
-    @staticmethod
-    def resolve_resources(obj: Actor) -> str:
-        return obj.resources or ""
-
-    @staticmethod
-    def resolve_view_of_defender(obj: Actor) -> str:
-        return obj.view_of_defender or ""
-
-    @staticmethod
-    def resolve_notes(obj: Actor) -> str:
-        return obj.notes or ""
-
-    @staticmethod
-    def resolve_latest_position(obj: Actor) -> SpacePosition | None:
-        return getattr(obj, "latest_position", None)
-
 
 class ActorPage(Schema):
     items: list[ActorOut]
@@ -205,12 +181,48 @@ def _in_map(subject: Any, *actor_ids: UUID | None) -> None:
         raise Http404
 
 
-def _with_latest(actors: list[Actor]) -> list[Actor]:
-    if actors:
-        positions = queries.latest_positions(actors[0].subject, [a.pk for a in actors])
-        for actor in actors:
-            actor.latest_position = positions.get(actor.pk)
-    return actors
+def _position_out(position: SpacePosition | None) -> dict[str, Any] | None:
+    if position is None:
+        return None
+    return {
+        "id": position.pk,
+        "actor_id": position.actor_id,
+        "positioned_on": position.positioned_on,
+        "acceptance": position.acceptance,
+        "deterrence": position.deterrence,
+        "rationale": position.rationale,
+        "created_at": position.created_at,
+    }
+
+
+def _actor_out(actor: Actor, latest_position: SpacePosition | None) -> dict[str, Any]:
+    """An actor as ActorOut shows it, from the fields of `queries.LIST_FIELDS`: the list's
+    rows and the single actor are written by this one function, as plain dicts (no resolvers
+    run per row)."""
+    return {
+        "id": actor.pk,
+        "subject_id": actor.subject_id,
+        "parent_id": actor.parent_id,
+        "actor_type": actor.actor_type,
+        "stance": actor.stance,
+        "power": actor.power,
+        "will_to_protect": actor.will_to_protect,
+        "name": actor.name,
+        # Fields added after the first migration may hold NULL: read as empty.
+        "interests": actor.interests or "",
+        "duties": actor.duties or "",
+        "resources": actor.resources or "",
+        "view_of_defender": actor.view_of_defender or "",
+        "notes": actor.notes or "",
+        "version": actor.version,
+        "latest_position": _position_out(latest_position),
+        "created_at": actor.created_at,
+        "updated_at": actor.updated_at,
+    }
+
+
+def _with_its_position(actor: Actor) -> dict[str, Any]:
+    return _actor_out(actor, queries.latest_position_of(actor))
 
 
 # --- actors ---
@@ -225,14 +237,21 @@ def _with_latest(actors: list[Actor]) -> list[Actor]:
 def actor_list(
     request: HttpRequest, defender_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
 ) -> dict[str, Any]:
-    """The actors come through the access path (their subject's reach), with the subject
-    joined: a page with rows proves the caller reaches the map, so the subject is not looked
-    up first. Only an empty page asks whether the map is there for them (404 otherwise)."""
+    """The actors come through the access path (their subject's reach): a page with rows
+    proves the caller reaches the map, so the subject is not looked up first. Only an empty
+    page asks whether the map is there for them (404 otherwise). The rows are read with the
+    columns they show and their latest positions in one more query, as prepared queries."""
     user = caller(request)
-    page = pk_page(queries.actors_visible_to(user).filter(subject_id=defender_id), after, limit)
-    if not page["items"]:
+    rows = queries.actor_page(user, defender_id, after=after, limit=limit)
+    if not rows:
         queries.get_subject_for_user(user, defender_id)
-    return {**page, "items": _with_latest(page["items"])}
+    more = len(rows) > limit
+    actors = rows[:limit]
+    positions = queries.latest_positions_of_page(actors)
+    return {
+        "items": [_actor_out(actor, positions.get(actor.pk)) for actor in actors],
+        "next_after": actors[-1].pk if more else None,
+    }
 
 
 @router.post(
@@ -252,8 +271,7 @@ def actor_create(request: HttpRequest, defender_id: UUID, body: ActorIn) -> Stat
         actor = services.create_actor(subject=subject, user=user, **form.actor_fields())
     except services.ActorMapError as error:
         return _invalid({"parent_id": [error.message]})
-    actor.latest_position = None
-    return Status(201, actor)
+    return Status(201, _actor_out(actor, None))
 
 
 @router.get(
@@ -262,10 +280,8 @@ def actor_create(request: HttpRequest, defender_id: UUID, body: ActorIn) -> Stat
     url_name="actor-detail",
     summary="One actor",
 )
-def actor_detail(request: HttpRequest, actor_id: UUID) -> Actor:
-    actor = queries.get_actor_for_user(caller(request), actor_id)
-    actor.latest_position = queries.latest_position_of(actor)
-    return actor
+def actor_detail(request: HttpRequest, actor_id: UUID) -> dict[str, Any]:
+    return _with_its_position(queries.get_actor_for_user(caller(request), actor_id))
 
 
 @router.put(
@@ -291,12 +307,10 @@ def actor_update(request: HttpRequest, actor_id: UUID, body: ActorUpdateIn) -> A
         )
     except EditConflict as error:
         current = queries.get_actor_for_user(user, error.current.pk)
-        current.latest_position = queries.latest_position_of(current)
-        return conflict(current=current)
+        return conflict(current=_with_its_position(current))
     except services.ActorMapError as error:
         return _invalid({"parent_id": [error.message]})
-    actor.latest_position = queries.latest_position_of(actor)
-    return actor
+    return _with_its_position(actor)
 
 
 # --- positions ---

@@ -14,9 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
+from amparo.accounts.permissions import Perm
 from amparo.actors import rules
 from amparo.actors.enums import RelationKind
 from amparo.actors.models import Actor, ActorRelation, SpacePosition
+from amparo.core.prepared import Prepared
+from amparo.defenders.lookups import ReachQuery
 from amparo.defenders.models import Defender
 
 if TYPE_CHECKING:
@@ -197,3 +200,118 @@ def hostile_without_deterrence(subject: Defender) -> list[Actor]:
     lever, or that were never placed. The caller has already checked access to `subject`;
     names decrypt on access, inside the caller's audit context."""
     return flagged_actors(actors_of(subject))
+
+
+# --- the API's list of a map's actors, prepared (ADR 0050) ---
+
+#: What a row of the API's list of actors shows, and the organisation that binds its Tier-1
+#: columns (they still decrypt through the field's descriptor, so each read is audited). The
+#: subject and the parent are not joined: the row shows their ids only.
+LIST_FIELDS = (
+    "id",
+    "organisation_id",
+    "subject_id",
+    "parent_id",
+    "actor_type",
+    "stance",
+    "power",
+    "will_to_protect",
+    "name",
+    "interests",
+    "duties",
+    "resources",
+    "view_of_defender",
+    "notes",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+#: What the API shows of a position, and the organisation that binds its rationale.
+POSITION_FIELDS = (
+    "id",
+    "organisation_id",
+    "actor_id",
+    "positioned_on",
+    "acceptance",
+    "deterrence",
+    "rationale",
+    "created_at",
+)
+
+#: A page of a map's actors per page length and per first or later page: the LIMIT is part of
+#: the SQL, and a later page adds the cursor.
+_ACTOR_PAGES: dict[tuple[int, bool], ReachQuery[Actor]] = {}
+
+
+def _actor_page_query(limit: int, *, later: bool) -> ReachQuery[Actor]:
+    query = _ACTOR_PAGES.get((limit, later))
+    if query is not None:
+        return query
+
+    def build(reach: Q, subject_id: UUID, *after: UUID) -> QuerySet[Actor]:
+        actors = Actor.objects.filter(reach, subject_id=subject_id)
+        if after:
+            actors = actors.filter(pk__gt=after[0])
+        return actors.only(*LIST_FIELDS).order_by("pk")[: limit + 1]
+
+    cursor = (Actor._meta.pk,) if later else ()
+    query = _ACTOR_PAGES[limit, later] = ReachQuery(
+        Actor,
+        build,
+        # `rules.visible_maps_q`'s reach, which the prepared SQL takes as arguments.
+        staff_perm=Perm.RISK_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix="subject__",
+        fields=(Actor._meta.get_field("subject"), *cursor),
+        samples=((UUID(int=3), UUID(int=5))[: 1 + later], (UUID(int=4), UUID(int=6))[: 1 + later]),
+    )
+    return query
+
+
+def actor_page(
+    user: User | AnonymousUser, subject_id: UUID, *, after: UUID | None, limit: int
+) -> list[Actor]:
+    """Up to `limit` + 1 actors of the subject's map that the person reaches, after the actor
+    `after` in primary-key order (ADR 0026), with LIST_FIELDS only: one more than a page
+    tells whether another follows. Empty when the map is not reached, or not there."""
+    if after is None:
+        return _actor_page_query(limit, later=False)(user, subject_id)
+    return _actor_page_query(limit, later=True)(user, subject_id, after)
+
+
+#: The latest position of each actor of a map whose id lies between two ids: a page of
+#: `actor_page` holds every actor of its map in its range of ids.
+_LATEST_IN_RANGE = Prepared(
+    SpacePosition,
+    lambda subject_id, first, last: (
+        SpacePosition.objects.filter(
+            actor__subject_id=subject_id,
+            actor_id__gte=first,
+            actor_id__lte=last,
+            pk=_latest_position_ids(OuterRef("actor")),
+        )
+        .only(*POSITION_FIELDS)
+        .order_by()
+    ),
+    fields=(
+        Actor._meta.get_field("subject"),
+        SpacePosition._meta.get_field("actor"),
+        SpacePosition._meta.get_field("actor"),
+    ),
+    samples=((UUID(int=1), UUID(int=2), UUID(int=3)), (UUID(int=4), UUID(int=5), UUID(int=6))),
+)
+
+
+def latest_positions_of_page(actors: list[Actor]) -> dict[UUID, SpacePosition]:
+    """The latest position of each actor of a page of `actor_page` (one map, ordered by id),
+    by actor id, with POSITION_FIELDS only. One query; the caller has the page, so the map is
+    known to be reached."""
+    if not actors:
+        return {}
+    first, last = actors[0], actors[-1]
+    return {
+        position.actor_id: position
+        for position in _LATEST_IN_RANGE(first.subject_id, first.pk, last.pk)
+    }

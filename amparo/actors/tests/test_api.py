@@ -44,6 +44,80 @@ def test_actor_list_shows_the_map_with_latest_positions(api_client, desk_officer
     assert by_name["Radio"]["interests"] == ""
 
 
+def test_a_list_row_says_what_the_actor_says(api_client, desk_officer, subject):
+    """The list writes its rows from the columns it shows and a query of the page's latest
+    positions (prepared, no resolvers): each row holds what the actor's own endpoint and the
+    record hold, field for field, every listed field filled. The Tier-1 values still decrypt
+    through the fields, so the read is audited for both rows."""
+    army = make_actor(subject, "Army")
+    unit = make_actor(
+        subject,
+        "Batallón 14",
+        parent=army,
+        stance=Stance.NEGATIVE,
+        power=5,
+        will_to_protect="low",
+        interests="The river crossing",
+        duties="Protect the community",
+        resources="Two trucks",
+        view_of_defender="Agitators",
+        notes="Changed commander in May",
+    )
+    place(unit, -2, 0, on=date(2026, 1, 1), rationale="Before")
+    latest = place(unit, -1, 2, on=date(2026, 2, 1), rationale="After the meeting")
+    client = api_client(desk_officer)
+
+    items = client.get(f"/api/v1/defenders/{subject.pk}/actors").json()["items"]
+    detail = client.get(f"/api/v1/actors/{unit.pk}").json()
+
+    (row,) = [item for item in items if item["id"] == str(unit.pk)]
+    assert row == detail
+    unit.refresh_from_db()
+    assert row == {
+        "id": str(unit.pk),
+        "subject_id": str(subject.pk),
+        "parent_id": str(army.pk),
+        "actor_type": "military",
+        "stance": "negative",
+        "power": 5,
+        "will_to_protect": "low",
+        "name": "Batallón 14",
+        "interests": "The river crossing",
+        "duties": "Protect the community",
+        "resources": "Two trucks",
+        "view_of_defender": "Agitators",
+        "notes": "Changed commander in May",
+        "version": unit.version,
+        "latest_position": {
+            "id": str(latest.pk),
+            "actor_id": str(unit.pk),
+            "positioned_on": "2026-02-01",
+            "acceptance": -1,
+            "deterrence": 2,
+            "rationale": "After the meeting",
+            "created_at": detail["latest_position"]["created_at"],
+        },
+        "created_at": detail["created_at"],
+        "updated_at": detail["updated_at"],
+    }
+    reads = AuditEvent.objects.filter(action="audit.tier1_read").values_list(
+        "object_ids", flat=True
+    )
+    # Only the list reads the army's name: its event names both actors and the position.
+    assert any({str(unit.pk), str(army.pk), str(latest.pk)} <= set(ids) for ids in reads)
+
+
+def test_hostile_text_comes_back_as_the_same_json_string(api_client, desk_officer, subject):
+    hostile = '<script>alert("x")</script> & \u2028 \\'
+    make_actor(subject, hostile, notes=hostile)
+
+    response = api_client(desk_officer).get(f"/api/v1/defenders/{subject.pk}/actors")
+
+    (row,) = response.json()["items"]
+    assert (row["name"], row["notes"]) == (hostile, hostile)
+    assert json.dumps(hostile)[1:-1].encode() in response.content
+
+
 def test_actor_list_pages_by_key(api_client, desk_officer, subject):
     expected = sorted(str(make_actor(subject, f"Actor {n}").pk) for n in range(3))
     client = api_client(desk_officer)
