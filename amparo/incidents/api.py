@@ -475,9 +475,10 @@ def incident_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     # The pages' path: narrowed, so a desk's list reads its index in list order from the
     # cursor on (the cursor's position is a subquery of the same query), whatever the size
     # of the register (PERFORMANCE.md 6).
-    visible = queries.incidents_visible_to(caller(request), narrow=True)
-    rows = queries.filter_incidents(visible, filters)
-    page = queries.keyset_page(rows, after=after, size=limit)
+    register = queries.register_for(caller(request))
+    page = queries.register_page(
+        register, filters, after=after, size=limit, columns=queries.API_LIST_FIELDS
+    )
     return {"items": queries.attach_summaries(page.rows), "next_after": page.next_after}
 
 

@@ -7,6 +7,7 @@ perpetrators' names) are decrypted in memory, for bounded sets, after the access
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from amparo.core.paging import Page, page_from
 from amparo.core.pickers import SEARCH_WINDOW, Known, Picker, normalise_name, pick
 from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.enums import DefenderKind, DefenderStatus
-from amparo.defenders.models import CollectiveMember, Defender, DefenderShare
+from amparo.defenders.models import CollectiveMember, Defender, DefenderCategory, DefenderShare
 from amparo.defenders.rules import defender_q, organisations_with
 from amparo.incidents import generations, rules
 from amparo.incidents.enums import DatePrecision, IncidentStatus, PerpetratorKind
@@ -104,13 +105,22 @@ def desk_only(user: Person) -> bool:
     """Whether everything this person sees is in registers they keep as staff (one small
     query). Then the organisation alone filters their lists, which the list index reads in
     order: a page of a 100k-incident register in a millisecond, not a sort of all of it."""
-    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
-    if not user.is_authenticated or not staff:
+    if not user.is_authenticated or not organisations_with(user, Perm.INCIDENTS_VIEW):
         return False
-    others = Q(pk__in=_through_victims(user)) | Q(
-        reported_by_id=user.pk, status=IncidentStatus.DRAFT
+    return not _OUTSIDE_THE_DESK(*_reach_of(user))
+
+
+def _outside_the_desk(user_id: Any, staff: Collection[Any], collectives: Collection[Any]) -> Any:
+    """One incident this person sees in a register they do not keep, if any."""
+    others = Q(pk__in=_through_victims_for(user_id, staff, collectives)) | Q(
+        reported_by_id=user_id, status=IncidentStatus.DRAFT
     )
-    return not Incident.objects.filter(others).exclude(organisation_id__in=staff).exists()
+    return (
+        Incident.objects.filter(others)
+        .exclude(organisation_id__in=staff)
+        .order_by()
+        .values_list("pk")[:1]
+    )
 
 
 def visible_incidents_q(user: Person, prefix: str = "", *, desk_only: bool = False) -> Q:
@@ -207,6 +217,19 @@ LIST_FIELDS = (
 )
 
 
+#: What a row of the API's list shows (`IncidentSummaryOut`): the Tier-2 columns.
+API_LIST_FIELDS = (
+    *LIST_FIELDS,
+    "organisation",
+    "location_precision",
+    "violation_status",
+    "channel",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
 def list_rows(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     """`queryset` as the list's rows read it: LIST_FIELDS only (their acts and perpetrators'
     kinds come after, for the page's rows: `attach_summaries`)."""
@@ -228,6 +251,11 @@ _REACH_FIELDS = (
     Defender._meta.get_field("collective_organisation"),
 )
 _SAMPLES = ((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ()))
+
+#: `desk_only`'s query, prepared: every list, count and export of the register asks it.
+_OUTSIDE_THE_DESK = PreparedRows(
+    Incident, _outside_the_desk, fields=_REACH_FIELDS, samples=(_SAMPLES[0][1:], _SAMPLES[1][1:])
+)
 
 #: One incident as `get_incident_for_user` reads it, compiled once per connection and shape
 #: of the reach: every incident page starts here (ADR 0050).
@@ -655,22 +683,38 @@ def attach_summaries(rows: list[Incident]) -> list[Incident]:
         return rows
     acts: dict[UUID, list[ActSummary]] = {row.pk: [] for row in rows}
     involvements: dict[UUID, list[InvolvementSummary]] = {row.pk: [] for row in rows}
-    for incident_id, act_type, victim_id in (
-        Act.objects.filter(incident_id__in=acts)
-        .order_by()
-        .values_list("incident_id", "act_type", "victim_id")
-    ):
+    for incident_id, act_type, victim_id in _ACT_SUMMARIES(list(acts)):
         acts[incident_id].append(ActSummary(act_type, victim_id))
-    for incident_id, kind in (
-        Involvement.objects.filter(incident_id__in=involvements)
-        .order_by()
-        .values_list("incident_id", "perpetrator__kind")
-    ):
+    for incident_id, kind in _INVOLVEMENT_KINDS(list(involvements)):
         involvements[incident_id].append(InvolvementSummary(kind))
     for row in rows:
         row.listed_acts = acts[row.pk]  # type: ignore[attr-defined]
         row.listed_involvements = involvements[row.pk]  # type: ignore[attr-defined]
     return rows
+
+
+#: `attach_summaries`' two queries, prepared per number of rows (ADR 0050): a page of the
+#: register, the API's list or a timeline reads them with every request.
+_ACT_SUMMARIES = PreparedRows(
+    Act,
+    lambda ids: (
+        Act.objects.filter(incident_id__in=ids)
+        .order_by()
+        .values_list("incident_id", "act_type", "victim_id")
+    ),
+    fields=(Act._meta.get_field("incident"),),
+    samples=(((),), ((),)),
+)
+_INVOLVEMENT_KINDS = PreparedRows(
+    Involvement,
+    lambda ids: (
+        Involvement.objects.filter(incident_id__in=ids)
+        .order_by()
+        .values_list("incident_id", "perpetrator__kind")
+    ),
+    fields=(Involvement._meta.get_field("incident"),),
+    samples=(((),), ((),)),
+)
 
 
 #: The list's banner counts untriaged danger-now reports up to this many, then says "50+".
@@ -705,6 +749,145 @@ _URGENT_IDS = PreparedRows(
 def urgent_count_for(user: Person) -> int:
     """`urgent_count(incidents_visible_to(user))`, prepared (ADR 0050)."""
     return len(_URGENT_IDS(*_reach_of(user))) if user.is_authenticated else 0
+
+
+# --- the register's list, prepared (ADR 0050 addendum) ---
+
+#: Each filter of IncidentFilters that is a parameter of the list's SQL: the field that
+#: writes it and two samples, distinct from every other argument's. `danger_now` is not one
+#: (when set, it adds a constant); the country is passed upper-cased, as the filter writes it.
+_FILTER_ARGUMENTS: dict[str, tuple[Any, Any, Any]] = {
+    "act_type": (Act._meta.get_field("act_type"), "act-1", "act-2"),
+    "date_from": (Incident._meta.get_field("occurred_on"), date(2001, 1, 1), date(2002, 1, 1)),
+    "date_to": (Incident._meta.get_field("occurred_on"), date(2003, 1, 1), date(2004, 1, 1)),
+    "country": (Incident._meta.get_field("country"), "C1", "C2"),
+    "region": (Incident._meta.get_field("region"), "region-1", "region-2"),
+    "perpetrator_kind": (Perpetrator._meta.get_field("kind"), "kind-1", "kind-2"),
+    "perpetrator": (Involvement._meta.get_field("perpetrator"), UUID(int=11), UUID(int=12)),
+    "category": (DefenderCategory._meta.get_field("code"), "category-1", "category-2"),
+    "status": (Incident._meta.get_field("status"), "status-1", "status-2"),
+}
+_AFTER_ARGUMENT = (Incident._meta.pk, UUID(int=13), UUID(int=14))
+
+
+@dataclass(frozen=True)
+class Register:
+    """The incidents one person's lists read: their reach (`_reach_of`), and whether all of
+    it lies in registers they keep (`desk_only`), asked once per request."""
+
+    reach: tuple[Any, set[Any], set[Any]]
+    only_desk: bool
+
+
+def register_for(user: Person) -> Register | None:
+    """None for a person who is not signed in: they see no incident."""
+    if not user.is_authenticated:
+        return None
+    return Register(_reach_of(user), desk_only(user))
+
+
+def _set_filters(filters: IncidentFilters) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name in (*_FILTER_ARGUMENTS, "danger_now")
+        if getattr(filters, name) not in (None, "", False)
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _list_query(
+    only_desk: bool,
+    set_filters: tuple[str, ...],
+    with_after: bool,
+    size: int,
+    columns: tuple[str, ...],
+) -> Prepared[Incident]:
+    """The list's page query for one shape of request: which filters are set, whether a
+    cursor is, the page size (a LIMIT is written into the SQL) and the columns read. Built by
+    the same functions as the queryset path (`filter_incidents`, `_after_q`), so both read
+    the same rows; compiled once per connection and reach shape."""
+    arguments = [name for name in set_filters if name in _FILTER_ARGUMENTS]
+    reach_fields: tuple[Any, ...] = (
+        (Incident._meta.get_field("organisation"),) if only_desk else _REACH_FIELDS
+    )
+    reach_samples: tuple[tuple[Any, ...], tuple[Any, ...]] = (
+        ((),) if only_desk else _SAMPLES[0][1:],
+        ((),) if only_desk else _SAMPLES[1][1:],
+    )
+    extra = [_FILTER_ARGUMENTS[name] for name in arguments]
+    if with_after:
+        extra.append(_AFTER_ARGUMENT)
+
+    def build(*args: Any) -> QuerySet[Incident]:
+        reach, rest = args[: len(reach_fields)], args[len(reach_fields) :]
+        visible = (
+            Incident.objects.filter(organisation_id__in=reach[0])
+            if only_desk
+            else Incident.objects.filter(visible_incidents_q_for(*reach))
+        )
+        values: dict[str, Any] = dict(zip(arguments, rest, strict=False))
+        if "danger_now" in set_filters:
+            values["danger_now"] = True
+        queryset = filter_incidents(visible.order_by(*LIST_ORDER), IncidentFilters(**values))
+        if with_after:
+            queryset = queryset.filter(_after_q(queryset, rest[-1]))
+        return queryset.only(*columns)[: size + 1]
+
+    return Prepared(
+        Incident,
+        build,
+        fields=(*reach_fields, *(f for f, _one, _two in extra)),
+        samples=(
+            (*reach_samples[0], *(one for _f, one, _two in extra)),
+            (*reach_samples[1], *(two for _f, _one, two in extra)),
+        ),
+    )
+
+
+def register_page(
+    register: Register | None,
+    filters: IncidentFilters,
+    *,
+    after: UUID | None,
+    size: int,
+    columns: tuple[str, ...] = LIST_FIELDS,
+) -> Page[Incident]:
+    """`keyset_page(filter_incidents(incidents_visible_to(user, narrow=True), filters)
+    .only(*columns), after=after, size=size)`, as a prepared query: the register's list is
+    the desk's most asked page, and building and compiling its queryset cost more than
+    running it (`test_prepared_lookups.py` holds the two to the same rows)."""
+    if register is None:
+        return Page(rows=[], next_after=None, is_first=after is None)
+    set_filters = _set_filters(filters)
+    query = _list_query(register.only_desk, set_filters, after is not None, size, columns)
+    user_id, staff, collectives = register.reach
+    reach: tuple[Any, ...] = (staff,) if register.only_desk else (user_id, staff, collectives)
+    values = [
+        filters.country.upper() if name == "country" else getattr(filters, name)
+        for name in set_filters
+        if name in _FILTER_ARGUMENTS
+    ]
+    if after is not None:
+        values.append(after)
+    return page_from(query(*reach, *values), size=size, is_first=after is None)
+
+
+#: `urgent_count` over a desk's own registers, prepared.
+_URGENT_DESK_IDS = PreparedRows(
+    Incident,
+    lambda staff: _urgent(Incident.objects.filter(organisation_id__in=staff)).values_list("pk"),
+    fields=(Incident._meta.get_field("organisation"),),
+    samples=(((),), ((),)),
+)
+
+
+def register_urgent_count(register: Register | None) -> int:
+    """`urgent_count(incidents_visible_to(user, narrow=True))`, prepared."""
+    if register is None:
+        return 0
+    if register.only_desk:
+        return len(_URGENT_DESK_IDS(register.reach[1]))
+    return len(_URGENT_IDS(*register.reach))
 
 
 # --- patterns (INC-5) ---

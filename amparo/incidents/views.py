@@ -135,9 +135,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     filter_form = IncidentFilterForm(request.GET or None)
     filters = filter_form.filters()
-    visible = queries.incidents_visible_to(user, narrow=True)
-    incidents = queries.filter_incidents(visible, filters)
-    page = queries.keyset_page(queries.list_rows(incidents), after=_after(request), size=PAGE_SIZE)
+    register = queries.register_for(user)
+    page = queries.register_page(register, filters, after=_after(request), size=PAGE_SIZE)
     rows = with_labels(queries.attach_summaries(page.rows))
     context = {
         "page": page,
@@ -146,7 +145,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "filters": filters,
         "query": _query_without_page(request),
-        "urgent": queries.urgent_count(visible),
+        "urgent": queries.register_urgent_count(register),
         "urgent_shown": queries.URGENT_SHOWN,
         "can_create": rules.can_create_incidents(user),
         "can_export": rules.can_export_incidents(user),

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.http import Http404
 
 from amparo.incidents import queries
@@ -64,3 +65,119 @@ def test_the_record_lookups_read_what_the_queryset_reads(request, register, pers
                     lookup(person, incident.pk)
     with pytest.raises(Http404):
         queries.get_incident_for_user(person, uuid.uuid4())
+
+
+# --- the register's list (register_page), prepared per shape of request ---
+
+
+def _queryset_page(person, filters, after, size, columns=queries.LIST_FIELDS):
+    visible = queries.incidents_visible_to(person, narrow=True)
+    rows = queries.filter_incidents(visible, filters).only(*columns)
+    return queries.keyset_page(rows, after=after, size=size)
+
+
+def _filter_cases(organisation):
+    """One case per filter, values taken from the register so that each finds rows, and all
+    of them at once (which finds few or none)."""
+    from amparo.defenders.models import DefenderCategory
+    from amparo.incidents.models import Act, Involvement
+
+    first = Incident.objects.filter(organisation=organisation).order_by("pk").first()
+    act = Act.objects.filter(incident=first).first()
+    involvement = Involvement.objects.select_related("perpetrator").filter(incident=first).first()
+    category = DefenderCategory.objects.values_list("code", flat=True).first() or "land"
+    values = {
+        "act_type": act.act_type,
+        "date_from": first.occurred_on,
+        "date_to": first.occurred_on,
+        "country": first.country.lower(),  # the filter upper-cases it
+        "region": first.region,
+        "perpetrator_kind": involvement.perpetrator.kind,
+        "perpetrator": involvement.perpetrator_id,
+        "category": category,
+        "status": first.status,
+        "danger_now": True,
+    }
+    cases = [queries.IncidentFilters.from_mapping({name: value}) for name, value in values.items()]
+    return [queries.IncidentFilters(), *cases, queries.IncidentFilters.from_mapping(values)]
+
+
+@pytest.fixture
+def linked_register(register, defender, organisation):
+    """The register, with the `defender` persona's own record among the victims: they reach
+    those incidents through the victims, not as staff (the list's other query)."""
+    from amparo.defenders.models import Defender
+
+    ana = Defender.objects.get(organisation=organisation)
+    ana.categories.create(code="land")
+    Defender.objects.filter(pk=ana.pk).update(user=defender)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_register_page_reads_what_the_queryset_reads(
+    request, linked_register, organisation, persona
+):
+    person = _person(request, persona)
+    register = queries.register_for(person)
+
+    found = []
+    for filters in _filter_cases(organisation):
+        found.append(bool(_queryset_page(person, filters, None, 1).rows))
+        for size in (1, 7, 50):
+            expected = _queryset_page(person, filters, None, size)
+            page = queries.register_page(register, filters, after=None, size=size)
+            assert [i.pk for i in page.rows] == [i.pk for i in expected.rows], filters
+            assert page.next_after == expected.next_after
+            # The next page, from the cursor, and from a cursor the person cannot see.
+            cursors = [expected.next_after, Incident.objects.order_by("-pk").first().pk]
+            for after in filter(None, cursors):
+                later = queries.register_page(register, filters, after=after, size=size)
+                reference = _queryset_page(person, filters, after, size)
+                assert [i.pk for i in later.rows] == [i.pk for i in reference.rows]
+                assert (later.next_after, later.is_first) == (reference.next_after, False)
+    if persona in ("desk_officer", "defender"):  # staff, and through the victims
+        assert all(found[:-2]), found  # each filter alone finds rows (danger_now may not)
+
+
+def test_the_register_page_reads_only_the_columns_asked_for(linked_register, desk_officer):
+    register = queries.register_for(desk_officer)
+    filters = queries.IncidentFilters()
+
+    (row,) = queries.register_page(register, filters, after=None, size=1).rows
+    (api_row,) = queries.register_page(
+        register, filters, after=None, size=1, columns=queries.API_LIST_FIELDS
+    ).rows
+
+    deferred = {f.attname for f in Incident._meta.concrete_fields} - {
+        Incident._meta.get_field(name).attname for name in queries.LIST_FIELDS
+    }
+    assert row.get_deferred_fields() == deferred
+    assert "version" not in api_row.get_deferred_fields()
+    assert api_row.version == Incident.objects.get(pk=api_row.pk).version
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_register_urgent_count_is_the_querysets(request, linked_register, persona):
+    person = _person(request, persona)
+
+    expected = queries.urgent_count(queries.incidents_visible_to(person, narrow=True))
+
+    assert queries.register_urgent_count(queries.register_for(person)) == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_desk_only_is_the_querysets(request, linked_register, persona):
+    from amparo.accounts.permissions import Perm
+    from amparo.defenders.rules import organisations_with
+
+    person = _person(request, persona)
+    staff = organisations_with(person, Perm.INCIDENTS_VIEW) if person.is_authenticated else set()
+    outside = (
+        Incident.objects.filter(
+            queries.visible_incidents_reference_q(person) & ~Q(organisation_id__in=staff)
+        ).exists()
+        if person.is_authenticated
+        else True
+    )
+
+    assert queries.desk_only(person) == (bool(staff) and not outside)
