@@ -5,12 +5,12 @@ read page by page under `/plans/{plan_id}/` (PERFORMANCE.md: 6 queries per endpo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -22,7 +22,7 @@ from amparo.core.locking import EditConflict
 from amparo.defenders.models import Defender
 from amparo.plans import queries, rules, services
 from amparo.plans.enums import PlanStatus
-from amparo.plans.models import SecurityPlan
+from amparo.plans.models import Measure, Protocol, SecurityPlan
 from amparo.plans.schemas import (
     MeasureIn,
     MeasureOut,
@@ -58,15 +58,39 @@ def _detail(user: User, plan_id: Any) -> SecurityPlan:
     return queries.get_plan_for_api(user, plan_id)
 
 
-def _part_page(
-    user: User, plan_id: UUID, rows: QuerySet[Any], after: UUID | None, limit: int
+def _page(
+    user: User, plan_id: UUID, rows: list[Any], limit: int, item: Callable[[Any], dict[str, Any]]
 ) -> dict[str, Any]:
-    """A page of the plan's measures or protocols. The rows are filtered through the plan's
-    access path already, so only an empty page needs to ask whether the plan is visible."""
-    page = pk_page(rows, after, limit)
-    if not page["items"]:
+    """A page of the plan's measures or protocols from `limit` + 1 rows. The rows are read
+    through the plan's access path already, so only an empty page needs to ask whether the
+    plan is visible."""
+    if not rows:
         queries.require_visible_plan(user, plan_id)
-    return page
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [item(row) for row in rows], "next_after": rows[-1].pk if more else None}
+
+
+def _measure_out(measure: Measure) -> dict[str, Any]:
+    """A measure as MeasureOut shows it, from `queries.MEASURE_FIELDS` (plain dicts: no
+    schema resolution per attribute of a model instance)."""
+    return {
+        "id": measure.pk,
+        "plan_id": measure.plan_id,
+        "description": measure.description,
+        "kind": measure.kind,
+        "is_acceptance": measure.is_acceptance,
+        "is_deterrence": measure.is_deterrence,
+        "is_protection": measure.is_protection,
+        "threat_id": measure.threat_id,
+        "factor_id": measure.factor_id,
+        "owner_id": measure.owner_id,
+        "owner_name": measure.owner_name,
+        "resources": measure.resources,
+        "deadline": measure.deadline,
+        "status": measure.status,
+        "version": measure.version,
+    }
 
 
 def _threats(ids: list[UUID]) -> list[Threat]:
@@ -135,7 +159,8 @@ def plan_measure_list(
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
     user = caller(request)
-    return _part_page(user, plan_id, queries.measures_of_plan(user, plan_id), after, limit)
+    rows = queries.measure_page(user, plan_id, after=after, limit=limit)
+    return _page(user, plan_id, rows, limit, _measure_out)
 
 
 @router.get(
@@ -151,11 +176,12 @@ def plan_protocol_list(
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
     user = caller(request)
-    page = _part_page(user, plan_id, queries.protocols_of_plan(user, plan_id), after, limit)
-    protocols = page["items"]
-    links = queries.protocol_links([p.pk for p in protocols]) if protocols else {}
-    page["items"] = [
-        {
+    protocols = queries.protocol_page(user, plan_id, after=after, limit=limit)
+    links = queries.links_of_protocol_page(protocols[:limit])
+
+    def item(protocol: Protocol) -> dict[str, Any]:
+        threat_ids, prerequisite_ids = links.get(protocol.pk, ([], []))
+        return {
             "id": protocol.pk,
             "plan_id": protocol.plan_id,
             "kind": protocol.kind,
@@ -163,13 +189,12 @@ def plan_protocol_list(
             "title": protocol.title,
             "steps": protocol.steps,
             "contacts": protocol.contacts,
-            "threat_ids": sorted(links.get(protocol.pk, ([], []))[0], key=str),
-            "prerequisite_ids": sorted(links.get(protocol.pk, ([], []))[1], key=str),
+            "threat_ids": sorted(threat_ids, key=str),
+            "prerequisite_ids": sorted(prerequisite_ids, key=str),
             "version": protocol.version,
         }
-        for protocol in protocols
-    ]
-    return page
+
+    return _page(user, plan_id, protocols, limit, item)
 
 
 @router.post(

@@ -30,6 +30,7 @@ from django.shortcuts import get_object_or_404
 
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm, roles_with
+from amparo.core.prepared import PreparedRows
 from amparo.defenders.lookups import ReachLookup, ReachQuery
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q
@@ -371,12 +372,144 @@ def require_visible_plan(user: User | AnonymousUser, plan_id: UUID) -> None:
         raise Http404
 
 
-def measures_of_plan(user: User | AnonymousUser, plan_id: UUID) -> QuerySet[Measure]:
-    return Measure.objects.filter(rules.plans_visible_q(user, prefix="plan__"), plan_id=plan_id)
+#: What the API shows of a measure, and the organisation that binds its Tier-1 columns (they
+#: still decrypt through the fields' descriptors, so each read is audited).
+MEASURE_FIELDS = (
+    "id",
+    "organisation_id",
+    "plan_id",
+    "description",
+    "kind",
+    "is_acceptance",
+    "is_deterrence",
+    "is_protection",
+    "threat_id",
+    "factor_id",
+    "owner_id",
+    "owner_name",
+    "resources",
+    "deadline",
+    "status",
+    "version",
+)
+
+#: What the API shows of a protocol, and the organisation that binds its Tier-1 columns.
+PROTOCOL_FIELDS = (
+    "id",
+    "organisation_id",
+    "plan_id",
+    "kind",
+    "situation",
+    "title",
+    "steps",
+    "contacts",
+    "version",
+)
+
+#: A page of a plan's measures or protocols, per model, page length and first or later page
+#: (the LIMIT is part of the SQL, a later page adds the cursor), prepared (ADR 0050).
+_PART_PAGES: dict[tuple[type[Any], int, bool], ReachQuery[Any]] = {}
 
 
-def protocols_of_plan(user: User | AnonymousUser, plan_id: UUID) -> QuerySet[Protocol]:
-    return Protocol.objects.filter(rules.plans_visible_q(user, prefix="plan__"), plan_id=plan_id)
+def _part_page_query(
+    model: type[Measure | Protocol], fields: tuple[str, ...], limit: int, *, later: bool
+) -> ReachQuery[Any]:
+    query = _PART_PAGES.get((model, limit, later))
+    if query is not None:
+        return query
+
+    def build(reach: Q, plan_id: UUID, *after: UUID) -> QuerySet[Any]:
+        rows = model.objects.filter(reach, plan_id=plan_id)
+        if after:
+            rows = rows.filter(pk__gt=after[0])
+        return rows.only(*fields).order_by("pk")[: limit + 1]
+
+    cursor = (model._meta.pk,) if later else ()
+    query = _PART_PAGES[model, limit, later] = ReachQuery(
+        model,
+        build,
+        # `rules.plans_visible_q(user, prefix="plan__")`, with the reach as arguments.
+        staff_perm=Perm.PLANS_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix="plan__subject__",
+        fields=(model._meta.get_field("plan"), *cursor),
+        samples=((UUID(int=3), UUID(int=5))[: 1 + later], (UUID(int=4), UUID(int=6))[: 1 + later]),
+    )
+    return query
+
+
+def _part_page(
+    user: User | AnonymousUser,
+    model: type[Measure | Protocol],
+    fields: tuple[str, ...],
+    plan_id: UUID,
+    *,
+    after: UUID | None,
+    limit: int,
+) -> list[Any]:
+    if after is None:
+        return _part_page_query(model, fields, limit, later=False)(user, plan_id)
+    return _part_page_query(model, fields, limit, later=True)(user, plan_id, after)
+
+
+def measure_page(
+    user: User | AnonymousUser, plan_id: UUID, *, after: UUID | None, limit: int
+) -> list[Measure]:
+    """Up to `limit` + 1 measures of the plan, through the plan's access path, after the
+    measure `after` in primary-key order (ADR 0026), with MEASURE_FIELDS only: one more than
+    a page tells whether another follows. Empty when the plan is not read, or not there."""
+    return _part_page(user, Measure, MEASURE_FIELDS, plan_id, after=after, limit=limit)
+
+
+def protocol_page(
+    user: User | AnonymousUser, plan_id: UUID, *, after: UUID | None, limit: int
+) -> list[Protocol]:
+    """`measure_page` for the plan's protocols, with PROTOCOL_FIELDS only."""
+    return _part_page(user, Protocol, PROTOCOL_FIELDS, plan_id, after=after, limit=limit)
+
+
+def _links_in_range(plan_id: UUID, first: UUID, last: UUID) -> QuerySet[Any]:
+    """`protocol_links`' query for the plan's protocols whose ids lie between two ids."""
+    prerequisites: Any = Protocol.prerequisites.through
+    threats: Any = Protocol.threats.through
+    of_page = {"protocol__plan_id": plan_id, "protocol_id__gte": first, "protocol_id__lte": last}
+    measure_links = (
+        prerequisites.objects.filter(**of_page)
+        .order_by()
+        .annotate(target=F("measure_id"), is_threat=Value(False))
+        .values_list("protocol_id", "target", "is_threat")
+    )
+    threat_links = (
+        threats.objects.filter(**of_page)
+        .order_by()
+        .annotate(target=F("threat_id"), is_threat=Value(True))
+        .values_list("protocol_id", "target", "is_threat")
+    )
+    links: QuerySet[Any] = measure_links.union(threat_links, all=True)
+    return links
+
+
+_LINKS_IN_RANGE = PreparedRows(
+    Protocol,
+    _links_in_range,
+    fields=(Protocol._meta.get_field("plan"), Protocol._meta.pk, Protocol._meta.pk),
+    samples=((UUID(int=1), UUID(int=2), UUID(int=3)), (UUID(int=4), UUID(int=5), UUID(int=6))),
+)
+
+
+def links_of_protocol_page(protocols: list[Protocol]) -> dict[Any, tuple[list[Any], list[Any]]]:
+    """`protocol_links` of a page of `protocol_page` (one plan's, ordered by id), prepared:
+    the page holds every protocol of its plan in its range of ids. One query; the caller has
+    the page, so the plan is known to be read."""
+    if not protocols:
+        return {}
+    first, last = protocols[0], protocols[-1]
+    links: dict[Any, tuple[list[Any], list[Any]]] = {}
+    for protocol_id, target, is_threat in _LINKS_IN_RANGE(first.plan_id, first.pk, last.pk):
+        answered, relied_on = links.setdefault(protocol_id, ([], []))
+        (answered if is_threat else relied_on).append(target)
+    return links
 
 
 def get_measure_for_user(

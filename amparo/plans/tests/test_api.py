@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 
 import pytest
 
@@ -84,6 +85,135 @@ def test_plan_measures_and_protocols_are_sub_resources(api_client, defender, sub
         for p in protocols["items"]
     ] == [("detention", ["Call the lawyer", "Tell the desk"], [str(threat.pk)], [str(measure.pk)])]
     assert (measures["next_after"], protocols["next_after"]) == (None, None)
+
+
+def test_a_measure_row_says_what_the_measure_says(api_client, desk_officer, subject):
+    """The list writes its rows from the columns it shows (prepared, plain dicts): each row
+    holds what the measure's own endpoint answers (a PATCH that changes nothing serialises
+    the whole record) and what the record holds, field for field, every field filled."""
+    plan = ready_plan(subject)
+    threat = plan.focus_threats.get()
+    factor = threat.factors.first()
+    measure = make_measure(
+        plan,
+        description="Letter to the governor",
+        kind="networking",
+        is_acceptance=True,
+        is_deterrence=True,
+        is_protection=True,
+        threat=threat,
+        factor=factor,
+        owner=desk_officer,
+        owner_name="The coordinator",
+        resources="Postage",
+        deadline=date(2026, 3, 1),
+        status="agreed",
+    )
+    client = api_client(desk_officer)
+
+    items = client.get(f"/api/v1/plans/{plan.pk}/measures").json()["items"]
+    own = _send(client, "PATCH", f"/api/v1/measures/{measure.pk}", {"version": 1}).json()
+
+    (row,) = [item for item in items if item["id"] == str(measure.pk)]
+    assert (
+        row
+        == own
+        == {
+            "id": str(measure.pk),
+            "plan_id": str(plan.pk),
+            "description": "Letter to the governor",
+            "kind": "networking",
+            "is_acceptance": True,
+            "is_deterrence": True,
+            "is_protection": True,
+            "threat_id": str(threat.pk),
+            "factor_id": str(factor.pk),
+            "owner_id": str(desk_officer.pk),
+            "owner_name": "The coordinator",
+            "resources": "Postage",
+            "deadline": "2026-03-01",
+            "status": "agreed",
+            "version": 1,
+        }
+    )
+    # The Tier-1 values still decrypt through the fields: the list's read is audited.
+    reads = AuditEvent.objects.filter(action="audit.tier1_read").values_list(
+        "object_ids", flat=True
+    )
+    assert any(str(measure.pk) in ids for ids in reads)
+
+
+def test_a_protocol_row_says_what_the_protocol_says(api_client, desk_lead, subject):
+    """Each protocol row holds the record's fields and the ids of every threat and measure it
+    links (read for the page's range of ids), field for field."""
+    plan = ready_plan(subject)
+    threat = plan.focus_threats.get()
+    first, second = plan.measures.get(), make_measure(plan, description="Second")
+    protocol = make_protocol(
+        plan,
+        kind="preventive",
+        situation="travel",
+        title="Before a trip",
+        steps=["Tell the desk", "Share the route"],
+        contacts="Desk: +57 300 000 0001",
+        threats=[threat],
+    )
+    protocol.prerequisites.add(first, second)
+    bare = make_protocol(plan, title="Nothing linked")
+
+    items = api_client(desk_lead).get(f"/api/v1/plans/{plan.pk}/protocols").json()["items"]
+
+    rows = {item["id"]: item for item in items}
+    assert rows[str(protocol.pk)] == {
+        "id": str(protocol.pk),
+        "plan_id": str(plan.pk),
+        "kind": "preventive",
+        "situation": "travel",
+        "title": "Before a trip",
+        "steps": ["Tell the desk", "Share the route"],
+        "contacts": "Desk: +57 300 000 0001",
+        "threat_ids": [str(threat.pk)],
+        "prerequisite_ids": sorted([str(first.pk), str(second.pk)]),
+        "version": 1,
+    }
+    assert (rows[str(bare.pk)]["threat_ids"], rows[str(bare.pk)]["prerequisite_ids"]) == ([], [])
+    assert len(rows) == 3
+
+
+def test_a_page_of_protocols_shows_only_its_own_links(api_client, desk_lead, subject):
+    """The links are read by the page's range of ids within the plan: a protocol of the next
+    page, or of another plan, lends none of its links to this page's rows."""
+    plan, other = ready_plan(subject), ready_plan(subject)
+    threat = plan.focus_threats.get()
+    for n in range(3):
+        make_protocol(plan, title=f"Protocol {n}", threats=[threat])
+        make_protocol(other, title=f"Other {n}", threats=[other.focus_threats.get()])
+    client = api_client(desk_lead)
+    url = f"/api/v1/plans/{plan.pk}/protocols"
+
+    first = client.get(url, {"limit": 2}).json()
+    rest = client.get(url, {"limit": 2, "after": first["next_after"]}).json()
+
+    items = first["items"] + rest["items"]
+    assert [item["id"] for item in items] == sorted(
+        str(pk) for pk in plan.protocols.values_list("pk", flat=True)
+    )
+    assert all(item["threat_ids"] == [str(threat.pk)] for item in items)
+
+
+@pytest.mark.parametrize("part", ["measures", "protocols"])
+def test_hostile_text_comes_back_as_the_same_json_string(api_client, desk_lead, subject, part):
+    hostile = '<script>alert("x")</script> & \u2028 \\'
+    plan = make_plan(subject)
+    make_measure(plan, description=hostile, owner_name=hostile)
+    make_protocol(plan, title=hostile, steps=[hostile], contacts=hostile)
+
+    response = api_client(desk_lead).get(f"/api/v1/plans/{plan.pk}/{part}")
+
+    (row,) = response.json()["items"]
+    texts = ("description", "owner_name") if part == "measures" else ("title", "contacts")
+    assert [row[name] for name in texts] == [hostile, hostile]
+    assert json.dumps(hostile)[1:-1].encode() in response.content
 
 
 @pytest.mark.parametrize("part", ["measures", "protocols"])
