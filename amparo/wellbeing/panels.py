@@ -14,12 +14,12 @@ if TYPE_CHECKING:
 
     from amparo.accounts.models import User
 
-ROWS = 10
+ROWS = queries.PANEL_ROWS
 
 
 def debrief_panel(user: User | AnonymousUser) -> dict[str, Any] | None:
     """Codes, dates and flags only (Tier 2): the dashboard decrypts nothing here. One query."""
-    incidents = list(queries.serious_without_debrief(user, today=timezone.localdate())[: ROWS + 1])
+    incidents = queries.serious_without_debrief_for_panel(user, today=timezone.localdate())
     if not incidents:
         return None
     return {"incidents": incidents[:ROWS], "more": len(incidents) > ROWS}

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from amparo.accounts import rules as account_rules
 from amparo.accounts.models import Organisation
 from amparo.accounts.permissions import Perm
+from amparo.core.prepared import Prepared
 from amparo.defenders.rules import organisations_with
 from amparo.incidents.enums import SEVERE_ATTACK_TYPES, AttackType, IncidentStatus
 from amparo.incidents.models import Act, Incident
@@ -166,29 +167,65 @@ def serious_q() -> Q:
     return (Q(is_danger_now=True) | Q(Exists(acts))) & ~Q(status=IncidentStatus.DRAFT)
 
 
-def _recent_q(today: date) -> Q:
+def _window(today: date) -> tuple[date, datetime]:
+    """ADR 0033's 30 days up to `today`: their first day, and its first instant."""
+    since = today - timedelta(days=SERIOUS_WINDOW_DAYS)
+    return since, datetime.combine(since, time.min, tzinfo=UTC)
+
+
+def _recent_q(since: date, start: datetime) -> Q:
     """ADR 0033: it happened in the last 30 days; when its date is unknown, it was recorded in
     the last 30 days."""
-    since = today - timedelta(days=SERIOUS_WINDOW_DAYS)
-    start = datetime.combine(since, time.min, tzinfo=UTC)
     return Q(occurred_on__gte=since) | Q(occurred_on__isnull=True, created_at__gte=start)
+
+
+def _debrief_desks(user: Person) -> set[Any]:
+    return organisations_with(user, Perm.DESK_EDIT) & organisations_with(user, Perm.INCIDENTS_VIEW)
+
+
+def _serious_without_debrief_in(desks: Any, since: date, start: datetime) -> QuerySet[Incident]:
+    return (
+        Incident.objects.filter(serious_q(), _recent_q(since, start), organisation_id__in=desks)
+        .exclude(Exists(DebriefPlan.objects.filter(incident_id=OuterRef("pk"))))
+        .order_by("-listed_on", "-created_at", "-id")
+    )
 
 
 def serious_without_debrief(user: Person, *, today: date) -> QuerySet[Incident]:
     """Serious incidents of the last 30 days, kept by a desk where the person plans debriefs,
     that have no debrief plan yet: Tier 2 only (codes, dates, flags). One query."""
-    desks = organisations_with(user, Perm.DESK_EDIT) & organisations_with(user, Perm.INCIDENTS_VIEW)
+    desks = _debrief_desks(user)
     if not desks:
         return Incident.objects.none()
-    return (
-        Incident.objects.filter(
-            serious_q(),
-            _recent_q(today),
-            organisation_id__in=desks,
-        )
-        .exclude(Exists(DebriefPlan.objects.filter(incident_id=OuterRef("pk"))))
-        .order_by("-listed_on", "-created_at", "-id")
-    )
+    return _serious_without_debrief_in(desks, *_window(today))
+
+
+#: Incidents the dashboard's panel lists before it says "All of them".
+PANEL_ROWS = 10
+
+#: The dashboard panel's query, prepared (ADR 0050): its columns only (code, date, flag).
+_PANEL = Prepared(
+    Incident,
+    lambda desks, since, start: _serious_without_debrief_in(desks, since, start).only(
+        "id", "listed_on", "is_danger_now"
+    )[: PANEL_ROWS + 1],
+    fields=(
+        Incident._meta.get_field("organisation"),
+        Incident._meta.get_field("occurred_on"),
+        Incident._meta.get_field("created_at"),
+    ),
+    samples=(
+        ((), date(2001, 1, 1), datetime(2001, 2, 3, tzinfo=UTC)),
+        ((), date(2002, 1, 1), datetime(2002, 2, 3, tzinfo=UTC)),
+    ),
+)
+
+
+def serious_without_debrief_for_panel(user: Person, *, today: date) -> list[Incident]:
+    """`serious_without_debrief(user, today=today)[:PANEL_ROWS + 1]`, prepared: the desk's
+    dashboard asks it on every visit."""
+    desks = _debrief_desks(user)
+    return _PANEL(desks, *_window(today)) if desks else []
 
 
 def get_incident_for_debrief(user: Person, incident_id: UUID) -> Incident:

@@ -248,15 +248,33 @@ def test_serious_incidents_without_a_debrief(organisation, desk_officer, org_adm
     )
     make_serious_incident(organisation, desk_officer, occurred_on=today - timedelta(days=40))
 
-    waiting = list(queries.serious_without_debrief(desk_officer, today=today))
-    assert set(waiting) == {serious, danger}
-    assert list(queries.serious_without_debrief(org_admin, today=today)) == []
-    assert list(queries.serious_without_debrief(outsider, today=today)) == []
+    def waiting(person, today):
+        """The list's queryset, checked against the dashboard panel's prepared query."""
+        found = list(queries.serious_without_debrief(person, today=today))
+        panel = queries.serious_without_debrief_for_panel(person, today=today)
+        assert [i.pk for i in panel] == [i.pk for i in found[: queries.PANEL_ROWS + 1]]
+        return found
+
+    assert set(waiting(desk_officer, today)) == {serious, danger}
+    assert waiting(org_admin, today) == []
+    assert waiting(outsider, today) == []
 
     make_debrief(serious, desk_officer)
-    assert list(queries.serious_without_debrief(desk_officer, today=today)) == [danger]
+    assert waiting(desk_officer, today) == [danger]
     later = today + timedelta(days=queries.SERIOUS_WINDOW_DAYS + 1)
-    assert list(queries.serious_without_debrief(desk_officer, today=later)) == []
+    assert waiting(desk_officer, later) == []
+
+
+def test_the_debrief_panel_shows_its_first_rows(organisation, desk_officer):
+    today = queries.timezone_today()
+    for days in range(queries.PANEL_ROWS + 2):
+        make_serious_incident(organisation, desk_officer, occurred_on=today - timedelta(days))
+
+    panel = queries.serious_without_debrief_for_panel(desk_officer, today=today)
+    found = list(queries.serious_without_debrief(desk_officer, today=today))
+
+    assert [i.pk for i in panel] == [i.pk for i in found[: queries.PANEL_ROWS + 1]]
+    assert len(panel) == queries.PANEL_ROWS + 1  # one more than shown: "All of them"
 
 
 def test_debriefs_belong_to_the_desk(organisation, desk_officer, defender, org_admin, outsider):
