@@ -232,6 +232,23 @@ _THREAT_TEXT = (
 )
 
 
+def _threat_summary_out(threat: Threat) -> dict[str, Any]:
+    """A threat as ThreatSummaryOut shows it, from `queries.THREAT_LIST_FIELDS` (plain dicts:
+    no schema resolution per attribute of a model instance)."""
+    return {
+        "id": threat.pk,
+        "subject_id": threat.subject_id,
+        "analysis_id": threat.analysis_id,
+        "summary": threat.summary,
+        "step": threat.step,
+        "alert": threat.alert,
+        "likelihood": threat.likelihood,
+        "impact": threat.impact,
+        "is_focus": threat.is_focus,
+        "version": threat.version,
+    }
+
+
 def _threat_out(user: User, threat: Threat) -> dict[str, Any]:
     """`threat` comes from `queries.get_threat_for_api` (with `factor_count`)."""
     incident_ids = [i.pk for i in queries.visible_linked_incidents(user, threat)]
@@ -390,12 +407,15 @@ def analysis_threat_list(
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
     user = caller(request)
-    return _page_of(
-        queries.threats_of_analysis(user, analysis_id),
-        after,
-        limit,
-        lambda: queries.require_visible_analysis(user, analysis_id),
-    )
+    rows = queries.threat_page_of_analysis(user, analysis_id, after=after, limit=limit)
+    if not rows:
+        queries.require_visible_analysis(user, analysis_id)
+    more = len(rows) > limit
+    threats = rows[:limit]
+    return {
+        "items": [_threat_summary_out(threat) for threat in threats],
+        "next_after": threats[-1].pk if more else None,
+    }
 
 
 @router.post(

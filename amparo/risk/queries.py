@@ -214,8 +214,65 @@ def get_analysis_for_api(user: User | AnonymousUser, analysis_id: UUID) -> RiskA
     return analysis
 
 
-def threats_of_analysis(user: User | AnonymousUser, analysis_id: UUID) -> QuerySet[Threat]:
-    return threats_visible_to(user).filter(analysis_id=analysis_id)
+#: What a row of the API's list of an analysis's threats shows, and the organisation that
+#: binds the summary's ciphertext (it still decrypts through the field, so the read is
+#: audited): the other Tier-1 columns are neither read nor kept, the subject and the analysis
+#: not joined.
+THREAT_LIST_FIELDS = (
+    "id",
+    "organisation_id",
+    "subject_id",
+    "analysis_id",
+    "summary",
+    "step",
+    "alert",
+    "likelihood",
+    "impact",
+    "is_focus",
+    "version",
+)
+
+#: A page of an analysis's threats per page length and per first or later page (the LIMIT is
+#: part of the SQL, a later page adds the cursor), prepared (ADR 0050).
+_THREAT_PAGES: dict[tuple[int, bool], ReachQuery[Threat]] = {}
+
+
+def _threat_page_query(limit: int, *, later: bool) -> ReachQuery[Threat]:
+    query = _THREAT_PAGES.get((limit, later))
+    if query is not None:
+        return query
+
+    def build(reach: Q, analysis_id: UUID, *after: UUID) -> QuerySet[Threat]:
+        threats = Threat.objects.filter(reach, analysis_id=analysis_id)
+        if after:
+            threats = threats.filter(pk__gt=after[0])
+        return threats.only(*THREAT_LIST_FIELDS).order_by("pk")[: limit + 1]
+
+    cursor = (Threat._meta.pk,) if later else ()
+    query = _THREAT_PAGES[limit, later] = ReachQuery(
+        Threat,
+        build,
+        # `_reach_q`'s reach (that of `threats_visible_to`), with the reach as arguments.
+        staff_perm=Perm.RISK_VIEW,
+        collective_perm=Perm.COLLECTIVE_VIEW,
+        shares=True,
+        prefix="subject__",
+        fields=(Threat._meta.get_field("analysis"), *cursor),
+        samples=((UUID(int=3), UUID(int=5))[: 1 + later], (UUID(int=4), UUID(int=6))[: 1 + later]),
+    )
+    return query
+
+
+def threat_page_of_analysis(
+    user: User | AnonymousUser, analysis_id: UUID, *, after: UUID | None, limit: int
+) -> list[Threat]:
+    """Up to `limit` + 1 threats of the analysis that the person reads (`threats_visible_to`),
+    after the threat `after` in primary-key order (ADR 0026), with THREAT_LIST_FIELDS only:
+    one more than a page tells whether another follows. Empty when the analysis is not read,
+    or not there, or has no threats."""
+    if after is None:
+        return _threat_page_query(limit, later=False)(user, analysis_id)
+    return _threat_page_query(limit, later=True)(user, analysis_id, after)
 
 
 def require_visible_analysis(user: User | AnonymousUser, analysis_id: UUID) -> None:

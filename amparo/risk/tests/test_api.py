@@ -85,6 +85,79 @@ def test_analysis_threats_and_their_factors_are_sub_resources(api_client, desk_o
     assert (threats["next_after"], factors["next_after"]) == (None, None)
 
 
+def test_a_threat_row_says_what_the_threat_says(api_client, desk_officer, subject):
+    """The list writes its rows from the columns it shows (prepared, plain dicts): each row
+    holds what the threat's own endpoint answers, field for field, every listed field filled.
+    The summary still decrypts through its field: the list's read is audited."""
+    from amparo.audit.models import AuditEvent
+    from amparo.risk import services
+    from amparo.risk.models import Threat
+
+    analysis = make_analysis(subject, desk_officer)
+    threat = make_threat(subject, desk_officer, summary="Car without plates", analysis=analysis)
+    threat = services.rate_threat(
+        threat=threat,
+        actor=desk_officer,
+        expected_version=threat.version,
+        likelihood=4,
+        impact=5,
+        is_focus=True,
+    )
+    threat = record_steps(threat, desk_officer, 2)
+    Threat.objects.filter(pk=threat.pk).update(alert="raised")
+    client = api_client(desk_officer)
+
+    (row,) = client.get(f"/api/v1/risk/analyses/{analysis.pk}/threats").json()["items"]
+    detail = client.get(f"/api/v1/risk/threats/{threat.pk}").json()
+
+    assert row == {key: detail[key] for key in row}
+    assert row == {
+        "id": str(threat.pk),
+        "subject_id": str(subject.pk),
+        "analysis_id": str(analysis.pk),
+        "summary": "Car without plates",
+        "step": 2,
+        "alert": "raised",
+        "likelihood": 4,
+        "impact": 5,
+        "is_focus": True,
+        "version": threat.version,
+    }
+    reads = AuditEvent.objects.filter(action="audit.tier1_read").values_list(
+        "object_ids", flat=True
+    )
+    assert any(str(threat.pk) in ids for ids in reads)
+
+
+def test_hostile_text_in_a_threat_comes_back_as_the_same_json_string(
+    api_client, desk_officer, subject
+):
+    hostile = '<script>alert("x")</script> & \u2028 \\'
+    analysis = make_analysis(subject, desk_officer)
+    make_threat(subject, desk_officer, summary=hostile, analysis=analysis)
+
+    response = api_client(desk_officer).get(f"/api/v1/risk/analyses/{analysis.pk}/threats")
+
+    (row,) = response.json()["items"]
+    assert row["summary"] == hostile
+    assert json.dumps(hostile)[1:-1].encode() in response.content
+
+
+def test_threats_of_another_analysis_or_organisation_are_not_listed(
+    api_client, desk_officer, outsider, subject
+):
+    analysis = make_analysis(subject, desk_officer)
+    mine = make_threat(subject, desk_officer, summary="Mine", analysis=analysis)
+    make_threat(subject, desk_officer, summary="Other analysis", analysis=make_analysis(subject))
+    url = f"/api/v1/risk/analyses/{analysis.pk}/threats"
+
+    listed = api_client(desk_officer).get(url).json()
+    foreign = api_client(outsider).get(url)
+
+    assert [item["id"] for item in listed["items"]] == [str(mine.pk)]
+    assert foreign.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("ratings", "factors", "expected"),
     [
