@@ -18,8 +18,9 @@ from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ConflictOut, ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
 from amparo.networks import queries, services
-from amparo.networks.enums import AlertState, CheckInState
+from amparo.networks.enums import DEBRIEF_AFTER, AlertState, CheckInState
 from amparo.networks.models import Alert, Contact
+from amparo.networks.rows import alert_code
 from amparo.networks.schemas import (
     AlertCloseIn,
     AlertDebriefIn,
@@ -253,12 +254,33 @@ def alert_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> dict[str, Any]:
-    alerts = queries.alerts_visible_to(caller(request))
+    alerts = queries.alert_api_rows(caller(request))
     if state is not None:
         alerts = alerts.filter(state=state)
     if defender_id is not None:
         alerts = alerts.filter(defender_id=defender_id)
-    return pk_page(alerts, after, limit)
+    # pk_page's paging over the rows' values: no alert instance, no defender row per row.
+    rows = alerts.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    page = list(rows[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return {
+        "items": [_alert_row(row) for row in page],
+        "next_after": page[-1]["id"] if more else None,
+    }
+
+
+def _alert_row(row: dict[str, Any]) -> dict[str, Any]:
+    """The body of AlertOut from the values of queries.alert_api_rows: what the model's
+    properties would say, `code` from the id and `debrief_due` from `has_debrief`
+    (Alert.debrief_due), and a blank outcome as null."""
+    has_debrief = row.pop("has_debrief")
+    row["code"] = alert_code(row["id"])
+    row["outcome"] = row["outcome"] or None
+    row["debrief_due"] = row["state"] in DEBRIEF_AFTER and not has_debrief
+    return row
 
 
 def _alert_detail(alert: Alert) -> dict[str, Any]:

@@ -225,19 +225,28 @@ def _next_follow_up() -> Subquery:
     )
 
 
-def _alerts_counted(user: User | AnonymousUser) -> QuerySet[Alert]:
-    """The alerts the person sees, newest first, with delivery counts and whether a debrief
-    was written (`debrief_due` reads it)."""
+def _alerts_seen(user: User | AnonymousUser) -> QuerySet[Alert]:
+    """The alerts the person sees, newest first."""
     return (
         Alert.objects.filter(rules.network_q(user, "defender__"))
         .exclude(_hidden_duress_q(user))
-        # Counted per listed alert (scalar subqueries), not by grouping every visible alert.
-        .annotate(
-            told=_counted(AlertDelivery, sent_at__isnull=False),
-            answered=_counted(AlertDelivery, acknowledged_at__isnull=False),
-            has_debrief=Exists(Debrief.objects.filter(alert_id=OuterRef("pk"))),
-        )
         .order_by(*ALERT_ORDER)
+    )
+
+
+def _has_debrief() -> Exists:
+    """Whether the outer alert's debrief was written (`Alert.debrief_due` reads it)."""
+    return Exists(Debrief.objects.filter(alert_id=OuterRef("pk")))
+
+
+def _alerts_counted(user: User | AnonymousUser) -> QuerySet[Alert]:
+    """The alerts the person sees, newest first, with delivery counts and whether a debrief
+    was written (`debrief_due` reads it)."""
+    # Counted per listed alert (scalar subqueries), not by grouping every visible alert.
+    return _alerts_seen(user).annotate(
+        told=_counted(AlertDelivery, sent_at__isnull=False),
+        answered=_counted(AlertDelivery, acknowledged_at__isnull=False),
+        has_debrief=_has_debrief(),
     )
 
 
@@ -272,6 +281,38 @@ ALERT_LIST_FIELDS = ("id", "defender", "source", "state", "raised_at")
 def alert_list_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """alerts_visible_to's alerts (filtered), reading only the columns of the list's rows."""
     return alerts.select_related(None).only(*ALERT_LIST_FIELDS)
+
+
+#: What a row of the API's alert list shows (AlertOut), all Tier 2: read as values, neither
+#: alerts nor their defender rows (nothing to decrypt); its code is written from the id.
+ALERT_API_FIELDS = (
+    "id",
+    "defender_id",
+    "source",
+    "state",
+    "raised_at",
+    "step",
+    "next_step_at",
+    "acknowledged_at",
+    "lowered_at",
+    "closed_at",
+    "outcome",
+    "version",
+    "has_debrief",
+    "next_follow_up_on",
+)
+
+
+def alert_api_rows(user: User | AnonymousUser) -> QuerySet[Alert, dict[str, Any]]:
+    """The alerts the person sees, as alerts_visible_to finds them, in a dict of
+    ALERT_API_FIELDS per alert: whether a debrief was written and the soonest open follow-up's
+    date, but not the delivery counts the API does not show."""
+    rows: QuerySet[Alert, dict[str, Any]] = (
+        _alerts_seen(user)
+        .annotate(has_debrief=_has_debrief(), next_follow_up_on=_next_follow_up())
+        .values(*ALERT_API_FIELDS)
+    )
+    return rows
 
 
 def get_alert_for_user(

@@ -4,12 +4,14 @@ queries."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core import mail
 
 from amparo.networks import services
 from amparo.networks.models import Alert, CheckIn, Contact, EscalationStep, FollowUp
+from amparo.networks.schemas import AlertOut
 from amparo.networks.tests.factories import make_check_in, make_contact, make_tree
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +148,107 @@ def test_closing_and_lowering_an_alert(api_client, desk_officer, subject):
     )
     listed = client.get("/api/v1/alerts").json()["items"]
     assert [(a["state"], a["outcome"]) for a in listed] == [("closed", "occurred")]
+
+
+#: Markup, quotes and a bidirectional override, as a hostile writer would type them.
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted' \u202e"
+
+
+def _alerts_of_every_kind(subject):
+    """A closed alert with every field of the list filled (its debrief still due, a follow-up
+    dated), a lowered one with its debrief written, and a fresh one with its blanks."""
+    closed = services.raise_alert(actor=None, defender=subject, message=HOSTILE, location=HOSTILE)
+    services.close_alert(
+        actor=None,
+        alert=closed,
+        expected_version=1,
+        outcome="occurred",
+        source_threat="ended",
+        reason=HOSTILE,
+        watch=HOSTILE,
+    )
+    services.add_follow_up(
+        actor=None, alert=closed, action=HOSTILE, owner="Marta", due_on=date(2030, 1, 2)
+    )
+    told = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    Alert.objects.filter(pk=closed.pk).update(
+        step=1, next_step_at=told, acknowledged_at=told, lowered_at=told
+    )
+    lowered = services.raise_alert(actor=None, defender=subject, message=HOSTILE)
+    services.lower_alert(actor=None, alert=lowered, expected_version=1, reason=HOSTILE)
+    services.record_debrief(
+        actor=None, alert=lowered, expected_version=0, what_happened=HOSTILE, network_response="n"
+    )
+    services.raise_alert(actor=None, defender=subject, message=HOSTILE)
+    return closed
+
+
+def test_an_alert_list_row_says_what_the_alert_says(api_client, desk_officer, subject):
+    """The list writes its rows from the alerts' Tier-2 columns (no alert, no defender row,
+    nothing decrypted): each row holds what the alert's own endpoint says, field for field,
+    and no more than the list's schema names."""
+    closed = _alerts_of_every_kind(subject)
+    client = api_client(desk_officer)
+
+    listed = client.get("/api/v1/alerts")
+    rows = listed.json()["items"]
+
+    assert len(rows) == 3
+    for row in rows:
+        detail = client.get(f"/api/v1/alerts/{row['id']}").json()
+        assert row == {key: detail[key] for key in AlertOut.model_fields}
+        # Hostile Tier-1 text stays out of the list; the record says it as it was written.
+        assert detail["message"] == HOSTILE
+    (full,) = (row for row in rows if row["id"] == str(closed.pk))
+    assert None not in full.values()
+    assert client.get(f"/api/v1/alerts/{closed.pk}").json()["watch"] == HOSTILE
+    assert (full["outcome"], full["debrief_due"], full["next_follow_up_on"]) == (
+        "occurred",
+        True,
+        "2030-01-02",
+    )
+    assert sorted((row["state"], row["debrief_due"]) for row in rows) == [
+        ("closed", True),
+        ("lowered", False),
+        ("raised", False),
+    ]
+    assert "script" not in listed.content.decode()
+
+
+def test_the_alert_list_pages_by_key(api_client, desk_officer, subject):
+    _alerts_of_every_kind(subject)
+    client = api_client(desk_officer)
+
+    whole = client.get("/api/v1/alerts").json()
+    first = client.get("/api/v1/alerts", {"limit": 2}).json()
+    second = client.get("/api/v1/alerts", {"limit": 2, "after": first["next_after"]}).json()
+
+    ids = [row["id"] for row in whole["items"]]
+    assert (ids, whole["next_after"]) == (sorted(ids), None)
+    assert first["next_after"] == first["items"][-1]["id"]
+    assert (first["items"] + second["items"], second["next_after"]) == (whole["items"], None)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_alert_list_query_count(api_client, desk_officer, subject, rows, django_assert_num_queries):
+    for _ in range(rows):
+        alert = services.raise_alert(actor=None, defender=subject, message=HOSTILE)
+        services.lower_alert(actor=None, alert=alert, expected_version=1, reason=HOSTILE)
+        services.add_follow_up(
+            actor=None, alert=alert, action=HOSTILE, owner="o", due_on=date(2030, 1, 2)
+        )
+    client = api_client(desk_officer)
+    client.get("/api/v1/alerts")
+
+    # token, memberships; the alerts with whether each has a debrief and its soonest follow-up
+    # (subqueries). Nothing Tier 1 is read, so there is no read event.
+    with django_assert_num_queries(3):
+        items = client.get("/api/v1/alerts?limit=100").json()["items"]
+
+    assert len(items) == rows
+    assert {(item["state"], item["next_follow_up_on"]) for item in items} == {
+        ("lowered", "2030-01-02")
+    }
 
 
 def test_a_foreign_alert_cannot_be_closed(api_client, desk_officer, foreign_subject):
