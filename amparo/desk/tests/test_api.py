@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from amparo.audit.services import audit_context
 from amparo.desk.models import Case
+from amparo.desk.schemas import CaseOut
 from amparo.desk.tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +46,57 @@ def test_open_triage_assign_and_move_a_case(api_client, record, desk_lead, secon
     )
     assert moved.json()["state"] == "screening"
     assert Case.objects.get().events.count() == 4
+
+
+#: Markup, quotes and a bidirectional override, as a hostile writer would type them.
+HOSTILE = "<script>alert(\"x\")</script> & 'quoted' \u202e"
+
+
+def test_a_case_list_row_says_what_the_case_says(api_client, case, record, desk_officer):
+    """The list writes its rows from the cases' Tier-2 columns (no case or defender row,
+    nothing decrypted): each row holds what the case's own endpoint says, field for field,
+    for a case with every listed field filled and for one with its blanks."""
+    full = make_case(
+        record,
+        desk_officer,
+        officers=[desk_officer],
+        summary=HOSTILE,
+        consent_scopes=["store", "share_team"],
+        priority="high",
+        urgency="days",
+    )
+    full.state, full.confidentiality, full.closure_reason = "closed", "named", "relocated"
+    full.closed_on, full.review_on = date(2026, 4, 2), date(2026, 5, 1)
+    full.closure_note = HOSTILE
+    with audit_context(actor=None):
+        full.save()
+    client = api_client(desk_officer)
+
+    listed = client.get("/api/v1/desk/cases")
+    rows = listed.json()["items"]
+
+    assert sorted(row["id"] for row in rows) == sorted([str(case.pk), str(full.pk)])
+    for row in rows:
+        detail = client.get(f"/api/v1/desk/cases/{row['id']}").json()
+        assert row == {key: detail[key] for key in CaseOut.model_fields}
+    (filled,) = (row for row in rows if row["id"] == str(full.pk))
+    assert None not in filled.values()
+    assert (filled["closure_reason"], filled["consent_scopes"]) == (
+        "relocated",
+        ["store", "share_team"],
+    )
+    (blank,) = (row for row in rows if row["id"] == str(case.pk))
+    assert (blank["closure_reason"], blank["closed_on"], blank["review_on"]) == (None, None, None)
+    # Hostile Tier-1 text stays out of the list; the case says it as it was written.
+    detail = client.get(f"/api/v1/desk/cases/{full.pk}").json()
+    assert (detail["summary"], detail["closure_note"]) == (HOSTILE, HOSTILE)
+    assert "script" not in listed.content.decode()
+    # Paged by key, in the ids' order.
+    first = client.get("/api/v1/desk/cases", {"limit": 1}).json()
+    second = client.get("/api/v1/desk/cases", {"limit": 1, "after": first["next_after"]}).json()
+    assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)
+    assert first["next_after"] == first["items"][-1]["id"]
+    assert (first["items"] + second["items"], second["next_after"]) == (rows, None)
 
 
 def test_a_stale_version_is_a_conflict(api_client, case, desk_officer):
