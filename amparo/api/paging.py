@@ -6,6 +6,7 @@ OFFSET, so the cost of a page does not grow with the size of the collection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -27,13 +28,25 @@ def caller(request: HttpRequest) -> User:
     return user
 
 
-def pk_page(queryset: QuerySet[Any], after: UUID | None, limit: int) -> dict[str, Any]:
+def pk_page(
+    queryset: QuerySet[Any],
+    after: UUID | None,
+    limit: int,
+    *,
+    item: Callable[[Any], Any] | None = None,
+) -> dict[str, Any]:
     """`limit` rows after the row `after` in primary-key order, and the `next_after` of the
-    next page (None on the last): `{"items": [...], "next_after": ...}`."""
+    next page (None on the last): `{"items": [...], "next_after": ...}`. The rows may be model
+    instances or the dicts of `.values()` (lists that read only the columns they show); `item`
+    turns each into what the schema reads."""
     rows = queryset.order_by("pk")
     if after is not None:
         rows = rows.filter(pk__gt=after)
     page = list(rows[: limit + 1])
     more = len(page) > limit
     page = page[:limit]
-    return {"items": page, "next_after": page[-1].pk if more else None}
+    next_after = None
+    if more:
+        last = page[-1]
+        next_after = last["id"] if isinstance(last, dict) else last.pk
+    return {"items": [item(row) for row in page] if item else page, "next_after": next_after}

@@ -19,7 +19,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from amparo.api.conflicts import conflict
-from amparo.api.paging import caller
+from amparo.api.paging import caller, pk_page
 from amparo.api.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -275,30 +275,28 @@ def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> di
         category=filters.category or "",
         country=filters.country or "",
     )
-    rows = queries.list_rows(defenders, also=("languages",)).order_by("pk")
-    if filters.after is not None:
-        rows = rows.filter(pk__gt=filters.after)
-    limit = filters.limit
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = queries.with_category_codes(page[:limit])
-    items = [
-        {
-            "id": defender.pk,
-            "code": defender.code,
-            "organisation_id": defender.organisation_id,
-            "kind": defender.kind,
-            "collective_type": defender.collective_type or None,
-            "status": defender.status,
-            "country": defender.country,
-            "region": defender.region,
-            "languages": defender.languages,
-            "categories": defender.category_codes,  # type: ignore[attr-defined]
-            "pseudonym": defender.pseudonym,
-        }
-        for defender in page
-    ]
-    return {"items": items, "next_after": page[-1].pk if more else None}
+    rows = queries.list_rows(defenders, also=("languages",))
+    page = pk_page(rows, filters.after, filters.limit)
+    page["items"] = [_summary(d) for d in queries.with_category_codes(page["items"])]
+    return page
+
+
+def _summary(defender: Defender) -> dict[str, Any]:
+    """The body of DefenderSummaryOut from a list row (`queries.list_rows`, with its
+    category codes): the list's columns only, the Tier-1 ones decrypted by their fields."""
+    return {
+        "id": defender.pk,
+        "code": defender.code,
+        "organisation_id": defender.organisation_id,
+        "kind": defender.kind,
+        "collective_type": defender.collective_type or None,
+        "status": defender.status,
+        "country": defender.country,
+        "region": defender.region,
+        "languages": defender.languages,
+        "categories": defender.category_codes,  # type: ignore[attr-defined]  # with_category_codes
+        "pseudonym": defender.pseudonym,
+    }
 
 
 @router.get(

@@ -5,7 +5,6 @@ Each operation stays within 6 queries (PERFORMANCE.md)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +20,7 @@ from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
 from amparo.desk import queries, rules, services
 from amparo.desk.enums import CaseState, Priority
-from amparo.desk.models import Case, GrantFund
+from amparo.desk.models import Case, GrantFund, case_code
 from amparo.desk.schemas import (
     AccompanimentIn,
     AccompanimentOut,
@@ -106,26 +105,16 @@ def case_list(
     user = caller(request)
     filters = queries.CaseFilters(state=state or "", priority=priority or "", mine=mine)
     cases = queries.filter_cases(queries.cases_visible_to(user), user, filters)
-    # pk_page's paging over the rows' values: no case instance, no defender row per row.
-    rows = queries.api_list_rows(cases).order_by("pk")
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return {
-        "items": [_case_row(row) for row in page],
-        "next_after": page[-1]["id"] if more else None,
-    }
+    # The rows' values: no case instance, no defender row per row.
+    return pk_page(queries.api_list_rows(cases), after, limit, item=_case_row)
 
 
-def _case_row(row: dict[str, Any]) -> SimpleNamespace:
+def _case_row(row: dict[str, Any]) -> dict[str, Any]:
     """The body of CaseOut from the values of queries.api_list_rows: `code` as Case.code
-    writes it from the id, and a blank closure reason as null. Attributes, not a dict:
-    CaseOut's resolver reads the closure reason with getattr, which finds none in a dict."""
-    row["code"] = f"C-{row['id'].hex[:6].upper()}"
+    writes it from the id, and a blank closure reason as null."""
+    row["code"] = case_code(row["id"])
     row["closure_reason"] = row["closure_reason"] or None
-    return SimpleNamespace(**row)
+    return row
 
 
 @router.get(

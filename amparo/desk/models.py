@@ -111,6 +111,11 @@ class SupportRequest(models.Model):
         return f"R-{self.pk.hex[:6].upper()}"
 
 
+def case_code(case_id: uuid.UUID) -> str:
+    """`Case.code` from the case's id alone (the API's list reads no case instance)."""
+    return f"C-{case_id.hex[:6].upper()}"
+
+
 class Case(models.Model):
     """The desk's accompaniment of one defender or collective, from intake to closure."""
 
@@ -202,7 +207,7 @@ class Case(models.Model):
     @property
     def code(self) -> str:
         """Tier-2 identifier for places where the summary may not appear."""
-        return f"C-{self.pk.hex[:6].upper()}"
+        return case_code(self.pk)
 
     @property
     def consent_labels(self) -> list[Any]:

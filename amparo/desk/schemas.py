@@ -62,6 +62,9 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_closure_reason(obj: object) -> str | None:
+        """A blank reason as null, from a case or from a list's row of values."""
+        if isinstance(obj, dict):
+            return obj.get("closure_reason") or None
         return getattr(obj, "closure_reason", "") or None
 
 

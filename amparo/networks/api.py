@@ -259,17 +259,8 @@ def alert_list(
         alerts = alerts.filter(state=state)
     if defender_id is not None:
         alerts = alerts.filter(defender_id=defender_id)
-    # pk_page's paging over the rows' values: no alert instance, no defender row per row.
-    rows = alerts.order_by("pk")
-    if after is not None:
-        rows = rows.filter(pk__gt=after)
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return {
-        "items": [_alert_row(row) for row in page],
-        "next_after": page[-1]["id"] if more else None,
-    }
+    # The rows' values: no alert instance, no defender row per row.
+    return pk_page(alerts, after, limit, item=_alert_row)
 
 
 def _alert_row(row: dict[str, Any]) -> dict[str, Any]:
