@@ -10,6 +10,7 @@ check decrypt the person's visible set in memory, bounded by `SEARCH_LIMIT` rows
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,7 +42,7 @@ from amparo.accounts.models import Organisation, User
 from amparo.accounts.permissions import Perm
 from amparo.audit.models import AuditEvent, chain_key
 from amparo.core.paging import Page, page_from
-from amparo.core.prepared import Prepared
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders import rules
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import (
@@ -83,16 +84,24 @@ LIST_FIELDS = (
 )
 
 
+#: `with_category_codes`' query, prepared per number of rows (ADR 0050).
+_CATEGORY_CODES = PreparedRows(
+    DefenderCategory,
+    lambda ids: DefenderCategory.objects.filter(defender_id__in=ids).values_list(
+        "defender_id", "code"
+    ),
+    fields=(DefenderCategory._meta.get_field("defender"),),
+    samples=(((),), ((),)),
+)
+
+
 def with_category_codes(rows: list[Defender]) -> list[Defender]:
     """Give each row of a list page its category codes (`category_codes`, shown by
     defenders/rows.py) in one query of (defender, code) pairs: a prefetch would build a model
     per category and a related manager per row, most of the list's time after its rows."""
     codes: dict[UUID, list[str]] = {row.pk: [] for row in rows}
     if codes:
-        pairs = DefenderCategory.objects.filter(defender_id__in=list(codes)).values_list(
-            "defender_id", "code"
-        )
-        for defender_id, code in pairs:
+        for defender_id, code in _CATEGORY_CODES(list(codes)):
             codes[defender_id].append(code)
     for row in rows:
         row.category_codes = codes[row.pk]  # type: ignore[attr-defined]
@@ -364,7 +373,19 @@ def filtered_defenders(
 ) -> QuerySet[Defender]:
     """The visible set narrowed by Tier-2 filters. Without a status, archived records stay out
     of the way: they are asked for by name."""
-    defenders = defenders_visible_to(user)
+    return _filtered(
+        defenders_visible_to(user), kind=kind, status=status, category=category, country=country
+    )
+
+
+def _filtered(
+    defenders: QuerySet[Defender],
+    *,
+    kind: str = "",
+    status: str = "",
+    category: str = "",
+    country: str = "",
+) -> QuerySet[Defender]:
     if kind:
         defenders = defenders.filter(kind=kind)
     if status:
@@ -390,6 +411,10 @@ def list_page(defenders: QuerySet[Defender], *, after: UUID | None, size: int) -
     """The `size` defenders after the defender `after`, newest first (-created_at, -id), in
     one query: the cursor's position is a subquery of it, read in the same visible, filtered
     set, so a defender the person cannot see positions nothing (the page is empty)."""
+    return page_from(_page_of(defenders, after, size), size=size, is_first=after is None)
+
+
+def _page_of(defenders: QuerySet[Defender], after: UUID | None, size: int) -> QuerySet[Defender]:
     if after is not None:
         cursor = defenders.filter(pk=after).prefetch_related(None).order_by()
         created_at = Subquery(cursor.values("created_at")[:1])
@@ -397,8 +422,70 @@ def list_page(defenders: QuerySet[Defender], *, after: UUID | None, size: int) -
         defenders = defenders.filter(
             Q(created_at__lte=created_at) & (Q(created_at__lt=created_at) | Q(id__lt=after))
         )
-    fetched = defenders.order_by("-created_at", "-id")[: size + 1]
-    return page_from(fetched, size=size, is_first=after is None)
+    return defenders.order_by("-created_at", "-id")[: size + 1]
+
+
+#: The list's filters that are parameters of its SQL: the field that writes each, and two
+#: samples distinct from every other argument's (`core.prepared`). The country is passed
+#: upper-cased, as `filtered_defenders` writes it.
+_FILTER_ARGUMENTS: dict[str, tuple[Any, Any, Any]] = {
+    "kind": (Defender._meta.get_field("kind"), "kind-1", "kind-2"),
+    "status": (Defender._meta.get_field("status"), "status-1", "status-2"),
+    "category": (DefenderCategory._meta.get_field("code"), "category-1", "category-2"),
+    "country": (Defender._meta.get_field("country"), "C1", "C2"),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _list_query(set_filters: tuple[str, ...], with_after: bool, size: int) -> Prepared[Defender]:
+    """The list's page query for one shape of request (which filters are set, a cursor or not,
+    the page size, whose LIMIT is written into the SQL), built by the queryset path's own
+    functions (`filtered_defenders`, `list_rows`, `_page_of`); compiled once per connection
+    and reach shape (ADR 0050)."""
+    extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
+    if with_after:
+        extra.append((Defender._meta.pk, UUID(int=13), UUID(int=14)))
+
+    def build(user_id: Any, staff: Any, collectives: Any, *rest: Any) -> QuerySet[Defender]:
+        defenders = _filtered(
+            Defender.objects.filter(_visible_q(user_id, staff, collectives)),
+            **dict(zip(set_filters, rest, strict=False)),
+        )
+        return _page_of(list_rows(defenders), rest[-1] if with_after else None, size)
+
+    return Prepared(
+        Defender,
+        build,
+        fields=(*_REACH_FIELDS, *(f for f, _one, _two in extra)),
+        samples=(
+            (*_SAMPLES[0][1:], *(one for _f, one, _two in extra)),
+            (*_SAMPLES[1][1:], *(two for _f, _one, two in extra)),
+        ),
+    )
+
+
+def defender_page(
+    user: User | AnonymousUser,
+    *,
+    after: UUID | None,
+    size: int,
+    kind: str = "",
+    status: str = "",
+    category: str = "",
+    country: str = "",
+) -> Page[Defender]:
+    """`list_page(list_rows(filtered_defenders(user, ...)), after=after, size=size)`, as a
+    prepared query: building and compiling the list's queryset cost more than running it
+    (`test_queries.py` holds the two to the same rows)."""
+    if not user.is_authenticated:
+        return Page(rows=[], next_after=None, is_first=after is None)
+    given = {"kind": kind, "status": status, "category": category, "country": country.upper()}
+    set_filters = tuple(name for name in _FILTER_ARGUMENTS if given[name])
+    values: list[Any] = [given[name] for name in set_filters]
+    if after is not None:
+        values.append(after)
+    query = _list_query(set_filters, after is not None, size)
+    return page_from(query(*_reach_of(user), *values), size=size, is_first=after is None)
 
 
 def page_of(rows: list[Defender], *, after: UUID | None, size: int) -> Page[Defender]:

@@ -74,6 +74,70 @@ def test_filters_narrow_and_archived_records_wait_to_be_asked_for(organisation, 
     assert (_codes(current), _codes(old)) == ([land.code], [archived.code])
 
 
+@pytest.fixture
+def mixed_register(organisation, other_organisation, record, own_record, collective_record):
+    """Defenders of every kind, status, category and country, kept by the persona's unit, by
+    another (one shared with the persona's unit), and the persona's own and collective's."""
+    made = []
+    for n in range(14):
+        made.append(
+            DefenderFactory(
+                organisation=organisation if n % 5 else other_organisation,
+                categories=[("land", "journalist", "women")[n % 3]],
+                country=("CO", "PE")[n % 2],
+                status=DefenderStatus.ARCHIVED if n % 4 == 0 else DefenderStatus.ACTIVE,
+            )
+        )
+    DefenderShare.objects.create(defender=made[5], organisation=organisation)
+    return made
+
+
+_FILTER_CASES = [
+    {},
+    {"kind": "collective"},
+    {"kind": "individual"},
+    {"status": "archived"},
+    {"category": "land"},
+    {"country": "pe"},  # written upper-case, as the filter form may not
+    {"kind": "individual", "status": "active", "category": "land", "country": "CO"},
+]
+
+
+@pytest.mark.parametrize(
+    "persona", ["desk_officer", "desk_lead", "defender", "org_admin", "outsider"]
+)
+@pytest.mark.usefixtures("mixed_register")
+def test_the_list_page_reads_what_the_queryset_reads(request, persona):
+    """`defender_page` is the list's queryset path prepared per shape of request (ADR 0050):
+    the same rows, for every filter, page size and cursor, for every persona."""
+    user = request.getfixturevalue(persona)
+    found = []
+
+    for filters in _FILTER_CASES:
+        for size in (1, 3, 50):
+            rows = queries.list_rows(queries.filtered_defenders(user, **filters))
+            expected = queries.list_page(rows, after=None, size=size)
+            page = queries.defender_page(user, after=None, size=size, **filters)
+            assert [d.pk for d in page.rows] == [d.pk for d in expected.rows], filters
+            assert page.next_after == expected.next_after
+            found.append(bool(expected.rows))
+            # The next page, and a cursor the person cannot see (an empty page).
+            for after in filter(None, [expected.next_after, Defender.objects.order_by("pk")[0].pk]):
+                later = queries.defender_page(user, after=after, size=size, **filters)
+                reference = queries.list_page(rows, after=after, size=size)
+                assert [d.pk for d in later.rows] == [d.pk for d in reference.rows]
+                assert (later.next_after, later.is_first) == (reference.next_after, False)
+    if persona == "desk_officer":
+        assert all(found), found  # every filter finds someone for the desk
+
+
+def test_the_list_page_reads_the_list_columns_only(desk_officer, record):
+    (row,) = queries.defender_page(desk_officer, after=None, size=1).rows
+
+    shown = {Defender._meta.get_field(name).attname for name in queries.LIST_FIELDS}
+    assert row.get_deferred_fields() == {f.attname for f in Defender._meta.concrete_fields} - shown
+
+
 def test_search_ignores_case_and_accents_and_finds_codes(organisation, desk_officer, reading):
     maria = DefenderFactory(organisation=organisation, pseudonym="María José")
     DefenderFactory(organisation=organisation, pseudonym="Mario")

@@ -48,15 +48,14 @@ def defender_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         filters = {name: form.cleaned_data[name] for name in _FILTERS}
         text = form.cleaned_data["q"].strip()
-    defenders = queries.filtered_defenders(user, **filters)
     truncated = False
     after = _after(request)
     if text:
-        result = queries.search_defenders(defenders, text)
+        result = queries.search_defenders(queries.filtered_defenders(user, **filters), text)
         truncated = result.truncated
         page = queries.page_of(result.defenders, after=after, size=PAGE_SIZE)
     else:
-        page = queries.list_page(queries.list_rows(defenders), after=after, size=PAGE_SIZE)
+        page = queries.defender_page(user, after=after, size=PAGE_SIZE, **filters)
     # Categories for this page's rows only (the search decrypted rows without them).
     rows = queries.with_category_codes(page.rows)
     context = {
