@@ -6,10 +6,12 @@ cases the person may not change raise PermissionDenied on writes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -167,10 +169,6 @@ def api_list_rows(cases: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
 def keyset_page(cases: QuerySet[Case], *, after: UUID | None, size: int) -> Page:
     """`size` cases after the case `after` in LIST_ORDER; the cursor is read by subqueries of
     the same query, so a page is one query (plus the officers) at any depth."""
-    if after is not None:
-        cursor = Case.objects.filter(pk=after)
-        at = Subquery(cursor.values("created_at")[:1])
-        cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
     # The officers as a plain list (`officer_list`): a prefetch into the manager would build
     # a filtered queryset per row.
     officers = Prefetch(
@@ -178,9 +176,107 @@ def keyset_page(cases: QuerySet[Case], *, after: UUID | None, size: int) -> Page
         queryset=User.objects.only("id", "display_name", "email"),
         to_attr="officer_list",
     )
-    rows = list(cases.only(*LIST_FIELDS).prefetch_related(officers)[: size + 1])
+    rows = list(_page_of(cases, after, size).prefetch_related(officers))
     more = len(rows) > size
     rows = rows[:size]
+    return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
+
+
+def _page_of(cases: QuerySet[Case], after: UUID | None, size: int) -> QuerySet[Case]:
+    if after is not None:
+        cursor = Case.objects.filter(pk=after)
+        at = Subquery(cursor.values("created_at")[:1])
+        cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
+    return cases.only(*LIST_FIELDS)[: size + 1]
+
+
+class Officer(NamedTuple):
+    """An officer as the case list shows them (desk/rows.py)."""
+
+    id: UUID
+    display_name: str
+    email: str
+
+
+#: A page's officers, in the order the prefetch gave them (the users' own order, by email),
+#: prepared per number of rows (ADR 0050).
+_OFFICERS = PreparedRows(
+    CaseOfficer,
+    lambda ids: (
+        CaseOfficer.objects.filter(case_id__in=ids)
+        .order_by("user__email", "user_id")
+        .values_list("case_id", "user_id", "user__display_name", "user__email")
+    ),
+    fields=(CaseOfficer._meta.get_field("case"),),
+    samples=(((),), ((),)),
+)
+
+#: The filters of the list that are parameters of its SQL, with two samples each.
+_FILTER_ARGUMENTS: dict[str, tuple[Any, Any, Any]] = {
+    "state": (Case._meta.get_field("state"), "state-1", "state-2"),
+    "priority": (Case._meta.get_field("priority"), "priority-1", "priority-2"),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _list_query(
+    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, size: int
+) -> Prepared[Case]:
+    """The case list's page query for one shape of request, built by the queryset path's own
+    functions (`cases_visible_to`, `filter_cases`, `_page_of`) and compiled once per
+    connection and reach shape (ADR 0050)."""
+    extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
+    if with_after:
+        extra.append((Case._meta.pk, UUID(int=13), UUID(int=14)))
+
+    def build(user_id: Any, view: Any, assign: Any, *rest: Any) -> QuerySet[Case]:
+        cases = (
+            Case.objects.filter(rules.cases_visible_q_for(user_id, view, assign))
+            .select_related("defender")
+            .order_by(*LIST_ORDER)
+        )
+        values = dict(zip(set_filters, rest, strict=False))
+        filters = CaseFilters(mine=mine, open_only=open_only, **values)
+        cases = filter_cases(cases, SimpleNamespace(pk=user_id), filters)  # type: ignore[arg-type]
+        return _page_of(cases, rest[-1] if with_after else None, size)
+
+    return Prepared(
+        Case,
+        build,
+        fields=(
+            CaseOfficer._meta.get_field("user"),
+            Case._meta.get_field("organisation"),
+            Case._meta.get_field("organisation"),
+            *(f for f, _one, _two in extra),
+        ),
+        samples=(
+            (UUID(int=1), (), (), *(one for _f, one, _two in extra)),
+            (UUID(int=3), (), (), *(two for _f, _one, two in extra)),
+        ),
+    )
+
+
+def case_page(
+    user: User | AnonymousUser, filters: CaseFilters, *, after: UUID | None, size: int
+) -> Page:
+    """`keyset_page(filter_cases(cases_visible_to(user), user, filters), ...)` as prepared
+    queries: the page, then its officers (`test_queries.py` holds them to the queryset)."""
+    if not user.is_authenticated:
+        return Page(rows=[], next_after=None, is_first=after is None)
+    set_filters = tuple(name for name in _FILTER_ARGUMENTS if getattr(filters, name))
+    values: list[Any] = [getattr(filters, name) for name in set_filters]
+    if after is not None:
+        values.append(after)
+    query = _list_query(set_filters, filters.mine, filters.open_only, after is not None, size)
+    rows = query(*rules.desk_reach_of(user), *values)
+    more = len(rows) > size
+    rows = rows[:size]
+    officers: dict[Any, list[Officer]] = {case.pk: [] for case in rows}
+    if officers:
+        for case_id, *officer in _OFFICERS(list(officers)):
+            officers[case_id].append(Officer(*officer))
+    for case in rows:
+        case.officer_list = officers[case.pk]  # type: ignore[attr-defined]
     return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
 
 

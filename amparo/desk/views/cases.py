@@ -50,8 +50,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         priority=priority if priority in Priority.values else "",
         mine=request.GET.get("mine") == "1",
     )
-    cases = queries.filter_cases(queries.cases_visible_to(user), user, filters)
-    page = queries.keyset_page(cases, after=uuid_param(request.GET.get("after")), size=PAGE_SIZE)
+    page = queries.case_page(
+        user, filters, after=uuid_param(request.GET.get("after")), size=PAGE_SIZE
+    )
     context = {
         "page": page,
         "cases": page.rows,

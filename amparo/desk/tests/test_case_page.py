@@ -1,0 +1,87 @@
+"""The desk's case list is a prepared query per shape of request (ADR 0050): the same rows and
+officers as its queryset path, for every person, filter, page size and cursor."""
+
+from __future__ import annotations
+
+import pytest
+
+from amparo.audit.services import audit_context
+from amparo.desk import queries
+from amparo.desk.enums import CaseState, Confidentiality, Priority
+from amparo.desk.models import Case, CaseOfficer
+from amparo.desk.tests.test_dashboard_lists import desk  # noqa: F401 -- a fixture
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("desk_officer", "desk_lead", "second_officer", "outsider", "defender", "org_admin")
+
+
+def _filter_cases(organisation):
+    """Each filter alone, with values the desk's cases hold, and all of them together."""
+    first = Case.objects.filter(organisation=organisation).order_by("created_at").first()
+    return [
+        queries.CaseFilters(),
+        queries.CaseFilters(state=first.state),
+        queries.CaseFilters(priority=first.priority),
+        queries.CaseFilters(mine=True),
+        queries.CaseFilters(open_only=True),
+        queries.CaseFilters(state=CaseState.DECLINED),
+        queries.CaseFilters(state=first.state, priority=Priority.LOW, mine=True),
+    ]
+
+
+@pytest.fixture
+def staffed(desk, organisation, desk_officer, second_officer):  # noqa: F811 -- the fixture
+    """Officers on some cases (two on one, in an order that is not their creation's), and
+    named cases that only their officers and the leads see."""
+    ours = list(Case.objects.filter(organisation=organisation).order_by("created_at"))
+    for case in ours[::2]:
+        CaseOfficer.objects.create(case=case, user=second_officer)
+    for case in ours[::3]:
+        CaseOfficer.objects.create(case=case, user=desk_officer)
+    Case.objects.filter(pk__in=[ours[1].pk, ours[2].pk]).update(
+        confidentiality=Confidentiality.NAMED
+    )
+
+
+def _officers(page):
+    return [[(o.display_name, o.email) for o in case.officer_list] for case in page.rows]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.usefixtures("staffed")
+def test_the_case_page_reads_what_the_queryset_reads(request, organisation, persona):
+    person = request.getfixturevalue(persona)
+    found = []
+
+    for filters in _filter_cases(organisation):
+        cases = queries.filter_cases(queries.cases_visible_to(person), person, filters)
+        for size in (1, 4, 50):
+            expected = queries.keyset_page(cases, after=None, size=size)
+            page = queries.case_page(person, filters, after=None, size=size)
+            assert [c.pk for c in page.rows] == [c.pk for c in expected.rows], filters
+            assert (page.next_after, page.is_first) == (expected.next_after, True)
+            assert _officers(page) == _officers(expected)
+            found.append(bool(expected.rows))
+            foreign = Case.objects.exclude(organisation=person.memberships.first().organisation)
+            for after in filter(None, [expected.next_after, getattr(foreign.first(), "pk", None)]):
+                later = queries.case_page(person, filters, after=after, size=size)
+                reference = queries.keyset_page(cases, after=after, size=size)
+                assert [c.pk for c in later.rows] == [c.pk for c in reference.rows]
+                assert later.next_after == reference.next_after
+                assert _officers(later) == _officers(reference)
+    if persona == "desk_officer":
+        assert all(found[:-3]), found  # every filter alone finds cases for the desk
+    if persona in ("defender", "org_admin"):
+        assert not any(found)
+
+
+@pytest.mark.usefixtures("staffed")
+def test_the_case_page_reads_the_list_columns(desk_officer):
+    (case,) = queries.case_page(desk_officer, queries.CaseFilters(), after=None, size=1).rows
+
+    shown = {Case._meta.get_field(name).attname for name in queries.LIST_FIELDS if "__" not in name}
+    shown.add("defender_id")  # the join to the defender reads it
+    assert case.get_deferred_fields() == {f.attname for f in Case._meta.concrete_fields} - shown
+    with audit_context(actor=desk_officer):
+        assert str(case.defender.pseudonym)  # its organisation, which binds it, was read
