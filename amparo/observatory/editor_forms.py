@@ -3,6 +3,7 @@ is wrong, and turns valid input into the values the editorial services take."""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -10,9 +11,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from amparo.core.form_choices import SharedChoices, freeze
 from amparo.observatory.content import (
     KEY_LENGTH,
     DocumentContent,
@@ -55,9 +57,30 @@ def _dated(value: str) -> str:
     return value.strip()
 
 
-def country_choices() -> list[tuple[str, Any]]:
+@functools.lru_cache(maxsize=16)
+def _country_choices(language: str | None) -> SharedChoices:
+    del language  # part of the key only: country_name() speaks the active language
     names = sorted(((code, country_name(code)) for code in countries()), key=lambda p: p[1])
-    return [("", pgettext_lazy("country", "None")), *names]
+    return SharedChoices((("", pgettext_lazy("country", "None")), *names))
+
+
+def shared_country_choices() -> SharedChoices:
+    """`country_choices()` for a form field: named and sorted once per language, shared by
+    every form (the country select's ~250 options are the same for every editor)."""
+    return _country_choices(get_language())
+
+
+def country_choices() -> list[tuple[str, Any]]:
+    return list(shared_country_choices())
+
+
+@functools.cache
+def _area_choices() -> SharedChoices:
+    """`area_choices()` for a form field: its labels are lazy, so one list serves every
+    language."""
+    shared = freeze(area_choices())
+    assert shared is not None  # noqa: S101 -- values and labels are strings and lazy labels
+    return shared
 
 
 def site_languages() -> list[str]:
@@ -147,8 +170,8 @@ class InstrumentForm(forms.Form):
     def __init__(self, *args: Any, languages: list[str], creating: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.languages = languages
-        self.fields["country"].choices = country_choices()  # type: ignore[attr-defined]
-        self.fields["scope_area"].choices = area_choices()  # type: ignore[attr-defined]
+        self.fields["country"].choices = shared_country_choices()  # type: ignore[attr-defined]
+        self.fields["scope_area"].choices = _area_choices()  # type: ignore[attr-defined]
         if not creating:
             del self.fields["key"]
         for code in languages:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
-from amparo.observatory import editor_queries, editorial, queries, rules, services
+from amparo.observatory import editor_queries, editor_rows, editorial, queries, rules, services
 from amparo.observatory.content import InstrumentContent, changes
 from amparo.observatory.editor_forms import (
     InstrumentEditor,
@@ -28,7 +28,6 @@ from amparo.observatory.editor_forms import (
     ReviewForm,
     VersionForm,
     WithdrawForm,
-    country_choices,
     site_languages,
 )
 from amparo.observatory.enums import EditorialState, RevisionKind
@@ -107,7 +106,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "other_drafts": [describe(r) for r in board.other_drafts],
         "me": user.pk,
         "languages": [(code, language_name(code)) for code in site_languages()],
-        "countries": country_choices()[1:],
+        "country_options": editor_rows.country_options(),
+        "recent_lines": editor_rows.recent_lines(board.recent),
         "section": "dashboard",
     }
     return render(request, "observatory/editor/dashboard.html", context)
