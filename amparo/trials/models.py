@@ -135,7 +135,12 @@ class CriminalisationCase(models.Model):
     @property
     def code(self) -> str:
         """Tier-2 identifier for places where the case number may not appear."""
-        return f"J-{self.pk.hex[:6].upper()}"
+        return self.code_of(self.pk)
+
+    @staticmethod
+    def code_of(case_id: uuid.UUID) -> str:
+        """The code of the case `case_id`, for rows read as plain values."""
+        return f"J-{case_id.hex[:6].upper()}"
 
 
 class Charge(models.Model):

@@ -8,22 +8,22 @@ visible records the person may not change raise PermissionDenied on writes.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 from string import hexdigits
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     Max,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -31,6 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -46,12 +47,12 @@ from amparo.core.pickers import (
     Picker,
     matches,
     normalise_name,
-    pick,
 )
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.models import Defender
 from amparo.incidents.models import Incident
 from amparo.incidents.queries import LIST_ORDER as INCIDENT_ORDER
-from amparo.incidents.queries import incidents_visible_to
+from amparo.incidents.queries import incidents_visible_to, visible_incidents_q_for
 from amparo.trials import rules
 from amparo.trials import statistics as published_figures
 from amparo.trials.enums import HearingResult, ReportStatus
@@ -88,73 +89,258 @@ def _postponements() -> Coalesce:
     return Coalesce(Subquery(counted), 0, output_field=IntegerField())
 
 
-def _next_hearing() -> Subquery:
+def _next_hearing(now: datetime) -> Subquery:
     upcoming = Hearing.objects.filter(
         case_id=OuterRef("pk"),
         result=HearingResult.SCHEDULED,
-        starts_at__gte=timezone.now(),
+        starts_at__gte=now,
     ).order_by("starts_at")
     return Subquery(upcoming.values("starts_at")[:1])
 
 
 def cases_visible_to(user: Person) -> QuerySet[CriminalisationCase]:
-    """Every read of cases goes through here."""
-    return CriminalisationCase.objects.filter(rules.visible_q(user)).order_by(*LIST_ORDER)
+    """Every read of cases goes through here, or through `_cases_in` (the same filter from the
+    organisations' ids, for prepared queries)."""
+    return _cases_in(rules.organisations(user))
+
+
+def _cases_in(organisation_ids: Collection[Any]) -> QuerySet[CriminalisationCase]:
+    """The cases of the organisations where a person holds `trials.view` (`rules.visible_q`)."""
+    return CriminalisationCase.objects.filter(rules.visible_q_for(organisation_ids)).order_by(
+        *LIST_ORDER
+    )
 
 
 #: What a row of the case list shows (trials/rows.py): none of the case's four Tier-1 columns.
 LIST_FIELDS = ("id", "country", "stage", "detention")
+
+
+class ListedCase(NamedTuple):
+    """A row of the case list: LIST_FIELDS, how often the case was postponed, its next
+    hearing (None without one) and its defenders (`listed_defenders_of`). No Tier-1 column
+    of the case, so plain values rather than an instance."""
+
+    id: UUID
+    country: str
+    stage: str
+    detention: str
+    postponements: int
+    next_hearing: datetime | None
+    defenders: list[Defender]
+
+    @property
+    def pk(self) -> UUID:
+        return self.id
+
+    @property
+    def code(self) -> str:
+        return CriminalisationCase.code_of(self.id)
+
+
 #: Of each listed defender, the pseudonym and the organisation that binds its ciphertext: a
 #: defender row carries eight Tier-1 columns the list would otherwise read and keep.
 LIST_DEFENDER_FIELDS = ("id", "organisation_id", "pseudonym")
 
 
-def case_page(
-    cases: QuerySet[CriminalisationCase], *, after: UUID | None, size: int
-) -> Page[CriminalisationCase]:
-    """`size` cases after the case `after`, with their defenders, in two queries at any depth;
-    only the columns the list shows."""
+def case_page_rows(
+    cases: QuerySet[CriminalisationCase], *, after: UUID | None, size: int, now: datetime
+) -> QuerySet[CriminalisationCase]:
+    """`size` + 1 of `cases` after the case `after`, with only the columns the list shows, how
+    often each was postponed and its next hearing from `now`: the list's page as a queryset,
+    which `case_page` runs prepared."""
     if after is not None:
         at = Subquery(CriminalisationCase.objects.filter(pk=after).values("created_at")[:1])
         cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
     rows = cases.only(*LIST_FIELDS).annotate(
-        postponements=_postponements(), next_hearing=_next_hearing()
+        postponements=_postponements(), next_hearing=_next_hearing(now)
     )
-    defenders = Defender.objects.only(*LIST_DEFENDER_FIELDS).order_by("created_at")
-    fetched = rows.prefetch_related(Prefetch("defenders", queryset=defenders))[: size + 1]
-    return page_from(fetched, size=size, is_first=after is None)
+    return rows[: size + 1]
+
+
+#: The columns of a ListedCase the page's query reads, in its order.
+_LISTED_COLUMNS = (*LIST_FIELDS, "postponements", "next_hearing")
+
+#: The list's page per page size and first or later page (the LIMIT is part of the SQL, and a
+#: later page adds the cursor), compiled once per connection and number of organisations.
+_CASE_PAGES: dict[tuple[int, bool], PreparedRows] = {}
+
+
+def _case_page_query(size: int, *, later: bool) -> PreparedRows:
+    query = _CASE_PAGES.get((size, later))
+    if query is None:
+        cursor = (CriminalisationCase._meta.pk,) if later else ()
+        query = _CASE_PAGES[size, later] = PreparedRows(
+            CriminalisationCase,
+            lambda organisation_ids, now, *after: case_page_rows(
+                _cases_in(organisation_ids), after=after[0] if after else None, size=size, now=now
+            ).values_list(*_LISTED_COLUMNS),
+            fields=(
+                CriminalisationCase._meta.get_field("organisation"),
+                Hearing._meta.get_field("starts_at"),
+                *cursor,
+            ),
+            samples=(
+                ((), datetime(2001, 1, 1, tzinfo=UTC), UUID(int=1))[: 2 + later],
+                ((), datetime(2002, 2, 2, tzinfo=UTC), UUID(int=2))[: 2 + later],
+            ),
+        )
+    return query
+
+
+def listed_defenders_of(case_ids: Collection[UUID]) -> QuerySet[Defender]:
+    """The defenders of the cases `case_ids`, each as many times as it is named, with the case
+    it is named in (`listed_in`) and only the columns the list shows, oldest first."""
+    return (
+        Defender.objects.filter(criminalisation_cases__in=case_ids)
+        .annotate(listed_in=F("criminalisation_cases__id"))
+        .only(*LIST_DEFENDER_FIELDS)
+        .order_by("created_at", "id")
+    )
+
+
+#: `listed_defenders_of`, compiled once per connection and number of cases on the page.
+_LISTED_DEFENDERS = Prepared(
+    Defender,
+    listed_defenders_of,
+    fields=(CriminalisationCase.defenders.through._meta.get_field("criminalisationcase"),),
+    samples=(((),), ((),)),
+)
+
+
+def case_page(user: Person, *, after: UUID | None, size: int) -> Page[ListedCase]:
+    """`size` cases the person reads after the case `after`, with their defenders, in two
+    prepared queries at any depth; only the columns the list shows. Building and compiling
+    the page's subqueries and the defenders' prefetch (a related manager and a queryset per
+    case) cost more than the rows (ADR 0050)."""
+    organisation_ids = rules.organisations(user)
+    now = timezone.now()
+    query = _case_page_query(size, later=after is not None)
+    fetched = query(organisation_ids, now) if after is None else query(organisation_ids, now, after)
+    page = page_from(fetched, size=size, is_first=after is None, key=itemgetter(0))
+    named: dict[UUID, list[Defender]] = {row[0]: [] for row in page.rows}
+    if named:
+        for defender in _LISTED_DEFENDERS(list(named)):
+            named[defender.listed_in].append(defender)  # type: ignore[attr-defined]
+    rows = [ListedCase._make((*row, named[row[0]])) for row in page.rows]
+    return Page(rows=rows, next_after=page.next_after, is_first=page.is_first)
+
+
+def _case_of(case_id: UUID, organisation_ids: Collection[Any]) -> QuerySet[CriminalisationCase]:
+    """The case `case_id` if the person reads it, with how often it was postponed."""
+    case = _cases_in(organisation_ids).filter(pk=case_id)
+    return case.annotate(postponements=_postponements()).order_by()[:1]
+
+
+#: `get_case_for_user`'s lookup, compiled once per connection and number of organisations:
+#: every case page, form and API call on a case starts here (ADR 0050).
+_CASE = Prepared(
+    CriminalisationCase,
+    _case_of,
+    fields=(CriminalisationCase._meta.pk, CriminalisationCase._meta.get_field("organisation")),
+    samples=((UUID(int=1), ()), (UUID(int=2), ())),
+)
 
 
 def get_case_for_user(
     user: Person, case_id: UUID, *, for_write: bool = False
 ) -> CriminalisationCase:
-    case = get_object_or_404(
-        cases_visible_to(user).annotate(postponements=_postponements()), pk=case_id
-    )
+    found = _CASE(case_id, rules.organisations(user))
+    if not found:
+        raise Http404
+    case = found[0]
     if for_write and not rules.can_edit(user, case):
         raise PermissionDenied
     return case
 
 
+def _of_case(model: type[Any], build: Callable[[UUID], QuerySet[Any]]) -> Prepared[Any]:
+    """`build(case_id)`, the rows of one case the person already reads, prepared: the case
+    page's five lists cost more to build and compile than to run (ADR 0050)."""
+    return Prepared(
+        model,
+        build,
+        fields=(Charge._meta.get_field("case"),),
+        samples=((UUID(int=1),), (UUID(int=2),)),
+    )
+
+
+def case_defenders(case_id: UUID) -> QuerySet[Defender]:
+    return Defender.objects.filter(criminalisation_cases=case_id).order_by("created_at")
+
+
+def case_charges(case_id: UUID) -> QuerySet[Charge]:
+    return Charge.objects.filter(case=case_id).select_related("provision")
+
+
+def case_hearings(case_id: UUID) -> QuerySet[Hearing]:
+    return (
+        Hearing.objects.filter(case=case_id)
+        .select_related("mission", "mission__report")
+        .order_by("starts_at", "id")
+    )
+
+
+def case_periods(case_id: UUID) -> QuerySet[DetentionPeriod]:
+    return DetentionPeriod.objects.filter(case=case_id).order_by("starts_on", "created_at", "id")
+
+
+_DEFENDERS = _of_case(Defender, case_defenders)
+_CHARGES = _of_case(Charge, case_charges)
+_HEARINGS = _of_case(Hearing, case_hearings)
+_PERIODS = _of_case(DetentionPeriod, case_periods)
+
+
 def defenders_of(case: CriminalisationCase) -> list[Defender]:
-    return list(case.defenders.order_by("created_at"))
+    return _DEFENDERS(case.pk)
 
 
 def charges_of(case: CriminalisationCase) -> list[Charge]:
-    return list(Charge.objects.filter(case=case).select_related("provision"))
+    return _CHARGES(case.pk)
+
+
+def case_incidents(
+    case_id: UUID, user_id: Any, staff: Collection[Any], collectives: Collection[Any]
+) -> QuerySet[Incident]:
+    """The case's linked incidents that the person reads through the incidents module (its
+    reach from `visible_incidents_q_for`), newest id first."""
+    reached = Incident.objects.filter(visible_incidents_q_for(user_id, staff, collectives))
+    return reached.filter(criminalisation_cases=case_id).order_by("-pk")[:50]
+
+
+#: `case_incidents`, compiled once per connection and shape of the person's reach.
+_INCIDENTS = Prepared(
+    Incident,
+    case_incidents,
+    fields=(
+        Charge._meta.get_field("case"),
+        Incident._meta.get_field("reported_by"),
+        Incident._meta.get_field("organisation"),
+        Defender._meta.get_field("collective_organisation"),
+    ),
+    samples=((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ())),
+)
+
+
+def incident_reach(user: Person) -> tuple[Any, set[Any], set[Any]]:
+    """The arguments of `visible_incidents_q_for` for a signed-in person (no query): who they
+    are and where they hold `incidents.view` and `collective.view`, as `incidents_visible_to`
+    reads them."""
+    return (
+        user.pk,
+        rules.organisations(user, Perm.INCIDENTS_VIEW),
+        rules.organisations(user, Perm.COLLECTIVE_VIEW),
+    )
 
 
 def incidents_of(user: Person, case: CriminalisationCase) -> list[Incident]:
     """The linked incidents the person may read through the incidents module."""
-    return list(incidents_visible_to(user).filter(criminalisation_cases=case).order_by("-pk")[:50])
+    if not user.is_authenticated:
+        return []
+    return _INCIDENTS(case.pk, *incident_reach(user))
 
 
 def hearings_of(case: CriminalisationCase) -> list[Hearing]:
-    return list(
-        Hearing.objects.filter(case=case)
-        .select_related("mission", "mission__report")
-        .order_by("starts_at", "id")
-    )
+    return _HEARINGS(case.pk)
 
 
 def detention_periods_of(
@@ -163,9 +349,7 @@ def detention_periods_of(
     """The case's periods in order, each with its defender taken from `defenders` (the case's,
     already loaded): one query whatever the number of periods."""
     by_id = {defender.pk: defender for defender in defenders}
-    periods = list(
-        DetentionPeriod.objects.filter(case=case).order_by("starts_on", "created_at", "id")
-    )
+    periods = _PERIODS(case.pk)
     for period in periods:
         if period.defender_id in by_id:
             period.defender = by_id[period.defender_id]
@@ -228,9 +412,11 @@ class Searched(Picker):
 @dataclass(frozen=True)
 class _Source:
     """What a picker searches: the records the person may pick (their access path), in the
-    order of their list index, and how a row becomes a `Known` from the columns it reads."""
+    order of their list index, and how a row becomes a `Known` from the columns it reads;
+    `newest(keep)` reads what a picker offers without a search (`offered`), prepared."""
 
-    candidates: QuerySet[Any]
+    candidates: Callable[[], QuerySet[Any]]
+    newest: Callable[[list[UUID]], list[Any]]
     order: tuple[str, ...]
     columns: tuple[str, ...]
     known: Callable[[Any], Known]
@@ -277,14 +463,12 @@ def _search(source: _Source, *, search: str, keep: Iterable[UUID]) -> Picker:
     keep = list(keep)
     wanted = normalise_name(search)
     if not wanted:
-        return pick(
-            source.candidates,
-            lambda rows: [source.known(r) for r in rows.only(*source.columns)],
-            search=search,
-            keep=keep,
-            order=source.order,
-        )
-    ordered = source.candidates.order_by(*source.order).only(*source.columns, *_names(source))
+        # What core `pick` answers without a search, from the same query run prepared.
+        known = [source.known(row) for row in source.newest(keep)]
+        kept = [k for k in known if k.id in keep]
+        others = [k for k in known if k.id not in keep]
+        return Picker(options=kept + others[:PICKER_LIMIT])
+    ordered = source.candidates().order_by(*source.order).only(*source.columns, *_names(source))
     window = ordered.values("pk")[:SEARCH_BATCH]
     first = list(ordered.filter(Q(pk__in=window) | Q(pk__in=keep)))
     batch = first[:SEARCH_BATCH]  # the window comes first: a kept record past it, after it
@@ -319,16 +503,42 @@ def _names(source: _Source) -> list[str]:
     return [field.removeprefix("-") for field in source.order]
 
 
+def offered(
+    candidates: QuerySet[Any], order: tuple[str, ...], columns: tuple[str, ...], keep: list[UUID]
+) -> QuerySet[Any]:
+    """What core `pick` reads without a search: the newest PICKER_LIMIT candidates in `order`
+    and the kept ones, in the candidates' own order, with `columns` only."""
+    newest = candidates.order_by(*order).values("pk")[:PICKER_LIMIT]
+    return candidates.filter(Q(pk__in=newest) | Q(pk__in=keep)).only(*columns)
+
+
 def defender_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Defender]:
     """Defenders a case of the organisation may name: those it keeps, when the person holds
     `trials.edit` there. Newest first, the order of the defenders' list index."""
     if organisation_id not in rules.organisations(user, Perm.TRIALS_EDIT):
         return Defender.objects.none()
+    return _kept_by(organisation_id)
+
+
+def _kept_by(organisation_id: Any) -> QuerySet[Defender]:
     return Defender.objects.filter(organisation_id=organisation_id).order_by(*DEFENDER_ORDER)
 
 
 #: The defenders' list index.
 DEFENDER_ORDER = ("-created_at", "-id")
+#: What a defender picker reads of each defender.
+DEFENDER_COLUMNS = ("id", "organisation_id", "kind", "pseudonym")
+
+#: A defender picker without a search, compiled once per connection and number of defenders
+#: kept (ticked): the form's every visit asks it.
+_DEFENDERS_OFFERED = Prepared(
+    Defender,
+    lambda organisation_id, keep: offered(
+        _kept_by(organisation_id), DEFENDER_ORDER, DEFENDER_COLUMNS, keep
+    ),
+    fields=(Defender._meta.get_field("organisation"), Defender._meta.pk),
+    samples=((UUID(int=1), ()), (UUID(int=2), ())),
+)
 
 
 def _known_defender(d: Defender) -> Known:
@@ -341,10 +551,12 @@ def defender_picker(
     """PICKER_LIMIT defenders (the newest, or those whose pseudonym or code matches `search`)
     and the chosen ones (`keep`) the person may still choose: one query, and with a search
     one per SEARCH_BATCH defenders read (`_search`)."""
+    allowed = organisation_id in rules.organisations(user, Perm.TRIALS_EDIT)
     source = _Source(
-        candidates=defender_candidates(user, organisation_id=organisation_id),
+        candidates=lambda: defender_candidates(user, organisation_id=organisation_id),
+        newest=lambda keep: _DEFENDERS_OFFERED(organisation_id, keep) if allowed else [],
         order=DEFENDER_ORDER,
-        columns=("id", "organisation_id", "kind", "pseudonym"),
+        columns=DEFENDER_COLUMNS,
         known=_known_defender,
         prefix="D",
     )
@@ -354,6 +566,37 @@ def defender_picker(
 def incident_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Incident]:
     """The organisation's incidents the person reads, in the incident list's order."""
     return incidents_visible_to(user).filter(organisation_id=organisation_id)
+
+
+#: What an incident picker reads of each incident.
+INCIDENT_COLUMNS = ("id", "organisation_id", "status", "title")
+
+
+def _incidents_in(
+    organisation_id: Any, user_id: Any, staff: Collection[Any], collectives: Collection[Any]
+) -> QuerySet[Incident]:
+    """`incident_candidates` from the person's reach (`incident_reach`), for prepared
+    queries."""
+    reached = Incident.objects.filter(visible_incidents_q_for(user_id, staff, collectives))
+    return reached.order_by(*INCIDENT_ORDER).filter(organisation_id=organisation_id)
+
+
+#: An incident picker without a search, compiled once per connection and shape of the
+#: person's reach and of the incidents kept (ticked).
+_INCIDENTS_OFFERED = Prepared(
+    Incident,
+    lambda organisation_id, keep, *reach: offered(
+        _incidents_in(organisation_id, *reach), INCIDENT_ORDER, INCIDENT_COLUMNS, keep
+    ),
+    fields=(
+        Incident._meta.get_field("organisation"),
+        Incident._meta.pk,
+        Incident._meta.get_field("reported_by"),
+        Incident._meta.get_field("organisation"),
+        Defender._meta.get_field("collective_organisation"),
+    ),
+    samples=((UUID(int=1), (), UUID(int=2), (), ()), (UUID(int=3), (), UUID(int=4), (), ())),
+)
 
 
 def _known_incident(i: Incident) -> Known:
@@ -367,9 +610,14 @@ def incident_picker(
     code matches `search`) and the chosen ones: one query read from the incident list's
     index, and with a search one per SEARCH_BATCH incidents read (`_search`)."""
     source = _Source(
-        candidates=incident_candidates(user, organisation_id=organisation_id),
+        candidates=lambda: incident_candidates(user, organisation_id=organisation_id),
+        newest=lambda keep: (
+            _INCIDENTS_OFFERED(organisation_id, keep, *incident_reach(user))
+            if user.is_authenticated
+            else []
+        ),
         order=INCIDENT_ORDER,
-        columns=("id", "organisation_id", "status", "title"),
+        columns=INCIDENT_COLUMNS,
         known=_known_incident,
         prefix="I",
     )
@@ -437,11 +685,41 @@ def published_reports() -> QuerySet[Report]:
 
 def hearings_between(user: Person, start: datetime, end: datetime) -> QuerySet[Hearing]:
     """Hearings of the person's organisations in [start, end), with their case."""
+    return _hearings_between(rules.organisations(user), start, end)
+
+
+def _hearings_between(
+    organisation_ids: Collection[Any], start: datetime, end: datetime
+) -> QuerySet[Hearing]:
     return (
-        Hearing.objects.filter(rules.visible_q(user), starts_at__gte=start, starts_at__lt=end)
+        Hearing.objects.filter(
+            rules.visible_q_for(organisation_ids), starts_at__gte=start, starts_at__lt=end
+        )
         .select_related("case")
         .order_by("starts_at", "id")
     )
+
+
+#: `hearings_between`, compiled once per connection and number of organisations: the
+#: calendar's and the feed's one query.
+_HEARINGS_BETWEEN = Prepared(
+    Hearing,
+    _hearings_between,
+    fields=(
+        Hearing._meta.get_field("organisation"),
+        Hearing._meta.get_field("starts_at"),
+        Hearing._meta.get_field("starts_at"),
+    ),
+    samples=(
+        ((), datetime(2001, 1, 1, tzinfo=UTC), datetime(2001, 2, 1, tzinfo=UTC)),
+        ((), datetime(2002, 3, 1, tzinfo=UTC), datetime(2002, 4, 1, tzinfo=UTC)),
+    ),
+)
+
+
+def hearings_in(user: Person, start: datetime, end: datetime) -> list[Hearing]:
+    """The hearings `hearings_between` reads, prepared."""
+    return _HEARINGS_BETWEEN(rules.organisations(user), start, end)
 
 
 def hash_token(token: str) -> str:

@@ -10,6 +10,7 @@ publishes reports (desk leads).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
@@ -29,10 +30,15 @@ def organisations(user: User | AnonymousUser, perm: Perm = Perm.TRIALS_VIEW) -> 
 
 def visible_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """Records of organisations where the person holds `trials.view`."""
-    view = organisations_with(user, Perm.TRIALS_VIEW)
-    if not view:
+    return visible_q_for(organisations_with(user, Perm.TRIALS_VIEW), prefix)
+
+
+def visible_q_for(organisation_ids: Collection[Any], prefix: str = "") -> Q:
+    """`visible_q` from the organisations where the person holds `trials.view`, for the
+    prepared queries that take them as an argument (ADR 0050)."""
+    if not organisation_ids:
         return Q(pk__in=[])
-    return Q(**{f"{prefix}organisation_id__in": view})
+    return Q(**{f"{prefix}organisation_id__in": organisation_ids})
 
 
 def can_view(user: User | AnonymousUser) -> bool:

@@ -37,7 +37,7 @@ from amparo.trials.forms import (
     HearingForm,
 )
 from amparo.trials.models import CriminalisationCase, Hearing
-from amparo.trials.rows import case_rows
+from amparo.trials.rows import case_rows, day_sections
 
 PAGE_SIZE = 50
 #: How far ahead and back the feed reaches.
@@ -76,11 +76,7 @@ def conflict(
 def case_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     staff_only(user)
-    page = queries.case_page(
-        queries.cases_visible_to(user),
-        after=uuid_param(request.GET.get("after")),
-        size=PAGE_SIZE,
-    )
+    page = queries.case_page(user, after=uuid_param(request.GET.get("after")), size=PAGE_SIZE)
     context = {
         "page": page,
         "cases": page.rows,
@@ -396,13 +392,15 @@ def hearing_calendar(request: HttpRequest) -> HttpResponse:
     start = datetime(first.year, first.month, 1, tzinfo=zone)
     end = datetime(following.year, following.month, 1, tzinfo=zone)
     by_day: dict[date, list[Hearing]] = {}
-    for hearing in queries.hearings_between(user, start, end):
+    for hearing in queries.hearings_in(user, start, end):
         by_day.setdefault(timezone.localdate(hearing.starts_at), []).append(hearing)
+    sections = sorted(by_day.items())
     context = {
         "month": first,
         "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
         "next": following.strftime("%Y-%m"),
-        "days": sorted(by_day.items()),
+        "days": sections,
+        "day_sections": day_sections(sections),
     }
     return render(request, "trials/calendar.html", context)
 
@@ -441,6 +439,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404
     now = timezone.now()
-    hearings = queries.hearings_between(feed.user, now - FEED_WINDOW, now + FEED_WINDOW)
+    hearings = queries.hearings_in(feed.user, now - FEED_WINDOW, now + FEED_WINDOW)
     body = ical.calendar(hearings, name=_("Hearings"), now=now)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -135,3 +135,76 @@ def test_the_next_page_writes_the_older_cases(client, record, desk_officer, monk
     assert f"after={newer.pk}" in first
     assert older.code in dict(_cells(second))["Case"]
     assert newer.code not in second
+
+
+# --- the hearing calendar's days (rows.day_sections) ---
+
+#: The loop trials/calendar.html wrote the days with, before rows.day_sections.
+CALENDAR_LOOP = (
+    "{% load i18n %}{% for day, hearings in days %}\n"
+    "<section aria-labelledby=\"day-{{ day|date:'Ymd' }}\">\n"
+    '  <h2 id="day-{{ day|date:\'Ymd\' }}">{{ day|date:"DATE_FORMAT" }}</h2>\n'
+    '  <ul>{% for hearing in hearings %}<li>{{ hearing.starts_at|time:"TIME_FORMAT" }} · '
+    "<a href=\"{% url 'trials:case-detail' hearing.case_id %}#hearing-{{ hearing.pk }}\">"
+    "{{ hearing.case.code }}</a> · {{ hearing.get_kind_display }} · "
+    "{{ hearing.get_result_display }}</li>{% endfor %}</ul>\n"
+    "</section>\n"
+    "{% endfor %}"
+)
+
+
+def _calendar_days():
+    """Three days: one hearing at midnight, two at noon and in the evening, and one of a kind
+    and result no choice names (shown as themselves, escaped)."""
+    import uuid
+
+    from amparo.trials.models import Hearing
+
+    case = CriminalisationCase(pk=uuid.uuid4())
+    other = CriminalisationCase(pk=uuid.uuid4())
+
+    def hearing(on, kind="trial", result="scheduled", of=case):
+        return Hearing(pk=uuid.uuid4(), case=of, starts_at=on, kind=kind, result=result)
+
+    return [
+        (date(2026, 1, 5), [hearing(datetime(2026, 1, 4, 21, 0, tzinfo=UTC), result="postponed")]),
+        (
+            date(2026, 1, 9),
+            [
+                hearing(datetime(2026, 1, 9, 9, 0, tzinfo=UTC), kind="appeal", of=other),
+                hearing(datetime(2026, 1, 9, 16, 45, tzinfo=UTC), kind="<b>&", result='"x"'),
+            ],
+        ),
+        (date(2026, 12, 31), [hearing(datetime(2026, 12, 31, 12, 0, tzinfo=UTC))]),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "th"])
+def test_the_calendars_days_are_what_the_template_wrote(language):
+    from django.template import engines
+    from django.utils import timezone
+
+    from amparo.trials.rows import day_sections
+
+    days = _calendar_days()
+    with translation.override(language), timezone.override("Africa/Nairobi"):
+        written = day_sections(days)
+        expected = engines["django"].from_string(CALENDAR_LOOP).render({"days": days})
+
+    assert written == expected
+    assert "&lt;b&gt;&amp;" in written
+    assert "&quot;x&quot;" in written
+    assert "<b>" not in written
+
+
+def test_the_calendar_page_writes_its_days(client, trial, desk_officer):
+    from amparo.trials.tests.factories import make_hearing
+
+    hearing = make_hearing(trial, starts_at=datetime(2026, 12, 1, 14, 0, tzinfo=UTC))
+    login_fresh(client, desk_officer)
+
+    html = client.get(reverse("trials:calendar"), {"month": "2026-12"}).content.decode()
+
+    link = reverse("trials:case-detail", args=[trial.pk])
+    assert '<section aria-labelledby="day-20261201">' in html
+    assert f'<a href="{link}#hearing-{hearing.pk}">{trial.code}</a> · Trial session' in html
