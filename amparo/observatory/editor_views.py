@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,7 +19,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
-from amparo.observatory import editor_queries, editor_rows, editorial, queries, rules, services
+from amparo.observatory import (
+    editor_fields,
+    editor_queries,
+    editor_rows,
+    editorial,
+    queries,
+    rules,
+    services,
+)
 from amparo.observatory.content import InstrumentContent, changes
 from amparo.observatory.editor_forms import (
     InstrumentEditor,
@@ -123,11 +130,14 @@ def _render_editor(
     working: editor_queries.Working | None,
     status: int = 200,
 ) -> HttpResponse:
+    in_review = working is not None and working.in_review
     context = {
         "editor": editor,
+        # Nothing can be changed while in review: the page shows no form then.
+        "fields": None if in_review else editor_fields.write(editor),
         "working": working,
         "instrument": working.instrument if working else None,
-        "can_submit": working is not None and not working.in_review,
+        "can_submit": working is not None and not in_review,
     }
     return render(request, "observatory/editor/instrument_form.html", context, status=status)
 
@@ -196,9 +206,7 @@ class _EditorAsForm(forms.Form):
         self.editor = editor
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
-        return render_to_string(
-            "observatory/editor/_instrument_fields.html", {"editor": self.editor}
-        )
+        return editor_fields.write(self.editor)
 
     __str__ = render
     __html__ = render
