@@ -1076,27 +1076,70 @@ def timeline_for(
     With several victims (a collective and its members) the acts of each are merged and
     sorted: that cost follows the size of the collective's record, not the register's."""
     victims = timeline_victim_ids(defender)
+    rows = _timeline_of(incidents_visible_to(user), visible_incidents_q(user), victims, after)
+    return rows, victims
+
+
+def _timeline_of(
+    visible: QuerySet[Incident], visible_q: Q, victims: Iterable[Any], after: UUID | None
+) -> QuerySet[Incident]:
     incidents = (
-        incidents_visible_to(user)
-        .filter(acts__victim_id__in=list(victims))
+        visible.filter(acts__victim_id__in=list(victims))
         # Both read the act the filter joined (an annotation reuses that join).
         .annotate(position=F("acts__listed_on"), act_incident=F("acts__incident_id"))
     )
     if after is not None:
-        cursor = Incident.objects.filter(visible_incidents_q(user), pk=after).order_by()
+        cursor = Incident.objects.filter(visible_q, pk=after).order_by()
         listed_on = Subquery(cursor.values("listed_on")[:1])
         # The leading `<=` lets the index start at the cursor (see `_after_q`).
         incidents = incidents.filter(
             Q(position__lte=listed_on) & (Q(position__lt=listed_on) | Q(act_incident__lt=after))
         )
-    return incidents.order_by(*TIMELINE_ORDER).distinct(), victims
+    return incidents.order_by(*TIMELINE_ORDER).distinct()
+
+
+@functools.lru_cache(maxsize=256)
+def _timeline_query(with_after: bool, size: int) -> Prepared[Incident]:
+    """`timeline_for`'s page with the list's columns, for one shape of request (a cursor or
+    not, the page size), compiled once per connection and shape of the reach and of the
+    victims (ADR 0050). Built by `_timeline_of`, as the queryset path is."""
+
+    def build(
+        user_id: Any, staff: Any, collectives: Any, victims: Any, *after: Any
+    ) -> QuerySet[Incident]:
+        reach = (user_id, staff, collectives)
+        rows = _timeline_of(
+            Incident.objects.filter(visible_incidents_q_for(*reach)),
+            Q(visible_incidents_q_for(*reach)),
+            victims,
+            after[0] if with_after else None,
+        )
+        return rows.only(*LIST_FIELDS)[: size + 1]
+
+    extra = [(Incident._meta.pk, UUID(int=13), UUID(int=14))] if with_after else []
+    return Prepared(
+        Incident,
+        build,
+        fields=(*_REACH_FIELDS, Act._meta.get_field("victim"), *(f for f, _a, _b in extra)),
+        samples=(
+            (*_SAMPLES[0][1:], (), *(a for _f, a, _b in extra)),
+            (*_SAMPLES[1][1:], (), *(b for _f, _a, b in extra)),
+        ),
+    )
 
 
 def timeline_page(
     user: Person, defender: Defender, *, after: UUID | None, size: int
 ) -> tuple[Page[Incident], dict[UUID, str]]:
-    incidents, victims = timeline_for(user, defender, after=after)
-    page = page_from(incidents[: size + 1], size=size, is_first=after is None)
+    """A page of `timeline_for` with the list's columns and summaries, as a prepared query
+    (`test_prepared_lookups.py` holds it to the queryset)."""
+    victims = timeline_victim_ids(defender)
+    if not user.is_authenticated:
+        return Page(rows=[], next_after=None, is_first=after is None), victims
+    query = _timeline_query(after is not None, size)
+    cursor = () if after is None else (after,)
+    rows = query(*_reach_of(user), list(victims), *cursor)
+    page = page_from(rows, size=size, is_first=after is None)
     attach_summaries(page.rows)
     return page, victims
 

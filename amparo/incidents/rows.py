@@ -9,7 +9,7 @@ headings, pagination, export) stays in `incidents/incident_list.html` (ADR 0062)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from html import escape
 
@@ -57,5 +57,50 @@ def incident_rows(incidents: Iterable[Incident]) -> SafeString:
             f'<td data-label="{label_status}">'
             f"{escape(incident.status_label)}</td>"  # type: ignore[attr-defined]  # with_labels
             "</tr>\n"
+        )
+    return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
+
+
+def timeline_items(
+    rows: Iterable[tuple[Incident, Collection[str]]], *, collective: bool
+) -> SafeString:
+    """The `<li>` cards of a defender's timeline: each incident (labelled by
+    `views.with_labels`) with whom it was against, "self" and/or "member" (ADR 0062; the
+    template spent most of a 50-card page on them)."""
+    danger = f' <strong class="warning">{escape(gettext("Danger now"))}</strong>'
+    label_self = escape(
+        gettext("Against the collective") if collective else gettext("Against this defender")
+    )
+    label_members = escape(gettext("Against members"))
+    link = linker("incidents:incident-detail")
+    written_dates: dict[tuple[date | None, date | None, str], str] = {}
+    written = []
+    for incident, against in rows:
+        when = (incident.occurred_on, incident.date_end, incident.date_precision)
+        dated = written_dates.get(when)
+        if dated is None:
+            dated = written_dates[when] = escape(incident.dated)
+        where = ""
+        if incident.region or incident.country:
+            where = f" · {escape(incident.country)}"
+            if incident.region:
+                where = f"{where} · {escape(incident.region)}"
+        whom = " · ".join(
+            label
+            for label, present in (
+                (label_self, "self" in against),
+                (label_members, "member" in against),
+            )
+            if present
+        )
+        perpetrators = escape(incident.perpetrator_text)  # type: ignore[attr-defined]  # with_labels
+        written.append(
+            "  <li>\n"
+            f'    <p><strong>{dated}</strong> · <a href="{link(incident.pk)}">'
+            f"{escape(incident.code)}</a>{danger if incident.is_danger_now else ''}</p>\n"
+            f"    <p>{escape(incident.type_text) or '—'}{where}</p>\n"  # type: ignore[attr-defined]
+            f'    <p class="hint">{whom} · {escape(incident.status_label)}'  # type: ignore[attr-defined]
+            f"{f' · {perpetrators}' if perpetrators else ''}</p>\n"
+            "  </li>\n"
         )
     return mark_safe("".join(written))  # noqa: S308 # every value above is escaped

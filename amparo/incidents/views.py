@@ -66,7 +66,7 @@ from amparo.incidents.models import (
     Perpetrator,
     Source,
 )
-from amparo.incidents.rows import incident_rows
+from amparo.incidents.rows import incident_rows, timeline_items
 
 PAGE_SIZE = 50
 
@@ -165,7 +165,7 @@ def defender_timeline(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     user = _user(request)
     defender = queries.get_timeline_defender(user, defender_id)
     page, victims = queries.timeline_page(user, defender, after=_after(request), size=PAGE_SIZE)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "incident": incident,
             "against": sorted(
@@ -174,7 +174,16 @@ def defender_timeline(request: HttpRequest, defender_id: UUID) -> HttpResponse:
         }
         for incident in with_labels(page.rows)
     ]
-    context = {"defender": defender, "page": page, "rows": rows, "query": ""}
+    cards = timeline_items(
+        [(row["incident"], row["against"]) for row in rows], collective=defender.is_collective
+    )
+    context = {
+        "defender": defender,
+        "page": page,
+        "rows": rows,
+        "timeline_items": cards,
+        "query": "",
+    }
     return render(request, "incidents/defender_timeline.html", context)
 
 

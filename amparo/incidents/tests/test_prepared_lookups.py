@@ -181,3 +181,31 @@ def test_desk_only_is_the_querysets(request, linked_register, persona):
     )
 
     assert queries.desk_only(person) == (bool(staff) and not outside)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_timeline_page_reads_what_the_queryset_reads(request, linked_register, persona):
+    from amparo.core.paging import page_from
+    from amparo.defenders.models import Defender
+
+    person = _person(request, persona)
+    found = []
+    for defender in Defender.objects.all():
+        for size in (1, 7, 50):
+            rows, _victims = queries.timeline_for(person, defender)
+            expected = page_from(rows[: size + 1], size=size, is_first=True)
+            page, victims = queries.timeline_page(person, defender, after=None, size=size)
+            assert [i.pk for i in page.rows] == [i.pk for i in expected.rows]
+            assert page.next_after == expected.next_after
+            assert victims == queries.timeline_victim_ids(defender)
+            found.append(bool(page.rows))
+            if expected.next_after:
+                later, _ = queries.timeline_page(
+                    person, defender, after=expected.next_after, size=size
+                )
+                rows, _ = queries.timeline_for(person, defender, after=expected.next_after)
+                reference = page_from(rows[: size + 1], size=size, is_first=False)
+                assert [i.pk for i in later.rows] == [i.pk for i in reference.rows]
+                assert later.next_after == reference.next_after
+    if persona in ("desk_officer", "defender"):
+        assert any(found)

@@ -196,3 +196,62 @@ def test_the_list_reads_only_the_columns_its_rows_show(organisation, desk_office
 
     assert row.get_deferred_fields() >= {"title", "description", "location", "organisation_id"}
     assert not {"id", "status", "occurred_on", "country", "region"} & row.get_deferred_fields()
+
+
+# --- the timeline's cards (rows.timeline_items) ---
+
+#: The cards as defender_timeline.html wrote them before rows.timeline_items: the reference
+#: the Python must match, byte for byte.
+_TIMELINE_TEMPLATE = """{% load i18n %}{% translate "Danger now" as label_danger %}{% if collective %}{% translate "Against the collective" as label_self %}{% else %}{% translate "Against this defender" as label_self %}{% endif %}{% translate "Against members" as label_members %}{% for row in rows %}{% with incident=row.incident %}
+  <li>
+    <p><strong>{{ incident.dated }}</strong> · <a href="{{ incident.get_absolute_url }}">{{ incident.code }}</a>{% if incident.is_danger_now %} <strong class="warning">{{ label_danger }}</strong>{% endif %}</p>
+    <p>{{ incident.type_text|default:"—" }}{% if incident.region or incident.country %} · {{ incident.country }}{% if incident.region %} · {{ incident.region }}{% endif %}{% endif %}</p>
+    <p class="hint">{% if "self" in row.against %}{{ label_self }}{% endif %}{% if "member" in row.against %}{% if "self" in row.against %} · {% endif %}{{ label_members }}{% endif %} · {{ incident.status_label }}{% if incident.perpetrator_text %} · {{ incident.perpetrator_text }}{% endif %}</p>
+  </li>
+  {% endwith %}{% endfor %}"""  # noqa: E501 -- the template's own lines
+
+
+@pytest.mark.parametrize("language", ["en", "es", "th"])
+@pytest.mark.parametrize("collective", [False, True])
+def test_the_timeline_cards_are_the_templates(organisation, desk_officer, language, collective):
+    from django.template import engines
+
+    from amparo.incidents.rows import timeline_items
+    from amparo.incidents.views import with_labels
+
+    victim = make_defender(organisation, "Ana")
+    made = [
+        make_incident(
+            organisation,
+            desk_officer,
+            victims=[victim],
+            perpetrators=[make_perpetrator(organisation, "B 14", kind=PerpetratorKind.MILITARY)],
+            occurred_on=date(2025, 3, 14),
+            country="CO",
+            region='Cauca <b>"Norte"</b> & co',
+            is_danger_now=True,
+        ),
+        make_incident(organisation, desk_officer, victims=[victim], country="", region=""),
+        make_incident(organisation, desk_officer, victims=[victim], country="PE", region=""),
+    ]
+    incidents = with_labels(
+        queries.attach_summaries(list(Incident.objects.filter(pk__in=[i.pk for i in made])))
+    )
+    against = [{"self"}, {"member"}, {"self", "member"}]
+    rows = list(zip(incidents, against, strict=True))
+
+    with translation.override(language):
+        written = str(timeline_items(rows, collective=collective))
+        template = engines["django"].from_string(_TIMELINE_TEMPLATE)
+        reference = template.render(
+            {
+                "collective": collective,
+                "rows": [{"incident": i, "against": sorted(a)} for i, a in rows],
+            }
+        )
+
+    # The same cards; only the blank space between them differs (the template's loop put a
+    # line break before each card, the Python after it).
+    assert re.sub(r">\s+<", "><", written.strip()) == re.sub(r">\s+<", "><", reference.strip())
+    assert written.count("<li>") == 3
+    assert "&lt;b&gt;&quot;Norte&quot;&lt;/b&gt; &amp; co" in written
