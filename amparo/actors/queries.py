@@ -19,7 +19,7 @@ from amparo.actors import rules
 from amparo.actors.enums import RelationKind
 from amparo.actors.models import Actor, ActorRelation, SpacePosition
 from amparo.core.prepared import Prepared
-from amparo.defenders.lookups import ReachQuery
+from amparo.defenders.lookups import ReachPage
 from amparo.defenders.models import Defender
 
 if TYPE_CHECKING:
@@ -239,35 +239,16 @@ POSITION_FIELDS = (
     "created_at",
 )
 
-#: A page of a map's actors per page length and per first or later page: the LIMIT is part of
-#: the SQL, and a later page adds the cursor.
-_ACTOR_PAGES: dict[tuple[int, bool], ReachQuery[Actor]] = {}
-
-
-def _actor_page_query(limit: int, *, later: bool) -> ReachQuery[Actor]:
-    query = _ACTOR_PAGES.get((limit, later))
-    if query is not None:
-        return query
-
-    def build(reach: Q, subject_id: UUID, *after: UUID) -> QuerySet[Actor]:
-        actors = Actor.objects.filter(reach, subject_id=subject_id)
-        if after:
-            actors = actors.filter(pk__gt=after[0])
-        return actors.only(*LIST_FIELDS).order_by("pk")[: limit + 1]
-
-    cursor = (Actor._meta.pk,) if later else ()
-    query = _ACTOR_PAGES[limit, later] = ReachQuery(
-        Actor,
-        build,
-        # `rules.visible_maps_q`'s reach, which the prepared SQL takes as arguments.
-        staff_perm=Perm.RISK_VIEW,
-        collective_perm=Perm.COLLECTIVE_VIEW,
-        shares=True,
-        prefix="subject__",
-        fields=(Actor._meta.get_field("subject"), *cursor),
-        samples=((UUID(int=3), UUID(int=5))[: 1 + later], (UUID(int=4), UUID(int=6))[: 1 + later]),
-    )
-    return query
+#: A page of a map's actors, prepared (ADR 0050): `rules.visible_maps_q`'s reach.
+_ACTOR_PAGE = ReachPage(
+    Actor,
+    "subject",
+    LIST_FIELDS,
+    staff_perm=Perm.RISK_VIEW,
+    collective_perm=Perm.COLLECTIVE_VIEW,
+    shares=True,
+    prefix="subject__",
+)
 
 
 def actor_page(
@@ -276,9 +257,7 @@ def actor_page(
     """Up to `limit` + 1 actors of the subject's map that the person reaches, after the actor
     `after` in primary-key order (ADR 0026), with LIST_FIELDS only: one more than a page
     tells whether another follows. Empty when the map is not reached, or not there."""
-    if after is None:
-        return _actor_page_query(limit, later=False)(user, subject_id)
-    return _actor_page_query(limit, later=True)(user, subject_id, after)
+    return _ACTOR_PAGE(user, subject_id, after=after, limit=limit)
 
 
 #: The latest position of each actor of a map whose id lies between two ids: a page of

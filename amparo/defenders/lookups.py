@@ -12,7 +12,7 @@ record by its id.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from uuid import UUID
 
 from django.db import models
@@ -119,3 +119,61 @@ class ReachLookup(Generic[M]):
         if not found:
             raise Http404
         return found[0]
+
+
+class ReachPage(Generic[M]):
+    """A page of a parent record's children in primary-key order (ADR 0026), read through a
+    module's reach of defenders: up to `limit` + 1 rows of `model` whose `parent` is the given
+    id, after the row `after`, with `fields` only. One prepared query per page length and
+    first or later page (the LIMIT is part of the SQL, a later page adds the cursor)."""
+
+    def __init__(
+        self,
+        model: type[M],
+        parent: str,
+        fields: Sequence[str],
+        *,
+        staff_perm: Perm,
+        collective_perm: Perm | None,
+        shares: bool,
+        prefix: str,
+    ) -> None:
+        self.model, self.parent, self.fields = model, parent, tuple(fields)
+        self.staff_perm, self.collective_perm = staff_perm, collective_perm
+        self.shares, self.prefix = shares, prefix
+        self._queries: dict[tuple[int, bool], ReachQuery[M]] = {}
+
+    def _query(self, limit: int, *, later: bool) -> ReachQuery[M]:
+        query = self._queries.get((limit, later))
+        if query is not None:
+            return query
+        model, parent, fields = self.model, self.parent, self.fields
+
+        def build(reach: Q, parent_id: UUID, *after: UUID) -> QuerySet[M]:
+            rows = model._default_manager.filter(reach, **{f"{parent}_id": parent_id})
+            if after:
+                rows = rows.filter(pk__gt=after[0])
+            return rows.only(*fields).order_by("pk")[: limit + 1]
+
+        cursor = (model._meta.pk,) if later else ()
+        query = self._queries[limit, later] = ReachQuery(
+            model,
+            build,
+            staff_perm=self.staff_perm,
+            collective_perm=self.collective_perm,
+            shares=self.shares,
+            prefix=self.prefix,
+            fields=(cast("models.Field[Any, Any]", model._meta.get_field(parent)), *cursor),
+            samples=(
+                (UUID(int=3), UUID(int=5))[: 1 + later],
+                (UUID(int=4), UUID(int=6))[: 1 + later],
+            ),
+        )
+        return query
+
+    def __call__(
+        self, user: User | AnonymousUser, parent_id: UUID, *, after: UUID | None, limit: int
+    ) -> list[M]:
+        if after is None:
+            return self._query(limit, later=False)(user, parent_id)
+        return self._query(limit, later=True)(user, parent_id, after)

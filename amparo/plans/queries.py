@@ -31,7 +31,7 @@ from django.shortcuts import get_object_or_404
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm, roles_with
 from amparo.core.prepared import PreparedRows
-from amparo.defenders.lookups import ReachLookup, ReachQuery
+from amparo.defenders.lookups import ReachLookup, ReachPage, ReachQuery
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q
 from amparo.plans import rules
@@ -406,51 +406,23 @@ PROTOCOL_FIELDS = (
     "version",
 )
 
-#: A page of a plan's measures or protocols, per model, page length and first or later page
-#: (the LIMIT is part of the SQL, a later page adds the cursor), prepared (ADR 0050).
-_PART_PAGES: dict[tuple[type[Any], int, bool], ReachQuery[Any]] = {}
 
-
-def _part_page_query(
-    model: type[Measure | Protocol], fields: tuple[str, ...], limit: int, *, later: bool
-) -> ReachQuery[Any]:
-    query = _PART_PAGES.get((model, limit, later))
-    if query is not None:
-        return query
-
-    def build(reach: Q, plan_id: UUID, *after: UUID) -> QuerySet[Any]:
-        rows = model.objects.filter(reach, plan_id=plan_id)
-        if after:
-            rows = rows.filter(pk__gt=after[0])
-        return rows.only(*fields).order_by("pk")[: limit + 1]
-
-    cursor = (model._meta.pk,) if later else ()
-    query = _PART_PAGES[model, limit, later] = ReachQuery(
+def _plan_part_page(model: type[Any], fields: tuple[str, ...]) -> ReachPage[Any]:
+    """A page of a plan's measures or protocols, prepared (ADR 0050): the reach of
+    `rules.plans_visible_q(user, prefix="plan__")`."""
+    return ReachPage(
         model,
-        build,
-        # `rules.plans_visible_q(user, prefix="plan__")`, with the reach as arguments.
+        "plan",
+        fields,
         staff_perm=Perm.PLANS_VIEW,
         collective_perm=Perm.COLLECTIVE_VIEW,
         shares=True,
         prefix="plan__subject__",
-        fields=(model._meta.get_field("plan"), *cursor),
-        samples=((UUID(int=3), UUID(int=5))[: 1 + later], (UUID(int=4), UUID(int=6))[: 1 + later]),
     )
-    return query
 
 
-def _part_page(
-    user: User | AnonymousUser,
-    model: type[Measure | Protocol],
-    fields: tuple[str, ...],
-    plan_id: UUID,
-    *,
-    after: UUID | None,
-    limit: int,
-) -> list[Any]:
-    if after is None:
-        return _part_page_query(model, fields, limit, later=False)(user, plan_id)
-    return _part_page_query(model, fields, limit, later=True)(user, plan_id, after)
+_MEASURE_PAGE: ReachPage[Measure] = _plan_part_page(Measure, MEASURE_FIELDS)
+_PROTOCOL_PAGE: ReachPage[Protocol] = _plan_part_page(Protocol, PROTOCOL_FIELDS)
 
 
 def measure_page(
@@ -459,14 +431,14 @@ def measure_page(
     """Up to `limit` + 1 measures of the plan, through the plan's access path, after the
     measure `after` in primary-key order (ADR 0026), with MEASURE_FIELDS only: one more than
     a page tells whether another follows. Empty when the plan is not read, or not there."""
-    return _part_page(user, Measure, MEASURE_FIELDS, plan_id, after=after, limit=limit)
+    return _MEASURE_PAGE(user, plan_id, after=after, limit=limit)
 
 
 def protocol_page(
     user: User | AnonymousUser, plan_id: UUID, *, after: UUID | None, limit: int
 ) -> list[Protocol]:
     """`measure_page` for the plan's protocols, with PROTOCOL_FIELDS only."""
-    return _part_page(user, Protocol, PROTOCOL_FIELDS, plan_id, after=after, limit=limit)
+    return _PROTOCOL_PAGE(user, plan_id, after=after, limit=limit)
 
 
 def _links_in_range(plan_id: UUID, first: UUID, last: UUID) -> QuerySet[Any]:

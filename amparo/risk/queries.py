@@ -38,7 +38,7 @@ from django.utils import timezone
 from amparo.accounts.models import Membership, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.actors.models import Actor
-from amparo.defenders.lookups import ReachLookup, ReachQuery
+from amparo.defenders.lookups import ReachLookup, ReachPage, ReachQuery
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q, organisations_with, reaches
 from amparo.incidents.models import Act, Incident
@@ -232,35 +232,16 @@ THREAT_LIST_FIELDS = (
     "version",
 )
 
-#: A page of an analysis's threats per page length and per first or later page (the LIMIT is
-#: part of the SQL, a later page adds the cursor), prepared (ADR 0050).
-_THREAT_PAGES: dict[tuple[int, bool], ReachQuery[Threat]] = {}
-
-
-def _threat_page_query(limit: int, *, later: bool) -> ReachQuery[Threat]:
-    query = _THREAT_PAGES.get((limit, later))
-    if query is not None:
-        return query
-
-    def build(reach: Q, analysis_id: UUID, *after: UUID) -> QuerySet[Threat]:
-        threats = Threat.objects.filter(reach, analysis_id=analysis_id)
-        if after:
-            threats = threats.filter(pk__gt=after[0])
-        return threats.only(*THREAT_LIST_FIELDS).order_by("pk")[: limit + 1]
-
-    cursor = (Threat._meta.pk,) if later else ()
-    query = _THREAT_PAGES[limit, later] = ReachQuery(
-        Threat,
-        build,
-        # `_reach_q`'s reach (that of `threats_visible_to`), with the reach as arguments.
-        staff_perm=Perm.RISK_VIEW,
-        collective_perm=Perm.COLLECTIVE_VIEW,
-        shares=True,
-        prefix="subject__",
-        fields=(Threat._meta.get_field("analysis"), *cursor),
-        samples=((UUID(int=3), UUID(int=5))[: 1 + later], (UUID(int=4), UUID(int=6))[: 1 + later]),
-    )
-    return query
+#: A page of an analysis's threats, prepared (ADR 0050): `threats_visible_to`'s reach.
+_THREAT_PAGE = ReachPage(
+    Threat,
+    "analysis",
+    THREAT_LIST_FIELDS,
+    staff_perm=Perm.RISK_VIEW,
+    collective_perm=Perm.COLLECTIVE_VIEW,
+    shares=True,
+    prefix="subject__",
+)
 
 
 def threat_page_of_analysis(
@@ -270,9 +251,7 @@ def threat_page_of_analysis(
     after the threat `after` in primary-key order (ADR 0026), with THREAT_LIST_FIELDS only:
     one more than a page tells whether another follows. Empty when the analysis is not read,
     or not there, or has no threats."""
-    if after is None:
-        return _threat_page_query(limit, later=False)(user, analysis_id)
-    return _threat_page_query(limit, later=True)(user, analysis_id, after)
+    return _THREAT_PAGE(user, analysis_id, after=after, limit=limit)
 
 
 def require_visible_analysis(user: User | AnonymousUser, analysis_id: UUID) -> None:
