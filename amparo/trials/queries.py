@@ -20,9 +20,11 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -504,12 +506,23 @@ def _names(source: _Source) -> list[str]:
 
 
 def offered(
-    candidates: QuerySet[Any], order: tuple[str, ...], columns: tuple[str, ...], keep: list[UUID]
+    model: type[Model],
+    candidates: Q,
+    order: tuple[str, ...],
+    columns: tuple[str, ...],
+    keep: list[UUID],
 ) -> QuerySet[Any]:
-    """What core `pick` reads without a search: the newest PICKER_LIMIT candidates in `order`
-    and the kept ones, in the candidates' own order, with `columns` only."""
-    newest = candidates.order_by(*order).values("pk")[:PICKER_LIMIT]
-    return candidates.filter(Q(pk__in=newest) | Q(pk__in=keep)).only(*columns)
+    """What core `pick` reads without a search, the same rows in the same order: the newest
+    PICKER_LIMIT of the records `candidates` selects, in `order` (the candidates' own), and
+    the kept ones among them, with `columns` only. `pick` asks the candidates' filter of
+    every row, `id IN (the newest) OR id IN (kept)`, which SQLite answers by walking every
+    candidate of the organisation (0.5 ms over the bench's 3,000 incidents); here the newest
+    are found by their index and the kept ones by their id, each then checked to be a
+    candidate (0.06 ms, 0.2 ms with 50 kept)."""
+    rows = model._default_manager
+    newest = rows.filter(candidates).order_by(*order).values("pk")[:PICKER_LIMIT]
+    kept = Q(pk__in=keep) & Exists(rows.filter(candidates, pk=OuterRef("pk")))
+    return rows.filter(Q(pk__in=newest) | kept).order_by(*order).only(*columns)
 
 
 def defender_candidates(user: Person, *, organisation_id: Any) -> QuerySet[Defender]:
@@ -534,7 +547,7 @@ DEFENDER_COLUMNS = ("id", "organisation_id", "kind", "pseudonym")
 _DEFENDERS_OFFERED = Prepared(
     Defender,
     lambda organisation_id, keep: offered(
-        _kept_by(organisation_id), DEFENDER_ORDER, DEFENDER_COLUMNS, keep
+        Defender, Q(organisation_id=organisation_id), DEFENDER_ORDER, DEFENDER_COLUMNS, keep
     ),
     fields=(Defender._meta.get_field("organisation"), Defender._meta.pk),
     samples=((UUID(int=1), ()), (UUID(int=2), ())),
@@ -574,11 +587,11 @@ INCIDENT_COLUMNS = ("id", "organisation_id", "status", "title")
 
 def _incidents_in(
     organisation_id: Any, user_id: Any, staff: Collection[Any], collectives: Collection[Any]
-) -> QuerySet[Incident]:
-    """`incident_candidates` from the person's reach (`incident_reach`), for prepared
+) -> Q:
+    """`incident_candidates`' filter from the person's reach (`incident_reach`), for prepared
     queries."""
-    reached = Incident.objects.filter(visible_incidents_q_for(user_id, staff, collectives))
-    return reached.order_by(*INCIDENT_ORDER).filter(organisation_id=organisation_id)
+    reached = visible_incidents_q_for(user_id, staff, collectives)
+    return reached & Q(organisation_id=organisation_id)
 
 
 #: An incident picker without a search, compiled once per connection and shape of the
@@ -586,7 +599,7 @@ def _incidents_in(
 _INCIDENTS_OFFERED = Prepared(
     Incident,
     lambda organisation_id, keep, *reach: offered(
-        _incidents_in(organisation_id, *reach), INCIDENT_ORDER, INCIDENT_COLUMNS, keep
+        Incident, _incidents_in(organisation_id, *reach), INCIDENT_ORDER, INCIDENT_COLUMNS, keep
     ),
     fields=(
         Incident._meta.get_field("organisation"),
