@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
 from amparo.core.reversing import linker
-from amparo.trials.models import CriminalisationCase, Hearing
+from amparo.trials.models import CriminalisationCase, DetentionPeriod, Hearing, Mission
 from amparo.trials.queries import ListedCase
 
 
@@ -89,5 +89,150 @@ def day_sections(days: Sequence[tuple[date, Sequence[Hearing]]]) -> SafeString:
             f'  <h2 id="day-{anchor}">{escape(day_title(day))}</h2>\n'
             f"  <ul>{items}</ul>\n"
             "</section>\n"
+        )
+    return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
+
+
+# --- the case page's tables ---
+
+
+def csrf_input(token: str) -> str:
+    """`{% csrf_token %}` as the template language writes it for `token`."""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+
+
+def period_rows(
+    periods: Sequence[tuple[DetentionPeriod, int]],
+    *,
+    can_edit: bool,
+    today: date,
+    csrf: str,
+) -> SafeString:
+    """The case page's detention periods, a `<tr>` each with the days it counts, as
+    `trials/case_detail.html` wrote them in its loop: who was held, the kind, the dates, the
+    days, the place (Tier 1, read through the model), and for editors the links and forms to
+    correct, end or remove it. `csrf` is the form's `{% csrf_token %}` (`csrf_input`)."""
+    label_who, label_kind, label_from, label_until, label_days, label_place = (
+        escape(gettext(label))
+        for label in (
+            "Who",
+            "Kind of detention",
+            "Detained on",
+            "Released on",
+            "Days",
+            "Place of detention",
+        )
+    )
+    not_stated, assign = (
+        escape(gettext("Defender not stated")),
+        escape(gettext("Assign the defender")),
+    )
+    members, held = escape(gettext("Members of the collective")), escape(gettext("Still detained"))
+    edit, remove = escape(gettext("Edit")), escape(gettext("Remove"))
+    release = escape(gettext("Record the release"))
+    kinds = translated_labels(DetentionPeriod, "kind")
+    edit_link, end_link = linker("trials:detention-edit"), linker("trials:detention-end")
+    remove_link = linker("trials:detention-remove")
+    short_date, iso = dater("SHORT_DATE_FORMAT"), dater("Y-m-d")
+    today_iso = escape(iso(today))
+    written = []
+    for period, days in periods:
+        pk = period.pk
+        defender = period.defender
+        if defender:
+            who = f"{escape(defender.pseudonym)} <small>{escape(defender.code)}</small>"
+        elif period.is_unattributed:
+            who = f"<strong>{not_stated}</strong>"
+            if can_edit:
+                who += f' · <a href="{edit_link(pk)}">{assign}</a>'
+        else:
+            who = members
+        kind = escape(kinds.get(period.kind, period.kind))
+        starts_on = escape(short_date(period.starts_on))
+        until = escape(short_date(period.ends_on)) if period.ends_on else f"<strong>{held}</strong>"
+        row = (
+            f'\n    <tr id="detention-{pk}">\n'
+            f'      <td data-label="{label_who}">{who}</td>\n'
+            f'      <td data-label="{label_kind}">{kind}</td>\n'
+            f'      <td data-label="{label_from}">{starts_on}</td>\n'
+            f'      <td data-label="{label_until}">{until}</td>\n'
+            f'      <td data-label="{label_days}">{days}</td>\n'
+            f'      <td data-label="{label_place}">{escape(period.place or "—")}</td>\n'
+            "      "
+        )
+        if can_edit:
+            hidden = f'<span class="visually-hidden"> {kind} {starts_on}</span>'
+            version = f'<input type="hidden" name="version" value="{period.version}">'
+            ending = ""
+            if not period.ends_on:
+                ending = (
+                    f'<form class="inline" method="post" action="{end_link(pk)}">{csrf}'
+                    f"{version}\n"
+                    f'          <label for="ends-{pk}">{label_until}</label> '
+                    f'<input type="date" id="ends-{pk}" name="ends_on" value="{today_iso}" '
+                    f'max="{today_iso}" min="{escape(iso(period.starts_on))}" required>\n'
+                    f'          <button type="submit" class="button-small">{release}</button>'
+                    "</form>"
+                )
+            row += (
+                "<td>\n"
+                f'        <a href="{edit_link(pk)}">{edit}{hidden}</a>\n'
+                f"        {ending}\n"
+                f'        <form class="inline" method="post" action="{remove_link(pk)}">{csrf}'
+                f'{version}<button type="submit" class="button-small button-danger">{remove}'
+                f"{hidden}</button></form>\n"
+                "      </td>"
+            )
+        written.append(row + "\n    </tr>")
+    return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
+
+
+def hearing_rows(
+    hearings: Sequence[Hearing], *, can_edit: bool, can_observe: bool, csrf: str
+) -> SafeString:
+    """The case page's hearings, a `<tr>` each, as `trials/case_detail.html` wrote them in
+    its loop: when, the type, the place (Tier 1, read through the model), the result with a
+    link to correct it for editors, and the observation mission or a button to start one."""
+    label_date, label_type, label_place, label_result, label_observation = (
+        escape(gettext(label)) for label in ("Date", "Type", "Place", "Result", "Observation")
+    )
+    edit, observe = escape(gettext("Edit")), escape(gettext("Observe"))
+    kinds = translated_labels(Hearing, "kind")
+    results = translated_labels(Hearing, "result")
+    statuses = translated_labels(Mission, "status")
+    edit_link, mission_link = linker("trials:hearing-edit"), linker("trials:mission-detail")
+    observe_link = linker("trials:mission-create")
+    short_datetime = dater("SHORT_DATETIME_FORMAT")
+    written = []
+    for hearing in hearings:
+        pk = hearing.pk
+        when = escape(short_datetime(hearing.starts_at))
+        result = escape(results.get(hearing.result, hearing.result))
+        if can_edit:
+            result += (
+                f' <a href="{edit_link(pk)}">{edit}<span class="visually-hidden"> {when}</span></a>'
+            )
+        mission = getattr(hearing, "mission", None)
+        if mission:
+            observation = (
+                f'<a href="{mission_link(mission.pk)}">'
+                f"{escape(statuses.get(mission.status, mission.status))}</a>"
+            )
+        elif can_observe:
+            observation = (
+                f'<form method="post" action="{observe_link(pk)}">{csrf}'
+                f'<button type="submit" class="button-small">{observe}</button></form>'
+            )
+        else:
+            observation = "—"
+        written.append(
+            f'\n    <tr id="hearing-{pk}">\n'
+            f'      <td data-label="{label_date}">{when}</td>\n'
+            f'      <td data-label="{label_type}">{escape(kinds.get(hearing.kind, hearing.kind))}'
+            "</td>\n"
+            f'      <td data-label="{label_place}">{escape(hearing.place or "—")}</td>\n'
+            f'      <td data-label="{label_result}">{result}</td>\n'
+            f'      <td data-label="{label_observation}">{observation}</td>\n'
+            "    </tr>"
         )
     return mark_safe("".join(written))  # noqa: S308 # every value above is escaped

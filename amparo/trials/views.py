@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +38,7 @@ from amparo.trials.forms import (
     HearingForm,
 )
 from amparo.trials.models import CriminalisationCase, Hearing
-from amparo.trials.rows import case_rows, day_sections
+from amparo.trials.rows import case_rows, csrf_input, day_sections, hearing_rows, period_rows
 
 PAGE_SIZE = 50
 #: How far ahead and back the feed reaches.
@@ -274,19 +275,32 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
     defenders = queries.defenders_of(case)
     periods = queries.detention_periods_of(case, defenders)
     today = timezone.localdate()
+    days = [(period, detention.days_of(period, today)) for period in periods]
+    charges, incidents = queries.charges_of(case), queries.incidents_of(user, case)
+    hearings = queries.hearings_of(case)
+    can_edit, can_observe = rules.can_edit(user, case), rules.can_observe(user, case)
+    # One token for the page's forms, those of the rows written in Python as those of the
+    # template's `{% csrf_token %}` (which reads it from the context).
+    token = get_token(request)
+    csrf = csrf_input(token)
     context = {
         "case": case,
         "defenders": defenders,
-        "periods": [(period, detention.days_of(period, today)) for period in periods],
+        "periods": days,
+        "period_rows": period_rows(days, can_edit=can_edit, today=today, csrf=csrf),
         "days_detained": detention.days_detained(periods, today),
         "unattributed": any(period.is_unattributed for period in periods),
         "today": today,
-        "charges": queries.charges_of(case),
-        "incidents": queries.incidents_of(user, case),
-        "hearings": queries.hearings_of(case),
-        "can_edit": rules.can_edit(user, case),
-        "can_observe": rules.can_observe(user, case),
+        "charges": charges,
+        "incidents": incidents,
+        "hearings": hearings,
+        "hearing_rows": hearing_rows(
+            hearings, can_edit=can_edit, can_observe=can_observe, csrf=csrf
+        ),
+        "can_edit": can_edit,
+        "can_observe": can_observe,
         "pattern_labels": [dict(Pattern.choices).get(p, p) for p in case.patterns],
+        "csrf_token": token,
     }
     return render(request, "trials/case_detail.html", context)
 

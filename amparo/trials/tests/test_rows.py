@@ -208,3 +208,137 @@ def test_the_calendar_page_writes_its_days(client, trial, desk_officer):
     link = reverse("trials:case-detail", args=[trial.pk])
     assert '<section aria-labelledby="day-20261201">' in html
     assert f'<a href="{link}#hearing-{hearing.pk}">{trial.code}</a> · Trial session' in html
+
+
+# --- the case page's detention periods and hearings (rows.period_rows, rows.hearing_rows) ---
+
+#: The loops trials/case_detail.html wrote the rows with, before rows.py, after the labels
+#: its table headers define.
+PERIOD_LOOP = (
+    '{% load i18n %}{% translate "Who" as label_who %}{% translate "Kind of detention" as '
+    'label_kind %}{% translate "Detained on" as label_from %}{% translate "Released on" as '
+    'label_until %}{% translate "Days" as label_days %}{% translate "Place of detention" '
+    "as label_place %}"
+    + r"""<tbody>{% for period, days in periods %}
+    <tr id="detention-{{ period.pk }}">
+      <td data-label="{{ label_who }}">{% if period.defender %}{{ period.defender.pseudonym }} <small>{{ period.defender.code }}</small>{% elif period.is_unattributed %}<strong>{% translate "Defender not stated" %}</strong>{% if can_edit %} · <a href="{% url 'trials:detention-edit' period.pk %}">{% translate "Assign the defender" %}</a>{% endif %}{% else %}{% translate "Members of the collective" %}{% endif %}</td>
+      <td data-label="{{ label_kind }}">{{ period.get_kind_display }}</td>
+      <td data-label="{{ label_from }}">{{ period.starts_on|date:"SHORT_DATE_FORMAT" }}</td>
+      <td data-label="{{ label_until }}">{% if period.ends_on %}{{ period.ends_on|date:"SHORT_DATE_FORMAT" }}{% else %}<strong>{% translate "Still detained" %}</strong>{% endif %}</td>
+      <td data-label="{{ label_days }}">{{ days }}</td>
+      <td data-label="{{ label_place }}">{{ period.place|default:"—" }}</td>
+      {% if can_edit %}<td>
+        <a href="{% url 'trials:detention-edit' period.pk %}">{% translate "Edit" %}<span class="visually-hidden"> {{ period.get_kind_display }} {{ period.starts_on|date:"SHORT_DATE_FORMAT" }}</span></a>
+        {% if not period.ends_on %}<form class="inline" method="post" action="{% url 'trials:detention-end' period.pk %}">{% csrf_token %}<input type="hidden" name="version" value="{{ period.version }}">
+          <label for="ends-{{ period.pk }}">{% translate "Released on" %}</label> <input type="date" id="ends-{{ period.pk }}" name="ends_on" value="{{ today|date:'Y-m-d' }}" max="{{ today|date:'Y-m-d' }}" min="{{ period.starts_on|date:'Y-m-d' }}" required>
+          <button type="submit" class="button-small">{% translate "Record the release" %}</button></form>{% endif %}
+        <form class="inline" method="post" action="{% url 'trials:detention-remove' period.pk %}">{% csrf_token %}<input type="hidden" name="version" value="{{ period.version }}"><button type="submit" class="button-small button-danger">{% translate "Remove" %}<span class="visually-hidden"> {{ period.get_kind_display }} {{ period.starts_on|date:"SHORT_DATE_FORMAT" }}</span></button></form>
+      </td>{% endif %}
+    </tr>{% endfor %}</tbody>"""  # noqa: E501 -- the template's own lines
+)
+HEARING_LOOP = (
+    '{% load i18n %}{% translate "Date" as label_date %}{% translate "Type" as label_type '
+    '%}{% translate "Place" as label_place %}{% translate "Result" as label_result %}'
+    '{% translate "Observation" as label_observation %}'
+    + r"""<tbody>{% for hearing in hearings %}
+    <tr id="hearing-{{ hearing.pk }}">
+      <td data-label="{{ label_date }}">{{ hearing.starts_at|date:"SHORT_DATETIME_FORMAT" }}</td>
+      <td data-label="{{ label_type }}">{{ hearing.get_kind_display }}</td>
+      <td data-label="{{ label_place }}">{{ hearing.place|default:"—" }}</td>
+      <td data-label="{{ label_result }}">{{ hearing.get_result_display }}{% if can_edit %} <a href="{% url 'trials:hearing-edit' hearing.pk %}">{% translate "Edit" %}<span class="visually-hidden"> {{ hearing.starts_at|date:"SHORT_DATETIME_FORMAT" }}</span></a>{% endif %}</td>
+      <td data-label="{{ label_observation }}">{% if hearing.mission %}<a href="{% url 'trials:mission-detail' hearing.mission.pk %}">{{ hearing.mission.get_status_display }}</a>{% elif can_observe %}<form method="post" action="{% url 'trials:mission-create' hearing.pk %}">{% csrf_token %}<button type="submit" class="button-small">{% translate "Observe" %}</button></form>{% else %}—{% endif %}</td>
+    </tr>{% endfor %}</tbody>"""  # noqa: E501 -- the template's own lines
+)
+
+
+@pytest.fixture
+def held(organisation, desk_officer):
+    """A case against 'Ana <&> "B"' and a collective, with four periods (Ana's, ended, at
+    a hostile place; the collective's members'; one not stated; Ana's again, still running,
+    of a kind no choice names) and three hearings (observed, with a mission; postponed, at a
+    hostile place; one of a type and result no choice names)."""
+    from amparo.trials.models import DetentionPeriod, Hearing
+    from amparo.trials.tests.factories import (
+        make_mission,
+        make_period,
+        make_unattributed_period,
+    )
+
+    ana = make_defender(organisation, 'Ana <&> "B"')
+    rio = make_defender(organisation, "Río <Claro>", kind="collective")
+    with audit_context(actor=desk_officer):
+        case = services.open_case(
+            actor=desk_officer,
+            organisation=organisation,
+            defenders=[ana, rio],
+            country="co",
+            opened_on=date(2025, 3, 1),
+        )
+    make_period(case, defender=ana, starts_on=date(2025, 1, 2), ends_on=date(2025, 1, 5))
+    make_period(case, defender=None, starts_on=date(2025, 2, 1), place="<b>Sede</b> & 'x'")
+    make_unattributed_period(case, starts_on=date(2025, 3, 2), ends_on=date(2025, 3, 3))
+    running = make_period(case, defender=ana, starts_on=date(2025, 4, 1))
+    DetentionPeriod.objects.filter(pk=running.pk).update(kind="<i>odd</i>")
+    observed = make_hearing(case, starts_at=datetime(2025, 4, 1, 9, tzinfo=UTC))
+    with audit_context(actor=None):
+        make_mission(observed)
+    make_hearing(
+        case,
+        starts_at=datetime(2025, 5, 2, 21, 30, tzinfo=UTC),
+        result="postponed",
+        place="<Sala & 'x'>",
+    )
+    odd = make_hearing(case, starts_at=NEXT)
+    Hearing.objects.filter(pk=odd.pk).update(kind="<u>k</u>", result='"r"')
+    return case
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+@pytest.mark.parametrize(("can_edit", "can_observe"), [(True, True), (False, True), (False, False)])
+def test_the_case_pages_rows_are_what_the_template_wrote(held, language, can_edit, can_observe):
+    from django.template import engines
+    from django.utils import timezone
+
+    from amparo.trials import detention, queries
+    from amparo.trials.rows import csrf_input, hearing_rows, period_rows
+
+    today = date(2025, 6, 1)
+    token = "tok<en>"
+    with (
+        audit_context(actor=None),
+        translation.override(language),
+        timezone.override("America/Bogota"),
+    ):
+        periods = queries.detention_periods_of(held, queries.defenders_of(held))
+        days = [(period, detention.days_of(period, today)) for period in periods]
+        hearings = queries.hearings_of(held)
+        flags = {"can_edit": can_edit, "can_observe": can_observe, "csrf_token": token}
+        django = engines["django"]
+        expected_periods = django.from_string(PERIOD_LOOP).render(
+            {"periods": days, "today": today, **flags}
+        )
+        expected_hearings = django.from_string(HEARING_LOOP).render({"hearings": hearings, **flags})
+        csrf = csrf_input(token)
+        written_periods = period_rows(days, can_edit=can_edit, today=today, csrf=csrf)
+        written_hearings = hearing_rows(
+            hearings, can_edit=can_edit, can_observe=can_observe, csrf=csrf
+        )
+
+    assert f"<tbody>{written_periods}</tbody>" == expected_periods
+    assert f"<tbody>{written_hearings}</tbody>" == expected_hearings
+    assert len(periods) == 4
+    assert len(hearings) == 3
+    for hostile in ("<b>Sede</b>", "<Sala", "<i>odd", "<u>k", '"r"', "<&>", "tok<en>"):
+        assert hostile not in written_periods + written_hearings
+    if can_edit:
+        assert "tok&lt;en&gt;" in written_periods
+
+
+def test_the_case_page_shares_one_csrf_token(client, held, desk_officer):
+    login_fresh(client, desk_officer)
+
+    html = client.get(held.get_absolute_url()).content.decode()
+
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+    assert len(tokens) == 1
+    assert html.count("csrfmiddlewaretoken") >= 5  # sign-out, two periods' forms, observe
