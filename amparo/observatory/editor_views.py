@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
+from amparo.core import reversing
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
 from amparo.observatory import (
@@ -67,7 +68,7 @@ def _dashboard_url() -> str:
 
 def describe(revision: Revision) -> dict[str, Any]:
     """A line of the dashboard about one piece of work."""
-    title, lang, url = "", "", reverse("observatory:editor-review", args=[revision.pk])
+    title, lang, url = "", "", reversing.reverse("observatory:editor-review", args=[revision.pk])
     if revision.instrument is not None:
         title, lang = revision.instrument.title, revision.instrument.title_language
         if revision.state == EditorialState.DRAFT:
@@ -107,11 +108,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     editor_queries.require_editor(user)
     board = editor_queries.dashboard(after=request.GET.get("after") or None, language=_language())
+    other_drafts = [describe(r) for r in board.other_drafts]
     context = {
         "board": board,
-        "review": [describe(r) for r in board.review],
-        "other_drafts": [describe(r) for r in board.other_drafts],
-        "me": user.pk,
+        "review_rows": editor_rows.review_rows([describe(r) for r in board.review], me=user.pk),
+        "draft_rows": editor_rows.draft_rows(board.instrument_drafts),
+        "other_drafts": other_drafts,
+        "other_draft_lines": editor_rows.other_draft_lines(
+            other_drafts, board.evaluation_drafts, board.framework_drafts
+        ),
         "languages": [(code, language_name(code)) for code in site_languages()],
         "country_options": editor_rows.country_options(),
         "recent_lines": editor_rows.recent_lines(board.recent),
