@@ -222,6 +222,18 @@ class Dashboard:
     recent: list[ChangeLogEntry]
 
 
+#: What an instrument's title needs besides the translation `queries.attach_titles` gives it.
+_TITLE = ("key", "title_original", "original_language")
+
+
+def _titled(prefix: str) -> list[str]:
+    return [f"{prefix}__{name}" for name in _TITLE]
+
+
+# The dashboard's lists read the columns their rows show (editor_rows.py): a country's name
+# comes from its code (geography.country_name), so the country rows are not joined.
+
+
 def instrument_drafts() -> QuerySet[PolicyInstrument]:
     """Instruments not yet (or no longer) published, and published ones with a correction
     being written, by key."""
@@ -230,29 +242,40 @@ def instrument_drafts() -> QuerySet[PolicyInstrument]:
         PolicyInstrument.objects.filter(
             Q(editorial_state=EditorialState.DRAFT) | Exists(draft_revision)
         )
-        .select_related("country")
+        .only(*_TITLE, "country", "jurisdiction_level", "editorial_state", "first_published_at")
         .order_by("key")
     )
 
 
 def open_work() -> QuerySet[Revision]:
     """Work in progress the dashboard lists: everything in review, and the drafts that have
-    no list of their own (narratives). The content is left unread: the lines never show it."""
+    no list of their own (narratives)."""
     return (
         Revision.objects.filter(state__in=OPEN_REVISION_STATES)
         .filter(Q(state=EditorialState.REVIEW) | ~Q(kind=RevisionKind.INSTRUMENT))
         .exclude(kind=RevisionKind.EVALUATION, state=EditorialState.DRAFT)
         .exclude(kind=RevisionKind.FRAMEWORK, state=EditorialState.DRAFT)
-        .select_related(
-            "instrument__country",
+        .select_related("instrument", "evaluation__instrument", "framework", "submitted_by")
+        .only(
+            "kind",
+            "state",
+            "instrument",
             "country",
-            "evaluation__instrument",
-            "evaluation__country",
+            "language",
+            "evaluation",
             "framework",
             "submitted_by",
-            "reviewed_by",
+            "submitted_at",
+            "review_comment",
+            *_titled("instrument"),
+            "evaluation__instrument",
+            "evaluation__country",
+            *_titled("evaluation__instrument"),
+            "framework__title",
+            "framework__version",
+            "submitted_by__display_name",
+            "submitted_by__email",
         )
-        .defer("content")
         .order_by("-updated_at", "id")
     )
 
@@ -260,19 +283,37 @@ def open_work() -> QuerySet[Revision]:
 def evaluation_drafts() -> QuerySet[Evaluation]:
     return (
         Evaluation.objects.filter(editorial_state=EditorialState.DRAFT)
-        .select_related("framework", "instrument", "country")
+        .select_related("instrument")
+        .only("version", "country", "instrument", *_titled("instrument"))
         .order_by("-updated_at", "id")
     )
 
 
 def framework_drafts() -> QuerySet[Framework]:
-    return Framework.objects.filter(editorial_state=EditorialState.DRAFT).order_by("key", "version")
+    return (
+        Framework.objects.filter(editorial_state=EditorialState.DRAFT)
+        .only("key", "version", "title")
+        .order_by("key", "version")
+    )
 
 
 def recent_changes() -> QuerySet[ChangeLogEntry]:
-    return ChangeLogEntry.objects.select_related(
-        "instrument", "country", "evaluation", "framework"
-    ).order_by("-occurred_at", "-id")
+    return (
+        ChangeLogEntry.objects.select_related("instrument", "framework")
+        .only(
+            "kind",
+            "note",
+            "occurred_at",
+            "instrument",
+            "country",
+            "evaluation",
+            "framework",
+            *_titled("instrument"),
+            "framework__title",
+            "framework__version",
+        )
+        .order_by("-occurred_at", "-id")
+    )
 
 
 # The dashboard's queries never change shape (a draft page after a key, or the first), so

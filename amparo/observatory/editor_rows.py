@@ -29,6 +29,7 @@ from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
 from amparo.core.reversing import linker
 from amparo.observatory.editor_forms import country_choices
+from amparo.observatory.geography import country_name
 from amparo.observatory.models import ChangeLogEntry, Evaluation, Framework, PolicyInstrument
 
 #: Keys and codes that a slug or str path converter writes unchanged, and URL quoting too.
@@ -146,7 +147,7 @@ def draft_rows(instruments: Iterable[PolicyInstrument]) -> SafeString:
     written = []
     for instrument in instruments:
         if instrument.country_id:
-            where = instrument.country.name if instrument.country else ""
+            where = country_name(instrument.country_id)
         else:
             level = instrument.jurisdiction_level
             where = str(levels.get(level, level))
@@ -193,7 +194,7 @@ def other_draft_lines(
         if subject is not None:
             what = f"<span{lang(subject.title_language)}>{escape(subject.title)}</span>"
         else:
-            country = escape(draft.country.name) if draft.country else ""
+            country = escape(country_name(draft.country_id)) if draft.country_id else ""
             what = gettext("The policy of %(country)s as a whole") % {"country": country}
         version = gettext("version %(version)s") % {"version": escape(localize(draft.version))}
         evaluated.append(
@@ -230,15 +231,15 @@ def recent_lines(entries: Iterable[ChangeLogEntry]) -> SafeString:
                 f'<a href="{escape(edit_link(instrument.key))}"{lang(instrument.title_language)}>'
                 f"{escape(instrument.title)}</a>"
             )
-        elif entry.country is not None:
+        elif entry.country_id:
             what = (
-                f'<a href="{escape(country_link(entry.country_id or ""))}">'
-                f"{escape(entry.country.name)}</a>"
+                f'<a href="{escape(country_link(entry.country_id))}">'
+                f"{escape(country_name(entry.country_id))}</a>"
             )
         elif entry.framework is not None:
             framework = entry.framework
             what = f"{escape(framework.title)} (v{escape(localize(framework.version))})"
-        elif entry.evaluation is not None:
+        elif entry.evaluation_id:
             what = evaluation
         else:
             what = ""
