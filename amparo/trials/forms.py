@@ -13,6 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core.form_choices import SharedChoices
 from amparo.core.pickers import Known, PickerSearchForm, search_field
 from amparo.trials import checklist, detention
 from amparo.trials.enums import (
@@ -114,12 +115,14 @@ class CaseForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["defenders"].choices = [  # type: ignore[attr-defined]
-            (str(k.id), f"{k.label} ({k.code})") for k in defenders
-        ]
-        self.fields["incidents"].choices = [  # type: ignore[attr-defined]
-            (str(k.id), f"{k.code} · {k.label}") for k in incidents
-        ]
+        # Pairs of strings, already as Django normalises choices: given as SharedChoices, they
+        # are kept as they are instead of walked pair by pair (twice: field and widget).
+        self.fields["defenders"].choices = SharedChoices(  # type: ignore[attr-defined]
+            tuple((str(k.id), f"{k.label} ({k.code})") for k in defenders)
+        )
+        self.fields["incidents"].choices = SharedChoices(  # type: ignore[attr-defined]
+            tuple((str(k.id), f"{k.code} · {k.label}") for k in incidents)
+        )
         if editing:
             self.fields["version"] = _version()
 
