@@ -103,11 +103,13 @@ def review_rows(items: Iterable[dict[str, Any]], *, me: Any) -> SafeString:
         escape(gettext("Submitted by")),
         escape(gettext("Action")),
     )
-    own = (
-        f"{escape(gettext('See your submission'))}</a> "
-        f'<span class="hint">({escape(gettext("another editor reviews it"))})</span>'
+    # Each gettext outside the f-strings: xgettext does not look inside them.
+    see_yours, reviewed_by_another = (
+        escape(gettext("See your submission")),
+        escape(gettext("another editor reviews it")),
     )
-    review = f"{escape(gettext('Review'))}</a>"
+    own = f'{see_yours}</a> <span class="hint">({reviewed_by_another})</span>'
+    review = escape(gettext("Review")) + "</a>"
     written = []
     for item in items:
         revision = item["revision"]
@@ -177,7 +179,8 @@ def other_draft_lines(
     """The `<li>`s of the other drafts: country texts (`editor_views.describe`), then
     evaluations, then framework versions, one list after the other as the template put them."""
     lang = _lang(get_language())
-    returned = f" · <strong>{escape(gettext('returned with a comment'))}</strong>"
+    returned = escape(gettext("returned with a comment"))
+    returned = f" · <strong>{returned}</strong>"
     evaluation_link = linker("observatory:editor-evaluation-edit")
     evaluation = escape(gettext("Evaluation"))
     framework_version = escape(gettext("Framework version"))
