@@ -4,10 +4,11 @@ The instrument form shows some sixty fields: the facts, a title, summary and off
 each of seven languages, and the rows of three formsets, each in its field wrapper. The
 wrappers are written in Python already (`core.field_groups`); the template language still
 spent about 1.5 ms a page (`bench.profile`) on what surrounds them: an `{% include %}` per
-field, the loops over the languages and the formsets' rows. This module writes
-`observatory/editor/_instrument_fields.html` and the `_formset.html` it includes, byte for
-byte, as long as both templates are still the ones it was written from (checked once per
-process); an edited template goes back to the template language until this module follows it
+field, the loops over the languages and the formsets' rows, and a form template for each
+formset's four hidden management fields. This module writes
+`observatory/editor/_instrument_fields.html` and the `_formset.html` it includes, management
+forms too, byte for byte, as long as the templates are still the ones it was written from
+(checked once per process); an edited template goes back to the template language until this module follows it
 (`tests/test_editor_fields.py` fails meanwhile, and compares both over new, edited, refused
 and hostile forms in three languages).
 """
@@ -31,10 +32,13 @@ from amparo.observatory.editor_forms import InstrumentEditor
 TEMPLATE = "observatory/editor/_instrument_fields.html"
 FORMSET_TEMPLATE = "observatory/editor/_formset.html"
 FIELD_TEMPLATE = "observatory/editor/_efield.html"
+#: The template of a formset's management form (Django's default form template).
+FORM_TEMPLATE = "django/forms/div.html"
 #: sha256 of each template's source this module was written from.
 SOURCES = {
     TEMPLATE: "35e8a9d103b172c2be80a29a430a1a3b1063fce3bab7ef331cdfa3c76f613c3d",
     FORMSET_TEMPLATE: "5d95bcd868698f7d8d8ef28401abacc08fee5229d76bfc37a03569fafb6f8480",
+    FORM_TEMPLATE: "3e02521a51175cb9a1e7c58b1f8f5cc6f51a588f1bc44d22a137fe318f3db85f",
 }
 #: The fields of the first three fieldsets, in the template's order.
 WHAT_AND_WHERE = (
@@ -73,9 +77,21 @@ def _field_writer() -> Callable[[BoundField], SafeString] | None:
     return field_groups.writer_for(FIELD_TEMPLATE)
 
 
+def _management_form(formset: BaseFormSet) -> str:  # type: ignore[type-arg]
+    """`{{ formset.management_form }}`: with neither errors nor a visible field, div.html
+    writes only the hidden fields, one after the other; anything else goes to it."""
+    form = formset.management_form
+    if form.template_name != FORM_TEMPLATE or (form.is_bound and form.errors):
+        return _v(form)
+    hidden = form.hidden_fields()
+    if len(hidden) != len(form.fields):
+        return _v(form)
+    return "".join(_v(field) for field in hidden)
+
+
 def _formset(formset: BaseFormSet, label: str, field: Callable[[BoundField], str]) -> str:  # type: ignore[type-arg]
     """_formset.html with `formset` and `label` (already escaped, as `{% translate as %}`)."""
-    parts = [f"{_v(formset.management_form)}\n{_errors(formset.non_form_errors())}\n"]
+    parts = [f"{_management_form(formset)}\n{_errors(formset.non_form_errors())}\n"]
     for number, form in enumerate(formset, start=1):
         fields = "".join(field(f) for f in form.visible_fields())
         parts.append(
