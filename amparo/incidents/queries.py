@@ -75,12 +75,13 @@ def _victim_reach_q(user: Person, prefix: str = "victim__") -> Q:
 
 def _through_victims(user: Person) -> QuerySet[Any]:
     """Incident ids of the victims this person reaches other than as keeping staff."""
-    return _through_victims_for(*_reach_of(user))
+    return _through_victims_for(*incident_reach(user))
 
 
-def _reach_of(user: Person) -> tuple[Any, set[Any], set[Any]]:
+def incident_reach(user: Person) -> tuple[Any, set[Any], set[Any]]:
     """The person's id and the organisations where they hold `incidents.view` and
-    `collective.view` (no query): what the visibility filters are made of."""
+    `collective.view` (no query): what the visibility filters are made of, and the arguments
+    of `visible_incidents_q_for` in other modules' prepared queries (trials)."""
     return (
         user.pk,
         organisations_with(user, Perm.INCIDENTS_VIEW),
@@ -107,7 +108,7 @@ def desk_only(user: Person) -> bool:
     order: a page of a 100k-incident register in a millisecond, not a sort of all of it."""
     if not user.is_authenticated or not organisations_with(user, Perm.INCIDENTS_VIEW):
         return False
-    return not _OUTSIDE_THE_DESK(*_reach_of(user))
+    return not _OUTSIDE_THE_DESK(*incident_reach(user))
 
 
 def _outside_the_desk(user_id: Any, staff: Collection[Any], collectives: Collection[Any]) -> Any:
@@ -140,13 +141,13 @@ def visible_incidents_q(user: Person, prefix: str = "", *, desk_only: bool = Fal
     staff = organisations_with(user, Perm.INCIDENTS_VIEW)
     if staff and desk_only:
         return Q(**{f"{prefix}organisation_id__in": staff})
-    return visible_incidents_q_for(*_reach_of(user), prefix=prefix)
+    return visible_incidents_q_for(*incident_reach(user), prefix=prefix)
 
 
 def visible_incidents_q_for(
     user_id: Any, staff: Collection[Any], collectives: Collection[Any], prefix: str = ""
 ) -> Q:
-    """`visible_incidents_q` of a signed-in person from `_reach_of`, for prepared lookups."""
+    """`visible_incidents_q` of a signed-in person from `incident_reach`, for prepared lookups."""
     through_victims = _through_victims_for(user_id, staff, collectives)
     q = Q(**{f"{prefix}id__in" if prefix else "pk__in": through_victims}) | Q(
         **{f"{prefix}reported_by_id": user_id, f"{prefix}status": IncidentStatus.DRAFT}
@@ -272,7 +273,7 @@ _INCIDENT = Prepared(
 
 
 def _one(prepared: Prepared[Incident], user: Person, incident_id: UUID) -> Incident:
-    found = prepared(incident_id, *_reach_of(user)) if user.is_authenticated else []
+    found = prepared(incident_id, *incident_reach(user)) if user.is_authenticated else []
     if not found:
         raise Http404
     return found[0]
@@ -748,7 +749,7 @@ _URGENT_IDS = PreparedRows(
 
 def urgent_count_for(user: Person) -> int:
     """`urgent_count(incidents_visible_to(user))`, prepared (ADR 0050)."""
-    return len(_URGENT_IDS(*_reach_of(user))) if user.is_authenticated else 0
+    return len(_URGENT_IDS(*incident_reach(user))) if user.is_authenticated else 0
 
 
 # --- the register's list, prepared (ADR 0050 addendum) ---
@@ -772,7 +773,7 @@ _AFTER_ARGUMENT = (Incident._meta.pk, UUID(int=13), UUID(int=14))
 
 @dataclass(frozen=True)
 class Register:
-    """The incidents one person's lists read: their reach (`_reach_of`), and whether all of
+    """The incidents one person's lists read: their reach (`incident_reach`), and whether all of
     it lies in registers they keep (`desk_only`), asked once per request."""
 
     reach: tuple[Any, set[Any], set[Any]]
@@ -783,7 +784,7 @@ def register_for(user: Person) -> Register | None:
     """None for a person who is not signed in: they see no incident."""
     if not user.is_authenticated:
         return None
-    return Register(_reach_of(user), desk_only(user))
+    return Register(incident_reach(user), desk_only(user))
 
 
 def _set_filters(filters: IncidentFilters) -> tuple[str, ...]:
@@ -1138,7 +1139,7 @@ def timeline_page(
         return Page(rows=[], next_after=None, is_first=after is None), victims
     query = _timeline_query(after is not None, size)
     cursor = () if after is None else (after,)
-    rows = query(*_reach_of(user), list(victims), *cursor)
+    rows = query(*incident_reach(user), list(victims), *cursor)
     page = page_from(rows, size=size, is_first=after is None)
     attach_summaries(page.rows)
     return page, victims

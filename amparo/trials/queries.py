@@ -54,7 +54,11 @@ from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.models import Defender
 from amparo.incidents.models import Incident
 from amparo.incidents.queries import LIST_ORDER as INCIDENT_ORDER
-from amparo.incidents.queries import incidents_visible_to, visible_incidents_q_for
+from amparo.incidents.queries import (
+    incident_reach,
+    incidents_visible_to,
+    visible_incidents_q_for,
+)
 from amparo.trials import rules
 from amparo.trials import statistics as published_figures
 from amparo.trials.enums import HearingResult, ReportStatus
@@ -321,17 +325,6 @@ _INCIDENTS = Prepared(
     ),
     samples=((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ())),
 )
-
-
-def incident_reach(user: Person) -> tuple[Any, set[Any], set[Any]]:
-    """The arguments of `visible_incidents_q_for` for a signed-in person (no query): who they
-    are and where they hold `incidents.view` and `collective.view`, as `incidents_visible_to`
-    reads them."""
-    return (
-        user.pk,
-        rules.organisations(user, Perm.INCIDENTS_VIEW),
-        rules.organisations(user, Perm.COLLECTIVE_VIEW),
-    )
 
 
 def incidents_of(user: Person, case: CriminalisationCase) -> list[Incident]:
