@@ -8,9 +8,9 @@ field, the loops over the languages and the formsets' rows, and a form template 
 formset's four hidden management fields. This module writes
 `observatory/editor/_instrument_fields.html` and the `_formset.html` it includes, management
 forms too, byte for byte, as long as the templates are still the ones it was written from
-(checked once per process); an edited template goes back to the template language until this module follows it
-(`tests/test_editor_fields.py` fails meanwhile, and compares both over new, edited, refused
-and hostile forms in three languages).
+(checked once per process); an edited template goes back to the template language until this
+module follows it (`tests/test_editor_fields.py` fails meanwhile, and compares both over new,
+edited, refused and hostile forms in three languages).
 """
 
 from __future__ import annotations
@@ -117,13 +117,19 @@ def write(editor: InstrumentEditor) -> SafeString:
 
     key = field(form["key"]) if "key" in form.fields else ""
     hidden = "".join(_v(f) for f in form.hidden_fields())
+    # Each gettext outside the f-strings: xgettext does not look inside them.
+    what, status, titles = (
+        _v(gettext("What and where")),
+        _v(gettext("Status")),
+        _v(gettext("Titles and summaries")),
+    )
     parts = [
         f"\n{_errors(form.non_field_errors())}\n{hidden}\n",
-        f"<fieldset>\n  <legend>{_v(gettext('What and where'))}</legend>\n  {key}\n",
+        f"<fieldset>\n  <legend>{what}</legend>\n  {key}\n",
         fields(WHAT_AND_WHERE),
-        f"</fieldset>\n<fieldset>\n  <legend>{_v(gettext('Status'))}</legend>\n",
+        f"</fieldset>\n<fieldset>\n  <legend>{status}</legend>\n",
         fields(STATUS),
-        f"</fieldset>\n<fieldset>\n  <legend>{_v(gettext('Titles and summaries'))}</legend>\n",
+        f"</fieldset>\n<fieldset>\n  <legend>{titles}</legend>\n",
         fields(TITLES),
         "</fieldset>\n",
     ]
