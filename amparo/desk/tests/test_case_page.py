@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from amparo.audit.services import audit_context
+from amparo.defenders.models import DefenderShare
 from amparo.desk import queries
 from amparo.desk.enums import CaseState, Confidentiality, Priority
 from amparo.desk.models import Case, CaseOfficer
@@ -85,3 +86,32 @@ def test_the_case_page_reads_the_list_columns(desk_officer):
     assert case.get_deferred_fields() == {f.attname for f in Case._meta.concrete_fields} - shown
     with audit_context(actor=desk_officer):
         assert str(case.defender.pseudonym)  # its organisation, which binds it, was read
+
+
+@pytest.mark.parametrize("shared", [False, True])
+@pytest.mark.parametrize("persona", ["desk_officer", "desk_lead"])
+def test_the_dashboards_recent_incidents_are_the_registers_first(
+    client, request, organisation, other_organisation, *, persona, shared
+):
+    """The desk dashboard reads the register's first page through its narrowed, prepared path
+    (`register_page`): the same incidents as the whole visible set, newest first."""
+    from django.urls import reverse
+
+    from amparo.incidents.benchdata import bulk_seed
+    from amparo.incidents.queries import incidents_visible_to
+    from amparo.incidents.tests.factories import make_defender
+    from amparo.testing.auth import login_fresh
+
+    bulk_seed(organisation, [make_defender(organisation, "Ana")], 15, seed=3)
+    bea = make_defender(other_organisation, "Bea")
+    bulk_seed(other_organisation, [bea], 5, seed=4)
+    if shared:  # then they see incidents of a register they do not keep: the wider path
+        DefenderShare.objects.create(defender=bea, organisation=organisation)
+    person = request.getfixturevalue(persona)
+    login_fresh(client, person)
+
+    shown = client.get(reverse("desk:dashboard")).context["recent_incidents"]
+
+    expected = list(incidents_visible_to(person)[: queries.DASHBOARD_ROWS])
+    assert [i.pk for i in shown] == [i.pk for i in expected]
+    assert len(shown) == min(queries.DASHBOARD_ROWS, incidents_visible_to(person).count())

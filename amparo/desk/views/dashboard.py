@@ -7,11 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from amparo.accounts.models import User
 from amparo.core.pages import user_of
 from amparo.desk import queries, reports, rules
 from amparo.desk.enums import PRIORITY_ORDER, Priority
 from amparo.desk.views.common import desk_staff
-from amparo.incidents.queries import incidents_visible_to
+from amparo.incidents import queries as incident_queries
+from amparo.incidents.models import Incident
 from amparo.risk.queries import analyses_due_for
 
 DASHBOARD_ROWS = queries.DASHBOARD_ROWS
@@ -36,11 +38,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "open_total": sum(counts.values()),
         "overdue": queries.overdue_for_dashboard(user),
         "analyses_due": analyses_due_for(user, limit=DASHBOARD_ROWS),
-        "recent_incidents": list(incidents_visible_to(user)[:DASHBOARD_ROWS]),
+        "recent_incidents": _recent_incidents(user),
         "without_plan": queries.without_plan_for_dashboard(user),
         "diverging": queries.diverging_for_dashboard(user),
     }
     return render(request, "desk/dashboard.html", context)
+
+
+#: What a recent incident's card shows: the register's list columns and the listing date.
+_RECENT_COLUMNS = (*incident_queries.LIST_FIELDS, "listed_on")
+
+
+def _recent_incidents(user: User) -> list[Incident]:
+    """The register's first page, as its list reads it: narrowed to the registers the desk
+    keeps when that is all the person sees (`desk_only`), which the list index serves in
+    order. The whole visible set, ordered, made SQLite sort a 100k-incident register on every
+    visit (270 ms in the bench)."""
+    page = incident_queries.register_page(
+        incident_queries.register_for(user),
+        incident_queries.IncidentFilters(),
+        after=None,
+        size=DASHBOARD_ROWS,
+        columns=_RECENT_COLUMNS,
+    )
+    return page.rows
 
 
 @require_GET
