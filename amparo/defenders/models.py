@@ -29,6 +29,11 @@ from amparo.defenders.enums import (
 )
 
 
+def defender_code(defender_id: uuid.UUID) -> str:
+    """`Defender.code` from the defender's id alone: lists that read no defender row."""
+    return f"D-{defender_id.hex[:6].upper()}"
+
+
 class Defender(models.Model):
     """A defender: a person, or a collective (organisation, community, network...) that is a
     defender in its own right and is assessed as such, not through its leaders (DEF-2)."""
@@ -128,7 +133,7 @@ class Defender(models.Model):
     @property
     def code(self) -> str:
         """Tier-2 identifier shown where the pseudonym may not be (SECURITY.md: `D-7F3A`)."""
-        return f"D-{self.pk.hex[:6].upper()}"
+        return defender_code(self.pk)
 
     @property
     def is_collective(self) -> bool:

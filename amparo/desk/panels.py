@@ -8,14 +8,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from amparo.core.choices import translated_labels
 from amparo.core.dashboard import panels
-from amparo.core.prepared import Prepared
+from amparo.core.prepared import PreparedRows
+from amparo.defenders.models import defender_code
 from amparo.desk import rules
 from amparo.desk.enums import OPEN
-from amparo.desk.models import Accompaniment, Case, CaseOfficer
+from amparo.desk.models import Accompaniment, Case, CaseOfficer, case_code
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -25,25 +27,49 @@ if TYPE_CHECKING:
 ROWS = 10
 
 
+def _overdue_follow_ups(today: date) -> QuerySet[Accompaniment]:
+    return Accompaniment.objects.filter(follow_up_done=False, follow_up_due__lt=today)
+
+
 def _panel_cases(
     user_id: Any, view: Collection[Any], assign: Collection[Any], today: date
 ) -> QuerySet[Case]:
-    mine = Exists(CaseOfficer.objects.filter(case_id=OuterRef("pk"), user_id=user_id))
-    overdue = Accompaniment.objects.filter(
-        case_id=OuterRef("pk"), follow_up_done=False, follow_up_due__lt=today
+    """The panel's first ROWS + 1 cases: overdue first, then the newest.
+
+    Driven from the two small sets the panel is about, the person's assignments and the open
+    follow-ups past due, never from the desk's whole case list: asking every open case whether
+    it is the person's or has an overdue follow-up cost an EXISTS pair per case (47 ms of SQL
+    at 20,000 cases). The inner query orders the candidates by their ids and the columns of
+    `desk_case_panel` only; the outer one reads the few rows it kept."""
+    overdue = _overdue_follow_ups(today)
+    candidates = (
+        CaseOfficer.objects.filter(user_id=user_id)
+        .order_by()
+        .values("case_id")
+        .union(overdue.order_by().values("case_id"))
+    )
+    has_overdue = Exists(overdue.filter(case_id=OuterRef("pk")))
+    first = (
+        Case.objects.filter(
+            rules.cases_visible_q_for(user_id, view, assign),
+            state__in=OPEN,
+            pk__in=candidates,
+        )
+        .annotate(has_overdue=has_overdue)
+        .order_by("-has_overdue", "-created_at", "-id")
+        .values("pk")[: ROWS + 1]
     )
     return (
-        Case.objects.filter(rules.cases_visible_q_for(user_id, view, assign), state__in=OPEN)
-        .select_related("defender")
-        .annotate(is_mine=mine, has_overdue=Exists(overdue))
-        .filter(Q(is_mine=True) | Q(has_overdue=True))
-        .order_by("-has_overdue", "-created_at", "-id")[: ROWS + 1]
+        Case.objects.filter(pk__in=first)
+        .annotate(has_overdue=has_overdue)
+        .order_by("-has_overdue", "-created_at", "-id")
+        .values_list("pk", "defender_id", "state", "priority", "has_overdue")
     )
 
 
 #: Compiled once per connection and shape of the desk's reach (ADR 0050): the panel is on
 #: the first page every desk officer opens.
-_PANEL_CASES = Prepared(
+_PANEL_CASES = PreparedRows(
     Case,
     _panel_cases,
     fields=(
@@ -64,10 +90,23 @@ def desk_panel(user: User | AnonymousUser) -> dict[str, Any] | None:
     states and dates only (Tier 2): the dashboard decrypts nothing here."""
     if not rules.can_view_desk(user) or user.pk is None:
         return None
-    cases = _PANEL_CASES(*rules.desk_reach_of(user), timezone.localdate())
-    if not cases:
+    found = _PANEL_CASES(*rules.desk_reach_of(user), timezone.localdate())
+    if not found:
         return None
-    return {"cases": cases[:ROWS], "more": len(cases) > ROWS}
+    states = translated_labels(Case, "state")
+    priorities = translated_labels(Case, "priority")
+    cases = [
+        {
+            "pk": pk,
+            "code": case_code(pk),
+            "defender_code": defender_code(defender_id),
+            "state": states.get(state, state),
+            "priority": priorities.get(priority, priority),
+            "has_overdue": bool(has_overdue),
+        }
+        for pk, defender_id, state, priority, has_overdue in found[:ROWS]
+    ]
+    return {"cases": cases, "more": len(found) > ROWS}
 
 
 def defender_section(user: User | AnonymousUser, defender: Any) -> dict[str, Any] | None:

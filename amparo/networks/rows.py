@@ -27,6 +27,7 @@ from django.utils.translation import gettext, pgettext
 from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
 from amparo.core.reversing import linker
+from amparo.defenders.models import defender_code
 from amparo.networks.enums import Relation
 from amparo.networks.models import Alert, Contact, FollowUp
 
@@ -42,11 +43,6 @@ def _dater(fmt: str) -> Callable[[Any], str]:
 def alert_code(alert_id: UUID) -> str:
     """`Alert.code` from the alert's id alone: a follow-up names its alert without loading it."""
     return f"A-{alert_id.hex[:6].upper()}"
-
-
-def defender_code(defender_id: UUID) -> str:
-    """`Defender.code` from the defender's id alone: the alert list joins no defender row."""
-    return f"D-{defender_id.hex[:6].upper()}"
 
 
 def contact_rows(contacts: Iterable[Contact], *, can_edit: bool) -> SafeString:

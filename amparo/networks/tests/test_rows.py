@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from amparo.audit.services import audit_context
+from amparo.defenders.models import defender_code
 from amparo.networks import queries, rows, services
 from amparo.networks.models import Alert, Contact, FollowUp
 from amparo.networks.tests.factories import make_contact, make_tree
@@ -234,7 +235,7 @@ def test_the_codes_are_the_models_codes(subject):
     alert = services.raise_alert(actor=None, defender=subject, message="Help")
 
     assert rows.alert_code(alert.pk) == alert.code
-    assert rows.defender_code(subject.pk) == subject.code
+    assert defender_code(subject.pk) == subject.code
 
 
 def test_rows_speak_the_readers_language(client, desk_officer, subject):
