@@ -19,6 +19,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from amparo.api.conflicts import conflict
+from amparo.api.constructed import page_from
 from amparo.api.paging import caller, pk_page
 from amparo.api.schemas import (
     DEFAULT_PAGE,
@@ -266,7 +267,7 @@ class DefenderListQuery(Schema):
     url_name="defender-list",
     summary="Defenders I reach",
 )
-def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> dict[str, Any]:
+def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> DefenderPage:
     """Keyset pages in id order: stable while records are added, no COUNT, no OFFSET."""
     defenders: QuerySet[Defender] = queries.filtered_defenders(
         caller(request),
@@ -278,7 +279,7 @@ def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> di
     rows = queries.list_rows(defenders, also=("languages",))
     page = pk_page(rows, filters.after, filters.limit)
     page["items"] = [_summary(d) for d in queries.with_category_codes(page["items"])]
-    return page
+    return page_from(DefenderPage, DefenderSummaryOut, page)
 
 
 def _summary(defender: Defender) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 
 from amparo.accounts.models import Organisation
 from amparo.api.conflicts import version_conflict
+from amparo.api.constructed import page_from
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
@@ -101,12 +102,13 @@ def case_list(
     mine: bool = False,
     limit: int = LIMIT,
     after: UUID | None = AFTER,
-) -> dict[str, Any]:
+) -> CasePage:
     user = caller(request)
     filters = queries.CaseFilters(state=state or "", priority=priority or "", mine=mine)
     cases = queries.filter_cases(queries.cases_visible_to(user), user, filters)
     # The rows' values: no case instance, no defender row per row.
-    return pk_page(queries.api_list_rows(cases), after, limit, item=_case_row)
+    page = pk_page(queries.api_list_rows(cases), after, limit, item=_case_row)
+    return page_from(CasePage, CaseOut, page)
 
 
 def _case_row(row: dict[str, Any]) -> dict[str, Any]:

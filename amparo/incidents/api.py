@@ -26,6 +26,7 @@ from pydantic import Field
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm
 from amparo.api.conflicts import conflict
+from amparo.api.constructed import page_of
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import (
     TEXT_REQUIRED,
@@ -86,6 +87,7 @@ class IncidentSummaryOut(_IncidentFields):
 
     @staticmethod
     def resolve_act_types(obj: Incident) -> list[str]:
+        # The list writes the same in `_summary`; these serve the other readers of the schema.
         return sorted({act.act_type for act in obj.summary_acts()})
 
     @staticmethod
@@ -459,7 +461,7 @@ def incident_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     category: str = "",
     status: IncidentStatus | None = None,
     danger_now: bool = False,
-) -> dict[str, Any]:
+) -> IncidentPage:
     filters = queries.IncidentFilters.from_mapping(
         {
             "act_type": act_type,
@@ -479,7 +481,33 @@ def incident_list(  # noqa: PLR0917 -- ninja reads query parameters from the sig
     page = queries.register_page(
         register, filters, after=after, size=limit, columns=queries.API_LIST_FIELDS
     )
-    return {"items": queries.attach_summaries(page.rows), "next_after": page.next_after}
+    rows = queries.attach_summaries(page.rows)
+    return page_of(IncidentPage, IncidentSummaryOut, rows, _summary, next_after=page.next_after)
+
+
+def _summary(incident: Incident) -> dict[str, Any]:
+    """The body of IncidentSummaryOut from a page row of the register (`register_page` with
+    API_LIST_FIELDS, then `attach_summaries`), in the schema's order."""
+    return {
+        "id": incident.pk,
+        "code": incident.code,
+        "organisation_id": incident.organisation_id,
+        "status": incident.status,
+        "occurred_on": incident.occurred_on,
+        "date_end": incident.date_end,
+        "date_precision": incident.date_precision,
+        "country": incident.country,
+        "region": incident.region,
+        "location_precision": incident.location_precision,
+        "is_danger_now": incident.is_danger_now,
+        "violation_status": incident.violation_status,
+        "channel": incident.channel,
+        "version": incident.version,
+        "created_at": incident.created_at,
+        "updated_at": incident.updated_at,
+        "act_types": sorted({act.act_type for act in incident.summary_acts()}),
+        "perpetrator_kinds": sorted({i.perpetrator_kind for i in incident.summary_involvements()}),
+    }
 
 
 @router.post(

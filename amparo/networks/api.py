@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from amparo.api.conflicts import conflict
+from amparo.api.constructed import page_from
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ConflictOut, ErrorOut, RefusalOut
 from amparo.core.locking import EditConflict
@@ -28,6 +29,7 @@ from amparo.networks.schemas import (
     AlertDetailOut,
     AlertIn,
     AlertLowerIn,
+    AlertOut,
     AlertPage,
     CheckInDoneIn,
     CheckInDoneOut,
@@ -253,14 +255,14 @@ def alert_list(
     defender_id: UUID | None = None,
     limit: int = LIMIT,
     after: UUID | None = AFTER,
-) -> dict[str, Any]:
+) -> AlertPage:
     alerts = queries.alert_api_rows(caller(request))
     if state is not None:
         alerts = alerts.filter(state=state)
     if defender_id is not None:
         alerts = alerts.filter(defender_id=defender_id)
     # The rows' values: no alert instance, no defender row per row.
-    return pk_page(alerts, after, limit, item=_alert_row)
+    return page_from(AlertPage, AlertOut, pk_page(alerts, after, limit, item=_alert_row))
 
 
 def _alert_row(row: dict[str, Any]) -> dict[str, Any]:
