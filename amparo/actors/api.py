@@ -20,6 +20,7 @@ from amparo.actors.enums import ActorType, RelationKind, Stance, WillToProtect
 from amparo.actors.forms import ActorEditForm, ActorForm, PositionForm, RelationForm
 from amparo.actors.models import Actor, SpacePosition
 from amparo.api.conflicts import conflict
+from amparo.api.constructed import page_from
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import TEXT, ConflictOut, ErrorOut, ValidationErrorOut
 from amparo.core.locking import EditConflict
@@ -236,7 +237,7 @@ def _with_its_position(actor: Actor) -> dict[str, Any]:
 )
 def actor_list(
     request: HttpRequest, defender_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
-) -> dict[str, Any]:
+) -> ActorPage:
     """The actors come through the access path (their subject's reach): a page with rows
     proves the caller reaches the map, so the subject is not looked up first. Only an empty
     page asks whether the map is there for them (404 otherwise). The rows are read with the
@@ -248,10 +249,11 @@ def actor_list(
     more = len(rows) > limit
     actors = rows[:limit]
     positions = queries.latest_positions_of_page(actors)
-    return {
+    page = {
         "items": [_actor_out(actor, positions.get(actor.pk)) for actor in actors],
         "next_after": actors[-1].pk if more else None,
     }
+    return page_from(ActorPage, ActorOut, page)
 
 
 @router.post(

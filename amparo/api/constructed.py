@@ -55,17 +55,20 @@ def page_from(page: type[P], item: type[S], body: dict[str, Any]) -> P:
 
 
 def _construct(item: type[S], source: Any, row: Callable[[Any], dict[str, Any]]) -> S:
-    values = row(source)
+    built = _built(item, row(source))
+    if settings.DEBUG or settings.TESTING:
+        _check(item, source, built)
+    return built
+
+
+def _built(item: type[S], values: dict[str, Any]) -> S:
     converters = _CONVERTERS.get(item)
     if converters is None:
         converters = _CONVERTERS[item] = _converters_of(item)
     for name, convert in converters.items():
         if name in values:
             values[name] = convert(values[name])
-    built = item.model_construct(**values)
-    if settings.DEBUG or settings.TESTING:
-        _check(item, source, built)
-    return built
+    return item.model_construct(**values)
 
 
 def _check(item: type[Schema], source: Any, built: Schema) -> None:
@@ -80,9 +83,10 @@ def _check(item: type[Schema], source: Any, built: Schema) -> None:
 
 
 def _converters_of(item: type[Schema]) -> dict[str, Callable[[Any], Any]]:
-    """Enum members for the fields typed by an enum (alone, optional, or in a list): pydantic
-    serialises a plain string in an enum field, but warns that it may not be what it seems.
-    Keyed by the name the row uses: the field's alias when it has one."""
+    """Enum members for the fields typed by an enum, and instances for those typed by a schema
+    (alone, optional, or in a list): pydantic serialises a plain string in an enum field, or a
+    dict in a schema's, but warns that it may not be what it seems. Keyed by the name the row
+    uses: the field's alias when it has one."""
     converters = {}
     for name, field in item.model_fields.items():
         convert = _converter(field.annotation)
@@ -95,6 +99,8 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         members = annotation._value2member_map_
         return lambda value: members.get(value, value)
+    if isinstance(annotation, type) and issubclass(annotation, Schema):
+        return _nested(annotation)
     origin = typing.get_origin(annotation)
     arguments = typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -105,6 +111,11 @@ def _converter(annotation: Any) -> Callable[[Any], Any] | None:
         each = _converter(arguments[0])
         return None if each is None else _each(each)
     return None
+
+
+def _nested(schema: type[Schema]) -> Callable[[Any], Any]:
+    """A schema within the row (an actor's latest position), written as a dict of its own."""
+    return lambda value: _built(schema, dict(value)) if isinstance(value, dict) else value
 
 
 def _or_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -24,6 +24,7 @@ from pydantic import Field
 
 from amparo.accounts.models import User
 from amparo.api.conflicts import version_conflict
+from amparo.api.constructed import page_from
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import ConflictOut, ErrorOut
 from amparo.core.locking import EditConflict
@@ -514,7 +515,7 @@ def threat_factor_list(
     threat_id: UUID,
     limit: int = LIMIT,
     after: UUID | None = AFTER,
-) -> dict[str, Any]:
+) -> FactorPage:
     user = caller(request)
     page = _page_of(
         queries.factors_of_threat(user, threat_id),
@@ -533,7 +534,7 @@ def threat_factor_list(
         }
         for factor in page["items"]
     ]
-    return page
+    return page_from(FactorPage, FactorOut, page)
 
 
 @router.post(

@@ -19,8 +19,14 @@ class Colour(StrEnum):
     BLUE = "blue"
 
 
+class InnerOut(Schema):
+    colour: Colour
+    at: date
+
+
 class ItemOut(Schema):
     id: UUID
+    inner: InnerOut | None
     colour: Colour
     second: Colour | None
     colours: list[Colour]
@@ -41,6 +47,7 @@ class ItemPage(Schema):
 def _source(number: int) -> dict:
     return {
         "id": UUID(int=number),
+        "inner": {"colour": "blue", "at": date(2026, 2, number)} if number % 2 else None,
         "colour": "red",
         "second": None if number % 2 else "blue",
         "colours": ["blue", "red"][: number % 3],
@@ -63,6 +70,7 @@ def test_the_page_dumps_as_the_validated_page():
     assert built.items[1].colour is Colour.RED  # an enum member, as validation makes it
     assert built.items[1].second is Colour.BLUE
     assert built.items[1].colours == [Colour.BLUE, Colour.RED]
+    assert built.items[0].inner == InnerOut(colour=Colour.BLUE, at=date(2026, 2, 1))
 
 
 def test_a_row_that_differs_from_the_validated_one_is_refused():
