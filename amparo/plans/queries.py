@@ -6,8 +6,8 @@ plans the person may not change raise PermissionDenied on writes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -30,7 +30,7 @@ from django.shortcuts import get_object_or_404
 
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm, roles_with
-from amparo.core.prepared import PreparedRows
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.lookups import ReachLookup, ReachPage, ReachQuery
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q
@@ -111,11 +111,40 @@ def _plan(reach: Q, pk: UUID) -> QuerySet[SecurityPlan]:
 
 
 _PLAN = _reach_lookup(_plan)
+#: What the plan page reads of the plan, its subject (the pseudonym, and what
+#: `rules.can_edit_plan` asks) and its analysis: the page is the only reader of
+#: `get_plan_for_user(compliance=True)`.
+PAGE_PLAN_FIELDS = (
+    "id",
+    "organisation_id",
+    "level",
+    "status",
+    "adopted_on",
+    "next_review",
+    "review_interval_days",
+    "title",
+    "objective_threats",
+    "objective_vulnerabilities",
+    "objective_capacities",
+    "decider",
+    "sources",
+    "distribution",
+    "version",
+    "subject",
+    "subject__organisation_id",
+    "subject__user_id",
+    "subject__collective_organisation_id",
+    "subject__pseudonym",
+    "analysis",
+    "analysis__analysed_on",
+    "analysis__status",
+)
+
 _PLAN_WITH_COMPLIANCE = _reach_lookup(
     lambda reach, pk: _with_compliance(
-        SecurityPlan.objects.filter(reach, pk=pk).select_related(
-            "subject", "analysis", "created_by"
-        )
+        SecurityPlan.objects.filter(reach, pk=pk)
+        .select_related("subject", "analysis")
+        .only(*PAGE_PLAN_FIELDS)
     ).order_by()[:1]
 )
 
@@ -129,7 +158,7 @@ def get_plan_for_user(
 ) -> SecurityPlan:
     """One plan with its subject and analysis. `compliance` adds what the plan page's summary
     of the compliance checks shows (`check_count`, `last_checked_on`, `last_check_result`), as
-    subqueries of the same query."""
+    subqueries of the same query, and reads only what the page shows (PAGE_PLAN_FIELDS)."""
     plan = (_PLAN_WITH_COMPLIANCE if compliance else _PLAN)(user, plan_id)
     if for_write and not rules.can_edit_plan(user, plan):
         raise PermissionDenied
@@ -150,8 +179,8 @@ class PlanContents:
     """Everything the plan page and the rules of validation.py read about one plan.
 
     `threats` are the threats the plan answers (its analysis's, or without one its focus
-    threats), in order, with their factors; each carries `is_plan_focus`. `focus` are the
-    plan's focus threats.
+    threats), in order; each carries `is_plan_focus`. `factors` are their vulnerabilities and
+    capacities by threat id, in order. `focus` are the plan's focus threats.
     """
 
     plan: SecurityPlan
@@ -159,6 +188,7 @@ class PlanContents:
     focus: Sequence[Threat]
     measures: list[Measure]
     protocols: list[ProtocolRow]
+    factors: Mapping[Any, Sequence[VCFactor]] = field(default_factory=dict)
 
     @property
     def emergency(self) -> list[ProtocolRow]:
@@ -169,76 +199,103 @@ class PlanContents:
         return [row for row in self.protocols if row.protocol.kind == ProtocolKind.PREVENTIVE]
 
 
-def _focus_links(plan: SecurityPlan) -> QuerySet[Any]:
+def _focus_links(plan_id: Any) -> QuerySet[Any]:
     through: Any = SecurityPlan.focus_threats.through
-    links: QuerySet[Any] = through.objects.filter(securityplan_id=plan.pk)
+    links: QuerySet[Any] = through.objects.filter(securityplan_id=plan_id)
     return links
 
 
-def _answers_plan_q(plan: SecurityPlan, prefix: str = "") -> Q:
+def _answers_plan_q(plan_id: Any, analysis_id: Any, prefix: str = "") -> Q:
     """Threats the plan answers: its analysis's, or without one its focus threats."""
-    if plan.analysis_id is not None:
-        return Q(**{f"{prefix}analysis_id": plan.analysis_id})
-    return Q(**{f"{prefix}pk__in": _focus_links(plan).values("threat_id")})
+    if analysis_id is not None:
+        return Q(**{f"{prefix}analysis_id": analysis_id})
+    return Q(**{f"{prefix}pk__in": _focus_links(plan_id).values("threat_id")})
 
 
 def protocol_links(protocol_ids: Any) -> dict[Any, tuple[list[Any], list[Any]]]:
     """Protocol id -> (ids of the threats it answers, ids of the measures it relies on), for
     the protocols `protocol_ids` (a list or a subquery): both link tables in one query."""
+    return _links_by_protocol(_links_where(protocol_id__in=protocol_ids))
+
+
+def _links_where(**where: Any) -> QuerySet[Any]:
+    """(protocol id, threat or measure id, is a threat) of both link tables, filtered alike."""
     prerequisites: Any = Protocol.prerequisites.through
     threats: Any = Protocol.threats.through
     # No ORDER BY inside a UNION (SQLite refuses it): callers order what they show.
     measure_links = (
-        prerequisites.objects.filter(protocol_id__in=protocol_ids)
+        prerequisites.objects.filter(**where)
         .order_by()
         .annotate(target=F("measure_id"), is_threat=Value(False))
         .values_list("protocol_id", "target", "is_threat")
     )
     threat_links = (
-        threats.objects.filter(protocol_id__in=protocol_ids)
+        threats.objects.filter(**where)
         .order_by()
         .annotate(target=F("threat_id"), is_threat=Value(True))
         .values_list("protocol_id", "target", "is_threat")
     )
+    links: QuerySet[Any] = measure_links.union(threat_links, all=True)
+    return links
+
+
+def _links_by_protocol(rows: Iterable[Any]) -> dict[Any, tuple[list[Any], list[Any]]]:
     links: dict[Any, tuple[list[Any], list[Any]]] = {}
-    for protocol_id, target, is_threat in measure_links.union(threat_links, all=True):
+    for protocol_id, target, is_threat in rows:
         answered, relied_on = links.setdefault(protocol_id, ([], []))
         (answered if is_threat else relied_on).append(target)
     return links
 
 
-def plan_contents(plan: SecurityPlan) -> PlanContents:
-    """The plan's threats, factors, measures and protocols in five queries, whatever their
-    number: the focus threats are a flag on the threats (not a query of their own), and both
-    link tables of the protocols are read in one query."""
-    focus_links = _focus_links(plan)
-    protocol_threats = Protocol.threats.through.objects.filter(protocol__plan_id=plan.pk)
-    threats = list(
+# The plan's parts, by the plan's id (and its analysis's): the queryset path (`plan_contents`)
+# and the page's prepared path (`plan_page`) are built by the same functions.
+
+
+def _threats_of_plan(plan_id: Any, analysis_id: Any) -> QuerySet[Threat]:
+    """The threats the plan answers, its focus threats and those its protocols answer (a
+    protocol may still answer a threat of the plan's previous analysis), with the focus as a
+    flag (`is_plan_focus`), in order."""
+    focus_links = _focus_links(plan_id)
+    protocol_threats = Protocol.threats.through.objects.filter(protocol__plan_id=plan_id)
+    return (
         Threat.objects.filter(
-            _answers_plan_q(plan)
+            _answers_plan_q(plan_id, analysis_id)
             | Q(pk__in=focus_links.values("threat_id"))
-            # A protocol may still answer a threat of the plan's previous analysis.
             | Q(pk__in=protocol_threats.values("threat_id"))
         )
         .annotate(is_plan_focus=Exists(focus_links.filter(threat_id=OuterRef("pk"))))
-        .prefetch_related(
-            Prefetch(
-                "factors",
-                # Only the factors the page shows: those of the threats the plan answers.
-                queryset=VCFactor.objects.filter(_answers_plan_q(plan, "threat__")).order_by(
-                    "kind", "created_at"
-                ),
-            )
-        )
         .order_by("created_at", "id")
     )
-    measures = list(
-        Measure.objects.filter(plan=plan)
+
+
+def _factors_of_plan(plan_id: Any, analysis_id: Any) -> QuerySet[VCFactor]:
+    """Only the factors the page shows: those of the threats the plan answers."""
+    return VCFactor.objects.filter(_answers_plan_q(plan_id, analysis_id, "threat__")).order_by(
+        "kind", "created_at"
+    )
+
+
+def _measures_of_plan(plan_id: Any) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(plan_id=plan_id)
         .select_related("factor", "threat", "owner")
         .order_by("created_at", "id")
     )
-    protocols = list(Protocol.objects.filter(plan=plan))
-    links = protocol_links([p.pk for p in protocols]) if protocols else {}
+
+
+def _protocols_of_plan(plan_id: Any) -> QuerySet[Protocol]:
+    return Protocol.objects.filter(plan_id=plan_id).order_by("kind", "created_at", "id")
+
+
+def _contents(
+    plan: SecurityPlan,
+    *,
+    threats: list[Threat],
+    factors: Mapping[Any, Sequence[VCFactor]],
+    measures: list[Measure],
+    protocols: list[Protocol],
+    links: Mapping[Any, tuple[list[Any], list[Any]]],
+) -> PlanContents:
     rows = []
     for protocol in protocols:
         threat_ids, measure_ids = (set(ids) for ids in links.get(protocol.pk, ([], [])))
@@ -252,13 +309,168 @@ def plan_contents(plan: SecurityPlan) -> PlanContents:
     if plan.analysis_id is not None:
         answered = [t for t in threats if t.analysis_id == plan.analysis_id]
     else:
-        answered = [t for t in threats if t.is_plan_focus]
+        answered = [t for t in threats if t.is_plan_focus]  # type: ignore[attr-defined]
     return PlanContents(
         plan=plan,
         threats=answered,
-        focus=[t for t in threats if t.is_plan_focus],
+        focus=[t for t in threats if t.is_plan_focus],  # type: ignore[attr-defined]
         measures=measures,
         protocols=rows,
+        factors=factors,
+    )
+
+
+def plan_contents(plan: SecurityPlan) -> PlanContents:
+    """The plan's threats, factors, measures and protocols in five queries, whatever their
+    number: the focus threats are a flag on the threats (not a query of their own), and both
+    link tables of the protocols are read in one query. Whole records: for services."""
+    threats = list(
+        _threats_of_plan(plan.pk, plan.analysis_id).prefetch_related(
+            Prefetch("factors", queryset=_factors_of_plan(plan.pk, plan.analysis_id))
+        )
+    )
+    factors = {threat.pk: list(threat.factors.all()) for threat in threats}
+    measures = list(_measures_of_plan(plan.pk))
+    protocols = list(_protocols_of_plan(plan.pk))
+    links = protocol_links([p.pk for p in protocols]) if protocols else {}
+    return _contents(
+        plan,
+        threats=threats,
+        factors=factors,
+        measures=measures,
+        protocols=protocols,
+        links=links,
+    )
+
+
+#: What the plan page reads of each part (ADR 0062): the columns its rows, the guide and the
+#: rules of validation.py use, and the organisation that binds each Tier-1 column (still
+#: decrypted through the field, so each read is audited).
+PAGE_THREAT_FIELDS = ("id", "organisation_id", "analysis_id", "summary", "likelihood", "impact")
+PAGE_FACTOR_FIELDS = ("id", "organisation_id", "threat_id", "kind", "category", "description")
+PAGE_MEASURE_FIELDS = (
+    "id",
+    "organisation_id",
+    "description",
+    "resources",
+    "kind",
+    "is_acceptance",
+    "is_deterrence",
+    "is_protection",
+    "threat",
+    "factor",
+    "owner",
+    "owner_name",
+    "deadline",
+    "status",
+    "version",
+    "guide_key",
+    "threat__organisation_id",
+    "threat__summary",
+    "factor__organisation_id",
+    "factor__threat_id",
+    "factor__kind",
+    "factor__description",
+    "owner__display_name",
+    "owner__email",
+)
+PAGE_PROTOCOL_FIELDS = (
+    "id",
+    "organisation_id",
+    "kind",
+    "situation",
+    "title",
+    "steps",
+    "contacts",
+    "guide_key",
+)
+
+_PLAN_ID = SecurityPlan._meta.pk
+_ANALYSIS_ID = Threat._meta.get_field("analysis")
+#: Two sample plans and analyses, every id distinct (the check of `Prepared` needs it).
+_ONE, _TWO, _THREE, _FOUR = (UUID(int=n) for n in range(1, 5))
+
+_PAGE_THREATS_OF_ANALYSIS = Prepared(
+    Threat,
+    lambda plan_id, analysis_id: _threats_of_plan(plan_id, analysis_id).only(*PAGE_THREAT_FIELDS),
+    fields=(_PLAN_ID, _ANALYSIS_ID),
+    samples=((_ONE, _TWO), (_THREE, _FOUR)),
+)
+_PAGE_THREATS_OF_FOCUS = Prepared(
+    Threat,
+    lambda plan_id: _threats_of_plan(plan_id, None).only(*PAGE_THREAT_FIELDS),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+_PAGE_FACTORS_OF_ANALYSIS = Prepared(
+    VCFactor,
+    lambda analysis_id: _factors_of_plan(None, analysis_id).only(*PAGE_FACTOR_FIELDS),
+    fields=(_ANALYSIS_ID,),
+    samples=((_TWO,), (_FOUR,)),
+)
+_PAGE_FACTORS_OF_FOCUS = Prepared(
+    VCFactor,
+    lambda plan_id: _factors_of_plan(plan_id, None).only(*PAGE_FACTOR_FIELDS),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+_PAGE_MEASURES = Prepared(
+    Measure,
+    lambda plan_id: _measures_of_plan(plan_id).only(*PAGE_MEASURE_FIELDS),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+_PAGE_PROTOCOLS = Prepared(
+    Protocol,
+    lambda plan_id: _protocols_of_plan(plan_id).only(*PAGE_PROTOCOL_FIELDS),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+_PAGE_LINKS = PreparedRows(
+    Protocol,
+    lambda plan_id: _links_where(protocol__plan_id=plan_id),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+
+
+def plan_page(plan: SecurityPlan) -> PlanContents:
+    """`plan_contents` for the plan page: the same rows in the same order, with only the
+    columns the page shows (PAGE_*_FIELDS), each query prepared (ADR 0050): building and
+    compiling the five querysets cost the page more than running them. Five queries, as
+    `plan_contents`; no factors' query when the plan answers no threat (`plan_contents` skips
+    it only when it finds no threat at all), no links' query without protocols."""
+    found: list[VCFactor] = []
+    if plan.analysis_id is not None:
+        threats = _PAGE_THREATS_OF_ANALYSIS(plan.pk, plan.analysis_id)
+        if any(threat.analysis_id == plan.analysis_id for threat in threats):
+            found = _PAGE_FACTORS_OF_ANALYSIS(plan.analysis_id)
+    else:
+        threats = _PAGE_THREATS_OF_FOCUS(plan.pk)
+        if any(threat.is_plan_focus for threat in threats):  # type: ignore[attr-defined]
+            found = _PAGE_FACTORS_OF_FOCUS(plan.pk)
+    factors: dict[Any, list[VCFactor]] = {threat.pk: [] for threat in threats}
+    for factor in found:
+        factors.setdefault(factor.threat_id, []).append(factor)
+    measures = _PAGE_MEASURES(plan.pk)
+    # Most measures act on a threat or a factor the page shows already: they get that same
+    # instance, so each text is decrypted once (the join still reads those of the others).
+    shown_threats: dict[Any, Threat] = {threat.pk: threat for threat in threats}
+    shown_factors: dict[Any, VCFactor] = {factor.pk: factor for factor in found}
+    for measure in measures:
+        if (acted_on := shown_threats.get(measure.threat_id)) is not None:
+            measure.threat = acted_on
+        if (addressed := shown_factors.get(measure.factor_id)) is not None:
+            measure.factor = addressed
+    protocols = _PAGE_PROTOCOLS(plan.pk)
+    links = _links_by_protocol(_PAGE_LINKS(plan.pk)) if protocols else {}
+    return _contents(
+        plan,
+        threats=threats,
+        factors=factors,
+        measures=measures,
+        protocols=protocols,
+        links=links,
     )
 
 
@@ -273,7 +485,7 @@ def print_card(plan: SecurityPlan) -> dict[str, Any]:
     measures in force or planned, and the focus threats. Three queries."""
     return {
         "focus": list(
-            Threat.objects.filter(pk__in=_focus_links(plan).values("threat_id")).order_by(
+            Threat.objects.filter(pk__in=_focus_links(plan.pk).values("threat_id")).order_by(
                 "created_at", "id"
             )
         ),
@@ -443,23 +655,7 @@ def protocol_page(
 
 def _links_in_range(plan_id: UUID, first: UUID, last: UUID) -> QuerySet[Any]:
     """`protocol_links`' query for the plan's protocols whose ids lie between two ids."""
-    prerequisites: Any = Protocol.prerequisites.through
-    threats: Any = Protocol.threats.through
-    of_page = {"protocol__plan_id": plan_id, "protocol_id__gte": first, "protocol_id__lte": last}
-    measure_links = (
-        prerequisites.objects.filter(**of_page)
-        .order_by()
-        .annotate(target=F("measure_id"), is_threat=Value(False))
-        .values_list("protocol_id", "target", "is_threat")
-    )
-    threat_links = (
-        threats.objects.filter(**of_page)
-        .order_by()
-        .annotate(target=F("threat_id"), is_threat=Value(True))
-        .values_list("protocol_id", "target", "is_threat")
-    )
-    links: QuerySet[Any] = measure_links.union(threat_links, all=True)
-    return links
+    return _links_where(protocol__plan_id=plan_id, protocol_id__gte=first, protocol_id__lte=last)
 
 
 _LINKS_IN_RANGE = PreparedRows(
@@ -477,11 +673,7 @@ def links_of_protocol_page(protocols: list[Protocol]) -> dict[Any, tuple[list[An
     if not protocols:
         return {}
     first, last = protocols[0], protocols[-1]
-    links: dict[Any, tuple[list[Any], list[Any]]] = {}
-    for protocol_id, target, is_threat in _LINKS_IN_RANGE(first.plan_id, first.pk, last.pk):
-        answered, relied_on = links.setdefault(protocol_id, ([], []))
-        (answered if is_threat else relied_on).append(target)
-    return links
+    return _links_by_protocol(_LINKS_IN_RANGE(first.plan_id, first.pk, last.pk))
 
 
 def get_measure_for_user(

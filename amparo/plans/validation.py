@@ -2,7 +2,8 @@
 
 The plan page shows these as warnings while the plan is written; adopting (or putting a
 reviewed plan back in force) is refused while any remains. Pure functions over the contents
-`queries.plan_contents` loads: they run no queries of their own.
+`queries.plan_contents` (or, for the plan page, `queries.plan_page`) loads: they run no
+queries of their own.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def plan_problems(contents: PlanContents, *, on: date | None = None) -> list[Pro
     """
     plan = contents.plan
     threats = contents.threats
-    factors = [factor for threat in threats for factor in threat.factors.all()]
+    factors = [factor for threat in threats for factor in contents.factors.get(threat.pk, ())]
     measures = [m for m in contents.measures if m.status != MeasureStatus.DROPPED]
     protocols = contents.protocols
     problems: list[Problem] = []

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,12 +21,12 @@ from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_param
 from amparo.core.paging import cursor, keyset_page
+from amparo.core.reversing import reverse
 from amparo.defenders.models import Defender
 from amparo.learning.queries import lessons_for_topics, topics_for_measure_kinds
 from amparo.plans import guide, queries, rules, services
 from amparo.plans.enums import (
     ComplianceResult,
-    MeasureStatus,
     PlanLevel,
     PlanStatus,
     ProtocolKind,
@@ -37,6 +38,13 @@ from amparo.plans.forms import (
     PlanStatusForm,
 )
 from amparo.plans.models import DEFAULT_REVIEW_DAYS, Measure, Protocol, SecurityPlan
+from amparo.plans.rows import (
+    csrf_input,
+    guide_sections,
+    measure_tables,
+    protocol_articles,
+    threat_rows,
+)
 from amparo.plans.validation import is_focus_candidate, plan_problems
 from amparo.plans.views.common import PAGE_SIZE, conflict_rows
 
@@ -234,7 +242,7 @@ def _measure_groups(measures: list[Measure]) -> list[dict[str, Any]]:
 def plan_detail(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     user = user_of(request)
     plan = queries.get_plan_for_user(user, plan_id, compliance=True)
-    contents = queries.plan_contents(plan)
+    contents = queries.plan_page(plan)
     can_edit = rules.can_edit_plan(user, plan) and plan.status != PlanStatus.SUPERSEDED
     measures = contents.measures
     last_result = getattr(plan, "last_check_result", None)
@@ -246,21 +254,37 @@ def plan_detail(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     used = {m.guide_key for m in measures if m.guide_key} | {
         row.protocol.guide_key for row in contents.protocols if row.protocol.guide_key
     }
+    # One token for every form of the page: the rows' (written in Python) and the template's
+    # `{% csrf_token %}`, which reads it from the context.
+    token = get_token(request)
+    csrf = csrf_input(token)
+    groups = _measure_groups(measures)
+    checklist = guide.checklist(used) if can_edit else []
+    emergency, preventive = contents.emergency, contents.preventive
     context = {
         "plan": plan,
         "subject": plan.subject,
         "can_edit": can_edit,
         "threats": contents.threats,
-        "measure_groups": _measure_groups(measures),
+        "threat_rows": threat_rows(contents.threats, contents.factors),
+        "measure_groups": groups,
+        "measure_tables": measure_tables(groups, can_edit=can_edit, csrf=csrf),
         "measure_count": len(measures),
-        "emergency": contents.emergency,
-        "preventive": contents.preventive,
+        "emergency": emergency,
+        "emergency_articles": protocol_articles(emergency, can_edit=can_edit),
+        "preventive": preventive,
+        "preventive_articles": protocol_articles(preventive, can_edit=can_edit),
         "last_check_result": ComplianceResult(last_result).label if last_result else "",
         "problems": problems,
         "transitions": _transitions(plan) if can_edit else [],
-        "guide": guide.checklist(used) if can_edit else [],
-        "measure_statuses": MeasureStatus.choices,
+        "guide": checklist,
+        "guide_sections": guide_sections(
+            checklist, add_url=reverse("plans:plan-guide-add", args=[plan.pk]), csrf=csrf
+        )
+        if checklist
+        else "",
         "today": timezone.localdate(),
+        "csrf_token": token,
     }
     return render(request, "plans/plan_detail.html", context)
 
