@@ -203,6 +203,53 @@ def test_an_overridden_input_template_goes_back_to_the_template(settings, tmp_pa
     assert rendered == '<input data-mine="1" name="e">'
 
 
+# --- the text box ---
+
+TEXTAREAS = [
+    (forms.Textarea(), 'Tom & "Jerry" <b>\nsecond line'),
+    (forms.Textarea(), "\nstarts with a newline"),
+    (forms.Textarea(attrs={"rows": 3, "required": True, "disabled": False}), ""),
+    (forms.Textarea(attrs={"aria-describedby": 'x" onload="y'}), None),
+    (forms.Textarea(), 0),
+    (forms.Textarea(), Decimal("2.5")),
+    (forms.Textarea(), mark_safe("<em>safe</em>")),
+    (forms.Textarea(), gettext_lazy("Threat")),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "th"])
+@pytest.mark.parametrize(("widget", "value"), TEXTAREAS)
+def test_the_python_textarea_writes_what_the_template_writes(
+    widget: forms.Widget, value: object, language: str
+) -> None:
+    with translation.override(language):
+        template, python = both(widget, value)
+    assert python == template
+    assert python.startswith("<textarea ")
+
+
+@pytest.mark.django_db
+def test_every_textarea_the_apps_declare_renders_as_the_template_does() -> None:
+    seen = 0
+    for where, field_name, field in _declared(forms.Textarea):
+        for value in ("", "a & <b>\nc", None):
+            template, python = both(field.widget, value, field_name)
+            assert python == template, where
+        seen += 1
+    assert seen > 30
+
+
+def test_an_overridden_textarea_template_goes_back_to_the_template(settings, tmp_path):
+    override = tmp_path / "django" / "forms" / "widgets"
+    override.mkdir(parents=True)
+    (override / "textarea.html").write_text('<textarea data-mine="1" name="{{ widget.name }}">')
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    rendered = forms.Textarea().render("t", "x", renderer=Renderer())
+    assert rendered == '<textarea data-mine="1" name="t">'
+
+
 # --- the options of checkbox and radio lists ({{ choice.tag }}) ---
 
 
