@@ -197,7 +197,13 @@ class Hearing(models.Model):
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
         indexes = [
-            models.Index(fields=["organisation", "starts_at"], name="trials_hearing_calendar"),
+            # The calendar page's order with every column an entry shows (queries.CALENDAR_*):
+            # a page is read from the index alone, from its first entry to its last; the
+            # feed's window uses it as it used (organisation, starts_at).
+            models.Index(
+                fields=["organisation", "starts_at", "id", "case", "kind", "result"],
+                name="trials_hearing_agenda",
+            ),
             models.Index(fields=["reminded_at", "starts_at"], name="trials_hearing_reminder"),
         ]
 

@@ -724,8 +724,128 @@ _HEARINGS_BETWEEN = Prepared(
 
 
 def hearings_in(user: Person, start: datetime, end: datetime) -> list[Hearing]:
-    """The hearings `hearings_between` reads, prepared."""
+    """The hearings `hearings_between` reads, prepared: every one of the window, for the
+    iCalendar feed, never cut to a page (a calendar application shows only what the feed
+    holds)."""
     return _HEARINGS_BETWEEN(rules.organisations(user), start, end)
+
+
+#: The calendar page's order. The index `trials_hearing_agenda` holds it per organisation
+#: with every column an entry shows, so a page is read from the index alone, from its first
+#: entry (or the cursor) to its last.
+CALENDAR_ORDER = ("starts_at", "id")
+
+#: What an entry of the calendar page shows (rows.day_sections): when, the type and the
+#: result, the hearing's id (its anchor on the case page) and its case's (the link and the
+#: code). No Tier-1 column; the case is not joined, its code is written from its id.
+CALENDAR_FIELDS = ("id", "case_id", "starts_at", "kind", "result")
+
+
+class CalendarEntry(NamedTuple):
+    """A hearing on the calendar page: CALENDAR_FIELDS as plain values."""
+
+    id: UUID
+    case_id: UUID
+    starts_at: datetime
+    kind: str
+    result: str
+
+    @property
+    def pk(self) -> UUID:
+        return self.id
+
+    @property
+    def code(self) -> str:
+        """The case's code."""
+        return CriminalisationCase.code_of(self.case_id)
+
+
+def calendar_rows(
+    organisation_ids: Collection[Any],
+    start: datetime,
+    end: datetime | None,
+    *,
+    after: UUID | None,
+    size: int,
+) -> QuerySet[Hearing]:
+    """`size` + 1 hearings of the organisations (where the person holds `trials.view`) from
+    `start`, before `end` unless it is None, after the hearing `after` in CALENDAR_ORDER, with
+    CALENDAR_FIELDS only: a page of the calendar as a queryset, which `calendar_page` runs
+    prepared."""
+    visible = Hearing.objects.filter(rules.visible_q_for(organisation_ids))
+    hearings = visible
+    if after is not None:
+        # Before `start`: of two lower bounds of one column, SQLite starts the index range at
+        # the first it reads, and the cursor's is the closer (0.14 -> 0.04 ms half a year on).
+        hearings = hearings.filter(_after_hearing(visible, after))
+    hearings = hearings.filter(starts_at__gte=start)
+    if end is not None:
+        hearings = hearings.filter(starts_at__lt=end)
+    return hearings.order_by(*CALENDAR_ORDER).values_list(*CALENDAR_FIELDS)[: size + 1]
+
+
+def _after_hearing(visible: QuerySet[Hearing], after: UUID) -> Q:
+    """Hearings after the hearing `after` in CALENDAR_ORDER. Its time is a subquery of the
+    page's own query, looked for among the hearings the person reads (one they cannot read
+    positions nothing: the page is then empty); the leading `starts_at >=` lets the index
+    start at the cursor instead of at the page's first day."""
+    at = Subquery(visible.filter(pk=after).order_by().values("starts_at")[:1])
+    return Q(starts_at__gte=at) & (Q(starts_at__gt=at) | Q(id__gt=after))
+
+
+#: The calendar's page per page size, with or without an end and a cursor (each changes the
+#: SQL), compiled once per connection and number of organisations.
+_CALENDAR_PAGES: dict[tuple[int, bool, bool], PreparedRows] = {}
+
+
+def _calendar_page_query(size: int, *, bounded: bool, later: bool) -> PreparedRows:
+    query = _CALENDAR_PAGES.get((size, bounded, later))
+    if query is None:
+        starts_at = Hearing._meta.get_field("starts_at")
+        fields: list[Any] = [Hearing._meta.get_field("organisation"), starts_at]
+        first: list[Any] = [(), datetime(2001, 1, 1, tzinfo=UTC)]
+        second: list[Any] = [(), datetime(2002, 3, 1, tzinfo=UTC)]
+        if bounded:
+            fields.append(starts_at)
+            first.append(datetime(2001, 2, 1, tzinfo=UTC))
+            second.append(datetime(2002, 4, 1, tzinfo=UTC))
+        if later:
+            fields.append(Hearing._meta.pk)
+            first.append(UUID(int=1))
+            second.append(UUID(int=2))
+
+        def build(organisation_ids: Collection[Any], start: datetime, *rest: Any) -> QuerySet[Any]:
+            end = rest[0] if bounded else None
+            after = rest[-1] if later else None
+            return calendar_rows(organisation_ids, start, end, after=after, size=size)
+
+        query = _CALENDAR_PAGES[size, bounded, later] = PreparedRows(
+            Hearing, build, fields=fields, samples=(first, second)
+        )
+    return query
+
+
+def calendar_page(
+    user: Person,
+    *,
+    start: datetime,
+    end: datetime | None = None,
+    after: UUID | None = None,
+    size: int,
+) -> Page[CalendarEntry]:
+    """`size` hearings the person reads from `start` (before `end`, unless None), after the
+    hearing `after`: one prepared query at any depth, read from the index. Building and
+    compiling the query, and a model instance of each hearing and of its case, cost far more
+    than the rows (ADR 0050, 0062)."""
+    query = _calendar_page_query(size, bounded=end is not None, later=after is not None)
+    args: list[Any] = [rules.organisations(user), start]
+    if end is not None:
+        args.append(end)
+    if after is not None:
+        args.append(after)
+    page = page_from(query(*args), size=size, is_first=after is None, key=itemgetter(0))
+    rows = [CalendarEntry._make(row) for row in page.rows]
+    return Page(rows=rows, next_after=page.next_after, is_first=page.is_first)
 
 
 def hash_token(token: str) -> str:

@@ -10,8 +10,9 @@ stays in `trials/case_list.html` (ADR 0062).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, time
 from html import escape
+from typing import Any
 
 from django.template import defaultfilters
 from django.utils import timezone
@@ -22,7 +23,7 @@ from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
 from amparo.core.reversing import linker
 from amparo.trials.models import CriminalisationCase, DetentionPeriod, Hearing, Mission
-from amparo.trials.queries import ListedCase
+from amparo.trials.queries import CalendarEntry, ListedCase
 
 
 def case_rows(cases: Iterable[ListedCase]) -> SafeString:
@@ -63,31 +64,41 @@ def case_rows(cases: Iterable[ListedCase]) -> SafeString:
     return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
 
 
-def day_sections(days: Sequence[tuple[date, Sequence[Hearing]]]) -> SafeString:
+def day_sections(days: Sequence[tuple[date, Sequence[CalendarEntry | Hearing]]]) -> SafeString:
     """The hearing calendar's days, a `<section>` each with its hearings (time, case, type and
-    result), as `trials/calendar.html` wrote them in its loop: the month's few dozen hearings
-    cost the template language a lookup chain, a localisation and an escape per value. The
-    hearings' times are shown in the current time zone, as `|time` shows them."""
+    result), as `trials/calendar.html` wrote them in its loop: a page of hearings cost the
+    template language a lookup chain, a localisation and an escape per value. The hearings'
+    times are shown in the current time zone, as `|time` shows them; the case's code comes
+    from its id, so neither a `CalendarEntry` nor a `Hearing` needs its case loaded."""
     link = linker("trials:case-detail")
     day_id, day_title = dater("Ymd"), dater("DATE_FORMAT")
     kinds = translated_labels(Hearing, "kind")
     results = translated_labels(Hearing, "result")
     zone = timezone.get_current_timezone()
+    # Hearings are set for a few times of day: each is formatted once per page. The key holds
+    # all a time format may show (the time, and the zone's offset and name at that moment).
+    times: dict[tuple[time, Any, Any], str] = {}
     written = []
     for day, hearings in days:
-        items = "".join(
-            f"<li>{escape(defaultfilters.time(hearing.starts_at.astimezone(zone), 'TIME_FORMAT'))}"
-            f' · <a href="{link(hearing.case_id)}#hearing-{hearing.pk}">'
-            f"{escape(hearing.case.code)}</a>"
-            f" · {escape(kinds.get(hearing.kind, hearing.kind))}"
-            f" · {escape(results.get(hearing.result, hearing.result))}</li>"
-            for hearing in hearings
-        )
+        items = []
+        for hearing in hearings:
+            local = hearing.starts_at.astimezone(zone)
+            key = (local.time(), local.utcoffset(), local.tzname())
+            shown = times.get(key)
+            if shown is None:
+                shown = times[key] = escape(defaultfilters.time(local, "TIME_FORMAT"))
+            items.append(
+                f"<li>{shown}"
+                f' · <a href="{link(hearing.case_id)}#hearing-{hearing.pk}">'
+                f"{CriminalisationCase.code_of(hearing.case_id)}</a>"
+                f" · {escape(kinds.get(hearing.kind, hearing.kind))}"
+                f" · {escape(results.get(hearing.result, hearing.result))}</li>"
+            )
         anchor = escape(day_id(day))
         written.append(
             f'\n<section aria-labelledby="day-{anchor}">\n'
             f'  <h2 id="day-{anchor}">{escape(day_title(day))}</h2>\n'
-            f"  <ul>{items}</ul>\n"
+            f"  <ul>{''.join(items)}</ul>\n"
             "</section>\n"
         )
     return mark_safe("".join(written))  # noqa: S308 # every value above is escaped

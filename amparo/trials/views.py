@@ -384,35 +384,67 @@ def hearing_edit(request: HttpRequest, hearing_id: UUID) -> HttpResponse:
 # --- the calendar ---
 
 
-def _month(value: str | None) -> date:
-    today = timezone.localdate()
-    if not value:
-        return today.replace(day=1)
+#: Hearings per page of the calendar: about a week of a busy organisation's hearings, a
+#: screenful or two on a phone; `Later hearings` goes on from the last one.
+CALENDAR_PAGE = 50
+
+
+def _month(value: str) -> date:
+    """The first day of the month `value` (YYYY-MM); 404 unless it has months on both sides."""
     try:
-        return datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 -- a date, no time
+        first = datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 -- a date, no time
     except ValueError as error:
         raise Http404 from error
+    if not date.min.year < first.year < date.max.year:
+        raise Http404
+    return first
+
+
+def _midnight(day: date) -> datetime:
+    """The start of `day` in the current time zone."""
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.get_current_timezone())
+
+
+def _following(first: date) -> date:
+    """The first day of the month after the month starting on `first`."""
+    return first + timedelta(days=month_calendar.monthrange(first.year, first.month)[1])
 
 
 @require_GET
 def hearing_calendar(request: HttpRequest) -> HttpResponse:
-    """The month's hearings of the person's organisations, as an agenda list by day."""
+    """The hearings of the person's organisations as an agenda by day, CALENDAR_PAGE at a
+    time: by default those to come, from the start of today (`?month=YYYY-MM`: a month's,
+    from its first day), each page with a link to the next (`after`, the last hearing shown)
+    and to the months around. Every hearing is in the iCalendar feed too."""
     user = user_of(request)
     staff_only(user)
-    first = _month(request.GET.get("month"))
-    days = month_calendar.monthrange(first.year, first.month)[1]
-    following = first + timedelta(days=days)
-    zone = timezone.get_current_timezone()
-    start = datetime(first.year, first.month, 1, tzinfo=zone)
-    end = datetime(following.year, following.month, 1, tzinfo=zone)
-    by_day: dict[date, list[Hearing]] = {}
-    for hearing in queries.hearings_in(user, start, end):
-        by_day.setdefault(timezone.localdate(hearing.starts_at), []).append(hearing)
-    sections = sorted(by_day.items())
+    requested = request.GET.get("month")
+    today = timezone.localdate()
+    end: datetime | None = None
+    if requested:
+        first = _month(requested)
+        start, end = _midnight(first), _midnight(_following(first))
+    else:
+        first, start = today.replace(day=1), _midnight(today)
+    page = queries.calendar_page(
+        user,
+        start=start,
+        end=end,
+        after=uuid_param(request.GET.get("after")),
+        size=CALENDAR_PAGE,
+    )
+    by_day: dict[date, list[queries.CalendarEntry]] = {}
+    zone = timezone.get_current_timezone()  # once: timezone.localdate() looks it up per call
+    for hearing in page.rows:
+        by_day.setdefault(hearing.starts_at.astimezone(zone).date(), []).append(hearing)
+    sections = list(by_day.items())  # in the page's order, earliest first
     context = {
-        "month": first,
+        "month": first if requested else None,
+        "this_month": first,
+        "current": first.strftime("%Y-%m"),
         "previous": (first - timedelta(days=1)).strftime("%Y-%m"),
-        "next": following.strftime("%Y-%m"),
+        "next": _following(first).strftime("%Y-%m"),
+        "page": page,
         "days": sections,
         "day_sections": day_sections(sections),
     }

@@ -1,6 +1,6 @@
 """Issue #7's flow on a phone: open a case, add a hearing, record a detention and the release,
-observe the hearing with the fair-trial checklist, approve and print the report, and subscribe
-to the hearing calendar."""
+observe the hearing with the fair-trial checklist, approve and print the report, find the
+hearing in the calendar and subscribe to it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from amparo.testing.browser import click_and_wait, http_get, screenshot, sign_in
 from amparo.trials.enums import ReportStatus
-from amparo.trials.models import Assessment, DetentionPeriod, Report
+from amparo.trials.models import Assessment, DetentionPeriod, Hearing, Report
 from amparo.trials.tests.factories import make_case
 
 pytestmark = pytest.mark.browser
@@ -61,6 +61,14 @@ def test_the_lead_observes_a_hearing_approves_the_report_and_subscribes(
     expect(lead.get_by_role("heading", level=1)).to_contain_text("Trial observation report")
     expect(lead.locator("main")).to_contain_text("Presumption of innocence: Violated")
     screenshot(lead, f"trials-report-print-{tab}")
+
+    # The calendar shows the month's hearing; its entry leads to the hearing on the case page.
+    lead.goto(reverse("trials:calendar") + "?month=2026-12")
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Hearings in December 2026")
+    screenshot(lead, f"trials-calendar-{tab}")
+    click_and_wait(lead, lead.get_by_role("link", name=case.code))
+    row = lead.locator(f"#hearing-{Hearing.objects.get().pk}")
+    expect(row).to_contain_text("Palacio de Justicia, sala 3")
 
     lead.goto(reverse("trials:calendar-subscription"))
     click_and_wait(lead, lead.get_by_role("button", name="Create a calendar address"))

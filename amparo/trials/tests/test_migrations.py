@@ -187,3 +187,27 @@ def test_periods_migrated_without_knowing_who_was_held_are_marked_not_stated(
 
     back = migrate_to(scratch, AFTER)
     assert back.get_model("trials", "DetentionPeriod").objects.using(ALIAS).count() == 5
+
+
+def _hearing_indexes(database: BaseDatabaseWrapper) -> dict[str, list[str]]:
+    with database.cursor() as cursor:
+        found = database.introspection.get_constraints(cursor, "trials_hearing")
+    return {name: found[name]["columns"] for name in found if name.startswith("trials_hearing_")}
+
+
+@pytest.mark.django_db
+def test_the_calendars_index_replaces_the_old_one_and_goes_back(scratch):
+    """0004: the calendar page's index (its order and every column an entry shows) in place of
+    (organisation, starts_at); going back restores that one."""
+    unapplied = [("trials", "0003_unattributed_detention_periods")]
+    migrate_to(scratch, unapplied)
+    before = _hearing_indexes(scratch)
+    migrate_to(scratch, [("trials", "0004_hearing_agenda_index")])
+    after = _hearing_indexes(scratch)
+    migrate_to(scratch, unapplied)
+
+    assert before["trials_hearing_calendar"] == ["organisation_id", "starts_at"]
+    assert "trials_hearing_calendar" not in after
+    columns = ["organisation_id", "starts_at", "id", "case_id", "kind", "result"]
+    assert after["trials_hearing_agenda"] == columns
+    assert _hearing_indexes(scratch) == before

@@ -1,6 +1,6 @@
 """The trials reads that are prepared queries (ADR 0050) read what their querysets read, for
 every persona: the case list's page and its defenders, the case and the five lists of its
-page, the case form's pickers without a search, and the calendar's hearings."""
+page, the case form's pickers without a search, the calendar's pages and the feed's hearings."""
 
 from __future__ import annotations
 
@@ -320,6 +320,96 @@ def test_the_calendars_hearings_are_the_querysets(request, docket, persona):
         ]
     if persona == "desk_officer":
         assert len(queries.hearings_in(person, *windows[1])) == 3
+
+
+@pytest.fixture
+def two_offices(organisation, other_organisation):
+    """Tomás holds trials roles in both offices: the calendar reads two organisations."""
+    from amparo.accounts.enums import Role
+    from amparo.accounts.tests.factories import MembershipFactory, staff_member
+
+    person = staff_member(organisation, Role.DESK_OFFICER, email="tomas@example.org")
+    MembershipFactory(user=person, organisation=other_organisation, role=Role.TRIAL_OBSERVER)
+    return person
+
+
+@pytest.fixture
+def busy_day(docket):
+    """On top of the docket's hearings: five of Casa Segura and three of the other office at
+    one same moment (the calendar orders them by id), and one of each a minute later."""
+    ours, theirs = docket[1], docket[-1]
+    moment = LATER + timedelta(days=10)
+    for n in range(5):
+        make_hearing(ours, starts_at=moment, kind=("trial", "appeal")[n % 2])
+    for _ in range(3):
+        make_hearing(theirs, starts_at=moment)
+    make_hearing(ours, starts_at=moment + timedelta(minutes=1), result="cancelled")
+    make_hearing(theirs, starts_at=moment + timedelta(minutes=1))
+
+
+def _calendar_reference(person, start, end, after, size):
+    """A calendar page as the feed's queryset reads the window (every hearing, with its case),
+    cut in Python: after the cursor, looked for among every hearing the person reads (one they
+    cannot read gives an empty page), then `size` + 1."""
+    far = datetime(9999, 1, 1, tzinfo=UTC)
+    rows = list(queries.hearings_between(person, start, end or far))
+    if after is not None:
+        cursor = Hearing.objects.filter(rules.visible_q(person), pk=after).first()
+        if cursor is None:
+            rows = []
+        else:
+            rows = [h for h in rows if (h.starts_at, h.pk) > (cursor.starts_at, cursor.pk)]
+    return page_from(rows[: size + 1], size=size, is_first=after is None)
+
+
+def _entries(rows):
+    return [(h.pk, h.case_id, h.starts_at, h.kind, h.result, h.case.code) for h in rows]
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "two_offices"])
+def test_the_calendar_pages_read_what_the_queryset_reads(request, busy_day, docket, persona):
+    """Every page of the calendar, walked from the first by its `Later hearings` cursor, in a
+    month (start and end), from a day on (no end) and over a window with no hearing, at three
+    page sizes; and pages after a hearing the person cannot read, or that does not exist."""
+    person = _person(request, persona)
+    windows = [
+        (LATER - timedelta(days=60), LATER + timedelta(days=60)),
+        (LATER - timedelta(days=60), None),
+        (datetime(2025, 4, 1, tzinfo=UTC), datetime(2025, 5, 1, tzinfo=UTC)),
+        (LATER + timedelta(days=400), None),
+    ]
+    hidden = [uuid.uuid4()]
+    if not rules.organisations(person) & {docket[-1].organisation_id}:
+        hidden.append(Hearing.objects.filter(case=docket[-1]).values_list("pk", flat=True)[0])
+
+    shown = 0
+    for start, end in windows:
+        everything = _calendar_reference(person, start, end, None, 1000).rows
+        for size in (1, 2, 50):
+            after, walked = None, []
+            while True:
+                reference = _calendar_reference(person, start, end, after, size)
+                page = queries.calendar_page(person, start=start, end=end, after=after, size=size)
+                assert [(*row, row.code) for row in page.rows] == _entries(reference.rows)
+                assert (page.next_after, page.is_first) == (
+                    reference.next_after,
+                    reference.is_first,
+                )
+                walked += page.rows
+                if page.next_after is None:
+                    break
+                after = page.next_after
+            # Every hearing of the window once, in order, whatever the page size.
+            assert [row.id for row in walked] == [h.pk for h in everything]
+            shown += len(walked)
+        for after in hidden:
+            page = queries.calendar_page(person, start=start, end=end, after=after, size=2)
+            assert (page.rows, page.next_after) == ([], None)
+    # Three page sizes over: the two windows around LATER (9 of Casa Segura, 5 more of the
+    # other office) and April 2025 (1); nothing 400 days on.
+    expected = {"desk_officer": 3 * (9 + 9 + 1), "two_offices": 3 * (14 + 14 + 1)}
+    if persona in expected:
+        assert shown == expected[persona]
 
 
 def test_the_organisations_are_read_as_the_rules_read_them(desk_officer, organisation):

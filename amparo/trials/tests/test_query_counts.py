@@ -98,11 +98,38 @@ def test_calendar(client, trial, desk_officer, rows, django_assert_num_queries):
     url = reverse("trials:calendar") + "?month=2026-12"
     _signed_in(client, desk_officer, url)
 
-    # session, person; the hearings with their cases. Nothing decrypted.
+    # session, person; the month's hearings (their cases' codes come from their ids). Nothing
+    # decrypted.
     with django_assert_num_queries(3):
         response = client.get(url)
 
     assert sum(len(day_rows) for _day, day_rows in response.context["days"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_calendar_to_come_and_later(client, trial, desk_officer, rows, django_assert_num_queries):
+    """The default page (the hearings to come) and the page after a hearing: the cursor is a
+    subquery of the page's query."""
+    from django.utils import timezone
+
+    from amparo.trials.views import CALENDAR_PAGE
+
+    start = timezone.now() + timedelta(hours=1)
+    hearings = [
+        make_hearing(trial, starts_at=start + timedelta(hours=n * 5))
+        for n in range(CALENDAR_PAGE + rows)
+    ]
+    url = reverse("trials:calendar")
+    _signed_in(client, desk_officer, url)
+
+    # session, person; the page's hearings. Nothing decrypted.
+    with django_assert_num_queries(3):
+        first = client.get(url)
+    with django_assert_num_queries(3):
+        later = client.get(url, {"after": hearings[CALENDAR_PAGE - 1].pk})
+
+    assert len(first.context["page"].rows) == CALENDAR_PAGE
+    assert len(later.context["page"].rows) == rows
 
 
 def _held_cases(record, rows):

@@ -197,6 +197,31 @@ def test_the_calendars_days_are_what_the_template_wrote(language):
     assert "<b>" not in written
 
 
+@pytest.mark.parametrize("language", ["en", "es", "fr", "th"])
+def test_the_calendars_entries_are_written_as_its_hearings(language):
+    """The page reads its hearings as plain values (queries.CalendarEntry, no case joined):
+    written as the template's loop wrote the hearings, each time formatted once per page."""
+    from django.template import engines
+    from django.utils import timezone
+
+    from amparo.trials.queries import CalendarEntry
+    from amparo.trials.rows import day_sections
+
+    days = _calendar_days()
+    # The same moments again on another day: their times come from the page's formatted ones.
+    days.append((date(2027, 1, 9), [*days[1][1], *days[0][1]]))
+    entries = [
+        (day, [CalendarEntry(h.pk, h.case_id, h.starts_at, h.kind, h.result) for h in hearings])
+        for day, hearings in days
+    ]
+    with translation.override(language), timezone.override("America/Bogota"):
+        written = day_sections(entries)
+        expected = engines["django"].from_string(CALENDAR_LOOP).render({"days": days})
+
+    assert written == expected
+    assert written.count("<li>") == 7
+
+
 def test_the_calendar_page_writes_its_days(client, trial, desk_officer):
     from amparo.trials.tests.factories import make_hearing
 

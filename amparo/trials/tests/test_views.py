@@ -125,6 +125,98 @@ def test_the_calendar_lists_the_months_hearings(client, trial, foreign_trial, de
     ]
 
 
+def _hearings_from(trial, first, count, **fields):
+    """`count` hearings of `trial`, one every eight hours from `first`."""
+    from datetime import timedelta
+
+    return [
+        make_hearing(trial, starts_at=first + timedelta(hours=8 * n), **fields)
+        for n in range(count)
+    ]
+
+
+def test_the_calendar_shows_the_hearings_to_come_a_page_at_a_time(
+    client, trial, foreign_trial, desk_officer
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amparo.trials.views import CALENDAR_PAGE
+
+    today = timezone.localdate()
+    midnight = datetime(today.year, today.month, today.day, tzinfo=timezone.get_current_timezone())
+    make_hearing(trial, starts_at=midnight - timedelta(minutes=1))  # yesterday: not to come
+    to_come = _hearings_from(trial, midnight, CALENDAR_PAGE + 3)
+    make_hearing(foreign_trial, starts_at=midnight + timedelta(hours=1))
+    client.force_login(desk_officer)
+
+    first = client.get(reverse("trials:calendar"))
+    later = client.get(reverse("trials:calendar"), {"after": to_come[CALENDAR_PAGE - 1].pk})
+
+    def shown(response):
+        return [h.id for _day, rows in response.context["days"] for h in rows]
+
+    html = first.content.decode()
+    assert shown(first) == [h.pk for h in to_come[:CALENDAR_PAGE]]
+    assert "<h1>Upcoming hearings</h1>" in html
+    assert f'<a href="?after={to_come[CALENDAR_PAGE - 1].pk}">Later hearings</a>' in html
+    assert f'<a href="?month={today:%Y-%m}">Hearings in {today:%B %Y}</a>' in html
+    assert "First page" not in html
+    assert shown(later) == [h.pk for h in to_come[CALENDAR_PAGE:]]
+    assert "Later hearings" not in later.content.decode()
+    assert '<a href="?">First page</a>' in later.content.decode()
+
+
+def test_a_month_of_the_calendar_is_paged_too(client, trial, desk_officer):
+    from amparo.trials.views import CALENDAR_PAGE
+
+    hearings = _hearings_from(trial, datetime(2026, 12, 1, 8, tzinfo=UTC), CALENDAR_PAGE + 2)
+    make_hearing(trial, starts_at=datetime(2027, 1, 1, tzinfo=UTC))  # the next month
+    client.force_login(desk_officer)
+    url = reverse("trials:calendar")
+
+    first = client.get(url, {"month": "2026-12"})
+    cursor = hearings[CALENDAR_PAGE - 1].pk
+    later = client.get(url, {"month": "2026-12", "after": cursor})
+
+    assert len(first.context["page"].rows) == CALENDAR_PAGE
+    html = first.content.decode()
+    assert "<h1>Hearings in December 2026</h1>" in html
+    assert f'<a href="?month=2026-12&amp;after={cursor}">Later hearings</a>' in html
+    assert f'<a href="{url}">Upcoming hearings</a>' in html
+    assert [h.id for h in later.context["page"].rows] == [h.pk for h in hearings[CALENDAR_PAGE:]]
+    assert '<a href="?month=2026-12">First page</a>' in later.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", [{"month": "2026-13"}, {"month": "0001-01"}, {"month": "9999-12"}, {"after": "x"}]
+)
+def test_the_calendar_answers_404_to_a_month_or_cursor_it_cannot_read(client, desk_officer, query):
+    client.force_login(desk_officer)
+
+    assert client.get(reverse("trials:calendar"), query).status_code == 404
+
+
+def test_the_feed_holds_every_hearing_of_its_window_beyond_a_page(client, trial, desk_officer):
+    """The page shows the hearings a page at a time; a calendar application gets them all."""
+    from django.utils import timezone
+
+    from amparo.trials.views import CALENDAR_PAGE
+
+    hearings = _hearings_from(trial, timezone.now(), CALENDAR_PAGE + 10)
+    client.force_login(desk_officer)
+    url = client.post(reverse("trials:calendar-subscription"), {"action": "create"}).context[
+        "feed_url"
+    ]
+    client.logout()
+
+    body = client.get(url).content.decode()
+
+    assert body.count("BEGIN:VEVENT") == len(hearings)
+    assert all(f"UID:{h.pk}@amparo" in body for h in hearings)
+
+
 def test_the_feed_serves_icalendar_without_a_session_until_revoked(
     client, hearing, foreign_trial, desk_officer
 ):
