@@ -19,11 +19,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
+from amparo.core.choices import translated_labels
 from amparo.core.paging import Page, page_from
 from amparo.core.pickers import SEARCH_WINDOW, Known, Picker, normalise_name, pick
 from amparo.core.prepared import Prepared, PreparedRows
@@ -31,7 +32,7 @@ from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderCategory, DefenderShare
 from amparo.defenders.rules import defender_q, organisations_with
 from amparo.incidents import generations, rules
-from amparo.incidents.enums import DatePrecision, IncidentStatus, PerpetratorKind
+from amparo.incidents.enums import DatePrecision, IncidentStatus
 from amparo.incidents.models import (
     Act,
     ActSummary,
@@ -933,39 +934,46 @@ def patterns_for(user: Person, *, today: date, limit: int = 15) -> Patterns:
     (undated incidents count by the day they were recorded).
 
     For a desk that sees only the registers it keeps, the counts are cached under those
-    registers' generations (ADR 0034): grouping a year of a large register costs hundreds of
+    registers' generations (ADR 0034): grouping a year of a large register costs tens of
     milliseconds, and the desk opens the page far more often than the register changes. The
     cache holds counts and codes only (Tier 2), never a name."""
     only_desk = desk_only(user)  # as incidents_visible_to(narrow=True), asked once
-    visible = Incident.objects.filter(visible_incidents_q(user, desk_only=only_desk))
     if not only_desk:
-        return _labelled(_count_patterns(visible, today=today, limit=limit))
+        return _labelled(_count_patterns(user, only_desk=False, today=today, limit=limit))
     registers = organisations_with(user, Perm.INCIDENTS_VIEW)
     key = f"incidents:patterns:{today.isoformat()}:{limit}:{generations.digest(registers)}"
     patterns = cache.get(key)
     if patterns is None:
-        patterns = _count_patterns(visible, today=today, limit=limit)
+        patterns = _count_patterns(user, only_desk=True, today=today, limit=limit)
         cache.set(key, patterns, PATTERNS_CACHE_SECONDS)
     return _labelled(patterns)
 
 
 def _labelled(patterns: Patterns) -> Patterns:
-    """Codes and labels are added after the cache, in the reader's language."""
+    """Codes and labels are added after the cache, in the reader's language (each kind's
+    label translated once per process and language, not once per row)."""
+    kinds = translated_labels(Perpetrator, "kind")
     for row in [*patterns.by_perpetrator, *patterns.flagged_perpetrators]:
         row["perpetrator_code"] = f"P-{row['perpetrator_id'].hex[:6].upper()}"
-        row["kind_label"] = PerpetratorKind(row["perpetrator__kind"]).label
+        row["kind_label"] = kinds.get(row["perpetrator__kind"], row["perpetrator__kind"])
     return patterns
 
 
-def _count_patterns(visible: QuerySet[Incident], *, today: date, limit: int) -> Patterns:
+def _count_patterns(user: Person, *, only_desk: bool, today: date, limit: int) -> Patterns:
+    """Five grouped queries, each reading as few rows as it can. The incidents' own counts
+    (places, days, flagged places) filter the visible incidents directly, not through
+    `id IN (ids)` (a lookup of every row by its id), so a desk's window is read from the index
+    `incidents_patterns` alone; the perpetrators' counts probe, for each id of the window,
+    `incidents_involvement_pattern`, and the victims' counts `incidents_act_victims`, both
+    covering. Months are added up from days here: on SQLite, TruncMonth is a Python function
+    called on every row."""
     months = _month_starts(today, 12)
-    # Each count starts from the ids of the incidents in its window, which the list index
-    # (organisation, date) finds directly; the grouping then touches only those rows.
-    window_ids = visible.filter(listed_on__gte=months[0], listed_on__lte=today).values("pk")
-    in_window = Incident.objects.filter(pk__in=window_ids)
-    through_incident = Q(incident_id__in=window_ids)
+    since = today - timedelta(days=PATTERN_WINDOW_DAYS)
+    visible = Incident.objects.filter(visible_incidents_q(user, desk_only=only_desk))
+    in_window = visible.filter(listed_on__gte=months[0], listed_on__lte=today)
+    window_ids = in_window.values("pk")
     by_perpetrator: list[dict[str, Any]] = _dicts(
-        Involvement.objects.filter(through_incident)
+        Involvement.objects.filter(incident_id__in=window_ids)
         .values("perpetrator_id", "perpetrator__kind")
         .annotate(incidents=Count("incident_id", distinct=True))
         .order_by("-incidents", "perpetrator_id")[:limit]
@@ -975,19 +983,19 @@ def _count_patterns(visible: QuerySet[Incident], *, today: date, limit: int) -> 
         .annotate(incidents=Count("id"))
         .order_by("-incidents", "country", "region")[:limit]
     )
-    monthly = dict(
-        # listed_on is occurred_on for dated incidents, and indexed.
+    by_day = (
         in_window.filter(
             occurred_on__isnull=False,
             date_precision__in=[DatePrecision.DAY, DatePrecision.MONTH],
         )
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("month")
+        .values("listed_on", "occurred_on")  # in the index's order: no sort before grouping
         .annotate(incidents=Count("id"))
-        .values_list("month", "incidents")
+        .values_list("occurred_on", "incidents")
     )
-    # TruncMonth gives a date on some databases and a datetime on others.
-    counts = Counter({(key.year, key.month): value for key, value in monthly.items()})
+    counts: Counter[tuple[int, int]] = Counter()
+    for day, incidents in by_day:
+        if day is not None:  # never: the filter above; for the type checker
+            counts[(day.year, day.month)] += incidents
     peak = max(counts.values(), default=0)
     by_month = [
         {
@@ -997,13 +1005,9 @@ def _count_patterns(visible: QuerySet[Incident], *, today: date, limit: int) -> 
         }
         for start in months
     ]
-    since = today - timedelta(days=PATTERN_WINDOW_DAYS)
-    recent_ids = visible.filter(
-        listed_on__gte=since, listed_on__lte=today, occurred_on__isnull=False
-    ).values("pk")
-    recent = Incident.objects.filter(pk__in=recent_ids)
+    recent = visible.filter(listed_on__gte=since, listed_on__lte=today, occurred_on__isnull=False)
     flagged_perpetrators: list[dict[str, Any]] = _dicts(
-        Involvement.objects.filter(incident_id__in=recent_ids)
+        Involvement.objects.filter(incident_id__in=recent.values("pk"))
         .values("perpetrator_id", "perpetrator__kind")
         .annotate(
             incidents=Count("incident_id", distinct=True),

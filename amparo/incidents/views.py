@@ -66,6 +66,7 @@ from amparo.incidents.models import (
     Perpetrator,
     Source,
 )
+from amparo.incidents.pattern_rows import pattern_parts
 from amparo.incidents.rows import incident_rows, timeline_items
 
 PAGE_SIZE = 50
@@ -157,7 +158,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_patterns(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     patterns = queries.patterns_for(user, today=timezone.localdate())
-    return render(request, "incidents/incident_patterns.html", {"patterns": patterns})
+    context = {"patterns": patterns, **pattern_parts(patterns)}
+    return render(request, "incidents/incident_patterns.html", context)
 
 
 @require_GET
