@@ -45,6 +45,7 @@ from amparo.accounts.forms import (
 )
 from amparo.accounts.middleware import SESSION_ORGANISATION, has_second_factor
 from amparo.accounts.models import Invitation, Membership, Organisation, User
+from amparo.core.csrf import csrf_input
 from amparo.core.locking import EditConflict
 
 if TYPE_CHECKING:
@@ -336,7 +337,7 @@ def _invitation_rows(
     short_date = _date_printer("SHORT_DATE_FORMAT")
     role_labels = {value: escape(str(label)) for value, label in Role.choices}
     status_labels = {value: escape(str(label)) for value, label in InvitationStatus.choices}
-    csrf_input = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    csrf = csrf_input(csrf_token)
     email, role, status, expires, revoke = (
         escape(labels[key]) for key in ("email", "role", "status", "expires", "revoke")
     )
@@ -346,7 +347,7 @@ def _invitation_rows(
         if state == InvitationStatus.PENDING:
             form = (
                 f'\n        <form method="post" action="{escape(revoke_url(invitation.pk))}">'
-                f'{csrf_input}<button type="submit" class="button-small button-danger">'
+                f'{csrf}<button type="submit" class="button-small button-danger">'
                 f"{revoke}</button></form>\n      "
             )
         else:

@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
 from amparo.core.choices import translated_labels
+from amparo.core.csrf import csrf_input
 from amparo.core.formatting import dater
 from amparo.core.reversing import linker
 from amparo.defenders.models import defender_code
@@ -90,7 +91,7 @@ def follow_up_items(
     mark_done = escape(gettext("Mark as done"))
     done_link, alert_link = linker("networks:follow-up-done"), linker("networks:alert-detail")
     short_date = _dater("SHORT_DATE_FORMAT")
-    csrf_input = ""
+    csrf = ""
     written = []
     for follow_up in follow_ups:
         item = ["<li>"]
@@ -107,12 +108,9 @@ def follow_up_items(
         item.append("\n")
         if can_debrief and not follow_up.done_at:
             # `{% csrf_token %}`: one token for the page's forms, asked for once it is needed.
-            csrf_input = csrf_input or (
-                '<input type="hidden" name="csrfmiddlewaretoken" '
-                f'value="{escape(get_token(request))}">'
-            )
+            csrf = csrf or csrf_input(get_token(request))
             item.append(
-                f'<form method="post" action="{done_link(follow_up.pk)}">{csrf_input}'
+                f'<form method="post" action="{done_link(follow_up.pk)}">{csrf}'
                 f'<input type="hidden" name="version" value="{follow_up.version}">'
                 f'<button type="submit" class="button-link">{mark_done}</button></form>'
             )

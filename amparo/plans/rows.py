@@ -41,12 +41,6 @@ from amparo.risk.models import Threat, VCFactor
 DASH = "—"
 
 
-def csrf_input(token: str) -> str:
-    """`{% csrf_token %}` as the template language writes it for `token`: one token for every
-    form of the page, as within one rendering of a template."""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-
-
 def _text(value: Any) -> str:
     """`{{ value }}`: text escaped; anything else (a version, a number in a protocol's steps,
     None) localised first, as the template language writes it."""

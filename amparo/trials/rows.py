@@ -107,11 +107,6 @@ def day_sections(days: Sequence[tuple[date, Sequence[CalendarEntry | Hearing]]])
 # --- the case page's tables ---
 
 
-def csrf_input(token: str) -> str:
-    """`{% csrf_token %}` as the template language writes it for `token`."""
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-
-
 def period_rows(
     periods: Sequence[tuple[DetentionPeriod, int]],
     *,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amparo.accounts.models import Organisation, User
 from amparo.accounts.permissions import Perm
 from amparo.core.conflicts import render_conflict, rows_from_form
+from amparo.core.csrf import csrf_input
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_or_none, uuid_param
 from amparo.core.pickers import PICKER_LIMIT
@@ -38,7 +39,7 @@ from amparo.trials.forms import (
     HearingForm,
 )
 from amparo.trials.models import CriminalisationCase, Hearing
-from amparo.trials.rows import case_rows, csrf_input, day_sections, hearing_rows, period_rows
+from amparo.trials.rows import case_rows, day_sections, hearing_rows, period_rows
 
 PAGE_SIZE = 50
 #: How far ahead and back the feed reaches.

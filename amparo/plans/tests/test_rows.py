@@ -26,6 +26,7 @@ from amparo.accounts.models import User
 from amparo.accounts.tests.factories import UserFactory
 from amparo.audit.context import open_scope
 from amparo.audit.services import audit_context
+from amparo.core.csrf import csrf_input
 from amparo.defenders.models import Defender
 from amparo.plans import guide, queries, rows, rules, services
 from amparo.plans.enums import (
@@ -310,7 +311,7 @@ def test_each_part_is_the_templates(subject, desk_officer, language, can_edit):
     token = "tOkEn" * 12
 
     with translation.override(language), audit_context(actor=desk_officer):
-        python = _parts_by_python(_fresh(plan), can_edit=can_edit, csrf=rows.csrf_input(token))
+        python = _parts_by_python(_fresh(plan), can_edit=can_edit, csrf=csrf_input(token))
         template = _parts_by_template(_fresh(plan), can_edit=can_edit, token=token)
 
     assert python == template
@@ -329,7 +330,7 @@ def test_each_part_is_the_templates_without_an_analysis(subject, desk_officer):
     plan = _hostile_plan(subject, with_analysis=False)
 
     with audit_context(actor=desk_officer):
-        python = _parts_by_python(_fresh(plan), can_edit=True, csrf=rows.csrf_input("t" * 64))
+        python = _parts_by_python(_fresh(plan), can_edit=True, csrf=csrf_input("t" * 64))
         template = _parts_by_template(_fresh(plan), can_edit=True, token="t" * 64)
 
     assert python == template

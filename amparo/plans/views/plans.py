@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict
+from amparo.core.csrf import csrf_input
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_param
 from amparo.core.paging import cursor, keyset_page
@@ -39,7 +40,6 @@ from amparo.plans.forms import (
 )
 from amparo.plans.models import DEFAULT_REVIEW_DAYS, Measure, Protocol, SecurityPlan
 from amparo.plans.rows import (
-    csrf_input,
     guide_sections,
     measure_tables,
     protocol_articles,

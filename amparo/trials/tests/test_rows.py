@@ -324,8 +324,9 @@ def test_the_case_pages_rows_are_what_the_template_wrote(held, language, can_edi
     from django.template import engines
     from django.utils import timezone
 
+    from amparo.core.csrf import csrf_input
     from amparo.trials import detention, queries
-    from amparo.trials.rows import csrf_input, hearing_rows, period_rows
+    from amparo.trials.rows import hearing_rows, period_rows
 
     today = date(2025, 6, 1)
     token = "tok<en>"
