@@ -33,7 +33,7 @@ def _overdue_follow_ups(today: date) -> QuerySet[Accompaniment]:
 
 def _panel_cases(
     user_id: Any, view: Collection[Any], assign: Collection[Any], today: date
-) -> QuerySet[Case]:
+) -> QuerySet[Case, tuple[Any, ...]]:
     """The panel's first ROWS + 1 cases: overdue first, then the newest.
 
     Driven from the two small sets the panel is about, the person's assignments and the open
