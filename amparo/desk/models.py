@@ -196,6 +196,10 @@ class Case(models.Model):
                 name="desk_case_state_priority",
             ),
             models.Index(fields=["defender", "state"], name="desk_case_defender"),
+            # The API's list pages by id within the desk (api.paging.pk_page): without it
+            # SQLite read the desk's cases by organisation and sorted them all by id for each
+            # page (7 ms at 20,000 cases, 0.1 ms with it).
+            models.Index(fields=["organisation", "id"], name="desk_case_api_list"),
             # The dashboard panel's candidates (desk.panels): a person's cases and those with
             # overdue follow-ups, found by id, are kept or dropped and ordered from this index
             # alone. Reading those columns from the rows cost a row seek per candidate.
