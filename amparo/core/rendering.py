@@ -113,9 +113,9 @@ def render_input_option(widget: dict[str, Any]) -> SafeString:
     if not widget.get("wrap_label"):
         return box
     label_for = widget["attrs"].get("id")
-    opening = f'<label for="{_value(label_for)}">' if label_for else "<label>"
+    opening = f'<label for="{html_value(label_for)}">' if label_for else "<label>"
     # The newline is input.html's last, kept by the include (the renderer strips only the end).
-    return mark_safe(f"{opening}{box}\n {_value(widget['label'])}</label>")  # noqa: S308 -- escaped
+    return mark_safe(f"{opening}{box}\n {html_value(widget['label'])}</label>")  # noqa: S308 -- escaped
 
 
 def render_input(widget: dict[str, Any]) -> SafeString:
@@ -123,7 +123,7 @@ def render_input(widget: dict[str, Any]) -> SafeString:
     value = widget["value"]
     written = "" if value is None else f' value="{_text(value)}"'
     return mark_safe(  # noqa: S308 -- every value went through escaping
-        f'<input type="{_value(widget["type"])}" name="{_value(widget["name"])}"{written}'
+        f'<input type="{html_value(widget["type"])}" name="{html_value(widget["name"])}"{written}'
         f"{_attributes(widget['attrs'])}>"
     )
 
@@ -133,8 +133,8 @@ def render_textarea(widget: dict[str, Any]) -> SafeString:
     drops, so a value that starts with one keeps it), nothing for an empty value."""
     value = widget["value"]
     return mark_safe(  # noqa: S308 -- every value went through escaping
-        f'<textarea name="{_value(widget["name"])}"{_attributes(widget["attrs"])}>\n'
-        f"{_value(value) if value else ''}</textarea>"
+        f'<textarea name="{html_value(widget["name"])}"{_attributes(widget["attrs"])}>\n'
+        f"{html_value(value) if value else ''}</textarea>"
     )
 
 
@@ -144,13 +144,13 @@ def render_select(widget: dict[str, Any]) -> SafeString | None:
     parts = [f'<select name="{_text(widget["name"])}"{_attributes(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_value(group_name)}">')
+            parts.append(f'\n  <optgroup label="{html_value(group_name)}">')
         for option in group_choices:
             if option["template_name"] != OPTION_TEMPLATE:
                 return None
             parts.append(
                 f'\n  <option value="{_text(option["value"])}"{_attributes(option["attrs"])}>'
-                f"{_value(option['label'])}</option>\n"
+                f"{html_value(option['label'])}</option>\n"
             )
         if group_name:
             parts.append("\n  </optgroup>")
@@ -166,9 +166,9 @@ def _attributes(attrs: dict[str, Any]) -> str:
         if value is False:
             continue
         if value is True:
-            written.append(f" {_value(name)}")
+            written.append(f" {html_value(name)}")
         else:
-            written.append(f' {_value(name)}="{_text(value)}"')
+            written.append(f' {html_value(name)}="{_text(value)}"')
     return "".join(written)
 
 
@@ -178,7 +178,7 @@ def _text(value: Any) -> str:
     return text if hasattr(text, "__html__") else html.escape(text)
 
 
-def _value(value: Any) -> str:
+def html_value(value: Any) -> str:
     """`{{ value }}`: localised (numbers, dates), then escaped unless already safe.
 
     Labels are mostly text or lazy translations, which localising leaves as they are: those

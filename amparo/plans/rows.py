@@ -22,16 +22,14 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, pgettext
 
 from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
+from amparo.core.rendering import html_value
 from amparo.core.reversing import linker
 from amparo.plans import guide
 from amparo.plans.models import Measure, Protocol
@@ -39,17 +37,6 @@ from amparo.plans.queries import ProtocolRow
 from amparo.risk.models import Threat, VCFactor
 
 DASH = "—"
-
-
-def _text(value: Any) -> str:
-    """`{{ value }}`: text escaped; anything else (a version, a number in a protocol's steps,
-    None) localised first, as the template language writes it."""
-    kind = type(value)
-    if kind is str:
-        return escape(value)
-    if kind is int and not settings.USE_THOUSAND_SEPARATOR:
-        return str(value)  # what localize() gives an int without a thousands separator
-    return str(conditional_escape(localize(value)))
 
 
 def _lines(value: Any) -> str:
@@ -174,7 +161,7 @@ def _label(labels: Mapping[Any, str], value: Any) -> str:
     """`{{ record.get_FOO_display }}` from escaped labels: a value missing from the choices is
     shown as itself."""
     label = labels.get(value)
-    return _text(value) if label is None else label
+    return html_value(value) if label is None else label
 
 
 def _label_or_dash(labels: Mapping[Any, str], value: Any) -> str:
@@ -182,7 +169,7 @@ def _label_or_dash(labels: Mapping[Any, str], value: Any) -> str:
     lack it, unless that is empty (None: not rated yet)."""
     label = labels.get(value)
     if label is None:
-        return _text(value) if value else DASH
+        return html_value(value) if value else DASH
     return label or DASH
 
 
@@ -201,7 +188,7 @@ def threat_rows(threats: Iterable[Threat], factors: Mapping[Any, Sequence[VCFact
             items = "".join(
                 f"<li>{_label(t.factor_kinds, factor.kind)} · "
                 f"{_label(t.factor_categories, factor.category)}: "
-                f"{_text(factor.description)}</li>"
+                f"{html_value(factor.description)}</li>"
                 for factor in listed
             )
             cell = f"<ul>{items}</ul>"
@@ -210,9 +197,10 @@ def threat_rows(threats: Iterable[Threat], factors: Mapping[Any, Sequence[VCFact
         shown_likelihood = _label_or_dash(t.likelihoods, threat.likelihood)
         shown_impact = _label_or_dash(t.impacts, threat.impact)
         focus = t.focus if threat.is_plan_focus else ""  # type: ignore[attr-defined]
+        summary = html_value(threat.summary)
         written.append(
             "\n    <tr>\n"
-            f'      <th scope="row" data-label="{t.threat}">{_text(threat.summary)}{focus}</th>\n'
+            f'      <th scope="row" data-label="{t.threat}">{summary}{focus}</th>\n'
             f'      <td data-label="{t.likelihood}">{shown_likelihood}</td>\n'
             f'      <td data-label="{t.impact}">{shown_impact}</td>\n'
             f'      <td data-label="{t.factors}">{cell}</td>\n'
@@ -237,30 +225,30 @@ def _measure_row(
     text = _lines(measure.description)
     resources = measure.resources
     if resources:
-        text += f"<br><small>{t.resources} {_text(resources)}</small>"
+        text += f"<br><small>{t.resources} {html_value(resources)}</small>"
     if can_edit:
         text += f'<br><a href="{escape(edit(measure.pk))}">{t.edit}</a>'
     threat = measure.threat
     if threat:
-        target = _text(threat.summary)
+        target = html_value(threat.summary)
     elif factor := measure.factor:
-        target = f"{_label(t.factor_kinds, factor.kind)}: {_text(factor.description)}"
+        target = f"{_label(t.factor_kinds, factor.kind)}: {html_value(factor.description)}"
     else:
         target = DASH
     owner, owner_name = measure.owner, measure.owner_name
     who = ""
     if owner:
-        who = _text(owner.display_name or owner.email)
+        who = html_value(owner.display_name or owner.email)
         if owner_name:
             who += ", "
-    who += _text(owner_name)
+    who += html_value(owner_name)
     if not owner and not owner_name:
         who += DASH
     if can_edit:
         select = t.selects.get(measure.status, t.selects[None])
         state = (
             f'<form class="inline" method="post" action="{escape(change(measure.pk))}">'
-            f'{csrf}<input type="hidden" name="version" value="{_text(measure.version)}">'
+            f'{csrf}<input type="hidden" name="version" value="{html_value(measure.version)}">'
             f'<label><span class="visually-hidden">{t.status}</span>{select}</label>'
             f'<button type="submit" class="button-small">{t.change}</button></form>'
         )
@@ -310,7 +298,7 @@ def measure_tables(groups: Iterable[Mapping[str, Any]], *, can_edit: bool, csrf:
                 )
             rows.append(row)
         written.append(
-            f"\n  <h3>{_text(str(group['label']))}</h3>\n"
+            f"\n  <h3>{html_value(str(group['label']))}</h3>\n"
             '  <div class="table-wrap">\n'
             '  <table class="stack">\n'
             f"    {head}\n"
@@ -337,7 +325,7 @@ def protocol_articles(rows: Iterable[ProtocolRow], *, can_edit: bool) -> SafeStr
         protocol = row.protocol
         steps = protocol.steps
         if steps:
-            listed = "".join(f"<li>{_text(step)}</li>" for step in steps)
+            listed = "".join(f"<li>{html_value(step)}</li>" for step in steps)
             shown_steps = f"<ol>{listed}</ol>"
         else:
             shown_steps = f'<p class="hint">{t.no_steps}</p>'
@@ -347,7 +335,7 @@ def protocol_articles(rows: Iterable[ProtocolRow], *, can_edit: bool) -> SafeStr
         )
         answers = ""
         if row.threats:
-            answered = "; ".join(_text(threat.summary) for threat in row.threats)
+            answered = "; ".join(html_value(threat.summary) for threat in row.threats)
             answers = f"<p><strong>{t.answers}</strong> {answered}</p>"
         relies = ""
         if row.prerequisites:
@@ -357,7 +345,9 @@ def protocol_articles(rows: Iterable[ProtocolRow], *, can_edit: bool) -> SafeStr
                 if measure.is_broken:
                     status = _label(t.measure_statuses, measure.status)
                     warning = f' <strong class="warning">{_format(t.may_fail, status)}</strong>'
-                items.append(f"<li>{_text(Truncator(measure.description).chars(80))}{warning}</li>")
+                items.append(
+                    f"<li>{html_value(Truncator(measure.description).chars(80))}{warning}</li>"
+                )
             relies = f"<p><strong>{t.relies_on}</strong></p><ul>{''.join(items)}</ul>"
         link = ""
         if can_edit:
@@ -365,7 +355,7 @@ def protocol_articles(rows: Iterable[ProtocolRow], *, can_edit: bool) -> SafeStr
         situation = _label(t.situations, protocol.situation)
         written.append(
             '<article class="protocol">\n'
-            f"  <h4>{_text(protocol.title)} <small>({situation})</small></h4>\n"
+            f"  <h4>{html_value(protocol.title)} <small>({situation})</small></h4>\n"
             f"  {shown_steps}\n"
             f"  {shown_contacts}\n"
             f"  {answers}\n"
@@ -403,7 +393,7 @@ def guide_sections(
             element: guide.Element = item["element"]
             label = t.elements.get(element.key)
             if label is None:
-                label = _text(str(element.label))
+                label = html_value(str(element.label))
             if item["added"]:
                 items.append(f"\n      <li>{label}{t.added}</li>\n    ")
             else:
@@ -415,7 +405,7 @@ def guide_sections(
                 )
         group_label = t.groups.get(group.key)
         if group_label is None:
-            group_label = _text(str(group.label))
+            group_label = html_value(str(group.label))
         written.append(
             "\n  <details>\n"
             f"    <summary>{group_label}</summary>\n"
