@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from amparo.core.dashboard import panels
-from amparo.wellbeing import queries
+from amparo.wellbeing import queries, rows
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -22,7 +22,7 @@ def debrief_panel(user: User | AnonymousUser) -> dict[str, Any] | None:
     incidents = queries.serious_without_debrief_for_panel(user, today=timezone.localdate())
     if not incidents:
         return None
-    return {"incidents": incidents[:ROWS], "more": len(incidents) > ROWS}
+    return {"items": rows.waiting_items(incidents[:ROWS]), "more": len(incidents) > ROWS}
 
 
 def register() -> None:

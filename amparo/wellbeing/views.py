@@ -18,7 +18,7 @@ from amparo.accounts.models import User
 from amparo.core.conflicts import render_conflict, rows_from_form
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, user_of
-from amparo.wellbeing import checklists, queries, rules, services
+from amparo.wellbeing import checklists, queries, rows, rules, services
 from amparo.wellbeing.forms import (
     AgreementForm,
     CheckInForm,
@@ -294,11 +294,11 @@ def agreement_history(request: HttpRequest, organisation_id: UUID) -> HttpRespon
 @require_GET
 def debrief_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
+    waiting = list(queries.serious_without_debrief(user, today=timezone.localdate())[:PAGE_SIZE])
     context = {
         "debriefs": list(queries.debriefs_visible_to(user)[:PAGE_SIZE]),
-        "waiting": list(
-            queries.serious_without_debrief(user, today=timezone.localdate())[:PAGE_SIZE]
-        ),
+        "waiting": waiting,
+        "waiting_items": rows.waiting_items(waiting),
     }
     return render(request, "wellbeing/debrief_list.html", context)
 
