@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from amparo.desk import queries
 from amparo.desk.enums import ENDED, TRANSITIONS, CaseState, ClosureReason, EventKind
+from amparo.desk.generations import CASES
 from amparo.desk.models import Accompaniment, Case, CaseOfficer, SupportRequest
 from amparo.desk.services.common import (
     DeskError,
@@ -62,6 +63,7 @@ def open_case(
         created_by=actor,
     )
     case.save(force_insert=True)
+    CASES.bump(case.organisation_id)
     record(case, actor, EventKind.OPENED, after=CaseState.RECEIVED)
     return case
 
@@ -78,6 +80,7 @@ def update_case(
     for name, value in changes.items():
         setattr(case, name, value)
     save_edit(case, expected_version, changes)
+    CASES.bump(case.organisation_id)  # confidentiality decides who counts the case
     record(case, actor, EventKind.EDITED)
     return case
 

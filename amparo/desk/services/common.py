@@ -14,6 +14,7 @@ from amparo.audit.services import record_event
 from amparo.core.locking import EditConflict, save_versioned_instance
 from amparo.defenders.enums import ConsentScope
 from amparo.desk.enums import EventKind
+from amparo.desk.generations import CASES
 from amparo.desk.models import Case, CaseEvent
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ def save_edit(instance: Model, expected_version: int, fields: Iterable[str]) -> 
 
 def save_case(case: Case, expected_version: int, fields: list[str]) -> None:
     """Save `fields` if nobody saved the case after `expected_version`. Tier-2 fields go in the
-    one conditional UPDATE that bumps the version; encrypted ones through `Model.save()`."""
+    one conditional UPDATE that bumps the version; encrypted ones through `Model.save()`.
+    Every case write passes here (assignments too), so the desk's generation changes here."""
+    CASES.bump(case.organisation_id)
     encrypted = {"summary", "closure_note"}
     if encrypted & set(fields):
         save_edit(case, expected_version, fields)

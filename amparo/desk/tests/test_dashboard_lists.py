@@ -97,3 +97,37 @@ def test_a_person_without_the_desk_reaches_nothing(desk, defender, org_admin):
         assert queries.without_plan_for_dashboard(person) == []
         assert queries.overdue_for_dashboard(person) == []
         assert queries.open_by_priority(person) == {}
+
+
+def test_the_counts_follow_every_committed_case_write(
+    desk, organisation, desk_officer, django_capture_on_commit_callbacks
+):
+    """The counts are cached under the desk's generation (ADR 0034 addendum): a new case, a
+    triage and a deletion around the services (the admin) are counted at once."""
+    before = queries.open_by_priority(desk_officer)
+
+    def counted():
+        return {
+            row["priority"]: row["n"]
+            for row in queries.Case.objects.filter(
+                queries.rules.cases_visible_q(desk_officer), state__in=queries.OPEN
+            )
+            .order_by()
+            .values("priority")
+            .annotate(n=queries.Count("pk"))
+        }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case = make_case(make_defender(organisation, "New one"), priority="urgent")
+    assert queries.open_by_priority(desk_officer) == counted() != before
+
+    with django_capture_on_commit_callbacks(execute=True), audit_context(actor=None):
+        services.triage(
+            case=case, actor=None, expected_version=case.version, priority="low", urgency="routine"
+        )
+    assert queries.open_by_priority(desk_officer) == counted()
+    assert "urgent" not in queries.open_by_priority(desk_officer)
+
+    with django_capture_on_commit_callbacks(execute=True), audit_context(actor=None):
+        queries.Case.objects.get(pk=case.pk).delete()
+    assert queries.open_by_priority(desk_officer) == counted() == before
