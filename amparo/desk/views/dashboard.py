@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from amparo.accounts.models import User
 from amparo.core.pages import user_of
-from amparo.desk import queries, reports, rules
+from amparo.desk import dashboard_rows, queries, reports, rules
 from amparo.desk.enums import PRIORITY_ORDER, Priority
 from amparo.desk.views.common import desk_staff
 from amparo.incidents import queries as incident_queries
@@ -42,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "without_plan": queries.without_plan_for_dashboard(user),
         "diverging": queries.diverging_for_dashboard(user),
     }
+    context.update(dashboard_rows.cards(context))
     return render(request, "desk/dashboard.html", context)
 
 
