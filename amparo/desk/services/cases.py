@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from amparo.desk import queries
 from amparo.desk.enums import ENDED, TRANSITIONS, CaseState, ClosureReason, EventKind
-from amparo.desk.generations import CASES
 from amparo.desk.models import Accompaniment, Case, CaseOfficer, SupportRequest
 from amparo.desk.services.common import (
     DeskError,
@@ -63,7 +62,6 @@ def open_case(
         created_by=actor,
     )
     case.save(force_insert=True)
-    CASES.bump(case.organisation_id)
     record(case, actor, EventKind.OPENED, after=CaseState.RECEIVED)
     return case
 
@@ -80,7 +78,6 @@ def update_case(
     for name, value in changes.items():
         setattr(case, name, value)
     save_edit(case, expected_version, changes)
-    CASES.bump(case.organisation_id)  # confidentiality decides who counts the case
     record(case, actor, EventKind.EDITED)
     return case
 

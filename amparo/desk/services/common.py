@@ -38,7 +38,10 @@ def record(
     after: str = "",
     item: Any = None,
 ) -> CaseEvent:
-    """The timeline line and the audit event of one write."""
+    """The timeline line and the audit event of one write, and a new generation of the desk's
+    cases: every write of a case or of what hangs from it records its line here, so the
+    counts and panels cached under the generation (ADR 0034 addendum) never miss one."""
+    CASES.bump(case.organisation_id)
     event = CaseEvent.objects.create(
         organisation_id=case.organisation_id,
         case=case,
@@ -70,9 +73,7 @@ def save_edit(instance: Model, expected_version: int, fields: Iterable[str]) -> 
 
 def save_case(case: Case, expected_version: int, fields: list[str]) -> None:
     """Save `fields` if nobody saved the case after `expected_version`. Tier-2 fields go in the
-    one conditional UPDATE that bumps the version; encrypted ones through `Model.save()`.
-    Every case write passes here (assignments too), so the desk's generation changes here."""
-    CASES.bump(case.organisation_id)
+    one conditional UPDATE that bumps the version; encrypted ones through `Model.save()`."""
     encrypted = {"summary", "closure_note"}
     if encrypted & set(fields):
         save_edit(case, expected_version, fields)

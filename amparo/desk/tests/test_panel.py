@@ -155,3 +155,28 @@ def test_the_dashboard_shows_codes_states_and_the_overdue_mark_translated(client
         assert str(case.get_state_display()) in page
         assert "seguimiento vencido" in page  # the first case has a follow-up overdue
     assert first["has_overdue"] is True
+
+
+def test_the_cached_panel_follows_every_committed_write(
+    organisation, desk_officer, django_capture_on_commit_callbacks
+):
+    """The panel is cached under the desk's generation (ADR 0034 addendum): a follow-up done,
+    a new overdue one and an assignment are on the next dashboard, never a stale panel."""
+    today = timezone.localdate()
+    case = make_case(make_defender(organisation, "Followed"))
+    follow_up = make_accompaniment(case, follow_up_due=today - timedelta(days=2))
+    assert [c["pk"] for c in panels.desk_panel(desk_officer)["cases"]] == [case.pk]
+
+    with django_capture_on_commit_callbacks(execute=True), audit_context(actor=desk_officer):
+        services.update_accompaniment(
+            accompaniment=follow_up,
+            actor=desk_officer,
+            expected_version=follow_up.version,
+            changes={"follow_up_done": True},
+        )
+    assert panels.desk_panel(desk_officer) is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        other = make_case(make_defender(organisation, "Assigned"), officers=[desk_officer])
+    assert [c["pk"] for c in panels.desk_panel(desk_officer)["cases"]] == [other.pk]
+    assert [c["has_overdue"] for c in panels.desk_panel(desk_officer)["cases"]] == [False]
