@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db.models import Exists, OuterRef, Q
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -180,3 +181,22 @@ def test_the_cached_panel_follows_every_committed_write(
         other = make_case(make_defender(organisation, "Assigned"), officers=[desk_officer])
     assert [c["pk"] for c in panels.desk_panel(desk_officer)["cases"]] == [other.pk]
     assert [c["has_overdue"] for c in panels.desk_panel(desk_officer)["cases"]] == [False]
+
+
+#: The panel's loop in `desk/partials/dashboard_panel.html` when `_items` replaced it.
+PANEL_LOOP = (
+    "{% load i18n %}{% for case in panel.cases %}<li><a href=\"{% url 'desk:case-detail' "
+    'case.pk %}">{{ case.defender_code }} · {{ case.code }}</a> — {{ case.state }} · '
+    '{{ case.priority }}{% if case.has_overdue %} · <strong>{% translate "follow-up overdue" %}'
+    "</strong>{% endif %}</li>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "th"])
+def test_the_items_are_what_the_loop_wrote(desk, desk_officer, language):
+    with translation.override(language):
+        panel = panels.desk_panel(desk_officer)
+        expected = engines["django"].from_string(PANEL_LOOP).render({"panel": panel})
+
+    assert {case["has_overdue"] for case in panel["cases"]} == {True, False}
+    assert panel["items"] == expected
