@@ -9,8 +9,14 @@ from uuid import UUID
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.core.signals import setting_changed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.autoreload import file_changed
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -95,10 +101,32 @@ def _reference(base_url: str, tag: str) -> docs.ApiDocs:
     return docs.build(api.get_openapi_schema(), base_url, tag=tag)
 
 
+@functools.lru_cache(maxsize=256)
+def _body(base_url: str, tag: str, language: str | None, prefix: str, urlconf: object) -> str:
+    """A reference page's body in a language: the same for every reader (no person, no
+    request in it), rendered once per process instead of a few hundred template lookups per
+    view. Keyed by what its `{% translate %}` and `{% url %}` depend on, as the layout's
+    fragments are (`core.templatetags.amparo_layout`); cleared with them."""
+    return render_to_string("api/_docs_body.html", {"docs": _reference(base_url, tag)})
+
+
+def clear_bodies(**kwargs: object) -> None:
+    """Settings changed (tests override them), or the development server saw a file change."""
+    _body.cache_clear()
+
+
+setting_changed.connect(clear_bodies, dispatch_uid="api_docs_bodies")
+file_changed.connect(clear_bodies, dispatch_uid="api_docs_bodies")
+
+
 @require_GET
 def api_docs(request: HttpRequest) -> HttpResponse:
     """The API reference, rendered here from the OpenAPI schema: no scripts, no CDN."""
-    reference = _reference(request.build_absolute_uri("/"), request.GET.get("module", ""))
+    base_url, tag = request.build_absolute_uri("/"), request.GET.get("module", "")
+    reference = _reference(base_url, tag)
     if reference.tag and not reference.operations:
         raise Http404
-    return render(request, "api/docs.html", {"docs": reference})
+    body = _body(base_url, tag, get_language(), get_script_prefix(), get_urlconf())
+    # Rendered by the template engine with autoescaping, from the code's own schema.
+    context = {"docs": reference, "body": mark_safe(body)}  # noqa: S308
+    return render(request, "api/docs.html", context)

@@ -186,3 +186,22 @@ def test_every_api_and_token_url_takes_uuids_only():
         ("api/v1/observatory/instruments/<instrument>", "instrument"),
         ("api/v1/library/resources/<slug>", "slug"),
     }
+
+
+def test_the_documentation_body_is_kept_per_language(client, defender):
+    """The reference's body is rendered once per process and language (`views._body`): the
+    second view is the first's bytes, and another language gets its own."""
+    login_fresh(client, defender)
+    url = reverse("api:docs")
+
+    first = client.get(url).content.decode()
+    again = client.get(url).content.decode()
+    defender.language = "es"
+    defender.save(update_fields=["language"])
+    spanish = client.get(url).content.decode()
+
+    body = first.split('<main id="main" tabindex="-1">', 1)[1].split("<footer", 1)[0]
+    assert body in again
+    assert "Manage your API tokens" in body
+    assert "Manage your API tokens" not in spanish
+    assert 'lang="es"' in spanish
