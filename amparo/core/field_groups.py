@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.forms import BoundField
+from django.forms import BaseForm, BoundField
 from django.template import engines
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -78,6 +78,20 @@ WRAPPERS: dict[str, Wrapper] = {
         fieldset_described=False,
         empty_hint=False,
         compact=True,
+    ),
+}
+
+
+#: Whole forms: a template that writes every field of `form` with a wrapper's branches. Its
+#: per-field HTML is `write(wrapper, field)` with a newline before it (the loop's own).
+FORMS: dict[str, Wrapper] = {
+    "components/form_fields.html": Wrapper(
+        source_sha256="d27433dbd19ee425dd0aa4a88692c23def2573a9e7dec01a4c32bee6678018eb",
+        hidden_alone=False,
+        fieldset_types=frozenset(),
+        fieldset_marks=False,
+        fieldset_described=False,
+        empty_hint=False,
     ),
 }
 
@@ -167,6 +181,31 @@ def write(wrapper: Wrapper, field: BoundField) -> SafeString:
     if wrapper.compact:
         html = html[1:-2] + "\n"  # the branch without its surrounding newlines, then the file's
     return mark_safe(html)  # noqa: S308 -- every value above went through escaping
+
+
+def write_form(wrapper: Wrapper, form: BaseForm) -> SafeString:
+    """A form template's HTML for `form`: its errors, its hidden fields, then each visible
+    field as the wrapper writes it."""
+    errors = form.non_field_errors()
+    head = (
+        '<div class="error" role="alert">'
+        + "".join(f"<p>{_v(error)}</p>" for error in errors)
+        + "</div>"
+        if errors
+        else ""
+    )
+    hidden = "".join(_v(field) for field in form.hidden_fields())
+    visible = "".join("\n" + write(wrapper, field) for field in form.visible_fields())
+    return mark_safe(f"{head}\n{hidden}\n{visible}\n")  # noqa: S308 -- escaped above
+
+
+@functools.cache
+def form_writer_for(name: str) -> Callable[[BaseForm], SafeString] | None:
+    """The Python writer of the form template `name`, or None (as `writer_for`)."""
+    wrapper = FORMS.get(name)
+    if wrapper is None or source_sha256(name) != wrapper.source_sha256:
+        return None
+    return functools.partial(write_form, wrapper)
 
 
 @functools.cache

@@ -5,7 +5,7 @@
 list). Everything else about the tag is Django's: keyword arguments, `as var`, the current
 application and the errors.
 
-`{% include %}` is Django's tag, except that the field wrappers listed in
+`{% include %}` is Django's tag, except that the field wrappers and form templates listed in
 `amparo.core.field_groups` are written in Python (the same HTML, checked against each
 template's source).
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.forms import BoundField
+from django.forms import BaseForm, BoundField
 from django.template import defaulttags, loader_tags
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
@@ -65,6 +65,15 @@ def date(value: Any, arg: str | None = None) -> str:
 class IncludeNode(loader_tags.IncludeNode):
     def render(self, context: Any) -> SafeString:
         name = self.template.resolve(context)
+        form_writer = field_groups.form_writer_for(name) if isinstance(name, str) else None
+        if form_writer is not None:
+            if "form" in self.extra_context:
+                form = self.extra_context["form"].resolve(context)
+            else:
+                form = None if self.isolated_context else context.get("form")
+            # A form template sees only `form`: anything else passed along goes to it.
+            if isinstance(form, BaseForm) and len(self.extra_context) <= 1:
+                return form_writer(form)
         writer = field_groups.writer_for(name) if isinstance(name, str) else None
         if writer is not None:
             if "field" in self.extra_context:

@@ -105,3 +105,92 @@ def test_an_edited_wrapper_goes_back_to_the_template(monkeypatch):
         )
     finally:
         field_groups.writer_for.cache_clear()
+
+
+# --- whole forms: components/form_fields.html ---
+
+FORMS = sorted(field_groups.FORMS)
+
+
+def _form_template(name: str, form: forms.BaseForm) -> str:
+    return str(engines["django"].get_template(name).render({"form": form}))
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_every_form_template_is_still_the_one_it_was_written_from(name):
+    assert field_groups.form_writer_for(name) is not None, (
+        f"{name} changed: follow it in core/field_groups.py, then update its source_sha256 "
+        f"to {field_groups.source_sha256(name)}"
+    )
+
+
+class Refused(Hostile):
+    def clean(self):
+        raise forms.ValidationError("Refused <all> & everything")
+
+
+@pytest.mark.parametrize("name", FORMS)
+@pytest.mark.parametrize("language", ["en", "es", "th"])
+@pytest.mark.parametrize("form_class", [Hostile, Refused])
+@pytest.mark.parametrize("data", [None, {"text": "x", "radio": "zz", "many": ["x", "q"]}])
+def test_hostile_forms_are_written_as_the_template_writes_them(name, language, form_class, data):
+    with translation.override(language):
+        form = form_class(data=data)
+        if data:
+            form.is_valid()
+        written = field_groups.write_form(field_groups.FORMS[name], form)
+        assert written == _form_template(name, form)
+    if data and form_class is Refused:
+        assert "Refused &lt;all&gt; &amp; everything" in written
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", FORMS)
+def test_every_field_the_apps_declare_is_written_in_a_form_as_the_template_writes_it(name):
+    declared = list(_declared(forms.Widget))
+    assert len(declared) > 200  # every form module's fields: a walk that found none proves nothing
+    with translation.override("es"):
+        for start in range(0, len(declared), 25):
+            chunk = declared[start : start + 25]
+            form_class = type(
+                "Probe", (forms.Form,), {f"f{i}": field for i, (_, _, field) in enumerate(chunk)}
+            )
+            for data in (None, {}):
+                form = form_class(data=data)
+                if data is not None:
+                    form.is_valid()
+                expected = _form_template(name, form)
+                assert field_groups.write_form(field_groups.FORMS[name], form) == expected, [
+                    where for where, _, _ in chunk
+                ]
+
+
+def test_the_include_tag_writes_whole_forms_and_falls_back_otherwise():
+    form, other = Hostile(), Refused(data={"text": "y"})
+    other.is_valid()
+    page = Template(
+        '{% include "components/form_fields.html" %}|'
+        '{% include "components/form_fields.html" with form=other %}|'
+        '{% include "components/form_fields.html" with form=other extra=1 %}'
+    )
+    expected = "|".join(
+        _form_template("components/form_fields.html", f) for f in (form, other, other)
+    )
+    assert page.render(Context({"form": form, "other": other})) == expected
+
+
+def test_an_edited_form_template_goes_back_to_the_template(monkeypatch):
+    edited = field_groups.Wrapper(
+        **{**field_groups.FORMS["components/form_fields.html"].__dict__, "source_sha256": "0" * 64}
+    )
+    monkeypatch.setitem(field_groups.FORMS, "components/form_fields.html", edited)
+    field_groups.form_writer_for.cache_clear()
+    try:
+        assert field_groups.form_writer_for("components/form_fields.html") is None
+        page = Template('{% include "components/form_fields.html" with form=form %}')
+        form = Hostile()
+        assert page.render(Context({"form": form})) == _form_template(
+            "components/form_fields.html", form
+        )
+    finally:
+        field_groups.form_writer_for.cache_clear()
