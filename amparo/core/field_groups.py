@@ -20,9 +20,12 @@ from typing import Any
 
 from django.forms import BaseForm, BoundField
 from django.template import engines
+from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from amparo.core.rendering import html_value
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,11 @@ FORMS: dict[str, Wrapper] = {
 
 
 def _v(value: Any) -> str:
-    """`{{ value }}` of the template language for the values a wrapper prints."""
+    """`{{ value }}` of the template language for the values a wrapper prints. A lazy label or
+    hint (the same object on every request: Django's copies of a field share it) is
+    translated once per language (`rendering.html_value`), not on every print."""
+    if isinstance(value, Promise):
+        return html_value(value)
     return str(conditional_escape(value))
 
 
