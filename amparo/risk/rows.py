@@ -131,3 +131,86 @@ def alert_history(history: Sequence[AlertDecision]) -> SafeString:
         f"  <tbody>{''.join(rows)}</tbody>\n"
         "</table></div>\n\n"
     )
+
+
+def analysis_threats(
+    threat_rows: Iterable[Mapping[str, Any]], *, can_edit: bool, csrf: str
+) -> SafeString:
+    """The analysis page's threats (`views.analyses._factors_by_kind`), each with its rating,
+    its vulnerabilities and capacities and, while the analysis is a draft and the person
+    edits it, its actions (`csrf`: the page's `csrf_input`)."""
+    t = {
+        key: escape(gettext(msgid))
+        for key, msgid in (
+            ("focus", "focus threat"),
+            ("likelihood", "Likelihood"),
+            ("impact", "Impact"),
+            ("alert", "Alert"),
+            ("vulnerabilities", "Vulnerabilities"),
+            ("capacities", "Capacities"),
+            ("rate", "Rate likelihood and impact"),
+            ("add", "Add a vulnerability or capacity"),
+            ("assess", "Assess in five steps"),
+            ("detach", "Take out of this analysis"),
+        )
+    }
+    steps_of, indicative = gettext("%(done)s of 5 steps"), gettext("indicative %(score)s")
+    detail, rating = linker("risk:threat-detail"), linker("risk:threat-rating")
+    add, detach = linker("risk:factor-add"), linker("risk:threat-detach")
+
+    def factors(found: Sequence[VCFactor]) -> str:
+        if not found:
+            return DASH
+        return "".join(
+            f"<p><strong>{_label(VCFactor, 'category', f.category)}</strong>: "
+            f"{html_value(f.description)}</p>"
+            for f in found
+        )
+
+    written = []
+    for row in threat_rows:
+        threat: Threat = row["threat"]
+        pk = threat.pk
+        focus = f" · {t['focus']}" if threat.is_focus else ""
+        alert = (
+            f" · {t['alert']}: {_label(Threat, 'alert', threat.alert)}"
+            if threat.alert != "none"
+            else ""
+        )
+        score = row["score"]
+        scored = (
+            f' · <span class="hint">{indicative % {"score": html_value(score)}}</span>'
+            if score is not None
+            else ""
+        )
+        likelihood = (
+            _label(Threat, "likelihood", threat.likelihood) if threat.likelihood is not None else ""
+        )
+        impact = _label(Threat, "impact", threat.impact) if threat.impact is not None else ""
+        actions = ""
+        if can_edit:
+            step = reverse("risk:threat-step", args=[pk, threat.current_step])
+            actions = (
+                '\n<ul class="actions">\n'
+                f'  <li><a href="{rating(pk)}">{t["rate"]}</a></li>\n'
+                f'  <li><a href="{add(pk)}">{t["add"]}</a></li>\n'
+                f'  <li><a href="{escape(step)}">{t["assess"]}</a></li>\n'
+                f'  <li><form method="post" action="{detach(pk)}" class="inline">{csrf}'
+                f'<button type="submit" class="button-link">{t["detach"]}</button></form></li>\n'
+                "</ul>\n"
+            )
+        written.append(
+            f'\n<article aria-labelledby="t-{pk}">\n'
+            f'<h3 id="t-{pk}"><a href="{detail(pk)}">{html_value(threat.summary)}</a>{focus}</h3>\n'
+            f"<p>{t['likelihood']}: {likelihood or DASH} · {t['impact']}: {impact or DASH} · "
+            f"{steps_of % {'done': html_value(threat.step)}}{alert}{scored}</p>\n"
+            '<div class="table-wrap"><table>\n'
+            f'  <thead><tr><th scope="col">{t["vulnerabilities"]}</th>'
+            f'<th scope="col">{t["capacities"]}</th></tr></thead>\n'
+            "  <tbody><tr>\n"
+            f"    <td>{factors(row['vulnerabilities'])}</td>\n"
+            f"    <td>{factors(row['capacities'])}</td>\n"
+            "  </tr></tbody>\n"
+            f"</table></div>\n{actions}\n</article>\n"
+        )
+    return mark_safe("".join(written))  # noqa: S308 -- every value above is escaped

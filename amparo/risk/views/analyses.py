@@ -7,15 +7,17 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.core.conflicts import render_conflict
+from amparo.core.csrf import csrf_input
 from amparo.core.locking import EditConflict
 from amparo.core.paging import cursor, keyset_page
-from amparo.risk import queries, rules, services
+from amparo.risk import queries, rows, rules, services
 from amparo.risk.enums import AnalysisStatus, FactorKind
 from amparo.risk.forms import (
     AnalysisEditForm,
@@ -146,11 +148,17 @@ def analysis_detail(request: HttpRequest, analysis_id: UUID) -> HttpResponse:
     versions = queries.versions_of(user, analysis)
     open_draft = queries.open_draft_among(versions) if analysis.is_current else None
     threat_rows = _factors_by_kind(page)
+    edits_threats = can_edit and analysis.is_editable
     scores = [row["score"] for row in threat_rows if row["score"] is not None]
     context = {
         "analysis": analysis,
         "participants": page.participants,
         "threat_rows": threat_rows,
+        "threat_articles": rows.analysis_threats(
+            threat_rows,
+            can_edit=edits_threats,
+            csrf=csrf_input(get_token(request)) if edits_threats else "",
+        ),
         # `RiskAnalysis.indicative_score`: the highest threat's
         "score": max(scores) if scores else None,
         "versions": versions,
