@@ -167,8 +167,10 @@ def actors_of(subject: Defender, *, with_positions: bool = True) -> list[Actor]:
     for actor in actors:
         actor.latest_position = positions.get(actor.pk)
         subject_field.set_cached_value(actor, subject)
-        if actor.parent_id is None or actor.parent_id in by_id:
-            parent_field.set_cached_value(actor, by_id.get(actor.parent_id))
+        if actor.parent_id is None:
+            parent_field.set_cached_value(actor, None)
+        elif actor.parent_id in by_id:
+            parent_field.set_cached_value(actor, by_id[actor.parent_id])
     return actors
 
 
