@@ -19,7 +19,7 @@ from amparo.actors import rules
 from amparo.actors.enums import RelationKind
 from amparo.actors.models import Actor, ActorRelation, SpacePosition
 from amparo.core.prepared import Prepared
-from amparo.defenders.lookups import ReachPage
+from amparo.defenders.lookups import ReachLookup, ReachPage
 from amparo.defenders.models import Defender
 
 if TYPE_CHECKING:
@@ -39,10 +39,21 @@ def subjects_visible_to(user: User | AnonymousUser) -> QuerySet[Defender]:
     return Defender.objects.filter(rules.visible_maps_q(user)).order_by("-created_at", "-id")
 
 
+#: One subject whose map the person reads (`subjects_visible_to`'s reach), prepared (ADR 0050).
+_SUBJECT = ReachLookup(
+    Defender,
+    lambda reach, pk: Defender.objects.filter(reach, pk=pk).order_by()[:1],
+    staff_perm=Perm.RISK_VIEW,
+    collective_perm=Perm.COLLECTIVE_VIEW,
+    shares=True,
+    prefix="",
+)
+
+
 def get_subject_for_user(
     user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
 ) -> Defender:
-    subject = get_object_or_404(subjects_visible_to(user), pk=defender_id)
+    subject = _SUBJECT(user, defender_id)
     if for_write and not rules.can_edit_actor_map(user, subject):
         raise PermissionDenied
     return subject
@@ -103,38 +114,87 @@ def _latest_position_ids(actor_ref: Any) -> Subquery:
     )
 
 
+#: The latest position of every placed actor of one map, prepared (ADR 0050).
+_LATEST_OF_MAP = Prepared(
+    SpacePosition,
+    lambda subject_id: SpacePosition.objects.filter(
+        actor__subject_id=subject_id, pk=_latest_position_ids(OuterRef("actor"))
+    ).order_by(),
+    fields=(Actor._meta.get_field("subject"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+#: Every actor of one map in the order they were added, prepared (ADR 0050).
+_ACTORS_OF_MAP = Prepared(
+    Actor,
+    lambda subject_id: Actor.objects.filter(subject_id=subject_id).order_by("created_at", "id"),
+    fields=(Actor._meta.get_field("subject"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+#: Every relation of one map, in the order they were recorded, prepared (ADR 0050).
+_RELATIONS_OF_MAP = Prepared(
+    ActorRelation,
+    lambda subject_id: ActorRelation.objects.filter(source__subject_id=subject_id).order_by(
+        "created_at", "id"
+    ),
+    fields=(Actor._meta.get_field("subject"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
 def latest_positions(
     subject: Defender, actor_ids: Iterable[UUID] | None = None
 ) -> dict[UUID, SpacePosition]:
     """The latest position of every placed actor of the map (or of `actor_ids` in it), by
     actor id."""
+    if actor_ids is None:
+        return {position.actor_id: position for position in _LATEST_OF_MAP(subject.pk)}
     rows = SpacePosition.objects.filter(
         actor__subject=subject, pk=_latest_position_ids(OuterRef("actor"))
-    )
-    if actor_ids is not None:
-        rows = rows.filter(actor_id__in=list(actor_ids))
+    ).filter(actor_id__in=list(actor_ids))
     return {position.actor_id: position for position in rows}
 
 
 def actors_of(subject: Defender, *, with_positions: bool = True) -> list[Actor]:
     """Every actor of the map in the order they were added, each with `latest_position`
-    (None when not placed yet). Two queries."""
-    actors = list(
-        Actor.objects.filter(subject=subject).select_related("parent").order_by("created_at", "id")
-    )
+    (None when not placed yet), its subject and its parent (another actor of the same list,
+    so each name is read, decrypted and audited once). Two queries."""
+    actors = _ACTORS_OF_MAP(subject.pk)
+    by_id = {actor.pk: actor for actor in actors}
     positions = latest_positions(subject) if with_positions else {}
+    subject_field, parent_field = Actor.subject.field, Actor.parent.field
     for actor in actors:
         actor.latest_position = positions.get(actor.pk)
+        subject_field.set_cached_value(actor, subject)
+        if actor.parent_id is None:
+            parent_field.set_cached_value(actor, None)
+        elif actor.parent_id in by_id:
+            parent_field.set_cached_value(actor, by_id[actor.parent_id])
     return actors
 
 
-def relations_of(subject: Defender) -> list[ActorRelation]:
-    """Every relation of the map; source and target are the map's own actors."""
-    return list(
-        ActorRelation.objects.filter(source__subject=subject)
-        .select_related("source", "target")
-        .order_by("created_at", "id")
-    )
+def relations_of(subject: Defender, actors: Iterable[Actor] | None = None) -> list[ActorRelation]:
+    """Every relation of the map; source and target are the map's own actors. Given the
+    map's `actors` (from `actors_of`), each relation's source and target are those
+    instances: one query, and each name is decrypted once."""
+    if actors is None:
+        return list(
+            ActorRelation.objects.filter(source__subject=subject)
+            .select_related("source", "target")
+            .order_by("created_at", "id")
+        )
+    by_id = {actor.pk: actor for actor in actors}
+    relations = _RELATIONS_OF_MAP(subject.pk)
+    source_field, target_field = ActorRelation.source.field, ActorRelation.target.field
+    for relation in relations:
+        # Both ends belong to the map (services refuse anything else); an end that does not
+        # is left to the field, which loads it when read.
+        if relation.source_id in by_id:
+            source_field.set_cached_value(relation, by_id[relation.source_id])
+        if relation.target_id in by_id:
+            target_field.set_cached_value(relation, by_id[relation.target_id])
+    return relations
 
 
 def position_history(actor: Actor) -> list[SpacePosition]:

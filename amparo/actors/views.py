@@ -8,16 +8,18 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
-from amparo.actors import plane, queries, relation_matrix, rules, services
+from amparo.actors import plane, queries, rows, rules, services
 from amparo.actors.enums import Stance
 from amparo.actors.forms import ActorEditForm, ActorForm, PositionForm, RelationForm, VersionForm
 from amparo.core.conflicts import render_conflict
+from amparo.core.csrf import csrf_input
 from amparo.core.locking import EditConflict
 from amparo.defenders.models import Defender
 
@@ -43,19 +45,24 @@ def actor_map(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     user = _user(request)
     subject = queries.get_subject_for_user(user, defender_id)
     actors = queries.actors_of(subject)
-    relations = queries.relations_of(subject)
+    relations = queries.relations_of(subject, actors)
     groups = [
         (Stance(stance).label, stance, [a for a in actors if a.stance == stance])
         for stance in STANCE_ORDER
     ]
+    can_edit = rules.can_edit_actor_map(user, subject)
     context = {
         "subject": subject,
         "actors": actors,
-        "groups": groups,
         "flagged": queries.flagged_actors(actors),
-        "matrix": relation_matrix.build(actors, relations),
         "relations": relations,
-        "can_edit": rules.can_edit_actor_map(user, subject),
+        "can_edit": can_edit,
+        "stance_sections": rows.stance_sections(groups),
+        "matrix_head": rows.matrix_head(actors),
+        "matrix_body": rows.matrix_body(actors, relations),
+        "relation_items": rows.relation_items(
+            relations, can_edit=can_edit, csrf=csrf_input(get_token(request)) if can_edit else ""
+        ),
     }
     return render(request, "actors/actor_map.html", context)
 
@@ -65,24 +72,15 @@ def space_of_action(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     user = _user(request)
     subject = queries.get_subject_for_user(user, defender_id)
     actors = queries.actors_of(subject)
+    points = plane.points(actors)
     context = {
         "subject": subject,
-        "points": plane.points(actors),
+        "points": points,
         "unplaced": [actor for actor in actors if actor.latest_position is None],
-        "acceptance_ticks": plane.acceptance_ticks(),
-        "deterrence_ticks": plane.deterrence_ticks(),
-        "plane": {
-            "width": plane.WIDTH,
-            "height": plane.HEIGHT,
-            "left": plane.LEFT,
-            "right": plane.RIGHT,
-            "top": plane.TOP,
-            "bottom": plane.BOTTOM,
-            "frame_width": plane.RIGHT - plane.LEFT,
-            "frame_height": plane.BOTTOM - plane.TOP,
-            "middle_x": (plane.LEFT + plane.RIGHT) / 2,
-            "label_size": plane.LABEL_SIZE,
-        },
+        "plane_axes": rows.plane_axes(),
+        "plane_points": rows.plane_points(points),
+        "position_rows": rows.position_rows(points),
+        "plane": {"width": plane.WIDTH, "height": plane.HEIGHT},
         "can_edit": rules.can_edit_actor_map(user, subject),
         **_ctx2_warning(request, user, subject),
     }

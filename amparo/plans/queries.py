@@ -480,22 +480,76 @@ def get_plan_with_detail(plan_id: UUID) -> PlanContents:
     return plan_contents(plan)
 
 
+#: What the printable card shows of a focus threat, a protocol and a measure (and the
+#: organisation that binds each Tier-1 column): nothing else is read or decrypted.
+CARD_THREAT_FIELDS = ("id", "organisation_id", "summary", "created_at")
+CARD_PROTOCOL_FIELDS = (
+    "id",
+    "organisation_id",
+    "plan_id",
+    "kind",
+    "title",
+    "steps",
+    "contacts",
+    "created_at",
+)
+CARD_MEASURE_FIELDS = (
+    "id",
+    "organisation_id",
+    "plan_id",
+    "description",
+    "owner_id",
+    "owner_name",
+    "deadline",
+    "status",
+    "created_at",
+    "owner__id",
+    "owner__display_name",
+    "owner__email",
+)
+
+_CARD_FOCUS = Prepared(
+    Threat,
+    lambda plan_id: (
+        Threat.objects.filter(pk__in=_focus_links(plan_id).values("threat_id"))
+        .only(*CARD_THREAT_FIELDS)
+        .order_by("created_at", "id")
+    ),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+_CARD_PROTOCOLS = Prepared(
+    Protocol,
+    lambda plan_id: (
+        Protocol.objects.filter(plan_id=plan_id)
+        .only(*CARD_PROTOCOL_FIELDS)
+        .order_by("kind", "created_at", "id")  # Protocol.Meta.ordering
+    ),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+_CARD_MEASURES = Prepared(
+    Measure,
+    lambda plan_id: (
+        Measure.objects.filter(plan_id=plan_id)
+        .exclude(status=MeasureStatus.DROPPED)
+        .select_related("owner")
+        .only(*CARD_MEASURE_FIELDS)
+        .order_by("created_at", "id")
+    ),
+    fields=(_PLAN_ID,),
+    samples=((_ONE,), (_THREE,)),
+)
+
+
 def print_card(plan: SecurityPlan) -> dict[str, Any]:
     """What the printable card carries: every protocol with its steps and contacts, the
-    measures in force or planned, and the focus threats. Three queries."""
+    measures in force or planned, and the focus threats, with the columns the card shows.
+    Three queries, each prepared (ADR 0050)."""
     return {
-        "focus": list(
-            Threat.objects.filter(pk__in=_focus_links(plan.pk).values("threat_id")).order_by(
-                "created_at", "id"
-            )
-        ),
-        "protocols": list(Protocol.objects.filter(plan=plan)),
-        "measures": list(
-            Measure.objects.filter(plan=plan)
-            .exclude(status=MeasureStatus.DROPPED)
-            .select_related("owner")
-            .order_by("created_at", "id")
-        ),
+        "focus": _CARD_FOCUS(plan.pk),
+        "protocols": _CARD_PROTOCOLS(plan.pk),
+        "measures": _CARD_MEASURES(plan.pk),
     }
 
 

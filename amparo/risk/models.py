@@ -16,6 +16,7 @@ row by row, and an alert's history follows a threat from version to version.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -284,7 +285,11 @@ class Threat(models.Model):
 
     def indicative_score(self) -> Decimal | None:
         """Uses the prefetched factors; None until likelihood and impact are rated."""
-        factors = list(self.factors.all())
+        return self.score_with(self.factors.all())
+
+    def score_with(self, factors: Iterable[VCFactor]) -> Decimal | None:
+        """`indicative_score` over the threat's factors as the caller read them."""
+        factors = list(factors)
         return threat_score(
             likelihood=self.likelihood,
             impact=self.impact,

@@ -10,7 +10,8 @@ raise PermissionDenied when asked `for_write`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -38,13 +39,15 @@ from django.utils import timezone
 from amparo.accounts.models import Membership, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.actors.models import Actor
+from amparo.core.prepared import Prepared
 from amparo.defenders.lookups import ReachLookup, ReachPage, ReachQuery
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import defender_q, organisations_with, reaches
 from amparo.incidents.models import Act, Incident
+from amparo.incidents.queries import incident_reach, visible_incidents_q_for
 from amparo.risk import rules
 from amparo.risk.enums import CURRENT_STATUSES, AnalysisStatus, FactorKind
-from amparo.risk.models import AlertDecision, RiskAnalysis, Threat, VCFactor
+from amparo.risk.models import AlertDecision, AnalysisSnapshot, RiskAnalysis, Threat, VCFactor
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -156,6 +159,96 @@ def get_analysis_for_user(
         ),
     )
     return analysis
+
+
+#: What the analysis page shows of a threat and of a factor (`only()`: the other Tier-1
+#: columns are neither read nor decrypted).
+PAGE_THREAT_FIELDS = (
+    "id",
+    "organisation_id",
+    "analysis_id",
+    "summary",
+    "is_focus",
+    "likelihood",
+    "impact",
+    "step",
+    "alert",
+    "created_at",
+)
+PAGE_FACTOR_FIELDS = (
+    "id",
+    "organisation_id",
+    "threat_id",
+    "kind",
+    "category",
+    "description",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class AnalysisPage:
+    """What the analysis page shows besides the analysis: the same rows, in the same order,
+    as `get_analysis_for_user` prefetches, with only the columns the page shows."""
+
+    participants: list[User]
+    threats: list[Threat]
+    #: by threat id, in the order of `_factors()`
+    factors: dict[UUID, list[VCFactor]]
+
+
+_PAGE_THREATS = Prepared(
+    Threat,
+    lambda analysis_id: (
+        Threat.objects.filter(analysis_id=analysis_id)
+        .only(*PAGE_THREAT_FIELDS)
+        .order_by("created_at", "id")  # Threat.Meta.ordering
+    ),
+    fields=(Threat._meta.get_field("analysis"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_PAGE_FACTORS = Prepared(
+    VCFactor,
+    lambda analysis_id: (
+        VCFactor.objects.filter(threat__analysis_id=analysis_id)
+        .only(*PAGE_FACTOR_FIELDS)
+        .order_by("kind", "category", "created_at")
+    ),
+    fields=(Threat._meta.get_field("analysis"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_PARTICIPANTS = Prepared(
+    RiskAnalysis.participants.through,
+    lambda analysis_id: (
+        RiskAnalysis.participants.through.objects.filter(riskanalysis_id=analysis_id)
+        .select_related("user")
+        .order_by()
+    ),
+    fields=(RiskAnalysis.participants.through._meta.get_field("riskanalysis"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def participants_of(analysis: RiskAnalysis) -> list[User]:
+    """The analysis's participants with an account, in one prepared query."""
+    return [row.user for row in _PARTICIPANTS(analysis.pk)]
+
+
+def get_analysis_page(
+    user: User | AnonymousUser, analysis_id: UUID
+) -> tuple[RiskAnalysis, AnalysisPage]:
+    """The analysis as `get_analysis_for_user` reads it, and what its page shows of its
+    participants, threats and factors, read by prepared queries (ADR 0050): as many queries
+    as the prefetches (none for factors when there is no threat)."""
+    analysis = _ANALYSIS(user, analysis_id)
+    threats = _PAGE_THREATS(analysis.pk)
+    factors: dict[UUID, list[VCFactor]] = {threat.pk: [] for threat in threats}
+    if threats:
+        for factor in _PAGE_FACTORS(analysis.pk):
+            factors.setdefault(factor.threat_id, []).append(factor)
+    return analysis, AnalysisPage(
+        participants=participants_of(analysis), threats=threats, factors=factors
+    )
 
 
 def _count_of(queryset: QuerySet[Any], key: str) -> Coalesce:
@@ -325,14 +418,46 @@ def current_analysis_for(user: User | AnonymousUser, subject: Defender) -> RiskA
     )
 
 
+#: Every version of a lineage the person reads (`analyses_visible_to`), prepared.
+_VERSIONS = ReachQuery(
+    RiskAnalysis,
+    lambda reach, lineage_id: RiskAnalysis.objects.filter(reach, lineage_id=lineage_id).order_by(
+        "revision"
+    ),
+    staff_perm=Perm.RISK_VIEW,
+    collective_perm=Perm.COLLECTIVE_VIEW,
+    shares=True,
+    prefix="subject__",
+    fields=(RiskAnalysis._meta.get_field("lineage_id"),),
+    samples=((UUID(int=7),), (UUID(int=8),)),
+)
+
+
 def versions_of(user: User | AnonymousUser, analysis: RiskAnalysis) -> list[RiskAnalysis]:
     """Every version of the analysis the person sees, oldest first."""
-    return list(
-        analyses_visible_to(user)
-        .filter(lineage_id=analysis.lineage_id)
-        .select_related(None)
+    return _VERSIONS(user, analysis.lineage_id)
+
+
+def _lineage(reach: Q, analysis_id: UUID) -> QuerySet[RiskAnalysis]:
+    lineage = RiskAnalysis.objects.filter(pk=analysis_id).values("lineage_id")
+    return (
+        RiskAnalysis.objects.filter(reach, lineage_id__in=lineage)
+        .select_related("subject", "organisation")
         .order_by("revision")
     )
+
+
+#: Every version of an analysis's lineage the person reads (`analyses_visible_to`), prepared.
+_LINEAGE = ReachQuery(
+    RiskAnalysis,
+    _lineage,
+    staff_perm=Perm.RISK_VIEW,
+    collective_perm=Perm.COLLECTIVE_VIEW,
+    shares=True,
+    prefix="subject__",
+    fields=(RiskAnalysis._meta.pk,),
+    samples=((UUID(int=5),), (UUID(int=6),)),
+)
 
 
 def lineage_for_user(
@@ -341,8 +466,7 @@ def lineage_for_user(
     """The analysis and every version of its lineage the person sees, oldest first, in one
     query: the lineage comes from a subquery, so the compare page does not load the analysis
     and then its versions (which include it) again. 404 when the analysis is invisible."""
-    lineage = RiskAnalysis.objects.filter(pk=analysis_id).values("lineage_id")
-    versions = list(analyses_visible_to(user).filter(lineage_id__in=lineage).order_by("revision"))
+    versions = _LINEAGE(user, analysis_id)
     analysis = next((version for version in versions if version.pk == analysis_id), None)
     if analysis is None:
         raise Http404
@@ -364,6 +488,95 @@ def with_document_contents(analysis: RiskAnalysis) -> RiskAnalysis:
         ),
     )
     return analysis
+
+
+@dataclass(frozen=True)
+class DocumentContents:
+    """What `versions.analysis_document` reads of an analysis, as `document_contents` read
+    it: the same rows, in the same order, as `with_document_contents` prefetches."""
+
+    participants: list[User]
+    threats: list[Threat]
+    #: by threat id, in the order of `_factors()`
+    factors: dict[UUID, list[VCFactor]]
+    #: by threat id
+    incident_codes: dict[UUID, list[str]]
+
+
+_ANALYSIS_FK = Threat._meta.get_field("analysis")
+_DOCUMENT_THREATS = Prepared(
+    Threat,
+    lambda analysis_id: (
+        Threat.objects.filter(analysis_id=analysis_id)
+        .select_related("source_actor")
+        .order_by("created_at", "id")  # Threat.Meta.ordering
+    ),
+    fields=(_ANALYSIS_FK,),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_DOCUMENT_FACTORS = Prepared(
+    VCFactor,
+    lambda analysis_id: VCFactor.objects.filter(threat__analysis_id=analysis_id).order_by(
+        "kind", "category", "created_at"
+    ),
+    fields=(_ANALYSIS_FK,),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_DOCUMENT_INCIDENTS = Prepared(
+    Incident,
+    lambda analysis_id: (
+        Incident.objects.filter(threats__analysis_id=analysis_id)
+        .annotate(threat_id=F("threats__id"))
+        .only("id")
+        .order_by()
+    ),
+    fields=(_ANALYSIS_FK,),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def _latest_snapshots(analysis_ids: list[UUID]) -> QuerySet[AnalysisSnapshot]:
+    latest = (
+        AnalysisSnapshot.objects.filter(analysis_id=OuterRef("analysis_id"))
+        .order_by("-taken_at", "-id")
+        .values("pk")[:1]
+    )
+    return AnalysisSnapshot.objects.filter(analysis_id__in=analysis_ids, pk=Subquery(latest))
+
+
+_LATEST_SNAPSHOTS = Prepared(
+    AnalysisSnapshot,
+    _latest_snapshots,
+    fields=(AnalysisSnapshot._meta.get_field("analysis"),),
+    samples=(([UUID(int=1)],), ([UUID(int=2)],)),
+)
+
+
+def latest_snapshots(analysis_ids: list[UUID]) -> list[AnalysisSnapshot]:
+    """The latest snapshot of each of these analyses (the caller has checked access), in one
+    prepared query; only those are read, so decrypted and audited."""
+    return _LATEST_SNAPSHOTS(analysis_ids)
+
+
+def document_contents(analysis: RiskAnalysis) -> DocumentContents:
+    """`with_document_contents` as prepared queries (ADR 0050), for the compare page: the
+    participants, the threats with their source actor, their factors and their incidents'
+    codes (nothing else of an incident is read). Four queries, each compiled once per
+    connection."""
+    threats = _DOCUMENT_THREATS(analysis.pk)
+    factors: dict[UUID, list[VCFactor]] = {threat.pk: [] for threat in threats}
+    codes: dict[UUID, list[str]] = {threat.pk: [] for threat in threats}
+    if threats:
+        for factor in _DOCUMENT_FACTORS(analysis.pk):
+            factors.setdefault(factor.threat_id, []).append(factor)
+        for incident in _DOCUMENT_INCIDENTS(analysis.pk):
+            codes.setdefault(incident.threat_id, []).append(incident.code)  # type: ignore[attr-defined]
+    return DocumentContents(
+        participants=participants_of(analysis),
+        threats=threats,
+        factors=factors,
+        incident_codes=codes,
+    )
 
 
 def open_draft_among(versions: Iterable[RiskAnalysis]) -> RiskAnalysis | None:
@@ -447,6 +660,26 @@ def get_threat_for_user(
     return threat
 
 
+#: What the threat page shows of a factor.
+_THREAT_PAGE_FACTORS = Prepared(
+    VCFactor,
+    lambda threat_id: (
+        VCFactor.objects.filter(threat_id=threat_id)
+        .only(*PAGE_FACTOR_FIELDS)
+        .order_by("kind", "category", "created_at")
+    ),
+    fields=(VCFactor._meta.get_field("threat"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def get_threat_page(user: User | AnonymousUser, threat_id: UUID) -> tuple[Threat, list[VCFactor]]:
+    """The threat as `get_threat_for_user` reads it, and its factors (the same rows, in the
+    same order, as its prefetch, with the columns the page shows), each query prepared."""
+    threat = _THREAT(user, threat_id)
+    return threat, _THREAT_PAGE_FACTORS(threat.pk)
+
+
 _THREAT_FOR_API = _reach_lookup(
     Threat,
     lambda reach, pk: (
@@ -495,11 +728,21 @@ def get_factor_for_user(
     return factor
 
 
+_ALERT_HISTORY = Prepared(
+    AlertDecision,
+    lambda lineage_id: (
+        AlertDecision.objects.filter(lineage_id=lineage_id)
+        .select_related("decided_by")
+        .order_by("decided_at", "id")  # AlertDecision.Meta.ordering
+    ),
+    fields=(AlertDecision._meta.get_field("lineage_id"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
 def alert_history(threat: Threat) -> list[AlertDecision]:
     """Every alert decision about this threat, in this version and in earlier ones."""
-    return list(
-        AlertDecision.objects.filter(lineage_id=threat.lineage_id).select_related("decided_by")
-    )
+    return _ALERT_HISTORY(threat.lineage_id)
 
 
 def attachable_threats(subject: Defender) -> QuerySet[Threat]:
@@ -547,10 +790,30 @@ def incidents_for_linking(user: User | AnonymousUser, subject: Defender) -> Quer
     )
 
 
+def _linked_incidents(
+    threat_id: UUID, user_id: Any, staff: Collection[Any], collectives: Collection[Any]
+) -> QuerySet[Incident]:
+    reached = Incident.objects.filter(visible_incidents_q_for(user_id, staff, collectives))
+    return reached.filter(threats=threat_id).order_by("-occurred_on", "-created_at", "-id")
+
+
+#: `_linked_incidents`, compiled once per connection and shape of the person's reach.
+_LINKED_INCIDENTS = Prepared(
+    Incident,
+    _linked_incidents,
+    fields=(
+        Threat._meta.pk,
+        Incident._meta.get_field("reported_by"),
+        Incident._meta.get_field("organisation"),
+        Defender._meta.get_field("collective_organisation"),
+    ),
+    samples=((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ())),
+)
+
+
 def visible_linked_incidents(user: User | AnonymousUser, threat: Threat) -> list[Incident]:
-    """The threat's incidents, only those the person sees (a link is no way around access)."""
-    return list(
-        _visible_incidents(user, threat.subject)
-        .filter(threats=threat)
-        .order_by("-occurred_on", "-created_at", "-id")
-    )
+    """The threat's incidents, only those the person sees (a link is no way around access):
+    the register's own reach (`incidents.queries.visible_incidents_q`), prepared."""
+    if not user.is_authenticated:
+        return []
+    return _LINKED_INCIDENTS(threat.pk, *incident_reach(user))

@@ -12,8 +12,10 @@ Reading an analysis decrypts it: call these inside an audit scope.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,9 @@ from amparo.risk.enums import (
     ThreatRecurrence,
 )
 from amparo.risk.models import RiskAnalysis, Threat, VCFactor
+
+if TYPE_CHECKING:
+    from amparo.risk.queries import DocumentContents
 
 #: Bumped when the document's shape changes, so old snapshots can still be read.
 DOCUMENT_FORMAT = 1
@@ -60,8 +65,17 @@ def factor_document(factor: VCFactor) -> dict[str, Any]:
     }
 
 
-def threat_document(threat: Threat) -> dict[str, Any]:
+def threat_document(
+    threat: Threat,
+    factors: Iterable[VCFactor] | None = None,
+    incident_codes: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """The threat as plain data: with its prefetched factors and incidents, or with the
+    `factors` and `incident_codes` the caller read."""
     actor = threat.source_actor
+    factors = list(threat.factors.all() if factors is None else factors)
+    if incident_codes is None:
+        incident_codes = (incident.code for incident in threat.incidents.all())
     return {
         "id": str(threat.pk),
         "lineage": str(threat.lineage_id),
@@ -88,14 +102,31 @@ def threat_document(threat: Threat) -> dict[str, Any]:
         "impact": threat.impact,
         "is_focus": threat.is_focus,
         "alert": threat.alert,
-        "incidents": sorted(incident.code for incident in threat.incidents.all()),
-        "score": _score(threat.indicative_score()),
-        "factors": [factor_document(factor) for factor in threat.factors.all()],
+        "incidents": sorted(incident_codes),
+        "score": _score(threat.score_with(factors)),
+        "factors": [factor_document(factor) for factor in factors],
     }
 
 
-def analysis_document(analysis: RiskAnalysis) -> dict[str, Any]:
-    """The whole analysis as plain data (uses the prefetched threats, factors, people)."""
+def analysis_document(
+    analysis: RiskAnalysis, contents: DocumentContents | None = None
+) -> dict[str, Any]:
+    """The whole analysis as plain data: from the prefetched threats, factors and people
+    (`queries.with_document_contents`), or from `contents` (`queries.document_contents`)."""
+    if contents is None:
+        participants: Iterable[Any] = analysis.participants.all()
+        threats = [threat_document(threat) for threat in analysis.threats.all()]
+    else:
+        participants = contents.participants
+        threats = [
+            threat_document(
+                threat,
+                contents.factors.get(threat.pk, ()),
+                contents.incident_codes.get(threat.pk, ()),
+            )
+            for threat in contents.threats
+        ]
+    scores = [Decimal(t["score"]) for t in threats if t["score"] is not None]
     return {
         "format": DOCUMENT_FORMAT,
         "id": str(analysis.pk),
@@ -104,7 +135,7 @@ def analysis_document(analysis: RiskAnalysis) -> dict[str, Any]:
         "analysed_on": _iso(analysis.analysed_on),
         "next_review": _iso(analysis.next_review),
         "context": analysis.context or "",
-        "participants": sorted(str(person) for person in analysis.participants.all()),
+        "participants": sorted(str(person) for person in participants),
         "participants_other": analysis.participants_other or "",
         "defenders_present": analysis.defenders_present,
         "consultation": analysis.consultation or "",
@@ -116,8 +147,8 @@ def analysis_document(analysis: RiskAnalysis) -> dict[str, Any]:
         "decision_rationale": analysis.decision_rationale or "",
         "decided_on": _iso(analysis.decided_on),
         "review_triggers": list(analysis.review_triggers or []),
-        "score": _score(analysis.indicative_score()),
-        "threats": [threat_document(threat) for threat in analysis.threats.all()],
+        "score": _score(max(scores) if scores else None),
+        "threats": threats,
     }
 
 

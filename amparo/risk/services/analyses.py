@@ -243,10 +243,13 @@ def _snapshot(analysis: RiskAnalysis, *, reason: SnapshotReason, actor: User | N
     )
 
 
-def _conclusion_problems(analysis: RiskAnalysis) -> list[str]:
-    """What still stops the analysis from being concluded, in words for people."""
+def _conclusion_problems(
+    analysis: RiskAnalysis, threats: Iterable[Threat] | None = None
+) -> list[str]:
+    """What still stops the analysis from being concluded, in words for people (over its
+    prefetched threats, or the `threats` the caller read)."""
     problems = []
-    threats = list(analysis.threats.all())
+    threats = list(analysis.threats.all() if threats is None else threats)
     if not threats:
         problems.append(_("Add at least one threat."))
     if any(t.likelihood is None or t.impact is None for t in threats):
@@ -260,9 +263,11 @@ def _conclusion_problems(analysis: RiskAnalysis) -> list[str]:
     return problems
 
 
-def conclusion_problems(analysis: RiskAnalysis) -> list[str]:
+def conclusion_problems(
+    analysis: RiskAnalysis, threats: Iterable[Threat] | None = None
+) -> list[str]:
     """Public for the pages: the checklist shown before concluding."""
-    return _conclusion_problems(analysis)
+    return _conclusion_problems(analysis, threats)
 
 
 @transaction.atomic

@@ -6,17 +6,18 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.core.conflicts import render_conflict
+from amparo.core.csrf import csrf_input
 from amparo.core.locking import EditConflict
 from amparo.core.paging import cursor, keyset_page
-from amparo.risk import queries, rules, services
+from amparo.risk import queries, rows, rules, services
 from amparo.risk.enums import AnalysisStatus, FactorKind
 from amparo.risk.forms import (
     AnalysisEditForm,
@@ -25,7 +26,7 @@ from amparo.risk.forms import (
     AnalysisThreatsForm,
     MarkForReviewForm,
 )
-from amparo.risk.models import AnalysisSnapshot, RiskAnalysis
+from amparo.risk.models import RiskAnalysis
 from amparo.risk.versions import analysis_document, compare, display
 from amparo.risk.views.common import conflict_rows, person, rebound, saved_version
 
@@ -121,17 +122,17 @@ def analysis_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     return render(request, "risk/analysis_form.html", context, status=422 if form.errors else 200)
 
 
-def _factors_by_kind(analysis: RiskAnalysis) -> list[dict[str, Any]]:
-    """Per threat: its vulnerabilities and capacities apart (from the prefetched rows)."""
+def _factors_by_kind(page: queries.AnalysisPage) -> list[dict[str, Any]]:
+    """Per threat: its vulnerabilities and capacities apart, and its indicative score."""
     rows = []
-    for threat in analysis.threats.all():
-        factors = list(threat.factors.all())
+    for threat in page.threats:
+        factors = page.factors.get(threat.pk, [])
         rows.append(
             {
                 "threat": threat,
                 "vulnerabilities": [f for f in factors if f.kind == FactorKind.VULNERABILITY],
                 "capacities": [f for f in factors if f.kind == FactorKind.CAPACITY],
-                "score": threat.indicative_score(),
+                "score": threat.score_with(factors),
             }
         )
     return rows
@@ -140,19 +141,31 @@ def _factors_by_kind(analysis: RiskAnalysis) -> list[dict[str, Any]]:
 @require_GET
 def analysis_detail(request: HttpRequest, analysis_id: UUID) -> HttpResponse:
     user = person(request)
-    analysis = queries.get_analysis_for_user(user, analysis_id)
+    analysis, page = queries.get_analysis_page(user, analysis_id)
     can_edit = rules.can_edit_analysis(user, analysis)
     # Every version of a lineage is about the same subject, so the person sees them all: the
     # open draft is found among them rather than by a query of its own.
     versions = queries.versions_of(user, analysis)
     open_draft = queries.open_draft_among(versions) if analysis.is_current else None
+    threat_rows = _factors_by_kind(page)
+    edits_threats = can_edit and analysis.is_editable
+    scores = [row["score"] for row in threat_rows if row["score"] is not None]
     context = {
         "analysis": analysis,
-        "threat_rows": _factors_by_kind(analysis),
-        "score": analysis.indicative_score(),
+        "participants": page.participants,
+        "threat_rows": threat_rows,
+        "threat_articles": rows.analysis_threats(
+            threat_rows,
+            can_edit=edits_threats,
+            csrf=csrf_input(get_token(request)) if edits_threats else "",
+        ),
+        # `RiskAnalysis.indicative_score`: the highest threat's
+        "score": max(scores) if scores else None,
         "versions": versions,
         "can_edit": can_edit,
-        "problems": services.conclusion_problems(analysis) if analysis.is_editable else [],
+        "problems": services.conclusion_problems(analysis, page.threats)
+        if analysis.is_editable
+        else [],
         "open_draft": open_draft,
         "review_form": MarkForReviewForm(),
         "acceptability_reasons": [
@@ -260,23 +273,18 @@ def analysis_review(request: HttpRequest, analysis_id: UUID) -> HttpResponse:
 def _documents(*analyses: RiskAnalysis) -> dict[UUID, dict[str, Any]]:
     """Each version as it stands: a draft live, a closed version as its last snapshot. The
     snapshots of all the closed ones come in one query; a live draft reuses the row already
-    read and loads only its contents."""
+    read and loads only its contents. Every query is prepared (ADR 0050)."""
     closed = [a.pk for a in analyses if not a.is_editable]
     documents: dict[UUID, dict[str, Any]] = {}
     if closed:
         # Only the latest snapshot of each is read (and so decrypted and audited).
-        latest = (
-            AnalysisSnapshot.objects.filter(analysis_id=OuterRef("analysis_id"))
-            .order_by("-taken_at", "-id")
-            .values("pk")[:1]
-        )
-        for snapshot in AnalysisSnapshot.objects.filter(
-            analysis_id__in=closed, pk=Subquery(latest)
-        ):
+        for snapshot in queries.latest_snapshots(closed):
             documents[snapshot.analysis_id] = snapshot.data
     for analysis in analyses:
         if analysis.pk not in documents:
-            documents[analysis.pk] = analysis_document(queries.with_document_contents(analysis))
+            documents[analysis.pk] = analysis_document(
+                analysis, queries.document_contents(analysis)
+            )
     return documents
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
-from amparo.risk import queries, rules, services
+from amparo.risk import queries, rows, rules, services
 from amparo.risk.enums import (
     FACTOR_CATEGORY_PROMPTS,
     AlertState,
@@ -112,20 +112,22 @@ def threat_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
 @require_GET
 def threat_detail(request: HttpRequest, threat_id: UUID) -> HttpResponse:
     user = person(request)
-    threat = queries.get_threat_for_user(user, threat_id)
-    factors = list(threat.factors.all())
+    threat, factors = queries.get_threat_page(user, threat_id)
+    can_edit, locked = rules.can_edit_threat(user, threat), _locked_reason(threat)
+    vulnerabilities = [f for f in factors if f.kind == FactorKind.VULNERABILITY]
+    capacities = [f for f in factors if f.kind == FactorKind.CAPACITY]
     context = {
         "threat": threat,
-        "steps": _steps(threat),
-        "recorded": _recorded_steps(threat),
+        "steps_nav": rows.steps_nav(_steps(threat), threat),
+        "recorded_steps": rows.recorded_steps(_recorded_steps(threat)),
         "bounds": [display("bounded_to", [bound]) for bound in threat.bounded_to],
         "incidents": queries.visible_linked_incidents(user, threat),
-        "history": queries.alert_history(threat),
-        "vulnerabilities": [f for f in factors if f.kind == FactorKind.VULNERABILITY],
-        "capacities": [f for f in factors if f.kind == FactorKind.CAPACITY],
-        "score": threat.indicative_score(),
-        "can_edit": rules.can_edit_threat(user, threat),
-        "locked": _locked_reason(threat),
+        "alert_history": rows.alert_history(queries.alert_history(threat)),
+        "vulnerability_cell": rows.factor_cell(vulnerabilities, can_edit=can_edit, locked=locked),
+        "capacity_cell": rows.factor_cell(capacities, can_edit=can_edit, locked=locked),
+        "score": threat.score_with(factors),
+        "can_edit": can_edit,
+        "locked": locked,
     }
     return render(request, "risk/threat_detail.html", context)
 
