@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404
 
 from amparo.accounts.models import Membership, User
 from amparo.accounts.permissions import Perm, roles_with
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.learning import rules
 from amparo.learning.enums import CourseState, ReviewState, Topic
 from amparo.learning.models import (
@@ -307,11 +308,8 @@ def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(facilitators=user).select_related("course")
 
 
-def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False) -> Cohort:
-    """404 for anybody but the cohort's facilitators: learners do not learn who else is in it.
-    `for_write`: changing the cohort itself (who facilitates it, its name, deleting it), which
-    only its lead may (403 for the others). The cohort comes with `lesson_total`, its course's
-    number of lessons (same query)."""
+def _with_lesson_total(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """`lesson_total`: the number of lessons of each cohort's course."""
     lessons = (
         Lesson.objects.filter(course_id=OuterRef("course_id"))
         .order_by()
@@ -319,8 +317,36 @@ def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False)
         .annotate(total=Count("pk"))
         .values("total")
     )
-    cohorts = cohorts_visible_to(user).annotate(lesson_total=Coalesce(Subquery(lessons), 0))
-    cohort = get_object_or_404(cohorts, pk=cohort_id)
+    return cohorts.annotate(lesson_total=Coalesce(Subquery(lessons), 0))
+
+
+def _facilitated_cohort(user_id: UUID, cohort_id: UUID) -> QuerySet[Cohort]:
+    """`cohorts_visible_to(user)` (for a person who teaches) narrowed to one cohort, with
+    `lesson_total`: the query of `get_cohort_for_user`."""
+    cohorts = Cohort.objects.filter(facilitators=user_id).select_related("course")
+    return _with_lesson_total(cohorts).filter(pk=cohort_id)
+
+
+#: Every facilitator's page starts with it: compiled once per connection (ADR 0050).
+_FACILITATED_COHORT = Prepared(
+    Cohort,
+    _facilitated_cohort,
+    fields=(Cohort.facilitators.through._meta.get_field("user"), Cohort._meta.pk),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
+def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False) -> Cohort:
+    """404 for anybody but the cohort's facilitators: learners do not learn who else is in it.
+    `for_write`: changing the cohort itself (who facilitates it, its name, deleting it), which
+    only its lead may (403 for the others). The cohort comes with `lesson_total`, its course's
+    number of lessons (same query)."""
+    if not rules.can_teach(user):  # cohorts_visible_to(user) is empty: no query
+        raise Http404
+    found = _FACILITATED_COHORT(user.pk, cohort_id)
+    if not found:
+        raise Http404
+    cohort = found[0]
     if for_write and not rules.can_change_cohort(user, cohort):
         raise PermissionDenied
     return cohort
@@ -398,23 +424,81 @@ def get_answer_for_review(user: User, answer_id: UUID) -> Answer:
 # --- teams ---
 
 
-def teams_of(cohort: Cohort) -> list[Team]:
-    """The cohort's teams by name, each with its members (and their people): two queries."""
-    members = Enrolment.objects.select_related("learner").order_by("enrolled_at", "id")
-    return list(
-        Team.objects.filter(cohort=cohort)
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("name", "id")[:PAGE_SIZE]
+@dataclass(frozen=True)
+class PersonRow:
+    """A learner as a facilitator's page names them: an enrolment's id, the person's display
+    name and email (`display_name|default:email`)."""
+
+    pk: UUID
+    display_name: str
+    email: str
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """A team of a cohort's teams page, with its members in the order they enrolled."""
+
+    pk: UUID
+    name: str
+    members: list[PersonRow] = field(default_factory=list)
+
+
+def _teams_with_members(cohort_id: UUID) -> QuerySet[Team, tuple[Any, ...]]:
+    """The first PAGE_SIZE teams of the cohort by name, joined with their members (a team
+    without any gives one row with no member): the query of `teams_of`."""
+    page = Team.objects.filter(cohort_id=cohort_id).order_by("name", "id").values("pk")
+    return (
+        Team.objects.filter(pk__in=page[:PAGE_SIZE])
+        .order_by("name", "id", "members__enrolled_at", "members__id")
+        .values_list(
+            "id", "name", "members__id", "members__learner__display_name", "members__learner__email"
+        )
     )
 
 
-def learners_without_team(cohort: Cohort) -> list[Enrolment]:
-    """Enrolments of the cohort in no team yet, oldest first, for placing them."""
-    return list(
-        Enrolment.objects.filter(cohort=cohort, team__isnull=True)
-        .select_related("learner")
-        .order_by("enrolled_at", "id")[:PAGE_SIZE]
+_TEAMS_WITH_MEMBERS = PreparedRows(
+    Team,
+    _teams_with_members,
+    fields=(Team._meta.get_field("cohort"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def teams_of(cohort: Cohort) -> list[TeamRow]:
+    """The cohort's first PAGE_SIZE teams by name, each with its members (and their names),
+    oldest first: one query, prepared (ADR 0050)."""
+    teams: list[TeamRow] = []
+    for team_id, name, member_id, display_name, email in _TEAMS_WITH_MEMBERS(cohort.pk):
+        if not teams or teams[-1].pk != team_id:
+            teams.append(TeamRow(pk=team_id, name=name))
+        if member_id is not None:
+            teams[-1].members.append(PersonRow(member_id, display_name, email))
+    return teams
+
+
+def _learners_without_team(cohort_id: UUID) -> QuerySet[Enrolment, tuple[Any, ...]]:
+    return (
+        Enrolment.objects.filter(cohort_id=cohort_id, team__isnull=True)
+        .order_by("enrolled_at", "id")
+        .values_list("id", "learner__display_name", "learner__email")[:PAGE_SIZE]
     )
+
+
+_LEARNERS_WITHOUT_TEAM = PreparedRows(
+    Enrolment,
+    _learners_without_team,
+    fields=(Enrolment._meta.get_field("cohort"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def learners_without_team(cohort: Cohort) -> list[PersonRow]:
+    """Enrolments of the cohort in no team yet, oldest first, for placing them: one query,
+    prepared."""
+    return [PersonRow(*row) for row in _LEARNERS_WITHOUT_TEAM(cohort.pk)]
 
 
 def teams_visible_to(user: User) -> QuerySet[Team]:
