@@ -501,16 +501,15 @@ def learners_without_team(cohort: Cohort) -> list[PersonRow]:
     return [PersonRow(*row) for row in _LEARNERS_WITHOUT_TEAM(cohort.pk)]
 
 
-def teams_visible_to(user: User) -> QuerySet[Team]:
-    """Teams the person is a member of, and the teams of the cohorts they facilitate (while
-    they hold `learning.teach`); each with `is_member` and `is_facilitator`."""
-    is_member = Exists(Enrolment.objects.filter(team=OuterRef("pk"), learner_id=user.pk))
+def _teams_visible(user_id: UUID, *, teaches: bool) -> QuerySet[Team]:
+    """`teams_visible_to` for the person with this id, who holds `learning.teach` or not."""
+    is_member = Exists(Enrolment.objects.filter(team=OuterRef("pk"), learner_id=user_id))
     is_facilitator: Exists | Value = Value(False)
     visible = Q(is_member=True)
-    if rules.can_teach(user):
+    if teaches:
         is_facilitator = Exists(
             Cohort.facilitators.through.objects.filter(
-                cohort_id=OuterRef("cohort_id"), user_id=user.pk
+                cohort_id=OuterRef("cohort_id"), user_id=user_id
             )
         )
         visible |= Q(is_facilitator=True)
@@ -521,10 +520,41 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     )
 
 
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """Teams the person is a member of, and the teams of the cohorts they facilitate (while
+    they hold `learning.teach`); each with `is_member` and `is_facilitator`."""
+    return _teams_visible(user.pk, teaches=rules.can_teach(user))
+
+
+_USER_ID = User._meta.pk
+_TEAM_ID = Team._meta.pk
+#: `teams_visible_to(user)` narrowed to one team, for a person who teaches and for one who
+#: does not: compiled once per connection (ADR 0050).
+_VISIBLE_TEAM = {
+    teaches: Prepared(
+        Team,
+        lambda user_id, team_id, teaches=teaches: _teams_visible(user_id, teaches=teaches).filter(
+            pk=team_id
+        ),
+        fields=(_USER_ID, _TEAM_ID),
+        samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+    )
+    for teaches in (False, True)
+}
+
+
+def _visible_team(user: User, team_id: UUID) -> Team:
+    """The team, if the person sees it (`teams_visible_to`); 404 otherwise."""
+    found = _VISIBLE_TEAM[rules.can_teach(user)](user.pk, team_id)
+    if not found:
+        raise Http404
+    return found[0]
+
+
 def get_team_for_user(user: User, team_id: UUID, *, for_write: bool = False) -> Team:
     """404 for anybody but the team's members and its cohort's facilitators; `for_write`
     (writing the team's answers) is for members only: 403 for the facilitators."""
-    team = get_object_or_404(teams_visible_to(user), pk=team_id)
+    team = _visible_team(user, team_id)
     if for_write and not team.is_member:  # type: ignore[attr-defined]
         raise PermissionDenied
     return team
@@ -533,7 +563,7 @@ def get_team_for_user(user: User, team_id: UUID, *, for_write: bool = False) -> 
 def get_team_to_manage(user: User, team_id: UUID) -> Team:
     """A team to rename or delete: its cohort's facilitators only. 403 for its members (they
     see the team, but facilitators decide on it), 404 for anybody else."""
-    team = get_object_or_404(teams_visible_to(user), pk=team_id)
+    team = _visible_team(user, team_id)
     if not team.is_facilitator:  # type: ignore[attr-defined]
         raise PermissionDenied
     return team
@@ -552,30 +582,78 @@ def get_group_work(team: Team, question_id: UUID) -> Question:
     return get_object_or_404(questions, pk=question_id)
 
 
-def team_members(team: Team) -> list[Enrolment]:
-    """The team's enrolments with their people, oldest first (names only reach the page)."""
-    return list(
-        Enrolment.objects.filter(team=team)
+def _team_members(team_id: UUID) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(team=team_id)
         .select_related("learner")
         .only("id", "team_id", "enrolled_at", "learner__id", "learner__display_name")
         .order_by("enrolled_at", "id")
     )
 
 
-def group_work_of(course_id: UUID) -> list[Question]:
-    """The course's group-work questions, in course order, each with its lesson."""
-    return list(
+_TEAM_MEMBERS = Prepared(
+    Enrolment,
+    _team_members,
+    fields=(Enrolment._meta.get_field("team"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def team_members(team: Team) -> list[Enrolment]:
+    """The team's enrolments with their people, oldest first (names only reach the page):
+    prepared."""
+    return _TEAM_MEMBERS(team.pk)
+
+
+def _group_work_of(course_id: UUID) -> QuerySet[Question]:
+    return (
         Question.objects.filter(lesson__course_id=course_id, is_group_work=True)
         .select_related("lesson")
         .order_by("lesson__position", "position")
     )
 
 
+_GROUP_WORK_OF = Prepared(
+    Question,
+    _group_work_of,
+    fields=(Lesson._meta.get_field("course"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def group_work_of(course_id: UUID) -> list[Question]:
+    """The course's group-work questions, in course order, each with its lesson: prepared."""
+    return _GROUP_WORK_OF(course_id)
+
+
+#: What the team's page shows of who wrote an answer last: their display name.
+_TEAM_ANSWER_FIELDS = (
+    *(f.name for f in TeamAnswer._meta.concrete_fields),
+    "written_by__id",
+    "written_by__display_name",
+)
+
+
+def _team_answers(team_id: UUID) -> QuerySet[TeamAnswer]:
+    return (
+        TeamAnswer.objects.filter(team=team_id)
+        .select_related("written_by")
+        .only(*_TEAM_ANSWER_FIELDS)
+    )
+
+
+_TEAM_ANSWERS = Prepared(
+    TeamAnswer,
+    _team_answers,
+    fields=(TeamAnswer._meta.get_field("team"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
 def team_answers(team: Team) -> dict[UUID, TeamAnswer]:
-    """The team's answers by question id, each with the member who wrote it last (the text is
-    Tier 1: reading it is logged)."""
-    answers = TeamAnswer.objects.filter(team=team).select_related("written_by")
-    return {answer.question_id: answer for answer in answers}
+    """The team's answers by question id, each with the member who wrote it last (their
+    display name only; the text is Tier 1: reading it is logged): prepared."""
+    return {answer.question_id: answer for answer in _TEAM_ANSWERS(team.pk)}
 
 
 def pending_team_answers(cohort: Cohort) -> list[TeamAnswer]:

@@ -1,0 +1,130 @@
+"""The lookups of the team page, prepared (ADR 0050), give what their querysets give: the same
+team for the same people (and the same 404 for the others), with the same `is_member` and
+`is_facilitator`; the same members, group work and answers, the answers' texts still read
+through their field (so the read is audited) and only the display name of who wrote them."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from amparo.accounts.enums import Role
+from amparo.accounts.models import User
+from amparo.accounts.tests.factories import UserFactory, staff_member
+from amparo.audit.context import open_scope
+from amparo.learning import queries, services
+from amparo.learning.models import Question, Team, TeamAnswer
+from amparo.learning.tests.factories import make_cohort, make_course, make_team
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = ("member", "other_team", "outsider", "lead", "co_facilitator", "other_trainer")
+
+
+@pytest.fixture
+def people(organisation, other_organisation) -> dict[str, User]:
+    return {
+        "member": UserFactory(email="lea@example.org", display_name="Lea"),
+        "other_team": UserFactory(email="olga@example.org", display_name="Olga"),
+        "outsider": UserFactory(email="nell@example.org", display_name="Nell"),
+        "lead": staff_member(organisation, Role.TRAINER, email="teo@example.org"),
+        "co_facilitator": staff_member(organisation, Role.TRAINER, email="cora@example.org"),
+        "other_trainer": staff_member(other_organisation, Role.TRAINER, email="t@example.org"),
+    }
+
+
+@pytest.fixture
+def team(people) -> Team:
+    course = make_course(group_work=True)
+    cohort = make_cohort(course, people["lead"], people["co_facilitator"])
+    team = make_team(cohort, people["member"], UserFactory(email="mo@example.org"), name="One")
+    make_team(cohort, people["other_team"], name="Two")
+    make_cohort(make_course(slug="tess", group_work=True), people["other_trainer"], name="Tess")
+    return team
+
+
+def _found(lookup, person: User, team_id):
+    try:
+        return lookup(person, team_id)
+    except Http404:
+        return None
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_visible_team_is_the_querysets(people, team, who):
+    person = people[who]
+    expected = queries.teams_visible_to(person).filter(pk=team.pk).first()
+
+    found = _found(queries.get_team_for_user, person, team.pk)
+
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.pk, found.name, found.version, found.cohort.name) == (
+            expected.pk,
+            expected.name,
+            expected.version,
+            expected.cohort.name,
+        )
+        assert found.cohort.course.title == expected.cohort.course.title
+        assert (found.is_member, found.is_facilitator) == (
+            expected.is_member,
+            expected.is_facilitator,
+        )
+    assert (found is not None) == (who in ("member", "lead", "co_facilitator"))
+
+
+def test_a_trainer_who_is_also_a_member_sees_the_team_as_both(people, team):
+    lead = people["lead"]
+    services.enrol(learner=lead, course=team.cohort.course, cohort=team.cohort)
+    team.members.add(lead.enrolments.get())
+
+    found = queries.get_team_for_user(lead, team.pk)
+
+    assert (found.is_member, found.is_facilitator) == (True, True)
+
+
+def test_a_lost_teaching_role_hides_the_cohorts_teams(people, team):
+    co = people["co_facilitator"]
+    co.memberships.update(is_active=False)
+
+    assert _found(queries.get_team_for_user, User.objects.get(pk=co.pk), team.pk) is None
+
+
+def test_members_group_work_and_answers_are_the_querysets(people, team):
+    question = Question.objects.get(lesson__course=team.cohort.course, is_group_work=True)
+    services.write_team_answer(
+        team=team,
+        question=question,
+        actor=people["member"],
+        text="We call first <b>",
+        expected_version=0,
+    )
+
+    members = queries.team_members(team)
+    work = queries.group_work_of(team.cohort.course_id)
+    with open_scope(people["member"]) as scope:
+        answers = queries.team_answers(team)
+        texts = {pk: answer.text for pk, answer in answers.items()}
+
+    assert [(m.pk, m.learner.display_name) for m in members] == [
+        (m.pk, m.learner.display_name)
+        for m in team.members.select_related("learner").order_by("enrolled_at", "id")
+    ]
+    assert [(q.pk, q.lesson.title, q.prompt) for q in work] == [
+        (question.pk, question.lesson.title, question.prompt)
+    ]
+    assert texts == {question.pk: "We call first <b>"}
+    answer = answers[question.pk]
+    assert answer.written_by.display_name == "Lea"
+    assert answer.written_by.get_deferred_fields() == {
+        f.attname for f in User._meta.concrete_fields if f.attname not in ("id", "display_name")
+    }
+    assert answer.get_deferred_fields() == set()
+    assert (answer.state, answer.version) == TeamAnswer.objects.values_list("state", "version").get(
+        pk=answer.pk
+    )
+    # The text was read through its field: the read is recorded, under the platform key.
+    assert list(scope.reads) == [None]
+    assert {row for rows in scope.reads[None].values() for row in rows} == {answer.pk}
