@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -237,45 +238,98 @@ def get_enrolment_for_user(user: User, enrolment_id: UUID) -> Enrolment:
     return get_object_or_404(own_enrolments(user), pk=enrolment_id)
 
 
+def _published_lesson(lesson_id: UUID) -> QuerySet[Lesson]:
+    return (
+        Lesson.objects.filter(course__state=CourseState.PUBLISHED)
+        .select_related("unit__module", "course")
+        .filter(pk=lesson_id)
+    )
+
+
+def _published_lesson_for(user_id: UUID, lesson_id: UUID) -> QuerySet[Lesson]:
+    """`_published_lesson` with the person's enrolment in its course and that one's team."""
+    enrolment = Enrolment.objects.filter(learner_id=user_id, course_id=OuterRef("course_id"))
+    return _published_lesson(lesson_id).annotate(
+        enrolment_id=Subquery(enrolment.values("pk")[:1]),
+        team_id=Subquery(enrolment.values("team_id")[:1], output_field=UUIDField()),
+    )
+
+
+_LESSON_ID = Lesson._meta.pk
+#: A lesson page's first query, compiled once per connection (ADR 0050).
+_PUBLISHED_LESSON = Prepared(
+    Lesson,
+    _published_lesson,
+    fields=(_LESSON_ID,),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_PUBLISHED_LESSON_FOR = Prepared(
+    Lesson,
+    _published_lesson_for,
+    fields=(User._meta.pk, _LESSON_ID),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
 def get_lesson(lesson_id: UUID, user: User | AnonymousUser | None = None) -> Lesson:
     """A lesson of a published course, with its unit, module, course, questions and choices;
     with `user`, also `enrolment_id`: the person's enrolment in the course, or None (in the
     same query, so a lesson page pays no separate enrolment lookup) and `team_id`: its team's,
-    or None."""
-    lessons = (
-        Lesson.objects.filter(course__state=CourseState.PUBLISHED)
-        .select_related("unit__module", "course")
-        .prefetch_related(_questions())
-    )
+    or None. The lesson's query is prepared; its questions and choices are prefetched as
+    before (a query each, none for choices when it has no question)."""
     if user is not None and user.is_authenticated:
-        enrolment = Enrolment.objects.filter(learner_id=user.pk, course_id=OuterRef("course_id"))
-        lessons = lessons.annotate(
-            enrolment_id=Subquery(enrolment.values("pk")[:1]),
-            team_id=Subquery(enrolment.values("team_id")[:1], output_field=UUIDField()),
-        )
-    return get_object_or_404(lessons, pk=lesson_id)
+        found = _PUBLISHED_LESSON_FOR(user.pk, lesson_id)
+    else:
+        found = _PUBLISHED_LESSON(lesson_id)
+    if not found:
+        raise Http404
+    prefetch_related_objects(found, _questions())
+    return found[0]
 
 
-def lesson_sequence(course: Course, enrolment_id: UUID) -> list[Lesson]:
-    """Every lesson of the course in order, light (no text), each with `is_done` for this
-    enrolment: for progress and previous/next, in one query."""
+def _lesson_sequence(enrolment_id: UUID, course_id: UUID) -> QuerySet[Lesson]:
     done = LessonDone.objects.filter(enrolment_id=enrolment_id, lesson=OuterRef("pk"))
-    return list(
-        Lesson.objects.filter(course=course)
+    return (
+        Lesson.objects.filter(course=course_id)
         .only("id", "title", "kind", "position", "course_id", "unit_id")
         .annotate(is_done=Exists(done))
         .order_by("position")
     )
 
 
+_LESSON_SEQUENCE = Prepared(
+    Lesson,
+    _lesson_sequence,
+    fields=(LessonDone._meta.get_field("enrolment"), Lesson._meta.get_field("course")),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
+def lesson_sequence(course: Course, enrolment_id: UUID) -> list[Lesson]:
+    """Every lesson of the course in order, light (no text), each with `is_done` for this
+    enrolment: for progress and previous/next, in one query (prepared)."""
+    return _LESSON_SEQUENCE(enrolment_id, course.pk)
+
+
 def done_lesson_ids(enrolment: Enrolment) -> set[UUID]:
     return set(LessonDone.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
 
 
+def _answers_for(enrolment_id: UUID, lesson_id: UUID) -> QuerySet[Answer]:
+    return Answer.objects.filter(enrolment_id=enrolment_id, question__lesson=lesson_id)
+
+
+_ANSWERS_FOR = Prepared(
+    Answer,
+    _answers_for,
+    fields=(Answer._meta.get_field("enrolment"), Question._meta.get_field("lesson")),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
 def answers_for(enrolment_id: UUID, lesson: Lesson) -> dict[UUID, Answer]:
-    """The learner's answers to a lesson's questions, by question id."""
-    answers = Answer.objects.filter(enrolment_id=enrolment_id, question__lesson=lesson)
-    return {answer.question_id: answer for answer in answers}
+    """The learner's answers to a lesson's questions, by question id (prepared)."""
+    return {answer.question_id: answer for answer in _ANSWERS_FOR(enrolment_id, lesson.pk)}
 
 
 def resume_lesson(lessons: list[Lesson], done: set[UUID]) -> Lesson | None:

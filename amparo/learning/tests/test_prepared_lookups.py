@@ -6,6 +6,7 @@ through their field (so the read is audited) and only the display name of who wr
 from __future__ import annotations
 
 import pytest
+from django.db.models import Exists, OuterRef, Prefetch, Subquery, UUIDField
 from django.http import Http404
 
 from amparo.accounts.enums import Role
@@ -13,8 +14,18 @@ from amparo.accounts.models import User
 from amparo.accounts.tests.factories import UserFactory, staff_member
 from amparo.audit.context import open_scope
 from amparo.learning import queries, services
-from amparo.learning.models import Question, Team, TeamAnswer
-from amparo.learning.tests.factories import make_cohort, make_course, make_team
+from amparo.learning.enums import CourseState
+from amparo.learning.models import (
+    Answer,
+    Choice,
+    Enrolment,
+    Lesson,
+    LessonDone,
+    Question,
+    Team,
+    TeamAnswer,
+)
+from amparo.learning.tests.factories import make_cohort, make_course, make_team, right_responses
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +139,99 @@ def test_members_group_work_and_answers_are_the_querysets(people, team):
     # The text was read through its field: the read is recorded, under the platform key.
     assert list(scope.reads) == [None]
     assert {row for rows in scope.reads[None].values() for row in rows} == {answer.pk}
+
+
+# --- a lesson page's lookups ---
+
+
+def _lesson_queryset(person: User | None):
+    """`get_lesson` as it was: the queryset, with the enrolment's and the team's ids."""
+    lessons = (
+        Lesson.objects.filter(course__state=CourseState.PUBLISHED)
+        .select_related("unit__module", "course")
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.order_by("position").prefetch_related(
+                    Prefetch("choices", queryset=Choice.objects.order_by("position"))
+                ),
+            )
+        )
+    )
+    if person is not None:
+        enrolment = Enrolment.objects.filter(learner_id=person.pk, course_id=OuterRef("course_id"))
+        lessons = lessons.annotate(
+            enrolment_id=Subquery(enrolment.values("pk")[:1]),
+            team_id=Subquery(enrolment.values("team_id")[:1], output_field=UUIDField()),
+        )
+    return lessons
+
+
+def _shown(lesson: Lesson, *, annotated: bool) -> tuple:
+    questions = [
+        (q.pk, q.prompt, q.kind, [(c.pk, c.text, c.is_correct) for c in q.choices.all()])
+        for q in lesson.questions.all()
+    ]
+    extra = (lesson.enrolment_id, lesson.team_id) if annotated else ()
+    return (
+        lesson.pk,
+        lesson.title,
+        lesson.body,
+        lesson.unit.title,
+        lesson.unit.module.title,
+        lesson.course.title,
+        questions,
+        *extra,
+    )
+
+
+@pytest.mark.parametrize("who", ["member", "outsider", "lead", None])
+def test_the_lesson_is_the_querysets(people, team, who):
+    person = people[who] if who else None
+    course = team.cohort.course
+    draft = make_course(slug="draft", state="draft")
+
+    for lesson in [*course.lessons.all(), *draft.lessons.all()]:
+        expected = _lesson_queryset(person).filter(pk=lesson.pk).first()
+        try:
+            found = queries.get_lesson(lesson.pk, person)
+        except Http404:
+            found = None
+
+        if expected is None:
+            assert found is None
+            assert lesson.course_id == draft.pk
+        else:
+            assert found is not None
+            annotated = person is not None
+            assert _shown(found, annotated=annotated) == _shown(expected, annotated=annotated)
+    member_lesson = queries.get_lesson(course.lessons.first().pk, people["member"])
+    assert member_lesson.team_id == team.pk
+
+
+def test_the_sequence_and_the_answers_are_the_querysets(people, team):
+    member = people["member"]
+    enrolment = member.enrolments.get()
+    course = team.cohort.course
+    first, quiz = course.lessons.order_by("position").first(), course.lessons.get(kind="quiz")
+    services.mark_lesson_done(enrolment=enrolment, lesson=first, actor=member)
+    services.submit_answers(
+        enrolment=enrolment, lesson=quiz, actor=member, responses=right_responses(quiz)
+    )
+    done = LessonDone.objects.filter(enrolment_id=enrolment.pk, lesson=OuterRef("pk"))
+
+    sequence = queries.lesson_sequence(course, enrolment.pk)
+    answers = queries.answers_for(enrolment.pk, quiz)
+
+    assert [(x.pk, x.title, x.kind, x.is_done) for x in sequence] == [
+        (x.pk, x.title, x.kind, x.is_done)
+        for x in Lesson.objects.filter(course=course)
+        .annotate(is_done=Exists(done))
+        .order_by("position")
+    ]
+    assert [x.is_done for x in sequence][:1] == [True]
+    assert {pk: (a.pk, a.state, a.chosen_ids) for pk, a in answers.items()} == {
+        a.question_id: (a.pk, a.state, a.chosen_ids)
+        for a in Answer.objects.filter(enrolment=enrolment, question__lesson=quiz)
+    }
+    assert answers
