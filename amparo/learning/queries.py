@@ -411,27 +411,59 @@ def enrolment_count(cohort: Cohort) -> int:
     return Enrolment.objects.filter(cohort=cohort).count()
 
 
+def _facilitators(cohort_id: UUID) -> QuerySet[User]:
+    return User.objects.filter(facilitated_cohorts=cohort_id).only("id", "display_name", "email")
+
+
+_FACILITATORS = Prepared(
+    User,
+    _facilitators,
+    fields=(Cohort._meta.pk,),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
 def facilitators_of(cohort: Cohort) -> list[User]:
-    """The cohort's facilitators, the lead first, then by name."""
-    people = cohort.facilitators.only("id", "display_name", "email")
+    """The cohort's facilitators, the lead first, then by name (prepared)."""
+    people = _FACILITATORS(cohort.pk)
     return sorted(people, key=lambda person: (person.pk != cohort.lead_id, str(person).lower()))
 
 
-def co_facilitator_candidates(lead: User, cohort: Cohort) -> QuerySet[User]:
-    """Who the lead may add: active trainers (`learning.teach`) of the organisations where
-    the lead teaches, not yet facilitating the cohort."""
+def _candidates(organisation_ids: list[UUID], cohort_id: UUID) -> QuerySet[User]:
+    """Active trainers (`learning.teach`) of these organisations, not facilitating the
+    cohort."""
     trainers = Membership.objects.filter(
-        organisation_id__in=rules.teaching_organisation_ids(lead),
+        organisation_id__in=organisation_ids,
         role__in=sorted(roles_with(Perm.LEARNING_TEACH)),
         is_active=True,
         organisation__is_active=True,
     )
     return (
         User.objects.filter(is_active=True, pk__in=trainers.values("user_id"))
-        .exclude(pk__in=cohort.facilitators.values("pk"))
+        .exclude(pk__in=_facilitators(cohort_id).values("pk"))
         .only("id", "display_name", "email")
         .order_by("display_name", "email")
     )
+
+
+_CANDIDATES = Prepared(
+    User,
+    _candidates,
+    fields=(Membership._meta.get_field("organisation"), Cohort._meta.pk),
+    samples=(([], UUID(int=1)), ([], UUID(int=2))),
+)
+
+
+def co_facilitator_candidates(lead: User, cohort: Cohort) -> QuerySet[User]:
+    """Who the lead may add: active trainers (`learning.teach`) of the organisations where
+    the lead teaches, not yet facilitating the cohort."""
+    return _candidates(rules.teaching_organisation_ids(lead), cohort.pk)
+
+
+def co_facilitators_to_add(lead: User, cohort: Cohort) -> list[User]:
+    """`co_facilitator_candidates`, read by a prepared query (one shape per number of
+    organisations where the lead teaches): the facilitators page's choices."""
+    return _CANDIDATES(rules.teaching_organisation_ids(lead), cohort.pk)
 
 
 def get_joinable_cohort(cohort_id: UUID) -> Cohort:

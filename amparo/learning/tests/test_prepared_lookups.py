@@ -11,7 +11,7 @@ from django.http import Http404
 
 from amparo.accounts.enums import Role
 from amparo.accounts.models import User
-from amparo.accounts.tests.factories import UserFactory, staff_member
+from amparo.accounts.tests.factories import MembershipFactory, UserFactory, staff_member
 from amparo.audit.context import open_scope
 from amparo.learning import queries, services
 from amparo.learning.enums import CourseState
@@ -235,3 +235,45 @@ def test_the_sequence_and_the_answers_are_the_querysets(people, team):
         for a in Answer.objects.filter(enrolment=enrolment, question__lesson=quiz)
     }
     assert answers
+
+
+# --- the facilitators page's lookups ---
+
+
+@pytest.mark.parametrize("organisations", [1, 2])
+def test_facilitators_and_candidates_are_the_querysets(
+    organisation, other_organisation, people, team, organisations
+):
+    lead, cohort = people["lead"], team.cohort
+    if organisations == 2:  # the lead teaches in two organisations
+        MembershipFactory(user=lead, organisation=other_organisation, role=Role.TRAINER)
+    for n, (where, role) in enumerate(
+        [
+            (organisation, Role.TRAINER),
+            (organisation, Role.TRAINER),
+            (organisation, Role.DESK_OFFICER),  # no learning.teach
+            (other_organisation, Role.TRAINER),  # only when the lead teaches there too
+        ]
+    ):
+        staff_member(where, role, email=f"p{n}@example.org", display_name=f"P{n}")
+    gone = staff_member(organisation, Role.TRAINER, email="gone@example.org")
+    gone.memberships.update(is_active=False)
+    quit_ = staff_member(organisation, Role.TRAINER, email="quit@example.org")
+    User.objects.filter(pk=quit_.pk).update(is_active=False)
+
+    facilitators = queries.facilitators_of(cohort)
+    candidates = queries.co_facilitators_to_add(lead, cohort)
+
+    assert [p.pk for p in facilitators] == [lead.pk, people["co_facilitator"].pk]
+    assert [p.pk for p in facilitators] == [
+        p.pk
+        for p in sorted(
+            cohort.facilitators.all(), key=lambda p: (p.pk != cohort.lead_id, str(p).lower())
+        )
+    ]
+    expected = list(queries.co_facilitator_candidates(lead, cohort))
+    assert [(p.pk, p.display_name, p.email) for p in candidates] == [
+        (p.pk, p.display_name, p.email) for p in expected
+    ]
+    other_office = ["P3", people["other_trainer"].display_name] if organisations == 2 else []
+    assert sorted(p.display_name for p in candidates) == sorted(["P0", "P1", *other_office])
