@@ -114,7 +114,7 @@ def outline(course: Course) -> list[ModuleOutline]:
     lessons = (
         Lesson.objects.filter(course=course)
         .select_related("unit__module")
-        .defer("body")
+        .defer("body", "body_html")
         .order_by("position")
     )
     modules: dict[UUID, ModuleOutline] = {}
@@ -184,7 +184,7 @@ def lessons_for_topics(topics: set[str], language: str) -> list[Lesson]:
             kind="reading",
         )
         .select_related("course")
-        .defer("body")
+        .defer("body", "body_html")
         .distinct()
         .order_by("course__title", "position")
     )
