@@ -10,10 +10,18 @@ For the offline file (`offline=True`) images become their text, so the file need
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html import escape
+from pathlib import Path
 
 from django.utils.safestring import SafeString, mark_safe
+
+#: This module's source: a lesson keeps the HTML `render` wrote when it was saved, with the
+#: hash of the source that wrote it, and prints it only while that is the source in force
+#: (`Lesson.html`). A change here, a fix of the sanitiser say, renders every lesson afresh
+#: until it is saved again.
+SOURCE_SHA256 = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 _HEADING = re.compile(r"^(#{2,4})\s+(.+)$")
 _BULLET = re.compile(r"^[-*]\s+(.+)$")

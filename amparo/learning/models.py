@@ -12,13 +12,16 @@ no membership.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedTextField
+from amparo.learning import markup
 from amparo.learning.enums import (
     CourseMode,
     CourseState,
@@ -124,6 +127,10 @@ class Lesson(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"), blank=True)
+    #: `body` as `markup.render` wrote it when the lesson was saved, and the hash of the
+    #: sanitiser's source that wrote it (`markup.SOURCE_SHA256`): see `html`.
+    body_html = models.TextField(blank=True, default="", editable=False)
+    body_html_by = models.CharField(max_length=64, blank=True, default="", editable=False)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=5)
 
@@ -139,8 +146,25 @@ class Lesson(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keeps `body_html` with `body`: written by the sanitiser whenever the body is."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = markup.render(self.body)
+            self.body_html_by = markup.SOURCE_SHA256
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html", "body_html_by"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("learning:lesson", args=[self.pk])
+
+    def html(self) -> SafeString:
+        """The body as safe HTML: the sanitiser's output kept when the lesson was saved, while
+        the sanitiser in force is the one that wrote it; otherwise rendered now."""
+        if self.body_html_by == markup.SOURCE_SHA256:
+            return mark_safe(self.body_html)  # noqa: S308 -- written by markup.render only
+        return markup.render(self.body)
 
     @property
     def is_quiz(self) -> bool:

@@ -26,11 +26,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.models import Membership, User
 from amparo.accounts.permissions import Perm, roles_with
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.learning import rules
 from amparo.learning.enums import CourseState, ReviewState, Topic
 from amparo.learning.models import (
@@ -112,7 +114,7 @@ def outline(course: Course) -> list[ModuleOutline]:
     lessons = (
         Lesson.objects.filter(course=course)
         .select_related("unit__module")
-        .defer("body")
+        .defer("body", "body_html")
         .order_by("position")
     )
     modules: dict[UUID, ModuleOutline] = {}
@@ -182,7 +184,7 @@ def lessons_for_topics(topics: set[str], language: str) -> list[Lesson]:
             kind="reading",
         )
         .select_related("course")
-        .defer("body")
+        .defer("body", "body_html")
         .distinct()
         .order_by("course__title", "position")
     )
@@ -236,45 +238,98 @@ def get_enrolment_for_user(user: User, enrolment_id: UUID) -> Enrolment:
     return get_object_or_404(own_enrolments(user), pk=enrolment_id)
 
 
+def _published_lesson(lesson_id: UUID) -> QuerySet[Lesson]:
+    return (
+        Lesson.objects.filter(course__state=CourseState.PUBLISHED)
+        .select_related("unit__module", "course")
+        .filter(pk=lesson_id)
+    )
+
+
+def _published_lesson_for(user_id: UUID, lesson_id: UUID) -> QuerySet[Lesson]:
+    """`_published_lesson` with the person's enrolment in its course and that one's team."""
+    enrolment = Enrolment.objects.filter(learner_id=user_id, course_id=OuterRef("course_id"))
+    return _published_lesson(lesson_id).annotate(
+        enrolment_id=Subquery(enrolment.values("pk")[:1]),
+        team_id=Subquery(enrolment.values("team_id")[:1], output_field=UUIDField()),
+    )
+
+
+_LESSON_ID = Lesson._meta.pk
+#: A lesson page's first query, compiled once per connection (ADR 0050).
+_PUBLISHED_LESSON = Prepared(
+    Lesson,
+    _published_lesson,
+    fields=(_LESSON_ID,),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_PUBLISHED_LESSON_FOR = Prepared(
+    Lesson,
+    _published_lesson_for,
+    fields=(User._meta.pk, _LESSON_ID),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
 def get_lesson(lesson_id: UUID, user: User | AnonymousUser | None = None) -> Lesson:
     """A lesson of a published course, with its unit, module, course, questions and choices;
     with `user`, also `enrolment_id`: the person's enrolment in the course, or None (in the
     same query, so a lesson page pays no separate enrolment lookup) and `team_id`: its team's,
-    or None."""
-    lessons = (
-        Lesson.objects.filter(course__state=CourseState.PUBLISHED)
-        .select_related("unit__module", "course")
-        .prefetch_related(_questions())
-    )
+    or None. The lesson's query is prepared; its questions and choices are prefetched as
+    before (a query each, none for choices when it has no question)."""
     if user is not None and user.is_authenticated:
-        enrolment = Enrolment.objects.filter(learner_id=user.pk, course_id=OuterRef("course_id"))
-        lessons = lessons.annotate(
-            enrolment_id=Subquery(enrolment.values("pk")[:1]),
-            team_id=Subquery(enrolment.values("team_id")[:1], output_field=UUIDField()),
-        )
-    return get_object_or_404(lessons, pk=lesson_id)
+        found = _PUBLISHED_LESSON_FOR(user.pk, lesson_id)
+    else:
+        found = _PUBLISHED_LESSON(lesson_id)
+    if not found:
+        raise Http404
+    prefetch_related_objects(found, _questions())
+    return found[0]
 
 
-def lesson_sequence(course: Course, enrolment_id: UUID) -> list[Lesson]:
-    """Every lesson of the course in order, light (no text), each with `is_done` for this
-    enrolment: for progress and previous/next, in one query."""
+def _lesson_sequence(enrolment_id: UUID, course_id: UUID) -> QuerySet[Lesson]:
     done = LessonDone.objects.filter(enrolment_id=enrolment_id, lesson=OuterRef("pk"))
-    return list(
-        Lesson.objects.filter(course=course)
+    return (
+        Lesson.objects.filter(course=course_id)
         .only("id", "title", "kind", "position", "course_id", "unit_id")
         .annotate(is_done=Exists(done))
         .order_by("position")
     )
 
 
+_LESSON_SEQUENCE = Prepared(
+    Lesson,
+    _lesson_sequence,
+    fields=(LessonDone._meta.get_field("enrolment"), Lesson._meta.get_field("course")),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
+def lesson_sequence(course: Course, enrolment_id: UUID) -> list[Lesson]:
+    """Every lesson of the course in order, light (no text), each with `is_done` for this
+    enrolment: for progress and previous/next, in one query (prepared)."""
+    return _LESSON_SEQUENCE(enrolment_id, course.pk)
+
+
 def done_lesson_ids(enrolment: Enrolment) -> set[UUID]:
     return set(LessonDone.objects.filter(enrolment=enrolment).values_list("lesson_id", flat=True))
 
 
+def _answers_for(enrolment_id: UUID, lesson_id: UUID) -> QuerySet[Answer]:
+    return Answer.objects.filter(enrolment_id=enrolment_id, question__lesson=lesson_id)
+
+
+_ANSWERS_FOR = Prepared(
+    Answer,
+    _answers_for,
+    fields=(Answer._meta.get_field("enrolment"), Question._meta.get_field("lesson")),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
 def answers_for(enrolment_id: UUID, lesson: Lesson) -> dict[UUID, Answer]:
-    """The learner's answers to a lesson's questions, by question id."""
-    answers = Answer.objects.filter(enrolment_id=enrolment_id, question__lesson=lesson)
-    return {answer.question_id: answer for answer in answers}
+    """The learner's answers to a lesson's questions, by question id (prepared)."""
+    return {answer.question_id: answer for answer in _ANSWERS_FOR(enrolment_id, lesson.pk)}
 
 
 def resume_lesson(lessons: list[Lesson], done: set[UUID]) -> Lesson | None:
@@ -307,11 +362,8 @@ def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(facilitators=user).select_related("course")
 
 
-def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False) -> Cohort:
-    """404 for anybody but the cohort's facilitators: learners do not learn who else is in it.
-    `for_write`: changing the cohort itself (who facilitates it, its name, deleting it), which
-    only its lead may (403 for the others). The cohort comes with `lesson_total`, its course's
-    number of lessons (same query)."""
+def _with_lesson_total(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """`lesson_total`: the number of lessons of each cohort's course."""
     lessons = (
         Lesson.objects.filter(course_id=OuterRef("course_id"))
         .order_by()
@@ -319,8 +371,36 @@ def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False)
         .annotate(total=Count("pk"))
         .values("total")
     )
-    cohorts = cohorts_visible_to(user).annotate(lesson_total=Coalesce(Subquery(lessons), 0))
-    cohort = get_object_or_404(cohorts, pk=cohort_id)
+    return cohorts.annotate(lesson_total=Coalesce(Subquery(lessons), 0))
+
+
+def _facilitated_cohort(user_id: UUID, cohort_id: UUID) -> QuerySet[Cohort]:
+    """`cohorts_visible_to(user)` (for a person who teaches) narrowed to one cohort, with
+    `lesson_total`: the query of `get_cohort_for_user`."""
+    cohorts = Cohort.objects.filter(facilitators=user_id).select_related("course")
+    return _with_lesson_total(cohorts).filter(pk=cohort_id)
+
+
+#: Every facilitator's page starts with it: compiled once per connection (ADR 0050).
+_FACILITATED_COHORT = Prepared(
+    Cohort,
+    _facilitated_cohort,
+    fields=(Cohort.facilitators.through._meta.get_field("user"), Cohort._meta.pk),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+
+
+def get_cohort_for_user(user: User, cohort_id: UUID, *, for_write: bool = False) -> Cohort:
+    """404 for anybody but the cohort's facilitators: learners do not learn who else is in it.
+    `for_write`: changing the cohort itself (who facilitates it, its name, deleting it), which
+    only its lead may (403 for the others). The cohort comes with `lesson_total`, its course's
+    number of lessons (same query)."""
+    if not rules.can_teach(user):  # cohorts_visible_to(user) is empty: no query
+        raise Http404
+    found = _FACILITATED_COHORT(user.pk, cohort_id)
+    if not found:
+        raise Http404
+    cohort = found[0]
     if for_write and not rules.can_change_cohort(user, cohort):
         raise PermissionDenied
     return cohort
@@ -331,27 +411,59 @@ def enrolment_count(cohort: Cohort) -> int:
     return Enrolment.objects.filter(cohort=cohort).count()
 
 
+def _facilitators(cohort_id: UUID) -> QuerySet[User]:
+    return User.objects.filter(facilitated_cohorts=cohort_id).only("id", "display_name", "email")
+
+
+_FACILITATORS = Prepared(
+    User,
+    _facilitators,
+    fields=(Cohort._meta.pk,),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
 def facilitators_of(cohort: Cohort) -> list[User]:
-    """The cohort's facilitators, the lead first, then by name."""
-    people = cohort.facilitators.only("id", "display_name", "email")
+    """The cohort's facilitators, the lead first, then by name (prepared)."""
+    people = _FACILITATORS(cohort.pk)
     return sorted(people, key=lambda person: (person.pk != cohort.lead_id, str(person).lower()))
 
 
-def co_facilitator_candidates(lead: User, cohort: Cohort) -> QuerySet[User]:
-    """Who the lead may add: active trainers (`learning.teach`) of the organisations where
-    the lead teaches, not yet facilitating the cohort."""
+def _candidates(organisation_ids: list[UUID], cohort_id: UUID) -> QuerySet[User]:
+    """Active trainers (`learning.teach`) of these organisations, not facilitating the
+    cohort."""
     trainers = Membership.objects.filter(
-        organisation_id__in=rules.teaching_organisation_ids(lead),
+        organisation_id__in=organisation_ids,
         role__in=sorted(roles_with(Perm.LEARNING_TEACH)),
         is_active=True,
         organisation__is_active=True,
     )
     return (
         User.objects.filter(is_active=True, pk__in=trainers.values("user_id"))
-        .exclude(pk__in=cohort.facilitators.values("pk"))
+        .exclude(pk__in=_facilitators(cohort_id).values("pk"))
         .only("id", "display_name", "email")
         .order_by("display_name", "email")
     )
+
+
+_CANDIDATES = Prepared(
+    User,
+    _candidates,
+    fields=(Membership._meta.get_field("organisation"), Cohort._meta.pk),
+    samples=(([], UUID(int=1)), ([], UUID(int=2))),
+)
+
+
+def co_facilitator_candidates(lead: User, cohort: Cohort) -> QuerySet[User]:
+    """Who the lead may add: active trainers (`learning.teach`) of the organisations where
+    the lead teaches, not yet facilitating the cohort."""
+    return _candidates(rules.teaching_organisation_ids(lead), cohort.pk)
+
+
+def co_facilitators_to_add(lead: User, cohort: Cohort) -> list[User]:
+    """`co_facilitator_candidates`, read by a prepared query (one shape per number of
+    organisations where the lead teaches): the facilitators page's choices."""
+    return _CANDIDATES(rules.teaching_organisation_ids(lead), cohort.pk)
 
 
 def get_joinable_cohort(cohort_id: UUID) -> Cohort:
@@ -398,35 +510,92 @@ def get_answer_for_review(user: User, answer_id: UUID) -> Answer:
 # --- teams ---
 
 
-def teams_of(cohort: Cohort) -> list[Team]:
-    """The cohort's teams by name, each with its members (and their people): two queries."""
-    members = Enrolment.objects.select_related("learner").order_by("enrolled_at", "id")
-    return list(
-        Team.objects.filter(cohort=cohort)
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("name", "id")[:PAGE_SIZE]
+@dataclass(frozen=True)
+class PersonRow:
+    """A learner as a facilitator's page names them: an enrolment's id, the person's display
+    name and email (`display_name|default:email`)."""
+
+    pk: UUID
+    display_name: str
+    email: str
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """A team of a cohort's teams page, with its members in the order they enrolled."""
+
+    pk: UUID
+    name: str
+    members: list[PersonRow] = field(default_factory=list)
+
+
+def _teams_with_members(cohort_id: UUID) -> QuerySet[Team, tuple[Any, ...]]:
+    """The first PAGE_SIZE teams of the cohort by name, joined with their members (a team
+    without any gives one row with no member): the query of `teams_of`."""
+    page = Team.objects.filter(cohort_id=cohort_id).order_by("name", "id").values("pk")
+    return (
+        Team.objects.filter(pk__in=page[:PAGE_SIZE])
+        .order_by("name", "id", "members__enrolled_at", "members__id")
+        .values_list(
+            "id", "name", "members__id", "members__learner__display_name", "members__learner__email"
+        )
     )
 
 
-def learners_without_team(cohort: Cohort) -> list[Enrolment]:
-    """Enrolments of the cohort in no team yet, oldest first, for placing them."""
-    return list(
-        Enrolment.objects.filter(cohort=cohort, team__isnull=True)
-        .select_related("learner")
-        .order_by("enrolled_at", "id")[:PAGE_SIZE]
+_TEAMS_WITH_MEMBERS = PreparedRows(
+    Team,
+    _teams_with_members,
+    fields=(Team._meta.get_field("cohort"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def teams_of(cohort: Cohort) -> list[TeamRow]:
+    """The cohort's first PAGE_SIZE teams by name, each with its members (and their names),
+    oldest first: one query, prepared (ADR 0050)."""
+    teams: list[TeamRow] = []
+    for team_id, name, member_id, display_name, email in _TEAMS_WITH_MEMBERS(cohort.pk):
+        if not teams or teams[-1].pk != team_id:
+            teams.append(TeamRow(pk=team_id, name=name))
+        if member_id is not None:
+            teams[-1].members.append(PersonRow(member_id, display_name, email))
+    return teams
+
+
+def _learners_without_team(cohort_id: UUID) -> QuerySet[Enrolment, tuple[Any, ...]]:
+    return (
+        Enrolment.objects.filter(cohort_id=cohort_id, team__isnull=True)
+        .order_by("enrolled_at", "id")
+        .values_list("id", "learner__display_name", "learner__email")[:PAGE_SIZE]
     )
 
 
-def teams_visible_to(user: User) -> QuerySet[Team]:
-    """Teams the person is a member of, and the teams of the cohorts they facilitate (while
-    they hold `learning.teach`); each with `is_member` and `is_facilitator`."""
-    is_member = Exists(Enrolment.objects.filter(team=OuterRef("pk"), learner_id=user.pk))
+_LEARNERS_WITHOUT_TEAM = PreparedRows(
+    Enrolment,
+    _learners_without_team,
+    fields=(Enrolment._meta.get_field("cohort"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def learners_without_team(cohort: Cohort) -> list[PersonRow]:
+    """Enrolments of the cohort in no team yet, oldest first, for placing them: one query,
+    prepared."""
+    return [PersonRow(*row) for row in _LEARNERS_WITHOUT_TEAM(cohort.pk)]
+
+
+def _teams_visible(user_id: UUID, *, teaches: bool) -> QuerySet[Team]:
+    """`teams_visible_to` for the person with this id, who holds `learning.teach` or not."""
+    is_member = Exists(Enrolment.objects.filter(team=OuterRef("pk"), learner_id=user_id))
     is_facilitator: Exists | Value = Value(False)
     visible = Q(is_member=True)
-    if rules.can_teach(user):
+    if teaches:
         is_facilitator = Exists(
             Cohort.facilitators.through.objects.filter(
-                cohort_id=OuterRef("cohort_id"), user_id=user.pk
+                cohort_id=OuterRef("cohort_id"), user_id=user_id
             )
         )
         visible |= Q(is_facilitator=True)
@@ -437,10 +606,41 @@ def teams_visible_to(user: User) -> QuerySet[Team]:
     )
 
 
+def teams_visible_to(user: User) -> QuerySet[Team]:
+    """Teams the person is a member of, and the teams of the cohorts they facilitate (while
+    they hold `learning.teach`); each with `is_member` and `is_facilitator`."""
+    return _teams_visible(user.pk, teaches=rules.can_teach(user))
+
+
+_USER_ID = User._meta.pk
+_TEAM_ID = Team._meta.pk
+#: `teams_visible_to(user)` narrowed to one team, for a person who teaches and for one who
+#: does not: compiled once per connection (ADR 0050).
+_VISIBLE_TEAM = {
+    teaches: Prepared(
+        Team,
+        lambda user_id, team_id, teaches=teaches: _teams_visible(user_id, teaches=teaches).filter(
+            pk=team_id
+        ),
+        fields=(_USER_ID, _TEAM_ID),
+        samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+    )
+    for teaches in (False, True)
+}
+
+
+def _visible_team(user: User, team_id: UUID) -> Team:
+    """The team, if the person sees it (`teams_visible_to`); 404 otherwise."""
+    found = _VISIBLE_TEAM[rules.can_teach(user)](user.pk, team_id)
+    if not found:
+        raise Http404
+    return found[0]
+
+
 def get_team_for_user(user: User, team_id: UUID, *, for_write: bool = False) -> Team:
     """404 for anybody but the team's members and its cohort's facilitators; `for_write`
     (writing the team's answers) is for members only: 403 for the facilitators."""
-    team = get_object_or_404(teams_visible_to(user), pk=team_id)
+    team = _visible_team(user, team_id)
     if for_write and not team.is_member:  # type: ignore[attr-defined]
         raise PermissionDenied
     return team
@@ -449,7 +649,7 @@ def get_team_for_user(user: User, team_id: UUID, *, for_write: bool = False) -> 
 def get_team_to_manage(user: User, team_id: UUID) -> Team:
     """A team to rename or delete: its cohort's facilitators only. 403 for its members (they
     see the team, but facilitators decide on it), 404 for anybody else."""
-    team = get_object_or_404(teams_visible_to(user), pk=team_id)
+    team = _visible_team(user, team_id)
     if not team.is_facilitator:  # type: ignore[attr-defined]
         raise PermissionDenied
     return team
@@ -468,30 +668,78 @@ def get_group_work(team: Team, question_id: UUID) -> Question:
     return get_object_or_404(questions, pk=question_id)
 
 
-def team_members(team: Team) -> list[Enrolment]:
-    """The team's enrolments with their people, oldest first (names only reach the page)."""
-    return list(
-        Enrolment.objects.filter(team=team)
+def _team_members(team_id: UUID) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(team=team_id)
         .select_related("learner")
         .only("id", "team_id", "enrolled_at", "learner__id", "learner__display_name")
         .order_by("enrolled_at", "id")
     )
 
 
-def group_work_of(course_id: UUID) -> list[Question]:
-    """The course's group-work questions, in course order, each with its lesson."""
-    return list(
+_TEAM_MEMBERS = Prepared(
+    Enrolment,
+    _team_members,
+    fields=(Enrolment._meta.get_field("team"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def team_members(team: Team) -> list[Enrolment]:
+    """The team's enrolments with their people, oldest first (names only reach the page):
+    prepared."""
+    return _TEAM_MEMBERS(team.pk)
+
+
+def _group_work_of(course_id: UUID) -> QuerySet[Question]:
+    return (
         Question.objects.filter(lesson__course_id=course_id, is_group_work=True)
         .select_related("lesson")
         .order_by("lesson__position", "position")
     )
 
 
+_GROUP_WORK_OF = Prepared(
+    Question,
+    _group_work_of,
+    fields=(Lesson._meta.get_field("course"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def group_work_of(course_id: UUID) -> list[Question]:
+    """The course's group-work questions, in course order, each with its lesson: prepared."""
+    return _GROUP_WORK_OF(course_id)
+
+
+#: What the team's page shows of who wrote an answer last: their display name.
+_TEAM_ANSWER_FIELDS = (
+    *(f.name for f in TeamAnswer._meta.concrete_fields),
+    "written_by__id",
+    "written_by__display_name",
+)
+
+
+def _team_answers(team_id: UUID) -> QuerySet[TeamAnswer]:
+    return (
+        TeamAnswer.objects.filter(team=team_id)
+        .select_related("written_by")
+        .only(*_TEAM_ANSWER_FIELDS)
+    )
+
+
+_TEAM_ANSWERS = Prepared(
+    TeamAnswer,
+    _team_answers,
+    fields=(TeamAnswer._meta.get_field("team"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
 def team_answers(team: Team) -> dict[UUID, TeamAnswer]:
-    """The team's answers by question id, each with the member who wrote it last (the text is
-    Tier 1: reading it is logged)."""
-    answers = TeamAnswer.objects.filter(team=team).select_related("written_by")
-    return {answer.question_id: answer for answer in answers}
+    """The team's answers by question id, each with the member who wrote it last (their
+    display name only; the text is Tier 1: reading it is logged): prepared."""
+    return {answer.question_id: answer for answer in _TEAM_ANSWERS(team.pk)}
 
 
 def pending_team_answers(cohort: Cohort) -> list[TeamAnswer]:

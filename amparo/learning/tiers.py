@@ -46,6 +46,8 @@ TIERS: AppTiers = {
         "kind": PUBLIC,
         "title": PUBLIC,
         "body": PUBLIC,
+        "body_html": PUBLIC,
+        "body_html_by": PUBLIC,
         "level": PUBLIC,
         "estimated_minutes": PUBLIC,
     },
@@ -162,11 +164,15 @@ FREE_TEXT_ALLOWED: dict[str, str] = {
             "learning.Lesson.key",
             "learning.Lesson.title",
             "learning.Lesson.body",
+            "learning.Lesson.body_html",
             "learning.Question.prompt",
             "learning.Question.explanation",
             "learning.Choice.text",
         ),
         _PUBLISHED,
+    ),
+    "learning.Lesson.body_html_by": (
+        "The sha256 (hex) of learning/markup.py's source, written by Lesson.save, never typed."
     ),
     "learning.Cohort.name": (
         "The name of a course edition (e.g. 'Spanish edition, March 2026'), set by a trainer; "

@@ -192,9 +192,9 @@ def test_cohort_teams_page(client, trainer, rows, django_assert_num_queries):
     url = reverse("learning:cohort-teams", args=[cohort.pk])
     _signed_in(client, trainer, url)
 
-    # session, person; the cohort; the teams; their members with their people; the learners
-    # in no team
-    with django_assert_num_queries(6):
+    # session, person; the cohort; the teams with their members and their people (one
+    # query); the learners in no team
+    with django_assert_num_queries(5):
         response = client.get(url)
 
     assert (len(response.context["teams"]), len(response.context["unplaced"])) == (rows, rows)

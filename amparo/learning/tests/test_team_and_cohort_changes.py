@@ -476,7 +476,7 @@ def test_the_delete_page_lists_the_members_and_the_deletion_says_how_many_moved(
     assert "The team “Team 1” was deleted. Its 1 member is in no team now." in (
         response.content.decode()
     )
-    assert [e.learner.display_name for e in response.context["unplaced"]] == ["Lea"]
+    assert [e.display_name for e in response.context["unplaced"]] == ["Lea"]
 
 
 def test_the_delete_page_of_a_team_with_answers_says_why_it_is_kept_and_offers_no_button(world):

@@ -463,7 +463,7 @@ def test_the_teams_page_places_learners_and_takes_them_out(client, world):
     in_team = Enrolment.objects.get(pk=enrolment.pk).team
     client.post(url, {"enrolments": [str(enrolment.pk)], "team": ""})
 
-    assert [e.learner for e in page.context["unplaced"]] == [nell]
+    assert [e.pk for e in page.context["unplaced"]] == [enrolment.pk]
     assert placed["Location"] == reverse("learning:cohort-teams", args=[world.cohort.pk])
     assert (in_team, Enrolment.objects.get(pk=enrolment.pk).team) == (world.team, None)
 

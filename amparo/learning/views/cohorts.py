@@ -278,7 +278,7 @@ def _facilitators_page(
     cohort = queries.get_cohort_for_user(user, cohort_id)
     is_lead = rules.can_manage_facilitators(user, cohort)
     if is_lead and form is None:
-        form = CoFacilitatorForm(candidates=list(queries.co_facilitator_candidates(user, cohort)))
+        form = CoFacilitatorForm(candidates=queries.co_facilitators_to_add(user, cohort))
     context = {
         "cohort": cohort,
         "facilitators": queries.facilitators_of(cohort),
@@ -296,7 +296,7 @@ def cohort_facilitators(request: HttpRequest, cohort_id: UUID) -> HttpResponse:
     if request.method != "POST":
         return _facilitators_page(request, user, cohort_id)
     cohort = queries.get_cohort_for_user(user, cohort_id, for_write=True)
-    candidates = list(queries.co_facilitator_candidates(user, cohort))
+    candidates = queries.co_facilitators_to_add(user, cohort)
     form = CoFacilitatorForm(request.POST, candidates=candidates)
     if form.is_valid():
         person = form.chosen()

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from amparo.core.pages import user_of
 from amparo.learning import queries, services
 from amparo.learning.forms import QuizForm
-from amparo.learning.markup import render as markdown
 from amparo.learning.models import Answer, Enrolment, Lesson
 
 
@@ -74,7 +73,7 @@ def _lesson_context(
     context: dict[str, Any] = {
         "lesson": lesson,
         "course": lesson.course,
-        "body": markdown(lesson.body),
+        "body": lesson.html(),
         "is_done": sequence[index].is_done,  # type: ignore[attr-defined]
         "number": index + 1,
         "total": len(sequence),

@@ -10,15 +10,18 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
+from amparo.core.csrf import csrf_input
 from amparo.core.locking import EditConflict
 from amparo.core.pages import rebound, user_of
-from amparo.learning import queries, services
+from amparo.core.reversing import reverse
+from amparo.learning import queries, rows, services
 from amparo.learning.enums import ReviewState
 from amparo.learning.forms import (
     DeleteForm,
@@ -40,12 +43,25 @@ def _teams_page(
     placement_form: PlacementForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    teams = queries.teams_of(cohort)
+    unplaced = queries.learners_without_team(cohort)
+    # One token for every form of the page: the rows' (written in Python) and the template's
+    # `{% csrf_token %}`, which reads it from the context.
+    token = get_token(request)
+    placement_url = reverse("learning:team-placement", args=[cohort.pk])
     context = {
         "cohort": cohort,
-        "teams": queries.teams_of(cohort),
-        "unplaced": queries.learners_without_team(cohort),
+        "teams": teams,
+        "team_sections": rows.team_sections(
+            teams, placement_url=placement_url, csrf=csrf_input(token)
+        ),
+        "team_options": rows.team_options(teams) if unplaced else "",
+        "unplaced": unplaced,
+        "learner_boxes": rows.learner_boxes(unplaced) if teams else "",
+        "learner_items": "" if teams else rows.learner_items(unplaced),
         "team_form": team_form or TeamForm(),
         "placement_form": placement_form,
+        "csrf_token": token,
     }
     return render(request, "learning/cohort_teams.html", context, status=status)
 
