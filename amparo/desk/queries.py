@@ -30,6 +30,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -405,15 +406,56 @@ def get_accompaniment_for_user(
     return accompaniment
 
 
+def _referral_for(  # noqa: PLR0917 -- Prepared passes its arguments by position
+    user_id: Any,
+    view: Collection[Any],
+    assign: Collection[Any],
+    risk_staff: Collection[Any],
+    risk_collectives: Collection[Any],
+    referral_id: Any,
+) -> QuerySet[Referral]:
+    """`get_referral_for_user`'s query from the person's ids (`rules.desk_reach_of`,
+    `_risk_reach_of`): `_with_levels` with the level read as `_current_level_for` reads it."""
+    level = _current_level_for(user_id, risk_staff, risk_collectives, OuterRef("case__defender_id"))
+    return (
+        Referral.objects.filter(
+            rules.cases_visible_q_for(user_id, view, assign, "case__"), pk=referral_id
+        )
+        .annotate(current_amparo_level=level)
+        .select_related("amparo_analysis_at_study", "fund", "overridden_by")
+        .select_related("case", "case__defender")
+    )
+
+
+#: One referral with its case, defender, fund and levels, compiled once per connection and
+#: reach shape (ADR 0050): building this query took most of a referral page's time.
+_REFERRAL = Prepared(
+    Referral,
+    _referral_for,
+    fields=(
+        CaseOfficer._meta.get_field("user"),
+        Case._meta.get_field("organisation"),
+        Case._meta.get_field("organisation"),
+        Defender._meta.get_field("organisation"),
+        Defender._meta.get_field("collective_organisation"),
+        Referral._meta.pk,
+    ),
+    samples=(
+        (UUID(int=1), (), (), (), (), UUID(int=5)),
+        (UUID(int=2), (), (), (), (), UUID(int=6)),
+    ),
+)
+
+
 def get_referral_for_user(
     user: User | AnonymousUser, referral_id: UUID, *, for_write: bool = False
 ) -> Referral:
-    referral = get_object_or_404(
-        _with_levels(
-            Referral.objects.filter(rules.cases_visible_q(user, "case__")), user
-        ).select_related("case", "case__defender"),
-        pk=referral_id,
-    )
+    if not user.is_authenticated:
+        raise Http404
+    found = _REFERRAL(*rules.desk_reach_of(user), *_risk_reach_of(user), referral_id)
+    if not found:
+        raise Http404
+    referral = found[0]
     if for_write and not rules.can_edit_case(user, referral.case):
         raise PermissionDenied
     return referral
