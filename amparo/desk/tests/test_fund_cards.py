@@ -78,3 +78,14 @@ def test_no_fund_says_so(client, desk_lead):
     html = client.get(reverse("desk:fund-list")).content.decode()
     assert '<ul class="cards">' not in html
     assert "No fund yet." in html
+
+
+def test_the_prepared_fund_list_is_the_querysets(
+    funds, other_organisation, desk_lead, desk_officer, outsider
+):
+    make_fund(other_organisation, name="Theirs")
+    for person in (desk_lead, desk_officer, outsider):
+        expected = list(queries.funds_visible_to(person)[: queries.FUND_LIST_LIMIT])
+        assert [f.pk for f in queries.fund_list_for(person)] == [f.pk for f in expected]
+    assert len(queries.fund_list_for(desk_lead)) == 3
+    assert {f.organisation_id for f in queries.fund_list_for(outsider)} <= {other_organisation.pk}

@@ -25,9 +25,6 @@ from amparo.desk.models import GrantFund
 from amparo.desk.rows import fund_cards
 from amparo.desk.views.common import desk_staff
 
-#: A desk keeps a handful of funds; the page lists them all up to this many.
-LIST_LIMIT = 100
-
 
 @require_GET
 def fund_list(request: HttpRequest) -> HttpResponse:
@@ -35,7 +32,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     desk_staff(user)
     lead_of = rules.desk_organisations(user, Perm.DESK_ASSIGN)
-    funds = list(queries.funds_visible_to(user)[:LIST_LIMIT])
+    funds = queries.fund_list_for(user)
     context = {"funds": funds, "fund_cards": fund_cards(funds, lead_of), "lead_of": lead_of}
     return render(request, "desk/fund_list.html", context)
 
