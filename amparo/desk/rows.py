@@ -62,6 +62,19 @@ def case_rows(cases: Iterable[Case]) -> SafeString:
     return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
 
 
+def filter_options(choices: Iterable[tuple[str, Any]], chosen: str) -> SafeString:
+    """A filter's `<option>`s after its "any" option, the chosen one selected, as the case
+    list's `{% for value, label in choices %}` wrote them (labels translated once per process
+    and language, `html_value`)."""
+    return mark_safe(  # noqa: S308 # every value is escaped
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{html_value(label)}</option>"
+            for value, label in choices
+        )
+    )
+
+
 def fund_cards(funds: Iterable[GrantFund], lead_of: Collection[Any]) -> SafeString:
     """The fund list's cards (`<li>` per fund, inside the page's `<ul class="cards">`), as
     `desk/fund_list.html`'s loop wrote them: the fund's values escaped and localised as
