@@ -31,6 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -406,15 +407,56 @@ def get_accompaniment_for_user(
     return accompaniment
 
 
+def _referral_for(  # noqa: PLR0917 -- Prepared passes its arguments by position
+    user_id: Any,
+    view: Collection[Any],
+    assign: Collection[Any],
+    risk_staff: Collection[Any],
+    risk_collectives: Collection[Any],
+    referral_id: Any,
+) -> QuerySet[Referral]:
+    """`get_referral_for_user`'s query from the person's ids (`rules.desk_reach_of`,
+    `_risk_reach_of`): `_with_levels` with the level read as `_current_level_for` reads it."""
+    level = _current_level_for(user_id, risk_staff, risk_collectives, OuterRef("case__defender_id"))
+    return (
+        Referral.objects.filter(
+            rules.cases_visible_q_for(user_id, view, assign, "case__"), pk=referral_id
+        )
+        .annotate(current_amparo_level=level)
+        .select_related("amparo_analysis_at_study", "fund", "overridden_by")
+        .select_related("case", "case__defender")
+    )
+
+
+#: One referral with its case, defender, fund and levels, compiled once per connection and
+#: reach shape (ADR 0050): building this query took most of a referral page's time.
+_REFERRAL = Prepared(
+    Referral,
+    _referral_for,
+    fields=(
+        CaseOfficer._meta.get_field("user"),
+        Case._meta.get_field("organisation"),
+        Case._meta.get_field("organisation"),
+        Defender._meta.get_field("organisation"),
+        Defender._meta.get_field("collective_organisation"),
+        Referral._meta.pk,
+    ),
+    samples=(
+        (UUID(int=1), (), (), (), (), UUID(int=5)),
+        (UUID(int=2), (), (), (), (), UUID(int=6)),
+    ),
+)
+
+
 def get_referral_for_user(
     user: User | AnonymousUser, referral_id: UUID, *, for_write: bool = False
 ) -> Referral:
-    referral = get_object_or_404(
-        _with_levels(
-            Referral.objects.filter(rules.cases_visible_q(user, "case__")), user
-        ).select_related("case", "case__defender"),
-        pk=referral_id,
-    )
+    if not user.is_authenticated:
+        raise Http404
+    found = _REFERRAL(*rules.desk_reach_of(user), *_risk_reach_of(user), referral_id)
+    if not found:
+        raise Http404
+    referral = found[0]
     if for_write and not rules.can_edit_case(user, referral.case):
         raise PermissionDenied
     return referral
@@ -433,10 +475,31 @@ def require_visible_case(user: User | AnonymousUser, case_id: UUID) -> None:
 def funds_visible_to(user: User | AnonymousUser) -> QuerySet[GrantFund]:
     """The funds of the desks the person works on: their staff see the rules, their lead
     keeps them."""
-    organisations = rules.desk_organisations(user, Perm.DESK_VIEW)
+    return _funds_in(rules.desk_organisations(user, Perm.DESK_VIEW))
+
+
+def _funds_in(organisations: Collection[Any]) -> QuerySet[GrantFund]:
+    """`funds_visible_to` from the ids of the person's desks."""
     return GrantFund.objects.filter(organisation_id__in=organisations).order_by(
         "-is_active", "-created_at", "-id"
     )
+
+
+#: A desk keeps a handful of funds; the fund list shows them all up to this many.
+FUND_LIST_LIMIT = 100
+
+#: The fund list's query, compiled once per connection and number of desks (ADR 0050).
+_FUND_LIST = Prepared(
+    GrantFund,
+    lambda organisations: _funds_in(organisations)[:FUND_LIST_LIMIT],
+    fields=(GrantFund._meta.get_field("organisation"),),
+    samples=(((),), ((),)),
+)
+
+
+def fund_list_for(user: User | AnonymousUser) -> list[GrantFund]:
+    """The first FUND_LIST_LIMIT of `funds_visible_to(user)`, prepared."""
+    return _FUND_LIST(rules.desk_organisations(user, Perm.DESK_VIEW))
 
 
 def get_fund_for_user(

@@ -9,16 +9,19 @@ stays in `desk/case_list.html` (ADR 0062).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from html import escape
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
+from amparo.core.rendering import html_value
 from amparo.core.reversing import linker
-from amparo.desk.models import Case
+from amparo.desk.enums import GrantCategory
+from amparo.desk.models import Case, GrantFund
 
 
 def case_rows(cases: Iterable[Case]) -> SafeString:
@@ -55,5 +58,62 @@ def case_rows(cases: Iterable[Case]) -> SafeString:
             f'<td data-label="{label_officers}">{officers or "—"}</td>'
             f'<td data-label="{label_opened}">{short_date(case.opened_on)}</td>'
             "</tr>\n"
+        )
+    return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
+
+
+def filter_options(choices: Iterable[tuple[str, Any]], chosen: str) -> SafeString:
+    """A filter's `<option>`s after its "any" option, the chosen one selected, as the case
+    list's `{% for value, label in choices %}` wrote them (labels translated once per process
+    and language, `html_value`)."""
+    return mark_safe(  # noqa: S308 # every value is escaped
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{html_value(label)}</option>"
+            for value, label in choices
+        )
+    )
+
+
+def fund_cards(funds: Iterable[GrantFund], lead_of: Collection[Any]) -> SafeString:
+    """The fund list's cards (`<li>` per fund, inside the page's `<ul class="cards">`), as
+    `desk/fund_list.html`'s loop wrote them: the fund's values escaped and localised as
+    `{{ }}` did; the page's own texts translated once per page and, as `{% translate %}`
+    printed them, not escaped again (they are the catalogue's, not anybody's input)."""
+    retired, covers, maximum, no_maximum = (
+        gettext("retired"),
+        gettext("Covers"),
+        gettext("Maximum amount"),
+        gettext("No maximum"),
+    )
+    grants, no_limit = gettext("Grants per defender in twelve months"), gettext("No limit")
+    analysis, consent = (
+        gettext("Needs a current risk analysis"),
+        gettext("Needs consent to share with partner organisations"),
+    )
+    yes, no, edit = gettext("Yes"), gettext("No"), gettext("Edit")
+    categories = {code: escape(str(label)) for code, label in GrantCategory.choices}
+    link = linker("desk:fund-edit")
+    written = []
+    for fund in funds:
+        covered = ", ".join(categories.get(code) or escape(str(code)) for code in fund.categories)
+        amount = (
+            f"{html_value(fund.max_amount)} {html_value(fund.currency)}"
+            if fund.max_amount
+            else no_maximum
+        )
+        per_year = html_value(fund.max_grants_per_year) if fund.max_grants_per_year else no_limit
+        editing = f'<a href="{link(fund.pk)}">{edit}</a>' if fund.organisation_id in lead_of else ""
+        written.append(
+            f"\n  <li><strong>{html_value(fund.name)}</strong>"
+            f"{'' if fund.is_active else f' · {retired}'}\n"
+            '    <dl class="facts">\n'
+            f"      <dt>{covers}</dt><dd>{covered}</dd>\n"
+            f"      <dt>{maximum}</dt><dd>{amount}</dd>\n"
+            f"      <dt>{grants}</dt><dd>{per_year}</dd>\n"
+            f"      <dt>{analysis}</dt><dd>{yes if fund.requires_current_analysis else no}</dd>\n"
+            f"      <dt>{consent}</dt><dd>{yes if fund.requires_partner_consent else no}</dd>\n"
+            "    </dl>\n"
+            f"    {editing}</li>\n"
         )
     return mark_safe("".join(written))  # noqa: S308 # every value above is escaped

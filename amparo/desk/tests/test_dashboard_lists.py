@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from amparo.accounts.enums import Role
@@ -131,3 +133,43 @@ def test_the_counts_follow_every_committed_case_write(
     with django_capture_on_commit_callbacks(execute=True), audit_context(actor=None):
         queries.Case.objects.get(pk=case.pk).delete()
     assert queries.open_by_priority(desk_officer) == counted() == before
+
+
+def _referral_as_queryset(person, referral_id):
+    """get_referral_for_user before it was prepared: the queryset path."""
+    return get_object_or_404(
+        queries._with_levels(
+            queries.Referral.objects.filter(queries.rules.cases_visible_q(person, "case__")),
+            person,
+        ).select_related("case", "case__defender"),
+        pk=referral_id,
+    )
+
+
+def test_the_prepared_referral_is_the_querysets(desk, desk_officer, desk_lead, outsider):
+    """Every referral of both offices, for people of each office and none: the same row, the
+    same level beside it, the same related rows, and 404 where the queryset gives none."""
+    referrals = list(queries.Referral.objects.all())
+    assert len(referrals) == 12
+    seen = 0
+    for person in (desk_officer, desk_lead, outsider):
+        for referral in referrals:
+            try:
+                expected = _referral_as_queryset(person, referral.pk)
+            except Http404:
+                with pytest.raises(Http404):
+                    queries.get_referral_for_user(person, referral.pk)
+                continue
+            seen += 1
+            got = queries.get_referral_for_user(person, referral.pk)
+            assert got.pk == expected.pk
+            assert got.current_amparo_level == expected.current_amparo_level
+            assert got.risk_divergence == expected.risk_divergence
+            assert got.case == expected.case
+            assert got.case.defender == expected.case.defender
+            assert got.fund_id == expected.fund_id
+            assert got.amparo_analysis_at_study == expected.amparo_analysis_at_study
+            assert got.mechanism_level == expected.mechanism_level
+    assert seen >= 12  # each office's referrals, by its own people
+    with pytest.raises(Http404):
+        queries.get_referral_for_user(desk_officer, queries.UUID(int=99))

@@ -78,3 +78,37 @@ def test_a_case_without_officers_shows_a_dash(client, organisation, desk_officer
     cells = dict(_cells(client.get(reverse("desk:case-list")).content.decode()))
 
     assert cells["Officers"] == "—"
+
+
+#: The case list's filter loops before they were written in Python.
+FORMER_OPTIONS = (
+    '{% for value, label in choices %}<option value="{{ value }}"{% if value == chosen %} '
+    "selected{% endif %}>{{ label }}</option>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "ar"])
+def test_the_filter_options_are_the_former_loops(language):
+    from django.template import Context, Template
+
+    from amparo.desk.enums import CaseState, Priority
+    from amparo.desk.rows import filter_options
+
+    hostile = [("a&b", 'Label <b>"x"</b>'), *CaseState.choices]
+    with translation.override(language):
+        for choices in (CaseState.choices, Priority.choices, hostile):
+            for chosen in ["", "nothing", *(value for value, _label in choices)]:
+                former = Template(FORMER_OPTIONS).render(
+                    Context({"choices": choices, "chosen": chosen})
+                )
+                assert filter_options(choices, chosen) == former
+    assert "<b>" not in filter_options(hostile, "")
+
+
+def test_the_page_selects_the_filters_it_was_given(client, organisation, desk_officer):
+    login_fresh(client, desk_officer)
+    html = client.get(reverse("desk:case-list") + "?state=screening&priority=high").content.decode()
+    form = html.split('<form class="inline"', 1)[1].split("</form>", 1)[0]
+    assert form.count(" selected>") == 2
+    assert '<option value="screening" selected>' in form
+    assert '<option value="high" selected>High</option>' in html

@@ -22,10 +22,8 @@ from amparo.desk import queries, rules, services
 from amparo.desk.enums import Currency, GrantCategory
 from amparo.desk.forms import GrantFundForm
 from amparo.desk.models import GrantFund
+from amparo.desk.rows import fund_cards
 from amparo.desk.views.common import desk_staff
-
-#: A desk keeps a handful of funds; the page lists them all up to this many.
-LIST_LIMIT = 100
 
 
 @require_GET
@@ -34,10 +32,8 @@ def fund_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     desk_staff(user)
     lead_of = rules.desk_organisations(user, Perm.DESK_ASSIGN)
-    context = {
-        "funds": list(queries.funds_visible_to(user)[:LIST_LIMIT]),
-        "lead_of": lead_of,
-    }
+    funds = queries.fund_list_for(user)
+    context = {"funds": funds, "fund_cards": fund_cards(funds, lead_of), "lead_of": lead_of}
     return render(request, "desk/fund_list.html", context)
 
 

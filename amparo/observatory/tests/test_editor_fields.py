@@ -257,3 +257,54 @@ def test_the_country_field_is_the_countries_in_each_language():
             )
             assert str(field) == expected
             assert '<option value="CO" selected>' in str(field)
+
+
+def test_labels_and_hints_are_the_request_languages_whatever_was_asked_before():
+    """The editor's labels and hints are translated once per language and kept: each request
+    still gets its own language's, as the lazy texts gave them."""
+    from amparo.observatory import editor_forms
+
+    def labels() -> list[tuple[str, str, Any, Any]]:
+        """(form class, field, label, hint) of the editor's form and of its formsets' rows."""
+        editor = InstrumentEditor(content=CONTENT, creating=False, own_key="co-law")
+        forms_ = [editor.form, *(f for s in editor.formsets for f in s.forms)]
+        return [
+            (type(f).__name__, name, f.fields[name].label, f.fields[name].help_text)
+            for f in forms_
+            for name in f.fields
+        ]
+
+    def lazily(language: str) -> list[tuple[str, str, str, str]]:
+        """What the fields' own (lazy) labels and hints read in `language`."""
+        classes = [
+            editor_forms.InstrumentForm,
+            editor_forms.SourceForm,
+            editor_forms.DocumentForm,
+            editor_forms.RelationForm,
+        ]
+        with translation.override(language):
+            return [
+                (form.__name__, name, str(field.label), str(field.help_text))
+                for form in classes
+                for name, field in form.base_fields.items()
+                if name != "key"
+            ]
+
+    seen = {}
+    for language in ("es", "en", "es", "th", "en"):
+        with translation.override(language):
+            got = labels()
+            assert all(label is None or type(label) is str for _f, _n, label, _h in got)
+            assert ("SourceForm", "DELETE") in {(form, name) for form, name, _l, _h in got}
+            by_name = {(form, name): (str(label), str(hint)) for form, name, label, hint in got}
+            assert by_name["SourceForm", "DELETE"][0] == translation.gettext("Delete")
+        for form, name, label, hint in lazily(language):
+            assert by_name[form, name] == (label, hint), (language, form, name)
+        seen.setdefault(language, got)
+        assert seen[language] == got
+    assert seen["es"] != seen["en"]
+    with translation.override("es"):
+        expected = gettext_lazy("Title in %(language)s") % {
+            "language": editor_forms.language_name("fr")
+        }
+        assert {n: lbl for _f, n, lbl, _h in labels()}["title_fr"] == str(expected)

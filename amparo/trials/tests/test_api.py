@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -163,3 +164,50 @@ def test_a_refused_body_answers_the_documented_422(api_client, trial, record, de
     kinds = documented["RefusalOut"]["properties"]["detail"]["anyOf"]
     assert sorted(kind["type"] for kind in kinds) == ["array", "string"]
     assert DetentionPeriod.objects.count() == 0
+
+
+def test_the_case_list_pages_are_the_records_as_the_detail_and_pk_page_give_them(  # noqa: PLR0917 -- fixtures
+    api_client, record, trial, foreign_trial, desk_officer, trial_observer
+):
+    """The list's rows are read as columns by prepared queries and constructed (no ninja
+    validation): every page, first and after a cursor, is pk_page over cases_visible_to as
+    ninja validated it, and every row is its case's detail, field for field."""
+    from amparo.api.paging import pk_page
+    from amparo.trials import queries
+    from amparo.trials.schemas import TrialCaseOut
+    from amparo.trials.tests.factories import make_case
+
+    for number in range(4):
+        make_case(
+            record,
+            desk_officer,
+            country=["CO", "MX", "GT", "HN"][number],
+            patterns=["meritless_charges", "distant_court"] if number % 2 else [],
+            court_type="military" if number == 2 else "ordinary",
+        )
+    for person in (desk_officer, trial_observer):
+        client = api_client(person)
+        after, seen = None, []
+        while True:
+            url = "/api/v1/trials/cases?limit=2" + (f"&after={after}" if after else "")
+            body = client.get(url).json()
+            expected = pk_page(queries.cases_visible_to(person), after and UUID(after), 2)
+            assert body["items"] == [
+                json.loads(TrialCaseOut.model_validate(case).model_dump_json())
+                for case in expected["items"]
+            ]
+            assert body["next_after"] == (
+                str(expected["next_after"]) if expected["next_after"] else None
+            )
+            seen += body["items"]
+            after = body["next_after"]
+            if after is None:
+                break
+        assert len(seen) == 5
+        assert str(foreign_trial.pk) not in {item["id"] for item in seen}
+        for item in seen:
+            detail = client.get(f"/api/v1/trials/cases/{item['id']}").json()
+            assert item == {name: detail[name] for name in item}
+    assert (
+        api_client(desk_officer).get("/api/v1/trials/cases?limit=50").json()["next_after"] is None
+    )
