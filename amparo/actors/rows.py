@@ -21,6 +21,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django.template.defaultfilters import linebreaksbr
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
@@ -275,45 +276,51 @@ class _PlaneTexts:
 _PLANE_TEXTS: dict[str | None, _PlaneTexts] = {}
 
 
+def _n(value: float) -> str:
+    """A coordinate as SVG reads it, in every language: `{{ value|unlocalize }}`. Localised,
+    a decimal comma (es, fr, pt, id) made `cx="123,4"`, which no browser draws."""
+    return escape(number_format(value, use_l10n=False))
+
+
 def _plane_texts() -> _PlaneTexts:
     language = get_language()
     texts = _PLANE_TEXTS.get(language)
     if texts is None:
         acceptance, deterrence = escape(gettext("Acceptance")), escape(gettext("Deterrence"))
-        top, bottom = html_value(plane.TOP), html_value(plane.BOTTOM)
-        left, right = html_value(plane.LEFT), html_value(plane.RIGHT)
+        top, bottom = _n(plane.TOP), _n(plane.BOTTOM)
+        left, right = _n(plane.LEFT), _n(plane.RIGHT)
         a_ticks, d_ticks = plane.acceptance_ticks(), plane.deterrence_ticks()
         xs, ys = (
-            [html_value(tick.at) for tick in a_ticks],
-            [html_value(tick.at) for tick in d_ticks],
+            [_n(tick.at) for tick in a_ticks],
+            [_n(tick.at) for tick in d_ticks],
         )
         lines = "".join(f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/>' for x in xs)
         lines += "\n    " + "".join(
             f'<line x1="{left}" y1="{y}" x2="{right}" y2="{y}"/>' for y in ys
         )
         labels = "".join(
-            f'<text x="{html_value(tick.at)}" y="{html_value(plane.BOTTOM + 16)}" '
+            f'<text x="{_n(tick.at)}" y="{_n(plane.BOTTOM + 16)}" '
             f'text-anchor="middle">{html_value(tick.label)}</text>'
             for tick in a_ticks
         )
         labels += "\n    " + "".join(
-            f'<text x="{html_value(plane.LEFT - 6)}" y="{html_value(tick.at)}" dy="4" '
+            f'<text x="{_n(plane.LEFT - 6)}" y="{_n(tick.at)}" dy="4" '
             f'text-anchor="end">{html_value(tick.label)}</text>'
             for tick in d_ticks
         )
-        middle_x = html_value((plane.LEFT + plane.RIGHT) / 2)
+        middle_x = _n((plane.LEFT + plane.RIGHT) / 2)
         axes = (
-            f'<rect x="{left}" y="{top}" width="{html_value(plane.RIGHT - plane.LEFT)}" '
-            f'height="{html_value(plane.BOTTOM - plane.TOP)}" fill="none" stroke="currentColor" '
+            f'<rect x="{left}" y="{top}" width="{_n(plane.RIGHT - plane.LEFT)}" '
+            f'height="{_n(plane.BOTTOM - plane.TOP)}" fill="none" stroke="currentColor" '
             'stroke-opacity="0.6"/>\n'
             '  <g stroke="currentColor" stroke-opacity="0.25" stroke-dasharray="4 4">\n'
             f"    {lines}\n"
             "  </g>\n"
             '  <g fill="currentColor" font-size="11">\n'
             f"    {labels}\n"
-            f'    <text x="{middle_x}" y="{html_value(plane.BOTTOM + 40)}" text-anchor="middle" '
+            f'    <text x="{middle_x}" y="{_n(plane.BOTTOM + 40)}" text-anchor="middle" '
             f'font-weight="bold">{acceptance} →</text>\n'
-            f'    <text x="{html_value(plane.LEFT - 6)}" y="{html_value(plane.TOP - 12)}" '
+            f'    <text x="{_n(plane.LEFT - 6)}" y="{_n(plane.TOP - 12)}" '
             f'text-anchor="end" font-weight="bold">{deterrence} ↑</text>\n'
             "  </g>"
         )
@@ -337,21 +344,18 @@ def plane_axes() -> SafeString:
 def _mark(point: Point, label_size: str) -> str:
     fill = escape(point.fill)
     if point.shape == "circle":
-        shape = (
-            f'<circle cx="{html_value(point.x)}" cy="{html_value(point.y)}" '
-            f'r="{html_value(point.r)}" fill="{fill}"/>'
-        )
+        shape = f'<circle cx="{_n(point.x)}" cy="{_n(point.y)}" r="{_n(point.r)}" fill="{fill}"/>'
     elif point.shape == "square":
-        side = html_value(point.side)
+        side = _n(point.side)
         shape = (
-            f'<rect x="{html_value(point.square_x)}" y="{html_value(point.square_y)}" '
+            f'<rect x="{_n(point.square_x)}" y="{_n(point.square_y)}" '
             f'width="{side}" height="{side}" fill="{fill}"/>'
         )
     else:
         shape = f'<polygon points="{escape(point.diamond)}" fill="{fill}"/>'
     return (
         f"{shape}\n"
-        f'    <text x="{html_value(point.label_x)}" y="{html_value(point.y)}" dy="4" '
+        f'    <text x="{_n(point.label_x)}" y="{_n(point.y)}" dy="4" '
         f'text-anchor="{escape(point.label_anchor)}" font-size="{label_size}" '
         f'fill="currentColor" stroke="none">{escape(point.label)}</text>'
     )
@@ -361,7 +365,7 @@ def plane_points(points: Iterable[Point]) -> SafeString:
     """A group for each placed actor: its title (name and position, for screen readers),
     its mark and its name."""
     t = _map_texts()
-    label_size = html_value(plane.LABEL_SIZE)
+    label_size = _n(plane.LABEL_SIZE)
     written = []
     for point in points:
         actor, position = point.actor, point.position

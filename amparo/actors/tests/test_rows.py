@@ -74,22 +74,22 @@ MAP_LOOPS = {
 }
 
 SPACE_LOOPS = {
-    "{{ plane_axes }}": """<rect x="{{ plane.left }}" y="{{ plane.top }}" width="{{ plane.frame_width }}" height="{{ plane.frame_height }}" fill="none" stroke="currentColor" stroke-opacity="0.6"/>
+    "{{ plane_axes }}": """{% load l10n %}<rect x="{{ plane.left|unlocalize }}" y="{{ plane.top|unlocalize }}" width="{{ plane.frame_width|unlocalize }}" height="{{ plane.frame_height|unlocalize }}" fill="none" stroke="currentColor" stroke-opacity="0.6"/>
   <g stroke="currentColor" stroke-opacity="0.25" stroke-dasharray="4 4">
-    {% for tick in acceptance_ticks %}<line x1="{{ tick.at }}" y1="{{ plane.top }}" x2="{{ tick.at }}" y2="{{ plane.bottom }}"/>{% endfor %}
-    {% for tick in deterrence_ticks %}<line x1="{{ plane.left }}" y1="{{ tick.at }}" x2="{{ plane.right }}" y2="{{ tick.at }}"/>{% endfor %}
+    {% for tick in acceptance_ticks %}<line x1="{{ tick.at|unlocalize }}" y1="{{ plane.top|unlocalize }}" x2="{{ tick.at|unlocalize }}" y2="{{ plane.bottom|unlocalize }}"/>{% endfor %}
+    {% for tick in deterrence_ticks %}<line x1="{{ plane.left|unlocalize }}" y1="{{ tick.at|unlocalize }}" x2="{{ plane.right|unlocalize }}" y2="{{ tick.at|unlocalize }}"/>{% endfor %}
   </g>
   <g fill="currentColor" font-size="11">
-    {% for tick in acceptance_ticks %}<text x="{{ tick.at }}" y="{{ plane.bottom|add:"16" }}" text-anchor="middle">{{ tick.label }}</text>{% endfor %}
-    {% for tick in deterrence_ticks %}<text x="{{ plane.left|add:"-6" }}" y="{{ tick.at }}" dy="4" text-anchor="end">{{ tick.label }}</text>{% endfor %}
-    <text x="{{ plane.middle_x }}" y="{{ plane.bottom|add:"40" }}" text-anchor="middle" font-weight="bold">{% translate "Acceptance" %} →</text>
-    <text x="{{ plane.left|add:"-6" }}" y="{{ plane.top|add:"-12" }}" text-anchor="end" font-weight="bold">{% translate "Deterrence" %} ↑</text>
+    {% for tick in acceptance_ticks %}<text x="{{ tick.at|unlocalize }}" y="{{ plane.bottom|add:"16"|unlocalize }}" text-anchor="middle">{{ tick.label }}</text>{% endfor %}
+    {% for tick in deterrence_ticks %}<text x="{{ plane.left|add:"-6"|unlocalize }}" y="{{ tick.at|unlocalize }}" dy="4" text-anchor="end">{{ tick.label }}</text>{% endfor %}
+    <text x="{{ plane.middle_x|unlocalize }}" y="{{ plane.bottom|add:"40"|unlocalize }}" text-anchor="middle" font-weight="bold">{% translate "Acceptance" %} →</text>
+    <text x="{{ plane.left|add:"-6"|unlocalize }}" y="{{ plane.top|add:"-12"|unlocalize }}" text-anchor="end" font-weight="bold">{% translate "Deterrence" %} ↑</text>
   </g>""",  # noqa: E501 -- the template's own lines
-    "{{ plane_points }}": """{% for point in points %}
+    "{{ plane_points }}": """{% load l10n %}{% for point in points %}
   <g class="actor-point" data-actor="{{ point.actor.pk }}" data-acceptance="{{ point.position.acceptance }}" data-deterrence="{{ point.position.deterrence }}" stroke="currentColor" stroke-width="1.5">
     <title>{{ point.actor.name }}: {{ point.position.get_acceptance_display }}; {{ point.position.get_deterrence_display }}</title>
-    {% if point.shape == "circle" %}<circle cx="{{ point.x }}" cy="{{ point.y }}" r="{{ point.r }}" fill="{{ point.fill }}"/>{% elif point.shape == "square" %}<rect x="{{ point.square_x }}" y="{{ point.square_y }}" width="{{ point.side }}" height="{{ point.side }}" fill="{{ point.fill }}"/>{% else %}<polygon points="{{ point.diamond }}" fill="{{ point.fill }}"/>{% endif %}
-    <text x="{{ point.label_x }}" y="{{ point.y }}" dy="4" text-anchor="{{ point.label_anchor }}" font-size="{{ plane.label_size }}" fill="currentColor" stroke="none">{{ point.label }}</text>
+    {% if point.shape == "circle" %}<circle cx="{{ point.x|unlocalize }}" cy="{{ point.y|unlocalize }}" r="{{ point.r|unlocalize }}" fill="{{ point.fill }}"/>{% elif point.shape == "square" %}<rect x="{{ point.square_x|unlocalize }}" y="{{ point.square_y|unlocalize }}" width="{{ point.side|unlocalize }}" height="{{ point.side|unlocalize }}" fill="{{ point.fill }}"/>{% else %}<polygon points="{{ point.diamond }}" fill="{{ point.fill }}"/>{% endif %}
+    <text x="{{ point.label_x|unlocalize }}" y="{{ point.y|unlocalize }}" dy="4" text-anchor="{{ point.label_anchor }}" font-size="{{ plane.label_size|unlocalize }}" fill="currentColor" stroke="none">{{ point.label }}</text>
   </g>
   {% endfor %}""",  # noqa: E501 -- the template's own lines
     "{{ position_rows }}": """{% for point in points %}
@@ -258,6 +258,27 @@ def test_the_page_is_the_templates_in_other_languages(
     assert python.status_code == 200
     assert python["Content-Language"] == language
     assert _same_tokens(python.content) == _same_tokens(template.content)
+
+
+@pytest.mark.parametrize("language", ["es", "fr", "pt", "id"])
+def test_the_plane_is_drawn_with_plain_numbers_in_every_language(
+    client, hostile_subject, desk_officer, language
+):
+    """A decimal comma in an SVG coordinate (`cx="123,4"`) is not drawn: the languages that
+    write one get the same plain numbers as English."""
+    login_fresh(client, desk_officer)
+    url = reverse("actors:space-of-action", args=[hostile_subject.pk])
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    coordinates = re.findall(r' (?:c?[xy][12]?|r|width|height|points|font-size)="([^"]*)"', svg)
+    assert coordinates
+    assert not [c for c in coordinates if "," in c and " " not in c]
+    assert re.findall(r"<circle [^>]*>", svg) == re.findall(
+        r"<circle [^>]*>", english.split("<svg", 1)[1]
+    )
 
 
 @pytest.mark.parametrize("page", ["actors:actor-map", "actors:space-of-action"])
