@@ -26,7 +26,14 @@ from django.shortcuts import get_object_or_404
 from amparo.accounts.permissions import Perm
 from amparo.core.choices import translated_labels
 from amparo.core.paging import Page, page_from
-from amparo.core.pickers import SEARCH_WINDOW, Known, Picker, normalise_name, pick
+from amparo.core.pickers import (
+    PICKER_LIMIT,
+    SEARCH_WINDOW,
+    Known,
+    Picker,
+    matches,
+    normalise_name,
+)
 from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderCategory, DefenderShare
@@ -511,18 +518,24 @@ def victim_candidates(user: Person) -> QuerySet[Defender]:
     """Defenders this person may record acts against: those their desk keeps (a shared
     defender is read only), not archived. Newest first, the order of the defenders' list
     index, so a picker's first rows come from it without a sort."""
+    return _victim_candidates_in(organisations_with(user, Perm.INCIDENTS_EDIT))
+
+
+def _victim_candidates_in(organisation_ids: Collection[UUID]) -> QuerySet[Defender]:
     return (
-        Defender.objects.filter(organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT))
+        Defender.objects.filter(organisation_id__in=organisation_ids)
         .exclude(status=DefenderStatus.ARCHIVED)
         .order_by("-created_at", "-id")
     )
 
 
-def _known_victims(rows: QuerySet[Defender]) -> list[Known]:
-    return [
-        Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind)
-        for d in rows.only("id", "organisation_id", "kind", "pseudonym")
-    ]
+_VICTIM_COLUMNS = ("id", "organisation_id", "kind", "pseudonym")
+
+
+def _known_victims(rows: QuerySet[Defender] | list[Defender]) -> list[Known]:
+    if isinstance(rows, QuerySet):
+        rows = rows.only(*_VICTIM_COLUMNS)
+    return [Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind) for d in rows]
 
 
 def known_victims(user: Person, *, limit: int) -> list[Known]:
@@ -531,28 +544,106 @@ def known_victims(user: Person, *, limit: int) -> list[Known]:
 
 def perpetrator_candidates(user: Person) -> QuerySet[Perpetrator]:
     """Newest first: the index `incidents_perpetrator_recent` serves the order."""
-    return Perpetrator.objects.filter(
-        organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT)
-    ).order_by("-created_at", "-id")
+    return _perpetrator_candidates_in(organisations_with(user, Perm.INCIDENTS_EDIT))
 
 
-def _known_perpetrators(rows: QuerySet[Perpetrator]) -> list[Known]:
-    return [
-        Known(p.pk, p.name, p.code, p.organisation_id, p.kind)
-        for p in rows.only("id", "organisation_id", "kind", "name")
-    ]
+def _perpetrator_candidates_in(organisation_ids: Collection[UUID]) -> QuerySet[Perpetrator]:
+    return Perpetrator.objects.filter(organisation_id__in=organisation_ids).order_by(
+        "-created_at", "-id"
+    )
+
+
+_PERPETRATOR_COLUMNS = ("id", "organisation_id", "kind", "name")
+
+
+def _known_perpetrators(rows: QuerySet[Perpetrator] | list[Perpetrator]) -> list[Known]:
+    if isinstance(rows, QuerySet):
+        rows = rows.only(*_PERPETRATOR_COLUMNS)
+    return [Known(p.pk, p.name, p.code, p.organisation_id, p.kind) for p in rows]
 
 
 def known_perpetrators(user: Person, *, limit: int) -> list[Known]:
     return _known_perpetrators(perpetrator_candidates(user)[:limit])
 
 
+def _picker_rows(
+    candidates: QuerySet[Any], columns: tuple[str, ...], keep: Collection[UUID], window: int
+) -> QuerySet[Any]:
+    """`core.pickers.pick`'s query: the newest `window` candidates and the kept ones."""
+    return candidates.filter(
+        Q(pk__in=candidates.order_by(*PICK_ORDER).values("pk")[:window]) | Q(pk__in=keep)
+    ).only(*columns)
+
+
+#: `pick`'s default order, which both pickers use.
+PICK_ORDER = ("-created_at", "-id")
+
+
+def _prepared_picker(
+    model: type[Any], candidates_in: Any, columns: tuple[str, ...], window: int
+) -> Prepared[Any]:
+    """A picker's query compiled once per connection and shape (the number of organisations
+    and of kept records; ADR 0050), built by the same functions as its queryset."""
+    return Prepared(
+        model,
+        lambda organisation_ids, keep: _picker_rows(
+            candidates_in(organisation_ids), columns, keep, window
+        ),
+        fields=(model._meta.get_field("organisation"), model._meta.pk),
+        samples=(((), ()), ((), ())),
+    )
+
+
+#: Each picker's query, for a first page (PICKER_LIMIT) and for a search (SEARCH_WINDOW).
+_VICTIM_PICKS = {
+    window: _prepared_picker(Defender, _victim_candidates_in, _VICTIM_COLUMNS, window)
+    for window in (PICKER_LIMIT, SEARCH_WINDOW)
+}
+_PERPETRATOR_PICKS = {
+    window: _prepared_picker(Perpetrator, _perpetrator_candidates_in, _PERPETRATOR_COLUMNS, window)
+    for window in (PICKER_LIMIT, SEARCH_WINDOW)
+}
+
+
+def _picked(known: list[Known], *, search: str, keep: list[UUID]) -> Picker:
+    """What `core.pickers.pick` makes of its query's rows (`test_prepared_lookups` holds the
+    two pickers to it)."""
+    wanted = normalise_name(search)
+    kept = [k for k in known if k.id in keep]
+    others = [k for k in known if k.id not in keep]
+    if not wanted:
+        return Picker(options=kept + others[:PICKER_LIMIT])
+    found = [k for k in others if matches(k, wanted)]
+    return Picker(
+        options=kept + found[:PICKER_LIMIT],
+        search=search,
+        matched=len(found),
+        truncated=len(others) >= SEARCH_WINDOW,
+    )
+
+
+def _prepared_pick(
+    user: Person,
+    queries: dict[int, Prepared[Any]],
+    to_known: Any,
+    *,
+    search: str,
+    keep: Iterable[UUID],
+) -> Picker:
+    """`pick` over the person's candidates, from the prepared query."""
+    keep = list(dict.fromkeys(keep))
+    window = SEARCH_WINDOW if normalise_name(search) else PICKER_LIMIT
+    organisation_ids = sorted(organisations_with(user, Perm.INCIDENTS_EDIT))
+    rows = queries[window](organisation_ids, keep)
+    return _picked(to_known(rows), search=search, keep=keep)
+
+
 def victim_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
-    return pick(victim_candidates(user), _known_victims, search=search, keep=keep)
+    return _prepared_pick(user, _VICTIM_PICKS, _known_victims, search=search, keep=keep)
 
 
 def perpetrator_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
-    return pick(perpetrator_candidates(user), _known_perpetrators, search=search, keep=keep)
+    return _prepared_pick(user, _PERPETRATOR_PICKS, _known_perpetrators, search=search, keep=keep)
 
 
 def index_by_name(known: Iterable[Known]) -> dict[str, list[Known]]:

@@ -11,11 +11,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 
+from amparo.audit.services import audit_context
+from amparo.core.pickers import pick
+from amparo.defenders.enums import DefenderStatus
+from amparo.defenders.models import Defender
 from amparo.incidents import queries
 from amparo.incidents.benchdata import bulk_seed
 from amparo.incidents.enums import IncidentStatus
 from amparo.incidents.models import Incident
-from amparo.incidents.tests.factories import make_defender
+from amparo.incidents.tests.factories import make_defender, make_perpetrator
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +213,62 @@ def test_the_timeline_page_reads_what_the_queryset_reads(request, linked_registe
                 assert later.next_after == reference.next_after
     if persona in ("desk_officer", "defender"):
         assert any(found)
+
+
+# --- the entry form's pickers (victim_picker, perpetrator_picker), prepared per shape ---
+
+
+@pytest.fixture
+def picker_records(organisation, other_organisation):
+    ours = [make_defender(organisation, f"Ana {n}") for n in range(25)]
+    Defender.objects.filter(pk=ours[3].pk).update(status=DefenderStatus.ARCHIVED)
+    theirs = [make_defender(other_organisation, f"Ana {n}") for n in range(3)]
+    perpetrators = [make_perpetrator(organisation, f"Battalion {n}") for n in range(24)]
+    others = [make_perpetrator(other_organisation, "Battalion 1")]
+    return ours, theirs, perpetrators, others
+
+
+def _pick_cases(records):
+    ours, theirs, perpetrators, others = records
+    oldest, archived, foreign = ours[0].pk, ours[3].pk, theirs[0].pk
+    return [
+        ("", []),
+        ("", [oldest]),
+        ("", [oldest, oldest, foreign, archived, uuid.uuid4()]),
+        ("ana 1", []),
+        ("ANA  1", [ours[1].pk]),
+        ("nobody", [oldest]),
+        ("battalion", [perpetrators[0].pk, others[0].pk]),
+        (ours[5].code, []),
+        (perpetrators[2].code.split("-")[-1], []),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_pickers_offer_what_pick_offers(request, picker_records, persona):
+    person = _person(request, persona)
+    for search, keep in _pick_cases(picker_records):
+        for prepared, candidates, to_known in (
+            (queries.victim_picker, queries.victim_candidates, queries._known_victims),
+            (
+                queries.perpetrator_picker,
+                queries.perpetrator_candidates,
+                queries._known_perpetrators,
+            ),
+        ):
+            if not person.is_authenticated:
+                continue  # the entry form asks for a person with a desk
+            with audit_context(actor=person):
+                expected = pick(candidates(person), to_known, search=search, keep=keep)
+                found = prepared(person, search=search, keep=keep)
+            assert found == expected, (search, keep)
+
+
+def test_the_pickers_offer_the_newest_and_the_kept(picker_records, desk_officer):
+    ours, theirs, _perpetrators, _others = picker_records
+    with audit_context(actor=desk_officer):
+        offered = queries.victim_picker(desk_officer, keep=[ours[0].pk, theirs[0].pk]).options
+    assert [k.id for k in offered[:1]] == [ours[0].pk]  # kept, however old
+    assert len(offered) == 1 + 20
+    assert theirs[0].pk not in {k.id for k in offered}
+    assert ours[3].pk not in {k.id for k in offered}  # archived
