@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -305,8 +305,12 @@ def _reached_victim(user: Person) -> Case:
     return Case(When(_victim_reach_q(user), then=Value(True)), default=Value(False))
 
 
+def _acts_queryset() -> QuerySet[Act]:
+    return Act.objects.select_related("victim").order_by("created_at")
+
+
 def _acts(reader: Person | None) -> Prefetch[Any]:
-    acts = Act.objects.select_related("victim").order_by("created_at")
+    acts = _acts_queryset()
     if reader is not None:
         acts = acts.annotate(reaches_victim=_reached_victim(reader))
     return Prefetch("acts", queryset=acts)
@@ -320,6 +324,52 @@ def with_acts(incident: Incident, *, reader: Person | None = None) -> Incident:
     return incident
 
 
+#: The parts of an incident page other than the acts, as `with_parts` reads them.
+_PARTS: dict[str, Callable[[], QuerySet[Any]]] = {
+    "involvements": lambda: Involvement.objects.select_related("perpetrator").order_by(
+        "created_at"
+    ),
+    "interventions": lambda: Intervention.objects.order_by("done_on", "created_at"),
+    "sources": lambda: Source.objects.order_by("created_at"),
+    "attachments": lambda: IncidentAttachment.objects.select_related("attachment"),
+}
+
+
+def _part_of_incident(model: type[Any], parts: Callable[[], QuerySet[Any]]) -> Prepared[Any]:
+    return Prepared(
+        model,
+        lambda incident_id: parts().filter(incident_id=incident_id),
+        fields=(model._meta.get_field("incident"),),
+        samples=((UUID(int=1),), (UUID(int=2),)),
+    )
+
+
+#: The same queries by the incident's id, prepared (ADR 0050): the keeping desk's incident
+#: page reads them on every visit.
+_PREPARED_PARTS: dict[str, Prepared[Any]] = {
+    "acts": _part_of_incident(Act, _acts_queryset),
+    "involvements": _part_of_incident(Involvement, _PARTS["involvements"]),
+    "interventions": _part_of_incident(Intervention, _PARTS["interventions"]),
+    "sources": _part_of_incident(Source, _PARTS["sources"]),
+    "attachments": _part_of_incident(IncidentAttachment, _PARTS["attachments"]),
+}
+
+
+def _keep_prefetched(incident: Incident, name: str, rows: list[Any]) -> None:
+    """What `prefetch_related_objects` leaves for the related manager `name`: its queryset
+    (still filtered on the incident, for anyone who filters it further) holding `rows`, and
+    each row's incident."""
+    queryset = getattr(incident, name).get_queryset()
+    field = queryset.model._meta.get_field("incident")
+    for row in rows:
+        field.set_cached_value(row, incident)
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(incident, "_prefetched_objects_cache"):
+        incident._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    incident._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
+
+
 def with_parts(
     incident: Incident,
     *,
@@ -329,26 +379,21 @@ def with_parts(
 ) -> Incident:
     """Load acts, involvements, interventions, and (for the keeping desk) sources and files,
     in one query each. With a `reader`, each act also says whether they reach its victim
-    (`reaches_victim`), so `visible_victim_ids` needs no query of its own."""
+    (`reaches_victim`), so `visible_victim_ids` needs no query of its own. Without one, the
+    same queries run prepared by the incident's id, and their rows are left where the
+    prefetch leaves them (`incident.acts.all()` and so on)."""
     from django.db.models import prefetch_related_objects  # noqa: PLC0415
 
-    lookups: list[Any] = [
-        _acts(reader),
-        Prefetch(
-            "involvements",
-            queryset=Involvement.objects.select_related("perpetrator").order_by("created_at"),
-        ),
-        Prefetch("interventions", queryset=Intervention.objects.order_by("done_on", "created_at")),
-    ]
+    names = ["involvements", "interventions"]
     if sources:
-        lookups.append(Prefetch("sources", queryset=Source.objects.order_by("created_at")))
+        names.append("sources")
     if files:
-        lookups.append(
-            Prefetch(
-                "attachments",
-                queryset=IncidentAttachment.objects.select_related("attachment"),
-            )
-        )
+        names.append("attachments")
+    if reader is None:
+        for name in ["acts", *names]:
+            _keep_prefetched(incident, name, _PREPARED_PARTS[name](incident.pk))
+        return incident
+    lookups = [_acts(reader), *(Prefetch(name, queryset=_PARTS[name]()) for name in names)]
     prefetch_related_objects([incident], *lookups)
     return incident
 

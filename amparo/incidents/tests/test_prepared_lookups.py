@@ -272,3 +272,85 @@ def test_the_pickers_offer_the_newest_and_the_kept(picker_records, desk_officer)
     assert len(offered) == 1 + 20
     assert theirs[0].pk not in {k.id for k in offered}
     assert ours[3].pk not in {k.id for k in offered}  # archived
+
+
+# --- an incident's parts (with_parts), prepared for the keeping desk ---
+
+
+@pytest.fixture
+def two_incidents(organisation, desk_officer):
+    from amparo.incidents import services
+    from amparo.incidents.tests.factories import make_incident
+
+    made = []
+    for n in range(2):
+        incident = make_incident(
+            organisation,
+            desk_officer,
+            victims=[make_defender(organisation, f"Victim {n} {m}") for m in range(3)],
+            perpetrators=[make_perpetrator(organisation, f"Unit {n} {m}") for m in range(2)],
+        )
+        for m in range(2):
+            services.add_source(
+                incident=incident, actor=desk_officer, values={"connection": "witness"}
+            )
+            services.add_intervention(
+                incident=incident,
+                actor=desk_officer,
+                values={"intervention_type": "legal_aid", "done_on": f"2025-0{3 - m}-01"},
+            )
+        made.append(incident)
+    return made
+
+
+PARTS = ("acts", "involvements", "interventions", "sources", "attachments")
+
+
+@pytest.mark.parametrize("files_and_sources", [True, False])
+def test_with_parts_reads_what_the_prefetch_reads(
+    two_incidents, django_assert_num_queries, files_and_sources
+):
+    from django.db.models import prefetch_related_objects
+
+    incident = Incident.objects.get(pk=two_incidents[0].pk)
+    expected = Incident.objects.get(pk=incident.pk)
+    prefetch_related_objects(
+        [expected], queries._acts(None), *(name for name in PARTS if name != "acts")
+    )
+    shown = PARTS if files_and_sources else PARTS[:3]
+    wanted = {
+        name: [r.pk for r in getattr(expected, name).order_by(*_order(name))] for name in shown
+    }
+    victims = [a.victim.pk for a in expected.acts.all()]
+    perpetrators = [i.perpetrator.pk for i in expected.involvements.all()]
+    with django_assert_num_queries(len(shown)):
+        queries.with_parts(incident, files=files_and_sources, sources=files_and_sources)
+    with django_assert_num_queries(0):
+        for name in shown:
+            rows = list(getattr(incident, name).all())
+            assert [r.pk for r in rows] == wanted[name]
+            assert all(r.incident is incident for r in rows)
+        assert [a.victim.pk for a in incident.acts.all()] == victims
+        assert [i.perpetrator.pk for i in incident.involvements.all()] == perpetrators
+    assert len(incident.acts.all()) == 3
+    assert [i.done_on.month for i in incident.interventions.all()] == [2, 3]
+    # Filtering further still asks about this incident only.
+    others = [a.pk for a in two_incidents[1].acts.all()]
+    assert not incident.acts.filter(pk__in=others).exists()
+    assert incident.acts.filter(pk__in=[a.pk for a in expected.acts.all()]).count() == 3
+
+
+def _order(name):
+    return {
+        "acts": ("created_at",),
+        "involvements": ("created_at",),
+        "interventions": ("done_on", "created_at"),
+        "sources": ("created_at",),
+        "attachments": ("pk",),
+    }[name]
+
+
+def test_with_parts_for_a_reader_says_whom_they_reach(two_incidents, desk_officer):
+    incident = Incident.objects.get(pk=two_incidents[0].pk)
+    queries.with_parts(incident, files=False, sources=False, reader=desk_officer)
+    assert all(act.reaches_victim for act in incident.acts.all())
