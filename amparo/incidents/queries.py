@@ -37,7 +37,7 @@ from amparo.core.pickers import (
 from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderCategory, DefenderShare
-from amparo.defenders.rules import defender_q, organisations_with
+from amparo.defenders.rules import defender_q, defender_q_for, organisations_with
 from amparo.incidents import generations, rules
 from amparo.incidents.enums import DatePrecision, IncidentStatus
 from amparo.incidents.models import (
@@ -490,19 +490,88 @@ def parts_of_incident(user: Person, model: type[Any], incident_id: UUID) -> Quer
     return rows
 
 
+def _acts_reaching(
+    rows: QuerySet[Act], user_id: Any, staff: Collection[Any], collectives: Collection[Any]
+) -> QuerySet[Act]:
+    """The acts with their victims and `reaches_victim`: the keeping desk sees every victim,
+    others those they reach (`_victim_reach_q`), in the same query."""
+    shown = defender_q_for(user_id, staff, collectives, shares=True, prefix="victim__")
+    if staff:
+        shown |= Q(incident__organisation_id__in=staff)
+    return rows.select_related("victim").annotate(
+        reaches_victim=Case(When(shown, then=Value(True)), default=Value(False))
+    )
+
+
 def acts_for_api(user: Person, incident_id: UUID) -> QuerySet[Act]:
     """The acts with their victims, and whether this person may see who each victim is: the
     keeping desk sees all, others those they reach (`reaches_victim`, in the same query)."""
-    shown = _victim_reach_q(user)
-    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
-    if staff:
-        shown |= Q(incident__organisation_id__in=staff)
-    acts: QuerySet[Act] = (
-        parts_of_incident(user, Act, incident_id)
-        .select_related("victim")
-        .annotate(reaches_victim=Case(When(shown, then=Value(True)), default=Value(False)))
+    return _acts_reaching(parts_of_incident(user, Act, incident_id), *incident_reach(user))
+
+
+def involvements_for_api(user: Person, incident_id: UUID) -> QuerySet[Involvement]:
+    return parts_of_incident(user, Involvement, incident_id).select_related("perpetrator")
+
+
+def _api_part_rows(
+    model: type[Any], incident_id: UUID, user_id: Any, staff: Any, collectives: Any
+) -> QuerySet[Any]:
+    """`acts_for_api` or `involvements_for_api` from the person's reach."""
+    rows = model.objects.filter(
+        visible_incidents_q_for(user_id, staff, collectives, prefix="incident__"),
+        incident_id=incident_id,
     )
-    return acts
+    if model is Act:
+        return _acts_reaching(rows, user_id, staff, collectives)
+    return rows.select_related("perpetrator")
+
+
+@functools.lru_cache(maxsize=128)
+def _api_parts_query(model: type[Any], with_after: bool, size: int) -> Prepared[Any]:
+    """A page of an incident's acts or involvements in `api.paging.pk_page`'s order, for one
+    shape of request (a cursor or not, the page size), compiled once per connection and
+    shape of the reach (ADR 0050)."""
+    reach_fields = _REACH_FIELDS
+    incident_field, pk = model._meta.get_field("incident"), model._meta.pk
+    if with_after:
+        return Prepared(
+            model,
+            lambda incident_id, after, *reach: (
+                _api_part_rows(model, incident_id, *reach)
+                .order_by("pk")
+                .filter(pk__gt=after)[: size + 1]
+            ),
+            fields=(incident_field, pk, *reach_fields),
+            samples=(
+                (UUID(int=11), UUID(int=12), *_SAMPLES[0][1:]),
+                (UUID(int=13), UUID(int=14), *_SAMPLES[1][1:]),
+            ),
+        )
+    return Prepared(
+        model,
+        lambda incident_id, *reach: _api_part_rows(model, incident_id, *reach).order_by("pk")[
+            : size + 1
+        ],
+        fields=(incident_field, *reach_fields),
+        samples=((UUID(int=11), *_SAMPLES[0][1:]), (UUID(int=13), *_SAMPLES[1][1:])),
+    )
+
+
+def api_parts_page(
+    user: Person, model: type[Any], incident_id: UUID, after: UUID | None, limit: int
+) -> tuple[list[Any], UUID | None]:
+    """`api.paging.pk_page` of `acts_for_api` or `involvements_for_api`, prepared: the page's
+    rows and the `next_after` of the next page (None on the last)."""
+    if not user.is_authenticated:
+        return [], None
+    reach = incident_reach(user)
+    if after is None:
+        rows = _api_parts_query(model, False, limit)(incident_id, *reach)
+    else:
+        rows = _api_parts_query(model, True, limit)(incident_id, after, *reach)
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].pk
+    return rows, None
 
 
 def _part_for_user(

@@ -354,3 +354,38 @@ def test_with_parts_for_a_reader_says_whom_they_reach(two_incidents, desk_office
     incident = Incident.objects.get(pk=two_incidents[0].pk)
     queries.with_parts(incident, files=False, sources=False, reader=desk_officer)
     assert all(act.reaches_victim for act in incident.acts.all())
+
+
+# --- the API's pages of an incident's acts and involvements, prepared per shape ---
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_part_pages_read_what_pk_page_reads(request, two_incidents, persona):
+    from amparo.api.paging import pk_page
+    from amparo.incidents.models import Act, Involvement
+
+    person = _person(request, persona)
+    if not person.is_authenticated:
+        return  # the API answers 401 before any query
+    incident = two_incidents[0]
+    for model, queryset in (
+        (Act, queries.acts_for_api),
+        (Involvement, queries.involvements_for_api),
+    ):
+        every = [row.pk for row in queryset(person, incident.pk).order_by("pk")]
+        cursors = [None, *every, uuid.uuid4(), two_incidents[1].acts.first().pk]
+        for after in cursors:
+            for limit in (1, 2, 50):
+                expected = pk_page(queryset(person, incident.pk), after, limit)
+                rows, next_after = queries.api_parts_page(person, model, incident.pk, after, limit)
+                assert [r.pk for r in rows] == [r.pk for r in expected["items"]]
+                assert next_after == expected["next_after"]
+                if model is Act:
+                    assert [r.reaches_victim for r in rows] == [
+                        r.reaches_victim for r in expected["items"]
+                    ]
+                    assert [r.victim_id for r in rows] == [r.victim_id for r in expected["items"]]
+                else:
+                    assert [r.perpetrator.kind for r in rows] == [
+                        r.perpetrator.kind for r in expected["items"]
+                    ]
