@@ -784,30 +784,52 @@ class ReportTargets:
         return bool(self.own or self.collectives or self.desk_organisations)
 
 
+def _own_record(user_id: Any) -> QuerySet[Defender]:
+    """The person's own defender record, as `.first()` reads it (the defenders' order)."""
+    return (
+        Defender.objects.filter(user_id=user_id)
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .select_related("organisation")[:1]
+    )
+
+
+def _reported_collectives(organisation_ids: Collection[UUID]) -> QuerySet[Defender]:
+    """The collectives whose incidents the person may report as a member."""
+    return (
+        Defender.objects.filter(
+            kind=DefenderKind.COLLECTIVE, collective_organisation_id__in=organisation_ids
+        )
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+#: `report_targets`' two queries, prepared (ADR 0050): the entry form and the quick report
+#: ask them with every request.
+_OWN_RECORD = Prepared(
+    Defender,
+    _own_record,
+    fields=(Defender._meta.get_field("user"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_REPORTED_COLLECTIVES = Prepared(
+    Defender,
+    _reported_collectives,
+    fields=(Defender._meta.get_field("collective_organisation"),),
+    samples=(((),), ((),)),
+)
+
+
 def report_targets(user: Person) -> ReportTargets:
     if not user.is_authenticated:
         return ReportTargets()
     from amparo.accounts import rules as account_rules  # noqa: PLC0415
 
-    own = (
-        Defender.objects.filter(user_id=user.pk)
-        .exclude(status=DefenderStatus.ARCHIVED)
-        .select_related("organisation")
-        .first()
-    )
+    found = _OWN_RECORD(user.pk)
+    own = found[0] if found else None
     reporting = organisations_with(user, Perm.COLLECTIVE_REPORT)
-    collectives = (
-        list(
-            Defender.objects.filter(
-                kind=DefenderKind.COLLECTIVE, collective_organisation_id__in=reporting
-            )
-            .exclude(status=DefenderStatus.ARCHIVED)
-            .select_related("organisation")
-            .order_by("created_at")
-        )
-        if reporting
-        else []
-    )
+    collectives = _REPORTED_COLLECTIVES(sorted(reporting)) if reporting else []
     desk_ids = organisations_with(user, Perm.INCIDENTS_EDIT)
     desks = [
         m.organisation

@@ -389,3 +389,58 @@ def test_the_api_part_pages_read_what_pk_page_reads(request, two_incidents, pers
                     assert [r.perpetrator.kind for r in rows] == [
                         r.perpetrator.kind for r in expected["items"]
                     ]
+
+
+# --- whom a person reports about (report_targets), prepared ---
+
+
+def _report_targets_by_querysets(person):
+    from amparo.defenders.enums import DefenderKind
+
+    own = (
+        Defender.objects.filter(user_id=person.pk)
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .select_related("organisation")
+        .first()
+    )
+    reporting = queries.organisations_with(person, queries.Perm.COLLECTIVE_REPORT)
+    collectives = list(
+        Defender.objects.filter(
+            kind=DefenderKind.COLLECTIVE, collective_organisation_id__in=reporting
+        )
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .order_by("created_at")
+    )
+    return own, collectives
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_report_targets_are_the_querysets(request, persona):
+    person = _person(request, persona)
+    targets = queries.report_targets(person)
+    if not person.is_authenticated:
+        assert not targets.any
+        return
+    own, collectives = _report_targets_by_querysets(person)
+    assert (targets.own.pk if targets.own else None) == (own.pk if own else None)
+    assert [c.pk for c in targets.collectives] == [c.pk for c in collectives]
+    if targets.own:
+        assert targets.own.organisation.pk == own.organisation_id
+
+
+def test_report_targets_find_a_member_s_own_record_and_collectives(
+    organisation, collective, defender
+):
+    from amparo.incidents.tests.factories import make_collective_defender
+
+    own = make_defender(organisation, "Ana", user=defender, country="CO")
+    first = make_collective_defender(organisation, collective, "Río Claro")
+    targets = queries.report_targets(defender)
+    assert targets.own.pk == own.pk
+    assert targets.own.organisation.pk == organisation.pk
+    assert [c.pk for c in targets.collectives] == [first.pk]
+    assert [c.pk for c in targets.collectives] == [
+        c.pk for c in _report_targets_by_querysets(defender)[1]
+    ]
+    Defender.objects.filter(pk=first.pk).update(status=DefenderStatus.ARCHIVED)
+    assert queries.report_targets(defender).collectives == []
