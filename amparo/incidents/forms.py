@@ -142,9 +142,10 @@ class IncidentCreateForm(IncidentFactsForm):
     )
     act_type = forms.ChoiceField(
         label=_("Type of attack"),
-        choices=AttackType.choices,
+        choices=party_rows.RowOptions(AttackType.choices),
         initial=AttackType.UNCLASSIFIED,
         help_text=_("For every victim, unless a row below says otherwise."),
+        widget=party_rows.Select,  # its options written once (`party_rows.RowOptions`)
     )
 
     field_order = ["organisation", "title", "act_type"]
@@ -462,8 +463,9 @@ class QuickReportForm(forms.Form):
     )
     act_type = forms.ChoiceField(
         label=_("What kind of event? (optional)"),
-        choices=_blank(_("Not sure")) + list(AttackType.choices),
+        choices=party_rows.RowOptions(_blank(_("Not sure")) + list(AttackType.choices)),
         required=False,
+        widget=party_rows.Select,  # its options written once (`party_rows.RowOptions`)
     )
 
     def __init__(
@@ -709,10 +711,15 @@ class InterventionForm(_VersionedModelForm):
 
 
 class IncidentFilterForm(forms.Form):
-    """GET filters of the list and the export; all optional, all on Tier-2 columns."""
+    """GET filters of the list and the export; all optional, all on Tier-2 columns. Its selects
+    keep their options written (`party_rows.RowOptions`): the list shows the form with every
+    page."""
 
     act_type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=_blank(_("Any")) + list(AttackType.choices)
+        label=_("Type"),
+        required=False,
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(AttackType.choices)),
+        widget=party_rows.Select,
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
@@ -721,16 +728,21 @@ class IncidentFilterForm(forms.Form):
     perpetrator_kind = forms.ChoiceField(
         label=_("Perpetrator"),
         required=False,
-        choices=_blank(_("Any")) + list(PerpetratorKind.choices),
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(PerpetratorKind.choices)),
+        widget=party_rows.Select,
     )
     perpetrator = forms.UUIDField(required=False, widget=forms.HiddenInput)
     category = forms.ChoiceField(
         label=_("Defender category"),
         required=False,
-        choices=_blank(_("Any")) + list(Category.choices),
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(Category.choices)),
+        widget=party_rows.Select,
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank(_("Any")) + list(IncidentStatus.choices)
+        label=_("Status"),
+        required=False,
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(IncidentStatus.choices)),
+        widget=party_rows.Select,
     )
     danger_now = forms.BooleanField(label=_("Danger now only"), required=False)
 

@@ -17,12 +17,15 @@ from django.utils import translation
 from amparo.core.pickers import Known
 from amparo.incidents import party_rows
 from amparo.incidents.forms import (
+    IncidentCreateForm,
+    IncidentFilterForm,
     PerpetratorRowForm,
+    QuickReportForm,
     VictimRowForm,
     party_formsets,
     picker_options,
 )
-from amparo.incidents.queries import index_by_name
+from amparo.incidents.queries import ReportTargets, index_by_name
 
 #: `_party_rows.html`'s rows and management form before they were written in Python.
 OLD_ROWS = """{% load i18n %}{{ victim_set.management_form }}
@@ -206,3 +209,34 @@ def test_row_options_are_shared_by_every_copy():
     assert VictimRowForm(prefix="v").fields["act_type"].widget.choices is (
         VictimRowForm.base_fields["act_type"].choices
     )
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("form_class", "names"),
+    [
+        (IncidentFilterForm, ("act_type", "perpetrator_kind", "category", "status")),
+        (QuickReportForm, ("act_type",)),
+        (IncidentCreateForm, ("act_type",)),
+    ],
+)
+def test_the_other_forms_write_django_s_selects(language, form_class, names):
+    """The forms whose fixed selects keep their options written (`RowOptions`)."""
+    data = {"act_type": "killing", "status": '"><b>', "category": ""}
+    kwargs = {
+        QuickReportForm: {"targets": ReportTargets()},
+        IncidentCreateForm: {"organisations": []},
+    }.get(form_class, {})
+    with translation.override(language):
+        for form in (form_class(**kwargs), form_class(data, **kwargs)):
+            form.is_valid()
+            for name in names:
+                field = form[name]
+                django_widget = forms.Select(choices=list(field.field.choices))
+                attrs = field.build_widget_attrs({}, django_widget)  # as BoundField.as_widget
+                attrs.setdefault("id", field.auto_id)
+                expected = django_widget.render(
+                    field.html_name, field.value(), attrs, get_default_renderer()
+                )
+                assert str(field) == expected
+                assert isinstance(field.field.widget, party_rows.Select)
