@@ -372,7 +372,11 @@ def _parts(
 
 
 def _prepared_parts(
-    request: HttpRequest, model: type[Any], incident_id: UUID, after: UUID | None, limit: int
+    request: HttpRequest,
+    model: queries.ApiPart,
+    incident_id: UUID,
+    after: UUID | None,
+    limit: int,
 ) -> tuple[list[Any], UUID | None]:
     """`_parts` of `acts_for_api` or `involvements_for_api`, read by a prepared query
     (`queries.api_parts_page`)."""

@@ -513,11 +513,15 @@ def involvements_for_api(user: Person, incident_id: UUID) -> QuerySet[Involvemen
     return parts_of_incident(user, Involvement, incident_id).select_related("perpetrator")
 
 
+#: The parts the API pages this way.
+ApiPart = type[Act] | type[Involvement]
+
+
 def _api_part_rows(
-    model: type[Any], incident_id: UUID, user_id: Any, staff: Any, collectives: Any
+    model: ApiPart, incident_id: UUID, user_id: Any, staff: Any, collectives: Any
 ) -> QuerySet[Any]:
     """`acts_for_api` or `involvements_for_api` from the person's reach."""
-    rows = model.objects.filter(
+    rows: QuerySet[Any] = model.objects.filter(
         visible_incidents_q_for(user_id, staff, collectives, prefix="incident__"),
         incident_id=incident_id,
     )
@@ -527,7 +531,7 @@ def _api_part_rows(
 
 
 @functools.lru_cache(maxsize=128)
-def _api_parts_query(model: type[Any], with_after: bool, size: int) -> Prepared[Any]:
+def _api_parts_query(model: ApiPart, with_after: bool, size: int) -> Prepared[Any]:
     """A page of an incident's acts or involvements in `api.paging.pk_page`'s order, for one
     shape of request (a cursor or not, the page size), compiled once per connection and
     shape of the reach (ADR 0050)."""
@@ -558,7 +562,7 @@ def _api_parts_query(model: type[Any], with_after: bool, size: int) -> Prepared[
 
 
 def api_parts_page(
-    user: Person, model: type[Any], incident_id: UUID, after: UUID | None, limit: int
+    user: Person, model: ApiPart, incident_id: UUID, after: UUID | None, limit: int
 ) -> tuple[list[Any], UUID | None]:
     """`api.paging.pk_page` of `acts_for_api` or `involvements_for_api`, prepared: the page's
     rows and the `next_after` of the next page (None on the last)."""
