@@ -444,3 +444,11 @@ def test_report_targets_find_a_member_s_own_record_and_collectives(
     ]
     Defender.objects.filter(pk=first.pk).update(status=DefenderStatus.ARCHIVED)
     assert queries.report_targets(defender).collectives == []
+
+
+def test_the_quick_report_s_defenders_are_the_newest_candidates(picker_records, desk_officer):
+    from amparo.core.pickers import PICKER_LIMIT
+
+    with audit_context(actor=desk_officer):
+        expected = queries.known_victims(desk_officer, limit=PICKER_LIMIT)
+        assert queries.victim_picker(desk_officer).options == expected
