@@ -26,7 +26,7 @@ from pydantic import Field
 from amparo.accounts.models import User
 from amparo.accounts.permissions import Perm
 from amparo.api.conflicts import conflict
-from amparo.api.constructed import page_of
+from amparo.api.constructed import page_from, page_of
 from amparo.api.paging import AFTER, LIMIT, caller, pk_page
 from amparo.api.schemas import (
     TEXT_REQUIRED,
@@ -49,7 +49,7 @@ from amparo.incidents.enums import (
     ViolationStatus,
 )
 from amparo.incidents.forms import IncidentEditForm, IncidentFactsForm
-from amparo.incidents.models import Incident, Intervention, Involvement, Source
+from amparo.incidents.models import Act, Incident, Intervention, Involvement, Source
 
 router = Router(tags=["incidents"])
 
@@ -371,6 +371,22 @@ def _parts(
     return page
 
 
+def _prepared_parts(
+    request: HttpRequest,
+    model: queries.ApiPart,
+    incident_id: UUID,
+    after: UUID | None,
+    limit: int,
+) -> tuple[list[Any], UUID | None]:
+    """`_parts` of `acts_for_api` or `involvements_for_api`, read by a prepared query
+    (`queries.api_parts_page`)."""
+    user = caller(request)
+    rows, next_after = queries.api_parts_page(user, model, incident_id, after, limit)
+    if not rows:
+        queries.require_visible_incident(user, incident_id)
+    return rows, next_after
+
+
 def _duplicates(user: User, body: IncidentCreateIn) -> list[dict[str, Any]]:
     """Rows naming a new defender or perpetrator whose name is already recorded (INC-3)."""
     found: list[dict[str, Any]] = []
@@ -577,21 +593,22 @@ def incident_detail(request: HttpRequest, incident_id: UUID) -> dict[str, Any]:
 )
 def incident_act_list(
     request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
-) -> dict[str, Any]:
-    user = caller(request)
-    page = _parts(request, incident_id, queries.acts_for_api(user, incident_id), after, limit)
-    page["items"] = [
-        {
-            "id": act.pk,
-            "victim_id": act.victim_id,
-            "victim_pseudonym": act.victim.pseudonym if act.reaches_victim else None,
-            "act_type": act.act_type,
-            "consequences": act.consequences,
-            "version": act.version,
-        }
-        for act in page["items"]
-    ]
-    return page
+) -> ActPage:
+    rows, next_after = _prepared_parts(request, Act, incident_id, after, limit)
+    return page_from(
+        ActPage, ActOut, {"items": [_act_row(a) for a in rows], "next_after": next_after}
+    )
+
+
+def _act_row(act: Act) -> dict[str, Any]:
+    return {
+        "id": act.pk,
+        "victim_id": act.victim_id,
+        "victim_pseudonym": act.victim.pseudonym if act.reaches_victim else None,  # type: ignore[attr-defined]
+        "act_type": act.act_type,
+        "consequences": act.consequences,
+        "version": act.version,
+    }
 
 
 @router.get(
@@ -602,25 +619,24 @@ def incident_act_list(
 )
 def incident_involvement_list(
     request: HttpRequest, incident_id: UUID, limit: int = LIMIT, after: UUID | None = AFTER
-) -> dict[str, Any]:
-    user = caller(request)
-    rows = queries.parts_of_incident(user, Involvement, incident_id).select_related("perpetrator")
-    page = _parts(request, incident_id, rows, after, limit)
-    page["items"] = [
-        {
-            "id": inv.pk,
-            "perpetrator_id": inv.perpetrator_id,
-            "perpetrator_kind": inv.perpetrator.kind,
-            "perpetrator_name": inv.perpetrator.name,
-            "act_id": inv.act_id,
-            "degree": inv.degree,
-            "attribution": inv.attribution,
-            "intent": inv.intent,
-            "version": inv.version,
-        }
-        for inv in page["items"]
-    ]
-    return page
+) -> InvolvementPage:
+    rows, next_after = _prepared_parts(request, Involvement, incident_id, after, limit)
+    items = [_involvement_row(inv) for inv in rows]
+    return page_from(InvolvementPage, InvolvementOut, {"items": items, "next_after": next_after})
+
+
+def _involvement_row(inv: Involvement) -> dict[str, Any]:
+    return {
+        "id": inv.pk,
+        "perpetrator_id": inv.perpetrator_id,
+        "perpetrator_kind": inv.perpetrator.kind,
+        "perpetrator_name": inv.perpetrator.name,
+        "act_id": inv.act_id,
+        "degree": inv.degree,
+        "attribution": inv.attribution,
+        "intent": inv.intent,
+        "version": inv.version,
+    }
 
 
 @router.get(

@@ -16,13 +16,13 @@ from uuid import UUID
 
 from django import forms
 from django.forms import formset_factory
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from amparo.core import pickers
 from amparo.core.pickers import Known, normalise_name
 from amparo.defenders.enums import Category, DefenderKind
-from amparo.incidents import queries
+from amparo.incidents import party_rows, queries
 from amparo.incidents.enums import (
     AffectedParty,
     Answer,
@@ -142,9 +142,10 @@ class IncidentCreateForm(IncidentFactsForm):
     )
     act_type = forms.ChoiceField(
         label=_("Type of attack"),
-        choices=AttackType.choices,
+        choices=party_rows.RowOptions(AttackType.choices),
         initial=AttackType.UNCLASSIFIED,
         help_text=_("For every victim, unless a row below says otherwise."),
+        widget=party_rows.Select,  # its options written once (`party_rows.RowOptions`)
     )
 
     field_order = ["organisation", "title", "act_type"]
@@ -187,12 +188,15 @@ class _PartyRow(forms.Form):
     existing_field = ""
     new_field = ""
     duplicate_message: Any = ""
+    #: The fields of a row, in the order the page shows them (`party_rows.write_rows`).
+    row_fields: tuple[str, ...] = ()
 
     def __init__(
         self,
         *args: Any,
         known: Sequence[Known] = (),
         by_name: dict[str, list[Known]] | None = None,
+        options: party_rows.RowOptions | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -200,9 +204,8 @@ class _PartyRow(forms.Form):
         self.by_name = by_name or {}
         field = self.fields[self.existing_field]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 -- declared by subclasses
-        field.choices = _blank(_("— none —")) + [
-            (str(k.id), f"{k.label} ({k.code})") for k in known
-        ]
+        # The picker's options, made once for all the rows of a formset (`picker_options`).
+        field.choices = picker_options(known) if options is None else options
         #: Records the typed name may duplicate; the template offers them for reuse.
         self.duplicates: list[Known] = []
         typed = self.data.get(self.add_prefix(self.new_field), "") if self.is_bound else ""
@@ -251,6 +254,17 @@ class _PartyRow(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return bool(data.get("chosen") or str(data.get(self.new_field) or "").strip())
 
+    def legend(self, number: int) -> str:
+        """The row's fieldset legend (`party_rows.write_rows`)."""
+        raise NotImplementedError
+
+
+def picker_options(known: Sequence[Known]) -> party_rows.RowOptions:
+    """A row picker's choices: none, then each record offered, as "label (code)"."""
+    return party_rows.RowOptions(
+        _blank(_("— none —")) + [(str(k.id), f"{k.label} ({k.code})") for k in known]
+    )
+
 
 class VictimRowForm(_PartyRow):
     existing_field = "defender"
@@ -259,22 +273,30 @@ class VictimRowForm(_PartyRow):
         "A defender with this pseudonym is already recorded. Is it the same one? Answer below."
     )
     new_choice_label = _("No, someone else: record a new defender")
+    row_fields = ("defender", "new_pseudonym", "reuse", "new_kind", "act_type")
 
-    defender = forms.ChoiceField(label=_("Defender already recorded"), required=False)
+    defender = forms.ChoiceField(
+        label=_("Defender already recorded"), required=False, widget=party_rows.Select
+    )
     new_pseudonym = forms.CharField(
         label=_("…or a new defender's pseudonym"), required=False, max_length=200
     )
     new_kind = forms.ChoiceField(
         label=_("New defender is"),
-        choices=DefenderKind.choices,
+        choices=party_rows.RowOptions(DefenderKind.choices),
         initial=DefenderKind.INDIVIDUAL,
         required=False,
+        widget=party_rows.Select,
     )
     act_type = forms.ChoiceField(
         label=_("Type of attack against this victim"),
-        choices=_blank(_("Same type as above")) + list(AttackType.choices),
+        choices=party_rows.RowOptions(_blank(_("Same type as above")) + list(AttackType.choices)),
         required=False,
+        widget=party_rows.Select,
     )
+
+    def legend(self, number: int) -> str:
+        return party_rows.legend(gettext("Victim %(number)s"), number)
 
 
 class PerpetratorRowForm(_PartyRow):
@@ -284,12 +306,16 @@ class PerpetratorRowForm(_PartyRow):
         "A perpetrator with this name is already recorded. Is it the same one? Answer below."
     )
     new_choice_label = _("No, another one: record a new perpetrator")
+    row_fields = ("perpetrator", "new_kind", "new_name", "reuse")
 
-    perpetrator = forms.ChoiceField(label=_("Perpetrator already recorded"), required=False)
+    perpetrator = forms.ChoiceField(
+        label=_("Perpetrator already recorded"), required=False, widget=party_rows.Select
+    )
     new_kind = forms.ChoiceField(
         label=_("…or a new perpetrator: kind"),
-        choices=_blank(_("— choose —")) + list(PerpetratorKind.choices),
+        choices=party_rows.RowOptions(_blank(_("— choose —")) + list(PerpetratorKind.choices)),
         required=False,
+        widget=party_rows.Select,
     )
     new_name = forms.CharField(
         label=_("Name or description"),
@@ -297,6 +323,9 @@ class PerpetratorRowForm(_PartyRow):
         max_length=300,
         help_text=_("Which unit, company or person, as precisely as known."),
     )
+
+    def legend(self, number: int) -> str:
+        return party_rows.legend(gettext("Perpetrator %(number)s"), number)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -356,12 +385,20 @@ def party_formsets(
     victim_set = VictimFormSet(
         data,
         prefix="victims",
-        form_kwargs={"known": victims, "by_name": victims_by_name},
+        form_kwargs={
+            "known": victims,
+            "by_name": victims_by_name,
+            "options": picker_options(victims),
+        },
     )
     perpetrator_set = PerpetratorFormSet(
         data,
         prefix="perpetrators",
-        form_kwargs={"known": perpetrators, "by_name": perpetrators_by_name},
+        form_kwargs={
+            "known": perpetrators,
+            "by_name": perpetrators_by_name,
+            "options": picker_options(perpetrators),
+        },
     )
     return victim_set, perpetrator_set
 
@@ -426,8 +463,9 @@ class QuickReportForm(forms.Form):
     )
     act_type = forms.ChoiceField(
         label=_("What kind of event? (optional)"),
-        choices=_blank(_("Not sure")) + list(AttackType.choices),
+        choices=party_rows.RowOptions(_blank(_("Not sure")) + list(AttackType.choices)),
         required=False,
+        widget=party_rows.Select,  # its options written once (`party_rows.RowOptions`)
     )
 
     def __init__(
@@ -673,10 +711,15 @@ class InterventionForm(_VersionedModelForm):
 
 
 class IncidentFilterForm(forms.Form):
-    """GET filters of the list and the export; all optional, all on Tier-2 columns."""
+    """GET filters of the list and the export; all optional, all on Tier-2 columns. Its selects
+    keep their options written (`party_rows.RowOptions`): the list shows the form with every
+    page."""
 
     act_type = forms.ChoiceField(
-        label=_("Type"), required=False, choices=_blank(_("Any")) + list(AttackType.choices)
+        label=_("Type"),
+        required=False,
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(AttackType.choices)),
+        widget=party_rows.Select,
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
@@ -685,16 +728,21 @@ class IncidentFilterForm(forms.Form):
     perpetrator_kind = forms.ChoiceField(
         label=_("Perpetrator"),
         required=False,
-        choices=_blank(_("Any")) + list(PerpetratorKind.choices),
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(PerpetratorKind.choices)),
+        widget=party_rows.Select,
     )
     perpetrator = forms.UUIDField(required=False, widget=forms.HiddenInput)
     category = forms.ChoiceField(
         label=_("Defender category"),
         required=False,
-        choices=_blank(_("Any")) + list(Category.choices),
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(Category.choices)),
+        widget=party_rows.Select,
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=_blank(_("Any")) + list(IncidentStatus.choices)
+        label=_("Status"),
+        required=False,
+        choices=party_rows.RowOptions(_blank(_("Any")) + list(IncidentStatus.choices)),
+        widget=party_rows.Select,
     )
     danger_now = forms.BooleanField(label=_("Danger now only"), required=False)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -26,11 +26,18 @@ from django.shortcuts import get_object_or_404
 from amparo.accounts.permissions import Perm
 from amparo.core.choices import translated_labels
 from amparo.core.paging import Page, page_from
-from amparo.core.pickers import SEARCH_WINDOW, Known, Picker, normalise_name, pick
+from amparo.core.pickers import (
+    PICKER_LIMIT,
+    SEARCH_WINDOW,
+    Known,
+    Picker,
+    matches,
+    normalise_name,
+)
 from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.enums import DefenderKind, DefenderStatus
 from amparo.defenders.models import CollectiveMember, Defender, DefenderCategory, DefenderShare
-from amparo.defenders.rules import defender_q, organisations_with
+from amparo.defenders.rules import defender_q, defender_q_for, organisations_with
 from amparo.incidents import generations, rules
 from amparo.incidents.enums import DatePrecision, IncidentStatus
 from amparo.incidents.models import (
@@ -298,8 +305,12 @@ def _reached_victim(user: Person) -> Case:
     return Case(When(_victim_reach_q(user), then=Value(True)), default=Value(False))
 
 
+def _acts_queryset() -> QuerySet[Act]:
+    return Act.objects.select_related("victim").order_by("created_at")
+
+
 def _acts(reader: Person | None) -> Prefetch[Any]:
-    acts = Act.objects.select_related("victim").order_by("created_at")
+    acts = _acts_queryset()
     if reader is not None:
         acts = acts.annotate(reaches_victim=_reached_victim(reader))
     return Prefetch("acts", queryset=acts)
@@ -313,6 +324,52 @@ def with_acts(incident: Incident, *, reader: Person | None = None) -> Incident:
     return incident
 
 
+#: The parts of an incident page other than the acts, as `with_parts` reads them.
+_PARTS: dict[str, Callable[[], QuerySet[Any]]] = {
+    "involvements": lambda: Involvement.objects.select_related("perpetrator").order_by(
+        "created_at"
+    ),
+    "interventions": lambda: Intervention.objects.order_by("done_on", "created_at"),
+    "sources": lambda: Source.objects.order_by("created_at"),
+    "attachments": lambda: IncidentAttachment.objects.select_related("attachment"),
+}
+
+
+def _part_of_incident(model: type[Any], parts: Callable[[], QuerySet[Any]]) -> Prepared[Any]:
+    return Prepared(
+        model,
+        lambda incident_id: parts().filter(incident_id=incident_id),
+        fields=(model._meta.get_field("incident"),),
+        samples=((UUID(int=1),), (UUID(int=2),)),
+    )
+
+
+#: The same queries by the incident's id, prepared (ADR 0050): the keeping desk's incident
+#: page reads them on every visit.
+_PREPARED_PARTS: dict[str, Prepared[Any]] = {
+    "acts": _part_of_incident(Act, _acts_queryset),
+    "involvements": _part_of_incident(Involvement, _PARTS["involvements"]),
+    "interventions": _part_of_incident(Intervention, _PARTS["interventions"]),
+    "sources": _part_of_incident(Source, _PARTS["sources"]),
+    "attachments": _part_of_incident(IncidentAttachment, _PARTS["attachments"]),
+}
+
+
+def _keep_prefetched(incident: Incident, name: str, rows: list[Any]) -> None:
+    """What `prefetch_related_objects` leaves for the related manager `name`: its queryset
+    (still filtered on the incident, for anyone who filters it further) holding `rows`, and
+    each row's incident."""
+    queryset = getattr(incident, name).get_queryset()
+    field = queryset.model._meta.get_field("incident")
+    for row in rows:
+        field.set_cached_value(row, incident)
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    if not hasattr(incident, "_prefetched_objects_cache"):
+        incident._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    incident._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
+
+
 def with_parts(
     incident: Incident,
     *,
@@ -322,26 +379,21 @@ def with_parts(
 ) -> Incident:
     """Load acts, involvements, interventions, and (for the keeping desk) sources and files,
     in one query each. With a `reader`, each act also says whether they reach its victim
-    (`reaches_victim`), so `visible_victim_ids` needs no query of its own."""
+    (`reaches_victim`), so `visible_victim_ids` needs no query of its own. Without one, the
+    same queries run prepared by the incident's id, and their rows are left where the
+    prefetch leaves them (`incident.acts.all()` and so on)."""
     from django.db.models import prefetch_related_objects  # noqa: PLC0415
 
-    lookups: list[Any] = [
-        _acts(reader),
-        Prefetch(
-            "involvements",
-            queryset=Involvement.objects.select_related("perpetrator").order_by("created_at"),
-        ),
-        Prefetch("interventions", queryset=Intervention.objects.order_by("done_on", "created_at")),
-    ]
+    names = ["involvements", "interventions"]
     if sources:
-        lookups.append(Prefetch("sources", queryset=Source.objects.order_by("created_at")))
+        names.append("sources")
     if files:
-        lookups.append(
-            Prefetch(
-                "attachments",
-                queryset=IncidentAttachment.objects.select_related("attachment"),
-            )
-        )
+        names.append("attachments")
+    if reader is None:
+        for name in ["acts", *names]:
+            _keep_prefetched(incident, name, _PREPARED_PARTS[name](incident.pk))
+        return incident
+    lookups = [_acts(reader), *(Prefetch(name, queryset=_PARTS[name]()) for name in names)]
     prefetch_related_objects([incident], *lookups)
     return incident
 
@@ -438,19 +490,92 @@ def parts_of_incident(user: Person, model: type[Any], incident_id: UUID) -> Quer
     return rows
 
 
+def _acts_reaching(
+    rows: QuerySet[Act], user_id: Any, staff: Collection[Any], collectives: Collection[Any]
+) -> QuerySet[Act]:
+    """The acts with their victims and `reaches_victim`: the keeping desk sees every victim,
+    others those they reach (`_victim_reach_q`), in the same query."""
+    shown = defender_q_for(user_id, staff, collectives, shares=True, prefix="victim__")
+    if staff:
+        shown |= Q(incident__organisation_id__in=staff)
+    return rows.select_related("victim").annotate(
+        reaches_victim=Case(When(shown, then=Value(True)), default=Value(False))
+    )
+
+
 def acts_for_api(user: Person, incident_id: UUID) -> QuerySet[Act]:
     """The acts with their victims, and whether this person may see who each victim is: the
     keeping desk sees all, others those they reach (`reaches_victim`, in the same query)."""
-    shown = _victim_reach_q(user)
-    staff = organisations_with(user, Perm.INCIDENTS_VIEW)
-    if staff:
-        shown |= Q(incident__organisation_id__in=staff)
-    acts: QuerySet[Act] = (
-        parts_of_incident(user, Act, incident_id)
-        .select_related("victim")
-        .annotate(reaches_victim=Case(When(shown, then=Value(True)), default=Value(False)))
+    return _acts_reaching(parts_of_incident(user, Act, incident_id), *incident_reach(user))
+
+
+def involvements_for_api(user: Person, incident_id: UUID) -> QuerySet[Involvement]:
+    return parts_of_incident(user, Involvement, incident_id).select_related("perpetrator")
+
+
+#: The parts the API pages this way.
+ApiPart = type[Act] | type[Involvement]
+
+
+def _api_part_rows(
+    model: ApiPart, incident_id: UUID, user_id: Any, staff: Any, collectives: Any
+) -> QuerySet[Any]:
+    """`acts_for_api` or `involvements_for_api` from the person's reach."""
+    rows: QuerySet[Any] = model.objects.filter(
+        visible_incidents_q_for(user_id, staff, collectives, prefix="incident__"),
+        incident_id=incident_id,
     )
-    return acts
+    if model is Act:
+        return _acts_reaching(rows, user_id, staff, collectives)
+    return rows.select_related("perpetrator")
+
+
+@functools.lru_cache(maxsize=128)
+def _api_parts_query(model: ApiPart, with_after: bool, size: int) -> Prepared[Any]:
+    """A page of an incident's acts or involvements in `api.paging.pk_page`'s order, for one
+    shape of request (a cursor or not, the page size), compiled once per connection and
+    shape of the reach (ADR 0050)."""
+    reach_fields = _REACH_FIELDS
+    incident_field, pk = model._meta.get_field("incident"), model._meta.pk
+    if with_after:
+        return Prepared(
+            model,
+            lambda incident_id, after, *reach: (
+                _api_part_rows(model, incident_id, *reach)
+                .order_by("pk")
+                .filter(pk__gt=after)[: size + 1]
+            ),
+            fields=(incident_field, pk, *reach_fields),
+            samples=(
+                (UUID(int=11), UUID(int=12), *_SAMPLES[0][1:]),
+                (UUID(int=13), UUID(int=14), *_SAMPLES[1][1:]),
+            ),
+        )
+    return Prepared(
+        model,
+        lambda incident_id, *reach: _api_part_rows(model, incident_id, *reach).order_by("pk")[
+            : size + 1
+        ],
+        fields=(incident_field, *reach_fields),
+        samples=((UUID(int=11), *_SAMPLES[0][1:]), (UUID(int=13), *_SAMPLES[1][1:])),
+    )
+
+
+def api_parts_page(
+    user: Person, model: ApiPart, incident_id: UUID, after: UUID | None, limit: int
+) -> tuple[list[Any], UUID | None]:
+    """`api.paging.pk_page` of `acts_for_api` or `involvements_for_api`, prepared: the page's
+    rows and the `next_after` of the next page (None on the last)."""
+    if not user.is_authenticated:
+        return [], None
+    reach = incident_reach(user)
+    if after is None:
+        rows = _api_parts_query(model, False, limit)(incident_id, *reach)
+    else:
+        rows = _api_parts_query(model, True, limit)(incident_id, after, *reach)
+    if len(rows) > limit:
+        return rows[:limit], rows[limit - 1].pk
+    return rows, None
 
 
 def _part_for_user(
@@ -511,18 +636,24 @@ def victim_candidates(user: Person) -> QuerySet[Defender]:
     """Defenders this person may record acts against: those their desk keeps (a shared
     defender is read only), not archived. Newest first, the order of the defenders' list
     index, so a picker's first rows come from it without a sort."""
+    return _victim_candidates_in(organisations_with(user, Perm.INCIDENTS_EDIT))
+
+
+def _victim_candidates_in(organisation_ids: Collection[UUID]) -> QuerySet[Defender]:
     return (
-        Defender.objects.filter(organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT))
+        Defender.objects.filter(organisation_id__in=organisation_ids)
         .exclude(status=DefenderStatus.ARCHIVED)
         .order_by("-created_at", "-id")
     )
 
 
-def _known_victims(rows: QuerySet[Defender]) -> list[Known]:
-    return [
-        Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind)
-        for d in rows.only("id", "organisation_id", "kind", "pseudonym")
-    ]
+_VICTIM_COLUMNS = ("id", "organisation_id", "kind", "pseudonym")
+
+
+def _known_victims(rows: QuerySet[Defender] | list[Defender]) -> list[Known]:
+    if isinstance(rows, QuerySet):
+        rows = rows.only(*_VICTIM_COLUMNS)
+    return [Known(d.pk, d.pseudonym, d.code, d.organisation_id, d.kind) for d in rows]
 
 
 def known_victims(user: Person, *, limit: int) -> list[Known]:
@@ -531,28 +662,106 @@ def known_victims(user: Person, *, limit: int) -> list[Known]:
 
 def perpetrator_candidates(user: Person) -> QuerySet[Perpetrator]:
     """Newest first: the index `incidents_perpetrator_recent` serves the order."""
-    return Perpetrator.objects.filter(
-        organisation_id__in=organisations_with(user, Perm.INCIDENTS_EDIT)
-    ).order_by("-created_at", "-id")
+    return _perpetrator_candidates_in(organisations_with(user, Perm.INCIDENTS_EDIT))
 
 
-def _known_perpetrators(rows: QuerySet[Perpetrator]) -> list[Known]:
-    return [
-        Known(p.pk, p.name, p.code, p.organisation_id, p.kind)
-        for p in rows.only("id", "organisation_id", "kind", "name")
-    ]
+def _perpetrator_candidates_in(organisation_ids: Collection[UUID]) -> QuerySet[Perpetrator]:
+    return Perpetrator.objects.filter(organisation_id__in=organisation_ids).order_by(
+        "-created_at", "-id"
+    )
+
+
+_PERPETRATOR_COLUMNS = ("id", "organisation_id", "kind", "name")
+
+
+def _known_perpetrators(rows: QuerySet[Perpetrator] | list[Perpetrator]) -> list[Known]:
+    if isinstance(rows, QuerySet):
+        rows = rows.only(*_PERPETRATOR_COLUMNS)
+    return [Known(p.pk, p.name, p.code, p.organisation_id, p.kind) for p in rows]
 
 
 def known_perpetrators(user: Person, *, limit: int) -> list[Known]:
     return _known_perpetrators(perpetrator_candidates(user)[:limit])
 
 
+def _picker_rows(
+    candidates: QuerySet[Any], columns: tuple[str, ...], keep: Collection[UUID], window: int
+) -> QuerySet[Any]:
+    """`core.pickers.pick`'s query: the newest `window` candidates and the kept ones."""
+    return candidates.filter(
+        Q(pk__in=candidates.order_by(*PICK_ORDER).values("pk")[:window]) | Q(pk__in=keep)
+    ).only(*columns)
+
+
+#: `pick`'s default order, which both pickers use.
+PICK_ORDER = ("-created_at", "-id")
+
+
+def _prepared_picker(
+    model: type[Any], candidates_in: Any, columns: tuple[str, ...], window: int
+) -> Prepared[Any]:
+    """A picker's query compiled once per connection and shape (the number of organisations
+    and of kept records; ADR 0050), built by the same functions as its queryset."""
+    return Prepared(
+        model,
+        lambda organisation_ids, keep: _picker_rows(
+            candidates_in(organisation_ids), columns, keep, window
+        ),
+        fields=(model._meta.get_field("organisation"), model._meta.pk),
+        samples=(((), ()), ((), ())),
+    )
+
+
+#: Each picker's query, for a first page (PICKER_LIMIT) and for a search (SEARCH_WINDOW).
+_VICTIM_PICKS = {
+    window: _prepared_picker(Defender, _victim_candidates_in, _VICTIM_COLUMNS, window)
+    for window in (PICKER_LIMIT, SEARCH_WINDOW)
+}
+_PERPETRATOR_PICKS = {
+    window: _prepared_picker(Perpetrator, _perpetrator_candidates_in, _PERPETRATOR_COLUMNS, window)
+    for window in (PICKER_LIMIT, SEARCH_WINDOW)
+}
+
+
+def _picked(known: list[Known], *, search: str, keep: list[UUID]) -> Picker:
+    """What `core.pickers.pick` makes of its query's rows (`test_prepared_lookups` holds the
+    two pickers to it)."""
+    wanted = normalise_name(search)
+    kept = [k for k in known if k.id in keep]
+    others = [k for k in known if k.id not in keep]
+    if not wanted:
+        return Picker(options=kept + others[:PICKER_LIMIT])
+    found = [k for k in others if matches(k, wanted)]
+    return Picker(
+        options=kept + found[:PICKER_LIMIT],
+        search=search,
+        matched=len(found),
+        truncated=len(others) >= SEARCH_WINDOW,
+    )
+
+
+def _prepared_pick(
+    user: Person,
+    queries: dict[int, Prepared[Any]],
+    to_known: Any,
+    *,
+    search: str,
+    keep: Iterable[UUID],
+) -> Picker:
+    """`pick` over the person's candidates, from the prepared query."""
+    keep = list(dict.fromkeys(keep))
+    window = SEARCH_WINDOW if normalise_name(search) else PICKER_LIMIT
+    organisation_ids = sorted(organisations_with(user, Perm.INCIDENTS_EDIT))
+    rows = queries[window](organisation_ids, keep)
+    return _picked(to_known(rows), search=search, keep=keep)
+
+
 def victim_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
-    return pick(victim_candidates(user), _known_victims, search=search, keep=keep)
+    return _prepared_pick(user, _VICTIM_PICKS, _known_victims, search=search, keep=keep)
 
 
 def perpetrator_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:
-    return pick(perpetrator_candidates(user), _known_perpetrators, search=search, keep=keep)
+    return _prepared_pick(user, _PERPETRATOR_PICKS, _known_perpetrators, search=search, keep=keep)
 
 
 def index_by_name(known: Iterable[Known]) -> dict[str, list[Known]]:
@@ -579,30 +788,52 @@ class ReportTargets:
         return bool(self.own or self.collectives or self.desk_organisations)
 
 
+def _own_record(user_id: Any) -> QuerySet[Defender]:
+    """The person's own defender record, as `.first()` reads it (the defenders' order)."""
+    return (
+        Defender.objects.filter(user_id=user_id)
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .select_related("organisation")[:1]
+    )
+
+
+def _reported_collectives(organisation_ids: Collection[UUID]) -> QuerySet[Defender]:
+    """The collectives whose incidents the person may report as a member."""
+    return (
+        Defender.objects.filter(
+            kind=DefenderKind.COLLECTIVE, collective_organisation_id__in=organisation_ids
+        )
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+#: `report_targets`' two queries, prepared (ADR 0050): the entry form and the quick report
+#: ask them with every request.
+_OWN_RECORD = Prepared(
+    Defender,
+    _own_record,
+    fields=(Defender._meta.get_field("user"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+_REPORTED_COLLECTIVES = Prepared(
+    Defender,
+    _reported_collectives,
+    fields=(Defender._meta.get_field("collective_organisation"),),
+    samples=(((),), ((),)),
+)
+
+
 def report_targets(user: Person) -> ReportTargets:
     if not user.is_authenticated:
         return ReportTargets()
     from amparo.accounts import rules as account_rules  # noqa: PLC0415
 
-    own = (
-        Defender.objects.filter(user_id=user.pk)
-        .exclude(status=DefenderStatus.ARCHIVED)
-        .select_related("organisation")
-        .first()
-    )
+    found = _OWN_RECORD(user.pk)
+    own = found[0] if found else None
     reporting = organisations_with(user, Perm.COLLECTIVE_REPORT)
-    collectives = (
-        list(
-            Defender.objects.filter(
-                kind=DefenderKind.COLLECTIVE, collective_organisation_id__in=reporting
-            )
-            .exclude(status=DefenderStatus.ARCHIVED)
-            .select_related("organisation")
-            .order_by("created_at")
-        )
-        if reporting
-        else []
-    )
+    collectives = _REPORTED_COLLECTIVES(sorted(reporting)) if reporting else []
     desk_ids = organisations_with(user, Perm.INCIDENTS_EDIT)
     desks = [
         m.organisation

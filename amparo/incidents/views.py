@@ -529,9 +529,8 @@ def quick_report(request: HttpRequest) -> HttpResponse:
             # Allowed to report, but the desk has not recorded the collective yet.
             return render(request, "incidents/quick_report_nobody.html")
         raise PermissionDenied
-    defenders = (
-        queries.known_victims(user, limit=PICKER_LIMIT) if targets.desk_organisations else []
-    )
+    # The picker's newest PICKER_LIMIT defenders, from its prepared query.
+    defenders = queries.victim_picker(user).options if targets.desk_organisations else []
     form = QuickReportForm(
         request.POST if request.method == "POST" else None, targets=targets, defenders=defenders
     )

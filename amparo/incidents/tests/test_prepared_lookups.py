@@ -11,11 +11,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import Http404
 
+from amparo.audit.services import audit_context
+from amparo.core.pickers import pick
+from amparo.defenders.enums import DefenderStatus
+from amparo.defenders.models import Defender
 from amparo.incidents import queries
 from amparo.incidents.benchdata import bulk_seed
 from amparo.incidents.enums import IncidentStatus
 from amparo.incidents.models import Incident
-from amparo.incidents.tests.factories import make_defender
+from amparo.incidents.tests.factories import make_defender, make_perpetrator
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +213,242 @@ def test_the_timeline_page_reads_what_the_queryset_reads(request, linked_registe
                 assert later.next_after == reference.next_after
     if persona in ("desk_officer", "defender"):
         assert any(found)
+
+
+# --- the entry form's pickers (victim_picker, perpetrator_picker), prepared per shape ---
+
+
+@pytest.fixture
+def picker_records(organisation, other_organisation):
+    ours = [make_defender(organisation, f"Ana {n}") for n in range(25)]
+    Defender.objects.filter(pk=ours[3].pk).update(status=DefenderStatus.ARCHIVED)
+    theirs = [make_defender(other_organisation, f"Ana {n}") for n in range(3)]
+    perpetrators = [make_perpetrator(organisation, f"Battalion {n}") for n in range(24)]
+    others = [make_perpetrator(other_organisation, "Battalion 1")]
+    return ours, theirs, perpetrators, others
+
+
+def _pick_cases(records):
+    ours, theirs, perpetrators, others = records
+    oldest, archived, foreign = ours[0].pk, ours[3].pk, theirs[0].pk
+    return [
+        ("", []),
+        ("", [oldest]),
+        ("", [oldest, oldest, foreign, archived, uuid.uuid4()]),
+        ("ana 1", []),
+        ("ANA  1", [ours[1].pk]),
+        ("nobody", [oldest]),
+        ("battalion", [perpetrators[0].pk, others[0].pk]),
+        (ours[5].code, []),
+        (perpetrators[2].code.split("-")[-1], []),
+    ]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_pickers_offer_what_pick_offers(request, picker_records, persona):
+    person = _person(request, persona)
+    for search, keep in _pick_cases(picker_records):
+        for prepared, candidates, to_known in (
+            (queries.victim_picker, queries.victim_candidates, queries._known_victims),
+            (
+                queries.perpetrator_picker,
+                queries.perpetrator_candidates,
+                queries._known_perpetrators,
+            ),
+        ):
+            if not person.is_authenticated:
+                continue  # the entry form asks for a person with a desk
+            with audit_context(actor=person):
+                expected = pick(candidates(person), to_known, search=search, keep=keep)
+                found = prepared(person, search=search, keep=keep)
+            assert found == expected, (search, keep)
+
+
+def test_the_pickers_offer_the_newest_and_the_kept(picker_records, desk_officer):
+    ours, theirs, _perpetrators, _others = picker_records
+    with audit_context(actor=desk_officer):
+        offered = queries.victim_picker(desk_officer, keep=[ours[0].pk, theirs[0].pk]).options
+    assert [k.id for k in offered[:1]] == [ours[0].pk]  # kept, however old
+    assert len(offered) == 1 + 20
+    assert theirs[0].pk not in {k.id for k in offered}
+    assert ours[3].pk not in {k.id for k in offered}  # archived
+
+
+# --- an incident's parts (with_parts), prepared for the keeping desk ---
+
+
+@pytest.fixture
+def two_incidents(organisation, desk_officer):
+    from amparo.incidents import services
+    from amparo.incidents.tests.factories import make_incident
+
+    made = []
+    for n in range(2):
+        incident = make_incident(
+            organisation,
+            desk_officer,
+            victims=[make_defender(organisation, f"Victim {n} {m}") for m in range(3)],
+            perpetrators=[make_perpetrator(organisation, f"Unit {n} {m}") for m in range(2)],
+        )
+        for m in range(2):
+            services.add_source(
+                incident=incident, actor=desk_officer, values={"connection": "witness"}
+            )
+            services.add_intervention(
+                incident=incident,
+                actor=desk_officer,
+                values={"intervention_type": "legal_aid", "done_on": f"2025-0{3 - m}-01"},
+            )
+        made.append(incident)
+    return made
+
+
+PARTS = ("acts", "involvements", "interventions", "sources", "attachments")
+
+
+@pytest.mark.parametrize("files_and_sources", [True, False])
+def test_with_parts_reads_what_the_prefetch_reads(
+    two_incidents, django_assert_num_queries, files_and_sources
+):
+    from django.db.models import prefetch_related_objects
+
+    incident = Incident.objects.get(pk=two_incidents[0].pk)
+    expected = Incident.objects.get(pk=incident.pk)
+    prefetch_related_objects(
+        [expected], queries._acts(None), *(name for name in PARTS if name != "acts")
+    )
+    shown = PARTS if files_and_sources else PARTS[:3]
+    wanted = {
+        name: [r.pk for r in getattr(expected, name).order_by(*_order(name))] for name in shown
+    }
+    victims = [a.victim.pk for a in expected.acts.all()]
+    perpetrators = [i.perpetrator.pk for i in expected.involvements.all()]
+    with django_assert_num_queries(len(shown)):
+        queries.with_parts(incident, files=files_and_sources, sources=files_and_sources)
+    with django_assert_num_queries(0):
+        for name in shown:
+            rows = list(getattr(incident, name).all())
+            assert [r.pk for r in rows] == wanted[name]
+            assert all(r.incident is incident for r in rows)
+        assert [a.victim.pk for a in incident.acts.all()] == victims
+        assert [i.perpetrator.pk for i in incident.involvements.all()] == perpetrators
+    assert len(incident.acts.all()) == 3
+    assert [i.done_on.month for i in incident.interventions.all()] == [2, 3]
+    # Filtering further still asks about this incident only.
+    others = [a.pk for a in two_incidents[1].acts.all()]
+    assert not incident.acts.filter(pk__in=others).exists()
+    assert incident.acts.filter(pk__in=[a.pk for a in expected.acts.all()]).count() == 3
+
+
+def _order(name):
+    return {
+        "acts": ("created_at",),
+        "involvements": ("created_at",),
+        "interventions": ("done_on", "created_at"),
+        "sources": ("created_at",),
+        "attachments": ("pk",),
+    }[name]
+
+
+def test_with_parts_for_a_reader_says_whom_they_reach(two_incidents, desk_officer):
+    incident = Incident.objects.get(pk=two_incidents[0].pk)
+    queries.with_parts(incident, files=False, sources=False, reader=desk_officer)
+    assert all(act.reaches_victim for act in incident.acts.all())
+
+
+# --- the API's pages of an incident's acts and involvements, prepared per shape ---
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_part_pages_read_what_pk_page_reads(request, two_incidents, persona):
+    from amparo.api.paging import pk_page
+    from amparo.incidents.models import Act, Involvement
+
+    person = _person(request, persona)
+    if not person.is_authenticated:
+        return  # the API answers 401 before any query
+    incident = two_incidents[0]
+    for model, queryset in (
+        (Act, queries.acts_for_api),
+        (Involvement, queries.involvements_for_api),
+    ):
+        every = [row.pk for row in queryset(person, incident.pk).order_by("pk")]
+        cursors = [None, *every, uuid.uuid4(), two_incidents[1].acts.first().pk]
+        for after in cursors:
+            for limit in (1, 2, 50):
+                expected = pk_page(queryset(person, incident.pk), after, limit)
+                rows, next_after = queries.api_parts_page(person, model, incident.pk, after, limit)
+                assert [r.pk for r in rows] == [r.pk for r in expected["items"]]
+                assert next_after == expected["next_after"]
+                if model is Act:
+                    assert [r.reaches_victim for r in rows] == [
+                        r.reaches_victim for r in expected["items"]
+                    ]
+                    assert [r.victim_id for r in rows] == [r.victim_id for r in expected["items"]]
+                else:
+                    assert [r.perpetrator.kind for r in rows] == [
+                        r.perpetrator.kind for r in expected["items"]
+                    ]
+
+
+# --- whom a person reports about (report_targets), prepared ---
+
+
+def _report_targets_by_querysets(person):
+    from amparo.defenders.enums import DefenderKind
+
+    own = (
+        Defender.objects.filter(user_id=person.pk)
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .select_related("organisation")
+        .first()
+    )
+    reporting = queries.organisations_with(person, queries.Perm.COLLECTIVE_REPORT)
+    collectives = list(
+        Defender.objects.filter(
+            kind=DefenderKind.COLLECTIVE, collective_organisation_id__in=reporting
+        )
+        .exclude(status=DefenderStatus.ARCHIVED)
+        .order_by("created_at")
+    )
+    return own, collectives
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_report_targets_are_the_querysets(request, persona):
+    person = _person(request, persona)
+    targets = queries.report_targets(person)
+    if not person.is_authenticated:
+        assert not targets.any
+        return
+    own, collectives = _report_targets_by_querysets(person)
+    assert (targets.own.pk if targets.own else None) == (own.pk if own else None)
+    assert [c.pk for c in targets.collectives] == [c.pk for c in collectives]
+    if targets.own:
+        assert targets.own.organisation.pk == own.organisation_id
+
+
+def test_report_targets_find_a_member_s_own_record_and_collectives(
+    organisation, collective, defender
+):
+    from amparo.incidents.tests.factories import make_collective_defender
+
+    own = make_defender(organisation, "Ana", user=defender, country="CO")
+    first = make_collective_defender(organisation, collective, "Río Claro")
+    targets = queries.report_targets(defender)
+    assert targets.own.pk == own.pk
+    assert targets.own.organisation.pk == organisation.pk
+    assert [c.pk for c in targets.collectives] == [first.pk]
+    assert [c.pk for c in targets.collectives] == [
+        c.pk for c in _report_targets_by_querysets(defender)[1]
+    ]
+    Defender.objects.filter(pk=first.pk).update(status=DefenderStatus.ARCHIVED)
+    assert queries.report_targets(defender).collectives == []
+
+
+def test_the_quick_report_s_defenders_are_the_newest_candidates(picker_records, desk_officer):
+    from amparo.core.pickers import PICKER_LIMIT
+
+    with audit_context(actor=desk_officer):
+        expected = queries.known_victims(desk_officer, limit=PICKER_LIMIT)
+        assert queries.victim_picker(desk_officer).options == expected

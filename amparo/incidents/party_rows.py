@@ -1,0 +1,182 @@
+"""The victim and perpetrator rows of the one-flow entry (INC-3), written in Python (ADR 0062).
+
+The entry page shows three victim rows and three perpetrator rows, each with a picker of the
+PICKER_LIMIT newest records and the selects of kinds and types of attack: about 375 options a
+page, each built by Django's `ChoiceWidget.optgroups` and written by `core.rendering`, once per
+row, although every row of a formset offers the same options. Here:
+
+- `RowOptions` are a formset's choices, shared by its rows (the fixed ones by every request,
+  like `core.form_choices.SharedChoices`), which keep their options written once per language;
+- `Select` writes a select from them, marking only the chosen option, with the HTML of
+  `core.rendering.render_select` (the options are written by it);
+- `write_rows` writes the rows' fieldsets as `_party_rows.html`'s loop did, each field through
+  the field wrapper of `core.field_groups`, and `management_form` the formset's hidden inputs.
+
+`test_party_rows.py` holds all three to Django's widget and the template's former loop, byte for
+byte, with and without errors, over hostile names and in three languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.forms import BoundField
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from amparo.core import field_groups, rendering
+from amparo.core.form_choices import SharedChoices
+
+#: The field wrapper the rows include for each field.
+FIELD_TEMPLATE = "incidents/_field.html"
+_EMPTY_SELECT = '<select name="">'
+_SELECT_END = "\n</select>"
+
+
+def _options(value: Any, label: Any) -> tuple[str, str, str]:
+    """One option as `render_select` writes it, unselected and selected (its only attribute:
+    `<option value="…" selected>`), and its value as the widget compares it."""
+    value = "" if value is None else value
+    written = rendering.render_select(
+        {
+            "name": "",
+            "attrs": {},
+            "optgroups": [
+                (
+                    None,
+                    [
+                        {
+                            "value": value,
+                            "label": label,
+                            "attrs": {},
+                            "template_name": rendering.OPTION_TEMPLATE,
+                        }
+                    ],
+                    0,
+                )
+            ],
+        }
+    )
+    assert written is not None  # noqa: S101 -- the option template is Django's own
+    plain = str(written)[len(_EMPTY_SELECT) : -len(_SELECT_END)]
+    end = plain.index('">') + 1  # the value's closing quote: an escaped value has none
+    return str(value), plain, f"{plain[:end]} selected{plain[end:]}"
+
+
+class RowOptions(SharedChoices):
+    """Choices shared by every row that offers them (a copy is the same object), which keep
+    their options written, per language: (value as compared, unselected, selected)."""
+
+    __slots__ = ("_written",)
+
+    def __init__(self, items: Iterable[tuple[Any, Any]]) -> None:
+        super().__init__(tuple(items))
+        self._written: dict[str | None, tuple[tuple[str, str, str], ...] | None] = {}
+
+    def written(self) -> tuple[tuple[str, str, str], ...] | None:
+        """The options written, or None when there are groups (which `Select` leaves to
+        Django)."""
+        language = get_language()
+        if language in self._written:
+            return self._written[language]
+        grouped = any(isinstance(label, list | tuple) for _value, label in self.items)
+        options = None if grouped else tuple(_options(v, label) for v, label in self.items)
+        self._written[language] = options
+        return options
+
+
+class Select(forms.Select):
+    """A select of `RowOptions`: the options come written, only the chosen one is marked.
+    Named like Django's so that a field's `widget_type` stays "select"."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        choices = self.choices
+        options = choices.written() if isinstance(choices, RowOptions) else None
+        if (
+            options is None
+            or not isinstance(renderer, rendering.Renderer)
+            or self.allow_multiple_selected
+            or self.template_name != rendering.SELECT_TEMPLATE
+            or self.option_template_name != rendering.OPTION_TEMPLATE
+        ):
+            return super().render(name, value, attrs, renderer)
+        # As Select.get_context and ChoiceWidget.optgroups: the first option whose value is
+        # among the values is selected.
+        empty = {"name": name, "attrs": self.build_attrs(self.attrs, attrs), "optgroups": []}
+        opening = str(rendering.render_select(empty))[: -len(_SELECT_END)]
+        values = self.format_value(value)
+        parts = [opening]
+        chosen = False
+        for compared, plain, selected in options:
+            if not chosen and compared in values:
+                parts.append(selected)
+                chosen = True
+            else:
+                parts.append(plain)
+        parts.append(_SELECT_END)
+        return mark_safe("".join(parts))  # noqa: S308 -- written by core.rendering, escaped
+
+
+def _v(value: Any) -> str:
+    """`{{ value }}`."""
+    return str(conditional_escape(value))
+
+
+def _field_writer() -> Callable[[BoundField], str]:
+    writer = field_groups.writer_for(FIELD_TEMPLATE)
+    if writer is not None:
+        return writer
+    # The wrapper's template was edited since core.field_groups followed it.
+    return lambda field: render_to_string(FIELD_TEMPLATE, {"field": field})
+
+
+def write_rows(formset: Any) -> SafeString:
+    """The formset's rows, as `_party_rows.html` wrote them: a fieldset per row, its legend,
+    its errors and its fields in the row form's `row_fields` order (`reuse` only when the
+    typed name matches a record)."""
+    write_field = _field_writer()
+    parts = []
+    for number, row in enumerate(formset, start=1):
+        errors = row.non_field_errors()
+        error_html = (
+            '<div class="error" role="alert">'
+            + "".join(f"<p>{_v(error)}</p>" for error in errors)
+            + "</div>"
+            if errors
+            else ""
+        )
+        fields = "".join(
+            f"\n  {write_field(row[name]) if name != 'reuse' or row.offers_reuse else ''}"
+            for name in row.row_fields
+        )
+        parts.append(
+            f"\n<fieldset>\n  <legend>{row.legend(number)}</legend>\n  {error_html}"
+            f"{fields}\n</fieldset>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 -- every value went through escaping
+
+
+def management_form(formset: Any) -> SafeString:
+    """`{{ formset.management_form }}`: its hidden inputs, as Django's div.html writes a form
+    of hidden fields only; with errors (a tampered count), Django writes it."""
+    form = formset.management_form
+    if form.errors:
+        return mark_safe(str(form))  # noqa: S308 -- Django's own rendering
+    return mark_safe("".join(str(field) for field in form))  # noqa: S308 -- widgets escape
+
+
+def legend(translated: str, number: int) -> str:
+    """`{% blocktranslate with number=forloop.counter %}…{{ number }}…{% endblocktranslate %}`
+    of the `translated` msgid: the translation is printed as it is, the number as the
+    template prints it."""
+    return translated % {"number": _v(number)}
