@@ -238,11 +238,45 @@ _DEFENDER_PAGE = Prepared(
 )
 
 
+_PAGE_CHANNELS = Prepared(
+    ContactChannel,
+    lambda defender_id: ContactChannel.objects.filter(defender_id=defender_id),
+    fields=(ContactChannel._meta.get_field("defender"),),
+    samples=((UUID(int=1),), (UUID(int=3),)),
+)
+_PAGE_CONSENTS = Prepared(
+    ConsentRecord,
+    lambda defender_id: ConsentRecord.objects.filter(defender_id=defender_id),
+    fields=(ConsentRecord._meta.get_field("defender"),),
+    samples=((UUID(int=1),), (UUID(int=3),)),
+)
+
+
+def category_codes_of(defender: Defender) -> list[str]:
+    """The defender's category codes: those `get_defender_page` or `with_category_codes` read,
+    else its (prefetched) categories."""
+    codes: list[str] | None = defender.__dict__.get("category_codes")
+    return [c.code for c in defender.categories.all()] if codes is None else codes
+
+
+def page_channels(defender: Defender) -> list[ContactChannel]:
+    """The defender's contact channels, safe ones first, as `get_defender_page` read them."""
+    read: list[Any] | None = defender.__dict__.get("page_channels")
+    return list(defender.channels.all()) if read is None else read
+
+
+def page_consents(defender: Defender) -> list[ConsentRecord]:
+    """The defender's consents, latest first, as `get_defender_page` read them."""
+    read: list[Any] | None = defender.__dict__.get("page_consents")
+    return list(defender.consents.all()) if read is None else read
+
+
 def get_defender_page(
     user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
 ) -> Defender:
     """The defender as its page shows it, in four queries: the record with its counts, then
-    its categories, contact channels and consents. Close people and shares are counted here
+    its categories, contact channels and consents (`category_codes_of`, `page_channels`,
+    `page_consents`). Close people and shares are counted here
     and listed on their own pages; members and collectives come from `collective_links`.
 
     The row carries `close_people_count`, `share_count` (every organisation it went to: the
@@ -258,7 +292,11 @@ def get_defender_page(
     defender = found[0]
     if for_write and not rules.can_edit_defender(user, defender):
         raise PermissionDenied
-    prefetch_related_objects(found, "categories", "channels", "consents")
+    # What prefetch_related_objects(found, "categories", "channels", "consents") read, by
+    # prepared queries: building those three querysets cost the page more than running them.
+    defender.category_codes = [code for _id, code in _CATEGORY_CODES([defender.pk])]  # type: ignore[attr-defined]
+    defender.page_channels = _PAGE_CHANNELS(defender.pk)  # type: ignore[attr-defined]
+    defender.page_consents = _PAGE_CONSENTS(defender.pk)  # type: ignore[attr-defined]
     defender.shared_with_reader = frozenset(  # type: ignore[attr-defined]
         organisation_id
         for number, organisation_id in enumerate(organisations)
