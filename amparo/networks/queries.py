@@ -9,6 +9,7 @@ them to check in may be looking at their screen (ADR 0032). The desk sees them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +38,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
+from amparo.core.paging import Page, after_q, page_from
 from amparo.core.prepared import Prepared
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import organisations_with
@@ -314,11 +316,11 @@ def _counts_of(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
 def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
     """Alerts for lists, with their defender, delivery counts, whether a debrief was written
     (`debrief_due` reads it) and the soonest open follow-up's date."""
-    return (
-        _alerts_counted(user)
-        .select_related("defender")
-        .annotate(next_follow_up_on=_next_follow_up())
-    )
+    return _for_lists(_alerts_counted(user))
+
+
+def _for_lists(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    return alerts.select_related("defender").annotate(next_follow_up_on=_next_follow_up())
 
 
 #: What the network page's recent alerts show (networks/rows.py): not their defender (the page
@@ -350,6 +352,53 @@ ALERT_LIST_FIELDS = ("id", "defender", "source", "state", "raised_at")
 def alert_list_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """alerts_visible_to's alerts (filtered), reading only the columns of the list's rows."""
     return alerts.select_related(None).only(*ALERT_LIST_FIELDS)
+
+
+@functools.lru_cache(maxsize=32)
+def _alert_list_query(with_state: bool, with_after: bool, size: int) -> Prepared[Alert]:
+    """The alert list's page for one shape of request (a state or not, a cursor or not, the
+    page size), built as the queryset path builds it: `alerts_visible_to`, the state,
+    `alert_list_rows`, then `keyset_page`'s cursor, order and limit (ADR 0050)."""
+
+    def build(user_id: Any, staff: Any, coordinated: Any, *rest: Any) -> QuerySet[Alert]:
+        values = list(rest)
+        alerts = _for_lists(_counts_of(_alerts_seen_for(user_id, staff, coordinated)))
+        if with_state:
+            alerts = alerts.filter(state=values.pop(0))
+        alerts = alert_list_rows(alerts)
+        if with_after:
+            alerts = alerts.filter(after_q(Alert, ALERT_ORDER, values.pop(0)))
+        return alerts.order_by(*ALERT_ORDER)[: size + 1]
+
+    extra: list[tuple[Any, Any, Any]] = []
+    if with_state:
+        extra.append((Alert._meta.get_field("state"), AlertState.RAISED, AlertState.CLOSED))
+    if with_after:
+        extra.append((Alert._meta.pk, UUID(int=13), UUID(int=14)))
+    return Prepared(
+        Alert,
+        build,
+        fields=(*_REACH_FIELDS, *(field for field, _one, _two in extra)),
+        samples=(
+            (UUID(int=2), (), (), *(one for _f, one, _two in extra)),
+            (UUID(int=4), (), (), *(two for _f, _one, two in extra)),
+        ),
+    )
+
+
+def alert_list_page(
+    user: User | AnonymousUser, *, state: str, after: UUID | None, size: int
+) -> Page[Alert]:
+    """`keyset_page(alert_list_rows(alerts_visible_to(user) in `state`), ...)` as one prepared
+    query: the page's rows and whether a next page exists."""
+    if not user.is_authenticated:
+        return Page(rows=[], next_after=None, is_first=after is None)
+    values: list[Any] = [state] if state else []
+    if after is not None:
+        values.append(after)
+    query = _alert_list_query(bool(state), after is not None, size)
+    rows = query(*rules.network_reach_of(user), *values)
+    return page_from(rows, size=size, is_first=after is None)
 
 
 #: What a row of the API's alert list shows (AlertOut), all Tier 2: read as values, neither

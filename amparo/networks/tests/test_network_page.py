@@ -90,6 +90,12 @@ def world(organisation, collective, other_organisation, defender):
     )
 
 
+@pytest.fixture
+def reading():
+    with audit_context(actor=None):
+        yield
+
+
 def _fresh(user):
     """The person as a request loads them: memberships not cached yet."""
     return type(user).objects.get(pk=user.pk)
@@ -254,3 +260,52 @@ def test_is_the_person_filter_of_the_hidden_duress_alerts_is_one_definition(desk
         *rules.network_reach_of(user), "alert__"
     )
     assert queries._hidden_duress_q(user) != Q(pk__in=[])
+
+
+# --- the alert list, prepared per shape of request ---
+
+
+def _old_alert_page(user, state, after, size):
+    from amparo.core.paging import keyset_page
+
+    alerts = queries.alerts_visible_to(user)
+    if state:
+        alerts = alerts.filter(state=state)
+    return keyset_page(
+        queries.alert_list_rows(alerts), order=queries.ALERT_ORDER, after=after, size=size
+    )
+
+
+def test_the_prepared_alert_list_is_the_keyset_page_of_the_queryset(world, reading):
+    (_river, _ana, foreign), people = world
+    invisible = Alert.objects.filter(defender=foreign).first().pk
+    fields = ("defender_id", "source", "state", "raised_at", "told", "answered", "debrief_due")
+    fields += ("has_debrief", "next_follow_up_on")
+    compared = 0
+    for name, person in people.items():
+        every = _old_alert_page(_fresh(person), "", None, 100).rows
+        cursors = [None, invisible, *(alert.pk for alert in every[:: max(1, len(every) // 3)])]
+        for state in ("", "raised", "lowered", "closed"):
+            for after in cursors:
+                for size in (1, 7, 50):
+                    old = _old_alert_page(_fresh(person), state, after, size)
+                    new = queries.alert_list_page(
+                        _fresh(person), state=state, after=after, size=size
+                    )
+                    assert _rows(new.rows, *fields) == _rows(old.rows, *fields), (name, state)
+                    assert (new.next_after, new.is_first) == (old.next_after, old.is_first)
+                    compared += len(new.rows)
+    assert compared > 500
+
+
+def test_the_alert_list_page_makes_the_same_queries(client, world, django_assert_num_queries):
+    _subjects, people = world
+    login_fresh(client, people["desk_officer"])
+    url = reverse("networks:alert-list")
+    for query in ("", "?state=lowered", "?state=nonsense"):
+        assert client.get(url + query).status_code == 200
+        with django_assert_num_queries(3):  # session, memberships, the page
+            page = client.get(url + query).content.decode()
+        state = "lowered" if "lowered" in query else ""
+        listed = _old_alert_page(_fresh(people["desk_officer"]), state, None, 50).rows
+        assert page.count("<tr>") == 1 + len(listed) > 1
