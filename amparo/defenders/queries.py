@@ -526,6 +526,76 @@ def defender_page(
     return page_from(query(*_reach_of(user), *values), size=size, is_first=after is None)
 
 
+#: What a row of the API's list shows besides LIST_FIELDS.
+API_ALSO = ("languages",)
+
+
+def _api_page_of(
+    defenders: QuerySet[Defender], after: UUID | None, limit: int
+) -> QuerySet[Defender]:
+    """`api.paging.pk_page`'s query: id order, after the id `after`, one row more than asked."""
+    rows = defenders.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    return rows[: limit + 1]
+
+
+@functools.lru_cache(maxsize=256)
+def _api_list_query(
+    set_filters: tuple[str, ...], with_after: bool, limit: int
+) -> Prepared[Defender]:
+    """The API list's page query for one shape of request, as `_list_query` is the page's:
+    `filtered_defenders`, `list_rows` with the languages, then `pk_page`'s order, cursor and
+    limit (ADR 0050)."""
+    extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
+    if with_after:
+        extra.append((Defender._meta.pk, UUID(int=13), UUID(int=14)))
+
+    def build(user_id: Any, staff: Any, collectives: Any, *rest: Any) -> QuerySet[Defender]:
+        defenders = _filtered(
+            Defender.objects.filter(_visible_q(user_id, staff, collectives)),
+            **dict(zip(set_filters, rest, strict=False)),
+        )
+        rows = list_rows(defenders, also=API_ALSO)
+        return _api_page_of(rows, rest[-1] if with_after else None, limit)
+
+    return Prepared(
+        Defender,
+        build,
+        fields=(*_REACH_FIELDS, *(f for f, _one, _two in extra)),
+        samples=(
+            (*_SAMPLES[0][1:], *(one for _f, one, _two in extra)),
+            (*_SAMPLES[1][1:], *(two for _f, _one, two in extra)),
+        ),
+    )
+
+
+def defender_api_page(
+    user: User | AnonymousUser,
+    *,
+    after: UUID | None,
+    limit: int,
+    kind: str = "",
+    status: str = "",
+    category: str = "",
+    country: str = "",
+) -> dict[str, Any]:
+    """`api.paging.pk_page(list_rows(filtered_defenders(user, ...), also=API_ALSO), after,
+    limit)` as a prepared query: `{"items": [...], "next_after": ...}`."""
+    rows: list[Defender] = []
+    if user.is_authenticated:
+        given = {"kind": kind, "status": status, "category": category, "country": country.upper()}
+        set_filters = tuple(name for name in _FILTER_ARGUMENTS if given[name])
+        values: list[Any] = [given[name] for name in set_filters]
+        if after is not None:
+            values.append(after)
+        query = _api_list_query(set_filters, after is not None, limit)
+        rows = query(*_reach_of(user), *values)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_after": rows[-1].pk if more else None}
+
+
 def page_of(rows: list[Defender], *, after: UUID | None, size: int) -> Page[Defender]:
     """The same page over search results already in memory (newest first)."""
     start = 0
