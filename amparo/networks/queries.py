@@ -39,7 +39,7 @@ from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
 from amparo.core.paging import Page, after_q, page_from
-from amparo.core.prepared import Prepared
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import organisations_with
 from amparo.networks import rules
@@ -425,12 +425,81 @@ def alert_api_rows(user: User | AnonymousUser) -> QuerySet[Alert, dict[str, Any]
     """The alerts the person sees, as alerts_visible_to finds them, in a dict of
     ALERT_API_FIELDS per alert: whether a debrief was written and the soonest open follow-up's
     date, but not the delivery counts the API does not show."""
-    rows: QuerySet[Alert, dict[str, Any]] = (
-        _alerts_seen(user)
-        .annotate(has_debrief=_has_debrief(), next_follow_up_on=_next_follow_up())
-        .values(*ALERT_API_FIELDS)
-    )
+    return _api_values(_alerts_seen(user))
+
+
+def _api_values(alerts: QuerySet[Alert]) -> QuerySet[Alert, dict[str, Any]]:
+    rows: QuerySet[Alert, dict[str, Any]] = alerts.annotate(
+        has_debrief=_has_debrief(), next_follow_up_on=_next_follow_up()
+    ).values(*ALERT_API_FIELDS)
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _alert_api_query(
+    with_state: bool, with_defender: bool, with_after: bool, limit: int
+) -> tuple[PreparedRows, tuple[str, ...]]:
+    """The API's alert page for one shape of request (a state, a defender, a cursor, the
+    limit), built as the API builds it (`alert_api_rows`, its filters, then `pk_page`'s order,
+    cursor and limit), and the names of its columns (ADR 0050)."""
+
+    def build(user_id: Any, staff: Any, coordinated: Any, *rest: Any) -> QuerySet[Alert, Any]:
+        values = list(rest)
+        rows = _api_values(_alerts_seen_for(user_id, staff, coordinated))
+        if with_state:
+            rows = rows.filter(state=values.pop(0))
+        if with_defender:
+            rows = rows.filter(defender_id=values.pop(0))
+        rows = rows.order_by("pk")
+        if with_after:
+            rows = rows.filter(pk__gt=values.pop(0))
+        return rows[: limit + 1]
+
+    extra: list[tuple[Any, Any, Any]] = []
+    if with_state:
+        extra.append((Alert._meta.get_field("state"), AlertState.RAISED, AlertState.CLOSED))
+    if with_defender:
+        extra.append((Alert._meta.get_field("defender"), UUID(int=15), UUID(int=16)))
+    if with_after:
+        extra.append((Alert._meta.pk, UUID(int=13), UUID(int=14)))
+    samples = (
+        (UUID(int=2), (), (), *(one for _f, one, _two in extra)),
+        (UUID(int=4), (), (), *(two for _f, _one, two in extra)),
+    )
+    query = build(*samples[0]).query
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    prepared = PreparedRows(
+        Alert,
+        build,
+        fields=(*_REACH_FIELDS, *(field for field, _one, _two in extra)),
+        samples=samples,
+    )
+    return prepared, names
+
+
+def alert_api_page(
+    user: User | AnonymousUser,
+    *,
+    state: str | None,
+    defender_id: UUID | None,
+    after: UUID | None,
+    limit: int,
+) -> dict[str, Any]:
+    """`api.paging.pk_page` over `alert_api_rows(user)` (in `state`, of `defender_id`), as a
+    prepared query: `{"items": [a dict of ALERT_API_FIELDS per alert], "next_after": ...}`."""
+    rows: list[dict[str, Any]] = []
+    if user.is_authenticated:
+        values = [v for v in (state, defender_id, after) if v is not None]
+        query, names = _alert_api_query(
+            state is not None, defender_id is not None, after is not None, limit
+        )
+        rows = [
+            dict(zip(names, row, strict=True))
+            for row in query(*rules.network_reach_of(user), *values)
+        ]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_after": rows[-1]["id"] if more else None}
 
 
 def get_alert_for_user(

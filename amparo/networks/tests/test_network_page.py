@@ -21,7 +21,7 @@ from amparo.accounts.tests.factories import MembershipFactory, UserFactory, staf
 from amparo.audit.services import audit_context
 from amparo.defenders.models import Defender
 from amparo.networks import queries, rows, rules, services
-from amparo.networks.enums import AlertSource, CheckInState
+from amparo.networks.enums import AlertSource, AlertState, CheckInState
 from amparo.networks.models import Alert, CheckIn
 from amparo.networks.tests.factories import make_check_in, make_contact, make_defender, make_tree
 from amparo.testing.auth import login_fresh
@@ -309,3 +309,37 @@ def test_the_alert_list_page_makes_the_same_queries(client, world, django_assert
         state = "lowered" if "lowered" in query else ""
         listed = _old_alert_page(_fresh(people["desk_officer"]), state, None, 50).rows
         assert page.count("<tr>") == 1 + len(listed) > 1
+
+
+# --- the API's alert list, prepared per shape of request ---
+
+
+def test_the_prepared_api_alert_list_is_pk_page_of_the_values(world):
+    from amparo.api.paging import pk_page
+
+    (river, _ana, foreign), people = world
+    invisible = Alert.objects.filter(defender=foreign).first().pk
+    compared = 0
+    for name, person in people.items():
+        every = list(queries.alert_api_rows(_fresh(person)).order_by("pk"))
+        cursors = [None, invisible, *(row["id"] for row in every[:: max(1, len(every) // 3)])]
+        for state in (None, AlertState.RAISED, AlertState.LOWERED):
+            for defender_id in (None, river.pk, foreign.pk):
+                for after in cursors:
+                    for limit in (1, 7, 50):
+                        rows = queries.alert_api_rows(_fresh(person))
+                        if state is not None:
+                            rows = rows.filter(state=state)
+                        if defender_id is not None:
+                            rows = rows.filter(defender_id=defender_id)
+                        old = pk_page(rows, after, limit)
+                        new = queries.alert_api_page(
+                            _fresh(person),
+                            state=state,
+                            defender_id=defender_id,
+                            after=after,
+                            limit=limit,
+                        )
+                        assert new == old, (name, state, defender_id, after, limit)
+                        compared += len(new["items"])
+    assert compared > 1000
