@@ -810,9 +810,41 @@ def keyset_page(rows: QuerySet[_Row], after: UUID | None, limit: int) -> tuple[l
     return page, page[-1].pk if more else None
 
 
-def close_people_of(defender: Defender) -> QuerySet[ClosePerson]:
+def close_people_of(defender: Defender | UUID) -> QuerySet[ClosePerson]:
     """For a defender already loaded through the access path."""
     return ClosePerson.objects.filter(defender=defender)
+
+
+def _close_people_page(with_after: bool) -> Prepared[ClosePerson]:
+    """`keyset_page(close_people_of(defender), after, PART_PAGE)`'s query, prepared."""
+
+    def build(defender_id: UUID, *after: UUID) -> QuerySet[ClosePerson]:
+        rows = close_people_of(defender_id).order_by("created_at", "pk")
+        return _after(rows, after[0] if with_after else None)[: PART_PAGE + 1]
+
+    fields: tuple[Any, ...] = (ClosePerson._meta.get_field("defender"),)
+    first: tuple[Any, ...] = (UUID(int=1),)
+    second: tuple[Any, ...] = (UUID(int=3),)
+    if with_after:
+        fields, first, second = (
+            (*fields, ClosePerson._meta.pk),
+            (*first, UUID(int=13)),
+            (*second, UUID(int=14)),
+        )
+    return Prepared(ClosePerson, build, fields=fields, samples=(first, second))
+
+
+_CLOSE_PEOPLE = {with_after: _close_people_page(with_after) for with_after in (False, True)}
+
+
+def close_people_page(defender: Defender, after: UUID | None) -> tuple[list[ClosePerson], Any]:
+    """`keyset_page(close_people_of(defender), after, PART_PAGE)` as a prepared query (ADR
+    0050): the close people page's rows and the `after` of its next page."""
+    query = _CLOSE_PEOPLE[after is not None]
+    page = query(defender.pk, after) if after is not None else query(defender.pk)
+    more = len(page) > PART_PAGE
+    page = page[:PART_PAGE]
+    return page, page[-1].pk if more else None
 
 
 def shares_of(defender: Defender) -> QuerySet[DefenderShare]:

@@ -376,3 +376,37 @@ def test_the_api_list_page_reads_what_the_queryset_reads(request, persona):
         shown.add("languages")
         every = {f.attname for f in Defender._meta.concrete_fields}
         assert row.get_deferred_fields() == every - shown
+
+
+def test_the_close_people_page_is_the_keyset_page_of_the_queryset(
+    organisation, record, foreign_record, reading
+):
+    assert queries.PART_PAGE == 50
+    people = [
+        ClosePerson(organisation=organisation, defender=record, relation="child", name=f"P{n}")
+        for n in range(53)
+    ]
+    ClosePerson.objects.bulk_create(
+        [
+            *people,
+            ClosePerson(
+                organisation=foreign_record.organisation,
+                defender=foreign_record,
+                relation="child",
+                name="X",
+            ),
+        ]
+    )
+    # Some share a time, so the id breaks the tie.
+    ClosePerson.objects.filter(pk__in=[p.pk for p in people[:5]]).update(
+        created_at=people[0].created_at
+    )
+    stranger = ClosePerson.objects.get(defender=foreign_record).pk
+    rows = queries.close_people_of(record)
+    _first, next_after = queries.keyset_page(rows, None, 50)
+    assert next_after is not None
+    for after in (None, next_after, stranger, people[3].pk, people[-1].pk):
+        expected, expected_next = queries.keyset_page(rows, after, 50)
+        found, found_next = queries.close_people_page(record, after)
+        assert [(p.pk, p.name) for p in found] == [(p.pk, p.name) for p in expected]
+        assert found_next == expected_next
