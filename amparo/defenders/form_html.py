@@ -13,6 +13,7 @@ language until this module follows it, and `test_form_html.py` fails meanwhile a
 from __future__ import annotations
 
 import functools
+from typing import cast
 
 from django import forms
 from django.template.loader import render_to_string
@@ -50,7 +51,8 @@ def form_fields(form: forms.BaseForm) -> SafeString:
     errors = form.non_field_errors()
     written = [
         '<div class="error" role="alert">'
-        + "".join(f"<p>{conditional_escape(error)}</p>" for error in errors)
+        # `{{ error }}`: the error list holds the messages as text.
+        + "".join(f"<p>{conditional_escape(cast('str', error))}</p>" for error in errors)
         + "</div>\n"
         if errors
         else "\n",

@@ -727,8 +727,8 @@ _FOLLOW_UPS_DUE = Prepared(
 )
 _FOLLOW_UPS_DUE_COORDINATING = Prepared(
     FollowUp,
-    lambda defender_id, *reach: _follow_ups_due(
-        defender_id, _hidden_duress_q_for(*reach, "alert__")
+    lambda defender_id, user_id, staff, coordinated: _follow_ups_due(
+        defender_id, _hidden_duress_q_for(user_id, staff, coordinated, "alert__")
     )[:RECENT],
     fields=(Defender._meta.pk, *_REACH_FIELDS),
     samples=_SAMPLES,
