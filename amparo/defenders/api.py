@@ -20,7 +20,7 @@ from pydantic import Field
 
 from amparo.api.conflicts import conflict
 from amparo.api.constructed import page_from
-from amparo.api.paging import caller, pk_page
+from amparo.api.paging import caller
 from amparo.api.schemas import (
     DEFAULT_PAGE,
     MAX_PAGE,
@@ -269,15 +269,15 @@ class DefenderListQuery(Schema):
 )
 def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> DefenderPage:
     """Keyset pages in id order: stable while records are added, no COUNT, no OFFSET."""
-    defenders: QuerySet[Defender] = queries.filtered_defenders(
+    page = queries.defender_api_page(
         caller(request),
+        after=filters.after,
+        limit=filters.limit,
         kind=filters.kind or "",
         status=filters.status or "",
         category=filters.category or "",
         country=filters.country or "",
     )
-    rows = queries.list_rows(defenders, also=("languages",))
-    page = pk_page(rows, filters.after, filters.limit)
     page["items"] = [_summary(d) for d in queries.with_category_codes(page["items"])]
     return page_from(DefenderPage, DefenderSummaryOut, page)
 

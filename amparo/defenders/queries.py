@@ -238,11 +238,45 @@ _DEFENDER_PAGE = Prepared(
 )
 
 
+_PAGE_CHANNELS = Prepared(
+    ContactChannel,
+    lambda defender_id: ContactChannel.objects.filter(defender_id=defender_id),
+    fields=(ContactChannel._meta.get_field("defender"),),
+    samples=((UUID(int=1),), (UUID(int=3),)),
+)
+_PAGE_CONSENTS = Prepared(
+    ConsentRecord,
+    lambda defender_id: ConsentRecord.objects.filter(defender_id=defender_id),
+    fields=(ConsentRecord._meta.get_field("defender"),),
+    samples=((UUID(int=1),), (UUID(int=3),)),
+)
+
+
+def category_codes_of(defender: Defender) -> list[str]:
+    """The defender's category codes: those `get_defender_page` or `with_category_codes` read,
+    else its (prefetched) categories."""
+    codes: list[str] | None = defender.__dict__.get("category_codes")
+    return [c.code for c in defender.categories.all()] if codes is None else codes
+
+
+def page_channels(defender: Defender) -> list[ContactChannel]:
+    """The defender's contact channels, safe ones first, as `get_defender_page` read them."""
+    read: list[Any] | None = defender.__dict__.get("page_channels")
+    return list(defender.channels.all()) if read is None else read
+
+
+def page_consents(defender: Defender) -> list[ConsentRecord]:
+    """The defender's consents, latest first, as `get_defender_page` read them."""
+    read: list[Any] | None = defender.__dict__.get("page_consents")
+    return list(defender.consents.all()) if read is None else read
+
+
 def get_defender_page(
     user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
 ) -> Defender:
     """The defender as its page shows it, in four queries: the record with its counts, then
-    its categories, contact channels and consents. Close people and shares are counted here
+    its categories, contact channels and consents (`category_codes_of`, `page_channels`,
+    `page_consents`). Close people and shares are counted here
     and listed on their own pages; members and collectives come from `collective_links`.
 
     The row carries `close_people_count`, `share_count` (every organisation it went to: the
@@ -258,7 +292,11 @@ def get_defender_page(
     defender = found[0]
     if for_write and not rules.can_edit_defender(user, defender):
         raise PermissionDenied
-    prefetch_related_objects(found, "categories", "channels", "consents")
+    # What prefetch_related_objects(found, "categories", "channels", "consents") read, by
+    # prepared queries: building those three querysets cost the page more than running them.
+    defender.category_codes = [code for _id, code in _CATEGORY_CODES([defender.pk])]  # type: ignore[attr-defined]
+    defender.page_channels = _PAGE_CHANNELS(defender.pk)  # type: ignore[attr-defined]
+    defender.page_consents = _PAGE_CONSENTS(defender.pk)  # type: ignore[attr-defined]
     defender.shared_with_reader = frozenset(  # type: ignore[attr-defined]
         organisation_id
         for number, organisation_id in enumerate(organisations)
@@ -488,6 +526,76 @@ def defender_page(
     return page_from(query(*_reach_of(user), *values), size=size, is_first=after is None)
 
 
+#: What a row of the API's list shows besides LIST_FIELDS.
+API_ALSO = ("languages",)
+
+
+def _api_page_of(
+    defenders: QuerySet[Defender], after: UUID | None, limit: int
+) -> QuerySet[Defender]:
+    """`api.paging.pk_page`'s query: id order, after the id `after`, one row more than asked."""
+    rows = defenders.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    return rows[: limit + 1]
+
+
+@functools.lru_cache(maxsize=256)
+def _api_list_query(
+    set_filters: tuple[str, ...], with_after: bool, limit: int
+) -> Prepared[Defender]:
+    """The API list's page query for one shape of request, as `_list_query` is the page's:
+    `filtered_defenders`, `list_rows` with the languages, then `pk_page`'s order, cursor and
+    limit (ADR 0050)."""
+    extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
+    if with_after:
+        extra.append((Defender._meta.pk, UUID(int=13), UUID(int=14)))
+
+    def build(user_id: Any, staff: Any, collectives: Any, *rest: Any) -> QuerySet[Defender]:
+        defenders = _filtered(
+            Defender.objects.filter(_visible_q(user_id, staff, collectives)),
+            **dict(zip(set_filters, rest, strict=False)),
+        )
+        rows = list_rows(defenders, also=API_ALSO)
+        return _api_page_of(rows, rest[-1] if with_after else None, limit)
+
+    return Prepared(
+        Defender,
+        build,
+        fields=(*_REACH_FIELDS, *(f for f, _one, _two in extra)),
+        samples=(
+            (*_SAMPLES[0][1:], *(one for _f, one, _two in extra)),
+            (*_SAMPLES[1][1:], *(two for _f, _one, two in extra)),
+        ),
+    )
+
+
+def defender_api_page(
+    user: User | AnonymousUser,
+    *,
+    after: UUID | None,
+    limit: int,
+    kind: str = "",
+    status: str = "",
+    category: str = "",
+    country: str = "",
+) -> dict[str, Any]:
+    """`api.paging.pk_page(list_rows(filtered_defenders(user, ...), also=API_ALSO), after,
+    limit)` as a prepared query: `{"items": [...], "next_after": ...}`."""
+    rows: list[Defender] = []
+    if user.is_authenticated:
+        given = {"kind": kind, "status": status, "category": category, "country": country.upper()}
+        set_filters = tuple(name for name in _FILTER_ARGUMENTS if given[name])
+        values: list[Any] = [given[name] for name in set_filters]
+        if after is not None:
+            values.append(after)
+        query = _api_list_query(set_filters, after is not None, limit)
+        rows = query(*_reach_of(user), *values)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_after": rows[-1].pk if more else None}
+
+
 def page_of(rows: list[Defender], *, after: UUID | None, size: int) -> Page[Defender]:
     """The same page over search results already in memory (newest first)."""
     start = 0
@@ -702,9 +810,41 @@ def keyset_page(rows: QuerySet[_Row], after: UUID | None, limit: int) -> tuple[l
     return page, page[-1].pk if more else None
 
 
-def close_people_of(defender: Defender) -> QuerySet[ClosePerson]:
+def close_people_of(defender: Defender | UUID) -> QuerySet[ClosePerson]:
     """For a defender already loaded through the access path."""
     return ClosePerson.objects.filter(defender=defender)
+
+
+def _close_people_page(with_after: bool) -> Prepared[ClosePerson]:
+    """`keyset_page(close_people_of(defender), after, PART_PAGE)`'s query, prepared."""
+
+    def build(defender_id: UUID, *after: UUID) -> QuerySet[ClosePerson]:
+        rows = close_people_of(defender_id).order_by("created_at", "pk")
+        return _after(rows, after[0] if with_after else None)[: PART_PAGE + 1]
+
+    fields: tuple[Any, ...] = (ClosePerson._meta.get_field("defender"),)
+    first: tuple[Any, ...] = (UUID(int=1),)
+    second: tuple[Any, ...] = (UUID(int=3),)
+    if with_after:
+        fields, first, second = (
+            (*fields, ClosePerson._meta.pk),
+            (*first, UUID(int=13)),
+            (*second, UUID(int=14)),
+        )
+    return Prepared(ClosePerson, build, fields=fields, samples=(first, second))
+
+
+_CLOSE_PEOPLE = {with_after: _close_people_page(with_after) for with_after in (False, True)}
+
+
+def close_people_page(defender: Defender, after: UUID | None) -> tuple[list[ClosePerson], Any]:
+    """`keyset_page(close_people_of(defender), after, PART_PAGE)` as a prepared query (ADR
+    0050): the close people page's rows and the `after` of its next page."""
+    query = _CLOSE_PEOPLE[after is not None]
+    page = query(defender.pk, after) if after is not None else query(defender.pk)
+    more = len(page) > PART_PAGE
+    page = page[:PART_PAGE]
+    return page, page[-1].pk if more else None
 
 
 def shares_of(defender: Defender) -> QuerySet[DefenderShare]:

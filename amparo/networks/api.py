@@ -256,13 +256,12 @@ def alert_list(
     limit: int = LIMIT,
     after: UUID | None = AFTER,
 ) -> AlertPage:
-    alerts = queries.alert_api_rows(caller(request))
-    if state is not None:
-        alerts = alerts.filter(state=state)
-    if defender_id is not None:
-        alerts = alerts.filter(defender_id=defender_id)
     # The rows' values: no alert instance, no defender row per row.
-    return page_from(AlertPage, AlertOut, pk_page(alerts, after, limit, item=_alert_row))
+    page = queries.alert_api_page(
+        caller(request), state=state, defender_id=defender_id, after=after, limit=limit
+    )
+    page["items"] = [_alert_row(row) for row in page["items"]]
+    return page_from(AlertPage, AlertOut, page)
 
 
 def _alert_row(row: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,9 @@ them to check in may be looking at their screen (ADR 0032). The desk sees them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -32,9 +34,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from amparo.accounts.permissions import Perm
+from amparo.core.paging import Page, after_q, page_from
+from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.models import Defender
 from amparo.defenders.rules import organisations_with
 from amparo.networks import rules
@@ -67,16 +72,52 @@ def _check_write(user: User | AnonymousUser, defender: Defender, for_write: bool
         raise PermissionDenied
 
 
+#: The fields a person's reach is written with (`rules.network_reach_of`): their id, the
+#: organisations where they hold `networks.view`, those where they coordinate a collective.
+_REACH_FIELDS = (
+    Defender._meta.get_field("user"),
+    Defender._meta.get_field("organisation"),
+    Defender._meta.get_field("collective_organisation"),
+)
+#: Two sample (id looked up, person) pairs, every id distinct; `core.prepared` draws the
+#: organisations' samples itself.
+_SAMPLES = ((UUID(int=1), UUID(int=2), (), ()), (UUID(int=3), UUID(int=4), (), ()))
+
+
+def _network_defender(
+    defender_id: UUID, user_id: UUID, staff: Collection[Any], coordinated: Collection[Any]
+) -> QuerySet[Defender]:
+    return Defender.objects.filter(
+        rules.network_q_for(user_id, staff, coordinated), pk=defender_id
+    ).order_by()[:1]
+
+
+#: The lookup every network page starts with, compiled once per connection and shape of the
+#: reach (ADR 0050).
+_NETWORK_DEFENDER = Prepared(
+    Defender,
+    _network_defender,
+    fields=(Defender._meta.pk, *_REACH_FIELDS),
+    samples=_SAMPLES,
+)
+
+
 def get_defender_for_network(
     user: User | AnonymousUser, defender_id: UUID, *, for_write: bool = False
 ) -> Defender:
-    """The defender whose network the page shows: 404 unless the person reads it."""
-    defender = get_object_or_404(Defender.objects.filter(rules.network_q(user)), pk=defender_id)
+    """The defender whose network the page shows: 404 unless the person reads it
+    (`rules.network_q`)."""
+    if not user.is_authenticated:
+        raise Http404
+    found = _NETWORK_DEFENDER(defender_id, *rules.network_reach_of(user))
+    if not found:
+        raise Http404
+    defender = found[0]
     _check_write(user, defender, for_write)
     return defender
 
 
-def contacts_of(defender: Defender) -> QuerySet[Contact]:
+def contacts_of(defender: Defender | UUID) -> QuerySet[Contact]:
     """A defender's contacts (removed ones are gone from the network), with the number of
     steps each is on."""
     return (
@@ -101,7 +142,7 @@ CONTACT_ROW_FIELDS = (
 )
 
 
-def contact_rows_of(defender: Defender) -> QuerySet[Contact]:
+def contact_rows_of(defender: Defender | UUID) -> QuerySet[Contact]:
     """contacts_of(defender), reading only the columns of the network page's rows."""
     return contacts_of(defender).only(*CONTACT_ROW_FIELDS)
 
@@ -186,9 +227,16 @@ def _hidden_duress_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     being its desk): hidden from them."""
     if not user.is_authenticated:
         return Q(pk__in=[])
-    staff = organisations_with(user, Perm.NETWORKS_VIEW)
-    coordinated = organisations_with(user, Perm.COLLECTIVE_EDIT)
-    mine = Q(**{f"{prefix}defender__user_id": user.pk})
+    return _hidden_duress_q_for(*rules.network_reach_of(user), prefix=prefix)
+
+
+def _hidden_duress_q_for(
+    user_id: Any, staff: Collection[Any], coordinated: Collection[Any], prefix: str = ""
+) -> Q:
+    """`_hidden_duress_q` from the person's reach (`rules.network_reach_of`): the
+    organisations where they hold `networks.view` are the desks, those where they hold
+    `collective.edit` the collectives they coordinate."""
+    mine = Q(**{f"{prefix}defender__user_id": user_id})
     if coordinated:
         mine |= Q(**{f"{prefix}defender__collective_organisation_id__in": coordinated}) & ~Q(
             **{f"{prefix}defender__organisation_id__in": staff}
@@ -227,9 +275,19 @@ def _next_follow_up() -> Subquery:
 
 def _alerts_seen(user: User | AnonymousUser) -> QuerySet[Alert]:
     """The alerts the person sees, newest first."""
+    if not user.is_authenticated:
+        return Alert.objects.none()
+    return _alerts_seen_for(*rules.network_reach_of(user))
+
+
+def _alerts_seen_for(
+    user_id: Any, staff: Collection[Any], coordinated: Collection[Any]
+) -> QuerySet[Alert]:
+    """`_alerts_seen` from the person's reach (`rules.network_reach_of`)."""
+    reach = (user_id, staff, coordinated)
     return (
-        Alert.objects.filter(rules.network_q(user, "defender__"))
-        .exclude(_hidden_duress_q(user))
+        Alert.objects.filter(rules.network_q_for(*reach, prefix="defender__"))
+        .exclude(_hidden_duress_q_for(*reach))
         .order_by(*ALERT_ORDER)
     )
 
@@ -242,8 +300,13 @@ def _has_debrief() -> Exists:
 def _alerts_counted(user: User | AnonymousUser) -> QuerySet[Alert]:
     """The alerts the person sees, newest first, with delivery counts and whether a debrief
     was written (`debrief_due` reads it)."""
+    return _counts_of(_alerts_seen(user))
+
+
+def _counts_of(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    """`alerts` with their delivery counts and whether a debrief was written."""
     # Counted per listed alert (scalar subqueries), not by grouping every visible alert.
-    return _alerts_seen(user).annotate(
+    return alerts.annotate(
         told=_counted(AlertDelivery, sent_at__isnull=False),
         answered=_counted(AlertDelivery, acknowledged_at__isnull=False),
         has_debrief=_has_debrief(),
@@ -253,11 +316,11 @@ def _alerts_counted(user: User | AnonymousUser) -> QuerySet[Alert]:
 def alerts_visible_to(user: User | AnonymousUser) -> QuerySet[Alert]:
     """Alerts for lists, with their defender, delivery counts, whether a debrief was written
     (`debrief_due` reads it) and the soonest open follow-up's date."""
-    return (
-        _alerts_counted(user)
-        .select_related("defender")
-        .annotate(next_follow_up_on=_next_follow_up())
-    )
+    return _for_lists(_alerts_counted(user))
+
+
+def _for_lists(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    return alerts.select_related("defender").annotate(next_follow_up_on=_next_follow_up())
 
 
 #: What the network page's recent alerts show (networks/rows.py): not their defender (the page
@@ -272,6 +335,14 @@ def recent_alerts_of(user: User | AnonymousUser, defender: Defender) -> QuerySet
     return _alerts_counted(user).filter(defender=defender).only(*RECENT_ALERT_FIELDS)
 
 
+def _recent_alerts(
+    defender_id: UUID, user_id: Any, staff: Collection[Any], coordinated: Collection[Any]
+) -> QuerySet[Alert]:
+    """recent_alerts_of from the defender's id and the person's reach: the network page's."""
+    alerts = _counts_of(_alerts_seen_for(user_id, staff, coordinated))
+    return alerts.filter(defender_id=defender_id).only(*RECENT_ALERT_FIELDS)[:RECENT]
+
+
 #: What a row of the alert list shows (networks/rows.py): the defender's code is written from
 #: its id, so no defender row (and none of its Tier-1 columns) is read; neither is any of the
 #: alert's own encrypted columns.
@@ -281,6 +352,53 @@ ALERT_LIST_FIELDS = ("id", "defender", "source", "state", "raised_at")
 def alert_list_rows(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     """alerts_visible_to's alerts (filtered), reading only the columns of the list's rows."""
     return alerts.select_related(None).only(*ALERT_LIST_FIELDS)
+
+
+@functools.lru_cache(maxsize=32)
+def _alert_list_query(with_state: bool, with_after: bool, size: int) -> Prepared[Alert]:
+    """The alert list's page for one shape of request (a state or not, a cursor or not, the
+    page size), built as the queryset path builds it: `alerts_visible_to`, the state,
+    `alert_list_rows`, then `keyset_page`'s cursor, order and limit (ADR 0050)."""
+
+    def build(user_id: Any, staff: Any, coordinated: Any, *rest: Any) -> QuerySet[Alert]:
+        values = list(rest)
+        alerts = _for_lists(_counts_of(_alerts_seen_for(user_id, staff, coordinated)))
+        if with_state:
+            alerts = alerts.filter(state=values.pop(0))
+        alerts = alert_list_rows(alerts)
+        if with_after:
+            alerts = alerts.filter(after_q(Alert, ALERT_ORDER, values.pop(0)))
+        return alerts.order_by(*ALERT_ORDER)[: size + 1]
+
+    extra: list[tuple[Any, Any, Any]] = []
+    if with_state:
+        extra.append((Alert._meta.get_field("state"), AlertState.RAISED, AlertState.CLOSED))
+    if with_after:
+        extra.append((Alert._meta.pk, UUID(int=13), UUID(int=14)))
+    return Prepared(
+        Alert,
+        build,
+        fields=(*_REACH_FIELDS, *(field for field, _one, _two in extra)),
+        samples=(
+            (UUID(int=2), (), (), *(one for _f, one, _two in extra)),
+            (UUID(int=4), (), (), *(two for _f, _one, two in extra)),
+        ),
+    )
+
+
+def alert_list_page(
+    user: User | AnonymousUser, *, state: str, after: UUID | None, size: int
+) -> Page[Alert]:
+    """`keyset_page(alert_list_rows(alerts_visible_to(user) in `state`), ...)` as one prepared
+    query: the page's rows and whether a next page exists."""
+    if not user.is_authenticated:
+        return Page(rows=[], next_after=None, is_first=after is None)
+    values: list[Any] = [state] if state else []
+    if after is not None:
+        values.append(after)
+    query = _alert_list_query(bool(state), after is not None, size)
+    rows = query(*rules.network_reach_of(user), *values)
+    return page_from(rows, size=size, is_first=after is None)
 
 
 #: What a row of the API's alert list shows (AlertOut), all Tier 2: read as values, neither
@@ -307,12 +425,81 @@ def alert_api_rows(user: User | AnonymousUser) -> QuerySet[Alert, dict[str, Any]
     """The alerts the person sees, as alerts_visible_to finds them, in a dict of
     ALERT_API_FIELDS per alert: whether a debrief was written and the soonest open follow-up's
     date, but not the delivery counts the API does not show."""
-    rows: QuerySet[Alert, dict[str, Any]] = (
-        _alerts_seen(user)
-        .annotate(has_debrief=_has_debrief(), next_follow_up_on=_next_follow_up())
-        .values(*ALERT_API_FIELDS)
-    )
+    return _api_values(_alerts_seen(user))
+
+
+def _api_values(alerts: QuerySet[Alert]) -> QuerySet[Alert, dict[str, Any]]:
+    rows: QuerySet[Alert, dict[str, Any]] = alerts.annotate(
+        has_debrief=_has_debrief(), next_follow_up_on=_next_follow_up()
+    ).values(*ALERT_API_FIELDS)
     return rows
+
+
+@functools.lru_cache(maxsize=64)
+def _alert_api_query(
+    with_state: bool, with_defender: bool, with_after: bool, limit: int
+) -> tuple[PreparedRows, tuple[str, ...]]:
+    """The API's alert page for one shape of request (a state, a defender, a cursor, the
+    limit), built as the API builds it (`alert_api_rows`, its filters, then `pk_page`'s order,
+    cursor and limit), and the names of its columns (ADR 0050)."""
+
+    def build(user_id: Any, staff: Any, coordinated: Any, *rest: Any) -> QuerySet[Alert, Any]:
+        values = list(rest)
+        rows = _api_values(_alerts_seen_for(user_id, staff, coordinated))
+        if with_state:
+            rows = rows.filter(state=values.pop(0))
+        if with_defender:
+            rows = rows.filter(defender_id=values.pop(0))
+        rows = rows.order_by("pk")
+        if with_after:
+            rows = rows.filter(pk__gt=values.pop(0))
+        return rows[: limit + 1]
+
+    extra: list[tuple[Any, Any, Any]] = []
+    if with_state:
+        extra.append((Alert._meta.get_field("state"), AlertState.RAISED, AlertState.CLOSED))
+    if with_defender:
+        extra.append((Alert._meta.get_field("defender"), UUID(int=15), UUID(int=16)))
+    if with_after:
+        extra.append((Alert._meta.pk, UUID(int=13), UUID(int=14)))
+    samples = (
+        (UUID(int=2), (), (), *(one for _f, one, _two in extra)),
+        (UUID(int=4), (), (), *(two for _f, _one, two in extra)),
+    )
+    query = build(*samples[0]).query
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    prepared = PreparedRows(
+        Alert,
+        build,
+        fields=(*_REACH_FIELDS, *(field for field, _one, _two in extra)),
+        samples=samples,
+    )
+    return prepared, names
+
+
+def alert_api_page(
+    user: User | AnonymousUser,
+    *,
+    state: str | None,
+    defender_id: UUID | None,
+    after: UUID | None,
+    limit: int,
+) -> dict[str, Any]:
+    """`api.paging.pk_page` over `alert_api_rows(user)` (in `state`, of `defender_id`), as a
+    prepared query: `{"items": [a dict of ALERT_API_FIELDS per alert], "next_after": ...}`."""
+    rows: list[dict[str, Any]] = []
+    if user.is_authenticated:
+        values = [v for v in (state, defender_id, after) if v is not None]
+        query, names = _alert_api_query(
+            state is not None, defender_id is not None, after is not None, limit
+        )
+        rows = [
+            dict(zip(names, row, strict=True))
+            for row in query(*rules.network_reach_of(user), *values)
+        ]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_after": rows[-1]["id"] if more else None}
 
 
 def get_alert_for_user(
@@ -371,9 +558,13 @@ FOLLOW_UP_ROW_FIELDS = (
 def follow_ups_due(user: User | AnonymousUser, defender: Defender) -> QuerySet[FollowUp]:
     """The defender's open follow-ups that have a date, soonest first: the network page's
     due items, reading only the columns they show."""
+    return _follow_ups_due(defender, _hidden_duress_q(user, "alert__"))
+
+
+def _follow_ups_due(defender: Defender | UUID, hidden: Q) -> QuerySet[FollowUp]:
     return (
         _open_follow_ups(alert__defender=defender)
-        .exclude(_hidden_duress_q(user, "alert__"))
+        .exclude(hidden)
         .only(*FOLLOW_UP_ROW_FIELDS)
         .order_by("due_on", "id")
     )
@@ -482,6 +673,94 @@ def check_ins_visible_to(user: User | AnonymousUser) -> QuerySet[CheckIn]:
         CheckIn.objects.filter(rules.network_q(user, "defender__"))
         .select_related("defender")
         .order_by("due_at", "id")
+    )
+
+
+#: What a check-in waiting shows on the network page (networks/rows.py): Tier 2 only (its
+#: note stays in the database), and not its defender (the page has it).
+CHECK_IN_ROW_FIELDS = ("id", "purpose", "due_at", "grace_minutes", "version")
+
+
+def _check_ins_waiting(
+    defender_id: UUID, user_id: Any, staff: Collection[Any], coordinated: Collection[Any]
+) -> QuerySet[CheckIn]:
+    """check_ins_visible_to's scheduled check-ins of one defender, soonest first, reading only
+    the columns the network page shows."""
+    return (
+        CheckIn.objects.filter(
+            rules.network_q_for(user_id, staff, coordinated, prefix="defender__"),
+            defender_id=defender_id,
+            state=CheckInState.SCHEDULED,
+        )
+        .only(*CHECK_IN_ROW_FIELDS)
+        .order_by("due_at", "id")[:RECENT]
+    )
+
+
+# --- the network page, prepared (ADR 0050) ---
+
+#: How many alerts, check-ins and follow-ups the network page lists, soonest or newest first.
+RECENT = 10
+
+_CONTACT_DEFENDER = Contact._meta.get_field("defender")
+_CONTACT_ROWS = Prepared(
+    Contact,
+    contact_rows_of,
+    fields=(_CONTACT_DEFENDER,),
+    samples=((UUID(int=1),), (UUID(int=3),)),
+)
+_RECENT_ALERTS = Prepared(
+    Alert, _recent_alerts, fields=(Defender._meta.pk, *_REACH_FIELDS), samples=_SAMPLES
+)
+_CHECK_INS_WAITING = Prepared(
+    CheckIn, _check_ins_waiting, fields=(Defender._meta.pk, *_REACH_FIELDS), samples=_SAMPLES
+)
+#: The follow-ups due hide the person's own duress alerts; the desks they work in appear in
+#: that filter only if they coordinate a collective, so each case has its own query.
+_FOLLOW_UPS_DUE = Prepared(
+    FollowUp,
+    lambda defender_id, user_id: _follow_ups_due(
+        defender_id, _hidden_duress_q_for(user_id, (), (), "alert__")
+    )[:RECENT],
+    fields=(Defender._meta.pk, _REACH_FIELDS[0]),
+    samples=((UUID(int=1), UUID(int=2)), (UUID(int=3), UUID(int=4))),
+)
+_FOLLOW_UPS_DUE_COORDINATING = Prepared(
+    FollowUp,
+    lambda defender_id, user_id, staff, coordinated: _follow_ups_due(
+        defender_id, _hidden_duress_q_for(user_id, staff, coordinated, "alert__")
+    )[:RECENT],
+    fields=(Defender._meta.pk, *_REACH_FIELDS),
+    samples=_SAMPLES,
+)
+
+
+@dataclass(frozen=True)
+class NetworkPage:
+    """What a defender's network page lists besides the defender."""
+
+    contacts: list[Contact]
+    alerts: list[Alert]
+    check_ins: list[CheckIn]
+    follow_ups: list[FollowUp]
+
+
+def network_page(user: User, defender: Defender) -> NetworkPage:
+    """The network page's lists, as `contact_rows_of`, `recent_alerts_of`, the scheduled
+    check-ins of `check_ins_visible_to` and `follow_ups_due` give them (`RECENT` of each but
+    the contacts), each prepared: building and compiling the four querysets cost the page
+    more than running them. `defender` comes from `get_defender_for_network`."""
+    reach = rules.network_reach_of(user)
+    follow_ups = (
+        _FOLLOW_UPS_DUE_COORDINATING(defender.pk, *reach)
+        if reach[2]
+        else _FOLLOW_UPS_DUE(defender.pk, user.pk)
+    )
+    return NetworkPage(
+        contacts=_CONTACT_ROWS(defender.pk),
+        alerts=_RECENT_ALERTS(defender.pk, *reach),
+        check_ins=_CHECK_INS_WAITING(defender.pk, *reach),
+        follow_ups=follow_ups,
     )
 
 

@@ -27,10 +27,10 @@ from django.utils.translation import gettext, pgettext
 from amparo.core.choices import translated_labels
 from amparo.core.csrf import csrf_input
 from amparo.core.formatting import dater
-from amparo.core.reversing import linker
+from amparo.core.reversing import linker, reverse
 from amparo.defenders.models import defender_code
 from amparo.networks.enums import Relation
-from amparo.networks.models import Alert, Contact, FollowUp
+from amparo.networks.models import Alert, CheckIn, Contact, FollowUp
 
 DASH = "—"
 
@@ -113,6 +113,73 @@ def follow_up_items(
                 f'<form method="post" action="{done_link(follow_up.pk)}">{csrf}'
                 f'<input type="hidden" name="version" value="{follow_up.version}">'
                 f'<button type="submit" class="button-link">{mark_done}</button></form>'
+            )
+        item.append("\n</li>")
+        written.append("".join(item))
+    return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
+
+
+def check_in_items(
+    check_ins: Iterable[CheckIn],
+    *,
+    is_the_person: bool,
+    can_edit: bool,
+    request: HttpRequest,
+) -> SafeString:
+    """`<li>` per check-in waiting on the network page: what for, by when (and the grace),
+    then for the person the one-tap button with its optional code
+    (`partials/check_in_button.html`), for the desk a button that marks it done, and for who
+    may edit the network the one that cancels it."""
+    check_ins = list(check_ins)
+    if not check_ins:
+        return mark_safe("")
+    purposes = translated_labels(CheckIn, "purpose")
+    by = gettext("check in by %(time)s (grace %(grace)s min)")
+    when = _dater("SHORT_DATETIME_FORMAT")
+    done_action = escape(reverse("networks:check-in-done"))
+    cancel = linker("networks:check-in-cancel")
+    code_optional, code, safe = (
+        escape(gettext("Code (optional)")),
+        escape(gettext("Code")),
+        escape(gettext("I am safe")),
+    )
+    mark_done, cancel_it = (
+        escape(gettext("Mark as checked in")),
+        escape(gettext("Cancel the check-in")),
+    )
+    csrf = csrf_input(get_token(request)) if (is_the_person or can_edit) else ""
+    written = []
+    for check_in in check_ins:
+        pk = check_in.pk
+        item = [
+            f"<li>{escape(purposes.get(check_in.purpose, check_in.purpose))} · ",
+            by % {"time": when(check_in.due_at), "grace": check_in.grace_minutes},
+            "\n  ",
+        ]
+        if is_the_person:
+            item.append(
+                f'<form method="post" action="{done_action}">\n'
+                f'  {csrf}<input type="hidden" name="check_in" value="{pk}">\n'
+                f"  <details><summary>{code_optional}</summary>\n"
+                f'    <label for="code-{pk}">{code}</label>\n'
+                f'    <input type="password" name="code" id="code-{pk}" autocomplete="off"'
+                ' inputmode="numeric">\n'
+                "  </details>\n"
+                f'  <button type="submit">{safe}</button>\n'
+                "</form>\n"
+            )
+        elif can_edit:
+            item.append(
+                f'<form method="post" action="{done_action}">{csrf}'
+                f'<input type="hidden" name="check_in" value="{pk}">'
+                f'<button type="submit" class="button-secondary">{mark_done}</button></form>'
+            )
+        item.append("\n  ")
+        if can_edit:
+            item.append(
+                f'<form method="post" action="{cancel(pk)}">{csrf}'
+                f'<input type="hidden" name="version" value="{check_in.version}">'
+                f'<button type="submit" class="button-link">{cancel_it}</button></form>'
             )
         item.append("\n</li>")
         written.append("".join(item))

@@ -9,12 +9,13 @@ here: who protects whom, and how to reach them, stays with the keeping desk (nee
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from amparo.accounts.permissions import Perm
-from amparo.defenders.rules import defender_q, organisations_with, reaches
+from amparo.defenders.rules import defender_q_for, organisations_with, reaches
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -26,13 +27,28 @@ if TYPE_CHECKING:
 def network_q(user: User | AnonymousUser, prefix: str = "") -> Q:
     """Filter for defenders (with `prefix="defender__"`, records about them) whose network
     the person reads."""
-    return defender_q(
-        user,
-        staff_perm=Perm.NETWORKS_VIEW,
-        collective_perm=Perm.COLLECTIVE_EDIT,
-        shares=False,
-        prefix=prefix,
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return network_q_for(*network_reach_of(user), prefix=prefix)
+
+
+def network_reach_of(user: User) -> tuple[Any, set[Any], set[Any]]:
+    """The arguments of `network_q_for` for a signed-in person (no query): their id, the
+    organisations where they hold `networks.view`, and those where they hold
+    `collective.edit` (the coordinators of a collective)."""
+    return (
+        user.pk,
+        organisations_with(user, Perm.NETWORKS_VIEW),
+        organisations_with(user, Perm.COLLECTIVE_EDIT),
     )
+
+
+def network_q_for(
+    user_id: Any, staff: Collection[Any], coordinated: Collection[Any], prefix: str = ""
+) -> Q:
+    """`network_q` of a signed-in person from their ids (`network_reach_of`), for prepared
+    queries, which take those ids as arguments (`core.prepared`)."""
+    return defender_q_for(user_id, staff, coordinated, shares=False, prefix=prefix)
 
 
 def can_read_network(user: User | AnonymousUser, defender: Defender) -> bool:

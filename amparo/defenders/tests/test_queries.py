@@ -345,3 +345,68 @@ def test_organisations_for_creation_are_those_with_defenders_edit(desk_officer, 
     MembershipFactory(user=desk_officer, organisation=OrganisationFactory(), role=Role.TRAINER)
 
     assert queries.organisations_for_creation(desk_officer) == [second, organisation]
+
+
+@pytest.mark.parametrize(
+    "persona", ["desk_officer", "desk_lead", "defender", "org_admin", "outsider"]
+)
+@pytest.mark.usefixtures("mixed_register")
+def test_the_api_list_page_reads_what_the_queryset_reads(request, persona):
+    """`defender_api_page` is the API list's queryset path (`pk_page` over `list_rows` of
+    `filtered_defenders`) prepared per shape of request: the same rows and columns, for every
+    filter, limit and cursor, for every persona."""
+    from amparo.api.paging import pk_page
+
+    user = request.getfixturevalue(persona)
+    invisible = Defender.objects.order_by("-pk")[0].pk
+    for filters in _FILTER_CASES:
+        rows = queries.list_rows(queries.filtered_defenders(user, **filters), also=("languages",))
+        for limit in (1, 3, 50):
+            expected = pk_page(rows, None, limit)
+            page = queries.defender_api_page(user, after=None, limit=limit, **filters)
+            assert [d.pk for d in page["items"]] == [d.pk for d in expected["items"]], filters
+            assert page["next_after"] == expected["next_after"]
+            for after in filter(None, [expected["next_after"], invisible]):
+                later = queries.defender_api_page(user, after=after, limit=limit, **filters)
+                reference = pk_page(rows, after, limit)
+                assert [d.pk for d in later["items"]] == [d.pk for d in reference["items"]]
+                assert later["next_after"] == reference["next_after"]
+    for row in queries.defender_api_page(user, after=None, limit=50)["items"]:
+        shown = {Defender._meta.get_field(name).attname for name in queries.LIST_FIELDS}
+        shown.add("languages")
+        every = {f.attname for f in Defender._meta.concrete_fields}
+        assert row.get_deferred_fields() == every - shown
+
+
+def test_the_close_people_page_is_the_keyset_page_of_the_queryset(
+    organisation, record, foreign_record, reading
+):
+    assert queries.PART_PAGE == 50
+    people = [
+        ClosePerson(organisation=organisation, defender=record, relation="child", name=f"P{n}")
+        for n in range(53)
+    ]
+    ClosePerson.objects.bulk_create(
+        [
+            *people,
+            ClosePerson(
+                organisation=foreign_record.organisation,
+                defender=foreign_record,
+                relation="child",
+                name="X",
+            ),
+        ]
+    )
+    # Some share a time, so the id breaks the tie.
+    ClosePerson.objects.filter(pk__in=[p.pk for p in people[:5]]).update(
+        created_at=people[0].created_at
+    )
+    stranger = ClosePerson.objects.get(defender=foreign_record).pk
+    rows = queries.close_people_of(record)
+    _first, next_after = queries.keyset_page(rows, None, 50)
+    assert next_after is not None
+    for after in (None, next_after, stranger, people[3].pk, people[-1].pk):
+        expected, expected_next = queries.keyset_page(rows, after, 50)
+        found, found_next = queries.close_people_page(record, after)
+        assert [(p.pk, p.name) for p in found] == [(p.pk, p.name) for p in expected]
+        assert found_next == expected_next

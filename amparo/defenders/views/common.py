@@ -21,6 +21,7 @@ from amparo.defenders.enums import (
     DefenderKind,
     DefenderStatus,
 )
+from amparo.defenders.form_html import form_fields
 from amparo.defenders.forms import (
     INTERSECTIONAL,
     ChannelForm,
@@ -43,8 +44,9 @@ def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
 def with_labels(rows: Iterable[Defender], *, categories: bool = True) -> list[Defender]:
     """Attach translated labels to defenders: the detail page's, and the search results and
     possible duplicates of the forms (the list's rows are written by `rows.defender_rows`).
-    With `categories`, the rows should come with their categories prefetched; pages that show
-    none (search results, possible duplicates) leave them out rather than query each row."""
+    With `categories`, the rows should come with their categories (prefetched, or read by
+    `queries.get_defender_page`); pages that show none (search results, possible duplicates)
+    leave them out rather than query each row."""
     kinds, statuses = _labels(DefenderKind.choices), _labels(DefenderStatus.choices)
     category_labels, types = _labels(Category.choices), _labels(CollectiveType.choices)
     page = list(rows)
@@ -53,7 +55,7 @@ def with_labels(rows: Iterable[Defender], *, categories: bool = True) -> list[De
         defender.status_label = statuses.get(defender.status, defender.status)  # type: ignore[attr-defined]
         defender.type_label = types.get(defender.collective_type, "")  # type: ignore[attr-defined]
         defender.category_labels = (  # type: ignore[attr-defined]
-            [category_labels.get(c.code, c.code) for c in defender.categories.all()]
+            [category_labels.get(code, code) for code in queries.category_codes_of(defender)]
             if categories
             else []
         )
@@ -97,23 +99,26 @@ def render_detail(
     budget whatever else is recorded."""
     user = current_user(request)
     can_edit = rules.can_edit_defender(user, defender)
-    consents = list(defender.consents.all())
+    consents = list(queries.page_consents(defender))
     scopes, roles = _labels(ConsentScope.choices), _labels(CollectiveRole.choices)
     failed_withdrawal = forms.pop("withdraw", None)
     for consent in consents:
         consent.scope_label = scopes.get(consent.scope, consent.scope)  # type: ignore[attr-defined]
+        if not (can_edit and consent.is_active):
+            continue  # the page offers no withdrawal form: none is built
         consent.withdraw_form = (  # type: ignore[attr-defined]
             failed_withdrawal[1]
             if failed_withdrawal and failed_withdrawal[0] == consent.pk
             else withdraw_form(consent)
         )
+        consent.withdraw_fields = form_fields(consent.withdraw_form)  # type: ignore[attr-defined]
     members, collectives = queries.collective_links(user, defender)
     for link in [*members, *collectives]:
         link.role_label = roles.get(link.role, link.role)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "defender": with_labels([defender])[0],
         "intersectional": _intersectional(defender),
-        "channels": list(defender.channels.all()),
+        "channels": list(queries.page_channels(defender)),
         "active_consents": [c for c in consents if c.is_active],
         "withdrawn_consents": [c for c in consents if not c.is_active],
         "members": members,
@@ -130,10 +135,16 @@ def render_detail(
         "related_sections": sections.rendered_for(user, defender),
     }
     if can_edit:
-        context["channel_form"] = forms.get("channel") or ChannelForm(
+        channel_form = forms.get("channel") or ChannelForm(
             prefix="channel", initial={"is_safe": True}
         )
-        context["consent_form"] = forms.get("consent") or ConsentForm(
+        consent_form = forms.get("consent") or ConsentForm(
             prefix="consent", initial={"given_on": timezone.localdate()}
         )
+        context |= {
+            "channel_form": channel_form,
+            "channel_fields": form_fields(channel_form),
+            "consent_form": consent_form,
+            "consent_fields": form_fields(consent_form),
+        }
     return render(request, "defenders/defender_detail.html", context, status=status)

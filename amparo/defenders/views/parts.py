@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amparo.accounts.permissions import Perm
 from amparo.defenders import queries, rules, services
 from amparo.defenders.enums import CloseRelation, DefenderKind
+from amparo.defenders.form_html import form_fields
 from amparo.defenders.forms import (
     ChannelForm,
     ClosePersonForm,
@@ -123,18 +124,18 @@ def _render_close_people(
 ) -> HttpResponse:
     user = current_user(request)
     can_edit = rules.can_edit_defender(user, defender)
-    people, next_after = queries.keyset_page(
-        queries.close_people_of(defender), _after(request), queries.PART_PAGE
-    )
+    people, next_after = queries.close_people_page(defender, _after(request))
     relations = dict(CloseRelation.choices)
     for person in people:
         person.relation_label = relations.get(person.relation, person.relation)  # type: ignore[attr-defined]
+    shown = (form or ClosePersonForm(prefix="close")) if can_edit else None
     context = {
         "defender": defender,
         "people": people,
         "next_after": next_after,
         "can_edit": can_edit,
-        "form": (form or ClosePersonForm(prefix="close")) if can_edit else None,
+        "form": shown,
+        "form_fields": form_fields(shown) if shown is not None else "",
     }
     return render(request, "defenders/close_people.html", context, status=status)
 

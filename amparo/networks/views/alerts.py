@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from amparo.accounts.permissions import Perm
 from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of
-from amparo.core.paging import cursor, keyset_page
+from amparo.core.paging import cursor
 from amparo.defenders.queries import defender_of_user
 from amparo.defenders.rules import organisations_with
 from amparo.networks import queries, rows, services
@@ -42,13 +42,10 @@ def alert_create(request: HttpRequest, defender_id: UUID) -> HttpResponse:
 
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
-    alerts = queries.alerts_visible_to(request.user)
     state = request.GET.get("state", "")
-    if state in AlertState.values:
-        alerts = alerts.filter(state=state)
-    page = keyset_page(
-        queries.alert_list_rows(alerts),
-        order=queries.ALERT_ORDER,
+    page = queries.alert_list_page(
+        request.user,
+        state=state if state in AlertState.values else "",
         after=cursor(request.GET.get("after")),
         size=PAGE_SIZE,
     )

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from amparo.core.pages import form_status, user_of
 from amparo.networks import queries, rows, rules, services
-from amparo.networks.enums import CheckInState
 from amparo.networks.forms import DuressForm
 
 
@@ -25,27 +24,24 @@ def network(request: HttpRequest, defender_id: UUID) -> HttpResponse:
     user = user_of(request)
     defender = queries.get_defender_for_network(user, defender_id)
     can_edit = rules.can_edit_network(user, defender)
-    contacts = list(queries.contact_rows_of(defender))
-    alerts = list(queries.recent_alerts_of(user, defender)[:10])
-    check_ins = list(
-        queries.check_ins_visible_to(user).filter(defender=defender, state=CheckInState.SCHEDULED)[
-            :10
-        ]
-    )
-    follow_ups = list(queries.follow_ups_due(user, defender)[:10])
+    is_the_person = rules.is_the_person(user, defender)
+    page = queries.network_page(user, defender)
     context = {
         "defender": defender,
-        "contacts": contacts,
-        "contact_rows": rows.contact_rows(contacts, can_edit=can_edit),
-        "alerts": alerts,
-        "alert_items": rows.alert_items(alerts),
-        "check_ins": check_ins,
-        "follow_ups": follow_ups,
+        "contacts": page.contacts,
+        "contact_rows": rows.contact_rows(page.contacts, can_edit=can_edit),
+        "alerts": page.alerts,
+        "alert_items": rows.alert_items(page.alerts),
+        "check_ins": page.check_ins,
+        "check_in_items": rows.check_in_items(
+            page.check_ins, is_the_person=is_the_person, can_edit=can_edit, request=request
+        ),
+        "follow_ups": page.follow_ups,
         "follow_up_items": rows.follow_up_items(
-            follow_ups, can_debrief=can_edit, request=request, with_alert=True
+            page.follow_ups, can_debrief=can_edit, request=request, with_alert=True
         ),
         "can_edit": can_edit,
-        "is_the_person": rules.is_the_person(user, defender),
+        "is_the_person": is_the_person,
     }
     return render(request, "networks/network.html", context)
 
