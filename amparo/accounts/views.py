@@ -23,7 +23,6 @@ from django.core.signals import setting_changed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.autoreload import file_changed
@@ -46,6 +45,7 @@ from amparo.accounts.forms import (
 from amparo.accounts.middleware import SESSION_ORGANISATION, has_second_factor
 from amparo.accounts.models import Invitation, Membership, Organisation, User
 from amparo.core.csrf import csrf_input
+from amparo.core.field_groups import form_fields
 from amparo.core.locking import EditConflict
 
 if TYPE_CHECKING:
@@ -383,7 +383,7 @@ def _blank_invitation_form(language: str) -> str:
     html = _blank_invitation_forms.get(language)
     if html is None:
         form = InvitationForm(initial={"language": language})
-        html = render_to_string("components/form_fields.html", {"form": form})
+        html = form_fields(form)
         if len(_blank_invitation_forms) >= len(settings.LANGUAGES):
             _blank_invitation_forms.clear()  # a bound on the keys, whatever get_language() says
         _blank_invitation_forms[language] = html
@@ -422,7 +422,7 @@ def invitation_create(request: HttpRequest, organisation_id: UUID) -> HttpRespon
                 _("An invitation was sent to %(email)s.") % {"email": invitation.email},
             )
             return redirect("accounts:invitation-list", organisation.pk)
-    form_html = render_to_string("components/form_fields.html", {"form": form})
+    form_html = form_fields(form)
     return _render_invitations(request, organisation, form_html, form=form, status=422)
 
 

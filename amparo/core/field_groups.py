@@ -20,6 +20,7 @@ from typing import Any
 
 from django.forms import BaseForm, BoundField
 from django.template import engines
+from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -213,6 +214,15 @@ def form_writer_for(name: str) -> Callable[[BaseForm], SafeString] | None:
     if wrapper is None or source_sha256(name) != wrapper.source_sha256:
         return None
     return functools.partial(write_form, wrapper)
+
+
+def form_fields(form: BaseForm, name: str = "components/form_fields.html") -> SafeString:
+    """`{% include name with form=form %}` for a view that writes a form's fields itself (a
+    form per row of a list, say): the Python writer, or the template while it differs."""
+    writer = form_writer_for(name)
+    if writer is None:
+        return mark_safe(render_to_string(name, {"form": form}))  # noqa: S308 -- autoescaped
+    return writer(form)
 
 
 @functools.cache

@@ -1,6 +1,6 @@
-"""`form_html.form_fields` writes what `components/form_fields.html` writes, byte for byte: the
-defender page's forms and others, unbound, bound with errors, with non-field errors and hidden
-fields, hostile labels, in three languages."""
+"""`core.field_groups.form_fields` writes what `components/form_fields.html` writes, byte for
+byte, for the defender page's forms: unbound, bound with errors, with non-field errors and
+hidden fields, hostile labels, in three languages."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from amparo.core.field_groups import source_sha256
-from amparo.defenders import form_html
+from amparo.core.field_groups import form_fields
 from amparo.defenders.forms import (
     ChannelForm,
     ClosePersonForm,
@@ -60,25 +59,7 @@ def test_form_fields_is_the_template(language):
         for form in _forms():
             if form.is_bound:
                 form.is_valid()
-            assert form_html.form_fields(form) == _template(form), type(form).__name__
-
-
-def test_the_template_is_the_one_the_writer_was_made_from():
-    # components/form_fields.html was edited: follow it in form_html.py (and the sha256), or
-    # the page goes back to the template language.
-    assert source_sha256(form_html.TEMPLATE) == form_html.TEMPLATE_SHA256
-
-
-def test_an_edited_template_is_left_to_the_template_language(monkeypatch):
-    form = Hostile({"name": "<x>"})
-    form.is_valid()
-    form_html._written_in_python.cache_clear()
-    monkeypatch.setattr(form_html, "TEMPLATE_SHA256", "0" * 64)
-    try:
-        assert form_html.form_fields(form) == _template(form)
-        assert not form_html._written_in_python()
-    finally:
-        form_html._written_in_python.cache_clear()
+            assert form_fields(form) == _template(form), type(form).__name__
 
 
 # --- the page's parts, read by prepared queries instead of prefetches ---

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from amparo.accounts.models import User
+from amparo.core.field_groups import form_fields
 from amparo.defenders import queries, rules, sections
 from amparo.defenders.enums import (
     AgeGroup,
@@ -21,7 +22,6 @@ from amparo.defenders.enums import (
     DefenderKind,
     DefenderStatus,
 )
-from amparo.defenders.form_html import form_fields
 from amparo.defenders.forms import (
     INTERSECTIONAL,
     ChannelForm,

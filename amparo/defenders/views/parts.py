@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.permissions import Perm
+from amparo.core.field_groups import form_fields
 from amparo.defenders import queries, rules, services
 from amparo.defenders.enums import CloseRelation, DefenderKind
-from amparo.defenders.form_html import form_fields
 from amparo.defenders.forms import (
     ChannelForm,
     ClosePersonForm,
