@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.template.defaultfilters import linebreaksbr
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, pgettext
 
 from amparo.actors import plane
 from amparo.actors.enums import DIRECTED_RELATIONS, REVERSE_LABELS, RelationKind
@@ -93,17 +93,17 @@ def _map_texts() -> _MapTexts:
         t = {
             key: escape(gettext(msgid))
             for key, msgid in (
-                ("name", "Name"),
-                ("type", "Type"),
-                ("part_of", "Part of"),
-                ("power", "Power"),
-                ("will", "Will to protect"),
-                ("acceptance", "Acceptance"),
-                ("deterrence", "Deterrence"),
-                ("not_placed", "Not placed yet"),
-                ("power_word", "power"),
-                ("remove", "Remove"),
-                ("this_relation", "this relation"),
+                ("name", gettext_noop("Name")),
+                ("type", gettext_noop("Type")),
+                ("part_of", gettext_noop("Part of")),
+                ("power", gettext_noop("Power")),
+                ("will", gettext_noop("Will to protect")),
+                ("acceptance", gettext_noop("Acceptance")),
+                ("deterrence", gettext_noop("Deterrence")),
+                ("not_placed", gettext_noop("Not placed yet")),
+                ("power_word", gettext_noop("power")),
+                ("remove", gettext_noop("Remove")),
+                ("this_relation", gettext_noop("this relation")),
             )
         }
         head = (

@@ -123,7 +123,8 @@ def _errors(field: BoundField, *, with_id: bool) -> str:
 def _required(field: BoundField) -> str:
     if not field.field.required:
         return ""
-    return f' <span class="required">({_v(gettext("required"))})</span>'
+    required = _v(gettext("required"))
+    return f' <span class="required">({required})</span>'
 
 
 def write(wrapper: Wrapper, field: BoundField) -> SafeString:
@@ -163,7 +164,8 @@ def write(wrapper: Wrapper, field: BoundField) -> SafeString:
             for choice in field
         )
         if not choices and wrapper.empty_hint:
-            choices = f'<p class="hint">{_v(gettext("Nothing to choose from yet."))}</p>'
+            nothing = _v(gettext("Nothing to choose from yet."))
+            choices = f'<p class="hint">{nothing}</p>'
         html = (
             f'\n<fieldset class="field{error_class}"{described}>\n'
             f"  <legend>{_v(field.label)}{_required(field) if marks else ''}</legend>\n"

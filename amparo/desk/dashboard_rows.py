@@ -92,7 +92,8 @@ def recent_incident_cards(incidents: Iterable[Incident]) -> SafeString:
     detail = linker("incidents:incident-detail")
     statuses = translated_labels(Incident, "status")
     day = dater("SHORT_DATE_FORMAT")
-    danger = f" · <strong>{escape(gettext('danger now'))}</strong>"
+    danger_now = escape(gettext("danger now"))
+    danger = f" · <strong>{danger_now}</strong>"
     return _safe(
         [
             f'<li><a href="{escape(detail(incident.pk))}">{escape(incident.code)}</a>'

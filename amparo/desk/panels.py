@@ -147,7 +147,8 @@ def _items(cases: list[dict[str, Any]]) -> SafeString:
     """The panel's `<li>`s, written here rather than by a loop of the template (ADR 0062):
     the case's link, the codes, state, priority and the overdue mark."""
     detail = linker("desk:case-detail")
-    overdue = f" · <strong>{escape(gettext('follow-up overdue'))}</strong>"
+    overdue_text = escape(gettext("follow-up overdue"))
+    overdue = f" · <strong>{overdue_text}</strong>"
     return mark_safe(  # noqa: S308 # every value below is escaped
         "".join(
             f'<li><a href="{escape(detail(case["pk"]))}">{escape(case["defender_code"])} · '

@@ -58,9 +58,10 @@ def _csrf(token: str) -> str:
 def _remove(incident_id: UUID, kind: str, part_id: UUID, what: str, csrf: str) -> str:
     """`incidents/_remove.html`: a form that removes one part of the incident."""
     action = reverse("incidents:part-remove", args=[incident_id, kind, part_id])
+    remove = gettext("Remove")  # unescaped, as {% translate %} printed it
     return (
         f'<form class="inline" method="post" action="{escape(action)}">{csrf}'
-        f'<button type="submit" class="button-small button-danger">{gettext("Remove")}'
+        f'<button type="submit" class="button-small button-danger">{remove}'
         f'<span class="visually-hidden"> {escape(what)}</span></button></form>\n'
     )  # the template's last newline, kept by the include
 

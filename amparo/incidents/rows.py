@@ -30,7 +30,8 @@ def incident_rows(incidents: Iterable[Incident]) -> SafeString:
         escape(gettext("Where")),
     )
     label_perpetrators, label_status = escape(gettext("Perpetrators")), escape(gettext("Status"))
-    danger = f' <strong class="warning">{escape(gettext("Danger now"))}</strong>'
+    danger_now = escape(gettext("Danger now"))
+    danger = f' <strong class="warning">{danger_now}</strong>'
     link = linker("incidents:incident-detail")
     # Dates are written by `Incident.dated` (a precision, a language's format, a range), once
     # per distinct date of the page: neighbouring rows often share theirs.
@@ -67,7 +68,8 @@ def timeline_items(
     """The `<li>` cards of a defender's timeline: each incident (labelled by
     `views.with_labels`) with whom it was against, "self" and/or "member" (ADR 0062; the
     template spent most of a 50-card page on them)."""
-    danger = f' <strong class="warning">{escape(gettext("Danger now"))}</strong>'
+    danger_now = escape(gettext("Danger now"))
+    danger = f' <strong class="warning">{danger_now}</strong>'
     label_self = escape(
         gettext("Against the collective") if collective else gettext("Against this defender")
     )

@@ -87,7 +87,8 @@ def follow_up_items(
     it done for who may debrief. `with_alert` starts each with its alert's link (the network
     page lists the follow-ups of several alerts)."""
     by, due, done = gettext("by %(who)s"), gettext("due %(day)s"), gettext("done %(day)s")
-    overdue = f' · <strong class="warning">{escape(gettext("Overdue"))}</strong>'
+    overdue_text = escape(gettext("Overdue"))
+    overdue = f' · <strong class="warning">{overdue_text}</strong>'
     mark_done = escape(gettext("Mark as done"))
     done_link, alert_link = linker("networks:follow-up-done"), linker("networks:alert-detail")
     short_date = _dater("SHORT_DATE_FORMAT")
@@ -192,7 +193,8 @@ def alert_items(alerts: Iterable[Alert]) -> SafeString:
     sources, states = translated_labels(Alert, "source"), translated_labels(Alert, "state")
     counts = gettext("%(told)s told, %(answered)s answered")
     keep_watching = gettext("Keep watching: %(watch)s")
-    debrief_due = f' · <strong class="warning">{escape(gettext("Debrief due"))}</strong>'
+    debrief_text = escape(gettext("Debrief due"))
+    debrief_due = f' · <strong class="warning">{debrief_text}</strong>'
     link, raised = linker("networks:alert-detail"), _dater("SHORT_DATETIME_FORMAT")
     written = []
     for alert in alerts:
@@ -215,7 +217,8 @@ def alert_rows(alerts: Iterable[Alert]) -> SafeString:
     """`<tr>` per alert of the alert list: its link, the defender's code, source, state, when
     raised, told, answered, the debrief (due, written or none) and the next follow-up."""
     sources, states = translated_labels(Alert, "source"), translated_labels(Alert, "state")
-    debrief_due = f'<strong class="warning">{escape(gettext("Debrief due"))}</strong>'
+    debrief_text = escape(gettext("Debrief due"))
+    debrief_due = f'<strong class="warning">{debrief_text}</strong>'
     debrief_written = escape(pgettext("debrief", "Written"))
     link, raised = linker("networks:alert-detail"), _dater("SHORT_DATETIME_FORMAT")
     short_date = _dater("SHORT_DATE_FORMAT")

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
@@ -114,7 +114,12 @@ def alert_history(history: Sequence[AlertDecision]) -> SafeString:
     when = dater("SHORT_DATETIME_FORMAT")
     heads = "".join(
         f'<th scope="col">{escape(gettext(text))}</th>'
-        for text in ("When", "Decision", "Who", "The reasons")
+        for text in (
+            gettext_noop("When"),
+            gettext_noop("Decision"),
+            gettext_noop("Who"),
+            gettext_noop("The reasons"),
+        )
     )
     rows = []
     for decision in history:
@@ -142,16 +147,16 @@ def analysis_threats(
     t = {
         key: escape(gettext(msgid))
         for key, msgid in (
-            ("focus", "focus threat"),
-            ("likelihood", "Likelihood"),
-            ("impact", "Impact"),
-            ("alert", "Alert"),
-            ("vulnerabilities", "Vulnerabilities"),
-            ("capacities", "Capacities"),
-            ("rate", "Rate likelihood and impact"),
-            ("add", "Add a vulnerability or capacity"),
-            ("assess", "Assess in five steps"),
-            ("detach", "Take out of this analysis"),
+            ("focus", gettext_noop("focus threat")),
+            ("likelihood", gettext_noop("Likelihood")),
+            ("impact", gettext_noop("Impact")),
+            ("alert", gettext_noop("Alert")),
+            ("vulnerabilities", gettext_noop("Vulnerabilities")),
+            ("capacities", gettext_noop("Capacities")),
+            ("rate", gettext_noop("Rate likelihood and impact")),
+            ("add", gettext_noop("Add a vulnerability or capacity")),
+            ("assess", gettext_noop("Assess in five steps")),
+            ("detach", gettext_noop("Take out of this analysis")),
         )
     }
     steps_of, indicative = gettext("%(done)s of 5 steps"), gettext("indicative %(score)s")

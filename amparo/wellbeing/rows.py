@@ -24,7 +24,8 @@ def waiting_items(incidents: Iterable[Incident]) -> SafeString:
     is, and the link to plan its debrief. Codes and dates only (Tier 2): nothing decrypted."""
     detail, plan = linker("incidents:incident-detail"), linker("wellbeing:debrief-create")
     day = dater("SHORT_DATE_FORMAT")
-    danger = f" · <strong>{escape(gettext('danger now'))}</strong>"
+    danger_now = escape(gettext("danger now"))
+    danger = f" · <strong>{danger_now}</strong>"
     label_plan = escape(gettext("Plan a debrief"))
     return mark_safe(  # noqa: S308 -- every value below is escaped or one of ours
         "".join(
