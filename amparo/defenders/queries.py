@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -474,12 +475,15 @@ _FILTER_ARGUMENTS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
-@functools.lru_cache(maxsize=256)
-def _list_query(set_filters: tuple[str, ...], with_after: bool, size: int) -> Prepared[Defender]:
-    """The list's page query for one shape of request (which filters are set, a cursor or not,
-    the page size, whose LIMIT is written into the SQL), built by the queryset path's own
-    functions (`filtered_defenders`, `list_rows`, `_page_of`); compiled once per connection
-    and reach shape (ADR 0050)."""
+def _prepared_list(
+    set_filters: tuple[str, ...],
+    with_after: bool,
+    finish: Callable[[QuerySet[Defender], UUID | None], QuerySet[Defender]],
+) -> Prepared[Defender]:
+    """A list's page query for one shape of request (which filters are set, a cursor or not),
+    built by the queryset path's own functions (`filtered_defenders`, then `finish`: the
+    columns, order, cursor and LIMIT of the page or of the API's list); compiled once per
+    connection and reach shape (ADR 0050)."""
     extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
     if with_after:
         extra.append((Defender._meta.pk, UUID(int=13), UUID(int=14)))
@@ -489,7 +493,7 @@ def _list_query(set_filters: tuple[str, ...], with_after: bool, size: int) -> Pr
             Defender.objects.filter(_visible_q(user_id, staff, collectives)),
             **dict(zip(set_filters, rest, strict=False)),
         )
-        return _page_of(list_rows(defenders), rest[-1] if with_after else None, size)
+        return finish(defenders, rest[-1] if with_after else None)
 
     return Prepared(
         Defender,
@@ -499,6 +503,16 @@ def _list_query(set_filters: tuple[str, ...], with_after: bool, size: int) -> Pr
             (*_SAMPLES[0][1:], *(one for _f, one, _two in extra)),
             (*_SAMPLES[1][1:], *(two for _f, _one, two in extra)),
         ),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _list_query(set_filters: tuple[str, ...], with_after: bool, size: int) -> Prepared[Defender]:
+    """The page's query for one shape of request; the page size is written into the SQL."""
+    return _prepared_list(
+        set_filters,
+        with_after,
+        lambda defenders, after: _page_of(list_rows(defenders), after, size),
     )
 
 
@@ -544,29 +558,12 @@ def _api_page_of(
 def _api_list_query(
     set_filters: tuple[str, ...], with_after: bool, limit: int
 ) -> Prepared[Defender]:
-    """The API list's page query for one shape of request, as `_list_query` is the page's:
-    `filtered_defenders`, `list_rows` with the languages, then `pk_page`'s order, cursor and
-    limit (ADR 0050)."""
-    extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
-    if with_after:
-        extra.append((Defender._meta.pk, UUID(int=13), UUID(int=14)))
-
-    def build(user_id: Any, staff: Any, collectives: Any, *rest: Any) -> QuerySet[Defender]:
-        defenders = _filtered(
-            Defender.objects.filter(_visible_q(user_id, staff, collectives)),
-            **dict(zip(set_filters, rest, strict=False)),
-        )
-        rows = list_rows(defenders, also=API_ALSO)
-        return _api_page_of(rows, rest[-1] if with_after else None, limit)
-
-    return Prepared(
-        Defender,
-        build,
-        fields=(*_REACH_FIELDS, *(f for f, _one, _two in extra)),
-        samples=(
-            (*_SAMPLES[0][1:], *(one for _f, one, _two in extra)),
-            (*_SAMPLES[1][1:], *(two for _f, _one, two in extra)),
-        ),
+    """The API list's query for one shape of request: `list_rows` with the languages, then
+    `pk_page`'s order, cursor and limit."""
+    return _prepared_list(
+        set_filters,
+        with_after,
+        lambda defenders, after: _api_page_of(list_rows(defenders, also=API_ALSO), after, limit),
     )
 
 
