@@ -22,7 +22,18 @@ FORMAT_NAMES = [
     "MONTH_DAY_FORMAT",
 ]
 #: Literal formats the templates use, and some the plan must leave to Django.
-LITERAL_FORMATS = ["Y-m-d", "d.m.Y H:i", "j/n/y G:i:s", r"Y \\d\\e m", "N j, Y", "D d M", "c", "U"]
+LITERAL_FORMATS = [
+    "Y-m-d",
+    "d.m.Y H:i",
+    "j/n/y G:i:s",
+    r"Y \\d\\e m",
+    "N j, Y",
+    "D d M",
+    "c",
+    "U",
+    "m/d/Y P",
+    "P",
+]
 
 DATES = [
     datetime.date(2026, 1, 2),
@@ -37,6 +48,11 @@ DATETIMES = [
     datetime.datetime(2026, 7, 9, 23, 5, 7, tzinfo=UTC),
     datetime.datetime(2026, 12, 31, 22, 30, tzinfo=NAIROBI),
     datetime.datetime(2026, 3, 4, 9, 8, 7),  # noqa: DTZ001 # naive, as a form may give
+    # `P`: noon, past noon on the hour and not, a morning on the hour.
+    datetime.datetime(2026, 5, 6, 12, 0, tzinfo=UTC),
+    datetime.datetime(2026, 5, 6, 12, 30, tzinfo=UTC),
+    datetime.datetime(2026, 5, 6, 13, 0, tzinfo=UTC),
+    datetime.datetime(2026, 5, 6, 7, 0, tzinfo=UTC),
 ]
 
 
@@ -112,3 +128,11 @@ def test_a_dater_writes_what_the_template_filter_writes_in_the_local_time(langua
     with timezone.override(NAIROBI):
         assert formatting.dater("Y-m-d H:i")(DATETIMES[2].astimezone(UTC)) == "2026-12-31 22:30"
         assert formatting.dater("Y-m-d H:i")(DATETIMES[0]) == "2026-01-02 03:00"
+
+
+def test_english_list_datetimes_take_the_plan() -> None:
+    """`m/d/Y P`, English's SHORT_DATETIME_FORMAT, is planned: `P` alone goes to Django."""
+    with translation.override("en"):
+        from django.utils import formats
+
+        assert formatting._plan(formats.get_format("SHORT_DATETIME_FORMAT")) is not None
