@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 
 from amparo.accounts.models import Organisation, User
 from amparo.audit import chain
@@ -203,3 +203,59 @@ def test_truncation_with_the_head_rewound_is_caught_only_with_anchors(
         [],
         [(str(organisation.pk), 4)],
     )
+
+
+def test_the_prepared_insert_is_the_statement_save_runs(organisation, org_admin) -> None:
+    """`record_event` inserts with a statement compiled once per connection (ADR 0050): it is
+    the statement `save(force_insert=True)` would run, and the row it writes reads back as the
+    event it was given, key included, on this database's backend."""
+    from django.test.utils import CaptureQueriesContext
+
+    from amparo.audit import services
+
+    request_id = uuid.uuid4()
+    with CaptureQueriesContext(connection) as ours:
+        event = record_event(
+            actor=org_admin,
+            action="accounts.thing_tested",
+            organisation=organisation,
+            object_ids=[uuid.UUID(int=1), "AbC"],
+            subject_user=org_admin,
+        )
+    model_save = AuditEvent(
+        chain="tested-chain",
+        seq=1,
+        occurred_at=event.occurred_at,
+        actor_id=org_admin.pk,
+        organisation_id=organisation.pk,
+        action="accounts.thing_tested",
+        object_type="",
+        object_ids=["x"],
+        request_id=request_id,
+        prev_hash=GENESIS_HASH,
+        hash=GENESIS_HASH,
+    )
+    with CaptureQueriesContext(connection) as django:
+        model_save.save(force_insert=True)
+
+    def event_inserts(captured: CaptureQueriesContext) -> list[str]:
+        return [
+            query["sql"]
+            for query in captured.captured_queries
+            if query["sql"].startswith('INSERT INTO "audit_auditevent"')
+        ]
+
+    [our_insert], [django_insert] = event_inserts(ours), event_inserts(django)
+    shape = services._insert_for(event, connections["default"]).sql
+    assert our_insert.split(" VALUES ")[0] == django_insert.split(" VALUES ")[0]
+    assert shape.split(" VALUES ")[0] == django_insert.split(" VALUES ")[0]
+    assert event.pk is not None
+    assert not event._state.adding
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.pk > 0
+    assert stored.pk != model_save.pk
+    assert [getattr(stored, field.attname) for field in services._INSERT_FIELDS] == [
+        getattr(event, field.attname) for field in services._INSERT_FIELDS
+    ]
+    assert stored.object_ids == [str(uuid.UUID(int=1)), "abc"]
+    assert [item for item in verify_chains() if item.chain == event.chain] == []
