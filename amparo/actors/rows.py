@@ -206,8 +206,8 @@ def matrix_head(actors: Sequence[Actor]) -> SafeString:
 
 
 def matrix_body(actors: Sequence[Actor], relations: Iterable[ActorRelation]) -> SafeString:
-    """The matrix's rows (`relation_matrix.build` as the template wrote it): what ties the
-    row's actor to the column's in each cell, the actor's own attributes on the diagonal."""
+    """The matrix's rows, as the template's loop wrote them: what ties the row's actor to the
+    column's in each cell, the actor's own attributes on the diagonal."""
     t = _map_texts()
     # {row actor's id: {column actor's id: labels}}
     ties: dict[Any, dict[Any, list[str]]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -12,11 +13,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from amparo.accounts import queries as account_queries
-from amparo.accounts.models import User
-from amparo.accounts.rules import active_memberships
+from amparo.accounts.models import Membership, User
+from amparo.accounts.rules import active_memberships, can_view_members
 from amparo.audit import rules
 from amparo.audit.models import AuditEvent, chain_key
-from amparo.core.prepared import Prepared
+from amparo.core.prepared import Prepared, PreparedRows
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -27,15 +28,19 @@ if TYPE_CHECKING:
 READ_SUFFIXES = ("_read", "_opened", "_viewed", "_downloaded", "_exported")
 
 
-def audit_events_visible_to(user: User | AnonymousUser) -> QuerySet[AuditEvent]:
-    """Events of the chains of organisations where the user is an admin, newest first."""
-    chains = [
+def _visible_chains(user: User | AnonymousUser) -> list[str]:
+    """The chains of the organisations where the user is an admin."""
+    return [
         chain_key(m.organisation_id)
         for m in active_memberships(user)
         if rules.can_view_audit_log(user, m.organisation)
     ]
+
+
+def audit_events_visible_to(user: User | AnonymousUser) -> QuerySet[AuditEvent]:
+    """Events of the chains of organisations where the user is an admin, newest first."""
     return (
-        AuditEvent.objects.filter(chain__in=chains)
+        AuditEvent.objects.filter(chain__in=_visible_chains(user))
         .select_related("actor", "subject_user")
         .order_by("-seq", "-pk")
     )
@@ -107,6 +112,12 @@ def log_page(
     tells whether another follows, without a COUNT or an OFFSET."""
     if before:
         events = events.filter(seq__lt=before)
+    return _log_rows(events.values_list(*_LOG_COLUMNS)[: size + 1], size)
+
+
+def _log_rows(found: Iterable[tuple[Any, ...]], size: int) -> tuple[list[LogRow], int | None]:
+    """Rows of _LOG_COLUMNS as LogRows: the first `size`, and the number the next page starts
+    below when there is one more."""
     rows = [
         LogRow(
             seq,
@@ -129,21 +140,81 @@ def log_page(
             subject_id,
             subject_name,
             subject_email,
-        ) in events.values_list(*_LOG_COLUMNS)[: size + 1]
+        ) in found
     ]
     more = len(rows) > size
     rows = rows[:size]
     return rows, rows[-1].seq if more else None
 
 
+#: An organisation's log without filters, a page (the first, or the one below a number), as
+#: prepared rows (ADR 0050): building the queryset cost more than running it. The chain alone
+#: is asked: `organisation_log_page` has checked that the person reads it, as the reach of
+#: `audit_events_visible_to` (the chains where they are an admin) would.
+_LOG_PAGES: dict[tuple[int, bool], PreparedRows] = {}
+
+
+def _prepared_log_page(size: int, *, below: bool) -> PreparedRows:
+    prepared = _LOG_PAGES.get((size, below))
+    if prepared is None:
+
+        def build(chain: str, *before: int) -> QuerySet[Any]:
+            events = AuditEvent.objects.filter(chain=chain)
+            if before:
+                events = events.filter(seq__lt=before[0])
+            return events.order_by("-seq", "-pk").values_list(*_LOG_COLUMNS)[: size + 1]
+
+        chain, seq = AuditEvent._meta.get_field("chain"), AuditEvent._meta.get_field("seq")
+        prepared = _LOG_PAGES[size, below] = PreparedRows(
+            AuditEvent,
+            build,
+            fields=(chain, seq) if below else (chain,),
+            samples=(("chain-a", 11)[: 1 + below], ("chain-b", 12)[: 1 + below]),
+        )
+    return prepared
+
+
+def organisation_log_page(
+    user: User | AnonymousUser,
+    organisation: Organisation,
+    *,
+    before: int | None,
+    size: int,
+    **filters: Any,
+) -> tuple[list[LogRow], int | None]:
+    """`log_page(organisation_events(user, organisation, **filters), ...)`: without filters,
+    through a prepared query of the organisation's chain."""
+    if any(filters.values()):
+        events = organisation_events(user, organisation, **filters)
+        return log_page(events, before=before, size=size)
+    chain = chain_key(organisation.pk)
+    if chain not in _visible_chains(user):
+        return [], None
+    if before:
+        return _log_rows(_prepared_log_page(size, below=True)(chain, before), size)
+    return _log_rows(_prepared_log_page(size, below=False)(chain), size)
+
+
+#: Who belongs to an organisation, prepared (ADR 0050): `log_people` asks it only when the
+#: person may see the organisation's members, as `memberships_visible_to`'s reach would.
+_MEMBERS = PreparedRows(
+    Membership,
+    lambda organisation_id: (
+        Membership.objects.filter(organisation_id=organisation_id)
+        .order_by("-is_active", "user__email", "role", "pk")
+        .values_list("user_id", "user__display_name", "user__email")
+    ),
+    fields=(Membership._meta.get_field("organisation"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
 def log_people(user: User | AnonymousUser, organisation: Organisation) -> list[tuple[str, str]]:
     """(id, name) of the organisation's members the user may see, by name: whom the log can
     be filtered by. Only each account's id, name and address are read."""
-    members = (
-        account_queries.memberships_visible_to(user)
-        .filter(organisation=organisation)
-        .values_list("user_id", "user__display_name", "user__email")
-    )
+    if not can_view_members(user, organisation):
+        return []
+    members = _MEMBERS(organisation.pk)
     people = {(str(pk), str(Person(pk, name, email))) for pk, name, email in members}
     return sorted(people, key=lambda person: person[1])
 

@@ -35,8 +35,9 @@ def organisation_log(request: HttpRequest, organisation_id: UUID) -> HttpRespons
             "until": data["until"],
         }
         before = data["before"]
-    events = queries.organisation_events(request.user, organisation, **filters)
-    rows, next_before = queries.log_page(events, before=before, size=PAGE_SIZE)
+    rows, next_before = queries.organisation_log_page(
+        request.user, organisation, before=before, size=PAGE_SIZE, **filters
+    )
     query = request.GET.copy()
     if next_before:
         query["before"] = str(next_before)

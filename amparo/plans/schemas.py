@@ -101,13 +101,10 @@ class PlanDetailOut(PlanOut):
     decider: str
     sources: str
     distribution: str
+    #: Oldest threat first.
     focus_threat_ids: list[UUID]
     measure_count: int
     protocol_count: int
-
-    @staticmethod
-    def resolve_focus_threat_ids(obj: Any) -> list[UUID]:
-        return [threat.pk for threat in obj.focus_threats.all()]
 
 
 class PlanTexts(Schema):

@@ -3,7 +3,7 @@ write what the templates' loops wrote.
 
 The loops as they were before rows.py are kept here as the reference: each page is rendered
 by the template in force with those loops put back where the Python's output is printed, from
-the context the view gave them (whole records, `relation_matrix.build`, the plane's geometry),
+the context the view gave them (whole records, `_reference_matrix`, the plane's geometry),
 and the two pages must be the same, byte for byte: over hostile names and notes, every stance,
 type, relation kind and position, actors not placed yet and units of others, in four
 languages (two write decimals with a comma), for every persona."""
@@ -11,6 +11,7 @@ languages (two write decimals with a comma), for every persona."""
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from datetime import date
 from typing import Any
 
@@ -21,9 +22,15 @@ from django.urls import reverse
 
 from amparo.accounts.enums import Role
 from amparo.accounts.tests.factories import staff_member
-from amparo.actors import plane, queries, relation_matrix, rows, rules
+from amparo.actors import plane, queries, rows, rules
 from amparo.actors import views as actor_views
-from amparo.actors.enums import ActorType, RelationKind, Stance
+from amparo.actors.enums import (
+    DIRECTED_RELATIONS,
+    REVERSE_LABELS,
+    ActorType,
+    RelationKind,
+    Stance,
+)
 from amparo.actors.models import Actor
 from amparo.actors.tests.factories import make_actor, make_subject, place, relate
 from amparo.audit.context import open_scope
@@ -105,6 +112,35 @@ SPACE_LOOPS = {
 }
 
 
+def _reference_matrix(actors: list[Actor], relations: list[Any]) -> list[dict[str, Any]]:
+    """The matrix the map's view built before rows.py (the module relation_matrix, used by
+    nothing else once the rows were written in Python, so kept here only): a row per actor in
+    the order of `actors`, a cell per actor in each, with what ties the row's actor to the
+    column's. A tie without direction shows in both cells; command and funding show as
+    "Commands" on the commander's row and "Commanded by" on the other."""
+    ties: dict[tuple[Any, Any], list[Any]] = defaultdict(list)
+    for relation in relations:
+        kind = RelationKind(relation.kind)
+        ties[(relation.source_id, relation.target_id)].append(kind.label)
+        back = REVERSE_LABELS[kind] if kind in DIRECTED_RELATIONS else kind.label
+        ties[(relation.target_id, relation.source_id)].append(back)
+    return [
+        {
+            "number": number,
+            "actor": actor,
+            "cells": [
+                {
+                    "column": other,
+                    "is_diagonal": other.pk == actor.pk,
+                    "labels": ties.get((actor.pk, other.pk), []),
+                }
+                for other in actors
+            ],
+        }
+        for number, actor in enumerate(actors, start=1)
+    ]
+
+
 def _reference_source(template_name: str, loops: dict[str, str]) -> str:
     """The template in force, with the loops back where rows.py's output is printed."""
     source = engines["django"].get_template(template_name).template.source
@@ -116,7 +152,7 @@ def _reference_source(template_name: str, loops: dict[str, str]) -> str:
 
 def _reference_page(request: Any, template_name: str, context: dict[str, Any]) -> HttpResponse:
     """The page as the views wrote it before rows.py: whole records (relations with their
-    own source and target), the matrix of `relation_matrix.build` and the templates' loops."""
+    own source and target), the matrix of `_reference_matrix` and the templates' loops."""
     subject: Defender = context["subject"]
     user = request.user
     actors = queries.actors_of(subject)
@@ -130,7 +166,7 @@ def _reference_page(request: Any, template_name: str, context: dict[str, Any]) -
                 for stance in actor_views.STANCE_ORDER
             ],
             "flagged": queries.flagged_actors(actors),
-            "matrix": relation_matrix.build(actors, relations),
+            "matrix": _reference_matrix(actors, relations),
             "relations": relations,
             "can_edit": rules.can_edit_actor_map(user, subject),
         }

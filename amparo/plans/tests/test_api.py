@@ -7,11 +7,16 @@ import uuid
 from datetime import date
 
 import pytest
+from ninja.responses import NinjaJSONEncoder
 
 from amparo.api.conflicts import CONFLICT
+from amparo.audit.context import open_scope
 from amparo.audit.models import AuditEvent
+from amparo.plans import queries
+from amparo.plans.api import plan_detail_out
 from amparo.plans.enums import MeasureStatus, PlanStatus
 from amparo.plans.models import Measure, SecurityPlan
+from amparo.plans.schemas import PlanDetailOut
 from amparo.plans.tests.factories import (
     ThreatSpec,
     make_analysis,
@@ -214,6 +219,33 @@ def test_hostile_text_comes_back_as_the_same_json_string(api_client, desk_lead, 
     texts = ("description", "owner_name") if part == "measures" else ("title", "contacts")
     assert [row[name] for name in texts] == [hostile, hostile]
     assert json.dumps(hostile)[1:-1].encode() in response.content
+
+
+def test_the_built_detail_is_what_the_schema_validates(api_client, desk_lead, subject):
+    """The detail is built without validation (api.plan_detail_out): it must dump as the
+    schema's own validation of the plan does, hostile text, focus threats oldest first,
+    no analysis and every date included."""
+    hostile = '<script>alert("x")</script> & \u2028 \\'
+    analysis = make_analysis(subject, threats=[ThreatSpec(f"Threat {n}") for n in range(3)])
+    threats = list(analysis.threats.order_by("created_at"))
+    plan = make_plan(
+        subject, analysis=analysis, title=hostile, focus=threats[::-1], decider=hostile
+    )
+    bare = make_plan(subject, title="Bare")
+    client = api_client(desk_lead)
+
+    for each in (plan, bare):
+        with open_scope(actor=desk_lead):  # the titles decrypt: a read is recorded
+            found = queries.get_plan_for_api(desk_lead, each.pk)
+            validated = PlanDetailOut.model_validate(found)
+            assert plan_detail_out(found).model_dump() == validated.model_dump()
+        # as the API's encoder writes it (times to the millisecond)
+        expected = json.loads(json.dumps(validated.model_dump(), cls=NinjaJSONEncoder))
+        assert client.get(f"/api/v1/plans/{each.pk}").json() == expected
+    body = client.get(f"/api/v1/plans/{plan.pk}").json()
+    assert body["focus_threat_ids"] == [str(threat.pk) for threat in threats]
+    assert (body["title"], body["analysis_id"]) == (hostile, str(analysis.pk))
+    assert client.get(f"/api/v1/plans/{bare.pk}").json()["focus_threat_ids"] == []
 
 
 @pytest.mark.parametrize("part", ["measures", "protocols"])
