@@ -111,7 +111,7 @@ def _memoised(
 
     def write_field(field: BoundField) -> SafeString:
         form = field.form
-        if form.is_bound or form._errors:
+        if form.is_bound or getattr(form, "_errors", None):  # errors added to an unbound form
             return writer(field)
         value = field.value()
         if not _kept(value, field.field):

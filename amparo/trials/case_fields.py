@@ -36,7 +36,7 @@ def _kept(field: BoundField, value: Any) -> bool:
     """Whether this field's HTML can be kept: a field of an unbound, error-free form whose
     value is of a small set, and whose choices (if any) are the same for every form."""
     form = field.form
-    if form.is_bound or form._errors or field.name in PICKERS:
+    if form.is_bound or getattr(form, "_errors", None) or field.name in PICKERS:
         return False
     if value is None or value == "" or type(value) is bool:
         return True
