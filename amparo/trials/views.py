@@ -4,6 +4,7 @@ the hearing calendar and its private iCalendar feed."""
 from __future__ import annotations
 
 import calendar as month_calendar
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from amparo.core.locking import EditConflict
 from amparo.core.pages import form_status, rebound, user_of, uuid_or_none, uuid_param
 from amparo.core.pickers import PICKER_LIMIT
 from amparo.trials import detention, ical, queries, rules, services
+from amparo.trials.case_fields import other_fields
 from amparo.trials.enums import Pattern
 from amparo.trials.forms import (
     CaseForm,
@@ -163,6 +165,8 @@ def _case_form(
         form = CaseForm(data, **options)
     context = {
         "form": form,
+        # Called by the template when it writes them, after the view has judged the form.
+        "other_fields": functools.partial(other_fields, form),
         "search_form": search,
         "defender_picker": defenders,
         "incident_picker": incidents,

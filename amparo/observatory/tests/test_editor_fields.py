@@ -308,3 +308,72 @@ def test_labels_and_hints_are_the_request_languages_whatever_was_asked_before():
             "language": editor_forms.language_name("fr")
         }
         assert {n: lbl for _f, n, lbl, _h in labels()}["title_fr"] == str(expected)
+
+
+# --- fields and management forms kept between requests ---
+
+OTHER = InstrumentContent(
+    jurisdiction_level="regional",
+    instrument_type="policy",
+    status="adopted",
+    country="",
+    scope_area="americas",
+    adopted_on="",
+    authority="",
+    counts_as_national_policy=False,
+    is_verified=True,
+    translations=(TranslationContent("es", "Política", "", True),),
+    sources=(SourceContent("https://example.org/c", "partial"),) * 3,
+)
+
+
+def _other() -> InstrumentEditor:
+    return InstrumentEditor(content=OTHER, creating=False, own_key="int-policy-1", version=7)
+
+
+def test_kept_fields_are_the_templates_whatever_was_written_before():
+    """A field's HTML is kept by language, form and value: each request still gets what the
+    template writes for it, whichever forms, values and languages came before."""
+    makers = {**EDITORS, "other": _other}
+    for language in ("es", "en", "th", "es", "en"):
+        for name in ("other", "edited", "new", "refused", "other", "facts", "edited"):
+            with translation.override(language):
+                python, template = _both(makers[name])
+            assert python == template, (language, name)
+
+
+def test_the_empty_rows_and_boxes_are_kept(monkeypatch):
+    with translation.override("en"):
+        editor_fields.write(_edited())  # what can be kept is kept
+        written: list[str] = []
+        writer = field_groups.writer_for(editor_fields.FIELD_TEMPLATE)
+        assert writer is not None
+
+        def counted(field: Any) -> Any:
+            written.append(field.html_name)
+            return writer(field)
+
+        monkeypatch.setattr(field_groups, "writer_for", lambda name: counted)
+        editor_fields._field_writer.cache_clear()
+        try:
+            python = str(editor_fields.write(_edited()))
+        finally:
+            monkeypatch.undo()
+            editor_fields._field_writer.cache_clear()
+        template = render_to_string(editor_fields.TEMPLATE, {"editor": _edited()})
+
+    assert python == template
+    # Only the free texts are written again; the empty rows, boxes and choices are kept.
+    assert "sources-2-url" not in written
+    assert "title_th" not in written
+    assert "country" not in written
+    assert "authority" in written
+    assert "sources-0-url" in written
+
+
+def test_bound_forms_and_errors_are_never_kept():
+    editor_fields._FIELDS.clear()
+    with translation.override("en"):
+        editor_fields.write(_refused())
+        editor_fields.write(_refused_new())
+    assert editor_fields._FIELDS == {}
