@@ -451,22 +451,39 @@ def get_incident_for_api(user: Person, incident_id: UUID) -> Incident:
     return _one(_INCIDENT_FOR_API, user, incident_id)
 
 
-def act_types_and_perpetrator_kinds(incident: Incident) -> tuple[list[str], list[str]]:
-    """The Tier-2 summary of an incident's parts, both lists in one query."""
-    # No ORDER BY inside a UNION (SQLite refuses it): the lists are sorted here.
+def _act_types_and_perpetrator_kinds(incident_id: UUID) -> QuerySet[Any]:
+    """Both Tier-2 summaries of an incident's parts, as one UNION of ("act", type) and
+    ("perpetrator", kind) rows."""
+    # No ORDER BY inside a UNION (SQLite refuses it): the lists are sorted by the caller.
     acts = (
-        Act.objects.filter(incident=incident)
+        Act.objects.filter(incident_id=incident_id)
         .order_by()
         .annotate(part=Value("act"), value=F("act_type"))
         .values_list("part", "value")
     )
     kinds = (
-        Involvement.objects.filter(incident=incident)
+        Involvement.objects.filter(incident_id=incident_id)
         .order_by()
         .annotate(part=Value("perpetrator"), value=F("perpetrator__kind"))
         .values_list("part", "value")
     )
-    rows = set(acts.union(kinds))
+    return acts.union(kinds)
+
+
+#: The API detail asks it with every request: building and compiling the UNION cost about
+#: 1.5 ms of Python for 0.05 ms of SQL, so it is compiled once per connection (ADR 0050).
+#: The incident's id is a parameter of both halves; the labels are constants.
+_ACT_TYPES_AND_PERPETRATOR_KINDS = PreparedRows(
+    Act,
+    _act_types_and_perpetrator_kinds,
+    fields=(Act._meta.get_field("incident"),),
+    samples=((UUID(int=1),), (UUID(int=2),)),
+)
+
+
+def act_types_and_perpetrator_kinds(incident: Incident) -> tuple[list[str], list[str]]:
+    """The Tier-2 summary of an incident's parts, both lists in one query."""
+    rows = set(_ACT_TYPES_AND_PERPETRATOR_KINDS(incident.pk))
     return (
         sorted(value for part, value in rows if part == "act"),
         sorted(value for part, value in rows if part == "perpetrator"),

@@ -356,6 +356,26 @@ def test_with_parts_for_a_reader_says_whom_they_reach(two_incidents, desk_office
     assert all(act.reaches_victim for act in incident.acts.all())
 
 
+def test_act_types_and_perpetrator_kinds_are_the_union_s(
+    two_incidents, organisation, desk_officer, django_assert_num_queries
+):
+    from amparo.incidents.tests.factories import make_incident
+
+    bare = make_incident(organisation, desk_officer, victims=[], perpetrators=[])
+    for incident in (*two_incidents, bare):
+        rows = set(queries._act_types_and_perpetrator_kinds(incident.pk))
+        expected = (
+            sorted(value for part, value in rows if part == "act"),
+            sorted(value for part, value in rows if part == "perpetrator"),
+        )
+        with django_assert_num_queries(1):
+            found = queries.act_types_and_perpetrator_kinds(incident)
+        assert found == expected
+        assert found[0] == sorted({a.act_type for a in incident.acts.all()})
+        assert found[1] == sorted({i.perpetrator.kind for i in incident.involvements.all()})
+    assert queries.act_types_and_perpetrator_kinds(two_incidents[0])[1]  # not vacuous
+
+
 # --- the API's pages of an incident's acts and involvements, prepared per shape ---
 
 
