@@ -1288,9 +1288,42 @@ def _count_patterns(user: Person, *, only_desk: bool, today: date, limit: int) -
 # --- timeline ---
 
 
+def _timeline_defender(defender_id: UUID, *reach: Any) -> QuerySet[Defender]:
+    """`get_timeline_defender`'s row: the defender, if the reach (`incident_reach`) finds it
+    with the incident register's permissions (the desk, the defender themself, their
+    collective, a shared-with desk)."""
+    return Defender.objects.filter(defender_q_for(*reach, shares=True), pk=defender_id).order_by()[
+        :1
+    ]
+
+
+#: `get_timeline_defender`'s query, compiled once per connection and shape of the reach
+#: (ADR 0050): every timeline page asks it.
+_TIMELINE_DEFENDER = Prepared(
+    Defender,
+    _timeline_defender,
+    fields=(
+        Defender._meta.pk,
+        Defender._meta.get_field("user"),
+        Defender._meta.get_field("organisation"),
+        Defender._meta.get_field("collective_organisation"),
+    ),
+    samples=_SAMPLES,
+)
+
+
 def get_timeline_defender(user: Person, defender_id: UUID) -> Defender:
     """A defender whose incidents this person may follow: reached with the incident register's
-    permissions (the desk, the defender themself, their collective, a shared-with desk)."""
+    permissions (`defender_q` with `incidents.view` and `collective.view`, shares included);
+    404 otherwise."""
+    found = _TIMELINE_DEFENDER(defender_id, *incident_reach(user)) if user.is_authenticated else []
+    if not found:
+        raise Http404
+    return found[0]
+
+
+def timeline_defender_reference(user: Person, defender_id: UUID) -> Defender:
+    """`get_timeline_defender` as a queryset, kept for the equivalence test."""
     reach = defender_q(
         user,
         staff_perm=Perm.INCIDENTS_VIEW,

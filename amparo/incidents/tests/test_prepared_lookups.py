@@ -215,6 +215,31 @@ def test_the_timeline_page_reads_what_the_queryset_reads(request, linked_registe
         assert any(found)
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_timeline_defender_is_the_querysets(request, linked_register, persona):
+    from amparo.defenders.models import Defender
+
+    person = _person(request, persona)
+    found = 0
+    for defender_id in [*Defender.objects.values_list("pk", flat=True), uuid.uuid4()]:
+        try:
+            expected = queries.timeline_defender_reference(person, defender_id)
+        except Http404:
+            with pytest.raises(Http404):
+                queries.get_timeline_defender(person, defender_id)
+            continue
+        defender = queries.get_timeline_defender(person, defender_id)
+        assert defender.pk == expected.pk
+        assert (defender.organisation_id, defender.user_id, defender.kind) == (
+            expected.organisation_id,
+            expected.user_id,
+            expected.kind,
+        )
+        found += 1
+    if persona in ("desk_officer", "defender"):
+        assert found
+
+
 # --- the entry form's pickers (victim_picker, perpetrator_picker), prepared per shape ---
 
 
