@@ -18,6 +18,8 @@ byte, with and without errors, over hostile names and in three languages.
 
 from __future__ import annotations
 
+import functools
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -143,7 +145,73 @@ def _field_writer() -> Callable[[BoundField], str]:
 def write_rows(formset: Any) -> SafeString:
     """The formset's rows, as `_party_rows.html` wrote them: a fieldset per row, its legend,
     its errors and its fields in the row form's `row_fields` order (`reuse` only when the
-    typed name matches a record)."""
+    typed name matches a record). The blank rows of a fresh page come from `_blank_rows`."""
+    blank = _blank_rows(formset)
+    if blank is not None:
+        return blank
+    return write_each_row(formset)
+
+
+#: The text of the one option that stands for a picker's options in `_blank_pieces`.
+_MARKER = f"picker-options-{uuid.uuid4().hex}"
+
+
+def _blank_rows(formset: Any) -> SafeString | None:
+    """The rows of an unbound formset (every fresh entry page), or None for any other.
+
+    Unbound rows differ from one request to the next only in their pickers' options (the
+    records offered): labels, hints, the fixed selects, ids and legends depend on the
+    language and the row's number alone. So the rows are written once per language and shape
+    with a marker for the options (`_blank_pieces`), and each request joins the pieces with
+    its own options: no row form is built, no field rendered (`test_party_rows.py` holds
+    this to `write_each_row` in several languages, over hostile names)."""
+    if formset.is_bound:
+        return None
+    options = formset.form_kwargs.get("options")
+    written = options.written() if isinstance(options, RowOptions) else None
+    if written is None:
+        return None
+    pieces = _blank_pieces(
+        type(formset), formset.prefix, formset.total_form_count(), formset.auto_id, get_language()
+    )
+    if pieces is None:
+        return None
+    # As `Select.render` marks an unbound picker: its value is None, compared as "".
+    parts = []
+    chosen = False
+    for compared, plain, selected in written:
+        if not chosen and compared == "":
+            parts.append(selected)
+            chosen = True
+        else:
+            parts.append(plain)
+    return mark_safe("".join(parts).join(pieces))  # noqa: S308 -- written and escaped above
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_pieces(
+    formset_class: Any, prefix: str, total: int, auto_id: Any, language: str | None
+) -> tuple[str, ...] | None:
+    """`write_each_row` of an unbound formset whose pickers offer only the marker, split
+    around the marker's option: one piece more than rows. `language` keys the labels."""
+    marker = RowOptions([("", _MARKER)])
+    sample = formset_class(
+        None,
+        prefix=prefix,
+        auto_id=auto_id,
+        form_kwargs={"known": (), "by_name": {}, "options": marker},
+    )
+    written = marker.written()
+    if sample.total_form_count() != total or written is None:
+        return None
+    pieces = tuple(str(write_each_row(sample)).split(written[0][2]))
+    if len(pieces) != total + 1 or _MARKER in "".join(pieces):
+        return None  # the marker is not where a picker's options go: write every row
+    return pieces
+
+
+def write_each_row(formset: Any) -> SafeString:
+    """`write_rows` by building and writing each row form."""
     write_field = _field_writer()
     parts = []
     for number, row in enumerate(formset, start=1):

@@ -138,6 +138,32 @@ def test_fresh_rows_are_the_templates(language):
     assert "<script>" not in new
 
 
+@pytest.mark.parametrize("language", ["en", "es", "th"])
+def test_blank_rows_are_written_once_per_language_and_joined_with_the_options(language):
+    """A fresh page's rows come from pieces kept per language (`_blank_pieces`), joined with
+    each request's picker options: the same HTML as writing every row, whoever is offered."""
+    offers = [
+        (VICTIMS, PERPETRATORS),
+        ([], []),
+        ([_known(f"Other {n} <&>", 10 + n) for n in range(20)], PERPETRATORS[:1]),
+    ]
+    for warm in ("en", "fr", language):  # other languages' pieces are kept meanwhile
+        for victims, perpetrators in offers:
+            with translation.override(warm):
+                formsets = party_formsets(
+                    None,
+                    victims=victims,
+                    victims_by_name={},
+                    perpetrators=perpetrators,
+                    perpetrators_by_name={},
+                )
+                for formset in formsets:
+                    assert party_rows._blank_rows(formset) is not None  # the quick path
+                    assert party_rows.write_rows(formset) == party_rows.write_each_row(formset)
+                    assert party_rows._MARKER not in party_rows.write_rows(formset)
+    assert party_rows._blank_rows(_formsets(POSTED)[0]) is None  # bound rows: written each
+
+
 @pytest.mark.parametrize("language", ["en", "es", "pt"])
 def test_rows_with_errors_and_duplicates_are_the_templates(language):
     with translation.override(language):
