@@ -236,7 +236,35 @@ def write_each_row(formset: Any) -> SafeString:
 
 def management_form(formset: Any) -> SafeString:
     """`{{ formset.management_form }}`: its hidden inputs, as Django's div.html writes a form
-    of hidden fields only; with errors (a tampered count), Django writes it."""
+    of hidden fields only; with errors (a tampered count), Django writes it. An unbound
+    formset's inputs are kept per shape (`_blank_management`)."""
+    if not formset.is_bound:
+        return _blank_management(
+            type(formset), formset.prefix, formset.auto_id, formset.total_form_count()
+        )
+    return _management_inputs(formset)
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_management(formset_class: Any, prefix: str, auto_id: Any, total: int) -> SafeString:
+    """The hidden inputs of an unbound formset: the same for every fresh page (their values
+    are the formset class's counts; `total` is in the key all the same)."""
+    return _management_inputs(formset_class(None, prefix=prefix, auto_id=auto_id))
+
+
+def non_form_errors(formset: Any) -> SafeString:
+    """`{% if formset.non_form_errors %}<div class="error">{% for error in … %}<p>{{ error }}</p>
+    {% endfor %}</div>{% endif %}`. Asked as a filter: the template language's lookup of
+    `formset.non_form_errors` tries `formset["non_form_errors"]` first, which builds every
+    row form of the formset before it fails."""
+    errors = formset.non_form_errors()
+    if not errors:
+        return mark_safe("")
+    written = "".join(f"<p>{_v(error)}</p>" for error in errors)
+    return mark_safe(f'<div class="error">{written}</div>')  # noqa: S308 -- escaped
+
+
+def _management_inputs(formset: Any) -> SafeString:
     form = formset.management_form
     if form.errors:
         return mark_safe(str(form))  # noqa: S308 -- Django's own rendering

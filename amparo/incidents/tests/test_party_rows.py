@@ -188,6 +188,35 @@ def test_a_tampered_management_form_is_written_by_django():
     assert new == old
 
 
+OLD_ERRORS = (
+    '{% if victim_set.non_form_errors %}<div class="error">{% for error in '
+    "victim_set.non_form_errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_formset_s_own_errors_and_management_are_the_templates(language):
+    """`non_form_errors` (a filter, so that the lookup builds no row form) and the hidden
+    inputs kept for unbound formsets write what the template and Django wrote."""
+    tampered = dict(POSTED)
+    tampered["victims-TOTAL_FORMS"] = "many"
+    too_few = {**POSTED, **_management("victims", 0)}
+    engine = engines["django"]
+    for data in (None, POSTED, tampered, too_few):
+        with translation.override(language):
+            victim_set, _perpetrator_set = _formsets(data)
+            victim_set.is_valid()
+            context = {"victim_set": victim_set}
+            old = engine.from_string(OLD_ERRORS).render(context)
+            new = engine.from_string(
+                "{% load incident_party_rows %}{{ victim_set|non_form_errors }}"
+            ).render(context)
+            assert new == old
+            assert party_rows.management_form(victim_set) == str(victim_set.management_form)
+    with translation.override(language):
+        assert "<p>" in party_rows.non_form_errors(_formsets(tampered)[0])
+
+
 def _django_select(choices, name: str, value, attrs=None) -> str:
     widget = forms.Select(choices=list(choices))
     return widget.render(name, value, attrs=attrs, renderer=get_default_renderer())
