@@ -1,12 +1,13 @@
 """Forms that every visitor of a page gets blank, written once per language (ADR 0062).
 
-The entry page's form of the facts (fourteen fields) and the incident page's upload form are
-unbound on every GET: their HTML then depends only on the code, the language and, for the
-entry form, the registers the person records in (their ids and names: a select, or a hidden
-input for one). The template language and the field wrappers spent about 3 ms a request
-writing the same bytes again. They are written here once per language (and registers) through
-the very template the page includes (`incidents/_fields.html`), and the page prints them;
-a bound form (errors, or "More rows") is still included as before.
+The entry page's form of the facts (fourteen fields), the incident page's upload form and the
+register's filters (unless the list is filtered) are unbound on every GET: their HTML then
+depends only on the code, the language and, for the entry form, the registers the person
+records in (their ids and names: a select, or a hidden input for one). The template language
+and the field wrappers spent about 3 ms of the entry page writing the same bytes again. They
+are written here once per language (and registers) through the very template the page
+includes, and the page prints them; a bound form (errors, a filtered list, "More rows") is
+still included as before.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from amparo.files.forms import AttachmentUploadForm
-from amparo.incidents.forms import IncidentCreateForm
+from amparo.incidents.forms import IncidentCreateForm, IncidentFilterForm
 
 FIELDS_TEMPLATE = "incidents/_fields.html"
+FILTER_TEMPLATE = "components/form_fields.html"
 
 
 class _Register(NamedTuple):
@@ -32,9 +34,9 @@ class _Register(NamedTuple):
     name: str
 
 
-def _fields(form: Any) -> SafeString:
-    """`{% include "incidents/_fields.html" with form=form %}`."""
-    return mark_safe(render_to_string(FIELDS_TEMPLATE, {"form": form}))  # noqa: S308 -- autoescaped
+def _fields(form: Any, template: str = FIELDS_TEMPLATE) -> SafeString:
+    """`{% include template with form=form %}`."""
+    return mark_safe(render_to_string(template, {"form": form}))  # noqa: S308 -- autoescaped
 
 
 def create_fields(form: IncidentCreateForm, organisations: Sequence[Any]) -> SafeString | None:
@@ -61,3 +63,15 @@ def upload_fields(form: AttachmentUploadForm | None) -> SafeString | None:
 @functools.lru_cache(maxsize=32)
 def _blank_upload_fields(language: str | None) -> SafeString:
     return _fields(AttachmentUploadForm())
+
+
+def filter_fields(form: IncidentFilterForm) -> SafeString | None:
+    """The register's filters when none is set (the list's first page), else None."""
+    if form.is_bound:
+        return None
+    return _blank_filter_fields(get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _blank_filter_fields(language: str | None) -> SafeString:
+    return _fields(IncidentFilterForm(None), FILTER_TEMPLATE)

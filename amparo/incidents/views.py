@@ -144,6 +144,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "incidents": rows,
         "incident_rows": incident_rows(rows),
         "filter_form": filter_form,
+        "filter_fields": blank_forms.filter_fields(filter_form),
         "filters": filters,
         "query": _query_without_page(request),
         "urgent": queries.register_urgent_count(register),

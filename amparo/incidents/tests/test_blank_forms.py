@@ -14,15 +14,15 @@ from django.utils import translation
 
 from amparo.files.forms import AttachmentUploadForm
 from amparo.incidents import blank_forms
-from amparo.incidents.forms import IncidentCreateForm
+from amparo.incidents.forms import IncidentCreateForm, IncidentFilterForm
 
 HOSTILE = '<script>alert("x")</script> & "Desk" \'O\''
 ONE = [SimpleNamespace(pk=uuid.UUID(int=1), name=HOSTILE)]
 TWO = [*ONE, SimpleNamespace(pk=uuid.UUID(int=2), name="Oficina Río & <b>")]
 
 
-def _included(form) -> str:
-    return render_to_string("incidents/_fields.html", {"form": form})
+def _included(form, template: str = "incidents/_fields.html") -> str:
+    return render_to_string(template, {"form": form})
 
 
 @pytest.mark.parametrize("language", ["en", "es", "fr", "th"])
@@ -35,6 +35,9 @@ def test_blank_forms_are_the_template_s(language):
                 assert written == _included(IncidentCreateForm(None, organisations=organisations))
             upload = AttachmentUploadForm()
             assert blank_forms.upload_fields(upload) == _included(AttachmentUploadForm())
+            filters = blank_forms.filter_fields(IncidentFilterForm(None))
+            assert filters == _included(IncidentFilterForm(None), "components/form_fields.html")
+            assert 'name="danger_now"' in filters
     with translation.override(language):
         two = str(blank_forms.create_fields(IncidentCreateForm(None, organisations=TWO), TWO))
         one = str(blank_forms.create_fields(IncidentCreateForm(None, organisations=ONE), ONE))
@@ -49,3 +52,4 @@ def test_bound_and_missing_forms_are_left_to_the_template():
     assert blank_forms.create_fields(bound, ONE) is None
     assert blank_forms.upload_fields(AttachmentUploadForm(QueryDict("a=b"), {})) is None
     assert blank_forms.upload_fields(None) is None
+    assert blank_forms.filter_fields(IncidentFilterForm(QueryDict("status=draft"))) is None
