@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable, Iterable
+from html import escape
 from typing import Any
 
 from django import forms
@@ -43,6 +44,18 @@ def _options(value: Any, label: Any) -> tuple[str, str, str]:
     """One option as `render_select` writes it, unselected and selected (its only attribute:
     `<option value="…" selected>`), and its value as the widget compares it."""
     value = "" if value is None else value
+    if type(value) is str and type(label) is str:
+        # A picker's record ("label (code)", made per request): what `render_select` writes
+        # of plain text (`_text` and `html_value` escape it), without building a widget.
+        plain = f'\n  <option value="{escape(value)}">{escape(label)}</option>\n'
+    else:
+        plain = _rendered_option(value, label)
+    end = plain.index('">') + 1  # the value's closing quote: an escaped value has none
+    return str(value), plain, f"{plain[:end]} selected{plain[end:]}"
+
+
+def _rendered_option(value: Any, label: Any) -> str:
+    """One unselected option, written by `core.rendering.render_select`."""
     written = rendering.render_select(
         {
             "name": "",
@@ -64,9 +77,7 @@ def _options(value: Any, label: Any) -> tuple[str, str, str]:
         }
     )
     assert written is not None  # noqa: S101 -- the option template is Django's own
-    plain = str(written)[len(_EMPTY_SELECT) : -len(_SELECT_END)]
-    end = plain.index('">') + 1  # the value's closing quote: an escaped value has none
-    return str(value), plain, f"{plain[:end]} selected{plain[end:]}"
+    return str(written)[len(_EMPTY_SELECT) : -len(_SELECT_END)]
 
 
 class RowOptions(SharedChoices):

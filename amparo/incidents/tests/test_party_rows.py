@@ -13,6 +13,7 @@ from django.forms.renderers import get_default_renderer
 from django.http import QueryDict
 from django.template import engines
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from amparo.core.pickers import Known
 from amparo.incidents import party_rows
@@ -238,6 +239,14 @@ def test_the_select_is_djangos(value, language):
             assert ours == _django_select(choices, "x", value, attrs)
             # Written once per language, then shared.
             assert choices.written() is choices.written()
+
+
+@pytest.mark.parametrize("value", ["", str(uuid.UUID(int=5)), HOSTILE, '"><b>', "a&b", "ünï cödé"])
+@pytest.mark.parametrize("label", [HOSTILE, "Ana María (D-000001)", "", "<&>\"'"])
+def test_a_plain_option_is_the_one_render_select_writes(value, label):
+    assert party_rows._options(value, label)[1] == party_rows._rendered_option(value, label)
+    safe = party_rows._options(value, mark_safe(label))  # noqa: S308 -- the test's own text
+    assert safe[1] == party_rows._rendered_option(value, mark_safe(label))  # noqa: S308
 
 
 def test_a_duplicate_value_selects_only_the_first():
