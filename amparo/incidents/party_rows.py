@@ -183,7 +183,11 @@ def _blank_rows(formset: Any) -> SafeString | None:
     if written is None:
         return None
     pieces = _blank_pieces(
-        type(formset), formset.prefix, formset.total_form_count(), formset.auto_id, get_language()
+        formset.__class__,
+        formset.prefix,
+        formset.total_form_count(),
+        formset.auto_id,
+        get_language(),
     )
     if pieces is None:
         return None
@@ -251,7 +255,7 @@ def management_form(formset: Any) -> SafeString:
     formset's inputs are kept per shape (`_blank_management`)."""
     if not formset.is_bound:
         return _blank_management(
-            type(formset), formset.prefix, formset.auto_id, formset.total_form_count()
+            formset.__class__, formset.prefix, formset.auto_id, formset.total_form_count()
         )
     return _management_inputs(formset)
 
