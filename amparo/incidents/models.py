@@ -10,6 +10,7 @@ names, sources, parties, notes, files (SECURITY.md section 2).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from datetime import date
 from typing import NamedTuple
@@ -17,6 +18,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import models
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core.crypto.fields import EncryptedTextField
@@ -47,6 +49,15 @@ def format_dated(day: date | None, precision: str) -> str:
     """A date shown no more precisely than it is known."""
     if day is None or precision == DatePrecision.UNKNOWN:
         return str(_("Date unknown"))
+    return _format_known(day, str(precision), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_known(day: date, precision: str, language: str | None) -> str:
+    """`format_dated` of a known date, kept per language: Django's `date_format` builds a
+    formatter and walks the format (month names and all) for every value, about 6 µs, and a
+    timeline or list writes up to fifty a page. The text depends only on the date, the
+    precision and the active language's formats (`language` is in the key for that)."""
     if precision == DatePrecision.YEAR:
         return formats.date_format(day, "Y")
     if precision == DatePrecision.MONTH:

@@ -37,7 +37,7 @@ from amparo.files import rules as file_rules
 from amparo.files import services as file_services
 from amparo.files.forms import AttachmentUploadForm
 from amparo.files.upload import EncryptedUploadedFile, upload_was_too_large
-from amparo.incidents import export, links, queries, rules, services
+from amparo.incidents import blank_forms, export, links, queries, rules, services
 from amparo.incidents.enums import IncidentStatus
 from amparo.incidents.forms import (
     MAX_ROWS,
@@ -144,6 +144,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "incidents": rows,
         "incident_rows": incident_rows(rows),
         "filter_form": filter_form,
+        "filter_fields": blank_forms.filter_fields(filter_form),
         "filters": filters,
         "query": _query_without_page(request),
         "urgent": queries.register_urgent_count(register),
@@ -467,6 +468,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         status = 422
     context = {
         "form": form,
+        "form_fields": blank_forms.create_fields(form, organisations),
         **parties,
         "has_errors": request.method == "POST" and not _rows_only(request),
     }
@@ -591,6 +593,7 @@ def _detail_context(user: User, incident: Incident, **extra: Any) -> dict[str, A
     }
     attachments = list(incident.attachments.all()) if is_desk else []
     can_upload = can_code and file_rules.can_upload_attachment(user, incident.organisation)
+    upload_form = extra.pop("upload_form", None) or (AttachmentUploadForm() if can_upload else None)
     return {
         "incident": incident,
         "acts": acts,
@@ -610,8 +613,8 @@ def _detail_context(user: User, incident: Incident, **extra: Any) -> dict[str, A
             for status in rules.allowed_transitions(user, incident)
         ],
         "incident_links": links.links_for(user, incident),
-        "upload_form": extra.pop("upload_form", None)
-        or (AttachmentUploadForm() if can_upload else None),
+        "upload_form": upload_form,
+        "upload_fields": blank_forms.upload_fields(upload_form),
         **extra,
     }
 

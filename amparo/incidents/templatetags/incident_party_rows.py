@@ -21,3 +21,8 @@ def party_rows(formset: Any) -> SafeString:
 @register.filter
 def management_inputs(formset: Any) -> SafeString:
     return writers.management_form(formset)
+
+
+@register.filter
+def non_form_errors(formset: Any) -> SafeString:
+    return writers.non_form_errors(formset)

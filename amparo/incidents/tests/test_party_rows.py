@@ -13,6 +13,7 @@ from django.forms.renderers import get_default_renderer
 from django.http import QueryDict
 from django.template import engines
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from amparo.core.pickers import Known
 from amparo.incidents import party_rows
@@ -138,6 +139,32 @@ def test_fresh_rows_are_the_templates(language):
     assert "<script>" not in new
 
 
+@pytest.mark.parametrize("language", ["en", "es", "th"])
+def test_blank_rows_are_written_once_per_language_and_joined_with_the_options(language):
+    """A fresh page's rows come from pieces kept per language (`_blank_pieces`), joined with
+    each request's picker options: the same HTML as writing every row, whoever is offered."""
+    offers = [
+        (VICTIMS, PERPETRATORS),
+        ([], []),
+        ([_known(f"Other {n} <&>", 10 + n) for n in range(20)], PERPETRATORS[:1]),
+    ]
+    for warm in ("en", "fr", language):  # other languages' pieces are kept meanwhile
+        for victims, perpetrators in offers:
+            with translation.override(warm):
+                formsets = party_formsets(
+                    None,
+                    victims=victims,
+                    victims_by_name={},
+                    perpetrators=perpetrators,
+                    perpetrators_by_name={},
+                )
+                for formset in formsets:
+                    assert party_rows._blank_rows(formset) is not None  # the quick path
+                    assert party_rows.write_rows(formset) == party_rows.write_each_row(formset)
+                    assert party_rows._MARKER not in party_rows.write_rows(formset)
+    assert party_rows._blank_rows(_formsets(POSTED)[0]) is None  # bound rows: written each
+
+
 @pytest.mark.parametrize("language", ["en", "es", "pt"])
 def test_rows_with_errors_and_duplicates_are_the_templates(language):
     with translation.override(language):
@@ -162,6 +189,35 @@ def test_a_tampered_management_form_is_written_by_django():
     assert new == old
 
 
+OLD_ERRORS = (
+    '{% if victim_set.non_form_errors %}<div class="error">{% for error in '
+    "victim_set.non_form_errors %}<p>{{ error }}</p>{% endfor %}</div>{% endif %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_formset_s_own_errors_and_management_are_the_templates(language):
+    """`non_form_errors` (a filter, so that the lookup builds no row form) and the hidden
+    inputs kept for unbound formsets write what the template and Django wrote."""
+    tampered = dict(POSTED)
+    tampered["victims-TOTAL_FORMS"] = "many"
+    too_few = {**POSTED, **_management("victims", 0)}
+    engine = engines["django"]
+    for data in (None, POSTED, tampered, too_few):
+        with translation.override(language):
+            victim_set, _perpetrator_set = _formsets(data)
+            victim_set.is_valid()
+            context = {"victim_set": victim_set}
+            old = engine.from_string(OLD_ERRORS).render(context)
+            new = engine.from_string(
+                "{% load incident_party_rows %}{{ victim_set|non_form_errors }}"
+            ).render(context)
+            assert new == old
+            assert party_rows.management_form(victim_set) == str(victim_set.management_form)
+    with translation.override(language):
+        assert "<p>" in party_rows.non_form_errors(_formsets(tampered)[0])
+
+
 def _django_select(choices, name: str, value, attrs=None) -> str:
     widget = forms.Select(choices=list(choices))
     return widget.render(name, value, attrs=attrs, renderer=get_default_renderer())
@@ -183,6 +239,14 @@ def test_the_select_is_djangos(value, language):
             assert ours == _django_select(choices, "x", value, attrs)
             # Written once per language, then shared.
             assert choices.written() is choices.written()
+
+
+@pytest.mark.parametrize("value", ["", str(uuid.UUID(int=5)), HOSTILE, '"><b>', "a&b", "ünï cödé"])
+@pytest.mark.parametrize("label", [HOSTILE, "Ana María (D-000001)", "", "<&>\"'"])
+def test_a_plain_option_is_the_one_render_select_writes(value, label):
+    assert party_rows._options(value, label)[1] == party_rows._rendered_option(value, label)
+    safe = party_rows._options(value, mark_safe(label))  # noqa: S308 -- the test's own text
+    assert safe[1] == party_rows._rendered_option(value, mark_safe(label))  # noqa: S308
 
 
 def test_a_duplicate_value_selects_only_the_first():

@@ -215,6 +215,31 @@ def test_the_timeline_page_reads_what_the_queryset_reads(request, linked_registe
         assert any(found)
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_timeline_defender_is_the_querysets(request, linked_register, persona):
+    from amparo.defenders.models import Defender
+
+    person = _person(request, persona)
+    found = 0
+    for defender_id in [*Defender.objects.values_list("pk", flat=True), uuid.uuid4()]:
+        try:
+            expected = queries.timeline_defender_reference(person, defender_id)
+        except Http404:
+            with pytest.raises(Http404):
+                queries.get_timeline_defender(person, defender_id)
+            continue
+        defender = queries.get_timeline_defender(person, defender_id)
+        assert defender.pk == expected.pk
+        assert (defender.organisation_id, defender.user_id, defender.kind) == (
+            expected.organisation_id,
+            expected.user_id,
+            expected.kind,
+        )
+        found += 1
+    if persona in ("desk_officer", "defender"):
+        assert found
+
+
 # --- the entry form's pickers (victim_picker, perpetrator_picker), prepared per shape ---
 
 
@@ -354,6 +379,26 @@ def test_with_parts_for_a_reader_says_whom_they_reach(two_incidents, desk_office
     incident = Incident.objects.get(pk=two_incidents[0].pk)
     queries.with_parts(incident, files=False, sources=False, reader=desk_officer)
     assert all(act.reaches_victim for act in incident.acts.all())
+
+
+def test_act_types_and_perpetrator_kinds_are_the_union_s(
+    two_incidents, organisation, desk_officer, django_assert_num_queries
+):
+    from amparo.incidents.tests.factories import make_incident
+
+    bare = make_incident(organisation, desk_officer, victims=[], perpetrators=[])
+    for incident in (*two_incidents, bare):
+        rows = set(queries._act_types_and_perpetrator_kinds(incident.pk))
+        expected = (
+            sorted(value for part, value in rows if part == "act"),
+            sorted(value for part, value in rows if part == "perpetrator"),
+        )
+        with django_assert_num_queries(1):
+            found = queries.act_types_and_perpetrator_kinds(incident)
+        assert found == expected
+        assert found[0] == sorted({a.act_type for a in incident.acts.all()})
+        assert found[1] == sorted({i.perpetrator.kind for i in incident.involvements.all()})
+    assert queries.act_types_and_perpetrator_kinds(two_incidents[0])[1]  # not vacuous
 
 
 # --- the API's pages of an incident's acts and involvements, prepared per shape ---

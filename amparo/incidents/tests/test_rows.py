@@ -255,3 +255,27 @@ def test_the_timeline_cards_are_the_templates(organisation, desk_officer, langua
     assert re.sub(r">\s+<", "><", written.strip()) == re.sub(r">\s+<", "><", reference.strip())
     assert written.count("<li>") == 3
     assert "&lt;b&gt;&quot;Norte&quot;&lt;/b&gt; &amp; co" in written
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "pt", "th"])
+def test_dates_kept_per_language_are_django_s(language):
+    """`format_dated` keeps what it wrote per language (`models._format_known`): each language
+    still gets its own formats, month names included, whichever language asked first."""
+    from amparo.incidents.models import format_dated
+
+    days = [date(2025, 1, 9), date(2024, 12, 31), date(999, 5, 1)]
+    for warm in ("en", "th", language):  # fill the cache in other languages first
+        with translation.override(warm):
+            for day in days:
+                for precision in DatePrecision:
+                    format_dated(day, precision)
+    with translation.override(language):
+        for day in days:
+            assert format_dated(day, DatePrecision.DAY) == formats.date_format(day, "DATE_FORMAT")
+            assert format_dated(day, DatePrecision.MONTH) == formats.date_format(
+                day, "YEAR_MONTH_FORMAT"
+            )
+            assert format_dated(day, DatePrecision.YEAR) == formats.date_format(day, "Y")
+            assert format_dated(day, DatePrecision.UNKNOWN) == translation.gettext("Date unknown")
+            assert format_dated(day, "day") == format_dated(day, DatePrecision.DAY)
+        assert format_dated(None, DatePrecision.DAY) == translation.gettext("Date unknown")
