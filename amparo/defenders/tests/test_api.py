@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from amparo.audit.models import AuditEvent
+from amparo.audit.services import audit_context
 from amparo.defenders.models import Defender
 from amparo.defenders.tests.factories import (
     ConsentFactory,
@@ -307,3 +308,42 @@ def test_null_is_not_a_way_to_clear_a_name(api_client, desk_officer, record):
     response = _patch(api_client(desk_officer), record, {"version": 1, "pseudonym": None})
 
     assert (response.status_code, Defender.objects.get(pk=record.pk).version) == (422, 1)
+
+
+def test_the_built_detail_is_ninjas_byte_for_byte(
+    api_client, desk_officer, own_record, collective_record
+):
+    """`api._detail` writes the body ninja's validation of the record would: the same bytes,
+    whatever the record holds (hostile text, every kind of value, an empty intersectional
+    attribute, a collective and an individual), and the same read event."""
+    from ninja.responses import NinjaJSONEncoder
+
+    from amparo.audit.services import TIER1_READ
+    from amparo.defenders import api, queries
+
+    own_record.legal_name = '<b>"Ana" & Co\'</b>\n\u2028'
+    own_record.notes = "Línea 1\r\nLínea 2 </script>"
+    own_record.languages = "es, nasa"
+    own_record.leadership = "\x00\ud7ff😀"
+    own_record.intersectional = {"gender_identity": "<i>x</i>", "age_group": "30_44"}
+    own_record.save()
+    own_record.categories.create(code="land")
+    own_record.categories.create(code="indigenous")
+    ContactChannelFactory(defender=own_record, value="+57 5")
+    ConsentFactory(defender=own_record)
+    add_member(collective_record, own_record)
+    client = api_client(desk_officer)
+
+    for record in (own_record, collective_record):
+        earlier = list(AuditEvent.objects.values_list("pk", flat=True))
+        response = client.get(f"{URL}/{record.pk}")
+        (event,) = AuditEvent.objects.filter(action=TIER1_READ).exclude(pk__in=earlier)
+        with audit_context(actor=None):
+            defender = queries.get_defender_for_api(desk_officer, record.pk)
+            validated = api.DefenderOut.model_validate(defender).model_dump()
+            built = api._detail(defender).model_dump()
+        assert json.dumps(built, cls=NinjaJSONEncoder) == json.dumps(
+            validated, cls=NinjaJSONEncoder
+        )
+        assert response.content == json.dumps(validated, cls=NinjaJSONEncoder).encode()
+        assert (event.object_type, event.object_ids) == ("defenders.Defender", [str(record.pk)])

@@ -116,3 +116,34 @@ def test_rows_follow_the_list_and_the_search(client, organisation, desk_officer)
         for d in newest_first
         if d.pseudonym != "Marta"
     ]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "pt", "id", "th", "sw"])
+def test_the_detail_pages_labels_are_the_enums_labels(language):
+    """`views.common` takes the detail page's labels from the fields' translated tables
+    (core.choices): each is the enum's own label, translated, in every language."""
+    from amparo.core.choices import translated_labels
+    from amparo.defenders.enums import (
+        Category,
+        CollectiveRole,
+        CollectiveType,
+        ConsentScope,
+        DefenderKind,
+    )
+    from amparo.defenders.models import (
+        CollectiveMember,
+        ConsentRecord,
+        Defender,
+        DefenderCategory,
+    )
+
+    with translation.override(language):
+        for (model, name), choices in {
+            (Defender, "kind"): DefenderKind.choices,
+            (Defender, "status"): DefenderStatus.choices,
+            (Defender, "collective_type"): CollectiveType.choices,
+            (DefenderCategory, "code"): Category.choices,
+            (ConsentRecord, "scope"): ConsentScope.choices,
+            (CollectiveMember, "role"): CollectiveRole.choices,
+        }.items():
+            assert translated_labels(model, name) == {v: str(label) for v, label in choices}

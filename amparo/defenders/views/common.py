@@ -11,24 +11,22 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from amparo.accounts.models import User
+from amparo.core.choices import translated_labels
 from amparo.core.field_groups import form_fields
 from amparo.defenders import queries, rules, sections
-from amparo.defenders.enums import (
-    AgeGroup,
-    Category,
-    CollectiveRole,
-    CollectiveType,
-    ConsentScope,
-    DefenderKind,
-    DefenderStatus,
-)
+from amparo.defenders.enums import AgeGroup, DefenderStatus
 from amparo.defenders.forms import (
     INTERSECTIONAL,
     ChannelForm,
     ConsentForm,
     WithdrawConsentForm,
 )
-from amparo.defenders.models import Defender
+from amparo.defenders.models import (
+    CollectiveMember,
+    ConsentRecord,
+    Defender,
+    DefenderCategory,
+)
 
 
 def current_user(request: HttpRequest) -> User:
@@ -47,8 +45,10 @@ def with_labels(rows: Iterable[Defender], *, categories: bool = True) -> list[De
     With `categories`, the rows should come with their categories (prefetched, or read by
     `queries.get_defender_page`); pages that show none (search results, possible duplicates)
     leave them out rather than query each row."""
-    kinds, statuses = _labels(DefenderKind.choices), _labels(DefenderStatus.choices)
-    category_labels, types = _labels(Category.choices), _labels(CollectiveType.choices)
+    # Translated once per process and language (core.choices), not once per page.
+    kinds, statuses = translated_labels(Defender, "kind"), translated_labels(Defender, "status")
+    category_labels = translated_labels(DefenderCategory, "code")
+    types = translated_labels(Defender, "collective_type")
     page = list(rows)
     for defender in page:
         defender.kind_label = kinds.get(defender.kind, defender.kind)  # type: ignore[attr-defined]
@@ -73,12 +73,13 @@ def withdraw_form(consent: Any, data: Any = None) -> WithdrawConsentForm:
 
 def _intersectional(defender: Defender) -> list[tuple[str, str]]:
     saved = defender.intersectional or {}
-    ages = _labels(AgeGroup.choices)
     rows = []
     for key, label in INTERSECTIONAL.items():
         value = saved.get(key, "")
         if value:
-            rows.append((str(label), ages.get(value, value) if key == "age_group" else value))
+            if key == "age_group":
+                value = _labels(AgeGroup.choices).get(value, value)
+            rows.append((str(label), value))
     return rows
 
 
@@ -100,7 +101,8 @@ def render_detail(
     user = current_user(request)
     can_edit = rules.can_edit_defender(user, defender)
     consents = list(queries.page_consents(defender))
-    scopes, roles = _labels(ConsentScope.choices), _labels(CollectiveRole.choices)
+    scopes = translated_labels(ConsentRecord, "scope")
+    roles = translated_labels(CollectiveMember, "role")
     failed_withdrawal = forms.pop("withdraw", None)
     for consent in consents:
         consent.scope_label = scopes.get(consent.scope, consent.scope)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from amparo.risk import integration
 from amparo.risk.enums import AnalysisStatus
 from amparo.risk.models import RiskAnalysis
 from amparo.risk.tests.factories import (
@@ -91,3 +92,66 @@ def test_the_incidents_page_offers_to_assess_it_as_a_threat(client, organisation
     assert [(link.url, str(link.label)) for link in response.context["incident_links"]] == [
         (url, "Assess as a threat")
     ]
+
+
+def _section_queryset(user, subject):
+    """The section's analyses as the risk access path's queryset reads them: what the
+    prepared `_SECTION_ANALYSES` must give."""
+    from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    from amparo.risk import queries
+    from amparo.risk.enums import CURRENT_STATUSES
+    from amparo.risk.models import Threat
+
+    threats = (
+        Threat.objects.filter(analysis=OuterRef("pk"))
+        .order_by()
+        .values("analysis")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        queries.analyses_visible_to(user)
+        .filter(subject=subject)
+        .exclude(status=AnalysisStatus.SUPERSEDED)
+        .select_related(None)
+        .annotate(
+            threat_count=Coalesce(Subquery(threats, output_field=IntegerField()), Value(0)),
+            in_force=Case(When(status__in=CURRENT_STATUSES, then=Value(0)), default=Value(1)),
+        )
+        .order_by("in_force", "-analysed_on", "-created_at", "-id")[: integration.SECTION_ROWS + 1]
+    )
+
+
+def test_the_prepared_section_reads_what_the_access_path_reads(
+    organisation, other_organisation, collective, defender, desk_officer
+):
+    from amparo.accounts.enums import Role
+    from amparo.accounts.tests.factories import staff_member
+    from amparo.defenders.services import share_defender
+
+    hub_officer = staff_member(other_organisation, Role.DESK_OFFICER, email="hugo@example.org")
+    group = collective_subject(organisation, collective)
+    subject = subject_in(organisation)
+    today = timezone.localdate()
+    for days in range(7):
+        make_analysis(subject, desk_officer, analysed_on=today - timedelta(days=days))
+    concluded_analysis(subject, desk_officer, analysed_on=today - timedelta(days=40), threats=2)
+    old = make_analysis(subject, desk_officer, analysed_on=today - timedelta(days=400))
+    RiskAnalysis.objects.filter(pk=old.pk).update(status=AnalysisStatus.SUPERSEDED)
+    concluded_analysis(group, desk_officer, threats=1)
+    share_defender(defender=subject, organisation=other_organisation, actor=desk_officer)
+
+    for user in (desk_officer, defender, hub_officer):
+        for record in (subject, group):
+            prepared = integration._SECTION_ANALYSES(user, record.pk)
+            expected = _section_queryset(user, record)
+            assert [(a.pk, a.threat_count, a.in_force) for a in prepared] == [
+                (a.pk, a.threat_count, a.in_force) for a in expected
+            ]
+            assert [a.__dict__.keys() for a in prepared] == [a.__dict__.keys() for a in expected]
+    # The checks above were not all empty: the keeping desk sees one row more than is shown.
+    assert len(integration._SECTION_ANALYSES(desk_officer, subject.pk)) == 6
+    assert len(integration._SECTION_ANALYSES(defender, group.pk)) == 1
+    assert len(integration._SECTION_ANALYSES(hub_officer, subject.pk)) == 6  # through the share
