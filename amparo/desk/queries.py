@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -161,6 +161,9 @@ API_LIST_FIELDS = (
 )
 
 
+_API_ID = API_LIST_FIELDS.index("id")
+
+
 def api_list_rows(cases: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
     """cases_visible_to's cases (filtered) as the API's list reads them: a dict of
     API_LIST_FIELDS per case."""
@@ -220,18 +223,24 @@ _FILTER_ARGUMENTS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
-@functools.lru_cache(maxsize=256)
-def _list_query(
-    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, size: int
-) -> Prepared[Case]:
-    """The case list's page query for one shape of request, built by the queryset path's own
-    functions (`cases_visible_to`, `filter_cases`, `_page_of`) and compiled once per
-    connection and reach shape (ADR 0050)."""
+def _prepared_cases(
+    set_filters: tuple[str, ...],
+    mine: bool,
+    open_only: bool,
+    with_after: bool,
+    finish: Callable[[QuerySet[Case], UUID | None], QuerySet[Any]],
+    *,
+    prepared: type[Prepared[Any]] = Prepared,
+) -> Prepared[Any]:
+    """A case list's query for one shape of request, built by the queryset path's own
+    functions (`cases_visible_to`, `filter_cases`, then `finish`: the columns, order, cursor
+    and LIMIT of the page or of the API's list) and compiled once per connection and reach
+    shape (ADR 0050)."""
     extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
     if with_after:
         extra.append((Case._meta.pk, UUID(int=13), UUID(int=14)))
 
-    def build(user_id: Any, view: Any, assign: Any, *rest: Any) -> QuerySet[Case]:
+    def build(user_id: Any, view: Any, assign: Any, *rest: Any) -> QuerySet[Any]:
         cases = (
             Case.objects.filter(rules.cases_visible_q_for(user_id, view, assign))
             .select_related("defender")
@@ -240,9 +249,9 @@ def _list_query(
         values = dict(zip(set_filters, rest, strict=False))
         filters = CaseFilters(mine=mine, open_only=open_only, **values)
         cases = filter_cases(cases, SimpleNamespace(pk=user_id), filters)  # type: ignore[arg-type]
-        return _page_of(cases, rest[-1] if with_after else None, size)
+        return finish(cases, rest[-1] if with_after else None)
 
-    return Prepared(
+    return prepared(
         Case,
         build,
         fields=(
@@ -258,6 +267,81 @@ def _list_query(
     )
 
 
+def _shape_of(filters: CaseFilters, after: UUID | None) -> tuple[tuple[str, ...], list[Any]]:
+    """The filters set (in `_FILTER_ARGUMENTS`' order) and the query's arguments after the
+    reach: their values, then the cursor."""
+    set_filters = tuple(name for name in _FILTER_ARGUMENTS if getattr(filters, name))
+    values: list[Any] = [getattr(filters, name) for name in set_filters]
+    if after is not None:
+        values.append(after)
+    return set_filters, values
+
+
+@functools.lru_cache(maxsize=256)
+def _list_query(
+    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, size: int
+) -> Prepared[Case]:
+    """The case list's page query for one shape of request; the page size is in its SQL."""
+    return _prepared_cases(
+        set_filters,
+        mine,
+        open_only,
+        with_after,
+        lambda cases, after: _page_of(cases, after, size),
+    )
+
+
+def _api_page_of(cases: QuerySet[Case], after: UUID | None, limit: int) -> QuerySet[Any]:
+    """`api.paging.pk_page` over `api_list_rows(cases)`: id order, after the id `after`, one
+    row more than asked; as tuples of API_LIST_FIELDS."""
+    rows = cases.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    return rows.values_list(*API_LIST_FIELDS)[: limit + 1]
+
+
+@functools.lru_cache(maxsize=256)
+def _api_list_query(
+    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, limit: int
+) -> PreparedRows:
+    """The API list's query for one shape of request."""
+    return _prepared_cases(  # type: ignore[return-value]  # built as PreparedRows
+        set_filters,
+        mine,
+        open_only,
+        with_after,
+        lambda cases, after: _api_page_of(cases, after, limit),
+        prepared=PreparedRows,
+    )
+
+
+def case_api_page(
+    user: User | AnonymousUser,
+    filters: CaseFilters,
+    *,
+    after: UUID | None,
+    limit: int,
+    item: Callable[[dict[str, Any]], Any],
+) -> dict[str, Any]:
+    """`api.paging.pk_page(api_list_rows(filter_cases(cases_visible_to(user), user, filters)),
+    after, limit, item=item)` as a prepared query: `{"items": [...], "next_after": ...}`, each
+    row a dict of API_LIST_FIELDS as `.values()` gives it, passed through `item`
+    (`test_case_page.py` holds the two to the same rows)."""
+    rows: list[tuple[Any, ...]] = []
+    if user.is_authenticated:
+        set_filters, values = _shape_of(filters, after)
+        query = _api_list_query(
+            set_filters, filters.mine, filters.open_only, after is not None, limit
+        )
+        rows = query(*rules.desk_reach_of(user), *values)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [item(dict(zip(API_LIST_FIELDS, row, strict=True))) for row in rows],
+        "next_after": rows[-1][_API_ID] if more else None,
+    }
+
+
 def case_page(
     user: User | AnonymousUser, filters: CaseFilters, *, after: UUID | None, size: int
 ) -> Page:
@@ -265,10 +349,7 @@ def case_page(
     queries: the page, then its officers (`test_queries.py` holds them to the queryset)."""
     if not user.is_authenticated:
         return Page(rows=[], next_after=None, is_first=after is None)
-    set_filters = tuple(name for name in _FILTER_ARGUMENTS if getattr(filters, name))
-    values: list[Any] = [getattr(filters, name) for name in set_filters]
-    if after is not None:
-        values.append(after)
+    set_filters, values = _shape_of(filters, after)
     query = _list_query(set_filters, filters.mine, filters.open_only, after is not None, size)
     rows = query(*rules.desk_reach_of(user), *values)
     more = len(rows) > size
