@@ -39,7 +39,7 @@ from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, Organisation, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.core.prepared import Prepared, PreparedRows
-from amparo.defenders.models import Defender
+from amparo.defenders.models import Defender, defender_code
 from amparo.defenders.rules import defender_q_for, organisations_with
 from amparo.desk import generations, rules
 from amparo.desk.enums import (
@@ -60,6 +60,7 @@ from amparo.desk.models import (
     Referral,
     RequestDesk,
     SupportRequest,
+    case_code,
 )
 from amparo.incidents.models import Act
 from amparo.incidents.queries import incidents_visible_to
@@ -187,12 +188,81 @@ def keyset_page(cases: QuerySet[Case], *, after: UUID | None, size: int) -> Page
     return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
 
 
-def _page_of(cases: QuerySet[Case], after: UUID | None, size: int) -> QuerySet[Case]:
+def _after(cases: QuerySet[Case], after: UUID | None) -> QuerySet[Case]:
+    """The cases after the case `after` in LIST_ORDER (all of them without a cursor)."""
     if after is not None:
         cursor = Case.objects.filter(pk=after)
         at = Subquery(cursor.values("created_at")[:1])
         cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
-    return cases.only(*LIST_FIELDS)[: size + 1]
+    return cases
+
+
+def _page_of(cases: QuerySet[Case], after: UUID | None, size: int) -> QuerySet[Case]:
+    return _after(cases, after).only(*LIST_FIELDS)[: size + 1]
+
+
+#: What a row of the case list shows (desk/rows.py), read as values: `ListedCase` without its
+#: defender's and officers', then the defender's id, the organisation that binds its
+#: pseudonym's ciphertext, and that ciphertext.
+LIST_ROW_COLUMNS = (
+    "id",
+    "state",
+    "priority",
+    "urgency",
+    "opened_on",
+    "defender_id",
+    "defender__organisation_id",
+    "defender__pseudonym",
+)
+
+
+def _rows_of(cases: QuerySet[Case], after: UUID | None, size: int) -> QuerySet[Any]:
+    """`_page_of`'s page as tuples of LIST_ROW_COLUMNS: building two model instances per row
+    (the case and its defender) cost the list more than its query."""
+    return _after(cases, after).values_list(*LIST_ROW_COLUMNS)[: size + 1]
+
+
+_PSEUDONYM: Any = Defender._meta.get_field("pseudonym")
+
+
+class ListedDefender:
+    """A listed case's defender: its id, code and pseudonym. The pseudonym is decrypted when
+    first read, by its field, under the binding a Defender instance's would have (its
+    organisation and id), so the read is audited as that instance's would be."""
+
+    def __init__(self, pk: UUID, organisation_id: UUID, ciphertext: str) -> None:
+        self.pk = pk
+        self._ciphertext = ciphertext
+        # Where `EncryptedFieldMixin.open` looks for the row's binding.
+        self.__dict__[_PSEUDONYM.bound_key] = (organisation_id, pk)
+
+    @functools.cached_property
+    def pseudonym(self) -> str:
+        return str(_PSEUDONYM.open(self, self._ciphertext))
+
+    @property
+    def code(self) -> str:
+        return defender_code(self.pk)
+
+
+class ListedCase(NamedTuple):
+    """A row of the case list: what `desk/rows.py` writes, as plain values."""
+
+    id: UUID
+    state: str
+    priority: str
+    urgency: str
+    opened_on: date
+    defender: ListedDefender
+    officer_list: list[Officer]
+
+    @property
+    def pk(self) -> UUID:
+        return self.id
+
+    @property
+    def code(self) -> str:
+        return case_code(self.id)
 
 
 class Officer(NamedTuple):
@@ -280,14 +350,15 @@ def _shape_of(filters: CaseFilters, after: UUID | None) -> tuple[tuple[str, ...]
 @functools.lru_cache(maxsize=256)
 def _list_query(
     set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, size: int
-) -> Prepared[Case]:
+) -> PreparedRows:
     """The case list's page query for one shape of request; the page size is in its SQL."""
-    return _prepared_cases(
+    return _prepared_cases(  # type: ignore[return-value]  # built as PreparedRows
         set_filters,
         mine,
         open_only,
         with_after,
-        lambda cases, after: _page_of(cases, after, size),
+        lambda cases, after: _rows_of(cases, after, size),
+        prepared=PreparedRows,
     )
 
 
@@ -346,20 +417,40 @@ def case_page(
     user: User | AnonymousUser, filters: CaseFilters, *, after: UUID | None, size: int
 ) -> Page:
     """`keyset_page(filter_cases(cases_visible_to(user), user, filters), ...)` as prepared
-    queries: the page, then its officers (`test_queries.py` holds them to the queryset)."""
+    queries, the page's rows as `ListedCase`s, then their officers (`test_case_page.py` holds
+    them to the queryset's cases)."""
     if not user.is_authenticated:
         return Page(rows=[], next_after=None, is_first=after is None)
     set_filters, values = _shape_of(filters, after)
     query = _list_query(set_filters, filters.mine, filters.open_only, after is not None, size)
-    rows = query(*rules.desk_reach_of(user), *values)
-    more = len(rows) > size
-    rows = rows[:size]
-    officers: dict[Any, list[Officer]] = {case.pk: [] for case in rows}
+    found = query(*rules.desk_reach_of(user), *values)
+    more = len(found) > size
+    found = found[:size]
+    officers: dict[Any, list[Officer]] = {row[0]: [] for row in found}
     if officers:
         for case_id, *officer in _OFFICERS(list(officers)):
             officers[case_id].append(Officer(*officer))
-    for case in rows:
-        case.officer_list = officers[case.pk]  # type: ignore[attr-defined]
+    rows = [
+        ListedCase(
+            case_id,
+            state,
+            priority,
+            urgency,
+            opened_on,
+            ListedDefender(defender_id, defender_organisation_id, pseudonym),
+            officers[case_id],
+        )
+        for (
+            case_id,
+            state,
+            priority,
+            urgency,
+            opened_on,
+            defender_id,
+            defender_organisation_id,
+            pseudonym,
+        ) in found
+    ]
     return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
 
 

@@ -22,9 +22,10 @@ from amparo.core.rendering import html_value
 from amparo.core.reversing import linker
 from amparo.desk.enums import GrantCategory
 from amparo.desk.models import Case, GrantFund
+from amparo.desk.queries import ListedCase
 
 
-def case_rows(cases: Iterable[Case]) -> SafeString:
+def case_rows(cases: Iterable[ListedCase]) -> SafeString:
     """`<tr>` per case; each cell names its column (`data-label`) for the stacked phone view."""
     label_case, label_defender, label_state, label_priority, label_urgency = (
         escape(gettext("Case")),
@@ -42,8 +43,7 @@ def case_rows(cases: Iterable[Case]) -> SafeString:
     for case in cases:
         defender = case.defender
         officers = ", ".join(
-            escape(officer.display_name or officer.email)
-            for officer in case.officer_list  # type: ignore[attr-defined]  # keyset_page's prefetch
+            escape(officer.display_name or officer.email) for officer in case.officer_list
         )
         written.append(
             "<tr>"

@@ -79,13 +79,35 @@ def test_the_case_page_reads_what_the_queryset_reads(request, organisation, pers
 
 @pytest.mark.usefixtures("staffed")
 def test_the_case_page_reads_the_list_columns(desk_officer):
-    (case,) = queries.case_page(desk_officer, queries.CaseFilters(), after=None, size=1).rows
+    """A row holds the values the list shows, as the case's own fields give them, and its
+    defender's pseudonym opens under the defender's binding, as a read of that defender."""
+    from amparo.core import crypto
 
-    shown = {Case._meta.get_field(name).attname for name in queries.LIST_FIELDS if "__" not in name}
-    shown.add("defender_id")  # the join to the defender reads it
-    assert case.get_deferred_fields() == {f.attname for f in Case._meta.concrete_fields} - shown
+    (row,) = queries.case_page(desk_officer, queries.CaseFilters(), after=None, size=1).rows
+    case = Case.objects.select_related("defender").get(pk=row.pk)
+
+    assert isinstance(row, queries.ListedCase)
+    assert (row.id, row.code, row.state, row.priority, row.urgency, row.opened_on) == (
+        case.pk,
+        case.code,
+        case.state,
+        case.priority,
+        case.urgency,
+        case.opened_on,
+    )
+    assert (row.defender.pk, row.defender.code) == (case.defender.pk, case.defender.code)
     with audit_context(actor=desk_officer):
-        assert str(case.defender.pseudonym)  # its organisation, which binds it, was read
+        pseudonym = str(case.defender.pseudonym)
+    read = []
+    crypto.on_decrypt.append(lambda *args: read.append(args))
+    try:
+        with audit_context(actor=desk_officer):
+            assert row.defender.pseudonym == pseudonym
+            assert row.defender.pseudonym == pseudonym  # decrypted once
+    finally:
+        crypto.on_decrypt.pop()
+    label = "defenders.Defender.pseudonym"
+    assert read == [(label, case.defender.pk, case.defender.organisation_id)]
 
 
 @pytest.mark.parametrize("shared", [False, True])
