@@ -924,9 +924,18 @@ def _overdue_for(
     )
 
 
+#: What an overdue follow-up's card shows (dashboard_rows.overdue_cards): the full rows of the
+#: follow-up, its case and the case's defender cost the dashboard three instances a card.
+OVERDUE_CARD_FIELDS = ("id", "case_id", "kind", "follow_up_due", "case__id", "case__defender_id")
+
 _OVERDUE = Prepared(
     Accompaniment,
-    lambda *reach_and_day: _overdue_for(*reach_and_day)[:DASHBOARD_ROWS],
+    lambda *reach_and_day: (
+        _overdue_for(*reach_and_day)
+        .select_related(None)
+        .select_related("case")
+        .only(*OVERDUE_CARD_FIELDS)[:DASHBOARD_ROWS]
+    ),
     fields=(*_REACH_FIELDS, Accompaniment._meta.get_field("follow_up_due")),
     samples=(
         (_ID_SAMPLES[0], (), (), date(2001, 1, 1)),
@@ -959,9 +968,16 @@ def _without_plan_for(
     )
 
 
+#: What a case's card without a plan shows (dashboard_rows.without_plan_cards).
+WITHOUT_PLAN_CARD_FIELDS = ("id", "defender_id", "state", "priority")
+
 _WITHOUT_PLAN = Prepared(
     Case,
-    lambda *reach: _without_plan_for(*reach)[:DASHBOARD_ROWS],
+    lambda *reach: (
+        _without_plan_for(*reach)
+        .select_related(None)
+        .only(*WITHOUT_PLAN_CARD_FIELDS)[:DASHBOARD_ROWS]
+    ),
     fields=_REACH_FIELDS,
     samples=((_ID_SAMPLES[0], (), ()), (_ID_SAMPLES[1], (), ())),
 )
