@@ -105,9 +105,8 @@ def case_list(
 ) -> CasePage:
     user = caller(request)
     filters = queries.CaseFilters(state=state or "", priority=priority or "", mine=mine)
-    cases = queries.filter_cases(queries.cases_visible_to(user), user, filters)
-    # The rows' values: no case instance, no defender row per row.
-    page = pk_page(queries.api_list_rows(cases), after, limit, item=_case_row)
+    # The rows' values (no case instance, no defender row per row), by a prepared query.
+    page = queries.case_api_page(user, filters, after=after, limit=limit, item=_case_row)
     return page_from(CasePage, CaseOut, page)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -39,7 +39,7 @@ from amparo.accounts.enums import Role
 from amparo.accounts.models import Membership, Organisation, User
 from amparo.accounts.permissions import ROLE_PERMISSIONS, Perm
 from amparo.core.prepared import Prepared, PreparedRows
-from amparo.defenders.models import Defender
+from amparo.defenders.models import Defender, defender_code
 from amparo.defenders.rules import defender_q_for, organisations_with
 from amparo.desk import generations, rules
 from amparo.desk.enums import (
@@ -60,6 +60,7 @@ from amparo.desk.models import (
     Referral,
     RequestDesk,
     SupportRequest,
+    case_code,
 )
 from amparo.incidents.models import Act
 from amparo.incidents.queries import incidents_visible_to
@@ -161,6 +162,9 @@ API_LIST_FIELDS = (
 )
 
 
+_API_ID = API_LIST_FIELDS.index("id")
+
+
 def api_list_rows(cases: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
     """cases_visible_to's cases (filtered) as the API's list reads them: a dict of
     API_LIST_FIELDS per case."""
@@ -184,12 +188,81 @@ def keyset_page(cases: QuerySet[Case], *, after: UUID | None, size: int) -> Page
     return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
 
 
-def _page_of(cases: QuerySet[Case], after: UUID | None, size: int) -> QuerySet[Case]:
+def _after(cases: QuerySet[Case], after: UUID | None) -> QuerySet[Case]:
+    """The cases after the case `after` in LIST_ORDER (all of them without a cursor)."""
     if after is not None:
         cursor = Case.objects.filter(pk=after)
         at = Subquery(cursor.values("created_at")[:1])
         cases = cases.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=after))
-    return cases.only(*LIST_FIELDS)[: size + 1]
+    return cases
+
+
+def _page_of(cases: QuerySet[Case], after: UUID | None, size: int) -> QuerySet[Case]:
+    return _after(cases, after).only(*LIST_FIELDS)[: size + 1]
+
+
+#: What a row of the case list shows (desk/rows.py), read as values: `ListedCase` without its
+#: defender's and officers', then the defender's id, the organisation that binds its
+#: pseudonym's ciphertext, and that ciphertext.
+LIST_ROW_COLUMNS = (
+    "id",
+    "state",
+    "priority",
+    "urgency",
+    "opened_on",
+    "defender_id",
+    "defender__organisation_id",
+    "defender__pseudonym",
+)
+
+
+def _rows_of(cases: QuerySet[Case], after: UUID | None, size: int) -> QuerySet[Any]:
+    """`_page_of`'s page as tuples of LIST_ROW_COLUMNS: building two model instances per row
+    (the case and its defender) cost the list more than its query."""
+    return _after(cases, after).values_list(*LIST_ROW_COLUMNS)[: size + 1]
+
+
+_PSEUDONYM: Any = Defender._meta.get_field("pseudonym")
+
+
+class ListedDefender:
+    """A listed case's defender: its id, code and pseudonym. The pseudonym is decrypted when
+    first read, by its field, under the binding a Defender instance's would have (its
+    organisation and id), so the read is audited as that instance's would be."""
+
+    def __init__(self, pk: UUID, organisation_id: UUID, ciphertext: str) -> None:
+        self.pk = pk
+        self._ciphertext = ciphertext
+        # Where `EncryptedFieldMixin.open` looks for the row's binding.
+        self.__dict__[_PSEUDONYM.bound_key] = (organisation_id, pk)
+
+    @functools.cached_property
+    def pseudonym(self) -> str:
+        return str(_PSEUDONYM.open(self, self._ciphertext))
+
+    @property
+    def code(self) -> str:
+        return defender_code(self.pk)
+
+
+class ListedCase(NamedTuple):
+    """A row of the case list: what `desk/rows.py` writes, as plain values."""
+
+    id: UUID
+    state: str
+    priority: str
+    urgency: str
+    opened_on: date
+    defender: ListedDefender
+    officer_list: list[Officer]
+
+    @property
+    def pk(self) -> UUID:
+        return self.id
+
+    @property
+    def code(self) -> str:
+        return case_code(self.id)
 
 
 class Officer(NamedTuple):
@@ -220,18 +293,24 @@ _FILTER_ARGUMENTS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
-@functools.lru_cache(maxsize=256)
-def _list_query(
-    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, size: int
-) -> Prepared[Case]:
-    """The case list's page query for one shape of request, built by the queryset path's own
-    functions (`cases_visible_to`, `filter_cases`, `_page_of`) and compiled once per
-    connection and reach shape (ADR 0050)."""
+def _prepared_cases(
+    set_filters: tuple[str, ...],
+    mine: bool,
+    open_only: bool,
+    with_after: bool,
+    finish: Callable[[QuerySet[Case], UUID | None], QuerySet[Any]],
+    *,
+    prepared: type[Prepared[Any]] = Prepared,
+) -> Prepared[Any]:
+    """A case list's query for one shape of request, built by the queryset path's own
+    functions (`cases_visible_to`, `filter_cases`, then `finish`: the columns, order, cursor
+    and LIMIT of the page or of the API's list) and compiled once per connection and reach
+    shape (ADR 0050)."""
     extra = [_FILTER_ARGUMENTS[name] for name in set_filters]
     if with_after:
         extra.append((Case._meta.pk, UUID(int=13), UUID(int=14)))
 
-    def build(user_id: Any, view: Any, assign: Any, *rest: Any) -> QuerySet[Case]:
+    def build(user_id: Any, view: Any, assign: Any, *rest: Any) -> QuerySet[Any]:
         cases = (
             Case.objects.filter(rules.cases_visible_q_for(user_id, view, assign))
             .select_related("defender")
@@ -240,9 +319,9 @@ def _list_query(
         values = dict(zip(set_filters, rest, strict=False))
         filters = CaseFilters(mine=mine, open_only=open_only, **values)
         cases = filter_cases(cases, SimpleNamespace(pk=user_id), filters)  # type: ignore[arg-type]
-        return _page_of(cases, rest[-1] if with_after else None, size)
+        return finish(cases, rest[-1] if with_after else None)
 
-    return Prepared(
+    return prepared(
         Case,
         build,
         fields=(
@@ -258,27 +337,120 @@ def _list_query(
     )
 
 
-def case_page(
-    user: User | AnonymousUser, filters: CaseFilters, *, after: UUID | None, size: int
-) -> Page:
-    """`keyset_page(filter_cases(cases_visible_to(user), user, filters), ...)` as prepared
-    queries: the page, then its officers (`test_queries.py` holds them to the queryset)."""
-    if not user.is_authenticated:
-        return Page(rows=[], next_after=None, is_first=after is None)
+def _shape_of(filters: CaseFilters, after: UUID | None) -> tuple[tuple[str, ...], list[Any]]:
+    """The filters set (in `_FILTER_ARGUMENTS`' order) and the query's arguments after the
+    reach: their values, then the cursor."""
     set_filters = tuple(name for name in _FILTER_ARGUMENTS if getattr(filters, name))
     values: list[Any] = [getattr(filters, name) for name in set_filters]
     if after is not None:
         values.append(after)
+    return set_filters, values
+
+
+@functools.lru_cache(maxsize=256)
+def _list_query(
+    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, size: int
+) -> PreparedRows:
+    """The case list's page query for one shape of request; the page size is in its SQL."""
+    return _prepared_cases(  # type: ignore[return-value]  # built as PreparedRows
+        set_filters,
+        mine,
+        open_only,
+        with_after,
+        lambda cases, after: _rows_of(cases, after, size),
+        prepared=PreparedRows,
+    )
+
+
+def _api_page_of(cases: QuerySet[Case], after: UUID | None, limit: int) -> QuerySet[Any]:
+    """`api.paging.pk_page` over `api_list_rows(cases)`: id order, after the id `after`, one
+    row more than asked; as tuples of API_LIST_FIELDS."""
+    rows = cases.order_by("pk")
+    if after is not None:
+        rows = rows.filter(pk__gt=after)
+    return rows.values_list(*API_LIST_FIELDS)[: limit + 1]
+
+
+@functools.lru_cache(maxsize=256)
+def _api_list_query(
+    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, limit: int
+) -> PreparedRows:
+    """The API list's query for one shape of request."""
+    return _prepared_cases(  # type: ignore[return-value]  # built as PreparedRows
+        set_filters,
+        mine,
+        open_only,
+        with_after,
+        lambda cases, after: _api_page_of(cases, after, limit),
+        prepared=PreparedRows,
+    )
+
+
+def case_api_page(
+    user: User | AnonymousUser,
+    filters: CaseFilters,
+    *,
+    after: UUID | None,
+    limit: int,
+    item: Callable[[dict[str, Any]], Any],
+) -> dict[str, Any]:
+    """`api.paging.pk_page(api_list_rows(filter_cases(cases_visible_to(user), user, filters)),
+    after, limit, item=item)` as a prepared query: `{"items": [...], "next_after": ...}`, each
+    row a dict of API_LIST_FIELDS as `.values()` gives it, passed through `item`
+    (`test_case_page.py` holds the two to the same rows)."""
+    rows: list[tuple[Any, ...]] = []
+    if user.is_authenticated:
+        set_filters, values = _shape_of(filters, after)
+        query = _api_list_query(
+            set_filters, filters.mine, filters.open_only, after is not None, limit
+        )
+        rows = query(*rules.desk_reach_of(user), *values)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [item(dict(zip(API_LIST_FIELDS, row, strict=True))) for row in rows],
+        "next_after": rows[-1][_API_ID] if more else None,
+    }
+
+
+def case_page(
+    user: User | AnonymousUser, filters: CaseFilters, *, after: UUID | None, size: int
+) -> Page:
+    """`keyset_page(filter_cases(cases_visible_to(user), user, filters), ...)` as prepared
+    queries, the page's rows as `ListedCase`s, then their officers (`test_case_page.py` holds
+    them to the queryset's cases)."""
+    if not user.is_authenticated:
+        return Page(rows=[], next_after=None, is_first=after is None)
+    set_filters, values = _shape_of(filters, after)
     query = _list_query(set_filters, filters.mine, filters.open_only, after is not None, size)
-    rows = query(*rules.desk_reach_of(user), *values)
-    more = len(rows) > size
-    rows = rows[:size]
-    officers: dict[Any, list[Officer]] = {case.pk: [] for case in rows}
+    found = query(*rules.desk_reach_of(user), *values)
+    more = len(found) > size
+    found = found[:size]
+    officers: dict[Any, list[Officer]] = {row[0]: [] for row in found}
     if officers:
         for case_id, *officer in _OFFICERS(list(officers)):
             officers[case_id].append(Officer(*officer))
-    for case in rows:
-        case.officer_list = officers[case.pk]  # type: ignore[attr-defined]
+    rows = [
+        ListedCase(
+            case_id,
+            state,
+            priority,
+            urgency,
+            opened_on,
+            ListedDefender(defender_id, defender_organisation_id, pseudonym),
+            officers[case_id],
+        )
+        for (
+            case_id,
+            state,
+            priority,
+            urgency,
+            opened_on,
+            defender_id,
+            defender_organisation_id,
+            pseudonym,
+        ) in found
+    ]
     return Page(rows=rows, next_after=rows[-1].pk if more else None, is_first=after is None)
 
 
@@ -752,9 +924,18 @@ def _overdue_for(
     )
 
 
+#: What an overdue follow-up's card shows (dashboard_rows.overdue_cards): the full rows of the
+#: follow-up, its case and the case's defender cost the dashboard three instances a card.
+OVERDUE_CARD_FIELDS = ("id", "case_id", "kind", "follow_up_due", "case__id", "case__defender_id")
+
 _OVERDUE = Prepared(
     Accompaniment,
-    lambda *reach_and_day: _overdue_for(*reach_and_day)[:DASHBOARD_ROWS],
+    lambda *reach_and_day: (
+        _overdue_for(*reach_and_day)
+        .select_related(None)
+        .select_related("case")
+        .only(*OVERDUE_CARD_FIELDS)[:DASHBOARD_ROWS]
+    ),
     fields=(*_REACH_FIELDS, Accompaniment._meta.get_field("follow_up_due")),
     samples=(
         (_ID_SAMPLES[0], (), (), date(2001, 1, 1)),
@@ -787,9 +968,16 @@ def _without_plan_for(
     )
 
 
+#: What a case's card without a plan shows (dashboard_rows.without_plan_cards).
+WITHOUT_PLAN_CARD_FIELDS = ("id", "defender_id", "state", "priority")
+
 _WITHOUT_PLAN = Prepared(
     Case,
-    lambda *reach: _without_plan_for(*reach)[:DASHBOARD_ROWS],
+    lambda *reach: (
+        _without_plan_for(*reach)
+        .select_related(None)
+        .only(*WITHOUT_PLAN_CARD_FIELDS)[:DASHBOARD_ROWS]
+    ),
     fields=_REACH_FIELDS,
     samples=((_ID_SAMPLES[0], (), ()), (_ID_SAMPLES[1], (), ())),
 )

@@ -14,17 +14,19 @@ from html import escape
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
+from amparo.core.navigation import reverse
 from amparo.core.rendering import html_value
 from amparo.core.reversing import linker
 from amparo.desk.enums import GrantCategory
 from amparo.desk.models import Case, GrantFund
+from amparo.desk.queries import ListedCase
 
 
-def case_rows(cases: Iterable[Case]) -> SafeString:
+def case_rows(cases: Iterable[ListedCase]) -> SafeString:
     """`<tr>` per case; each cell names its column (`data-label`) for the stacked phone view."""
     label_case, label_defender, label_state, label_priority, label_urgency = (
         escape(gettext("Case")),
@@ -42,8 +44,7 @@ def case_rows(cases: Iterable[Case]) -> SafeString:
     for case in cases:
         defender = case.defender
         officers = ", ".join(
-            escape(officer.display_name or officer.email)
-            for officer in case.officer_list  # type: ignore[attr-defined]  # keyset_page's prefetch
+            escape(officer.display_name or officer.email) for officer in case.officer_list
         )
         written.append(
             "<tr>"
@@ -117,3 +118,26 @@ def fund_cards(funds: Iterable[GrantFund], lead_of: Collection[Any]) -> SafeStri
             f"    {editing}</li>\n"
         )
     return mark_safe("".join(written))  # noqa: S308 # every value above is escaped
+
+
+#: The desk's own links (`desk/_nav.html`): URL name and label.
+_NAV = (
+    ("desk:dashboard", gettext_noop("Desk dashboard")),
+    ("desk:case-list", gettext_noop("Cases")),
+    ("desk:request-list", gettext_noop("Requests for support")),
+    ("desk:fund-list", gettext_noop("Emergency grant funds")),
+)
+
+
+def desk_nav() -> SafeString:
+    """`desk/_nav.html` as its `{% include %}` wrote it, for the desk's busiest pages (the
+    dashboard and the case list): an include costs a template lookup and a render of four
+    `{% url %}`s and `{% translate %}`s per request. Links from `core.navigation.reverse`
+    (kept per language); labels as `{% translate %}` printed them: a template's literal is
+    safe, so its translation is not escaped (they are the catalogue's, not anybody's input)."""
+    labels = [gettext(label) for _name, label in _NAV]
+    items = "".join(
+        f'  <li><a href="{escape(reverse(name))}">{label}</a></li>\n'
+        for (name, _label), label in zip(_NAV, labels, strict=True)
+    )
+    return mark_safe(f'<ul class="actions">\n{items}</ul>\n')  # noqa: S308 # links escaped; labels ours

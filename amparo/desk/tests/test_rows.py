@@ -112,3 +112,25 @@ def test_the_page_selects_the_filters_it_was_given(client, organisation, desk_of
     assert form.count(" selected>") == 2
     assert '<option value="screening" selected>' in form
     assert '<option value="high" selected>High</option>' in html
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "ar", "th"])
+def test_the_desk_links_are_what_the_include_wrote(language):
+    """`rows.desk_nav` is `desk/_nav.html` rendered, byte for byte, in each language."""
+    from django.template.loader import render_to_string
+
+    from amparo.desk.rows import desk_nav
+
+    with translation.override(language):
+        assert desk_nav() == render_to_string("desk/_nav.html")
+
+
+@pytest.mark.parametrize("name", ["desk:case-list", "desk:dashboard"])
+def test_the_pages_print_the_desk_links_where_the_include_was(client, desk_officer, name):
+    from amparo.desk.rows import desk_nav
+
+    login_fresh(client, desk_officer)
+
+    html = client.get(reverse(name)).content.decode()
+
+    assert f"</h1>\n{desk_nav()}\n" in html

@@ -29,7 +29,7 @@ from amparo.desk.forms import (
     TriageForm,
 )
 from amparo.desk.models import Case
-from amparo.desk.rows import case_rows, filter_options
+from amparo.desk.rows import case_rows, desk_nav, filter_options
 from amparo.desk.views.common import conflict, desk_staff
 
 PAGE_SIZE = 50
@@ -61,6 +61,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "state_options": filter_options(CaseState.choices, filters.state),
         "priority_options": filter_options(Priority.choices, filters.priority),
         "can_open": bool(rules.desk_organisations(user, Perm.DESK_EDIT)),
+        "desk_nav": desk_nav(),
     }
     return render(request, "desk/case_list.html", context)
 

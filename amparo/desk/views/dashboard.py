@@ -11,6 +11,7 @@ from amparo.accounts.models import User
 from amparo.core.pages import user_of
 from amparo.desk import dashboard_rows, queries, reports, rules
 from amparo.desk.enums import PRIORITY_ORDER, Priority
+from amparo.desk.rows import desk_nav
 from amparo.desk.views.common import desk_staff
 from amparo.incidents import queries as incident_queries
 from amparo.incidents.models import Incident
@@ -41,6 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "recent_incidents": _recent_incidents(user),
         "without_plan": queries.without_plan_for_dashboard(user),
         "diverging": queries.diverging_for_dashboard(user),
+        "desk_nav": desk_nav(),
     }
     context.update(dashboard_rows.cards(context))
     return render(request, "desk/dashboard.html", context)
