@@ -119,9 +119,11 @@ def _save_new(event: AuditEvent) -> None:
     with connection.cursor() as cursor:
         cursor.execute(insert.sql, params)
         if insert.returns:
-            row = connection.ops.fetch_returned_insert_columns(cursor, insert.returning_params)
+            # Django's own step (SQLInsertCompiler.execute_sql); the stubs do not list it.
+            fetch = connection.ops.fetch_returned_insert_columns  # type: ignore[attr-defined]
+            row = fetch(cursor, insert.returning_params)
         else:
-            row = (connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column),)
+            row = (connection.ops.last_insert_id(cursor, meta.db_table, str(meta.pk.column)),)
     event.pk = row[0]
     event._state.adding = False
     event._state.db = alias

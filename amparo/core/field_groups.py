@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
-from django.forms import BaseForm, BoundField
+from django.forms import BaseForm, BooleanField, BoundField, ChoiceField
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from amparo.core.rendering import html_value
 
@@ -235,6 +235,64 @@ def writer_for(name: str) -> Callable[[BoundField], SafeString] | None:
     if wrapper is None or source_sha256(name) != wrapper.source_sha256:
         return None
     return functools.partial(write, wrapper)
+
+
+#: Longer than any choice value of the vocabularies: a longer string is free text.
+CHOICE_LENGTH = 64
+
+
+def _keepable(field: BoundField, value: Any, never: Collection[str]) -> bool:
+    """Whether a field's HTML may be kept: a field of an unbound, error-free form whose value
+    is of a small set (empty, a boolean, a choice field's value), and whose choices, if any,
+    are the same for every form of its class (`never` names the fields whose are not)."""
+    form = field.form
+    if form.is_bound or getattr(form, "_errors", None) or field.name in never:
+        return False
+    if value is None or value == "" or type(value) is bool:
+        return True
+    return (
+        type(value) is str
+        and len(value) <= CHOICE_LENGTH
+        and isinstance(field.field, ChoiceField | BooleanField)
+    )
+
+
+def keeping(
+    writer: Callable[[BoundField], SafeString], *, never: Collection[str] = (), limit: int = 2_000
+) -> Callable[[BoundField], SafeString]:
+    """`writer`, with the HTML of an unbound, error-free field kept for the values
+    `_keepable` accepts, by language, form class and settings, field name and value. Such a
+    field's HTML depends on nothing else when its form's class gives every instance the same
+    fields and choices (the caller's promise; `never` lists the exceptions, such as pickers
+    whose options are the request's). An empty form is mostly the same empty boxes and
+    unchosen selects on every request, each of which costs Django's bound-field and widget
+    machinery about 20 µs. Bounded: emptied when a process has met `limit` of them."""
+    kept: dict[tuple[Any, ...], SafeString] = {}
+
+    def write_field(field: BoundField) -> SafeString:
+        value = field.value()
+        if not _keepable(field, value, never):
+            return writer(field)
+        form = field.form
+        key = (
+            get_language(),
+            type(form),
+            form.prefix,
+            form.auto_id,
+            form.use_required_attribute,
+            field.name,
+            type(value),
+            value,
+        )
+        written = kept.get(key)
+        if written is None:
+            if len(kept) >= limit:
+                kept.clear()
+            written = kept[key] = writer(field)
+        return written
+
+    write_field.kept = kept  # type: ignore[attr-defined]  # for the tests
+    return write_field
 
 
 def source_sha256(name: str) -> str:

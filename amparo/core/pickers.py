@@ -117,7 +117,13 @@ def pick(
     rows = candidates.filter(
         Q(pk__in=candidates.order_by(*order).values("pk")[:window]) | Q(pk__in=keep)
     )
-    known = list(to_known(rows))
+    return picker_of(list(to_known(rows)), search=search, keep=keep)
+
+
+def picker_of(known: Sequence[Known], *, search: str, keep: Sequence[UUID]) -> Picker:
+    """The picker of a query's rows (the newest candidates in order, and the kept ones): what
+    `pick` makes of its query's, and of a prepared query's that asks the same."""
+    wanted = normalise_name(search)
     kept = [k for k in known if k.id in keep]
     others = [k for k in known if k.id not in keep]
     if not wanted:

@@ -8,12 +8,10 @@ the same whatever a record holds."""
 
 from __future__ import annotations
 
-import warnings
 from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -21,7 +19,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from amparo.api.conflicts import conflict
-from amparo.api.constructed import page_from
+from amparo.api.constructed import one_of, page_from
 from amparo.api.paging import caller
 from amparo.api.schemas import (
     DEFAULT_PAGE,
@@ -312,40 +310,17 @@ def defender_detail(request: HttpRequest, defender_id: UUID) -> DefenderOut:
     return _detail(queries.get_defender_for_api(caller(request), defender_id))
 
 
-_DETAIL_ENUMS: dict[str, dict[Any, Any]] = {
-    "kind": DefenderKind._value2member_map_,
-    "status": DefenderStatus._value2member_map_,
-    "collective_type": CollectiveType._value2member_map_,
-}
-
-
 def _detail(defender: Defender) -> DefenderOut:
-    """What ninja's validation of `defender` against DefenderOut gives, built without it: the
-    record's fields are already of the schema's types (enum fields as their members, so the
-    dump is the same and pydantic has nothing to warn about). Under tests and DEBUG the two are
-    compared (`test_api.py` too, byte for byte)."""
+    """What ninja's validation of `defender` against DefenderOut gives, built without it
+    (`api.constructed.one_of`, which turns the enum fields' values into their members and
+    checks the result against the validation under tests and DEBUG; `test_api.py` compares
+    them byte for byte too)."""
     values = {name: getattr(defender, name) for name in _DETAIL_FIELDS}
-    for name, members in _DETAIL_ENUMS.items():
-        value = values[name]
-        values[name] = members.get(value, value)
     values["collective_type"] = values["collective_type"] or None  # individuals have none
-    values["categories"] = [
-        _CATEGORIES.get(code, code) for code in queries.category_codes_of(defender)
-    ]
-    intersectional = DefenderOut.resolve_intersectional(defender)
-    age_group = intersectional["age_group"]
-    intersectional["age_group"] = _AGE_GROUPS.get(age_group, age_group)
-    values["intersectional"] = DefenderIntersectional.model_construct(**intersectional)
+    values["categories"] = queries.category_codes_of(defender)
+    values["intersectional"] = DefenderOut.resolve_intersectional(defender)
     values["has_own_account"] = defender.user_id is not None
-    built = DefenderOut.model_construct(**values)
-    if settings.DEBUG or settings.TESTING:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            expected = DefenderOut.model_validate(defender).model_dump(mode="json")
-            got = built.model_dump(mode="json")
-        if got != expected:
-            raise AssertionError("DefenderOut: the constructed detail differs from ninja's")
-    return built
+    return one_of(DefenderOut, defender, values)
 
 
 #: DefenderOut's fields read as they are from the row (`_detail` writes the others).
@@ -356,8 +331,6 @@ _DETAIL_FIELDS = (
         if name not in {"categories", "intersectional", "has_own_account"}
     ),
 )
-_CATEGORIES: dict[Any, Any] = Category._value2member_map_
-_AGE_GROUPS: dict[Any, Any] = AgeGroup._value2member_map_
 
 
 class PartQuery(Schema):

@@ -31,8 +31,8 @@ from amparo.core.pickers import (
     SEARCH_WINDOW,
     Known,
     Picker,
-    matches,
     normalise_name,
+    picker_of,
 )
 from amparo.core.prepared import Prepared, PreparedRows
 from amparo.defenders.enums import DefenderKind, DefenderStatus
@@ -740,23 +740,6 @@ _PERPETRATOR_PICKS = {
 }
 
 
-def _picked(known: list[Known], *, search: str, keep: list[UUID]) -> Picker:
-    """What `core.pickers.pick` makes of its query's rows (`test_prepared_lookups` holds the
-    two pickers to it)."""
-    wanted = normalise_name(search)
-    kept = [k for k in known if k.id in keep]
-    others = [k for k in known if k.id not in keep]
-    if not wanted:
-        return Picker(options=kept + others[:PICKER_LIMIT])
-    found = [k for k in others if matches(k, wanted)]
-    return Picker(
-        options=kept + found[:PICKER_LIMIT],
-        search=search,
-        matched=len(found),
-        truncated=len(others) >= SEARCH_WINDOW,
-    )
-
-
 def _prepared_pick(
     user: Person,
     queries: dict[int, Prepared[Any]],
@@ -770,7 +753,7 @@ def _prepared_pick(
     window = SEARCH_WINDOW if normalise_name(search) else PICKER_LIMIT
     organisation_ids = sorted(organisations_with(user, Perm.INCIDENTS_EDIT))
     rows = queries[window](organisation_ids, keep)
-    return _picked(to_known(rows), search=search, keep=keep)
+    return picker_of(to_known(rows), search=search, keep=keep)
 
 
 def victim_picker(user: Person, *, search: str = "", keep: Iterable[UUID] = ()) -> Picker:

@@ -19,12 +19,12 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.forms import BaseFormSet, BooleanField, BoundField, ChoiceField
+from django.forms import BaseFormSet, BoundField
 from django.template.loader import render_to_string
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from amparo.core import field_groups
 from amparo.observatory.editor_forms import InstrumentEditor
@@ -75,65 +75,9 @@ def _field_writer() -> Callable[[BoundField], SafeString] | None:
     if any(field_groups.source_sha256(name) != sha for name, sha in SOURCES.items()):
         return None
     writer = field_groups.writer_for(FIELD_TEMPLATE)
-    return None if writer is None else _memoised(writer)
-
-
-#: A field of an unbound form without errors, as written, by (language, form class, prefix,
-#: auto_id, use_required_attribute, field name, type and value of its value). Only values
-#: from a small set are kept: empty ones, booleans, and a choice field's values. Bounded:
-#: emptied when a process has met this many.
-_FIELDS: dict[tuple[Any, ...], SafeString] = {}
-FIELDS_KEPT = 4_000
-#: Longer than any choice value of the editor's vocabularies.
-CHOICE_LENGTH = 64
-
-
-def _kept(value: Any, field: Any) -> bool:
-    """Whether a field's HTML for this value is worth keeping: a value of a small set."""
-    if value is None or value == "" or type(value) is bool:
-        return True
-    return (
-        type(value) is str
-        and len(value) <= CHOICE_LENGTH
-        and isinstance(field, ChoiceField | BooleanField)
-    )
-
-
-def _memoised(
-    writer: Callable[[BoundField], SafeString],
-) -> Callable[[BoundField], SafeString]:
-    """`writer`, with the HTML of an unbound, error-free field kept for the values `_kept`
-    accepts. Such a field's HTML depends only on its form's class and settings, the
-    language (labels, "required") and its value: the editor's forms give every instance of
-    a class the same fields (the language fields are named after their language), and the
-    page is mostly the same empty rows and unticked boxes on every request, each of which
-    took Django's bound-field and widget machinery about 20 µs to write."""
-
-    def write_field(field: BoundField) -> SafeString:
-        form = field.form
-        if form.is_bound or getattr(form, "_errors", None):  # errors added to an unbound form
-            return writer(field)
-        value = field.value()
-        if not _kept(value, field.field):
-            return writer(field)
-        key = (
-            get_language(),
-            type(form),
-            form.prefix,
-            form.auto_id,
-            form.use_required_attribute,
-            field.name,
-            type(value),
-            value,
-        )
-        written = _FIELDS.get(key)
-        if written is None:
-            if len(_FIELDS) >= FIELDS_KEPT:
-                _FIELDS.clear()
-            written = _FIELDS[key] = writer(field)
-        return written
-
-    return write_field
+    # The instrument editor's choices are its vocabularies' and the countries', the same for
+    # every form: its empty rows, boxes and selects are kept (`field_groups.keeping`).
+    return None if writer is None else field_groups.keeping(writer, limit=4_000)
 
 
 #: A management form's hidden fields, by (formset class, prefix, auto_id, its four counts).

@@ -194,3 +194,54 @@ def test_an_edited_form_template_goes_back_to_the_template(monkeypatch):
         )
     finally:
         field_groups.form_writer_for.cache_clear()
+
+
+class _Kept(forms.Form):
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], label="Kind")
+    ticked = forms.BooleanField(required=False, label="Ticked")
+    note = forms.CharField(required=False, label="Note")
+    picked = forms.ChoiceField(choices=[("x", "X")], label="Picked", required=False)
+
+
+def test_keeping_keeps_only_empty_values_booleans_and_choices_of_unbound_forms():
+    """`keeping` writes a field of an unbound, error-free form once per language, form and
+    value, and every other field each time: free text, bound forms, errors, and the fields
+    the caller names (pickers whose options are the request's)."""
+    calls: list[str] = []
+    wrapper = field_groups.writer_for("components/field.html")
+    assert wrapper is not None
+
+    def counted(field: forms.BoundField) -> str:
+        calls.append(field.name)
+        return wrapper(field)
+
+    write = field_groups.keeping(counted, never=("picked",), limit=100)
+    plain = _Kept(initial={"kind": "b", "note": "a note"})
+    with translation.override("en"):
+        first = [write(plain[name]) for name in plain.fields]
+        again = [
+            write(_Kept(initial={"kind": "b", "note": "a note"})[name]) for name in plain.fields
+        ]
+    assert again == first
+    assert first == [wrapper(plain[name]) for name in plain.fields]
+    assert calls == ["kind", "ticked", "note", "picked", "note", "picked"]
+
+    calls.clear()
+    with translation.override("es"):
+        write(plain["kind"])  # another language: written again
+    bound = _Kept(data={"kind": "a"})
+    write(bound["kind"])
+    refused = _Kept(initial={"kind": "b"})
+    refused.cleaned_data = {}
+    refused.add_error(None, "no")  # errors given to an unbound form, as views do
+    write(refused["kind"])
+    assert calls == ["kind", "kind", "kind"]
+
+
+def test_keeping_forgets_everything_at_its_limit():
+    write = field_groups.keeping(lambda field: field.name, limit=2)  # type: ignore[arg-type,return-value]
+    for value in ("a", "b"):
+        write(_Kept(initial={"kind": value})["kind"])
+    assert len(write.kept) == 2  # type: ignore[attr-defined]
+    write(_Kept(initial={"kind": "c"})["kind"])
+    assert [key[-1] for key in write.kept] == ["c"]  # type: ignore[attr-defined]

@@ -343,23 +343,25 @@ def test_kept_fields_are_the_templates_whatever_was_written_before():
 
 
 def test_the_empty_rows_and_boxes_are_kept(monkeypatch):
-    with translation.override("en"):
-        editor_fields.write(_edited())  # what can be kept is kept
-        written: list[str] = []
-        writer = field_groups.writer_for(editor_fields.FIELD_TEMPLATE)
-        assert writer is not None
+    written: list[str] = []
+    writer = field_groups.writer_for(editor_fields.FIELD_TEMPLATE)
+    assert writer is not None
 
-        def counted(field: Any) -> Any:
-            written.append(field.html_name)
-            return writer(field)
+    def counted(field: Any) -> Any:
+        written.append(field.html_name)
+        return writer(field)
 
-        monkeypatch.setattr(field_groups, "writer_for", lambda name: counted)
-        editor_fields._field_writer.cache_clear()
-        try:
+    monkeypatch.setattr(field_groups, "writer_for", lambda name: counted)
+    editor_fields._field_writer.cache_clear()
+    try:
+        with translation.override("en"):
+            editor_fields.write(_edited())  # what can be kept is kept
+            written.clear()
             python = str(editor_fields.write(_edited()))
-        finally:
-            monkeypatch.undo()
-            editor_fields._field_writer.cache_clear()
+    finally:
+        monkeypatch.undo()
+        editor_fields._field_writer.cache_clear()
+    with translation.override("en"):
         template = render_to_string(editor_fields.TEMPLATE, {"editor": _edited()})
 
     assert python == template
@@ -372,8 +374,11 @@ def test_the_empty_rows_and_boxes_are_kept(monkeypatch):
 
 
 def test_bound_forms_and_errors_are_never_kept():
-    editor_fields._FIELDS.clear()
+    writer = editor_fields._field_writer()
+    assert writer is not None
+    kept = writer.kept  # type: ignore[attr-defined]
+    kept.clear()
     with translation.override("en"):
         editor_fields.write(_refused())
         editor_fields.write(_refused_new())
-    assert editor_fields._FIELDS == {}
+    assert kept == {}
