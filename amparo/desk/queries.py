@@ -347,21 +347,6 @@ def _shape_of(filters: CaseFilters, after: UUID | None) -> tuple[tuple[str, ...]
     return set_filters, values
 
 
-@functools.lru_cache(maxsize=256)
-def _list_query(
-    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, size: int
-) -> PreparedRows:
-    """The case list's page query for one shape of request; the page size is in its SQL."""
-    return _prepared_cases(  # type: ignore[return-value]  # built as PreparedRows
-        set_filters,
-        mine,
-        open_only,
-        with_after,
-        lambda cases, after: _rows_of(cases, after, size),
-        prepared=PreparedRows,
-    )
-
-
 def _api_page_of(cases: QuerySet[Case], after: UUID | None, limit: int) -> QuerySet[Any]:
     """`api.paging.pk_page` over `api_list_rows(cases)`: id order, after the id `after`, one
     row more than asked; as tuples of API_LIST_FIELDS."""
@@ -371,17 +356,25 @@ def _api_page_of(cases: QuerySet[Case], after: UUID | None, limit: int) -> Query
     return rows.values_list(*API_LIST_FIELDS)[: limit + 1]
 
 
-@functools.lru_cache(maxsize=256)
-def _api_list_query(
-    set_filters: tuple[str, ...], mine: bool, open_only: bool, with_after: bool, limit: int
+@functools.lru_cache(maxsize=512)
+def _page_query(
+    set_filters: tuple[str, ...],
+    mine: bool,
+    open_only: bool,
+    with_after: bool,
+    size: int,
+    *,
+    api: bool,
 ) -> PreparedRows:
-    """The API list's query for one shape of request."""
+    """The page query of the case list (`_rows_of`) or of the API's (`_api_page_of`) for one
+    shape of request; the page size is in its SQL."""
+    page = _api_page_of if api else _rows_of
     return _prepared_cases(  # type: ignore[return-value]  # built as PreparedRows
         set_filters,
         mine,
         open_only,
         with_after,
-        lambda cases, after: _api_page_of(cases, after, limit),
+        lambda cases, after: page(cases, after, size),
         prepared=PreparedRows,
     )
 
@@ -401,8 +394,8 @@ def case_api_page(
     rows: list[tuple[Any, ...]] = []
     if user.is_authenticated:
         set_filters, values = _shape_of(filters, after)
-        query = _api_list_query(
-            set_filters, filters.mine, filters.open_only, after is not None, limit
+        query = _page_query(
+            set_filters, filters.mine, filters.open_only, after is not None, limit, api=True
         )
         rows = query(*rules.desk_reach_of(user), *values)
     more = len(rows) > limit
@@ -422,7 +415,9 @@ def case_page(
     if not user.is_authenticated:
         return Page(rows=[], next_after=None, is_first=after is None)
     set_filters, values = _shape_of(filters, after)
-    query = _list_query(set_filters, filters.mine, filters.open_only, after is not None, size)
+    query = _page_query(
+        set_filters, filters.mine, filters.open_only, after is not None, size, api=False
+    )
     found = query(*rules.desk_reach_of(user), *values)
     more = len(found) > size
     found = found[:size]
