@@ -148,6 +148,8 @@ TEMPLATES = [
             ],
             # {% url %} without the pattern matching per row (amparo.core.reversing).
             "builtins": ["amparo.core.template_builtins"],
+            # Django's i18n tags, {% translate %} of a literal kept per language.
+            "libraries": {"i18n": "amparo.core.template_i18n"},
         },
     }
 ]

@@ -35,56 +35,85 @@ def _reversed(name: str, args: tuple[str, ...], *where: object) -> str:
     return django_reverse(name, args=args)
 
 
+def _where() -> tuple[object, ...]:
+    """What a reversed link and a translated label depend on besides their own names."""
+    return (get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+
+
 def reverse(name: str, args: tuple[object, ...] | list[object] = ()) -> str:
     """Django's reverse, kept per language, script prefix and URL map: the header reverses the
     same dozen links on every signed-in page (about 15 µs each), and they only change with
     those (or with the organisation, which is an argument)."""
-    where = (get_language(), get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
-    return _reversed(name, tuple(str(arg) for arg in args), *where)
+    return _reversed(name, tuple(str(arg) for arg in args), *_where())
 
 
 def navigation_for(request: HttpRequest) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return [
+        return list(_public_items(*_where()))
+    if rules.requires_mfa(user) and not request.session.get(SESSION_MFA_OK):
+        return []  # every page but enrolment is closed to them until they add a factor
+    organisation = getattr(request, "organisation", None)
+    roles = frozenset(Role(m.role) for m in rules.active_memberships(user))
+    if organisation is None:
+        return list(_signed_in_items(roles, None, False, *_where()))
+    members = rules.can_view_members(user, organisation)
+    return list(_signed_in_items(roles, str(organisation.pk), members, *_where()))
+
+
+# The links are the same for everyone with the same roles in the same organisation: built
+# once per language (labels translated here, so the layout reads plain text) instead of on
+# every page. The key holds no person, only roles, an organisation's id and one permission.
+@functools.lru_cache(maxsize=64)
+def _public_items(*where: object) -> tuple[NavItem, ...]:
+    del where  # part of the key only
+    return _translated(
+        [
             NavItem(reverse("public:home"), _("Home"), "home"),
             NavItem(reverse("observatory:home"), _("Focus Observatory"), "observatory"),
             NavItem(reverse("library-public:resource-list"), _("Library"), "library"),
             NavItem(reverse("learning-public:catalogue"), _("E-learning"), "learning"),
         ]
-    if rules.requires_mfa(user) and not request.session.get(SESSION_MFA_OK):
-        return []  # every page but enrolment is closed to them until they add a factor
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _signed_in_items(
+    roles: frozenset[Role], organisation: str | None, members: bool, *where: object
+) -> tuple[NavItem, ...]:
+    del where  # part of the key only
     items = [NavItem(reverse("core:dashboard"), _("Dashboard"), "dashboard")]
-    organisation = getattr(request, "organisation", None)
     if organisation:
         items.append(
             NavItem(
-                reverse("accounts:organisation-detail", args=[organisation.pk]),
+                reverse("accounts:organisation-detail", args=[organisation]),
                 _("Organisation"),
                 "organisation",
             )
         )
-        if rules.can_view_members(user, organisation):
+        if members:
             items.append(
                 NavItem(
-                    reverse("accounts:member-list", args=[organisation.pk]),
+                    reverse("accounts:member-list", args=[organisation]),
                     _("Members"),
                     "members",
                 )
             )
-    items += _protection_items(user)
+    items += _protection_items(roles)
     items.append(NavItem(reverse("accounts:settings"), _("Account"), "account"))
-    return items
+    return _translated(items)
 
 
-def _protection_items(user: object) -> list[NavItem]:
-    """The protection method's modules, for the people who work with them anywhere (no query:
-    the memberships are already loaded for the request)."""
+def _translated(items: list[NavItem]) -> tuple[NavItem, ...]:
+    return tuple(NavItem(item.url, str(item.label), item.key) for item in items)
+
+
+def _protection_items(roles: frozenset[Role]) -> list[NavItem]:
+    """The protection method's modules, for the people who work with them anywhere (their
+    roles in any organisation, from the memberships already loaded for the request)."""
     perms: set[Perm] = set()
-    roles: set[Role] = set()
-    for membership in rules.active_memberships(user):  # type: ignore[arg-type]
-        roles.add(Role(membership.role))
-        perms |= ROLE_PERMISSIONS[Role(membership.role)]
+    for role in roles:
+        perms |= ROLE_PERMISSIONS[role]
     items = []
     if roles & {Role.DEFENDER, Role.COLLECTIVE_COORDINATOR}:
         # Defenders first reach their own record and a quick way to report what happened.

@@ -8,7 +8,10 @@ from django.test import override_settings
 from django.urls import reverse as django_reverse
 from django.utils import translation
 
+from amparo.accounts.enums import Role
+from amparo.accounts.tests.factories import MembershipFactory, staff_member
 from amparo.core import navigation
+from amparo.testing.auth import login_fresh
 
 
 @pytest.mark.parametrize("language", ["en", "es", "th"])
@@ -45,3 +48,32 @@ def test_arguments_are_part_of_the_key(db):
 @override_settings(ROOT_URLCONF="amparo.core.tests.urls_for_navigation")
 def test_another_url_map_is_not_served_from_the_first():
     assert navigation.reverse("core:dashboard") == "/elsewhere/"
+
+
+def _nav(client, path="/dashboard/"):
+    return client.get(path).context["nav_items"]
+
+
+def test_people_with_the_same_roles_share_links_and_labels_follow_the_language(
+    client, desk_officer, organisation
+):
+    colleague = staff_member(organisation, Role.DESK_OFFICER, email="carla@example.org")
+    login_fresh(client, desk_officer)
+    officer = _nav(client)
+    login_fresh(client, colleague)
+    assert _nav(client) == officer  # the same links: nothing in them is about the person
+    assert all(type(item.label) is str for item in officer)  # translated once, when kept
+
+    spanish = client.get("/dashboard/", headers={"accept-language": "es"}).context["nav_items"]
+    assert [item.key for item in spanish] == [item.key for item in officer]
+    assert (officer[0].label, spanish[0].label) == ("Dashboard", "Panel")
+
+
+def test_a_new_role_changes_the_links_at_once(client, desk_officer, organisation):
+    login_fresh(client, desk_officer)
+    before = [item.key for item in _nav(client)]
+    MembershipFactory(user=desk_officer, organisation=organisation, role=Role.LIBRARIAN)
+    after = [item.key for item in _nav(client)]
+
+    assert "library-manage" not in before
+    assert "library-manage" in after
