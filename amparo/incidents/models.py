@@ -65,6 +65,12 @@ def _format_known(day: date, precision: str, language: str | None) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
 
+def incident_code(pk: uuid.UUID) -> str:
+    """The short code an incident is shown by (`Incident.code`), from its id alone: lists
+    that read rows as values write it without an instance."""
+    return f"I-{pk.hex[:6].upper()}"
+
+
 class Incident(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     #: The unit that keeps the record (the victims' accompanying desk); its key encrypts it.
@@ -206,7 +212,7 @@ class Incident(models.Model):
 
     @property
     def code(self) -> str:
-        return f"I-{self.pk.hex[:6].upper()}"
+        return incident_code(self.pk)
 
     @property
     def dated(self) -> str:

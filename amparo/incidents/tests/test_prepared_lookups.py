@@ -497,3 +497,60 @@ def test_the_quick_report_s_defenders_are_the_newest_candidates(picker_records, 
     with audit_context(actor=desk_officer):
         expected = queries.known_victims(desk_officer, limit=PICKER_LIMIT)
         assert queries.victim_picker(desk_officer).options == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_register_rows_are_the_register_pages_as_tuples(
+    request, linked_register, organisation, persona
+):
+    """`register_rows` (the API's list) reads the rows, order and cursor of `register_page`,
+    each tuple holding the instance's values of the columns asked for."""
+    person = _person(request, persona)
+    register = queries.register_for(person)
+    columns = queries.API_LIST_FIELDS
+    attnames = [Incident._meta.get_field(name).attname for name in columns]
+
+    for filters in _filter_cases(organisation):
+        for size in (1, 7, 50):
+            # The first page, the next one, and a page after a cursor the person cannot see.
+            first = queries.register_page(register, filters, after=None, size=size)
+            stranger = Incident.objects.order_by("-pk").first().pk
+            for after in [None, *filter(None, [first.next_after, stranger])]:
+                page = queries.register_page(
+                    register, filters, after=after, size=size, columns=columns
+                )
+                rows = queries.register_rows(
+                    register, filters, after=after, size=size, columns=columns
+                )
+                assert rows.rows == [
+                    tuple(getattr(i, attname) for attname in attnames) for i in page.rows
+                ]
+                assert (rows.next_after, rows.is_first) == (page.next_after, page.is_first)
+
+
+def test_the_register_rows_need_the_id_first(linked_register, desk_officer):
+    with pytest.raises(ValueError, match="first column"):
+        queries.register_rows(
+            queries.register_for(desk_officer),
+            queries.IncidentFilters(),
+            after=None,
+            size=5,
+            columns=("status", "id"),
+        )
+
+
+def test_the_listed_kinds_are_the_summaries_sorted_sets(linked_register, organisation):
+    rows = queries.attach_summaries(list(Incident.objects.all()))
+    kinds = queries.listed_kinds([row.pk for row in rows])
+
+    assert any(act_types and perpetrator_kinds for act_types, perpetrator_kinds in kinds.values())
+    assert kinds == {
+        row.pk: (
+            sorted({act.act_type for act in row.summary_acts()}),
+            sorted({i.perpetrator_kind for i in row.summary_involvements()}),
+        )
+        for row in rows
+    }
+    unknown = uuid.uuid4()
+    assert queries.listed_kinds([unknown]) == {unknown: ([], [])}
+    assert queries.listed_kinds([]) == {}
