@@ -44,7 +44,7 @@ from amparo.defenders.enums import (
     DefenderStatus,
 )
 from amparo.defenders.forms import INTERSECTIONAL
-from amparo.defenders.models import Defender
+from amparo.defenders.models import Defender, defender_code
 
 router = Router(tags=["defenders"])
 
@@ -278,25 +278,25 @@ def defender_list(request: HttpRequest, filters: Query[DefenderListQuery]) -> De
         category=filters.category or "",
         country=filters.country or "",
     )
-    page["items"] = [_summary(d) for d in queries.with_category_codes(page["items"])]
+    page["items"] = [_summary(row) for row in page["items"]]
     return page_from(DefenderPage, DefenderSummaryOut, page)
 
 
-def _summary(defender: Defender) -> dict[str, Any]:
-    """The body of DefenderSummaryOut from a list row (`queries.list_rows`, with its
-    category codes): the list's columns only, the Tier-1 ones decrypted by their fields."""
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    """The body of DefenderSummaryOut from a row of `queries.defender_api_page` (its values,
+    the pseudonym decrypted by its field, the category codes), in the schema's order."""
     return {
-        "id": defender.pk,
-        "code": defender.code,
-        "organisation_id": defender.organisation_id,
-        "kind": defender.kind,
-        "collective_type": defender.collective_type or None,
-        "status": defender.status,
-        "country": defender.country,
-        "region": defender.region,
-        "languages": defender.languages,
-        "categories": defender.category_codes,  # type: ignore[attr-defined]  # with_category_codes
-        "pseudonym": defender.pseudonym,
+        "id": row["id"],
+        "code": defender_code(row["id"]),
+        "organisation_id": row["organisation_id"],
+        "kind": row["kind"],
+        "collective_type": row["collective_type"] or None,
+        "status": row["status"],
+        "country": row["country"],
+        "region": row["region"],
+        "languages": row["languages"],
+        "categories": row["categories"],
+        "pseudonym": row["pseudonym"],
     }
 
 

@@ -53,6 +53,7 @@ from amparo.defenders.models import (
     Defender,
     DefenderCategory,
     DefenderShare,
+    defender_code,
 )
 
 if TYPE_CHECKING:
@@ -95,16 +96,23 @@ _CATEGORY_CODES = PreparedRows(
 )
 
 
-def with_category_codes(rows: list[Defender]) -> list[Defender]:
-    """Give each row of a list page its category codes (`category_codes`, shown by
-    defenders/rows.py) in one query of (defender, code) pairs: a prefetch would build a model
-    per category and a related manager per row, most of the list's time after its rows."""
-    codes: dict[UUID, list[str]] = {row.pk: [] for row in rows}
+def _category_codes(ids: list[UUID]) -> dict[UUID, list[str]]:
+    """The category codes of each of these defenders, in one query of (defender, code) pairs."""
+    codes: dict[UUID, list[str]] = {pk: [] for pk in ids}
     if codes:
         for defender_id, code in _CATEGORY_CODES(list(codes)):
             codes[defender_id].append(code)
+    return codes
+
+
+def with_category_codes(rows: list[Any]) -> list[Any]:
+    """Give each row of a list page (the Defenders a search found, or `ListedDefender`s) its
+    category codes (`category_codes`, shown by defenders/rows.py) in one query of (defender,
+    code) pairs: a prefetch would build a model per category and a related manager per row,
+    most of the list's time after its rows."""
+    codes = _category_codes([row.pk for row in rows])
     for row in rows:
-        row.category_codes = codes[row.pk]  # type: ignore[attr-defined]
+        row.category_codes = codes[row.pk]
     return rows
 
 
@@ -480,8 +488,10 @@ _FILTER_ARGUMENTS: dict[str, tuple[Any, Any, Any]] = {
 def _prepared_list(
     set_filters: tuple[str, ...],
     with_after: bool,
-    finish: Callable[[QuerySet[Defender], UUID | None], QuerySet[Defender]],
-) -> Prepared[Defender]:
+    finish: Callable[[QuerySet[Defender], UUID | None], QuerySet[Any]],
+    *,
+    prepared: type[Prepared[Any]] = Prepared,
+) -> Prepared[Any]:
     """A list's page query for one shape of request (which filters are set, a cursor or not),
     built by the queryset path's own functions (`filtered_defenders`, then `finish`: the
     columns, order, cursor and LIMIT of the page or of the API's list); compiled once per
@@ -490,14 +500,14 @@ def _prepared_list(
     if with_after:
         extra.append((Defender._meta.pk, UUID(int=13), UUID(int=14)))
 
-    def build(user_id: Any, staff: Any, collectives: Any, *rest: Any) -> QuerySet[Defender]:
+    def build(user_id: Any, staff: Any, collectives: Any, *rest: Any) -> QuerySet[Any]:
         defenders = _filtered(
             Defender.objects.filter(_visible_q(user_id, staff, collectives)),
             **dict(zip(set_filters, rest, strict=False)),
         )
         return finish(defenders, rest[-1] if with_after else None)
 
-    return Prepared(
+    return prepared(
         Defender,
         build,
         fields=(*_REACH_FIELDS, *(f for f, _one, _two in extra)),
@@ -509,12 +519,14 @@ def _prepared_list(
 
 
 @functools.lru_cache(maxsize=256)
-def _list_query(set_filters: tuple[str, ...], with_after: bool, size: int) -> Prepared[Defender]:
-    """The page's query for one shape of request; the page size is written into the SQL."""
-    return _prepared_list(
+def _list_query(set_filters: tuple[str, ...], with_after: bool, size: int) -> PreparedRows:
+    """The page's query for one shape of request, as tuples of LIST_FIELDS (`ListedDefender`);
+    the page size is written into the SQL."""
+    return _prepared_list(  # type: ignore[return-value]  # built as PreparedRows
         set_filters,
         with_after,
-        lambda defenders, after: _page_of(list_rows(defenders), after, size),
+        lambda defenders, after: _page_of(defenders.values_list(*LIST_FIELDS), after, size),
+        prepared=PreparedRows,
     )
 
 
@@ -527,10 +539,10 @@ def defender_page(
     status: str = "",
     category: str = "",
     country: str = "",
-) -> Page[Defender]:
+) -> Page[ListedDefender]:
     """`list_page(list_rows(filtered_defenders(user, ...)), after=after, size=size)`, as a
-    prepared query: building and compiling the list's queryset cost more than running it
-    (`test_queries.py` holds the two to the same rows)."""
+    prepared query of values, each row a `ListedDefender`: building and compiling the list's
+    queryset cost more than running it (`test_queries.py` holds the two to the same rows)."""
     if not user.is_authenticated:
         return Page(rows=[], next_after=None, is_first=after is None)
     given = {"kind": kind, "status": status, "category": category, "country": country.upper()}
@@ -539,33 +551,104 @@ def defender_page(
     if after is not None:
         values.append(after)
     query = _list_query(set_filters, after is not None, size)
-    return page_from(query(*_reach_of(user), *values), size=size, is_first=after is None)
+    rows = query(*_reach_of(user), *values)
+    return page_from([ListedDefender(row) for row in rows], size=size, is_first=after is None)
 
 
 #: What a row of the API's list shows besides LIST_FIELDS.
 API_ALSO = ("languages",)
 
+#: The API list's row as values (`api._summary`): LIST_FIELDS and API_ALSO, the ciphertexts
+#: (pseudonym, languages) last. Building a Defender per row (and its post_init binding) cost
+#: the list more than its query; each Tier-1 value is still decrypted by its field (`opened`).
+API_LIST_COLUMNS = (
+    "id",
+    "organisation_id",
+    "kind",
+    "status",
+    "collective_type",
+    "country",
+    "region",
+    "languages",
+    "pseudonym",
+)
 
-def _api_page_of(
-    defenders: QuerySet[Defender], after: UUID | None, limit: int
-) -> QuerySet[Defender]:
-    """`api.paging.pk_page`'s query: id order, after the id `after`, one row more than asked."""
+_PSEUDONYM: Any = Defender._meta.get_field("pseudonym")
+_LANGUAGES: Any = Defender._meta.get_field("languages")
+
+
+class _Bound:
+    """What `EncryptedFieldMixin.open` reads of a Defender instance: the bindings of its
+    Tier-1 columns (its organisation and id), as the instance's post_init would set them."""
+
+    def __init__(self, organisation_id: UUID, pk: UUID) -> None:
+        binding = (organisation_id, pk)
+        self.__dict__[_PSEUDONYM.bound_key] = binding
+        self.__dict__[_LANGUAGES.bound_key] = binding
+
+
+def opened(field: Any, bound: _Bound, ciphertext: Any) -> Any:
+    """A Tier-1 column of a defender read as a value, decrypted by its field under the
+    binding a Defender instance's would have: checked and audited as that instance's read
+    would be."""
+    return field.open(bound, ciphertext)
+
+
+class ListedDefender:
+    """A row of the defender list (`defenders/rows.py`) read as the values of LIST_FIELDS:
+    building a Defender per row (and its post_init binding) cost the list more than its
+    query. The pseudonym, which every row shows, is decrypted by its field (`opened`)."""
+
+    __slots__ = (
+        "category_codes",
+        "collective_type",
+        "country",
+        "kind",
+        "organisation_id",
+        "pk",
+        "pseudonym",
+        "region",
+        "status",
+    )
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        """`row`: the values of LIST_FIELDS, in their order."""
+        (
+            self.pk,
+            self.organisation_id,
+            self.kind,
+            self.status,
+            self.collective_type,
+            self.country,
+            self.region,
+            ciphertext,
+        ) = row
+        self.pseudonym = opened(_PSEUDONYM, _Bound(self.organisation_id, self.pk), ciphertext)
+        self.category_codes: list[str] = []
+
+    @property
+    def code(self) -> str:
+        return defender_code(self.pk)
+
+
+def _api_page_of(defenders: QuerySet[Defender], after: UUID | None, limit: int) -> QuerySet[Any]:
+    """`api.paging.pk_page`'s query: id order, after the id `after`, one row more than asked;
+    as tuples of API_LIST_COLUMNS."""
     rows = defenders.order_by("pk")
     if after is not None:
         rows = rows.filter(pk__gt=after)
-    return rows[: limit + 1]
+    return rows.values_list(*API_LIST_COLUMNS)[: limit + 1]
 
 
 @functools.lru_cache(maxsize=256)
-def _api_list_query(
-    set_filters: tuple[str, ...], with_after: bool, limit: int
-) -> Prepared[Defender]:
-    """The API list's query for one shape of request: `list_rows` with the languages, then
-    `pk_page`'s order, cursor and limit."""
-    return _prepared_list(
+def _api_list_query(set_filters: tuple[str, ...], with_after: bool, limit: int) -> PreparedRows:
+    """The API list's query for one shape of request: `filtered_defenders`' rows as values of
+    API_LIST_COLUMNS, then `pk_page`'s order, cursor and limit."""
+    return _prepared_list(  # type: ignore[return-value]  # built as PreparedRows
         set_filters,
         with_after,
-        lambda defenders, after: _api_page_of(list_rows(defenders, also=API_ALSO), after, limit),
+        lambda defenders, after: _api_page_of(defenders, after, limit),
+        prepared=PreparedRows,
     )
 
 
@@ -580,8 +663,10 @@ def defender_api_page(
     country: str = "",
 ) -> dict[str, Any]:
     """`api.paging.pk_page(list_rows(filtered_defenders(user, ...), also=API_ALSO), after,
-    limit)` as a prepared query: `{"items": [...], "next_after": ...}`."""
-    rows: list[Defender] = []
+    limit)` as a prepared query of values: `{"items": [...], "next_after": ...}`, each item
+    a dict of API_LIST_COLUMNS (the Tier-1 ones decrypted, `opened`) with its
+    `categories` codes."""
+    rows: list[tuple[Any, ...]] = []
     if user.is_authenticated:
         given = {"kind": kind, "status": status, "category": category, "country": country.upper()}
         set_filters = tuple(name for name in _FILTER_ARGUMENTS if given[name])
@@ -592,7 +677,25 @@ def defender_api_page(
         rows = query(*_reach_of(user), *values)
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "next_after": rows[-1].pk if more else None}
+    codes = _category_codes([row[0] for row in rows])
+    items = []
+    for pk, organisation_id, kind_, status_, type_, country_, region, languages, pseudonym in rows:
+        bound = _Bound(organisation_id, pk)
+        items.append(
+            {
+                "id": pk,
+                "organisation_id": organisation_id,
+                "kind": kind_,
+                "status": status_,
+                "collective_type": type_,
+                "country": country_,
+                "region": region,
+                "languages": opened(_LANGUAGES, bound, languages),
+                "categories": codes[pk],
+                "pseudonym": opened(_PSEUDONYM, bound, pseudonym),
+            }
+        )
+    return {"items": items, "next_after": rows[-1][0] if more else None}
 
 
 def page_of(rows: list[Defender], *, after: UUID | None, size: int) -> Page[Defender]:

@@ -18,9 +18,10 @@ from django.utils.translation import gettext
 from amparo.core.choices import translated_labels
 from amparo.core.reversing import linker
 from amparo.defenders.models import Defender, DefenderCategory
+from amparo.defenders.queries import ListedDefender
 
 
-def defender_rows(defenders: Iterable[Defender]) -> SafeString:
+def defender_rows(defenders: Iterable[Defender | ListedDefender]) -> SafeString:
     """`<tr>` per defender; each cell names its column (`data-label`) for the stacked phone
     view. The rows come with their category codes (`queries.with_category_codes`)."""
     label_code, label_pseudonym, label_kind = (
@@ -46,7 +47,7 @@ def defender_rows(defenders: Iterable[Defender]) -> SafeString:
             kind = f"{kind} ({escape(collective_type)})"
         listed = ", ".join(
             escape(categories.get(code, code))
-            for code in defender.category_codes  # type: ignore[attr-defined]  # with_category_codes
+            for code in defender.category_codes  # type: ignore[union-attr]  # with_category_codes
         )
         where = escape(defender.country)
         if defender.region:

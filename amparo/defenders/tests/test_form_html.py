@@ -62,6 +62,27 @@ def test_form_fields_is_the_template(language):
             assert form_fields(form) == _template(form), type(form).__name__
 
 
+def test_the_blank_forms_kept_per_language_are_the_forms_written_afresh():
+    """The defender page's blank channel and consent forms, written once per language (and
+    day), are what the wrappers write for a new blank form, in whatever order languages and
+    days come."""
+    from amparo.defenders.views.common import (
+        blank_channel_fields,
+        blank_channel_form,
+        blank_consent_fields,
+        blank_consent_form,
+    )
+
+    days = [datetime.date(2025, 3, 9), datetime.date(2026, 11, 25)]
+    for language in ["es", "en", "th", "es", "fr", "en"]:
+        with translation.override(language):
+            current = translation.get_language()
+            assert blank_channel_fields(current) == _template(blank_channel_form())
+            for day in days:
+                expected = _template(blank_consent_form(day))
+                assert blank_consent_fields(current, day) == expected
+
+
 # --- the page's parts, read by prepared queries instead of prefetches ---
 
 

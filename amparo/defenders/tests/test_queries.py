@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -106,7 +107,7 @@ _FILTER_CASES = [
 @pytest.mark.parametrize(
     "persona", ["desk_officer", "desk_lead", "defender", "org_admin", "outsider"]
 )
-@pytest.mark.usefixtures("mixed_register")
+@pytest.mark.usefixtures("mixed_register", "reading")
 def test_the_list_page_reads_what_the_queryset_reads(request, persona):
     """`defender_page` is the list's queryset path prepared per shape of request (ADR 0050):
     the same rows, for every filter, page size and cursor, for every persona."""
@@ -131,11 +132,28 @@ def test_the_list_page_reads_what_the_queryset_reads(request, persona):
         assert all(found), found  # every filter finds someone for the desk
 
 
+@pytest.mark.usefixtures("reading")
 def test_the_list_page_reads_the_list_columns_only(desk_officer, record):
-    (row,) = queries.defender_page(desk_officer, after=None, size=1).rows
+    """The page's rows are the values of LIST_FIELDS (no instance, no other Tier-1 column),
+    each what the record holds, the pseudonym decrypted by its field and audited."""
+    from amparo.core import crypto
 
-    shown = {Defender._meta.get_field(name).attname for name in queries.LIST_FIELDS}
-    assert row.get_deferred_fields() == {f.attname for f in Defender._meta.concrete_fields} - shown
+    seen: list[tuple[str, Any, Any]] = []
+    crypto.on_decrypt.append(lambda *read: seen.append(read))
+    try:
+        (row,) = queries.defender_page(desk_officer, after=None, size=1).rows
+    finally:
+        crypto.on_decrypt.pop()
+
+    assert isinstance(row, queries.ListedDefender)
+    assert seen == [("defenders.Defender.pseudonym", record.pk, record.organisation_id)]
+    shown = [name for name in queries.LIST_FIELDS if name != "id"]  # the id is the row's pk
+    stored = Defender.objects.get(pk=record.pk)
+    assert {name: getattr(row, name) for name in shown} == {
+        **{name: getattr(stored, name) for name in shown},
+        "pseudonym": str(stored.pseudonym),
+    }
+    assert (row.pk, row.code, row.category_codes) == (record.pk, record.code, [])
 
 
 def test_search_ignores_case_and_accents_and_finds_codes(organisation, desk_officer, reading):
@@ -350,7 +368,7 @@ def test_organisations_for_creation_are_those_with_defenders_edit(desk_officer, 
 @pytest.mark.parametrize(
     "persona", ["desk_officer", "desk_lead", "defender", "org_admin", "outsider"]
 )
-@pytest.mark.usefixtures("mixed_register")
+@pytest.mark.usefixtures("mixed_register", "reading")
 def test_the_api_list_page_reads_what_the_queryset_reads(request, persona):
     """`defender_api_page` is the API list's queryset path (`pk_page` over `list_rows` of
     `filtered_defenders`) prepared per shape of request: the same rows and columns, for every
@@ -364,18 +382,56 @@ def test_the_api_list_page_reads_what_the_queryset_reads(request, persona):
         for limit in (1, 3, 50):
             expected = pk_page(rows, None, limit)
             page = queries.defender_api_page(user, after=None, limit=limit, **filters)
-            assert [d.pk for d in page["items"]] == [d.pk for d in expected["items"]], filters
+            assert [d["id"] for d in page["items"]] == [d.pk for d in expected["items"]], filters
             assert page["next_after"] == expected["next_after"]
             for after in filter(None, [expected["next_after"], invisible]):
                 later = queries.defender_api_page(user, after=after, limit=limit, **filters)
                 reference = pk_page(rows, after, limit)
-                assert [d.pk for d in later["items"]] == [d.pk for d in reference["items"]]
+                assert [d["id"] for d in later["items"]] == [d.pk for d in reference["items"]]
                 assert later["next_after"] == reference["next_after"]
-    for row in queries.defender_api_page(user, after=None, limit=50)["items"]:
-        shown = {Defender._meta.get_field(name).attname for name in queries.LIST_FIELDS}
-        shown.add("languages")
-        every = {f.attname for f in Defender._meta.concrete_fields}
-        assert row.get_deferred_fields() == every - shown
+    listed = queries.defender_api_page(user, after=None, limit=50)["items"]
+    records = queries.with_category_codes(
+        list(
+            pk_page(
+                queries.list_rows(queries.filtered_defenders(user), also=("languages",)), None, 50
+            )["items"]
+        )
+    )
+    assert len(listed) == len(records)
+    shown = {Defender._meta.get_field(name).attname for name in queries.LIST_FIELDS}
+    assert set(queries.API_LIST_COLUMNS) == shown | set(queries.API_ALSO)
+    for row, record in zip(listed, records, strict=True):
+        # Every column the values path reads is the instance's value, the pseudonym decrypted.
+        assert row == {
+            **{name: getattr(record, name) for name in queries.API_LIST_COLUMNS},
+            "pseudonym": str(record.pseudonym),
+            "languages": str(record.languages),
+            "categories": record.category_codes,
+        }
+
+
+@pytest.mark.usefixtures("mixed_register", "reading")
+def test_the_api_list_decrypts_each_tier1_value_through_its_field(desk_officer):
+    """The values path decrypts under the binding an instance's read would have: one audited
+    Tier-1 read per row, with the row's id and organisation, as before."""
+    from amparo.core import crypto
+
+    seen: list[tuple[str, Any, Any]] = []
+
+    def hook(label: str, row_id: Any, organisation_id: Any) -> None:
+        seen.append((label, row_id, organisation_id))
+
+    crypto.on_decrypt.append(hook)
+    try:
+        items = queries.defender_api_page(desk_officer, after=None, limit=50)["items"]
+    finally:
+        crypto.on_decrypt.remove(hook)
+    assert items
+    assert seen == [
+        (f"defenders.Defender.{name}", row["id"], row["organisation_id"])
+        for row in items
+        for name in ("languages", "pseudonym")
+    ]
 
 
 def test_the_close_people_page_is_the_keyset_page_of_the_queryset(

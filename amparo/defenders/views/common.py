@@ -3,12 +3,16 @@ the detail page's context (sub-forms re-render it with their errors)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from amparo.accounts.models import User
 from amparo.core.choices import translated_labels
@@ -69,6 +73,27 @@ def withdraw_form(consent: Any, data: Any = None) -> WithdrawConsentForm:
         auto_id=f"id_withdraw_{consent.pk.hex[:12]}_%s",
         initial={"withdrawn_on": timezone.localdate()},
     )
+
+
+def blank_channel_form() -> ChannelForm:
+    return ChannelForm(prefix="channel", initial={"is_safe": True})
+
+
+def blank_consent_form(today: date) -> ConsentForm:
+    return ConsentForm(prefix="consent", initial={"given_on": today})
+
+
+# Everyone who may edit a record gets the same two blank forms (the channel's, and the
+# consent's dated today): their fields are written once per language (and day), not by the
+# wrappers on every request. A form sent back with errors is written from itself.
+@functools.lru_cache(maxsize=32)
+def blank_channel_fields(language: str | None) -> SafeString:
+    return form_fields(blank_channel_form())
+
+
+@functools.lru_cache(maxsize=64)
+def blank_consent_fields(language: str | None, today: date) -> SafeString:
+    return form_fields(blank_consent_form(today))
 
 
 def _intersectional(defender: Defender) -> list[tuple[str, str]]:
@@ -137,16 +162,19 @@ def render_detail(
         "related_sections": sections.rendered_for(user, defender),
     }
     if can_edit:
-        channel_form = forms.get("channel") or ChannelForm(
-            prefix="channel", initial={"is_safe": True}
-        )
-        consent_form = forms.get("consent") or ConsentForm(
-            prefix="consent", initial={"given_on": timezone.localdate()}
-        )
+        today = timezone.localdate()
+        channel_form = forms.get("channel")
+        consent_form = forms.get("consent")
         context |= {
-            "channel_form": channel_form,
-            "channel_fields": form_fields(channel_form),
-            "consent_form": consent_form,
-            "consent_fields": form_fields(consent_form),
+            "channel_form": channel_form or blank_channel_form(),
+            "channel_fields": (
+                form_fields(channel_form) if channel_form else blank_channel_fields(get_language())
+            ),
+            "consent_form": consent_form or blank_consent_form(today),
+            "consent_fields": (
+                form_fields(consent_form)
+                if consent_form
+                else blank_consent_fields(get_language(), today)
+            ),
         }
     return render(request, "defenders/defender_detail.html", context, status=status)

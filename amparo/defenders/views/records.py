@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from amparo.core.conflicts import render_conflict
 from amparo.core.locking import EditConflict
+from amparo.core.paging import Page
 from amparo.defenders import queries, rules, services
 from amparo.defenders.enums import DefenderStatus
 from amparo.defenders.forms import (
@@ -50,6 +51,7 @@ def defender_list(request: HttpRequest) -> HttpResponse:
         text = form.cleaned_data["q"].strip()
     truncated = False
     after = _after(request)
+    page: Page[Any]  # Defenders found by the search, else the list's `ListedDefender`s
     if text:
         result = queries.search_defenders(queries.filtered_defenders(user, **filters), text)
         truncated = result.truncated
