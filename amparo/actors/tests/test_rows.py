@@ -13,12 +13,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
+from html import escape
 from typing import Any
 
 import pytest
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import number_format
 
 from amparo.accounts.enums import Role
 from amparo.accounts.tests.factories import staff_member
@@ -34,6 +38,7 @@ from amparo.actors.enums import (
 from amparo.actors.models import Actor
 from amparo.actors.tests.factories import make_actor, make_subject, place, relate
 from amparo.audit.context import open_scope
+from amparo.core.rendering import html_value
 from amparo.defenders.models import Defender, DefenderShare
 from amparo.testing.auth import login_fresh
 
@@ -452,3 +457,15 @@ def test_values_outside_the_choices_are_shown_as_themselves(subject):
     written = rows.stance_sections([(Stance.NEUTRAL.label, Stance.NEUTRAL, actors)])
     assert "&lt;gone&gt;" in written
     assert ">retired<" in written
+
+
+NUMBERS = [0, 1, -1, 7, 999, -999, 1000, 123456, 12.5, -0.0, 0.1 + 0.2, 1e-05, 1.5e20, 2e16]
+NUMBERS += [float("inf"), float("-inf"), True, Decimal("12.50"), Decimal("1E-7")]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "th", "fr"])
+def test_coordinates_and_levels_are_written_as_the_formatter_wrote_them(language):
+    with translation.override(language):
+        for value in NUMBERS:
+            assert rows._n(value) == escape(number_format(value, use_l10n=False)), value
+            assert rows._level(value) == html_value(value), value

@@ -8,14 +8,17 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
+from django.template import engines
 from django.urls import reverse
 
 from amparo.accounts.tests.factories import UserFactory
 from amparo.audit.context import open_scope
-from amparo.plans import queries
+from amparo.plans import queries, rows
 from amparo.plans.enums import MeasureStatus, ProtocolKind, Situation
 from amparo.plans.models import Measure, Protocol, SecurityPlan
 from amparo.plans.tests.factories import make_measure, make_protocol, ready_plan
+from amparo.plans.views import plans as plan_views
 from amparo.risk.models import Threat
 from amparo.testing.auth import login_fresh
 
@@ -127,3 +130,62 @@ def test_the_card_reads_only_what_it_shows(subject, desk_officer, django_assert_
             (m.owner.display_name, m.owner.email) for m in card["measures"] if m.owner is not None
         ]
     assert len(owners) == 2
+
+
+# --- the card's parts written in Python (plans/rows.py) ---
+
+#: The loops of plans/plan_print.html before rows.py, as the template had them.
+PROTOCOL_LOOP = """{% for protocol in PROTOCOLS %}
+      <div class="card-protocol">
+        <h3>{{ protocol.title }}</h3>
+        {% if protocol.steps %}<ol>{% for step in protocol.steps %}<li>{{ step }}</li>{% endfor %}</ol>{% endif %}
+        {% if protocol.contacts %}<p><strong>{% translate "Call:" %}</strong> {{ protocol.contacts|linebreaksbr }}</p>{% endif %}
+      </div>
+      {% endfor %}"""  # noqa: E501 -- the template's own lines
+CARD_LOOPS = {
+    "{{ emergency_blocks }}": PROTOCOL_LOOP.replace("PROTOCOLS", "emergency"),
+    "{{ preventive_blocks }}": PROTOCOL_LOOP.replace("PROTOCOLS", "preventive"),
+    "{{ measure_items }}": """{% for measure in measures %}<li>{{ measure.description }}{% if measure.owner_name or measure.owner or measure.deadline %} <small>({% if measure.owner %}{{ measure.owner.display_name|default:measure.owner.email }}{% if measure.owner_name %}, {% endif %}{% endif %}{{ measure.owner_name }}{% if measure.deadline %}{% if measure.owner or measure.owner_name %} · {% endif %}{{ measure.deadline|date:"SHORT_DATE_FORMAT" }}{% endif %})</small>{% endif %} <small>· {{ measure.get_status_display }}</small></li>{% endfor %}""",  # noqa: E501
+    "{{ focus_items }}": "{% for threat in focus %}<li>{{ threat.summary }}</li>{% endfor %}",
+}
+
+
+def _reference_card(request: Any, template_name: str, context: dict[str, Any]) -> HttpResponse:
+    """The card as the template's loops wrote it, from the same context."""
+    assert template_name == "plans/plan_print.html"
+    source = engines["django"].get_template(template_name).template.source
+    for printed, loop in CARD_LOOPS.items():
+        assert source.count(printed) == 1, printed
+        source = source.replace(printed, loop)
+    template = engines["django"].from_string(source)
+    return HttpResponse(template.render(context, request))
+
+
+@pytest.mark.parametrize("language", ["en", "es", "th"])
+def test_the_cards_parts_are_the_templates_loops(
+    client, monkeypatch, subject, desk_officer, language
+):
+    plan = _hostile_plan(subject, desk_officer)
+    Measure.objects.filter(plan=plan, description__isnull=False).update(status="not-a-status")
+    make_measure(plan, description="Only a deadline", owner_name="", deadline=date(2026, 5, 1))
+    make_measure(plan, description="Nothing known", owner_name="")
+    make_protocol(plan, kind=ProtocolKind.EMERGENCY, title="Call", steps=[], contacts="A\rB")
+    login_fresh(client, desk_officer)
+    url = reverse("plans:plan-print", args=[plan.pk])
+
+    python = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    with monkeypatch.context() as patched:
+        patched.setattr(plan_views, "render", _reference_card)
+        template = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+
+    assert python.status_code == template.status_code == 200
+    shown = python.content.decode()
+    assert HOSTILE not in shown
+    assert "not-a-status" in shown
+    assert 'class="card-protocol"' in shown
+    assert "card-measures" in shown
+    assert _same_tokens(python.content) == _same_tokens(template.content)
+
+
+def test_the_cards_parts_are_empty_without_rows():
+    assert rows.card_protocols([]) == rows.card_measures([]) == rows.card_focus([]) == ""

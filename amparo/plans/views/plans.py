@@ -40,8 +40,12 @@ from amparo.plans.forms import (
 )
 from amparo.plans.models import DEFAULT_REVIEW_DAYS, Measure, Protocol, SecurityPlan
 from amparo.plans.rows import (
+    card_focus,
+    card_measures,
+    card_protocols,
     guide_sections,
     measure_tables,
+    page_labels,
     protocol_articles,
     threat_rows,
 )
@@ -285,6 +289,7 @@ def plan_detail(request: HttpRequest, plan_id: UUID) -> HttpResponse:
         else "",
         "today": timezone.localdate(),
         "csrf_token": token,
+        "labels": page_labels(),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -387,14 +392,21 @@ def plan_print(request: HttpRequest, plan_id: UUID) -> HttpResponse:
     plan = queries.get_plan_for_user(user, plan_id)
     card = queries.print_card(plan)
     services.record_plan_printed(plan=plan, actor=user)
-    protocols = card["protocols"]
+    protocols, measures, focus = card["protocols"], card["measures"], card["focus"]
+    emergency = [p for p in protocols if p.kind == ProtocolKind.EMERGENCY]
+    preventive = [p for p in protocols if p.kind == ProtocolKind.PREVENTIVE]
+    # The card's repeated parts are written in Python (ADR 0062); the template keeps the frame.
     context = {
         "plan": plan,
         "subject": plan.subject,
-        "focus": card["focus"],
-        "emergency": [p for p in protocols if p.kind == ProtocolKind.EMERGENCY],
-        "preventive": [p for p in protocols if p.kind == ProtocolKind.PREVENTIVE],
-        "measures": card["measures"],
+        "focus": focus,
+        "focus_items": card_focus(focus),
+        "emergency": emergency,
+        "emergency_blocks": card_protocols(emergency),
+        "preventive": preventive,
+        "preventive_blocks": card_protocols(preventive),
+        "measures": measures,
+        "measure_items": card_measures(measures),
         "printed_on": timezone.localdate(),
     }
     return render(request, "plans/plan_print.html", context)
