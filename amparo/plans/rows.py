@@ -25,7 +25,7 @@ from typing import Any
 from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext, gettext_noop, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from amparo.core.choices import translated_labels
 from amparo.core.formatting import dater
@@ -145,82 +145,6 @@ def _make_texts() -> _Texts:
         elements={key: escape(str(element.label)) for key, element in guide.ELEMENTS.items()},
         call=escape(gettext("Call:")),
     )
-
-
-#: The plan page's fixed labels (`{{ labels.KEY }}` in plans/plan_detail.html, where each was
-#: a `{% translate %}`): translated once per language by `page_labels`, not per request.
-PAGE_LABELS = (
-    ("edit_the_plan", gettext_noop("Edit the plan")),
-    ("printable_card", gettext_noop("Printable card")),
-    ("lessons_that_can_help", gettext_noop("Lessons that can help")),
-    ("all_plans_for_this_defender", gettext_noop("All plans for this defender")),
-    ("before_this_plan_can_be", gettext_noop("Before this plan can be adopted")),
-    ("problems_to_solve_in_this", gettext_noop("Problems to solve in this plan")),
-    ("the_plan_meets_the_rules", gettext_noop("The plan meets the rules for adoption.")),
-    ("the_plan_meets_the_method", gettext_noop("The plan meets the method's rules.")),
-    ("status_and_review", gettext_noop("Status and review")),
-    ("status", gettext_noop("Status")),
-    ("adopted_on", gettext_noop("Adopted on")),
-    ("next_review", gettext_noop("Next review")),
-    ("review_every", gettext_noop("Review every")),
-    ("risk_analysis", gettext_noop("Risk analysis")),
-    ("none", gettext_noop("None")),
-    ("who_decides_go_or_no", gettext_noop("Who decides go or no-go")),
-    ("who_holds_a_copy", gettext_noop("Who holds a copy")),
-    ("sources", gettext_noop("Sources")),
-    ("objectives", gettext_noop("Objectives")),
-    ("reduce_the_threats", gettext_noop("Reduce the threats")),
-    ("reduce_the_vulnerabilities", gettext_noop("Reduce the vulnerabilities")),
-    ("increase_the_capacities", gettext_noop("Increase the capacities")),
-    (
-        "threats_vulnerabilities_and_capacities",
-        gettext_noop("Threats, vulnerabilities and capacities"),
-    ),
-    (
-        "the_plan_has_no_threats",
-        gettext_noop("The plan has no threats: link it to a risk analysis."),
-    ),
-    ("measures", gettext_noop("Measures")),
-    ("add_a_measure", gettext_noop("Add a measure")),
-    (
-        "no_measures_yet_the_guide",
-        gettext_noop("No measures yet. The guide below suggests some."),
-    ),
-    ("protocols", gettext_noop("Protocols")),
-    ("add_an_emergency_protocol", gettext_noop("Add an emergency protocol")),
-    ("add_a_preventive_protocol", gettext_noop("Add a preventive protocol")),
-    ("emergency_protocols", gettext_noop("Emergency protocols")),
-    ("no_emergency_protocols_yet", gettext_noop("No emergency protocols yet.")),
-    ("preventive_protocols", gettext_noop("Preventive protocols")),
-    ("no_preventive_protocols_yet", gettext_noop("No preventive protocols yet.")),
-    ("compliance_checks", gettext_noop("Compliance checks")),
-    ("no_compliance_checks_yet", gettext_noop("No compliance checks yet.")),
-    ("record_a_compliance_check", gettext_noop("Record a compliance check")),
-    ("plan_elements_a_guide", gettext_noop("Plan elements: a guide")),
-    (
-        "suggestions_from_the_protection_method",
-        gettext_noop(
-            "Suggestions from the protection method, not a form to fill completely. "
-            "Add what fits your situation with one click, then adapt it."
-        ),
-    ),
-)
-
-#: language -> the page's labels, escaped; a handful of languages, so never emptied.
-_PAGE_LABELS: dict[str | None, dict[str, SafeString]] = {}
-
-
-def page_labels() -> dict[str, SafeString]:
-    """PAGE_LABELS in the active language, as `{% translate %}` printed them: translated,
-    a doubled percent sign restored, escaped."""
-    language = get_language()
-    labels = _PAGE_LABELS.get(language)
-    if labels is None:
-        labels = _PAGE_LABELS[language] = {
-            key: mark_safe(escape(gettext(msgid).replace("%%", "%")))  # noqa: S308 # escaped
-            for key, msgid in PAGE_LABELS
-        }
-    return labels
 
 
 #: language -> its texts; a handful of languages, so never emptied.

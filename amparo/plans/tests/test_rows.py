@@ -128,12 +128,6 @@ def _reference_page_source() -> str:
     for printed, loop in LOOPS.items():
         assert source.count(printed) == 1, printed
         source = source.replace(printed, loop)
-    # The fixed labels were `{% translate %}`s where the page prints `{{ labels.KEY }}`.
-    for key, msgid in rows.PAGE_LABELS:
-        printed = "{{ labels." + key + " }}"
-        assert printed in source, printed
-        source = source.replace(printed, '{% translate "' + msgid + '" %}')
-    assert "{{ labels." not in source
     return source
 
 
@@ -660,16 +654,3 @@ def test_an_empty_plans_page_asks_eight_queries(
         response = client.get(url)
 
     assert response.context["measure_count"] == 0
-
-
-def test_the_page_labels_are_kept_per_language():
-    with translation.override("es"):
-        spanish = rows.page_labels()
-        assert spanish["objectives"] == translation.gettext("Objectives")
-    with translation.override("en"):
-        english = rows.page_labels()
-        assert english["objectives"] == "Objectives"
-    with translation.override("es"):
-        assert rows.page_labels() is spanish
-    assert spanish["objectives"] != english["objectives"]
-    assert set(english) == {key for key, _msgid in rows.PAGE_LABELS}

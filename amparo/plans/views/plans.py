@@ -45,7 +45,6 @@ from amparo.plans.rows import (
     card_protocols,
     guide_sections,
     measure_tables,
-    page_labels,
     protocol_articles,
     threat_rows,
 )
@@ -289,7 +288,6 @@ def plan_detail(request: HttpRequest, plan_id: UUID) -> HttpResponse:
         else "",
         "today": timezone.localdate(),
         "csrf_token": token,
-        "labels": page_labels(),
     }
     return render(request, "plans/plan_detail.html", context)
 
