@@ -561,17 +561,8 @@ API_ALSO = ("languages",)
 #: The API list's row as values (`api._summary`): LIST_FIELDS and API_ALSO, the ciphertexts
 #: (pseudonym, languages) last. Building a Defender per row (and its post_init binding) cost
 #: the list more than its query; each Tier-1 value is still decrypted by its field (`opened`).
-API_LIST_COLUMNS = (
-    "id",
-    "organisation_id",
-    "kind",
-    "status",
-    "collective_type",
-    "country",
-    "region",
-    "languages",
-    "pseudonym",
-)
+API_LIST_COLUMNS = (*LIST_FIELDS[:-1], *API_ALSO, LIST_FIELDS[-1])
+assert API_LIST_COLUMNS[-2:] == ("languages", "pseudonym")  # noqa: S101 - the ciphertexts last
 
 _PSEUDONYM: Any = Defender._meta.get_field("pseudonym")
 _LANGUAGES: Any = Defender._meta.get_field("languages")
