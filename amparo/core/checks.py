@@ -130,3 +130,45 @@ def _data_places() -> list[Path]:
     if database["ENGINE"] == "django.db.backends.sqlite3":
         places.append(Path(str(database["NAME"])))
     return places
+
+
+#: Template libraries the project replaces on purpose (TEMPLATES' `libraries`), and by what.
+REPLACED_LIBRARIES = {"i18n": "amparo.core.template_i18n"}
+
+
+@register(Tags.templates)
+def check_template_library_names(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Django's templates.W003, less the replacement the project makes on purpose.
+
+    Django warns whenever two modules share a library name, including TEMPLATES' `libraries`
+    over an installed one; the project maps `i18n` to its own library (ADR 0065), so Django's
+    check is silenced in settings and this one keeps watching every other name."""
+    from django.template import engines  # noqa: PLC0415 - the engines load templates' settings
+    from django.template.backends.django import (  # noqa: PLC0415
+        DjangoTemplates,
+        get_template_tag_modules,
+    )
+
+    found: list[CheckMessage] = []
+    for engine in engines.all():
+        if not isinstance(engine, DjangoTemplates):
+            continue
+        libraries: dict[str, set[str]] = {}
+        for name, path in [*get_template_tag_modules(), *engine.engine.libraries.items()]:
+            libraries.setdefault(name, set()).add(path)
+        for name, paths in sorted(libraries.items()):
+            if (
+                name in REPLACED_LIBRARIES
+                and engine.engine.libraries.get(name) == (REPLACED_LIBRARIES[name])
+            ):
+                continue
+            if len(paths) > 1:
+                found.append(
+                    Warning(
+                        f"{name!r} is used for multiple template tag modules: "
+                        + ", ".join(repr(path) for path in sorted(paths)),
+                        obj=engine,
+                        id="amparo.W003",
+                    )
+                )
+    return found
