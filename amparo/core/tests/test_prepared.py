@@ -316,3 +316,42 @@ def test_prepared_rows_refuse_instances_and_prepared_refuses_rows(desk_officer):
         rows(desk_officer.pk)
     with pytest.raises(ImproperlyConfigured, match="model instances"):
         instances(desk_officer.pk)
+
+
+def test_uuid_columns_read_as_the_queryset_reads_them(desk_officer, organisation):
+    from django.db import connection
+
+    rows = PreparedRows(
+        Membership,
+        lambda user_id: Membership.objects.filter(user_id=user_id).values_list(
+            "id", "user_id", "organisation_id", "role"
+        ),
+        fields=(USER,),
+        samples=SAMPLES,
+    )(desk_officer.pk)
+    expected = list(
+        Membership.objects.filter(user_id=desk_officer.pk).values_list(
+            "id", "user_id", "organisation_id", "role"
+        )
+    )
+    assert rows == expected
+    for row, want in zip(rows, expected, strict=True):
+        for got, value in zip(row[:3], want[:3], strict=True):
+            assert type(got) is uuid.UUID
+            assert (got, hash(got), str(got), got.is_safe) == (
+                value,
+                hash(value),
+                str(value),
+                value.is_safe,
+            )
+    if connection.vendor != "sqlite":
+        return
+    # SQLite's text: 32 hexadecimal digits the quick way, anything else as uuid.UUID does.
+    from amparo.core.prepared import _uuid_from_hex
+
+    for text in [uuid.uuid4().hex, "0" * 32, "F" * 32, str(uuid.uuid4()), f"{{{uuid.uuid4()}}}"]:
+        assert _uuid_from_hex(text, None, connection) == uuid.UUID(text)
+    assert _uuid_from_hex(None, None, connection) is None
+    for bad in ["x" * 32, "1234", "g" + "0" * 31]:
+        with pytest.raises(ValueError, match=r"hexadecimal UUID string|invalid literal"):
+            _uuid_from_hex(bad, None, connection)
