@@ -55,7 +55,7 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
         return []  # every page but enrolment is closed to them until they add a factor
     organisation = getattr(request, "organisation", None)
     roles = frozenset(Role(m.role) for m in rules.active_memberships(user))
-    if organisation is None:
+    if not organisation:  # a lazy object that may stand for None: ask its truth, not identity
         return list(_signed_in_items(roles, None, False, *_where()))
     members = rules.can_view_members(user, organisation)
     return list(_signed_in_items(roles, str(organisation.pk), members, *_where()))

@@ -77,3 +77,13 @@ def test_a_new_role_changes_the_links_at_once(client, desk_officer, organisation
 
     assert "library-manage" not in before
     assert "library-manage" in after
+
+
+def test_someone_without_an_organisation_gets_links_too(client, learner):
+    # request.organisation is then a lazy object standing for None: its truth decides.
+    login_fresh(client, learner)
+    keys = [item.key for item in _nav(client)]
+
+    assert keys[0] == "dashboard"
+    assert "organisation" not in keys
+    assert "learning" in keys
