@@ -166,7 +166,8 @@ def test_the_cards_parts_are_the_templates_loops(
     client, monkeypatch, subject, desk_officer, language
 ):
     plan = _hostile_plan(subject, desk_officer)
-    Measure.objects.filter(plan=plan, description__isnull=False).update(status="not-a-status")
+    # An unknown status, within the column's 10 characters (PostgreSQL checks the length).
+    Measure.objects.filter(plan=plan, description__isnull=False).update(status="not-status")
     make_measure(plan, description="Only a deadline", owner_name="", deadline=date(2026, 5, 1))
     make_measure(plan, description="Nothing known", owner_name="")
     make_protocol(plan, kind=ProtocolKind.EMERGENCY, title="Call", steps=[], contacts="A\rB")
@@ -181,7 +182,7 @@ def test_the_cards_parts_are_the_templates_loops(
     assert python.status_code == template.status_code == 200
     shown = python.content.decode()
     assert HOSTILE not in shown
-    assert "not-a-status" in shown
+    assert "not-status" in shown
     assert 'class="card-protocol"' in shown
     assert "card-measures" in shown
     assert _same_tokens(python.content) == _same_tokens(template.content)
